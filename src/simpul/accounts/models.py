@@ -1,0 +1,92 @@
+"""Users of Simpul (one custom model from the first migration) and their roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CITIZEN = "citizen", _("Citizen")
+    BUSINESS = "business", _("Business")
+    VILLAGE_OPERATOR = "village_operator", _("Village operator")
+    OFFICER = "officer", _("Agency officer")
+    AGENCY_HEAD = "agency_head", _("Agency head")
+    PLATFORM_ADMIN = "platform_admin", _("Platform admin")
+    EVALUATOR = "evaluator", _("Evaluator")
+    DATA_STEWARD = "data_steward", _("Data steward")
+
+
+STAFF_ROLES = frozenset(
+    {Role.VILLAGE_OPERATOR, Role.OFFICER, Role.AGENCY_HEAD, Role.PLATFORM_ADMIN, Role.EVALUATOR, Role.DATA_STEWARD}
+)
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str | None = None, password: str | None = None, **extra: Any) -> User:
+        if email:
+            email = self.normalize_email(email).lower()
+        if not email and not extra.get("phone"):
+            raise ValueError("A user needs an email address or a phone number.")
+        user = self.model(email=email or None, **extra)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("role", Role.PLATFORM_ADMIN)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in with an email address or a phone number."""
+
+    email = models.EmailField(_("email address"), unique=True, null=True, blank=True)
+    phone = models.CharField(_("phone number"), max_length=20, unique=True, null=True, blank=True)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices, default=Role.CITIZEN, db_index=True)
+    village = models.ForeignKey(
+        "regions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("village (for village operators)"),
+    )
+    preferred_language = models.CharField(_("preferred language"), max_length=5, default="id")
+    is_staff = models.BooleanField(_("may use the admin site"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(email__isnull=False) | Q(phone__isnull=False), name="accounts_user_email_or_phone"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email or self.phone or f"user {self.pk}"
+
+    @property
+    def is_staff_role(self) -> bool:
+        """Staff roles must use TOTP MFA."""
+        return self.role in STAFF_ROLES or self.is_superuser

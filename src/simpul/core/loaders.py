@@ -1,0 +1,39 @@
+"""Reference-data and demo loaders contributed by each app.
+
+An app that ships reference data has `reference.py` with `load(*, stdout) -> None`; an app with demo data has
+`demo.py` with `load(*, stdout) -> None`. Both must be idempotent: `make run` calls them on every start.
+They run in the order of `APP_ORDER` (dependencies first).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+APP_ORDER = [
+    "core",
+    "regions",
+    "agencies",
+    "accounts",
+    "catalog",
+    "notifications",
+    "cases",
+    "api",
+    "infrastructure",
+    "assessment",
+    "opendata",
+]
+
+
+def loaders(kind: str) -> list[tuple[str, Callable[..., Any]]]:
+    found = []
+    for app in APP_ORDER:
+        try:
+            module = importlib.import_module(f"simpul.{app}.{kind}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"simpul.{app}.{kind}":
+                raise
+            continue
+        found.append((app, module.load))
+    return found

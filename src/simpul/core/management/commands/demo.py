@@ -1,0 +1,33 @@
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from simpul.core.loaders import loaders
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo (accounts per persona, catalog, sample data), idempotently. "
+        "`simpul demo totp EMAIL` prints a demo staff account's current TOTP code."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("action", nargs="?", default="load", choices=["load", "totp"])
+        parser.add_argument("email", nargs="?")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEMO_MODE:
+            raise CommandError("The demo needs demo mode: set SIMPUL_DEMO_MODE=true (never in production).")
+        if options["action"] == "totp":
+            from simpul.accounts.demo import totp_code
+
+            if not options["email"]:
+                raise CommandError("usage: simpul demo totp EMAIL")
+            self.stdout.write(totp_code(email=options["email"]))
+            return
+        for app, load in loaders("demo"):
+            with transaction.atomic():
+                load(stdout=self.stdout)
+            self.stdout.write(f"demo loaded: {app}")

@@ -1,0 +1,172 @@
+"""Models every Simpul app relies on: audit log, outbox, idempotency records, holidays."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    """Abstract base: creation and last-change times."""
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AuditEntry(models.Model):
+    """One append-only, hash-chained entry of the audit log.
+
+    `entry_hash` is SHA-256 over the canonical JSON of this entry's fields and `prev_hash`; `simpul audit
+    verify` recomputes the chain and names the first broken link. Entries are only ever created through
+    `simpul.core.services.audit_record`, which serialises writers so the chain never forks.
+    """
+
+    seq = models.BigIntegerField(_("sequence"), unique=True)
+    created_at = models.DateTimeField(_("time"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(_("actor"), max_length=200, blank=True)
+    on_behalf_of = models.CharField(_("on behalf of"), max_length=200, blank=True)
+    action = models.CharField(_("action"), max_length=100, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True, db_index=True)
+    object_id = models.CharField(_("object id"), max_length=100, blank=True, db_index=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    entry_hash = models.CharField(_("hash"), max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        indexes = [models.Index(fields=["object_type", "object_id", "seq"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AuditChainHead(models.Model):
+    """A single row locked by writers (SELECT ... FOR UPDATE) so appends to the chain are serialised."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+
+    def __str__(self) -> str:
+        return f"head #{self.seq}"
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DELIVERED = "delivered", _("Delivered")
+    DEAD = "dead", _("Dead letter")
+
+
+class OutboxMessage(TimeStampedModel):
+    """A side effect (notification, webhook, G2G delivery) written in the same transaction as its cause.
+
+    The worker delivers it through the backend named in `backend` (see `simpul.core.outbox`), retrying with
+    exponential backoff; after `max_attempts` failures it becomes a dead letter that an admin can re-send.
+    `ordering_key` (for example a case reference) keeps messages of one key in order per backend.
+    """
+
+    backend = models.CharField(_("backend"), max_length=100, db_index=True)
+    topic = models.CharField(_("topic"), max_length=100, blank=True)
+    ordering_key = models.CharField(_("ordering key"), max_length=100, blank=True, db_index=True)
+    payload = models.JSONField(_("payload"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=20, choices=OutboxStatus.choices, default=OutboxStatus.PENDING, db_index=True
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    max_attempts = models.PositiveIntegerField(_("maximum attempts"), default=12)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), db_index=True)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    receipt = models.JSONField(_("receipt"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.backend}:{self.topic} #{self.pk} ({self.status})"
+
+
+class OutboxAttempt(models.Model):
+    """The log of one delivery attempt of an outbox message."""
+
+    message = models.ForeignKey(OutboxMessage, on_delete=models.CASCADE, related_name="attempt_log")
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    ok = models.BooleanField(_("succeeded"), default=False)
+    detail = models.TextField(_("detail"), blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
+
+    def __str__(self) -> str:
+        return f"attempt {self.pk} of {self.message_id}"
+
+
+class IdempotencyState(models.TextChoices):
+    IN_FLIGHT = "in_flight", _("In flight")
+    DONE = "done", _("Done")
+
+
+class IdempotencyRecord(models.Model):
+    """A client-made Idempotency-Key, scoped per client, with the stored response of the first request."""
+
+    scope = models.CharField(_("client scope"), max_length=200)
+    key = models.CharField(_("key"), max_length=200)
+    fingerprint = models.CharField(_("request fingerprint"), max_length=64)
+    state = models.CharField(
+        _("state"), max_length=20, choices=IdempotencyState.choices, default=IdempotencyState.IN_FLIGHT
+    )
+    response_status = models.PositiveSmallIntegerField(_("response status"), null=True, blank=True)
+    response_body = models.JSONField(_("response body"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="core_idempotency_scope_key_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key}"
+
+
+class Holiday(models.Model):
+    """A non-working day entered by an admin: cuti bersama or a local holiday.
+
+    National public holidays come from the `holidays` library; these rows add to them.
+    """
+
+    class Kind(models.TextChoices):
+        CUTI_BERSAMA = "cuti_bersama", _("Collective leave (cuti bersama)")
+        LOCAL = "local", _("Local holiday")
+
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CUTI_BERSAMA)
+    legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"

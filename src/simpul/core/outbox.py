@@ -1,0 +1,58 @@
+"""Outbox delivery backends: a registry of classes, one per kind of outside system.
+
+A backend receives an `OutboxMessage` and either returns a receipt (a dict stored on the message) or
+raises `DeliveryError`. Delivery must be safe to repeat: receivers de-duplicate by the message id, which
+every backend passes on (for example as the CloudEvents `id` or an `Idempotency-Key` header).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, ClassVar
+
+logger = logging.getLogger(__name__)
+
+
+class DeliveryError(Exception):
+    """A delivery failed and should be retried later."""
+
+
+class OutboxBackend:
+    name: ClassVar[str] = ""
+
+    def deliver(self, message: Any) -> dict[str, Any]:
+        raise NotImplementedError  # every backend implements this
+
+
+class Registry:
+    def __init__(self) -> None:
+        self._backends: dict[str, type[OutboxBackend]] = {}
+
+    def register(self, cls: type[OutboxBackend]) -> type[OutboxBackend]:
+        if not cls.name:
+            raise ValueError("an outbox backend needs a name")
+        self._backends[cls.name] = cls
+        return cls
+
+    def get(self, name: str) -> OutboxBackend:
+        try:
+            return self._backends[name]()
+        except KeyError:
+            raise LookupError(f"no outbox backend named {name!r}") from None
+
+    def names(self) -> list[str]:
+        return sorted(self._backends)
+
+
+registry = Registry()
+
+
+@registry.register
+class LogBackend(OutboxBackend):
+    """The local default: writes the message to the log and counts it as delivered."""
+
+    name = "log"
+
+    def deliver(self, message: Any) -> dict[str, Any]:
+        logger.info("outbox log delivery #%s topic=%s", message.pk, message.topic)
+        return {"delivered_to": "log"}

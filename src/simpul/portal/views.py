@@ -1,0 +1,10 @@
+"""Public portal pages: server-rendered, small, work without JavaScript."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/home.html")

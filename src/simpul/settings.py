@@ -1,0 +1,279 @@
+"""Simpul settings, read from the environment (django-environ).
+
+Every variable read here is documented in `.env.example`. Defaults give a first run on SQLite under `var/`
+with nothing else installed; production sets `SIMPUL_SECRET_KEY`, `SIMPUL_DEBUG=false`, `SIMPUL_HTTPS=true`,
+`DATABASE_URL` and `SIMPUL_ALLOWED_HOSTS`.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+from django.utils.translation import gettext_lazy as _
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+BASE_DIR = PACKAGE_DIR.parent.parent
+
+env = environ.Env()
+_env_file = BASE_DIR / ".env"
+if _env_file.exists():
+    environ.Env.read_env(str(_env_file))
+
+VAR_DIR = Path(env.str("SIMPUL_VAR_DIR", default=str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env.bool("SIMPUL_DEBUG", default=False)
+DEMO_MODE = env.bool("SIMPUL_DEMO_MODE", default=False)
+_INSECURE_DEV_KEY = "simpul-insecure-development-key-change-me-in-production-0123456789"
+SECRET_KEY = env.str("SIMPUL_SECRET_KEY", default=_INSECURE_DEV_KEY)
+ALLOWED_HOSTS = env.list("SIMPUL_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("SIMPUL_CSRF_TRUSTED_ORIGINS", default=[])
+SITE_URL = env.str("SIMPUL_SITE_URL", default="http://127.0.0.1:8000")
+
+# Key for personal-data encryption at rest (NIK) and the keyed look-up hash. Defaults derive from SECRET_KEY
+# for a first run; production sets its own, kept apart from SECRET_KEY and backed up with the database.
+PDP_ENCRYPTION_KEY = env.str("SIMPUL_PDP_KEY", default="")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "simpul.core",
+    "simpul.regions",
+    "simpul.agencies",
+    "simpul.accounts",
+    "simpul.catalog",
+    "simpul.cases",
+    "simpul.notifications",
+    "simpul.infrastructure",
+    "simpul.assessment",
+    "simpul.opendata",
+    "simpul.api",
+    "simpul.portal",
+    "simpul.backoffice",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "simpul.urls"
+WSGI_APPLICATION = "simpul.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+                "simpul.core.context_processors.site",
+            ],
+        },
+    },
+]
+
+# Database: SQLite in WAL mode by default; DATABASE_URL=postgres://... switches to PostgreSQL.
+_SQLITE_PATH = VAR_DIR / "simpul.sqlite3"
+DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{_SQLITE_PATH}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+                "PRAGMA busy_timeout=10000;"
+            ),
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-simpul.sqlite3")}
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("SIMPUL_DB_CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "simpul.accounts.backends.EmailOrPhoneBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+# OWASP ASVS 5.0: length >= 12 and a common/breached-password check, no composition rules, no forced
+# rotation. BSSN 4/2021 asks for composition rules; docs/security.md explains why Simpul follows ASVS.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "portal:home"
+
+# Lockout after repeated failures (django-axes): at most 10 in 15 minutes, then a back-off.
+AXES_FAILURE_LIMIT = env.int("SIMPUL_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("SIMPUL_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_ENABLED = env.bool("SIMPUL_AXES_ENABLED", default=True)
+
+OTP_TOTP_ISSUER = "Simpul"
+
+LANGUAGE_CODE = "id"
+LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
+# Each app keeps its own catalogue in <app>/locale/ (see docs/translating.md).
+LOCALE_PATHS: list[str] = []
+TIME_ZONE = "Asia/Jakarta"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+MEDIA_ROOT = Path(env.str("SIMPUL_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+MEDIA_URL = "/media-not-served/"
+STORAGES = {
+    "default": {"BACKEND": env.str("SIMPUL_FILE_STORAGE", default="django.core.files.storage.FileSystemStorage")},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not env.bool("SIMPUL_TESTING", default=False)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_MAX_AGE = 31536000
+UPLOAD_MAX_BYTES = env.int("SIMPUL_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+CLAMD_SOCKET = env.str("SIMPUL_CLAMD_SOCKET", default="")
+
+CACHES = {"default": env.cache_url("SIMPUL_CACHE_URL", default="locmemcache://simpul")}
+
+# Background work: Django's Tasks API (django-tasks backport). Default: database backend with
+# `simpul worker`; SIMPUL_TASKS_BACKEND=rq uses django-tasks-rq on Redis (SIMPUL_REDIS_URL).
+_TASKS_BACKEND = env.str("SIMPUL_TASKS_BACKEND", default="database")
+if _TASKS_BACKEND == "rq":
+    INSTALLED_APPS.append("django_tasks_rq")
+    RQ_QUEUES = {"default": {"URL": env.str("SIMPUL_REDIS_URL", default="redis://127.0.0.1:6379/0")}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif _TASKS_BACKEND == "immediate":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Outbox delivery: attempts before dead-letter, base of the exponential backoff in seconds.
+OUTBOX_MAX_ATTEMPTS = env.int("SIMPUL_OUTBOX_MAX_ATTEMPTS", default=12)
+OUTBOX_BACKOFF_BASE_SECONDS = env.int("SIMPUL_OUTBOX_BACKOFF_BASE", default=30)
+OUTBOX_BACKOFF_MAX_SECONDS = env.int("SIMPUL_OUTBOX_BACKOFF_MAX", default=6 * 3600)
+IDEMPOTENCY_TTL_HOURS = env.int("SIMPUL_IDEMPOTENCY_TTL_HOURS", default=48)
+
+EMAIL_BACKEND = env.str("SIMPUL_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env.str("SIMPUL_EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("SIMPUL_EMAIL_PORT", default=25)
+DEFAULT_FROM_EMAIL = env.str("SIMPUL_FROM_EMAIL", default="Simpul <no-reply@simpul.test>")
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 100,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Simpul API",
+    "DESCRIPTION": "REST API of Simpul, the e-government platform of the regency.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+
+# Content Security Policy (django-csp 4): no inline scripts or styles, one origin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env.int("SIMPUL_SESSION_SECONDS", default=8 * 3600)
+CSRF_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+HTTPS = env.bool("SIMPUL_HTTPS", default=False)
+if HTTPS:
+    SECURE_SSL_REDIRECT = env.bool("SIMPUL_SSL_REDIRECT", default=True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env.int("SIMPUL_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env.bool("SIMPUL_HSTS_PRELOAD", default=False)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"pdp": {"()": "simpul.core.logging.PersonalDataFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["pdp"]}},
+    "root": {"handlers": ["console"], "level": env.str("SIMPUL_LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Which Region is "home" for this deployment (another kabupaten sets its own code).
+SIMPUL_KABUPATEN_CODE = env.str("SIMPUL_KABUPATEN_CODE", default="16.06")
+SIMPUL_REGENCY_NAME = env.str("SIMPUL_REGENCY_NAME", default="Kabupaten Musi Banyuasin")

@@ -1,0 +1,30 @@
+"""Top-level URLs. Public contracts are listed in ARCHITECTURE.md (healthz, portal, /api/v1/, /open311/v2/)."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog, set_language
+
+from simpul.core import views as core_views
+
+admin.site.site_header = "Simpul"
+admin.site.site_title = "Simpul admin"
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", include("simpul.api.urls")),
+    path("open311/v2/", include("simpul.api.open311_urls")),
+]
+
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("akun/", include("simpul.accounts.urls")),
+    path("kantor/", include("simpul.backoffice.urls")),
+    path("infrastruktur/", include("simpul.infrastructure.urls")),
+    path("asesmen/", include("simpul.assessment.urls")),
+    path("data/", include("simpul.opendata.urls")),
+    path("", include("simpul.portal.urls")),
+    prefix_default_language=False,
+)
