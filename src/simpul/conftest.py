@@ -39,6 +39,12 @@ class Personas:
     kecamatan: Region
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
+    """Uploaded files of a test go to its own temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def _region(code: str, name: str, level: str, kind: str = "", parent: Region | None = None) -> Region:
     region, _ = Region.objects.get_or_create(
         code=code, defaults={"name": name, "level": level, "kind": kind, "parent": parent}
