@@ -1,0 +1,156 @@
+"""`simpul run`: the web server (gunicorn) and the task worker side by side, for a first run or one machine.
+
+Both run as child processes. Ctrl-C or SIGTERM is passed on to both and the command waits for them; when
+either child dies on its own, the other is stopped and the command exits non-zero, so a supervisor (systemd,
+a container runtime, `make run`) sees the failure instead of a half-running Simpul.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+# Shown when simpul.accounts.demo does not (yet) expose DEMO_ACCOUNTS; issue 2 fixes these logins.
+FALLBACK_DEMO_ACCOUNTS = [
+    ("warga@simpul.test", "citizen"),
+    ("usaha@simpul.test", "business"),
+    ("operator.sekayu@simpul.test", "village operator"),
+    ("petugas.dukcapil@simpul.test", "officer, Dinas Dukcapil"),
+    ("kepala.dukcapil@simpul.test", "agency head, Dinas Dukcapil"),
+    ("petugas.dpmptsp@simpul.test", "officer, DPMPTSP"),
+    ("admin@simpul.test", "platform admin"),
+    ("evaluator@simpul.test", "evaluator"),
+    ("walidata@simpul.test", "data steward"),
+]
+FALLBACK_DEMO_PASSWORD = "simpul-demo-2026"  # noqa: S105 - the published demo password, refused outside demo mode
+STOP_GRACE_SECONDS = 20.0
+
+
+def demo_logins() -> tuple[list[tuple[str, str]], str]:
+    """The demo accounts (email, what it is) and their password, from simpul.accounts.demo when it has them."""
+    try:
+        from simpul.accounts import demo
+    except ImportError:
+        return FALLBACK_DEMO_ACCOUNTS, FALLBACK_DEMO_PASSWORD
+    accounts: list[tuple[str, str]] = []
+    for item in getattr(demo, "DEMO_ACCOUNTS", None) or []:
+        if isinstance(item, str):
+            accounts.append((item, ""))
+        elif isinstance(item, dict):
+            accounts.append((str(item.get("email", "")), str(item.get("role", item.get("label", "")))))
+        elif isinstance(item, list | tuple) and item:
+            accounts.append((str(item[0]), str(item[1]) if len(item) > 1 else ""))
+        else:
+            accounts.append((str(getattr(item, "email", item)), str(getattr(item, "role", ""))))
+    password = str(getattr(demo, "DEMO_PASSWORD", FALLBACK_DEMO_PASSWORD))
+    return (accounts or FALLBACK_DEMO_ACCOUNTS), password
+
+
+def web_sizing(cpus: int | None) -> tuple[int, int]:
+    """Gunicorn processes and threads for this machine: 2 to 4 processes, 4 threads each."""
+    return max(2, min(4, cpus or 2)), 4
+
+
+class Command(BaseCommand):
+    help = "Start the web server (gunicorn) and the task worker together; Ctrl-C stops both."
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--no-worker", action="store_true", help="Start only the web server.")
+        parser.add_argument("--workers", type=int, default=0, help="Gunicorn processes (default: 2-4 by CPUs).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        host, port = options["host"], options["port"]
+        workers, threads = web_sizing(os.cpu_count())
+        if options["workers"]:
+            workers = options["workers"]
+        web_cmd = [
+            sys.executable, "-m", "gunicorn", "simpul.wsgi:application",
+            "--bind", f"{host}:{port}",
+            "--workers", str(workers),
+            "--threads", str(threads),
+            "--timeout", "60",
+            "--graceful-timeout", "15",
+            "--log-level", "warning",
+        ]  # fmt: skip
+        children: dict[str, subprocess.Popen[bytes]] = {}
+        stop_requested = False
+
+        def request_stop(signum: int, frame: FrameType | None) -> None:
+            nonlocal stop_requested
+            stop_requested = True
+
+        old_int = signal.signal(signal.SIGINT, request_stop)
+        old_term = signal.signal(signal.SIGTERM, request_stop)
+        try:
+            children["web"] = subprocess.Popen(web_cmd)  # noqa: S603 - fixed argv, no shell
+            if not options["no_worker"]:
+                children["worker"] = subprocess.Popen([sys.executable, "-m", "simpul", "worker"])
+            self._announce(host, port, with_worker=not options["no_worker"])
+            died = ""
+            while not stop_requested and not died:
+                for name, proc in children.items():
+                    if proc.poll() is not None:
+                        died = name
+                        break
+                else:
+                    time.sleep(0.3)
+            self._stop_all(children)
+        finally:
+            signal.signal(signal.SIGINT, old_int)
+            signal.signal(signal.SIGTERM, old_term)
+            for proc in children.values():
+                if proc.poll() is None:
+                    proc.kill()
+        if died:
+            code = children[died].returncode
+            raise CommandError(
+                f"the {died} process stopped unexpectedly (exit code {code}); the others were stopped too",
+                returncode=code or 1,
+            )
+        self.stdout.write("Simpul stopped.")
+
+    def _stop_all(self, children: dict[str, subprocess.Popen[bytes]]) -> None:
+        """SIGTERM to every live child, wait, SIGKILL whatever has not stopped after the grace period."""
+        for proc in children.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        for proc in children.values():
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+    def _announce(self, host: str, port: int, *, with_worker: bool) -> None:
+        shown_host = "127.0.0.1" if host in ("0.0.0.0", "") else host  # noqa: S104 - only a display choice
+        lines = [
+            "",
+            f"Simpul is starting at http://{shown_host}:{port}/  (English: http://{shown_host}:{port}/en/)",
+            f"Health check: http://{shown_host}:{port}/healthz",
+            "Task worker: " + ("running" if with_worker else "not started (--no-worker)"),
+        ]
+        manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+        if "Manifest" in settings.STORAGES["staticfiles"]["BACKEND"] and not manifest.exists():
+            lines.append(f"WARNING: no static files in {settings.STATIC_ROOT}: run `simpul collectstatic` first.")
+        if settings.DEMO_MODE:
+            accounts, password = demo_logins()
+            lines += ["", f"Demo logins (password {password} for all):"]
+            width = max(len(email) for email, _ in accounts)
+            lines += [f"  {email.ljust(width)}  {label}".rstrip() for email, label in accounts]
+            lines.append("Staff accounts use TOTP: `simpul demo totp EMAIL` prints the current code.")
+        lines += ["", "Press Ctrl-C to stop.", ""]
+        self.stdout.write("\n".join(lines))
+        self.stdout.flush()
