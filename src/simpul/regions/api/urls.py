@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from simpul.regions.api.views import RegionDetailApi, RegionListApi
+
+urlpatterns = [
+    path("regions/", RegionListApi.as_view(), name="api-regions-list"),
+    path("regions/<str:code>/", RegionDetailApi.as_view(), name="api-regions-detail"),
+]
