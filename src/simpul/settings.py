@@ -7,6 +7,7 @@ with nothing else installed; production sets `SIMPUL_SECRET_KEY`, `SIMPUL_DEBUG=
 
 from __future__ import annotations
 
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -26,8 +27,12 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("SIMPUL_DEBUG", default=False)
 DEMO_MODE = env.bool("SIMPUL_DEMO_MODE", default=False)
-_INSECURE_DEV_KEY = "simpul-insecure-development-key-change-me-in-production-0123456789"
-SECRET_KEY = env.str("SIMPUL_SECRET_KEY", default=_INSECURE_DEV_KEY)
+# The test suite (make test sets it; a bare `pytest` run counts too): plain static storage, no key check.
+TESTING = env.bool("SIMPUL_TESTING", default="pytest" in sys.modules)
+# The "django-insecure-" prefix makes `simpul check --deploy` flag this key (security.W009), and
+# simpul.wsgi refuses to serve with it unless SIMPUL_DEBUG or SIMPUL_DEMO_MODE is on.
+INSECURE_DEV_KEY = "django-insecure-simpul-development-key-change-me-in-production-0123456789"
+SECRET_KEY = env.str("SIMPUL_SECRET_KEY", default=INSECURE_DEV_KEY)
 ALLOWED_HOSTS = env.list("SIMPUL_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("SIMPUL_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SIMPUL_SITE_URL", default="http://127.0.0.1:8000")
@@ -174,7 +179,7 @@ STORAGES = {
     "default": {"BACKEND": env.str("SIMPUL_FILE_STORAGE", default="django.core.files.storage.FileSystemStorage")},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not env.bool("SIMPUL_TESTING", default=False)
+        if not TESTING
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
@@ -262,6 +267,9 @@ if HTTPS:
     SECURE_HSTS_SECONDS = env.int("SIMPUL_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SIMPUL_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading is a lasting commitment of a whole domain that its owner makes (docs/security.md).
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 LOGGING = {
     "version": 1,
