@@ -1,20 +1,37 @@
 # Simpul: `make run` starts the demo on SQLite, `make test` runs the checks and the tests.
-PYTHON ?= python3
+# Both work on a fresh clone with only Python 3.11; re-running is safe, and fast thanks to stamp files.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
+VAR_DIR := $(or $(SIMPUL_VAR_DIR),var)
+DB_FILE := $(VAR_DIR)/simpul.sqlite3
 
-.PHONY: run test install install-dev lint migrate demo messages bench clean
+# What each stamp depends on: when one of these changes, the step runs again.
+MIGRATIONS := $(wildcard src/simpul/*/migrations/*.py)
+PO_FILES := $(wildcard src/simpul/*/locale/*/LC_MESSAGES/*.po)
+STATIC_FILES := $(shell find src/simpul -path '*/static/*' -type f 2>/dev/null)
+LOADERS := $(wildcard src/simpul/*/reference.py src/simpul/*/demo.py src/simpul/core/loaders.py) \
+	$(shell find src/simpul -path '*/data/*' -type f 2>/dev/null)
+# A missing SQLite file (or another database) means the database steps must run whatever the stamps say.
+DB_CHANGED := $(if $(DATABASE_URL),FORCE,$(if $(wildcard $(DB_FILE)),,FORCE))
+
+DEMO := SIMPUL_DEMO_MODE=true
+PYTEST_ARGS ?=
+
+.PHONY: run test install install-dev lint migrate demo messages static bench clean FORCE
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24,<27"
 
+# Runtime dependencies only: what `make run` needs.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
+# Runtime plus test, lint and RQ dependencies: what `make test` needs.
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev,rq]"
 	touch $(VENV)/.installed $@
@@ -22,27 +39,47 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-migrate: install
-	SIMPUL_DEMO_MODE=true $(BIN)/simpul migrate --noinput
-	SIMPUL_DEMO_MODE=true $(BIN)/simpul compilemessages_simpul
-	SIMPUL_DEMO_MODE=true $(BIN)/simpul collectstatic --noinput --verbosity 0
-	SIMPUL_DEMO_MODE=true $(BIN)/simpul reference
+$(VAR_DIR)/.migrated: $(MIGRATIONS) $(VENV)/.installed $(DB_CHANGED)
+	@mkdir -p $(VAR_DIR)
+	$(DEMO) $(BIN)/simpul migrate --noinput
+	touch $@
 
-demo: migrate
-	SIMPUL_DEMO_MODE=true $(BIN)/simpul demo
+$(VAR_DIR)/.messages: $(PO_FILES) $(VENV)/.installed
+	@mkdir -p $(VAR_DIR)
+	$(DEMO) $(BIN)/simpul compilemessages_simpul
+	touch $@
 
-run: demo
-	SIMPUL_DEMO_MODE=true $(BIN)/simpul run --port $(PORT)
+$(VAR_DIR)/.static: $(STATIC_FILES) $(VENV)/.installed
+	@mkdir -p $(VAR_DIR)
+	$(DEMO) $(BIN)/simpul collectstatic --noinput --verbosity 0
+	touch $@
+
+# Reference data and the demo are idempotent: loading them again changes nothing.
+$(VAR_DIR)/.loaded: $(LOADERS) $(VAR_DIR)/.migrated $(DB_CHANGED)
+	$(DEMO) $(BIN)/simpul reference
+	$(DEMO) $(BIN)/simpul demo
+	touch $@
+
+migrate: $(VAR_DIR)/.migrated
+messages: $(VAR_DIR)/.messages
+static: $(VAR_DIR)/.static
+demo: $(VAR_DIR)/.loaded
+
+run: $(VAR_DIR)/.migrated $(VAR_DIR)/.messages $(VAR_DIR)/.static $(VAR_DIR)/.loaded
+	$(DEMO) $(BIN)/simpul run --port $(PORT)
 
 lint: install-dev
 	$(BIN)/ruff check src bench tests
 
+# Serial on purpose: the browser tests share pytest-django's live server and the in-memory SQLite database.
 test: install-dev lint
 	SIMPUL_TESTING=true $(BIN)/simpul compilemessages_simpul
-	SIMPUL_TESTING=true $(BIN)/pytest -q -p no:randomly $(PYTEST_ARGS)
+	SIMPUL_TESTING=true $(BIN)/pytest -q -p no:randomly --timeout=900 $(PYTEST_ARGS)
 
 bench: install-dev
 	$(BIN)/python bench/run.py
 
+FORCE:
+
 clean:
-	rm -rf var/test-* .pytest_cache
+	rm -rf $(VAR_DIR)/.migrated $(VAR_DIR)/.messages $(VAR_DIR)/.static $(VAR_DIR)/.loaded .pytest_cache

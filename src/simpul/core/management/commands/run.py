@@ -19,6 +19,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from simpul.startup import refuse_insecure_secret_key
+
 # Shown when simpul.accounts.demo does not (yet) expose DEMO_ACCOUNTS; issue 2 fixes these logins.
 FALLBACK_DEMO_ACCOUNTS = [
     ("warga@simpul.test", "citizen"),
@@ -71,6 +73,7 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=0, help="Gunicorn processes (default: 2-4 by CPUs).")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        refuse_insecure_secret_key()
         host, port = options["host"], options["port"]
         workers, threads = web_sizing(os.cpu_count())
         if options["workers"]:
