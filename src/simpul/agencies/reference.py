@@ -1,0 +1,77 @@
+"""Reference data of the agencies app.
+
+- `data/agencies-16.06.csv`: the 25 OPDs of Table 1 of the paper (internet connections of OPDs, 2020), with
+  stable codes that other data (catalog, infrastructure, demo accounts) refer to. Do not change the codes.
+- One kecamatan office per kecamatan of the home kabupaten (`settings.SIMPUL_KABUPATEN_CODE`), generated
+  from the region table: code `kecamatan-16-06-01`, name "Kantor Camat <name>", kind kecamatan.
+
+Loading is idempotent: existing agencies are updated only when a field differs.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+from simpul.agencies.models import Agency, AgencyKind
+from simpul.agencies.services import agency_create, agency_update
+from simpul.regions.models import Region, RegionLevel
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "agencies-16.06.csv"
+
+# The region dataset keeps the spelling of its source; office names use the usual spelling.
+KECAMATAN_NAME_CORRECTIONS = {"16.06.13": "Lawang Wetan"}
+
+
+def kecamatan_office_code(region_code: str) -> str:
+    return "kecamatan-" + region_code.replace(".", "-")
+
+
+def _upsert(code: str, fields: dict[str, Any], existing: dict[str, Agency]) -> str:
+    agency = existing.get(code)
+    if agency is None:
+        existing[code] = agency_create(code=code, **fields)
+        return "created"
+    before = agency.updated_at
+    agency_update(agency=agency, **fields)
+    return "updated" if agency.updated_at != before else "unchanged"
+
+
+def opd_rows() -> list[dict[str, str]]:
+    with DATA_FILE.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def load(*, stdout: Any) -> None:
+    existing = {a.code: a for a in Agency.objects.all()}
+    rows = opd_rows()
+    regions = Region.objects.in_bulk({r["region_code"] for r in rows if r["region_code"]})
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    # Parents first, so a unit can point at its OPD.
+    for row in sorted(rows, key=lambda r: bool(r["parent_code"])):
+        fields = {
+            "name": row["name"],
+            "short_name": row["short_name"],
+            "kind": row["kind"],
+            "region": regions.get(row["region_code"]),
+            "parent": existing.get(row["parent_code"]) if row["parent_code"] else None,
+        }
+        counts[_upsert(row["code"], fields, existing)] += 1
+    kecamatan = Region.objects.filter(
+        level=RegionLevel.KECAMATAN, parent_id=settings.SIMPUL_KABUPATEN_CODE
+    ).order_by("code")
+    for region in kecamatan:
+        name = KECAMATAN_NAME_CORRECTIONS.get(region.code, region.name)
+        fields = {
+            "name": f"Kantor Camat {name}",
+            "short_name": f"Kec. {name}",
+            "kind": AgencyKind.KECAMATAN,
+            "region": region,
+            "parent": None,
+        }
+        counts[_upsert(kecamatan_office_code(region.code), fields, existing)] += 1
+    stdout.write("agencies: {created} created, {updated} updated, {unchanged} unchanged".format(**counts))
+
