@@ -1,0 +1,450 @@
+"""Framework definitions as data: parse and validate a framework file into plain dataclasses.
+
+Pure Python (no Django): the loader in `reference.py`, the `simpul assessment` command, the pages (through
+`selectors.framework_spec`) and the benchmark all work on the same `FrameworkSpec`.
+
+A framework file is YAML (or JSON) with: `code`, `version`, `name`, `source`, `status`, `verified`,
+`section_levels`, optional `index` (`total_weight`, `decimals`), `predicate_bands` (descending `min`),
+`scales` (points with value/code/labels, optional `performance_points` and mean `bands`), `item_defaults`,
+and either nested `sections` (each with `items` or child `sections`) or an `items_source` in a known format
+(`spbe-csv`, `paper-json`). Weights are decimal strings. Whenever a section declares a weight and its children
+carry weights, the children must sum to it; when `index.total_weight` is declared, the top sections (or all
+items) must sum to it. Every problem found is reported at once in `FrameworkError.problems`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+FRAMEWORKS_DIR = DATA_DIR / "frameworks"
+ITEM_KINDS = ("likert", "dual", "level")
+SCALE_KINDS = ("likert", "level")
+STATUSES = ("draft", "active", "retired")
+
+
+class FrameworkError(ValueError):
+    """A framework definition that cannot be loaded; `problems` lists every reason."""
+
+    def __init__(self, problems: list[str], *, source: str = "") -> None:
+        self.problems = problems
+        self.source = source
+        prefix = f"{source}: " if source else ""
+        super().__init__(prefix + "; ".join(problems))
+
+
+@dataclass(frozen=True)
+class ScalePoint:
+    value: int
+    code: str
+    label_id: str
+    label_en: str = ""
+
+
+@dataclass(frozen=True)
+class Band:
+    code: str
+    max: Decimal
+
+
+@dataclass(frozen=True)
+class Scale:
+    code: str
+    kind: str
+    name: str
+    points: tuple[ScalePoint, ...]
+    performance_points: tuple[ScalePoint, ...] = ()
+    bands: tuple[Band, ...] = ()
+
+    @property
+    def values(self) -> tuple[int, ...]:
+        return tuple(p.value for p in self.points)
+
+    @property
+    def minimum(self) -> int:
+        return min(self.values)
+
+    @property
+    def maximum(self) -> int:
+        return max(self.values)
+
+    @property
+    def midpoint(self) -> float:
+        return (self.minimum + self.maximum) / 2
+
+    def point(self, value: int) -> ScalePoint | None:
+        return next((p for p in self.points if p.value == value), None)
+
+    def band_for(self, mean: float) -> str:
+        """The class band of a mean (e.g. 1.00-1.80 TP ... 4.21-5.00 SP); '' when the scale has none."""
+        for band in self.bands:
+            if Decimal(str(round(mean, 2))) <= band.max:
+                return band.code
+        return self.bands[-1].code if self.bands else ""
+
+
+@dataclass(frozen=True)
+class PredicateBand:
+    label: str
+    label_en: str
+    min: Decimal
+
+
+@dataclass
+class ItemSpec:
+    code: str
+    text: str
+    section_code: str
+    scale_code: str
+    kind: str
+    weight: Decimal | None = None
+    requires_explanation: bool = False
+    level_criteria: dict[str, str] = field(default_factory=dict)
+    evidence_criteria: str = ""
+    order: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class SectionSpec:
+    code: str
+    name: str
+    level: str
+    parent_code: str | None
+    weight: Decimal | None = None
+    order: int = 0
+
+
+@dataclass
+class FrameworkSpec:
+    code: str
+    version: str
+    name: str
+    name_en: str
+    source: str
+    status: str
+    verified: bool
+    section_levels: list[str]
+    scales: dict[str, Scale]
+    sections: list[SectionSpec]
+    items: list[ItemSpec]
+    predicate_bands: list[PredicateBand]
+    total_weight: Decimal | None = None
+    decimals: int = 2
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def slug(self) -> str:
+        return f"{self.code}-{self.version}"
+
+    @property
+    def is_weighted(self) -> bool:
+        return all(item.weight is not None for item in self.items) and bool(self.items)
+
+    def item(self, code: str) -> ItemSpec | None:
+        return next((i for i in self.items if i.code == code), None)
+
+    def section(self, code: str) -> SectionSpec | None:
+        return next((s for s in self.sections if s.code == code), None)
+
+    def children(self, parent_code: str | None) -> list[SectionSpec]:
+        return [s for s in self.sections if s.parent_code == parent_code]
+
+    def items_in(self, section_code: str) -> list[ItemSpec]:
+        return [i for i in self.items if i.section_code == section_code]
+
+    def predicate(self, value: Decimal | float) -> str:
+        value = Decimal(str(value))
+        for band in self.predicate_bands:
+            if value >= band.min:
+                return band.label
+        return self.predicate_bands[-1].label if self.predicate_bands else ""
+
+
+def _decimal(value: Any, where: str, problems: list[str]) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        result = Decimal(str(value).strip())
+    except InvalidOperation:
+        problems.append(f"{where}: weight {value!r} is not a number")
+        return None
+    if not result.is_finite() or result < 0:
+        problems.append(f"{where}: weight {value!r} must be a number of 0 or more")
+        return None
+    return result
+
+
+def _points(raw: Any, where: str, problems: list[str]) -> tuple[ScalePoint, ...]:
+    if not isinstance(raw, list) or not raw:
+        problems.append(f"{where}: needs a non-empty list of points")
+        return ()
+    points = []
+    for p in raw:
+        try:
+            points.append(
+                ScalePoint(
+                    value=int(p["value"] if "value" in p else p["level"]),
+                    code=str(p.get("code", p.get("value", p.get("level")))),
+                    label_id=str(p.get("label_id", "")),
+                    label_en=str(p.get("label_en", "")),
+                )
+            )
+        except (KeyError, TypeError, ValueError):
+            problems.append(f"{where}: point {p!r} needs an integer value")
+    values = [p.value for p in points]
+    if len(set(values)) != len(values):
+        problems.append(f"{where}: duplicate values in points")
+    return tuple(points)
+
+
+def _scale(code: str, raw: Any, problems: list[str]) -> Scale | None:
+    where = f"scale {code}"
+    if not isinstance(raw, dict):
+        problems.append(f"{where}: must be a mapping")
+        return None
+    kind = raw.get("kind", "likert")
+    if kind not in SCALE_KINDS:
+        problems.append(f"{where}: unknown kind {kind!r} (expected one of {', '.join(SCALE_KINDS)})")
+    points = _points(raw.get("points"), where, problems)
+    perf = _points(raw["performance_points"], where + " performance", problems) if "performance_points" in raw else ()
+    if perf and {p.value for p in perf} != {p.value for p in points}:
+        problems.append(f"{where}: performance points must use the same values as the points")
+    bands = []
+    for b in raw.get("bands", []) or []:
+        mx = _decimal(b.get("max"), f"{where} band {b.get('code')}", problems)
+        if mx is not None:
+            bands.append(Band(code=str(b.get("code")), max=mx))
+    return Scale(code=code, kind=kind, name=str(raw.get("name", code)), points=points, performance_points=perf,
+                 bands=tuple(bands))
+
+
+def _paper_source(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    scales = {
+        "kepentingan": {"kind": "likert", "name": "Tingkat Kepentingan", "points": data["importance_scale"]},
+        "kematangan": {"kind": "level", "name": "Tingkat Kematangan", "points": data["maturity_scale"]},
+    }
+    sections = [
+        {"code": "kepentingan", "name": "Tingkat Kepentingan"},
+        {"code": "kematangan", "name": "Tingkat Kematangan"},
+    ]
+    items = [
+        {"code": f"TK{q['no']}", "text": q["question"], "section": "kepentingan", "scale": "kepentingan",
+         "kind": "likert"}
+        for q in data["importance_items"]
+    ] + [
+        {"code": f"M{q['no']}", "text": q["question"], "section": "kematangan", "scale": "kematangan",
+         "kind": "level", "requires_explanation": False}
+        for q in data["maturity_items"]
+    ]
+    return scales, sections, items
+
+
+def _spbe_csv_source(path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    sections: dict[str, dict[str, Any]] = {}
+    items = []
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            dom = f"D{row['domain_no']}"
+            asp = f"A{row['aspect_no']}"
+            sections.setdefault(dom, {"code": dom, "name": row["domain_name"], "weight": row["domain_weight"],
+                                      "level": "domain", "parent": None})
+            sections.setdefault(asp, {"code": asp, "name": row["aspect_name"], "weight": row["aspect_weight"],
+                                      "level": "aspect", "parent": dom})
+            items.append({"code": row["indicator_no"], "text": row["indicator_name"], "section": asp,
+                          "weight": row["indicator_weight"], "scale": row["level_scale"]})
+    return list(sections.values()), items
+
+
+def _walk_sections(
+    raw_sections: list[dict[str, Any]], levels: list[str], parent: str | None, depth: int
+) -> Iterator[tuple[dict[str, Any], str | None, int, list[dict[str, Any]]]]:
+    for s in raw_sections:
+        yield s, parent, depth, list(s.get("items", []) or [])
+        yield from _walk_sections(list(s.get("sections", []) or []), levels, str(s.get("code")), depth + 1)
+
+
+def parse_framework(data: dict[str, Any], *, base_dir: Path = FRAMEWORKS_DIR, source: str = "") -> FrameworkSpec:
+    """Validate a framework mapping; raise `FrameworkError` listing every problem, or return the spec."""
+    problems: list[str] = []
+    if not isinstance(data, dict):
+        raise FrameworkError(["the file must hold a mapping"], source=source)
+    for key in ("code", "version", "name"):
+        if not str(data.get(key, "")).strip():
+            problems.append(f"missing {key}")
+    status = str(data.get("status", "active"))
+    if status not in STATUSES:
+        problems.append(f"unknown status {status!r}")
+    levels = [str(x) for x in (data.get("section_levels") or ["section"])]
+
+    raw_scales = dict(data.get("scales") or {})
+    raw_sections: list[dict[str, Any]] = []
+    raw_items: list[dict[str, Any]] = []
+    src = data.get("items_source")
+    if src:
+        fmt = src.get("format")
+        path = (base_dir / str(src.get("file", ""))).resolve()
+        if not path.is_file():
+            problems.append(f"items_source file {src.get('file')!r} not found")
+        elif fmt == "spbe-csv":
+            raw_sections, raw_items = _spbe_csv_source(path)
+        elif fmt == "paper-json":
+            extra_scales, raw_sections, raw_items = _paper_source(path)
+            raw_scales = {**extra_scales, **raw_scales}
+        else:
+            problems.append(f"unknown items_source format {fmt!r}")
+
+    scales: dict[str, Scale] = {}
+    for code, raw in raw_scales.items():
+        scale = _scale(str(code), raw, problems)
+        if scale:
+            scales[str(code)] = scale
+    if not scales:
+        problems.append("no scales defined")
+
+    defaults = dict(data.get("item_defaults") or {})
+    sections: list[SectionSpec] = []
+    items: list[ItemSpec] = []
+    flat_items: list[tuple[dict[str, Any], str]] = []
+    if src:
+        for i, s in enumerate(raw_sections):
+            sections.append(SectionSpec(code=str(s["code"]), name=str(s["name"]),
+                                        level=str(s.get("level", levels[0])), parent_code=s.get("parent"),
+                                        weight=_decimal(s.get("weight"), f"section {s['code']}", problems), order=i))
+        flat_items = [(it, str(it["section"])) for it in raw_items]
+    else:
+        if not data.get("sections"):
+            problems.append("no sections defined")
+        for order, (s, parent, depth, its) in enumerate(_walk_sections(list(data.get("sections") or []), levels,
+                                                                         None, 0)):
+            code = str(s.get("code", "")).strip()
+            if not code:
+                problems.append(f"a section without a code (under {parent or 'the top'})")
+                continue
+            level = levels[depth] if depth < len(levels) else levels[-1]
+            sections.append(SectionSpec(code=code, name=str(s.get("name", code)), level=level, parent_code=parent,
+                                        weight=_decimal(s.get("weight"), f"section {code}", problems), order=order))
+            flat_items.extend((it, code) for it in its)
+
+    seen_sections: set[str] = set()
+    for s in sections:
+        if s.code in seen_sections:
+            problems.append(f"duplicate section code {s.code!r}")
+        seen_sections.add(s.code)
+
+    seen_items: set[str] = set()
+    for order, (it, section_code) in enumerate(flat_items):
+        merged = {**defaults, **it}
+        code = str(merged.get("code", "")).strip()
+        where = f"item {code or '?'}"
+        if not code:
+            problems.append(f"an item without a code in section {section_code}")
+            continue
+        if code in seen_items:
+            problems.append(f"duplicate item code {code!r}")
+        seen_items.add(code)
+        scale_code = str(merged.get("scale", ""))
+        if scale_code not in scales:
+            problems.append(f"{where}: unknown scale {scale_code!r}")
+        kind = str(merged.get("kind", "likert"))
+        if kind not in ITEM_KINDS:
+            problems.append(f"{where}: unknown kind {kind!r}")
+        if not str(merged.get("text", "")).strip():
+            problems.append(f"{where}: missing text")
+        items.append(ItemSpec(
+            code=code, text=str(merged.get("text", "")), section_code=section_code, scale_code=scale_code,
+            kind=kind, weight=_decimal(merged.get("weight"), where, problems),
+            requires_explanation=bool(merged.get("requires_explanation", False)),
+            level_criteria={str(k): str(v) for k, v in (merged.get("level_criteria") or {}).items()},
+            evidence_criteria=str(merged.get("evidence_criteria", "")), order=order,
+        ))
+    if not items:
+        problems.append("no items defined")
+
+    bands = []
+    for b in data.get("predicate_bands") or []:
+        mn = _decimal(b.get("min"), f"predicate {b.get('label')}", problems)
+        if mn is not None:
+            bands.append(PredicateBand(label=str(b.get("label")), label_en=str(b.get("label_en", "")), min=mn))
+    if any(bands[i].min <= bands[i + 1].min for i in range(len(bands) - 1)):
+        problems.append("predicate bands must be listed from the highest minimum down")
+
+    index = data.get("index") or {}
+    total = _decimal(index.get("total_weight"), "index total_weight", problems) if index else None
+    _check_weights(sections, items, total, problems)
+
+    if problems:
+        raise FrameworkError(problems, source=source)
+    return FrameworkSpec(
+        code=str(data["code"]), version=str(data["version"]), name=str(data["name"]),
+        name_en=str(data.get("name_en", "")), source=str(data.get("source", "")).strip(), status=status,
+        verified=bool(data.get("verified", False)), section_levels=levels, scales=scales, sections=sections,
+        items=items, predicate_bands=bands, total_weight=total, decimals=int(index.get("decimals", 2)), raw=data,
+    )
+
+
+def _check_weights(sections: list[SectionSpec], items: list[ItemSpec], total: Decimal | None,
+                   problems: list[str]) -> None:
+    codes = {s.code for s in sections}
+    for item in items:
+        if item.section_code not in codes:
+            problems.append(f"item {item.code}: unknown section {item.section_code!r}")
+    for s in sections:
+        if s.parent_code is not None and s.parent_code not in codes:
+            problems.append(f"section {s.code}: unknown parent {s.parent_code!r}")
+    weighted = [i for i in items if i.weight is not None]
+    if weighted and len(weighted) != len(items):
+        problems.append("either every item has a weight or none has")
+    if total is not None and not weighted:
+        problems.append("index total_weight is declared but the items carry no weights")
+    for s in sections:
+        if s.weight is None:
+            continue
+        child_sections = [c for c in sections if c.parent_code == s.code]
+        child_items = [i for i in items if i.section_code == s.code]
+        parts = [c.weight for c in child_sections] + [i.weight for i in child_items]
+        if parts and all(p is not None for p in parts):
+            got = sum(parts, Decimal(0))  # type: ignore[arg-type]
+            if got != s.weight:
+                problems.append(f"section {s.code}: weights of its parts sum to {got}, declared {s.weight}")
+    if total is not None and weighted:
+        tops = [s for s in sections if s.parent_code is None]
+        if tops and all(s.weight is not None for s in tops):
+            got = sum((s.weight for s in tops), Decimal(0))  # type: ignore[misc]
+            if got != total:
+                problems.append(f"top sections' weights sum to {got}, declared total {total}")
+        got_items = sum((i.weight for i in weighted), Decimal(0))  # type: ignore[misc]
+        if got_items != total:
+            problems.append(f"item weights sum to {got_items}, declared total {total}")
+
+
+def load_framework_file(path: Path) -> FrameworkSpec:
+    """Read and validate one framework file (YAML or JSON)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except (OSError, ValueError, yaml.YAMLError) as exc:
+        raise FrameworkError([f"cannot read the file: {exc}"], source=path.name) from exc
+    return parse_framework(data, base_dir=path.parent, source=path.name)
+
+
+def shipped_framework_files() -> list[Path]:
+    return sorted(p for p in FRAMEWORKS_DIR.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
+
+
+def shipped_framework(slug: str) -> FrameworkSpec:
+    """The shipped framework whose `code-version` is `slug` (e.g. 'spbe-2020')."""
+    for path in shipped_framework_files():
+        spec = load_framework_file(path)
+        if spec.slug == slug:
+            return spec
+    raise FrameworkError([f"no framework {slug!r}"])
