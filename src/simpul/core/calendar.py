@@ -1,4 +1,16 @@
-"""Working-day calendar: Indonesian public holidays (`holidays`) plus admin-entered cuti bersama."""
+"""Working-day calendar (hari kerja): Monday to Friday, minus Indonesia's national public holidays (from the
+`holidays` library, category "public") and minus the days in the `Holiday` table (cuti bersama and local
+holidays that an admin enters; the government's cuti bersama are loaded as reference data, see
+`simpul.core.reference`).
+
+SLA deadlines are counted with these functions:
+
+- `is_working_day(day)`
+- `add_working_days(start, n)`: the n-th working day after `start` (`start` itself never counts).
+- `working_days_between(a, b)`: how many working days lie in (a, b]; negative when b < a.
+
+So `working_days_between(a, add_working_days(a, n)) == n` for every n >= 0.
+"""
 
 from __future__ import annotations
 
@@ -10,48 +22,60 @@ import holidays as holidays_lib
 
 @lru_cache(maxsize=64)
 def _national_holidays(year: int) -> frozenset[date]:
-    return frozenset(holidays_lib.country_holidays("ID", years=year).keys())
+    return frozenset(holidays_lib.country_holidays("ID", years=year, categories=("public",)).keys())
 
 
-def _extra_holidays(start: date, end: date) -> set[date]:
-    from simpul.core.models import Holiday
+class _Days:
+    """Non-working days from the database, fetched one year at a time and kept for one calculation."""
 
-    return set(Holiday.objects.filter(date__gte=start, date__lte=end).values_list("date", flat=True))
+    def __init__(self) -> None:
+        self._years: dict[int, frozenset[date]] = {}
+
+    def admin_days(self, year: int) -> frozenset[date]:
+        if year not in self._years:
+            from simpul.core.models import Holiday
+
+            self._years[year] = frozenset(
+                Holiday.objects.filter(date__year=year).values_list("date", flat=True)
+            )
+        return self._years[year]
+
+    def is_working_day(self, day: date) -> bool:
+        return (
+            day.weekday() < 5
+            and day not in _national_holidays(day.year)
+            and day not in self.admin_days(day.year)
+        )
 
 
-def is_working_day(day: date, extra: set[date] | None = None) -> bool:
-    if day.weekday() >= 5:
-        return False
-    if day in _national_holidays(day.year):
-        return False
-    if extra is None:
-        extra = _extra_holidays(day, day)
-    return day not in extra
+def is_working_day(day: date) -> bool:
+    """Whether `day` is a working day for government offices (not a weekend, holiday or cuti bersama)."""
+    return _Days().is_working_day(day)
 
 
 def add_working_days(start: date, n: int) -> date:
-    """The date n working days after `start` (n >= 0); `start` itself does not count."""
+    """The date n working days after `start`; `start` itself does not count, and n == 0 returns `start`."""
     if n < 0:
         raise ValueError("n must be >= 0")
-    extra = _extra_holidays(start, start + timedelta(days=n * 3 + 60))
+    days = _Days()
     day = start
     remaining = n
     while remaining > 0:
         day += timedelta(days=1)
-        if is_working_day(day, extra):
+        if days.is_working_day(day):
             remaining -= 1
     return day
 
 
 def working_days_between(a: date, b: date) -> int:
-    """Working days in (a, b]: how many working days after `a` up to and including `b`; negative if b < a."""
+    """Working days in (a, b]: after `a`, up to and including `b`; negative when b < a."""
     if b < a:
         return -working_days_between(b, a)
-    extra = _extra_holidays(a, b)
+    days = _Days()
     count = 0
     day = a
     while day < b:
         day += timedelta(days=1)
-        if is_working_day(day, extra):
+        if days.is_working_day(day):
             count += 1
     return count

@@ -1,14 +1,28 @@
-"""The outbox worker's side: claim due messages, deliver them, back off, dead-letter."""
+"""The outbox worker's side: lease due messages, deliver them, back off, dead-letter.
+
+Guarantees:
+
+- **Never delivered twice once delivered**: only `pending` messages are leased, and a delivered message is
+  never reset (`outbox_resend` refuses it).
+- **Never delivered by two workers at once**: a worker first takes a lease with a conditional UPDATE
+  (`locked_until` in the past, a fresh `lease_token`); only the worker whose UPDATE changed the row delivers.
+  A backend must finish (or time out) within `LEASE_SECONDS`, after which a crashed worker's message is free.
+- **In order per ordering key and backend**: a message is only leased when no earlier message with the same
+  `(backend, ordering_key)` is still pending. A dead letter no longer blocks the messages after it.
+- **Backoff**: after the n-th failed attempt the next one waits `base * 2^(n-1)` seconds (±10% jitter,
+  capped); after `max_attempts` failures the message is a dead letter.
+"""
 
 from __future__ import annotations
 
 import logging
 import random
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from simpul.core.models import OutboxAttempt, OutboxMessage, OutboxStatus
@@ -20,93 +34,103 @@ LEASE_SECONDS = 120
 
 
 def backoff_seconds(attempts: int) -> int:
-    """Exponential backoff with jitter: base * 2^(attempts-1), capped."""
+    """Seconds to wait after `attempts` failed attempts: base * 2^(attempts-1), capped, with ±10% jitter."""
     base = settings.OUTBOX_BACKOFF_BASE_SECONDS
     delay = min(base * (2 ** max(attempts - 1, 0)), settings.OUTBOX_BACKOFF_MAX_SECONDS)
     return int(delay * (0.9 + 0.2 * random.random()))  # noqa: S311 - jitter, not security
 
 
-def _claim(limit: int) -> list[int]:
-    """Lease up to `limit` due messages so two workers never deliver the same one at once.
+def _leasable(now: object) -> Q:
+    return Q(status=OutboxStatus.PENDING) & (Q(locked_until__isnull=True) | Q(locked_until__lt=now))
 
-    Messages sharing an ordering key are only claimed when no earlier message of that key is still
-    pending, so deliveries stay in order per key (per case) while a receiver is down.
-    """
+
+def _due_ids(limit: int) -> list[int]:
+    """Ids of due messages that are first in line for their ordering key."""
     now = timezone.now()
+    earlier_pending = OutboxMessage.objects.filter(
+        backend=OuterRef("backend"),
+        ordering_key=OuterRef("ordering_key"),
+        status=OutboxStatus.PENDING,
+        id__lt=OuterRef("id"),
+    )
+    return list(
+        OutboxMessage.objects.filter(_leasable(now), next_attempt_at__lte=now)
+        .filter(Q(ordering_key="") | ~Exists(earlier_pending))
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
+    )
+
+
+def _lease(message_id: int) -> str | None:
+    """Take the lease on one message; returns the lease token, or None when someone else holds it."""
+    now = timezone.now()
+    token = uuid.uuid4().hex
+    taken = OutboxMessage.objects.filter(_leasable(now), pk=message_id).update(
+        locked_until=now + timedelta(seconds=LEASE_SECONDS), lease_token=token
+    )
+    return token if taken == 1 else None
+
+
+def _record(message_id: int, token: str, *, ok: bool, detail: str, receipt: dict | None = None) -> None:
+    """Write the outcome of an attempt, if this worker still holds the lease."""
     with transaction.atomic():
-        due = (
-            OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
-            .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
-            .order_by("id")[: limit * 4]
-        )
-        chosen: list[OutboxMessage] = []
-        blocked_keys: set[tuple[str, str]] = set()
-        for message in due:
-            key = (message.backend, message.ordering_key)
-            if message.ordering_key:
-                if key in blocked_keys:
-                    continue
-                blocked_keys.add(key)
-                earlier = OutboxMessage.objects.filter(
-                    backend=message.backend,
-                    ordering_key=message.ordering_key,
-                    status=OutboxStatus.PENDING,
-                    id__lt=message.id,
-                ).exists()
-                if earlier:
-                    continue
-            chosen.append(message)
-            if len(chosen) >= limit:
-                break
-        ids = [m.id for m in chosen]
-        OutboxMessage.objects.filter(id__in=ids).update(locked_until=now + timedelta(seconds=LEASE_SECONDS))
-    return ids
+        message = OutboxMessage.objects.select_for_update().get(pk=message_id)
+        if message.lease_token != token or message.status != OutboxStatus.PENDING:
+            logger.warning("outbox #%s: lease lost before the outcome was written", message_id)
+            return
+        now = timezone.now()
+        message.attempts += 1
+        message.locked_until = None
+        message.lease_token = ""
+        if ok:
+            message.status = OutboxStatus.DELIVERED
+            message.delivered_at = now
+            message.receipt = receipt or {}
+            message.last_error = ""
+        else:
+            message.last_error = detail
+            if message.attempts >= message.max_attempts:
+                message.status = OutboxStatus.DEAD
+            else:
+                message.next_attempt_at = now + timedelta(seconds=backoff_seconds(message.attempts))
+        message.save()
+        OutboxAttempt.objects.create(message=message, ok=ok, detail=detail[:2000])
 
 
 def outbox_deliver_one(message_id: int) -> bool:
-    """Try one message; returns True when it is delivered. Safe to call twice."""
+    """Try to deliver one message now (if it is pending and free); True when it was delivered by this call.
+
+    Safe to call twice and from several workers at once: the lease lets only one of them deliver.
+    Ordering is the caller's concern here; `outbox_deliver_batch` only hands over messages first in line.
+    """
+    token = _lease(message_id)
+    if token is None:
+        return False
     message = OutboxMessage.objects.get(pk=message_id)
-    if message.status != OutboxStatus.PENDING:
-        return message.status == OutboxStatus.DELIVERED
     try:
         backend = registry.get(message.backend)
         receipt = backend.deliver(message)
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"[:2000]
-        with transaction.atomic():
-            message = OutboxMessage.objects.select_for_update().get(pk=message_id)
-            message.attempts += 1
-            message.last_error = error
-            message.locked_until = None
-            if message.attempts >= message.max_attempts:
-                message.status = OutboxStatus.DEAD
-            else:
-                message.next_attempt_at = timezone.now() + timedelta(seconds=backoff_seconds(message.attempts))
-            message.save(update_fields=["attempts", "last_error", "locked_until", "status", "next_attempt_at", "updated_at"])
-            OutboxAttempt.objects.create(message=message, ok=False, detail=error)
-        logger.warning("outbox #%s delivery failed (attempt %s): %s", message_id, message.attempts, error)
+        _record(message_id, token, ok=False, detail=error)
+        logger.warning("outbox #%s delivery failed: %s", message_id, error)
         return False
-    with transaction.atomic():
-        message = OutboxMessage.objects.select_for_update().get(pk=message_id)
-        message.attempts += 1
-        message.status = OutboxStatus.DELIVERED
-        message.delivered_at = timezone.now()
-        message.locked_until = None
-        message.receipt = receipt or {}
-        message.last_error = ""
-        message.save()
-        OutboxAttempt.objects.create(message=message, ok=True, detail=str(receipt or "")[:2000])
+    _record(message_id, token, ok=True, detail=str(receipt or ""), receipt=receipt)
     return True
 
 
-def outbox_deliver_batch(*, limit: int = 50) -> int:
-    """Deliver due messages until none is left; returns how many were delivered."""
+def outbox_deliver_batch(*, limit: int = 50, max_rounds: int = 100) -> int:
+    """Deliver due messages until none is left (or `max_rounds` batches ran); returns how many were delivered."""
     delivered = 0
-    while True:
-        ids = _claim(limit)
+    for _round in range(max_rounds):
+        ids = _due_ids(limit)
         if not ids:
-            return delivered
+            break
+        progressed = False
         for message_id in ids:
             if outbox_deliver_one(message_id):
                 delivered += 1
+                progressed = True
+        if not progressed:  # everything due failed or was taken by another worker: stop, do not spin
+            break
+    return delivered

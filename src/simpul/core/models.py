@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +19,26 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class AppendOnlyError(RuntimeError):
+    """Raised when code tries to change or delete an audit entry: the log is append-only."""
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    """Reads only: bulk writes would bypass the hash chain, so they are refused."""
+
+    def update(self, **kwargs: object) -> int:
+        raise AppendOnlyError("audit entries are append-only: no UPDATE")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("audit entries are append-only: no DELETE")
+
+    def bulk_create(self, *args: object, **kwargs: object) -> list[AuditEntry]:
+        raise AppendOnlyError("audit entries are written one by one through audit_record")
+
+    def bulk_update(self, *args: object, **kwargs: object) -> int:
+        raise AppendOnlyError("audit entries are append-only: no UPDATE")
+
+
 class AuditEntry(models.Model):
     """One append-only, hash-chained entry of the audit log.
 
@@ -27,8 +49,16 @@ class AuditEntry(models.Model):
 
     seq = models.BigIntegerField(_("sequence"), unique=True)
     created_at = models.DateTimeField(_("time"))
+    # DO_NOTHING without a database constraint: deleting a user must not rewrite (and so break) the chain;
+    # the entry keeps the id and `actor_label` of who acted.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("actor account"),
     )
     actor_label = models.CharField(_("actor"), max_length=200, blank=True)
     on_behalf_of = models.CharField(_("on behalf of"), max_length=200, blank=True)
@@ -40,6 +70,8 @@ class AuditEntry(models.Model):
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     entry_hash = models.CharField(_("hash"), max_length=64, unique=True)
 
+    objects = AuditEntryQuerySet.as_manager()
+
     class Meta:
         ordering = ["seq"]
         verbose_name = _("audit entry")
@@ -48,6 +80,14 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("audit entries are append-only: an existing entry cannot be saved again")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("audit entries are append-only: no DELETE")
 
 
 class AuditChainHead(models.Model):
@@ -89,6 +129,7 @@ class OutboxMessage(TimeStampedModel):
     max_attempts = models.PositiveIntegerField(_("maximum attempts"), default=12)
     next_attempt_at = models.DateTimeField(_("next attempt at"), db_index=True)
     locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+    lease_token = models.CharField(_("lease token"), max_length=32, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     receipt = models.JSONField(_("receipt"), default=dict, blank=True)
@@ -126,7 +167,11 @@ class IdempotencyState(models.TextChoices):
 
 
 class IdempotencyRecord(models.Model):
-    """A client-made Idempotency-Key, scoped per client, with the stored response of the first request."""
+    """A client-made Idempotency-Key, scoped per client, with the stored response of the first request.
+
+    Written and read only through `simpul.core.idempotency.idempotent`. `lock_token` names the call that
+    owns an in-flight record; `locked_at` lets a later call take over a record whose owner died.
+    """
 
     scope = models.CharField(_("client scope"), max_length=200)
     key = models.CharField(_("key"), max_length=200)
@@ -137,6 +182,8 @@ class IdempotencyRecord(models.Model):
     response_status = models.PositiveSmallIntegerField(_("response status"), null=True, blank=True)
     response_body = models.JSONField(_("response body"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
+    lock_token = models.CharField(_("lock token"), max_length=32, blank=True)
     expires_at = models.DateTimeField(_("expires at"), db_index=True)
 
     class Meta:
@@ -170,3 +217,31 @@ class Holiday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.name}"
+
+
+class JobStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    OK = "ok", _("Succeeded")
+    ERROR = "error", _("Failed")
+
+
+class ScheduledJobRun(models.Model):
+    """The last run of one periodic job (see `simpul.core.schedule`).
+
+    Worker processes claim a due job with a conditional UPDATE on `last_run_at`, so a job runs at most once
+    per interval however many workers are running.
+    """
+
+    name = models.CharField(_("job"), max_length=100, unique=True)
+    last_run_at = models.DateTimeField(_("last started at"), null=True, blank=True)
+    last_finished_at = models.DateTimeField(_("last finished at"), null=True, blank=True)
+    last_status = models.CharField(_("last status"), max_length=20, choices=JobStatus.choices, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("periodic job run")
+        verbose_name_plural = _("periodic job runs")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.last_status or '-'})"

@@ -7,6 +7,7 @@ every backend passes on (for example as the CloudEvents `id` or an `Idempotency-
 
 from __future__ import annotations
 
+import abc
 import logging
 from typing import Any, ClassVar
 
@@ -17,11 +18,19 @@ class DeliveryError(Exception):
     """A delivery failed and should be retried later."""
 
 
-class OutboxBackend:
+class OutboxBackend(abc.ABC):
+    """One kind of outside system. Subclass, set `name`, implement `deliver`, decorate with `@registry.register`.
+
+    `deliver(message)` gets the `OutboxMessage` (use `message.pk` as the receiver's de-duplication id,
+    `message.payload`, `message.topic`) and returns a JSON-able receipt, or raises (any exception counts as
+    a failed attempt and is retried with backoff). It must return within `simpul.core.delivery.LEASE_SECONDS`.
+    """
+
     name: ClassVar[str] = ""
 
+    @abc.abstractmethod
     def deliver(self, message: Any) -> dict[str, Any]:
-        raise NotImplementedError  # every backend implements this
+        """Deliver one message; return a receipt or raise."""
 
 
 class Registry:
@@ -33,6 +42,9 @@ class Registry:
             raise ValueError("an outbox backend needs a name")
         self._backends[cls.name] = cls
         return cls
+
+    def unregister(self, name: str) -> None:
+        self._backends.pop(name, None)
 
     def get(self, name: str) -> OutboxBackend:
         try:

@@ -2,12 +2,91 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Max
+from django.utils import timezone
 
-from simpul.core.models import OutboxMessage, OutboxStatus
+from simpul.core.models import AuditChainHead, AuditEntry, OutboxMessage, OutboxStatus, ScheduledJobRun
+
+# A worker runs the outbox sweep every 15 s; not seen for this long means no worker is running.
+WORKER_RECENT = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    """The result of checking the audit chain: intact, or the first broken link."""
+
+    ok: bool
+    count: int
+    seq: int | None = None
+    problem: str = ""  # "edited", "missing", "prev_link", "head"
+    detail: str = ""
+
+
+def audit_chain_verify() -> ChainCheck:
+    """Recompute every entry's hash and every link, in order; stop at the first broken link.
+
+    Works on the stored rows, so tampering done behind the ORM's back (raw SQL) is found: an edited entry no
+    longer hashes to its `entry_hash`, a deleted entry leaves a gap in `seq`, an entry whose `prev_hash` does
+    not name the entry before it breaks the link, and entries cut from the end disagree with the chain head.
+    """
+    from simpul.core.services import GENESIS_HASH, entry_digest
+
+    expected_seq = 1
+    prev_hash = GENESIS_HASH
+    count = 0
+    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
+        if entry.seq != expected_seq:
+            return ChainCheck(
+                ok=False,
+                count=count,
+                seq=expected_seq,
+                problem="missing",
+                detail=f"entry {expected_seq} is missing (deleted); the next entry is {entry.seq}",
+            )
+        if entry_digest(entry) != entry.entry_hash:
+            return ChainCheck(
+                ok=False,
+                count=count,
+                seq=entry.seq,
+                problem="edited",
+                detail=f"entry {entry.seq} was edited: its content no longer matches its hash",
+            )
+        if entry.prev_hash != prev_hash:
+            return ChainCheck(
+                ok=False,
+                count=count,
+                seq=entry.seq,
+                problem="prev_link",
+                detail=f"entry {entry.seq} does not link to entry {entry.seq - 1} (previous hash differs)",
+            )
+        prev_hash = entry.entry_hash
+        expected_seq += 1
+        count += 1
+    head = AuditChainHead.objects.filter(pk=1).first()
+    head_seq, head_hash = (head.seq, head.last_hash) if head else (0, GENESIS_HASH)
+    if head_seq != count or head_hash != prev_hash:
+        return ChainCheck(
+            ok=False,
+            count=count,
+            seq=count + 1 if head_seq > count else head_seq,
+            problem="head",
+            detail=(
+                f"the chain head records {head_seq} entries but the log holds {count}"
+                if head_seq != count
+                else f"the chain head's last hash differs from entry {count}'s hash"
+            ),
+        )
+    return ChainCheck(ok=True, count=count)
+
+
+def worker_last_seen() -> datetime | None:
+    """When a worker last started a periodic job (None when no worker ever ran)."""
+    return ScheduledJobRun.objects.aggregate(last=Max("last_run_at"))["last"]
 
 
 def task_queue_state() -> dict[str, Any]:
@@ -20,6 +99,10 @@ def task_queue_state() -> dict[str, Any]:
         )
         state["outbox_pending"] = counts.get(OutboxStatus.PENDING, 0)
         state["outbox_dead"] = counts.get(OutboxStatus.DEAD, 0)
+        last_seen = worker_last_seen()
+        # Information only: a fresh install has no worker yet, and that does not make the site unhealthy.
+        state["worker_last_seen"] = last_seen.isoformat() if last_seen else None
+        state["worker_seen_recently"] = bool(last_seen and timezone.now() - last_seen <= WORKER_RECENT)
         if backend.endswith("RQBackend"):
             import redis
 

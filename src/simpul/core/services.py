@@ -1,4 +1,4 @@
-"""Writes of the core app: audit entries and outbox messages.
+"""Writes of the core app: audit entries, outbox messages and their re-sending.
 
 Every other app records its changes with `audit_record` and its side effects with `outbox_enqueue`, inside
 its own `transaction.atomic()` block, so a change, its audit entry and its outbox rows commit together.
@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from simpul.core.models import AuditChainHead, AuditEntry, OutboxMessage
+from simpul.core.models import AuditChainHead, AuditEntry, OutboxMessage, OutboxStatus
 
 GENESIS_HASH = "0" * 64
+logger = logging.getLogger(__name__)
 
 
 def audit_entry_digest(
@@ -61,6 +64,23 @@ def _json_safe(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
 
 
+def entry_digest(entry: AuditEntry) -> str:
+    """The hash an entry should carry, recomputed from its stored content (used by `simpul audit verify`)."""
+    return audit_entry_digest(
+        seq=entry.seq,
+        created_at=entry.created_at,
+        actor_id=entry.actor_id,
+        actor_label=entry.actor_label,
+        on_behalf_of=entry.on_behalf_of,
+        action=entry.action,
+        object_type=entry.object_type,
+        object_id=entry.object_id,
+        object_repr=entry.object_repr,
+        changes=entry.changes,
+        prev_hash=entry.prev_hash,
+    )
+
+
 @transaction.atomic
 def audit_record(
     *,
@@ -77,46 +97,37 @@ def audit_record(
     """Append one entry to the hash-chained audit log.
 
     `actor` is a user (or None for the system; `actor_label` then names it, e.g. an API client).
-    Writers are serialised by locking the single `AuditChainHead` row, so the chain never forks.
-    `changes` must not hold personal data in clear (mask NIK, never log PINs or keys).
+    Writers are serialised by locking the single `AuditChainHead` row (SELECT ... FOR UPDATE on PostgreSQL,
+    the database write lock on SQLite), so the chain never forks. The entry commits or rolls back with the
+    caller's transaction. `changes` must not hold personal data in clear (mask NIK, never log PINs or keys;
+    `simpul.core.admin.mask_changes` helps).
     """
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-        object_repr = object_repr or str(obj)[:200]
+        object_repr = object_repr or str(obj)
     actor_id = getattr(actor, "pk", None) if actor is not None and getattr(actor, "is_authenticated", False) else None
     if not actor_label and actor_id is not None:
         actor_label = str(getattr(actor, "email", "") or getattr(actor, "phone", "") or actor_id)
-    head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+    # Cut every field to its column size *before* hashing, so the stored row hashes to what was computed.
+    content: dict[str, Any] = {
+        "actor_id": actor_id,
+        "actor_label": actor_label[:200],
+        "on_behalf_of": on_behalf_of[:200],
+        "action": action[:100],
+        "object_type": object_type[:100],
+        "object_id": object_id[:100],
+        "object_repr": object_repr[:200],
+        "changes": _json_safe(changes or {}),
+    }
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
     seq = head.seq + 1
     created_at = timezone.now()
-    payload_changes = _json_safe(changes or {})
-    entry_hash = audit_entry_digest(
-        seq=seq,
-        created_at=created_at,
-        actor_id=actor_id,
-        actor_label=actor_label,
-        on_behalf_of=on_behalf_of,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        object_repr=object_repr[:200],
-        changes=payload_changes,
-        prev_hash=head.last_hash,
-    )
+    entry_hash = audit_entry_digest(seq=seq, created_at=created_at, prev_hash=head.last_hash, **content)
     entry = AuditEntry.objects.create(
-        seq=seq,
-        created_at=created_at,
-        actor_id=actor_id,
-        actor_label=actor_label[:200],
-        on_behalf_of=on_behalf_of[:200],
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        object_repr=object_repr[:200],
-        changes=payload_changes,
-        prev_hash=head.last_hash,
-        entry_hash=entry_hash,
+        seq=seq, created_at=created_at, prev_hash=head.last_hash, entry_hash=entry_hash, **content
     )
     head.seq = seq
     head.last_hash = entry_hash
@@ -154,12 +165,50 @@ def outbox_enqueue(
 
 
 def _kick_outbox_worker() -> None:
-    """Ask the task queue to deliver pending messages soon (the worker also polls)."""
+    """Ask the task queue to deliver pending messages soon.
+
+    With the database task backend this is skipped: `simpul worker` sweeps the outbox on every pass anyway,
+    and a task row per message would double the writes of every submission.
+    """
+    if settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db."):
+        return
     from simpul.core.tasks import outbox_deliver_due
 
     try:
         outbox_deliver_due.enqueue()
     except Exception:
-        import logging
+        logger.warning("could not enqueue outbox delivery task", exc_info=True)
 
-        logging.getLogger(__name__).warning("could not enqueue outbox delivery task", exc_info=True)
+
+class OutboxResendError(ValueError):
+    """A message that cannot be re-sent (already delivered, or being delivered right now)."""
+
+
+@transaction.atomic
+def outbox_resend(*, message_id: int, actor: Any) -> OutboxMessage:
+    """Put a dead (or waiting) outbox message back in the queue for immediate delivery, and audit it.
+
+    Attempts start again from zero. A delivered message is never re-sent (receivers must see each message
+    once), and a message that a worker holds right now is left to that worker.
+    """
+    message = OutboxMessage.objects.select_for_update().get(pk=message_id)
+    now = timezone.now()
+    if message.status == OutboxStatus.DELIVERED:
+        raise OutboxResendError(_("Message {id} was already delivered; it is never sent twice.").format(id=message.pk))
+    if message.locked_until is not None and message.locked_until > now:
+        raise OutboxResendError(_("Message {id} is being delivered right now.").format(id=message.pk))
+    changes = {
+        "status": {"old": message.status, "new": OutboxStatus.PENDING},
+        "attempts": {"old": message.attempts, "new": 0},
+    }
+    message.status = OutboxStatus.PENDING
+    message.attempts = 0
+    message.next_attempt_at = now
+    message.locked_until = None
+    message.lease_token = ""
+    message.save(
+        update_fields=["status", "attempts", "next_attempt_at", "locked_until", "lease_token", "updated_at"]
+    )
+    audit_record(actor=actor, action="core.outbox_resend", obj=message, changes=changes)
+    transaction.on_commit(_kick_outbox_worker)
+    return message

@@ -1,4 +1,4 @@
-"""Background tasks of the core app (Django Tasks API)."""
+"""Background tasks of the core app (Django Tasks API). Tasks take ids and are safe to run twice."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django_tasks import task
 
 @task()
 def outbox_deliver_due() -> int:
-    """Deliver every outbox message that is due; safe to run twice."""
+    """Deliver every outbox message that is due; safe to run twice (leases, see `simpul.core.delivery`)."""
     from simpul.core.delivery import outbox_deliver_batch
 
     return outbox_deliver_batch()
