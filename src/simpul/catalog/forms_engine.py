@@ -1,0 +1,574 @@
+"""Turn a service version's declared form into real Django forms, and validate answers against it.
+
+A form definition is data (`ServiceVersion.form`):
+
+    {"pages": [{"key": "reason", "title_id": "...", "title_en": "...",
+                "fields": [{"name": "reason", "type": "choice", "label_id": "...", "label_en": "...",
+                            "required": true, "choices": [{"value": "lost", "label_id": "...", "label_en": "..."}],
+                            "show_if": {"field": "other", "equals": "yes"}}]}]}
+
+Field types: text, textarea, number, date, choice, yesno, nik, region, phone, email, file. Rules: required,
+min_length, max_length, pattern (+ pattern_message_id/_en), min, max (numbers; ISO dates or "today" for dates).
+`show_if` hides a field unless another field's answer equals a value (`equals`) or is one of several (`in`);
+a hidden field is never required and its answer is dropped.
+
+Public interface (used by portal, cases and the API):
+- `page_form(version, page_key, data=None, files=None, *, language=None, answers=None) -> forms.Form`
+- `visible_fields(version, answers) -> list[str]`
+- `validate_answers(version, answers) -> (cleaned, errors)`: all pages at once, JSON-safe cleaned values
+- `document_specs(version, answers=None) -> list[dict]`: declared documents (those visible under `answers`)
+- `definition_errors(form=..., documents=...) -> list[str]`: problems of a definition, each naming its path
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from simpul.catalog.models import localized
+
+if TYPE_CHECKING:
+    from simpul.catalog.models import ServiceVersion
+
+FIELD_TYPES = ("text", "textarea", "number", "date", "choice", "yesno", "nik", "region", "phone", "email", "file")
+YES, NO = "yes", "no"
+FILE_TYPES = ("pdf", "jpg", "jpeg", "png")
+NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
+PHONE_RE = re.compile(r"^(?:\+62|62|0)8[0-9]{7,12}$")
+DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+
+
+# -- definition helpers -----------------------------------------------------------------------------------------
+
+
+def _pages(version: ServiceVersion | dict[str, Any]) -> list[dict[str, Any]]:
+    form = version if isinstance(version, dict) else (version.form or {})
+    return list(form.get("pages") or [])
+
+
+def all_fields(version: ServiceVersion | dict[str, Any]) -> list[dict[str, Any]]:
+    """Every declared field of every page, in order."""
+    return [field for page in _pages(version) for field in page.get("fields") or []]
+
+
+def page_keys(version: ServiceVersion) -> list[str]:
+    return [page["key"] for page in _pages(version)]
+
+
+def get_page(version: ServiceVersion, page_key: str) -> dict[str, Any]:
+    for page in _pages(version):
+        if page.get("key") == page_key:
+            return page
+    raise KeyError(page_key)
+
+
+def _as_answer(value: Any) -> str:
+    if value is True:
+        return YES
+    if value is False:
+        return NO
+    return "" if value is None else str(value)
+
+
+def _condition_holds(condition: dict[str, Any] | None, answers: dict[str, Any], visible: set[str]) -> bool:
+    if not condition:
+        return True
+    ref = condition.get("field")
+    if ref not in visible:
+        return False
+    answer = _as_answer(answers.get(ref))
+    if "in" in condition:
+        return answer in {_as_answer(v) for v in condition.get("in") or []}
+    return answer == _as_answer(condition.get("equals"))
+
+
+def visible_fields(version: ServiceVersion | dict[str, Any], answers: dict[str, Any] | None) -> list[str]:
+    """Names of the fields shown for these answers (a field depending on a hidden field is hidden too)."""
+    answers = answers or {}
+    visible: set[str] = set()
+    ordered: list[str] = []
+    for field in all_fields(version):
+        if _condition_holds(field.get("show_if"), answers, visible):
+            visible.add(field["name"])
+            ordered.append(field["name"])
+    return ordered
+
+
+def document_specs(version: ServiceVersion, answers: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The declared documents; with `answers`, only those whose `show_if` holds (field visibility respected).
+
+    Each spec carries `code`, `label_id`, `label_en`, `required`, `types` (lower-case extensions), `max_bytes`,
+    `hint_id`, `hint_en`, and `show_if` if any.
+    """
+    specs = []
+    visible = set(visible_fields(version, answers)) if answers is not None else None
+    for raw in version.documents or []:
+        spec = {
+            "code": raw["code"], "label_id": raw.get("label_id", ""), "label_en": raw.get("label_en", ""),
+            "required": bool(raw.get("required", False)),
+            "types": [t.lower() for t in raw.get("types") or ["pdf", "jpg", "png"]],
+            "max_bytes": int(raw.get("max_bytes") or DEFAULT_MAX_BYTES),
+            "hint_id": raw.get("hint_id", ""), "hint_en": raw.get("hint_en", ""),
+        }
+        if raw.get("show_if"):
+            spec["show_if"] = raw["show_if"]
+        if visible is not None and answers is not None and not _condition_holds(raw.get("show_if"), answers, visible):
+            continue
+        specs.append(spec)
+    return specs
+
+
+# -- building Django fields ---------------------------------------------------------------------------------------
+
+
+def _nik_validator() -> Any:
+    try:
+        from simpul.accounts.validators import validate_nik
+    except ImportError:
+        return RegexValidator(r"^[0-9]{16}$", message=_("A NIK has exactly 16 digits."), code="nik")
+    return validate_nik
+
+
+def region_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Desa/kelurahan codes grouped by kecamatan name, for the region picker."""
+    from simpul.regions.models import Region, RegionLevel
+
+    groups: dict[str, list[tuple[str, str]]] = {}
+    names: dict[str, str] = {}
+    for code, name, parent_id, parent_name in Region.objects.filter(level=RegionLevel.DESA).values_list(
+        "code", "name", "parent_id", "parent__name"
+    ).order_by("parent_id", "name"):
+        groups.setdefault(parent_id or "", []).append((code, name))
+        names[parent_id or ""] = parent_name or ""
+    return [(str(_("Kecamatan {name}")).format(name=names[k]), v) for k, v in groups.items()]
+
+
+def _date_bound(value: Any) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if value == "today":
+        return timezone.localdate()
+    return dt.date.fromisoformat(str(value))
+
+
+class _DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def _pattern_message(spec: dict[str, Any]) -> str:
+    return localized(spec, "pattern_message") or str(_("The answer does not have the expected form."))
+
+
+def build_field(spec: dict[str, Any], *, region_options: list[Any] | None = None) -> forms.Field:
+    """One Django form field from one declared field (labels in the active language)."""
+    kind = spec.get("type", "text")
+    required = bool(spec.get("required", False)) and not spec.get("show_if")
+    common: dict[str, Any] = {
+        "label": localized(spec, "label") or spec["name"],
+        "help_text": localized(spec, "hint"),
+        "required": required,
+    }
+    validators: list[Any] = []
+    if spec.get("pattern"):
+        validators.append(RegexValidator(spec["pattern"], message=_pattern_message(spec), code="pattern"))
+    text_limits = {k: spec[k] for k in ("min_length", "max_length") if spec.get(k) is not None}
+    field: forms.Field
+    if kind in ("text", "textarea"):
+        widget = forms.Textarea(attrs={"rows": 5}) if kind == "textarea" else forms.TextInput()
+        text_limits.setdefault("max_length", 5000 if kind == "textarea" else 300)
+        field = forms.CharField(widget=widget, validators=validators, **text_limits, **common)
+    elif kind == "number":
+        field = forms.DecimalField(
+            min_value=Decimal(str(spec["min"])) if spec.get("min") is not None else None,
+            max_value=Decimal(str(spec["max"])) if spec.get("max") is not None else None,
+            max_digits=18, decimal_places=4, validators=validators, **common,
+        )
+    elif kind == "date":
+        validators = []
+        low, high = _date_bound(spec.get("min")), _date_bound(spec.get("max"))
+        if low is not None:
+            validators.append(_min_date(low))
+        if high is not None:
+            validators.append(_max_date(high))
+        field = forms.DateField(widget=_DateInput(), input_formats=["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"],
+                                validators=validators, **common)
+    elif kind == "choice":
+        choices = [(c["value"], localized(c, "label") or c["value"]) for c in spec.get("choices") or []]
+        widget = forms.RadioSelect if len(choices) <= 5 else forms.Select
+        if widget is forms.Select:
+            choices = [("", _("— choose —")), *choices]
+        field = forms.ChoiceField(choices=choices, widget=widget, **common)
+    elif kind == "yesno":
+        field = forms.ChoiceField(choices=[(YES, _("Yes")), (NO, _("No"))], widget=forms.RadioSelect, **common)
+    elif kind == "nik":
+        field = forms.CharField(
+            min_length=16, max_length=16, validators=[_nik_validator(), *validators],
+            widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9]{16}"}),
+            **common,
+        )
+    elif kind == "region":
+        options = region_options if region_options is not None else region_choices()
+        field = forms.ChoiceField(choices=[("", _("— choose your village —")), *options], **common)
+    elif kind == "phone":
+        field = forms.CharField(
+            max_length=20, validators=[_phone_validator, *validators],
+            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}), **common,
+        )
+    elif kind == "email":
+        field = forms.EmailField(max_length=254, validators=validators,
+                                 widget=forms.EmailInput(attrs={"autocomplete": "email"}), **common)
+    elif kind == "file":
+        types = [t.lower() for t in spec.get("types") or ["pdf", "jpg", "png"]]
+        field = forms.FileField(
+            validators=[_file_validator(types, int(spec.get("max_bytes") or DEFAULT_MAX_BYTES))],
+            widget=forms.ClearableFileInput(attrs={"accept": ",".join("." + t for t in types)}), **common,
+        )
+    else:
+        raise ValueError(f"unknown field type {kind!r}")
+    field.simpul_spec = spec  # type: ignore[attr-defined]
+    return field
+
+
+def _min_date(low: dt.date) -> Any:
+    def check(value: dt.date) -> None:
+        if value < low:
+            raise ValidationError(_("The date must be on or after {date}.").format(date=low.isoformat()), code="min")
+
+    return check
+
+
+def _max_date(high: dt.date) -> Any:
+    def check(value: dt.date) -> None:
+        if value > high:
+            raise ValidationError(_("The date must be on or before {date}.").format(date=high.isoformat()),
+                                  code="max")
+
+    return check
+
+
+def normalize_phone(value: str) -> str:
+    return re.sub(r"[\s\-().]", "", value or "")
+
+
+def _phone_validator(value: str) -> None:
+    if not PHONE_RE.match(normalize_phone(value)):
+        raise ValidationError(
+            _("Enter a mobile number such as 081234567890 or +6281234567890."), code="phone"
+        )
+
+
+def _file_validator(types: list[str], max_bytes: int) -> Any:
+    def check(upload: Any) -> None:
+        name = getattr(upload, "name", "") or ""
+        ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        allowed = set(types) | ({"jpeg"} if "jpg" in types else set())
+        if ext not in allowed:
+            raise ValidationError(
+                _("The file {name} is not allowed. Allowed types: {types}.").format(
+                    name=name, types=", ".join(types).upper()
+                ),
+                code="file_type",
+            )
+        if getattr(upload, "size", 0) > max_bytes:
+            raise ValidationError(
+                _("The file {name} is too large. The limit is {limit}.").format(name=name, limit=human_bytes(max_bytes)),
+                code="file_size",
+            )
+
+    return check
+
+
+def human_bytes(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.0f} MB" if size % (1024 * 1024) == 0 else f"{size / (1024 * 1024):.1f} MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
+class DeclaredForm(forms.Form):
+    """Base of the forms built from a definition: applies show_if and conditional `required` after cleaning."""
+
+    simpul_specs: list[dict[str, Any]] = []
+    simpul_context: dict[str, Any] = {}
+    simpul_definition: dict[str, Any] = {}
+
+    def _answers_for_conditions(self) -> dict[str, Any]:
+        answers = dict(self.simpul_context)
+        if self.is_bound:
+            for spec in self.simpul_specs:
+                answers[spec["name"]] = self.data.get(self.add_prefix(spec["name"]), answers.get(spec["name"]))
+        return answers
+
+    def visible_names(self) -> set[str]:
+        return set(visible_fields(self.simpul_definition, self._answers_for_conditions()))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        visible = self.visible_names()
+        for spec in self.simpul_specs:
+            name = spec["name"]
+            if name not in visible:
+                cleaned.pop(name, None)
+                if self._errors:
+                    self._errors.pop(name, None)
+                continue
+            missing = cleaned.get(name) in (None, "", [])
+            if spec.get("show_if") and spec.get("required") and missing and name not in (self._errors or {}):
+                self.add_error(name, forms.ValidationError(_("This field is required."), code="required"))
+        return cleaned
+
+
+def page_form(
+    version: ServiceVersion,
+    page_key: str,
+    data: Any = None,
+    files: Any = None,
+    *,
+    language: str | None = None,
+    answers: dict[str, Any] | None = None,
+    prefix: str | None = None,
+) -> DeclaredForm:
+    """A bound (or unbound) Django form for one page of the version's form.
+
+    `answers` holds the answers of the other pages, so `show_if` can refer to them; for an unbound form it is
+    also the initial data. Fields with `show_if` are always rendered (pages work without JavaScript) and only
+    validated when their condition holds.
+    """
+    with translation.override(language) if language else _null_context():
+        page = get_page(version, page_key)
+        specs = list(page.get("fields") or [])
+        region_options = region_choices() if any(s.get("type") == "region" for s in specs) else None
+        attrs: dict[str, Any] = {
+            spec["name"]: build_field(spec, region_options=region_options) for spec in specs
+        }
+        attrs["simpul_specs"] = specs
+        attrs["simpul_context"] = dict(answers or {})
+        attrs["simpul_definition"] = version.form or {}
+        form_class = type(f"Page_{page_key}", (DeclaredForm,), attrs)
+        initial = {s["name"]: (answers or {}).get(s["name"]) for s in specs if (answers or {}).get(s["name"])}
+        if data is None and files is None:
+            return form_class(initial=initial, prefix=prefix)
+        return form_class(data=data, files=files, initial=initial, prefix=prefix)
+
+
+class _null_context:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: Any) -> None:
+        return None
+
+
+def to_json_value(value: Any) -> Any:
+    """A cleaned form value as a JSON-safe answer (dates ISO, decimals int or float, phones compact)."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def json_answers(form: forms.Form) -> dict[str, Any]:
+    """The cleaned data of a valid page form, JSON-safe, without files."""
+    out = {}
+    for name, value in form.cleaned_data.items():
+        spec = getattr(form.fields.get(name), "simpul_spec", {}) if name in form.fields else {}
+        if spec.get("type") == "file":
+            continue
+        if spec.get("type") == "phone" and value:
+            value = normalize_phone(value)
+        out[name] = to_json_value(value)
+    return out
+
+
+def validate_answers(
+    version: ServiceVersion, answers: dict[str, Any], *, language: str | None = None
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """Validate answers for all pages at once.
+
+    Returns `(cleaned, errors)`: `cleaned` holds JSON-safe values of the visible, non-file fields (hidden
+    fields and unknown keys are dropped); `errors` maps a field name to translated messages. File fields are
+    not validated here: uploads are checked against `document_specs` by the cases app.
+    """
+    answers = {k: _as_form_value(v) for k, v in (answers or {}).items()}
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for key in page_keys(version):
+        specs = [s for s in get_page(version, key).get("fields") or [] if s.get("type") != "file"]
+        form = page_form(version, key, data=answers, language=language, answers=answers)
+        for spec in get_page(version, key).get("fields") or []:
+            if spec.get("type") == "file":
+                form.fields.pop(spec["name"], None)
+        form.simpul_specs = specs
+        if form.is_valid():
+            cleaned.update(json_answers(form))
+        else:
+            for name, messages in form.errors.items():
+                errors.setdefault(name, []).extend(str(m) for m in messages)
+            cleaned.update({
+                n: to_json_value(v) for n, v in getattr(form, "cleaned_data", {}).items() if n not in form.errors
+            })
+    return cleaned, errors
+
+
+def _as_form_value(value: Any) -> Any:
+    if value is True:
+        return YES
+    if value is False:
+        return NO
+    return value
+
+
+# -- checking a definition (import, admin, publish) ---------------------------------------------------------------
+
+
+def definition_errors(*, form: Any, documents: Any) -> list[str]:
+    """Problems of a form/documents definition, each message naming its path (e.g. `form.pages[0].fields[2]`)."""
+    errors: list[str] = []
+    if form in (None, ""):
+        form = {}
+    if not isinstance(form, dict):
+        return [str(_("form: must be a mapping with a list of pages"))]
+    pages = form.get("pages", [])
+    if not isinstance(pages, list):
+        return [str(_("form.pages: must be a list"))]
+    seen: dict[str, str] = {}
+    page_keys_seen: set[str] = set()
+    for p_index, page in enumerate(pages):
+        ppath = f"form.pages[{p_index}]"
+        if not isinstance(page, dict):
+            errors.append(str(_("{path}: must be a mapping")).format(path=ppath))
+            continue
+        key = page.get("key")
+        if not key or not isinstance(key, str) or not NAME_RE.match(key):
+            errors.append(str(_("{path}.key: needs a short lower-case key")).format(path=ppath))
+        elif key in page_keys_seen:
+            errors.append(str(_("{path}.key: duplicate page key '{key}'")).format(path=ppath, key=key))
+        page_keys_seen.add(str(key))
+        fields = page.get("fields", [])
+        if not isinstance(fields, list) or not fields:
+            errors.append(str(_("{path}.fields: a page needs at least one field")).format(path=ppath))
+            continue
+        for f_index, field in enumerate(fields):
+            errors += _field_errors(f"{ppath}.fields[{f_index}]", field, seen)
+    errors += _condition_errors(pages, seen)
+    errors += _document_errors(documents, seen)
+    return errors
+
+
+def _field_errors(path: str, field: Any, seen: dict[str, str]) -> list[str]:
+    errors: list[str] = []
+    if not isinstance(field, dict):
+        return [str(_("{path}: must be a mapping")).format(path=path)]
+    name = field.get("name")
+    if not isinstance(name, str) or not NAME_RE.match(name):
+        errors.append(str(_("{path}.name: use lower-case letters, digits and _ (got '{name}')")).format(
+            path=path, name=name))
+    elif name in seen:
+        errors.append(str(_("{path}.name: duplicate field name '{name}' (first at {first})")).format(
+            path=path, name=name, first=seen[name]))
+    else:
+        seen[name] = path
+    kind = field.get("type")
+    if kind not in FIELD_TYPES:
+        errors.append(str(_("{path}.type: unknown field type '{type}' (allowed: {allowed})")).format(
+            path=path, type=kind, allowed=", ".join(FIELD_TYPES)))
+    if not field.get("label_id"):
+        errors.append(str(_("{path}.label_id: an Indonesian label is required")).format(path=path))
+    if kind == "choice":
+        choices = field.get("choices")
+        if not isinstance(choices, list) or not choices:
+            errors.append(str(_("{path}.choices: a choice field needs choices")).format(path=path))
+        else:
+            values = [c.get("value") if isinstance(c, dict) else None for c in choices]
+            if any(not v for v in values) or len(set(values)) != len(values):
+                errors.append(str(_("{path}.choices: every choice needs a distinct value")).format(path=path))
+    if field.get("pattern"):
+        try:
+            re.compile(field["pattern"])
+        except (re.error, TypeError):
+            errors.append(str(_("{path}.pattern: not a valid regular expression")).format(path=path))
+    for key in ("min_length", "max_length"):
+        if field.get(key) is not None and (not isinstance(field[key], int) or field[key] < 0):
+            errors.append(str(_("{path}.{key}: must be a whole number")).format(path=path, key=key))
+    for key in ("min", "max"):
+        if field.get(key) is None:
+            continue
+        if kind == "date":
+            try:
+                _date_bound(field[key])
+            except (ValueError, TypeError):
+                errors.append(str(_("{path}.{key}: use a date YYYY-MM-DD or 'today'")).format(path=path, key=key))
+        elif not isinstance(field[key], int | float) or isinstance(field[key], bool):
+            errors.append(str(_("{path}.{key}: must be a number")).format(path=path, key=key))
+    return errors
+
+
+def _check_condition(path: str, condition: Any, known: Iterable[str]) -> list[str]:
+    if not isinstance(condition, dict) or not condition.get("field"):
+        return [str(_("{path}.show_if: needs 'field' and 'equals' (or 'in')")).format(path=path)]
+    if condition["field"] not in known:
+        return [str(_("{path}.show_if: refers to unknown or later field '{field}'")).format(
+            path=path, field=condition["field"])]
+    if "equals" not in condition and "in" not in condition:
+        return [str(_("{path}.show_if: needs 'equals' or 'in'")).format(path=path)]
+    return []
+
+
+def _condition_errors(pages: list[Any], seen: dict[str, str]) -> list[str]:
+    errors: list[str] = []
+    earlier: list[str] = []
+    for p_index, page in enumerate(pages):
+        if not isinstance(page, dict) or not isinstance(page.get("fields"), list):
+            continue
+        for f_index, field in enumerate(page["fields"]):
+            if not isinstance(field, dict):
+                continue
+            if field.get("show_if") is not None:
+                errors += _check_condition(f"form.pages[{p_index}].fields[{f_index}]", field["show_if"], earlier)
+            if isinstance(field.get("name"), str):
+                earlier.append(field["name"])
+    return errors
+
+
+def _document_errors(documents: Any, fields: dict[str, str]) -> list[str]:
+    if documents in (None, ""):
+        return []
+    if not isinstance(documents, list):
+        return [str(_("documents: must be a list"))]
+    errors: list[str] = []
+    codes: set[str] = set()
+    for index, doc in enumerate(documents):
+        path = f"documents[{index}]"
+        if not isinstance(doc, dict):
+            errors.append(str(_("{path}: must be a mapping")).format(path=path))
+            continue
+        code = doc.get("code")
+        if not isinstance(code, str) or not NAME_RE.match(code):
+            errors.append(str(_("{path}.code: use lower-case letters, digits and _")).format(path=path))
+        elif code in codes:
+            errors.append(str(_("{path}.code: duplicate document code '{code}'")).format(path=path, code=code))
+        codes.add(str(code))
+        if not doc.get("label_id"):
+            errors.append(str(_("{path}.label_id: an Indonesian label is required")).format(path=path))
+        types = doc.get("types", ["pdf"])
+        if not isinstance(types, list) or not types or any(str(t).lower() not in FILE_TYPES for t in types):
+            errors.append(str(_("{path}.types: allowed types are {allowed}")).format(
+                path=path, allowed=", ".join(FILE_TYPES)))
+        max_bytes = doc.get("max_bytes", DEFAULT_MAX_BYTES)
+        if not isinstance(max_bytes, int) or max_bytes <= 0 or max_bytes > 50 * 1024 * 1024:
+            errors.append(str(_("{path}.max_bytes: a size between 1 byte and 50 MB")).format(path=path))
+        if doc.get("show_if") is not None:
+            errors += _check_condition(path, doc["show_if"], fields)
+    return errors

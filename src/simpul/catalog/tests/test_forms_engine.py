@@ -1,0 +1,217 @@
+"""The form engine builds real Django forms from declared fields and validates answers against them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
+
+from simpul.catalog import forms_engine
+from simpul.catalog.forms_engine import (
+    definition_errors,
+    document_specs,
+    page_form,
+    validate_answers,
+    visible_fields,
+)
+from simpul.catalog.tests.factories import make_service
+
+VALID = {
+    "nik": "1606014101900001",
+    "full_name": "Siti Aminah",
+    "village": "16.06.01.2001",
+    "phone": "0812 3456 7890",
+    "reason": "damaged",
+}
+
+
+@pytest.fixture
+def version(personas):
+    return make_service(agency=personas.dukcapil)
+
+
+def test_valid_answers_are_cleaned_to_json_values(version):
+    cleaned, errors = validate_answers(version, {**VALID, "reason": "lost", "lost_date": "2026-01-05"})
+    assert errors == {}
+    assert cleaned["lost_date"] == "2026-01-05"
+    assert cleaned["phone"] == "081234567890"
+    assert cleaned["village"] == "16.06.01.2001"
+
+
+def test_missing_required_fields_are_named(version):
+    cleaned, errors = validate_answers(version, {"full_name": "Siti Aminah"})
+    assert set(errors) == {"nik", "village", "reason"}
+    assert cleaned["full_name"] == "Siti Aminah"
+
+
+def test_length_rules(version):
+    _, errors = validate_answers(version, {**VALID, "full_name": "Si"})
+    assert "full_name" in errors
+    _, errors = validate_answers(version, {**VALID, "notes": "x" * 501})
+    assert "notes" in errors
+
+
+def test_pattern_rule_uses_the_declared_message(version):
+    version.form["pages"][1]["fields"][2]["pattern"] = r"^[A-Za-z ]*$"
+    version.form["pages"][1]["fields"][2]["pattern_message_id"] = "Hanya huruf."
+    _, errors = validate_answers(version, {**VALID, "notes": "1234"}, language="id")
+    assert errors["notes"] == ["Hanya huruf."]
+
+
+def test_number_range_rule(personas):
+    form = {"pages": [{"key": "p", "fields": [
+        {"name": "size", "type": "number", "label_id": "Luas", "required": True, "min": 1, "max": 100}]}]}
+    version = make_service(agency=personas.dpmptsp, code="reklame-x", form=form, documents=[])
+    assert "size" in validate_answers(version, {"size": "0.5"})[1]
+    assert "size" in validate_answers(version, {"size": "101"})[1]
+    cleaned, errors = validate_answers(version, {"size": "12.5"})
+    assert errors == {} and cleaned["size"] == 12.5
+    assert validate_answers(version, {"size": 4})[0]["size"] == 4
+
+
+def test_date_in_the_future_is_refused_when_max_is_today(version):
+    future = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+    _, errors = validate_answers(version, {**VALID, "reason": "lost", "lost_date": future})
+    assert "lost_date" in errors
+
+
+def test_show_if_hidden_field_is_not_required_and_dropped(version):
+    cleaned, errors = validate_answers(version, {**VALID, "reason": "damaged", "lost_date": "not a date"})
+    assert errors == {}
+    assert "lost_date" not in cleaned
+
+
+def test_show_if_visible_field_becomes_required(version):
+    _, errors = validate_answers(version, {**VALID, "reason": "lost"})
+    assert "lost_date" in errors
+
+
+def test_visible_fields_follow_answers(version):
+    assert "lost_date" in visible_fields(version, {"reason": "lost"})
+    assert "lost_date" not in visible_fields(version, {"reason": "damaged"})
+    assert "lost_date" not in visible_fields(version, {})
+
+
+def test_documents_follow_show_if(version):
+    assert [d["code"] for d in document_specs(version)] == ["kk", "police_report"]
+    assert [d["code"] for d in document_specs(version, {"reason": "damaged"})] == ["kk"]
+    assert [d["code"] for d in document_specs(version, {"reason": "lost"})] == ["kk", "police_report"]
+
+
+def test_nik_field_refuses_wrong_length_and_letters(version):
+    for bad in ("12345", "16060141019000AB", "16060141019000011"):
+        _, errors = validate_answers(version, {**VALID, "nik": bad})
+        assert "nik" in errors, bad
+
+
+def test_region_field_offers_desa_grouped_by_kecamatan(version, region_tree):
+    form = page_form(version, "applicant", language="id")
+    choices = form.fields["village"].choices
+    groups = {label: [code for code, _ in options] for label, options in choices[1:]}
+    assert groups["Kecamatan Sekayu"] == ["16.06.01.1009", "16.06.01.2002", "16.06.01.2001"]
+    assert "16.06.02.2001" in groups["Kecamatan Lais"]
+    _, errors = validate_answers(version, {**VALID, "village": "16.06.01"})  # a kecamatan, not a desa
+    assert "village" in errors
+
+
+def test_phone_field(version):
+    assert "phone" in validate_answers(version, {**VALID, "phone": "12345"})[1]
+    assert validate_answers(version, {**VALID, "phone": "+62 812-3456-7890"})[0]["phone"] == "+6281234567890"
+
+
+def test_page_form_labels_follow_language(version):
+    assert page_form(version, "applicant", language="en").fields["full_name"].label == "Full name"
+    assert page_form(version, "applicant", language="id").fields["full_name"].label == "Nama lengkap"
+
+
+def test_page_form_renders_date_and_radio_inputs(version):
+    html = page_form(version, "reason", language="id").as_div()
+    assert 'type="date"' in html
+    assert 'type="radio"' in html
+
+
+def test_bound_page_form_keeps_other_pages_in_context(version):
+    form = page_form(version, "reason", data={"reason": "lost"}, answers=VALID)
+    assert not form.is_valid()
+    assert "lost_date" in form.errors
+
+
+def test_yesno_and_email_fields(personas):
+    form = {"pages": [{"key": "p", "fields": [
+        {"name": "agree", "type": "yesno", "label_id": "Setuju", "required": True},
+        {"name": "mail", "type": "email", "label_id": "Email", "show_if": {"field": "agree", "equals": True}},
+    ]}]}
+    version = make_service(agency=personas.dukcapil, code="yesno", form=form, documents=[])
+    assert validate_answers(version, {"agree": True, "mail": "x@example.org"}) == (
+        {"agree": "yes", "mail": "x@example.org"}, {})
+    assert "mail" in validate_answers(version, {"agree": "yes", "mail": "not-an-email"})[1]
+    assert validate_answers(version, {"agree": "no", "mail": "not-an-email"}) == ({"agree": "no"}, {})
+
+
+def test_file_field_checks_type_and_size(personas):
+    form = {"pages": [{"key": "p", "fields": [
+        {"name": "photo", "type": "file", "label_id": "Foto", "required": True, "types": ["jpg"],
+         "max_bytes": 10}]}]}
+    version = make_service(agency=personas.dukcapil, code="file", form=form, documents=[])
+    bad_type = page_form(version, "p", data={}, files={"photo": SimpleUploadedFile("a.exe", b"MZ")})
+    assert not bad_type.is_valid() and "a.exe" in bad_type.errors["photo"][0]
+    too_big = page_form(version, "p", data={}, files={"photo": SimpleUploadedFile("a.jpg", b"x" * 11)})
+    assert not too_big.is_valid() and "10 bytes" not in too_big.errors["photo"][0]
+    # validate_answers leaves files to the cases app
+    assert validate_answers(version, {}) == ({}, {})
+
+
+def test_nik_falls_back_to_sixteen_digits_without_accounts_validator(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def fake_import(name, *args, **kwargs):
+        if name == "simpul.accounts.validators":
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", fake_import)
+    validator = forms_engine._nik_validator()
+    validator("1234567890123456")
+    with pytest.raises(Exception):  # noqa: B017 - a Django ValidationError
+        validator("12345")
+
+
+@pytest.mark.parametrize(
+    ("form", "documents", "needle"),
+    [
+        ({"pages": [{"key": "p", "fields": [{"name": "a", "type": "colour", "label_id": "A"}]}]}, [],
+         "form.pages[0].fields[0].type"),
+        ({"pages": [{"key": "p", "fields": [{"name": "a", "type": "text", "label_id": "A"},
+                                            {"name": "a", "type": "text", "label_id": "B"}]}]}, [],
+         "form.pages[0].fields[1].name"),
+        ({"pages": [{"key": "p", "fields": [{"name": "a", "type": "text", "label_id": "A",
+                                             "show_if": {"field": "nope", "equals": "x"}}]}]}, [],
+         "form.pages[0].fields[0].show_if"),
+        ({"pages": [{"key": "p", "fields": [{"name": "a", "type": "choice", "label_id": "A"}]}]}, [],
+         "form.pages[0].fields[0].choices"),
+        ({"pages": [{"key": "p", "fields": [{"name": "a", "type": "text", "label_id": "A"}]}]},
+         [{"code": "x", "label_id": "X", "types": ["exe"]}], "documents[0].types"),
+        ({"pages": [{"key": "p", "fields": [{"name": "a", "type": "text", "label_id": "A"}]}]},
+         [{"code": "x", "label_id": "X", "show_if": {"field": "b", "equals": 1}}], "documents[0].show_if"),
+    ],
+)
+def test_definition_errors_name_the_path(form, documents, needle):
+    errors = definition_errors(form=form, documents=documents)
+    assert any(needle in e for e in errors), errors
+
+
+def test_sample_definition_has_no_errors():
+    from simpul.catalog.tests.factories import SAMPLE_DOCUMENTS, SAMPLE_FORM
+
+    assert definition_errors(form=SAMPLE_FORM, documents=SAMPLE_DOCUMENTS) == []
+
+
+@given(st.text(max_size=40))
+def test_normalised_phone_never_contains_separators(value):
+    assert not any(ch in forms_engine.normalize_phone(value) for ch in " -().")
