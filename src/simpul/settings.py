@@ -40,6 +40,8 @@ SITE_URL = env.str("SIMPUL_SITE_URL", default="http://127.0.0.1:8000")
 # Key for personal-data encryption at rest (NIK) and the keyed look-up hash. Defaults derive from SECRET_KEY
 # for a first run; production sets its own, kept apart from SECRET_KEY and backed up with the database.
 PDP_ENCRYPTION_KEY = env.str("SIMPUL_PDP_KEY", default="")
+# Key of the keyed look-up hash (nik_hash); never rotated with SIMPUL_PDP_KEY (see simpul/core/pdp.py).
+PDP_HASH_KEY = env.str("SIMPUL_PDP_HASH_KEY", default="")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -84,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "simpul.accounts.middleware.StaffMFAMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -146,6 +149,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "simpul.accounts.validators.DemoPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:home"

@@ -20,7 +20,11 @@ def normalise_phone(value: str) -> str:
 
 class EmailOrPhoneBackend(ModelBackend):
     def authenticate(
-        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
     ) -> Any:
         if username is None:
             username = kwargs.get(get_user_model().USERNAME_FIELD)

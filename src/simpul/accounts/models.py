@@ -10,6 +10,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from simpul.core.models import TimeStampedModel
+from simpul.core.pdp import EncryptedTextField, mask_nik
+
 
 class Role(models.TextChoices):
     CITIZEN = "citizen", _("Citizen")
@@ -23,7 +26,14 @@ class Role(models.TextChoices):
 
 
 STAFF_ROLES = frozenset(
-    {Role.VILLAGE_OPERATOR, Role.OFFICER, Role.AGENCY_HEAD, Role.PLATFORM_ADMIN, Role.EVALUATOR, Role.DATA_STEWARD}
+    {
+        Role.VILLAGE_OPERATOR,
+        Role.OFFICER,
+        Role.AGENCY_HEAD,
+        Role.PLATFORM_ADMIN,
+        Role.EVALUATOR,
+        Role.DATA_STEWARD,
+    }
 )
 
 
@@ -54,7 +64,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("email address"), unique=True, null=True, blank=True)
     phone = models.CharField(_("phone number"), max_length=20, unique=True, null=True, blank=True)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
-    role = models.CharField(_("role"), max_length=30, choices=Role.choices, default=Role.CITIZEN, db_index=True)
+    role = models.CharField(
+        _("role"), max_length=30, choices=Role.choices, default=Role.CITIZEN, db_index=True
+    )
     village = models.ForeignKey(
         "regions.Region",
         null=True,
@@ -90,3 +102,98 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_staff_role(self) -> bool:
         """Staff roles must use TOTP MFA."""
         return self.role in STAFF_ROLES or self.is_superuser
+
+    def clean(self) -> None:
+        """A village operator is scoped to exactly one desa/kelurahan."""
+        from django.core.exceptions import ValidationError
+
+        from simpul.regions.models import RegionLevel
+
+        super().clean()
+        if self.role == Role.VILLAGE_OPERATOR:
+            if self.village_id is None:
+                raise ValidationError({"village": _("A village operator must be assigned to one village.")})
+            if self.village is not None and self.village.level != RegionLevel.DESA:
+                raise ValidationError(
+                    {"village": _("Choose a village (desa or kelurahan), not a larger region.")}
+                )
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+
+
+class CitizenProfile(TimeStampedModel):
+    """A citizen's identity: NIK (encrypted at rest, with a keyed hash for look-up), name, domicile.
+
+    The NIK is never stored in clear: `nik` holds Fernet ciphertext (`simpul.core.pdp`), `nik_hash` an
+    HMAC-SHA256 that keeps NIKs unique and searchable. Birth date and sex are decoded from the NIK.
+    """
+
+    user = models.OneToOneField(
+        "accounts.User", on_delete=models.CASCADE, related_name="citizen_profile", verbose_name=_("user")
+    )
+    nik = EncryptedTextField(_("NIK"))
+    nik_hash = models.CharField(_("NIK look-up hash"), max_length=64, unique=True, editable=False)
+    full_name = models.CharField(_("full name (as on the ID card)"), max_length=200)
+    birth_date = models.DateField(_("date of birth"), editable=False)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, editable=False)
+    domicile = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("village of residence"),
+    )
+    phone = models.CharField(_("phone number"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("citizen profile")
+        verbose_name_plural = _("citizen profiles")
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.nik_masked})"
+
+    @property
+    def nik_masked(self) -> str:
+        return mask_nik(self.nik)
+
+
+class BusinessProfile(TimeStampedModel):
+    """A business (pelaku usaha) with its OSS business number (NIB) and KBLI activity codes."""
+
+    user = models.OneToOneField(
+        "accounts.User", on_delete=models.CASCADE, related_name="business_profile", verbose_name=_("user")
+    )
+    business_name = models.CharField(_("business name"), max_length=200)
+    nib = models.CharField(_("NIB (business number)"), max_length=13, unique=True)
+    kbli_codes = models.JSONField(_("KBLI codes"), default=list)
+    address = models.CharField(_("address"), max_length=300)
+    desa = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("village")
+    )
+    phone = models.CharField(_("phone number"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("business profile")
+        verbose_name_plural = _("business profiles")
+
+    def __str__(self) -> str:
+        return f"{self.business_name} (NIB {self.nib})"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from simpul.accounts.validators import validate_kbli_list, validate_nib
+
+        errors: dict[str, Any] = {}
+        try:
+            self.nib = validate_nib(self.nib)
+        except ValidationError as exc:
+            errors["nib"] = exc.error_list
+        try:
+            self.kbli_codes = validate_kbli_list(list(self.kbli_codes or []))
+        except ValidationError as exc:
+            errors["kbli_codes"] = exc.error_list
+        if errors:
+            raise ValidationError(errors)

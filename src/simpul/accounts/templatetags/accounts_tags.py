@@ -1,0 +1,25 @@
+"""Template helpers of the accounts pages."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import template
+from django.utils.translation import ngettext
+
+register = template.Library()
+
+
+@register.filter
+def duration_words(value: timedelta | None) -> str:
+    """`timedelta(minutes=15)` → "15 minutes" (translated); hours and minutes, rounded up to a minute."""
+    if not value:
+        return ""
+    minutes = max(1, -(-int(value.total_seconds()) // 60))
+    hours, minutes = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours})
+    if minutes:
+        parts.append(ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes})
+    return " ".join(parts)

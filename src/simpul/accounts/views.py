@@ -1,0 +1,222 @@
+"""Pages under /akun/: registration, log-in (+ TOTP for staff), log-out, password reset, my account."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from simpul.accounts import selectors, services
+from simpul.accounts.forms import (
+    BusinessProfileForm,
+    BusinessRegistrationForm,
+    CitizenProfileForm,
+    CitizenRegistrationForm,
+    LoginForm,
+    TokenForm,
+)
+from simpul.accounts.permissions import has_confirmed_device, is_mfa_verified, mfa_required, needs_mfa
+
+BACKEND = "simpul.accounts.backends.EmailOrPhoneBackend"
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+def _register(
+    request: HttpRequest, form_class: type, service: Any, template: str, field_map: dict[str, str]
+) -> HttpResponse:
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {
+            field_map.get(key, key): value
+            for key, value in form.cleaned_data.items()
+            if key != "password_again"
+        }
+        try:
+            user = service(**data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            auth_login(request, user, backend=BACKEND)
+            messages.success(request, _("Your account is ready. Welcome to Simpul."))
+            return redirect("accounts:my_account")
+    return render(request, template, {"form": form}, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def register_citizen(request: HttpRequest) -> HttpResponse:
+    return _register(
+        request, CitizenRegistrationForm, services.citizen_register, "accounts/register_citizen.html", {}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def register_business(request: HttpRequest) -> HttpResponse:
+    return _register(
+        request, BusinessRegistrationForm, services.business_register, "accounts/register_business.html", {}
+    )
+
+
+def register_choice(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/register.html")
+
+
+class LoginView(auth_views.LoginView):
+    """Password step; staff roles continue to the TOTP step before any staff page."""
+
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+
+    def form_valid(self, form: LoginForm) -> HttpResponse:
+        user = form.get_user()
+        auth_login(self.request, user)
+        target = self.get_success_url()
+        if needs_mfa(user):
+            name = "accounts:otp_verify" if has_confirmed_device(user) else "accounts:otp_setup"
+            return HttpResponseRedirect(reverse(name) + "?" + _query(next=target))
+        return HttpResponseRedirect(target)
+
+    def get_default_redirect_url(self) -> str:
+        return reverse("accounts:my_account")
+
+
+def _query(**params: str) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode(params)
+
+
+def _staff_default(user: Any) -> str:
+    if user.is_superuser and user.is_staff:
+        return reverse("admin:index")
+    return reverse("accounts:my_account")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    """Second step for staff: a code from the TOTP device confirmed earlier."""
+    user = request.user
+    target = _next_url(request, _staff_default(user))
+    if not needs_mfa(user) or is_mfa_verified(user):
+        return HttpResponseRedirect(target)
+    if not has_confirmed_device(user):  # type: ignore[arg-type]
+        return HttpResponseRedirect(reverse("accounts:otp_setup") + "?" + _query(next=target))
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = selectors.totp_device_matching(user=user, token=form.cleaned_data["token"])  # type: ignore[arg-type]
+        if device is not None:
+            from django_otp import login as otp_login
+
+            otp_login(request, device)
+            return HttpResponseRedirect(target)
+        form.add_error(
+            "token", _("This code is not right, or it has expired. Wait for a new code and try again.")
+        )
+    return render(
+        request,
+        "accounts/otp_verify.html",
+        {"form": form, "next": target},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    """First TOTP device of a staff user: secret and QR code (inline SVG data URI), then one code to confirm."""
+    user = request.user
+    target = _next_url(request, _staff_default(user))
+    if not needs_mfa(user):
+        return HttpResponseRedirect(target)
+    if has_confirmed_device(user):  # type: ignore[arg-type]
+        # adding another device needs the current one: never let a password alone add a device
+        return HttpResponseRedirect(reverse("accounts:otp_verify") + "?" + _query(next=target))
+    device = services.totp_device_start(user=user)  # type: ignore[arg-type]
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.totp_device_confirm(user=user, device=device, token=form.cleaned_data["token"]):  # type: ignore[arg-type]
+            from django_otp import login as otp_login
+
+            otp_login(request, device)
+            messages.success(request, _("Your authenticator app is set up."))
+            return HttpResponseRedirect(target)
+        form.add_error(
+            "token", _("This code is not right, or it has expired. Wait for a new code and try again.")
+        )
+    secret = selectors.totp_secret_text(device=device)
+    qr_uri = segno.make(device.config_url, error="m").svg_data_uri(scale=4, border=2)
+    return render(
+        request,
+        "accounts/otp_setup.html",
+        {"form": form, "next": target, "secret": secret, "qr_uri": qr_uri, "config_url": device.config_url},
+        status=400 if form.errors else 200,
+    )
+
+
+@mfa_required
+def my_account(request: HttpRequest) -> HttpResponse:
+    context = selectors.account_overview(user=request.user)  # type: ignore[arg-type]
+    return render(request, "accounts/my_account.html", context)
+
+
+@mfa_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    profile = selectors.profile_for_user(user=request.user)  # type: ignore[arg-type]
+    if profile is None:
+        return redirect("accounts:my_account")
+    is_citizen = selectors.is_citizen_profile(profile)
+    form_class = CitizenProfileForm if is_citizen else BusinessProfileForm
+    initial = selectors.profile_initial(profile=profile)
+    form = form_class(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.profile_update(actor=request.user, profile=profile, data=form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Your details are saved."))
+            return redirect("accounts:my_account")
+    return render(request, "accounts/profile_edit.html", {"form": form}, status=400 if form.errors else 200)
+
+
+class LogoutView(auth_views.LogoutView):
+    """Log out (POST only, as Django requires)."""
+
+
+password_reset = auth_views.PasswordResetView.as_view(
+    template_name="accounts/password_reset_form.html",
+    email_template_name="accounts/password_reset_email.txt",
+    subject_template_name="accounts/password_reset_subject.txt",
+    success_url=reverse_lazy("accounts:password_reset_done"),
+    extra_email_context={"site_name": "Simpul"},
+)
+password_reset_done = auth_views.PasswordResetDoneView.as_view(
+    template_name="accounts/password_reset_done.html"
+)
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="accounts/password_reset_confirm.html",
+    success_url=reverse_lazy("accounts:password_reset_complete"),
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="accounts/password_reset_complete.html"
+)
