@@ -12,12 +12,14 @@ admin.site.site_title = "Simpul admin"
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
-    path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include("simpul.api.urls")),
     path("open311/v2/", include("simpul.api.open311_urls")),
 ]
 
 urlpatterns += i18n_patterns(
+    # Inside the language prefix: the switch then runs in the page's language, so Django can translate
+    # `next` (/en/... <-> /...); outside it an unprefixed request is always Indonesian and /en/ pages never switch back.
+    path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("akun/", include("simpul.accounts.urls")),
