@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from simpul.agencies.models import Agency, Membership
+from simpul.core.admin import AuditedModelAdmin
 
 
 class MembershipInline(admin.TabularInline):
@@ -15,7 +16,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(AuditedModelAdmin):
     list_display = ["code", "name", "short_name", "kind", "region", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["code", "name", "short_name"]
@@ -29,7 +30,7 @@ class AgencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditedModelAdmin):
     list_display = ["user", "agency", "role", "is_active"]
     list_filter = ["role", "is_active", "agency"]
     search_fields = ["user__email", "user__full_name", "agency__name", "agency__code"]

@@ -6,11 +6,12 @@ from typing import Any
 
 from django.contrib import admin
 
+from simpul.core.admin import AuditedModelAdmin
 from simpul.regions.models import Region
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(AuditedModelAdmin):
     list_display = ["code", "name", "level", "kind", "parent"]
     list_filter = ["level", "kind"]
     search_fields = ["code", "name"]
