@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from simpul.infrastructure.models import MAX_MBPS, Application, Link, Measurement, Site
+
+
+class SiteOutputSerializer(serializers.ModelSerializer):
+    region_code = serializers.CharField(source="region_id")
+    agency_code = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Site
+        fields = ["id", "code", "name", "kind", "region_code", "agency_code", "latitude", "longitude", "staff_count",
+                  "residents_served", "opening_hours", "source", "is_sample"]
+
+    def get_agency_code(self, obj: Site) -> str | None:
+        return obj.agency.code if obj.agency else None
+
+
+class LinkOutputSerializer(serializers.ModelSerializer):
+    site_code = serializers.CharField(source="site.code")
+
+    class Meta:
+        model = Link
+        fields = ["id", "site", "site_code", "technology", "provider", "download_mbps", "upload_mbps",
+                  "burst_download_mbps", "burst_upload_mbps", "monthly_cost_idr", "contract_start", "contract_end",
+                  "status", "source", "is_sample"]
+
+
+class MeasurementOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Measurement
+        fields = ["id", "link", "measured_at", "download_mbps", "upload_mbps", "latency_ms", "loss_pct", "available",
+                  "http_status", "source", "probe_id", "created_at"]
+
+
+_MBPS = {"max_digits": 10, "decimal_places": 3, "min_value": Decimal("0"), "max_value": MAX_MBPS, "required": False,
+         "allow_null": True}
+
+
+class MeasurementInputSerializer(serializers.Serializer):
+    """A probe's measurement. (link, probe_id, measured_at) identifies it: posting it again is harmless."""
+
+    link = serializers.IntegerField(min_value=1)
+    probe_id = serializers.CharField(max_length=100)
+    measured_at = serializers.DateTimeField()
+    download_mbps = serializers.DecimalField(**_MBPS)
+    upload_mbps = serializers.DecimalField(**_MBPS)
+    latency_ms = serializers.DecimalField(max_digits=9, decimal_places=2, min_value=Decimal("0"),
+                                          max_value=Decimal("600000"), required=False, allow_null=True)
+    loss_pct = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=Decimal("0"),
+                                        max_value=Decimal("100"), required=False, allow_null=True)
+    available = serializers.BooleanField(required=False, allow_null=True, default=None)
+    http_status = serializers.IntegerField(min_value=100, max_value=599, required=False, allow_null=True)
+
+    def to_internal_value(self, data: object) -> object:
+        if isinstance(data, dict):
+            unknown = set(data) - set(self.fields)
+            if unknown:
+                raise serializers.ValidationError({name: ["Unknown field."] for name in sorted(unknown)})
+        return super().to_internal_value(data)
+
+
+class MeasurementFilterSerializer(serializers.Serializer):
+    link = serializers.IntegerField(required=False, min_value=1)
+    site = serializers.IntegerField(required=False, min_value=1)
+    since = serializers.DateTimeField(required=False)
+    until = serializers.DateTimeField(required=False)
+
+
+class ApplicationOutputSerializer(serializers.ModelSerializer):
+    owner_agency_code = serializers.SerializerMethodField()
+    integrates_with = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    hosting = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Application
+        fields = ["id", "code", "name", "purpose", "owner_agency_code", "hosting", "url", "integrates_with", "status",
+                  "health_check_enabled", "down_since", "source", "is_sample"]
+
+    def get_owner_agency_code(self, obj: Application) -> str | None:
+        return obj.owner_agency.code if obj.owner_agency else None
+
+    def get_hosting(self, obj: Application) -> str:
+        return obj.hosting_site.name if obj.hosting_site else obj.hosting_note
+
+
+class CoverageRowSerializer(serializers.Serializer):
+    code = serializers.CharField(source="region.code")
+    name = serializers.CharField(source="region.name")
+    villages = serializers.IntegerField()
+    connected_villages = serializers.IntegerField()
+    blank_spots = serializers.SerializerMethodField()
+    sites = serializers.IntegerField()
+    connected_sites = serializers.IntegerField()
+    technology_mix = serializers.DictField(child=serializers.IntegerField())
+    total_mbps = serializers.DecimalField(max_digits=14, decimal_places=3)
+    people = serializers.IntegerField()
+    kbps_per_person = serializers.DecimalField(max_digits=14, decimal_places=1, allow_null=True)
+    monthly_cost_idr = serializers.IntegerField()
+    cost_per_mbps = serializers.IntegerField(allow_null=True)
+    availability = serializers.FloatField(allow_null=True)
+    is_sample = serializers.BooleanField()
+
+    def get_blank_spots(self, obj: object) -> list[str]:
+        return [r.code for r in obj.blank_spots]  # type: ignore[attr-defined]
+
+
+class CoverageFilterSerializer(serializers.Serializer):
+    kecamatan = serializers.CharField(required=False, max_length=13)
+    since = serializers.DateTimeField(required=False)
+    until = serializers.DateTimeField(required=False)

@@ -1,0 +1,147 @@
+"""Infrastructure API: read endpoints for sites, links, measurements, coverage and applications, and
+`POST /api/v1/measurements/` for probes (idempotent by link + probe id + time: 201 first, 200 with the same row
+on replay)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from simpul.infrastructure import selectors
+from simpul.infrastructure.api import permissions as perms
+from simpul.infrastructure.api.serializers import (
+    ApplicationOutputSerializer,
+    CoverageFilterSerializer,
+    CoverageRowSerializer,
+    LinkOutputSerializer,
+    MeasurementFilterSerializer,
+    MeasurementInputSerializer,
+    MeasurementOutputSerializer,
+    SiteOutputSerializer,
+)
+from simpul.infrastructure.models import Link, MeasurementSource
+from simpul.infrastructure.services import measurement_record
+
+TAG = ["infrastructure"]
+
+
+class _RegistryApi(GenericAPIView):
+    permission_classes = [perms.RegistryRead]
+
+    def get_authenticators(self) -> list[Any]:
+        return [cls() for cls in perms.authentication_classes()]
+
+
+class SiteListApi(_RegistryApi):
+    serializer_class = SiteOutputSerializer
+
+    @extend_schema(operation_id="infrastructure_sites_list", summary="List sites", tags=TAG,
+                   parameters=[OpenApiParameter("region", OpenApiTypes.STR, description="Region code (and below)"),
+                               OpenApiParameter("kind", OpenApiTypes.STR, description="Site kind")],
+                   responses=SiteOutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        qs = selectors.site_list(region_code=request.query_params.get("region") or None,
+                                 kind=request.query_params.get("kind") or None)
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(SiteOutputSerializer(page, many=True).data)
+
+
+class LinkListApi(_RegistryApi):
+    serializer_class = LinkOutputSerializer
+
+    @extend_schema(operation_id="infrastructure_links_list", summary="List links", tags=TAG,
+                   parameters=[OpenApiParameter("region", OpenApiTypes.STR, description="Region code (and below)"),
+                               OpenApiParameter("site", OpenApiTypes.INT, description="Site id")],
+                   responses=LinkOutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        site = request.query_params.get("site")
+        if site is not None and not site.isdigit():
+            raise ValidationError({"site": [_("A whole number is required.")]})
+        qs = selectors.link_list(site_id=int(site) if site else None,
+                                 region_code=request.query_params.get("region") or None)
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(LinkOutputSerializer(page, many=True).data)
+
+
+class MeasurementApi(_RegistryApi):
+    serializer_class = MeasurementOutputSerializer
+
+    def get_permissions(self) -> list[Any]:
+        if self.request.method == "POST":
+            return [perms.MeasurementWrite()]
+        return super().get_permissions()
+
+    @extend_schema(operation_id="infrastructure_measurements_list", summary="List measurements", tags=TAG,
+                   parameters=[MeasurementFilterSerializer], responses=MeasurementOutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        filters = MeasurementFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        d = filters.validated_data
+        qs = selectors.measurement_list(link_id=d.get("link"), site_id=d.get("site"), since=d.get("since"),
+                                        until=d.get("until"))
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(MeasurementOutputSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="infrastructure_measurements_create",
+        summary="Report a measurement (probes; scope infrastructure:write)",
+        description="Idempotent by (link, probe_id, measured_at): the first post answers 201, a replay 200 with "
+                    "the stored measurement. Bandwidth must be between 0 and 100000 Mbps.",
+        request=MeasurementInputSerializer,
+        responses={201: MeasurementOutputSerializer, 200: MeasurementOutputSerializer},
+        tags=TAG,
+    )
+    def post(self, request: Request) -> Response:
+        data = MeasurementInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = dict(data.validated_data)
+        link = Link.objects.select_related("site").filter(pk=d.pop("link")).first()
+        if link is None:
+            raise ValidationError({"link": [_("Unknown link.")]})
+        client = getattr(request, "auth", None)
+        label = str(getattr(client, "name", "") or getattr(getattr(client, "client", None), "name", "") or "api")
+        measurement, created = measurement_record(
+            link=link, source=MeasurementSource.PROBE, actor_label=f"api:{label}"[:200], **d
+        )
+        return Response(MeasurementOutputSerializer(measurement).data,
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class CoverageApi(GenericAPIView):
+    """Public coverage summary per kecamatan (or per desa of one kecamatan)."""
+
+    serializer_class = CoverageRowSerializer
+    authentication_classes: list[Any] = []
+    permission_classes: list[Any] = []
+    pagination_class = None
+
+    @extend_schema(operation_id="infrastructure_coverage", summary="Coverage per kecamatan or per desa", tags=TAG,
+                   parameters=[CoverageFilterSerializer], responses=CoverageRowSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        filters = CoverageFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        d = filters.validated_data
+        if d.get("kecamatan"):
+            rows = selectors.coverage_by_desa(kecamatan_code=d["kecamatan"], start=d.get("since"),
+                                              end=d.get("until"))
+        else:
+            rows = selectors.coverage_by_kecamatan(start=d.get("since"), end=d.get("until"))
+        return Response(CoverageRowSerializer(rows, many=True).data)
+
+
+class ApplicationListApi(_RegistryApi):
+    serializer_class = ApplicationOutputSerializer
+
+    @extend_schema(operation_id="infrastructure_applications_list", summary="List ICT applications", tags=TAG,
+                   responses=ApplicationOutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(selectors.application_list())
+        return self.get_paginated_response(ApplicationOutputSerializer(page, many=True).data)
