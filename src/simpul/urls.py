@@ -27,6 +27,8 @@ urlpatterns += i18n_patterns(
     path("infrastruktur/", include("simpul.infrastructure.urls")),
     path("asesmen/", include("simpul.assessment.urls")),
     path("data/", include("simpul.opendata.urls")),
+    # Catalog pages (namespace `catalog`); other `layanan/...` paths fall through to the portal include.
+    path("layanan/", include("simpul.catalog.urls")),
     path("", include("simpul.portal.urls")),
     prefix_default_language=False,
 )
