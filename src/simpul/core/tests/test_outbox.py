@@ -1,0 +1,220 @@
+"""Outbox delivery: retries with exponential backoff, dead letter, re-send, leases and order per key."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any, ClassVar
+
+import pytest
+from django.utils import timezone
+
+from simpul.core import delivery
+from simpul.core.delivery import backoff_seconds, outbox_deliver_batch, outbox_deliver_one
+from simpul.core.models import AuditEntry, OutboxMessage, OutboxStatus
+from simpul.core.outbox import OutboxBackend, registry
+from simpul.core.services import OutboxResendError, outbox_enqueue, outbox_resend
+
+
+class FlakyBackend(OutboxBackend):
+    """Fails the first `failures` attempts of each message, then succeeds; records what it delivered."""
+
+    name = "test-flaky"
+    failures: ClassVar[int] = 0
+    calls: ClassVar[list[int]] = []
+    delivered: ClassVar[list[Any]] = []
+
+    def deliver(self, message: Any) -> dict[str, Any]:
+        FlakyBackend.calls.append(message.pk)
+        if FlakyBackend.calls.count(message.pk) <= FlakyBackend.failures:
+            raise ConnectionError("receiver down")
+        FlakyBackend.delivered.append(message.payload.get("n"))
+        return {"ok": True}
+
+
+@pytest.fixture
+def flaky(settings):
+    settings.OUTBOX_BACKOFF_BASE_SECONDS = 30
+    settings.OUTBOX_BACKOFF_MAX_SECONDS = 3600
+    FlakyBackend.failures = 0
+    FlakyBackend.calls = []
+    FlakyBackend.delivered = []
+    registry.register(FlakyBackend)
+    yield FlakyBackend
+    registry.unregister(FlakyBackend.name)
+
+
+def _make_due(message: OutboxMessage) -> None:
+    """Advance time for one message: its next attempt is now."""
+    OutboxMessage.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
+
+
+def test_backoff_doubles_each_attempt_and_is_capped(settings):
+    settings.OUTBOX_BACKOFF_BASE_SECONDS = 30
+    settings.OUTBOX_BACKOFF_MAX_SECONDS = 600
+    for attempts, expected in [(1, 30), (2, 60), (3, 120), (4, 240), (5, 480), (6, 600), (20, 600)]:
+        value = backoff_seconds(attempts)
+        assert expected * 0.9 - 1 <= value <= expected * 1.1, (attempts, value)
+
+
+@pytest.mark.django_db
+def test_unknown_backend_fails_at_enqueue_time():
+    with pytest.raises(LookupError):
+        outbox_enqueue(backend="no-such-backend", payload={})
+
+
+@pytest.mark.django_db
+def test_failing_backend_is_retried_with_growing_backoff_then_delivered(flaky):
+    flaky.failures = 2
+    message = outbox_enqueue(backend=flaky.name, payload={"n": 1})
+
+    before = timezone.now()
+    assert outbox_deliver_batch() == 0
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (OutboxStatus.PENDING, 1)
+    first_wait = (message.next_attempt_at - before).total_seconds()
+    assert 26 <= first_wait <= 34
+    assert "receiver down" in message.last_error
+
+    assert outbox_deliver_batch() == 0  # not due yet: nothing is tried
+    assert flaky.calls == [message.pk]
+
+    _make_due(message)
+    before = timezone.now()
+    assert outbox_deliver_batch() == 0
+    message.refresh_from_db()
+    second_wait = (message.next_attempt_at - before).total_seconds()
+    assert 53 <= second_wait <= 67
+
+    _make_due(message)
+    assert outbox_deliver_batch() == 1
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.DELIVERED
+    assert message.attempts == 3
+    assert message.receipt == {"ok": True}
+    assert [a.ok for a in message.attempt_log.all()] == [False, False, True]
+
+
+@pytest.mark.django_db
+def test_message_becomes_dead_letter_after_max_attempts(flaky, settings):
+    settings.OUTBOX_MAX_ATTEMPTS = 3
+    flaky.failures = 99
+    message = outbox_enqueue(backend=flaky.name, payload={"n": 1})
+    for _ in range(5):
+        _make_due(message)
+        outbox_deliver_batch()
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.DEAD
+    assert message.attempts == 3
+    assert len(flaky.calls) == 3  # nothing is tried after the dead letter
+
+
+@pytest.mark.django_db
+def test_resend_puts_a_dead_letter_back_and_it_is_delivered(flaky, settings, admin_user):
+    settings.OUTBOX_MAX_ATTEMPTS = 2
+    flaky.failures = 2
+    message = outbox_enqueue(backend=flaky.name, payload={"n": 7})
+    for _ in range(2):
+        _make_due(message)
+        outbox_deliver_batch()
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.DEAD
+
+    outbox_resend(message_id=message.pk, actor=admin_user)
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (OutboxStatus.PENDING, 0)
+    assert AuditEntry.objects.filter(action="core.outbox_resend", object_id=str(message.pk)).exists()
+
+    assert outbox_deliver_batch() == 1
+    assert flaky.delivered == [7]
+
+
+@pytest.mark.django_db
+def test_a_delivered_message_is_never_resent_nor_delivered_again(flaky, admin_user):
+    message = outbox_enqueue(backend=flaky.name, payload={"n": 1})
+    assert outbox_deliver_batch() == 1
+    with pytest.raises(OutboxResendError):
+        outbox_resend(message_id=message.pk, actor=admin_user)
+    _make_due(message)
+    assert outbox_deliver_one(message.pk) is False
+    assert outbox_deliver_batch() == 0
+    assert flaky.delivered == [1]
+
+
+@pytest.mark.django_db
+def test_a_leased_message_is_not_delivered_by_a_second_worker(flaky, admin_user):
+    message = outbox_enqueue(backend=flaky.name, payload={"n": 1})
+    token = delivery._lease(message.pk)
+    assert token is not None
+    assert delivery._lease(message.pk) is None  # the second worker does not get it
+    assert outbox_deliver_one(message.pk) is False
+    assert outbox_deliver_batch() == 0
+    assert flaky.calls == []
+    with pytest.raises(OutboxResendError):
+        outbox_resend(message_id=message.pk, actor=admin_user)
+
+
+@pytest.mark.django_db
+def test_an_expired_lease_frees_the_message(flaky):
+    message = outbox_enqueue(backend=flaky.name, payload={"n": 1})
+    assert delivery._lease(message.pk) is not None  # a worker took it, then died
+    OutboxMessage.objects.filter(pk=message.pk).update(locked_until=timezone.now() - timedelta(seconds=1))
+    assert outbox_deliver_batch() == 1
+    assert flaky.delivered == [1]
+
+
+@pytest.mark.django_db
+def test_late_outcome_from_a_worker_that_lost_its_lease_is_ignored(flaky):
+    message = outbox_enqueue(backend=flaky.name, payload={"n": 1})
+    old_token = delivery._lease(message.pk)
+    OutboxMessage.objects.filter(pk=message.pk).update(locked_until=timezone.now() - timedelta(seconds=1))
+    assert outbox_deliver_one(message.pk) is True  # a second worker took over and delivered
+    delivery._record(message.pk, old_token, ok=False, detail="late failure")
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.DELIVERED
+    assert message.attempts == 1
+
+
+@pytest.mark.django_db
+def test_messages_with_one_ordering_key_are_delivered_in_order(flaky):
+    flaky.failures = 1
+    first = outbox_enqueue(backend=flaky.name, payload={"n": 1}, ordering_key="CASE-1")
+    second = outbox_enqueue(backend=flaky.name, payload={"n": 2}, ordering_key="CASE-1")
+    other = outbox_enqueue(backend=flaky.name, payload={"n": 3}, ordering_key="CASE-2")
+    outbox_deliver_batch()
+    # first failed once and waits; second must wait behind it; the other key is not held up
+    assert second.pk not in flaky.calls
+    assert flaky.calls.count(other.pk) == 1
+    _make_due(other)
+    outbox_deliver_batch()
+    assert flaky.delivered == [3]
+    _make_due(first)
+    _make_due(second)
+    outbox_deliver_batch()
+    _make_due(second)
+    outbox_deliver_batch()
+    assert flaky.delivered == [3, 1, 2]
+    assert OutboxMessage.objects.filter(status=OutboxStatus.DELIVERED).count() == 3
+
+
+@pytest.mark.django_db
+def test_a_dead_letter_does_not_block_its_key_forever(flaky, settings):
+    settings.OUTBOX_MAX_ATTEMPTS = 1
+    flaky.failures = 1
+    first = outbox_enqueue(backend=flaky.name, payload={"n": 1}, ordering_key="K")
+    outbox_enqueue(backend=flaky.name, payload={"n": 2}, ordering_key="K")
+    outbox_deliver_batch()
+    first.refresh_from_db()
+    assert first.status == OutboxStatus.DEAD
+    flaky.failures = 0
+    outbox_deliver_batch()
+    assert flaky.delivered == [2]
+
+
+@pytest.mark.django_db
+def test_same_ordering_key_on_another_backend_is_independent(flaky):
+    flaky.failures = 1
+    outbox_enqueue(backend=flaky.name, payload={"n": 1}, ordering_key="K")
+    logged = outbox_enqueue(backend="log", payload={"n": 2}, ordering_key="K")
+    outbox_deliver_batch()
+    logged.refresh_from_db()
+    assert logged.status == OutboxStatus.DELIVERED
