@@ -254,9 +254,12 @@ def profile_update(
     return profile
 
 
-@transaction.atomic
 def nik_reveal(*, viewer: User, profile: CitizenProfile, purpose: str = "") -> str:
-    """Return a citizen's NIK in clear for a staff member whose role needs it; every reveal is audited."""
+    """Return a citizen's NIK in clear for a staff member whose role needs it; every reveal is audited.
+
+    A refused attempt is audited too (`pdp.nik_reveal_refused`, committed before PermissionDenied is raised
+    unless the caller holds an outer transaction that it rolls back).
+    """
     if not may_reveal_nik(viewer):
         audit_record(
             actor=viewer,
