@@ -16,6 +16,7 @@ people, the cheapest is chosen.
 from __future__ import annotations
 
 import itertools
+import warnings
 from dataclasses import dataclass, field
 
 OPTIMAL = "optimal"
@@ -150,8 +151,15 @@ def plan_brute_force(sites: list[PlanSite], *, budget: int, horizon_months: int)
 def plan_ilp(sites: list[PlanSite], *, budget: int, horizon_months: int, time_limit_seconds: int = 20) -> PlanResult:
     """The exact plan: a 0/1 integer programme solved with PuLP's bundled CBC.
 
-    Stage 1 maximises people reached; stage 2 keeps that number and minimises cost.
+    One objective: people reached, minus cost / (budget + 1) as a tie-break (always < 1 person).
     """
+    with warnings.catch_warnings():
+        # PuLP 3 announces API changes coming in PuLP 4; the calls used here work in PuLP 3.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return _plan_ilp(sites, budget=budget, horizon_months=horizon_months, time_limit_seconds=time_limit_seconds)
+
+
+def _plan_ilp(sites: list[PlanSite], *, budget: int, horizon_months: int, time_limit_seconds: int) -> PlanResult:
     import pulp
 
     early = _check(sites, budget, horizon_months, "ilp")
@@ -176,21 +184,16 @@ def plan_ilp(sites: list[PlanSite], *, budget: int, horizon_months: int, time_li
         )
         return prob, x
 
-    people_expr = lambda x: pulp.lpSum(  # noqa: E731
-        s.people * x[i, j] for i, (s, opts) in enumerate(useful) for j in range(len(opts))
-    )
+    # People count 1 each; the cost term, scaled by the budget, is always below 1, so it only breaks ties
+    # between plans reaching the same number of people (the cheapest wins).
+    scale = budget + 1
     prob, x = build(pulp.LpMaximize)
-    prob += people_expr(x)
-    prob.solve(solver)
-    best_people = round(pulp.value(prob.objective) or 0)
-
-    prob2, x2 = build(pulp.LpMinimize)
-    prob2 += pulp.lpSum(
-        o.cost(horizon_months) * x2[i, j] for i, (_s, opts) in enumerate(useful) for j, o in enumerate(opts)
+    prob += pulp.lpSum(
+        (s.people - o.cost(horizon_months) / scale) * x[i, j]
+        for i, (s, opts) in enumerate(useful) for j, o in enumerate(opts)
     )
-    prob2 += people_expr(x2) >= best_people, "keep_people"
-    prob2.solve(solver)
-    chosen_vars = x2 if pulp.LpStatus[prob2.status] == "Optimal" else x
+    prob.solve(solver)
+    chosen_vars = x
     chosen: dict[str, Option] = {}
     for (i, j), var in chosen_vars.items():
         if (var.value() or 0) > 0.5:

@@ -59,7 +59,7 @@ def probe_max_gap() -> timedelta:
 def site_list(*, region_code: str | None = None, kind: str | None = None) -> QuerySet[Site]:
     qs = Site.objects.select_related("region", "agency")
     if region_code:
-        qs = qs.filter(Q(region_id=region_code) | Q(region_id__startswith=f"{region_code}."))
+        qs = qs.filter(Q(region_id=region_code) | Q(region__code__startswith=f"{region_code}."))
     if kind:
         qs = qs.filter(kind=kind)
     return qs.order_by("region_id", "name")
@@ -80,7 +80,7 @@ def link_list(*, site_id: int | None = None, region_code: str | None = None) -> 
     if site_id:
         qs = qs.filter(site_id=site_id)
     if region_code:
-        qs = qs.filter(Q(site__region_id=region_code) | Q(site__region_id__startswith=f"{region_code}."))
+        qs = qs.filter(Q(site__region_id=region_code) | Q(site__region__code__startswith=f"{region_code}."))
     return qs.order_by("site__region_id", "site__name", "id")
 
 
@@ -115,7 +115,7 @@ def application_recent_checks(*, application: Application, limit: int = 20) -> l
 def upgrade_option_list(*, region_code: str | None = None) -> QuerySet[UpgradeOption]:
     qs = UpgradeOption.objects.select_related("site", "site__region")
     if region_code:
-        qs = qs.filter(Q(site__region_id=region_code) | Q(site__region_id__startswith=f"{region_code}."))
+        qs = qs.filter(Q(site__region_id=region_code) | Q(site__region__code__startswith=f"{region_code}."))
     return qs.order_by("site__region_id", "site__name", "one_off_cost_idr")
 
 
@@ -263,7 +263,7 @@ def _coverage(
         if key in rows:
             rows[key].villages += 1
             village_rows[v.code] = key
-    sites = list(Site.objects.filter(Q(region_id=root) | Q(region_id__startswith=f"{root}.")).only(
+    sites = list(Site.objects.filter(Q(region_id=root) | Q(region__code__startswith=f"{root}.")).only(
         "id", "region_id", "staff_count", "residents_served", "is_sample", "kind"))
     links = Link.objects.filter(site__in=[s.pk for s in sites], status=LinkStatus.ACTIVE).values_list(
         "site_id", "technology", "download_mbps", "monthly_cost_idr")
@@ -435,7 +435,7 @@ def coverage_trend(*, date_from: date, date_to: date, kabupaten_code: str | None
     kecamatan = list(Region.objects.filter(parent_id=root, level=RegionLevel.KECAMATAN).order_by("code"))
     rows = {k.code: TrendRow(region=k, mbps_from=Decimal("0"), mbps_to=Decimal("0"), connected_from=0,
                              connected_to=0) for k in kecamatan}
-    links = Link.objects.filter(site__region_id__startswith=f"{root}.").values(
+    links = Link.objects.filter(site__region__code__startswith=f"{root}.").values(
         "site_id", "site__region_id", "status", "contract_start", "contract_end", "download_mbps")
     seen_from: set[int] = set()
     seen_to: set[int] = set()
