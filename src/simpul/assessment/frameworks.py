@@ -448,3 +448,64 @@ def shipped_framework(slug: str) -> FrameworkSpec:
         if spec.slug == slug:
             return spec
     raise FrameworkError([f"no framework {slug!r}"])
+
+
+def spec_to_definition(spec: FrameworkSpec) -> dict[str, Any]:
+    """A self-contained definition (sections nested, items inline, no outside files) that parses back to
+    an equal spec. It is what the database keeps."""
+
+    def points(ps: tuple[ScalePoint, ...]) -> list[dict[str, Any]]:
+        return [{"value": p.value, "code": p.code, "label_id": p.label_id, "label_en": p.label_en} for p in ps]
+
+    def section(s: SectionSpec) -> dict[str, Any]:
+        out: dict[str, Any] = {"code": s.code, "name": s.name}
+        if s.weight is not None:
+            out["weight"] = str(s.weight)
+        items = []
+        for i in spec.items_in(s.code):
+            item: dict[str, Any] = {"code": i.code, "text": i.text, "scale": i.scale_code, "kind": i.kind,
+                                    "requires_explanation": i.requires_explanation}
+            if i.weight is not None:
+                item["weight"] = str(i.weight)
+            if i.level_criteria:
+                item["level_criteria"] = i.level_criteria
+            if i.evidence_criteria:
+                item["evidence_criteria"] = i.evidence_criteria
+            items.append(item)
+        if items:
+            out["items"] = items
+        children = [section(c) for c in spec.children(s.code)]
+        if children:
+            out["sections"] = children
+        return out
+
+    scales = {}
+    for code, sc in spec.scales.items():
+        entry: dict[str, Any] = {"kind": sc.kind, "name": sc.name, "points": points(sc.points)}
+        if sc.performance_points:
+            entry["performance_points"] = points(sc.performance_points)
+        if sc.bands:
+            entry["bands"] = [{"code": b.code, "max": str(b.max)} for b in sc.bands]
+        scales[code] = entry
+    levels = list(spec.section_levels)
+    depth_levels = []
+    for s in spec.sections:
+        depth = 0
+        parent = s.parent_code
+        while parent is not None:
+            depth += 1
+            parent_spec = spec.section(parent)
+            parent = parent_spec.parent_code if parent_spec else None
+        while len(depth_levels) <= depth:
+            depth_levels.append(s.level)
+    out: dict[str, Any] = {
+        "code": spec.code, "version": spec.version, "name": spec.name, "name_en": spec.name_en,
+        "source": spec.source, "status": spec.status, "verified": spec.verified,
+        "section_levels": depth_levels or levels, "scales": scales,
+        "sections": [section(s) for s in spec.children(None)],
+        "predicate_bands": [{"label": b.label, "label_en": b.label_en, "min": str(b.min)}
+                            for b in spec.predicate_bands],
+    }
+    if spec.total_weight is not None:
+        out["index"] = {"total_weight": str(spec.total_weight), "decimals": spec.decimals}
+    return out

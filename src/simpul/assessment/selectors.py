@@ -1,0 +1,367 @@
+"""Reads of the assessment app: who may see what, framework specs rebuilt from the database, and the
+results of a round (computed by the pure modules `stats`, `spbe`, `triangulation`)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+from django.db.models import Count, Q, QuerySet, Sum
+
+from simpul.assessment import stats
+from simpul.assessment.frameworks import FrameworkError, FrameworkSpec, parse_framework
+from simpul.assessment.models import (
+    Answer,
+    Code,
+    Evidence,
+    Excerpt,
+    Framework,
+    FrameworkStatus,
+    Item,
+    ItemKind,
+    Recommendation,
+    Response,
+    Round,
+    RoundStatus,
+    TriangulationRow,
+)
+from simpul.assessment.spbe import IndexResult, compute_index
+from simpul.assessment.triangulation import Verdict, triangulate
+
+_SPEC_CACHE: dict[tuple[int, str], FrameworkSpec] = {}
+
+
+def user_is_evaluator(user: Any) -> bool:
+    """Evaluators and platform admins run assessment rounds."""
+    from simpul.accounts.models import Role
+
+    return bool(getattr(user, "is_authenticated", False)) and (
+        user.role in (Role.EVALUATOR, Role.PLATFORM_ADMIN) or user.is_superuser
+    )
+
+
+def framework_list(*, include_drafts: bool = True) -> QuerySet[Framework]:
+    qs = Framework.objects.annotate(item_count=Count("items"))
+    if not include_drafts:
+        qs = qs.exclude(status=FrameworkStatus.DRAFT)
+    return qs.order_by("code", "version")
+
+
+def framework_get(*, code: str, version: str) -> Framework:
+    return Framework.objects.get(code=code, version=version)
+
+
+def framework_spec(*, framework: Framework) -> FrameworkSpec:
+    """The validated spec of a stored framework (rebuilt from its definition, cached by content hash)."""
+    key = (framework.pk, framework.content_hash)
+    spec = _SPEC_CACHE.get(key)
+    if spec is None:
+        spec = parse_framework(framework.definition, source=framework.slug)
+        _SPEC_CACHE[key] = spec
+    return spec
+
+
+def framework_spec_by_slug(*, slug: str) -> FrameworkSpec | None:
+    for fw in Framework.objects.all():
+        if fw.slug == slug:
+            return framework_spec(framework=fw)
+    return None
+
+
+def round_list_for_user(*, user: Any) -> QuerySet[Round]:
+    if not user_is_evaluator(user):
+        return Round.objects.none()
+    return Round.objects.select_related("framework", "agency").annotate(
+        response_count=Count("responses", distinct=True)
+    )
+
+
+def round_get_for_user(*, user: Any, pk: int) -> Round:
+    return round_list_for_user(user=user).get(pk=pk)
+
+
+def round_published_list() -> QuerySet[Round]:
+    return Round.objects.filter(status=RoundStatus.PUBLISHED).select_related("framework", "agency")
+
+
+def round_public_get(*, slug: str) -> Round:
+    return Round.objects.select_related("framework").get(public_slug=slug, public_enabled=True,
+                                                         status=RoundStatus.OPEN)
+
+
+def round_items(*, round: Round) -> list[Item]:
+    return list(Item.objects.filter(framework_id=round.framework_id).select_related("section", "scale"))
+
+
+# ---------------------------------------------------------------- results
+
+
+@dataclass
+class ItemResult:
+    item: Item
+    summary: stats.LikertSummary | None = None
+    performance: stats.LikertSummary | None = None
+    band: str = ""
+    level_mean: float | None = None
+    level_n: int = 0
+    levels: list[int] = field(default_factory=list)
+    answers: list[Answer] = field(default_factory=list)
+
+
+@dataclass
+class RoundResults:
+    round: Round
+    spec: FrameworkSpec
+    n_responses: int
+    items: list[ItemResult]
+    ipa: stats.IpaResult | None
+    index: IndexResult | None
+    sections: list[dict[str, Any]]
+    rwg: list[dict[str, Any]]
+    groups: dict[str, dict[str, stats.LikertSummary]]
+
+
+def _counts_by_item(round: Round, field_name: str, extra: Q | None = None) -> dict[int, dict[int, int]]:
+    qs = Answer.objects.filter(round=round, **{f"{field_name}__isnull": False})
+    if extra is not None:
+        qs = qs.filter(extra)
+    out: dict[int, dict[int, int]] = defaultdict(dict)
+    for row in qs.values("item_id", field_name).annotate(n=Count("id")).order_by():
+        out[row["item_id"]][row[field_name]] = row["n"]
+    return out
+
+
+def round_results(*, round: Round, with_answers: bool = False) -> RoundResults:
+    """Everything the results page, the API and the reports show, from a few aggregate queries."""
+    spec = framework_spec(framework=round.framework)
+    items = round_items(round=round)
+    values = _counts_by_item(round, "value")
+    perf = _counts_by_item(round, "performance")
+    level_counts = _counts_by_item(round, "level")
+    answers_by_item: dict[int, list[Answer]] = defaultdict(list)
+    if with_answers:
+        for a in Answer.objects.filter(round=round).order_by("response_id"):
+            answers_by_item[a.item_id].append(a)
+    results = []
+    for item in items:
+        scale = spec.scales[item.scale.code]
+        res = ItemResult(item=item, answers=answers_by_item.get(item.pk, []))
+        if item.kind in (ItemKind.LIKERT, ItemKind.DUAL):
+            res.summary = stats.likert_summary_from_counts(values.get(item.pk, {}), scale.values)
+            if res.summary.mean is not None:
+                res.band = scale.band_for(res.summary.mean)
+            if item.kind == ItemKind.DUAL:
+                res.performance = stats.likert_summary_from_counts(perf.get(item.pk, {}), scale.values)
+        else:
+            counts = level_counts.get(item.pk, {})
+            n = sum(counts.values())
+            res.level_n = n
+            res.levels = sorted(v for v, c in counts.items() for _ in range(c))
+            res.level_mean = sum(v * c for v, c in counts.items()) / n if n else None
+        results.append(res)
+
+    dual = [r for r in items if r.kind == ItemKind.DUAL]
+    ipa_result = None
+    if dual:
+        sums = {
+            row["item_id"]: row
+            for row in Answer.objects.filter(round=round, item__in=dual, value__isnull=False,
+                                             performance__isnull=False)
+            .values("item_id").annotate(y=Sum("value"), x=Sum("performance"), n=Count("id")).order_by()
+        }
+        codes = [i.code for i in dual]
+        ipa_result = stats.ipa(
+            codes, [sums.get(i.pk, {}).get("y", 0) for i in dual], [sums.get(i.pk, {}).get("x", 0) for i in dual],
+            [sums.get(i.pk, {}).get("n", 0) for i in dual], crosshair=round.crosshair,
+            midpoint=spec.scales[dual[0].scale.code].midpoint,
+        )
+
+    index = None
+    level_items = [r for r in results if r.item.kind == ItemKind.LEVEL and r.level_mean is not None]
+    if level_items:
+        means = {r.item.code: Decimal(str(round_half(r.level_mean))) for r in level_items}
+        index = compute_index(spec, means, require_complete=True)
+    sections = []
+    if index is not None:
+        for s in index.sections:
+            sections.append({"code": s.code, "name": s.name, "level": s.level, "weight": s.weight,
+                             "score": s.score, "answered": s.answered, "total": s.total})
+    return RoundResults(
+        round=round, spec=spec, n_responses=Response.objects.filter(round=round).count(), items=results,
+        ipa=ipa_result, index=index, sections=sections, rwg=_rwg_by_agency(round, items),
+        groups=_by_group(round, items, spec),
+    )
+
+
+def round_half(value: float) -> float:
+    """Mean levels of several raters, kept to 4 decimals before the exact Decimal computation."""
+    return round(value, 4)
+
+
+def _rwg_by_agency(round: Round, items: list[Item]) -> list[dict[str, Any]]:
+    """r_wg per OPD and item (importance answers), to decide whether an OPD's respondents may be pooled."""
+    likert = {i.pk: i for i in items if i.kind in (ItemKind.LIKERT, ItemKind.DUAL)}
+    if not likert:
+        return []
+    grouped: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
+    names: dict[int, str] = {}
+    for row in (Answer.objects.filter(round=round, item_id__in=likert, value__isnull=False,
+                                      response__agency__isnull=False)
+                .values("response__agency_id", "response__agency__name", "item_id", "value")
+                .annotate(n=Count("id")).order_by()):
+        grouped[(row["response__agency_id"], row["item_id"])][row["value"]] = row["n"]
+        names[row["response__agency_id"]] = row["response__agency__name"]
+    out = []
+    per_agency: dict[int, list[float]] = defaultdict(list)
+    for (agency_id, item_id), counts in grouped.items():
+        vals = [v for v, c in counts.items() for _ in range(c)]
+        r = stats.rwg(vals, options=len(likert[item_id].scale.values))
+        if r is not None:
+            per_agency[agency_id].append(r)
+    for agency_id, rs in per_agency.items():
+        mean_r = float(np.mean(rs))
+        out.append({"agency": names[agency_id], "rwg": mean_r, "items": len(rs),
+                    "poolable": mean_r >= stats.RWG_POOL_MIN})
+    return sorted(out, key=lambda r: r["agency"])
+
+
+def _by_group(round: Round, items: list[Item], spec: FrameworkSpec) -> dict[str, dict[str, stats.LikertSummary]]:
+    likert = {i.pk: i for i in items if i.kind in (ItemKind.LIKERT, ItemKind.DUAL)}
+    grouped: dict[str, dict[int, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
+    for row in (Answer.objects.filter(round=round, item_id__in=likert, value__isnull=False)
+                .exclude(response__group="").values("response__group", "item_id", "value")
+                .annotate(n=Count("id")).order_by()):
+        grouped[row["response__group"]][row["item_id"]][row["value"]] = row["n"]
+    out: dict[str, dict[str, stats.LikertSummary]] = {}
+    for group, by_item in grouped.items():
+        out[group] = {
+            likert[item_id].code: stats.likert_summary_from_counts(c, spec.scales[likert[item_id].scale.code].values)
+            for item_id, c in by_item.items()
+        }
+    return out
+
+
+def round_trend(*, round: Round) -> list[dict[str, Any]]:
+    """The index (or mean importance) of this round and its predecessors, oldest first, with deltas."""
+    chain = []
+    seen = set()
+    current: Round | None = round
+    while current is not None and current.pk not in seen and len(chain) < 20:
+        seen.add(current.pk)
+        chain.append(current)
+        current = current.previous
+    points = []
+    for r in reversed(chain):
+        res = round_results(round=r)
+        value = None
+        if res.index is not None and res.index.index is not None:
+            value = float(res.index.index)
+        elif res.ipa is not None and res.ipa.rows:
+            value = float(np.mean([row.importance - row.performance for row in res.ipa.rows]))
+        points.append({"round": r, "value": value,
+                       "predicate": res.index.predicate if res.index else ""})
+    for prev, cur in zip(points, points[1:], strict=False):
+        cur["delta"] = None if prev["value"] is None or cur["value"] is None else cur["value"] - prev["value"]
+    return points
+
+
+# ---------------------------------------------------------------- triangulation, coding, gates
+
+
+def triangulation_for_round(*, round: Round) -> list[tuple[TriangulationRow, Verdict, dict[str, Any]]]:
+    rows = TriangulationRow.objects.filter(round=round).prefetch_related("cells").select_related("finding", "item")
+    out = []
+    for row in rows:
+        cells = {c.method: c for c in row.cells.all()}
+        out.append((row, triangulate([c.stance for c in cells.values()], note=row.reconciliation_note), cells))
+    return out
+
+
+@dataclass
+class CodeAgreement:
+    code: Code
+    coders: int
+    units: int
+    kappa: float | None
+    alpha: float | None
+    verdict: str
+
+
+def coding_agreement(*, round: Round) -> tuple[list[CodeAgreement], float | None, str]:
+    """Agreement per code and overall, over the characters of texts coded by two or more coders.
+
+    For each code, every coder gets a 0/1 vector over those characters (1 = inside one of their excerpts of
+    that code). Cohen's kappa compares the first two coders; Krippendorff's alpha (nominal) uses all coders.
+    The overall alpha stacks every code's vectors.
+    """
+    excerpts = list(Excerpt.objects.filter(evidence__round=round).select_related("evidence").order_by("id"))
+    coders_by_ev: dict[int, set[int]] = defaultdict(set)
+    for e in excerpts:
+        coders_by_ev[e.evidence_id].add(e.coder_id)
+    shared = {ev for ev, cs in coders_by_ev.items() if len(cs) >= 2}
+    if not shared:
+        return [], None, ""
+    coders = sorted({c for ev in shared for c in coders_by_ev[ev]})
+    lengths = {ev: len(Evidence.objects.only("text").get(pk=ev).text) for ev in shared}
+    offsets, pos = {}, 0
+    for ev in sorted(shared):
+        offsets[ev] = pos
+        pos += lengths[ev]
+    total = pos
+    codes = list(Code.objects.filter(round=round))
+    vectors = {c.pk: np.zeros((len(coders), total)) for c in codes}
+    coder_row = {c: i for i, c in enumerate(coders)}
+    for e in excerpts:
+        if e.evidence_id not in shared:
+            continue
+        base = offsets[e.evidence_id]
+        vectors[e.code_id][coder_row[e.coder_id], base + e.start: base + min(e.end, lengths[e.evidence_id])] = 1
+    results = []
+    stacked = []
+    for code in codes:
+        data = vectors[code.pk]
+        if not data.any():
+            continue
+        stacked.append(data)
+        kappa = stats.cohen_kappa(data[0].tolist(), data[1].tolist()) if len(coders) >= 2 else None
+        alpha = stats.krippendorff_alpha(data)
+        results.append(CodeAgreement(code=code, coders=len(coders), units=total, kappa=kappa, alpha=alpha,
+                                     verdict=stats.alpha_verdict(alpha)))
+    overall = stats.krippendorff_alpha(np.hstack(stacked)) if stacked else None
+    return results, overall, stats.alpha_verdict(overall)
+
+
+def publish_blockers(*, round: Round) -> list[str]:
+    """Reasons the round's final results cannot be published yet (empty list: publishable)."""
+    from django.utils.translation import gettext as _
+
+    reasons = []
+    per_code, _overall, _v = coding_agreement(round=round)
+    for ca in per_code:
+        if ca.verdict == "reject" and not ca.code.agreement_resolved:
+            reasons.append(_("Coder agreement for code \u201c{code}\u201d is below the tentative threshold "
+                             "(\u03b1 = {alpha:.3f} < 0.667) and not resolved.").format(code=ca.code.name,
+                                                                                       alpha=ca.alpha))
+    for row, verdict, _cells in triangulation_for_round(round=round):
+        if verdict.needs_note:
+            reasons.append(_("The triangulation row \u201c{row}\u201d shows dissonance without a reconciliation "
+                             "note.").format(row=row.statement[:80]))
+    return reasons
+
+
+def recommendation_list(*, round: Round) -> QuerySet[Recommendation]:
+    return Recommendation.objects.filter(round=round).select_related("owner", "carried_from", "item", "finding")
+
+
+def evidence_list(*, round: Round) -> QuerySet[Evidence]:
+    return Evidence.objects.filter(round=round).prefetch_related("items").annotate(n_excerpts=Count("excerpts"))
+
+
+def safe_framework_spec(framework: Framework) -> FrameworkSpec | None:
+    try:
+        return framework_spec(framework=framework)
+    except FrameworkError:
+        return None

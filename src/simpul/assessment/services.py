@@ -1,0 +1,602 @@
+"""Writes of the assessment app. Each service is atomic, validates before saving and records an audit entry."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from simpul.assessment.frameworks import FrameworkError, FrameworkSpec, spec_to_definition
+from simpul.assessment.models import (
+    Answer,
+    Channel,
+    Code,
+    Evidence,
+    EvidenceKind,
+    Excerpt,
+    Finding,
+    Framework,
+    Invitation,
+    Item,
+    ItemKind,
+    Memo,
+    Recommendation,
+    RecommendationSource,
+    RecommendationStatus,
+    Response,
+    Round,
+    RoundStatus,
+    Scale,
+    Section,
+    StudyStage,
+    TriangulationCell,
+    TriangulationRow,
+)
+from simpul.core.services import audit_record
+
+# ---------------------------------------------------------------- frameworks
+
+
+@dataclass
+class LoadOutcome:
+    framework: Framework
+    state: str  # "created", "updated" or "unchanged"
+
+
+def _definition_hash(definition: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(definition, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+@transaction.atomic
+def framework_load(*, spec: FrameworkSpec, actor: Any = None) -> LoadOutcome:
+    """Save a validated framework version with its scales, sections and items (all or nothing).
+
+    A version already used by a round is immutable: a changed definition must come as a new version.
+    """
+    definition = spec_to_definition(spec)
+    digest = _definition_hash(definition)
+    existing = Framework.objects.filter(code=spec.code, version=spec.version).first()
+    if existing is not None and existing.content_hash == digest:
+        return LoadOutcome(existing, "unchanged")
+    if existing is not None and existing.rounds.exists():
+        raise FrameworkError([f"version {spec.version} is already used by a round; publish a new version"],
+                             source=spec.slug)
+    state = "updated" if existing else "created"
+    fw = existing or Framework(code=spec.code, version=spec.version)
+    fw.name, fw.name_en, fw.source = spec.name[:300], spec.name_en[:300], spec.source
+    fw.status, fw.verified, fw.definition, fw.content_hash = spec.status, spec.verified, definition, digest
+    fw.total_weight = spec.total_weight
+    fw.predicate_bands = definition["predicate_bands"]
+    fw.full_clean()
+    fw.save()
+    if existing:
+        fw.items.all().delete()
+        fw.sections.all().delete()
+        fw.scales.all().delete()
+    scales = {}
+    for code, sc in definition["scales"].items():
+        scale = Scale(framework=fw, code=code, kind=sc["kind"], name=sc["name"][:200], points=sc["points"],
+                      performance_points=sc.get("performance_points", []), bands=sc.get("bands", []))
+        scale.full_clean(exclude=["framework"])
+        scale.save()
+        scales[code] = scale
+    sections: dict[str, Section] = {}
+    for s in spec.sections:
+        section = Section(framework=fw, parent=sections.get(s.parent_code or ""), code=s.code, name=s.name[:300],
+                          level=s.level, weight=s.weight, order=s.order)
+        section.save()
+        sections[s.code] = section
+    Item.objects.bulk_create([
+        Item(framework=fw, section=sections[i.section_code], scale=scales[i.scale_code], code=i.code, text=i.text,
+             kind=i.kind, weight=i.weight, requires_explanation=i.requires_explanation,
+             level_criteria=i.level_criteria, evidence_criteria=i.evidence_criteria, order=i.order)
+        for i in spec.items
+    ])
+    audit_record(actor=actor, action=f"assessment.framework_{state}", obj=fw,
+                 changes={"items": len(spec.items), "hash": digest, "verified": spec.verified})
+    return LoadOutcome(fw, state)
+
+
+# ---------------------------------------------------------------- rounds
+
+
+TRANSITIONS = {
+    # status workflow of a round: from -> allowed targets
+    RoundStatus.DRAFT: {RoundStatus.OPEN},
+    RoundStatus.OPEN: {RoundStatus.CLOSED},
+    RoundStatus.CLOSED: {RoundStatus.OPEN, RoundStatus.PUBLISHED},
+    RoundStatus.PUBLISHED: set(),
+}
+STAGES = [StudyStage.CONDENSATION, StudyStage.DISPLAY, StudyStage.CONCLUSION]
+
+
+class RoundError(ValidationError):
+    """A round action refused, with the reasons."""
+
+
+@transaction.atomic
+def round_create(*, framework: Framework, name: str, year: int, actor: Any, agency: Any = None,
+                 scope_label: str = "", previous: Round | None = None, crosshair: str = "data",
+                 data_owners: str = "") -> Round:
+    """Create a round; open recommendations of the previous round are carried into it."""
+    rnd = Round(framework=framework, name=name, year=year, agency=agency, scope_label=scope_label,
+                previous=previous, crosshair=crosshair, data_owners=data_owners)
+    rnd.full_clean()
+    rnd.save()
+    carried = 0
+    if previous is not None:
+        items = {i.code: i for i in framework.items.all()}
+        for rec in previous.recommendations.exclude(status__in=[RecommendationStatus.DONE,
+                                                                 RecommendationStatus.DROPPED]):
+            Recommendation.objects.create(
+                round=rnd, item=items.get(rec.item_code), item_code=rec.item_code, title=rec.title,
+                source=RecommendationSource.CARRIED, owner=rec.owner, due_date=rec.due_date, status=rec.status,
+                carried_from=rec, target_level=rec.target_level,
+            )
+            carried += 1
+    audit_record(actor=actor, action="assessment.round_created", obj=rnd,
+                 changes={"framework": framework.slug, "year": year, "carried_recommendations": carried})
+    return rnd
+
+
+@transaction.atomic
+def round_transition(*, round: Round, to: str, actor: Any) -> Round:
+    rnd = Round.objects.select_for_update().get(pk=round.pk)
+    if to not in TRANSITIONS.get(RoundStatus(rnd.status), set()):
+        raise RoundError(_("A round cannot go from {old} to {new}.").format(old=rnd.get_status_display(), new=to))
+    if to == RoundStatus.PUBLISHED:
+        from simpul.assessment.selectors import publish_blockers
+
+        if rnd.stage != StudyStage.CONCLUSION:
+            raise RoundError(_("Publish only after the study reached conclusion drawing and verification."))
+        blockers = publish_blockers(round=rnd)
+        if blockers:
+            raise RoundError(blockers)
+        rnd.published_at = timezone.now()
+    if to == RoundStatus.OPEN and not rnd.public_slug:
+        rnd.public_slug = secrets.token_urlsafe(9).replace("_", "x").replace("-", "y").lower()
+    old = rnd.status
+    rnd.status = to
+    rnd.full_clean()
+    rnd.save()
+    audit_record(actor=actor, action="assessment.round_status_changed", obj=rnd, changes={"from": old, "to": to})
+    return rnd
+
+
+@transaction.atomic
+def round_set_public(*, round: Round, enabled: bool, actor: Any) -> Round:
+    rnd = Round.objects.select_for_update().get(pk=round.pk)
+    if enabled and not rnd.public_slug:
+        rnd.public_slug = secrets.token_urlsafe(9).replace("_", "x").replace("-", "y").lower()
+    rnd.public_enabled = enabled
+    rnd.save(update_fields=["public_enabled", "public_slug", "updated_at"])
+    audit_record(actor=actor, action="assessment.round_public_link", obj=rnd, changes={"enabled": enabled})
+    return rnd
+
+
+@transaction.atomic
+def round_advance_stage(*, round: Round, actor: Any) -> Round:
+    """condensation -> display -> conclusion/verification (Miles & Huberman)."""
+    rnd = Round.objects.select_for_update().get(pk=round.pk)
+    idx = STAGES.index(StudyStage(rnd.stage))
+    if idx == len(STAGES) - 1:
+        raise RoundError(_("The study is already at its last stage."))
+    old, rnd.stage = rnd.stage, STAGES[idx + 1]
+    rnd.save(update_fields=["stage", "updated_at"])
+    audit_record(actor=actor, action="assessment.round_stage_changed", obj=rnd,
+                 changes={"from": old, "to": rnd.stage})
+    return rnd
+
+
+@transaction.atomic
+def round_set_crosshair(*, round: Round, crosshair: str, actor: Any) -> Round:
+    rnd = Round.objects.select_for_update().get(pk=round.pk)
+    old, rnd.crosshair = rnd.crosshair, crosshair
+    rnd.full_clean()
+    rnd.save(update_fields=["crosshair", "updated_at"])
+    audit_record(actor=actor, action="assessment.round_crosshair_set", obj=rnd, changes={"from": old, "to": crosshair})
+    return rnd
+
+
+# ---------------------------------------------------------------- invitations and responses
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.strip().encode()).hexdigest()
+
+
+@transaction.atomic
+def invitation_create(*, round: Round, count: int, actor: Any, label: str = "", group: str = "",
+                      agency: Any = None) -> list[str]:
+    """Create `count` invitations; the tokens are returned once and only their hashes are stored."""
+    if not 1 <= count <= 1000:
+        raise ValidationError(_("Create between 1 and 1000 invitations at a time."))
+    tokens = [secrets.token_urlsafe(16) for _ in range(count)]
+    Invitation.objects.bulk_create([
+        Invitation(round=round, token_hash=_token_hash(t), label=f"{label} {n + 1}".strip()[:200], group=group,
+                   agency=agency)
+        for n, t in enumerate(tokens)
+    ])
+    audit_record(actor=actor, action="assessment.invitations_created", obj=round, changes={"count": count})
+    return tokens
+
+
+def invitation_by_token(*, token: str) -> Invitation | None:
+    return Invitation.objects.select_related("round", "round__framework").filter(
+        token_hash=_token_hash(token)).first()
+
+
+class AnswerErrors(ValidationError):
+    """Answers refused; `by_item` maps item codes to messages (nothing was saved)."""
+
+    def __init__(self, by_item: dict[str, str]) -> None:
+        self.by_item = by_item
+        super().__init__([f"{k}: {v}" for k, v in by_item.items()])
+
+
+class TokenUsed(ValidationError):
+    pass
+
+
+class ResponseConflict(ValidationError):
+    pass
+
+
+@dataclass
+class SubmitOutcome:
+    response: Response
+    created: bool
+
+
+def _to_int(value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return -1
+
+
+def validate_answers(*, items: Iterable[Item], answers: Mapping[str, Mapping[str, Any]], partial: bool = False
+                     ) -> dict[str, dict[str, Any]]:
+    """Check each answer against its item's scale and kind; return cleaned answers or raise AnswerErrors."""
+    errors: dict[str, str] = {}
+    clean: dict[str, dict[str, Any]] = {}
+    for item in items:
+        raw = answers.get(item.code) or {}
+        values = set(item.scale.values)
+        out: dict[str, Any] = {}
+        if item.kind == ItemKind.LEVEL:
+            level = _to_int(raw.get("level"))
+            explanation = str(raw.get("explanation", "")).strip()
+            if level is None:
+                if not partial:
+                    errors[item.code] = _("Choose a level.")
+                continue
+            if level not in values:
+                errors[item.code] = _("The level must be one of {values}.").format(
+                    values=", ".join(map(str, sorted(values))))
+                continue
+            if item.requires_explanation and not explanation:
+                errors[item.code] = _("Explain why this level was chosen.")
+                continue
+            out = {"level": level, "explanation": explanation, "answer_text": str(raw.get("answer_text", "")),
+                   "finding": str(raw.get("finding", ""))}
+        else:
+            value = _to_int(raw.get("value"))
+            perf = _to_int(raw.get("performance"))
+            if value is None and (item.kind != ItemKind.DUAL or perf is None):
+                if not partial:
+                    errors[item.code] = _("Choose an answer.")
+                continue
+            if value is not None and value not in values:
+                errors[item.code] = _("The answer must be on the scale ({low} to {high}).").format(
+                    low=min(values), high=max(values))
+                continue
+            if item.kind == ItemKind.DUAL:
+                if value is None or perf is None:
+                    errors[item.code] = _("Answer both importance and current performance.")
+                    continue
+                if perf not in values:
+                    errors[item.code] = _("The answer must be on the scale ({low} to {high}).").format(
+                        low=min(values), high=max(values))
+                    continue
+            out = {"value": value, "performance": perf if item.kind == ItemKind.DUAL else None}
+        clean[item.code] = out
+    if errors:
+        raise AnswerErrors(errors)
+    return clean
+
+
+def _content_hash(clean: Mapping[str, Any], attrs: Mapping[str, Any]) -> str:
+    body = json.dumps({"answers": clean, "attrs": {k: str(v) for k, v in attrs.items()}}, sort_keys=True,
+                      default=str)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def response_submit(*, round: Round, response_id: Any, answers: Mapping[str, Mapping[str, Any]],
+                    channel: str, token: str = "", attrs: Mapping[str, Any] | None = None, user: Any = None,
+                    partial: bool = False) -> SubmitOutcome:
+    """Store one response idempotently.
+
+    The same response id with the same content returns the stored response (created=False); with other
+    content it is refused (ResponseConflict). An invitation token allows one response (TokenUsed after that,
+    also under concurrent submission: the invitation row is locked and its response is unique).
+    """
+    attrs = dict(attrs or {})
+    items = list(Item.objects.filter(framework_id=round.framework_id).select_related("scale"))
+    clean = validate_answers(items=items, answers=answers, partial=partial)
+    if not clean:
+        raise AnswerErrors({"": _("Answer at least one question.")})
+    digest = _content_hash(clean, attrs)
+    existing = Response.objects.filter(uuid=response_id).first()
+    if existing is not None:
+        return _replay(existing, round, digest)
+    try:
+        with transaction.atomic():
+            return _submit_new(round=round, response_id=response_id, clean=clean, items=items, channel=channel,
+                               token=token, attrs=attrs, user=user, digest=digest)
+    except IntegrityError:
+        existing = Response.objects.filter(uuid=response_id).first()
+        if existing is not None:
+            return _replay(existing, round, digest)
+        raise TokenUsed(_("This invitation has already been used to answer.")) from None
+
+
+def _replay(existing: Response, round: Round, digest: str) -> SubmitOutcome:
+    if existing.round_id != round.pk or existing.content_hash != digest:
+        raise ResponseConflict(_("This response id was already used for different answers."))
+    return SubmitOutcome(existing, False)
+
+
+def _submit_new(*, round: Round, response_id: Any, clean: dict[str, dict[str, Any]], items: list[Item],
+                channel: str, token: str, attrs: dict[str, Any], user: Any, digest: str) -> SubmitOutcome:
+    rnd = Round.objects.get(pk=round.pk)
+    if rnd.status != RoundStatus.OPEN and channel != Channel.IMPORT:
+        raise RoundError(_("This questionnaire is not open for answers."))
+    invitation = None
+    if channel == Channel.TOKEN:
+        invitation = Invitation.objects.select_for_update().filter(token_hash=_token_hash(token), round=rnd).first()
+        if invitation is None:
+            raise TokenUsed(_("This invitation link is not valid."))
+        if invitation.used_at is not None:
+            raise TokenUsed(_("This invitation has already been used to answer."))
+        attrs.setdefault("group", invitation.group)
+        attrs.setdefault("agency", invitation.agency)
+    response = Response(
+        round=rnd, uuid=response_id, invitation=invitation, channel=channel, group=attrs.get("group") or "",
+        kecamatan=attrs.get("kecamatan"), desa=attrs.get("desa"), agency=attrs.get("agency"),
+        respondent_label=str(attrs.get("respondent_label", ""))[:200],
+        submitted_by=user if getattr(user, "is_authenticated", False) else None, content_hash=digest,
+    )
+    response.full_clean(exclude=["invitation", "uuid"])
+    response.save()
+    by_code = {i.code: i for i in items}
+    Answer.objects.bulk_create([
+        Answer(response=response, round=rnd, item=by_code[code], value=a.get("value"),
+               performance=a.get("performance"), level=a.get("level"), explanation=a.get("explanation", ""),
+               answer_text=a.get("answer_text", ""), finding=a.get("finding", ""))
+        for code, a in clean.items()
+    ])
+    if invitation is not None:
+        invitation.used_at = timezone.now()
+        invitation.save(update_fields=["used_at", "updated_at"])
+    audit_record(actor=user, action="assessment.response_submitted", obj=response,
+                 changes={"round": rnd.pk, "channel": channel, "answers": len(clean)})
+    return SubmitOutcome(response, True)
+
+
+# ---------------------------------------------------------------- evidence and coding
+
+
+def _sha256_file(upload: UploadedFile) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+@transaction.atomic
+def evidence_add(*, round: Round, kind: str, title: str, actor: Any, text: str = "", informant: str = "",
+                 informant_role: str = "", consent_recorded: bool = False, consent_date: date | None = None,
+                 dated: date | None = None, period: str = "", source: str = "", file: UploadedFile | None = None,
+                 items: Iterable[Item] = ()) -> Evidence:
+    """Add an interview, observation, document or Simpul figure as evidence of a round."""
+    errors: dict[str, str] = {}
+    if kind == EvidenceKind.INTERVIEW:
+        if not informant.strip():
+            errors["informant"] = _("Give the informant a pseudonym (never the real name).")
+        if not consent_recorded:
+            errors["consent_recorded"] = _("An interview can be stored only with the informant's consent.")
+        if not text.strip():
+            errors["text"] = _("Paste the transcript.")
+    if kind == EvidenceKind.DOCUMENT and file is None:
+        errors["file"] = _("Choose the document file.")
+    if kind == EvidenceKind.OBSERVATION and not text.strip() and file is None:
+        errors["text"] = _("Write the observation notes or add a photo.")
+    if errors:
+        raise ValidationError(errors)
+    ev = Evidence(round=round, kind=kind, title=title, text=text, informant=informant, informant_role=informant_role,
+                  consent_recorded=consent_recorded, consent_date=consent_date, dated=dated, period=period,
+                  source=source, added_by=actor if getattr(actor, "is_authenticated", False) else None)
+    if file is not None:
+        from django.conf import settings
+
+        if file.size and file.size > settings.UPLOAD_MAX_BYTES:
+            raise ValidationError({"file": _("The file is too large.")})
+        ev.sha256 = _sha256_file(file)
+        ev.file_name = file.name[:255]
+        ev.file = file
+    ev.full_clean()
+    ev.save()
+    ev.items.set(list(items))
+    audit_record(actor=actor, action="assessment.evidence_added", obj=ev,
+                 changes={"kind": kind, "sha256": ev.sha256, "items": [i.code for i in ev.items.all()]})
+    return ev
+
+
+@transaction.atomic
+def code_create(*, round: Round, name: str, actor: Any, parent: Code | None = None, description: str = "") -> Code:
+    code = Code(round=round, name=name.strip(), parent=parent, description=description)
+    code.full_clean()
+    code.save()
+    audit_record(actor=actor, action="assessment.code_created", obj=code, changes={"parent": parent and parent.pk})
+    return code
+
+
+@transaction.atomic
+def excerpt_add(*, evidence: Evidence, code: Code, coder: Any, start: int | None = None, end: int | None = None,
+                quote: str = "", occurrence: int = 1) -> Excerpt:
+    """Code a passage, given by character offsets [start, end) or by quoting it exactly."""
+    text = evidence.text
+    if code.round_id != evidence.round_id:
+        raise ValidationError(_("The code belongs to another round."))
+    if quote.strip():
+        quote = quote.strip()
+        pos = -1
+        for _n in range(max(occurrence, 1)):
+            pos = text.find(quote, pos + 1)
+            if pos < 0:
+                break
+        if pos < 0:
+            raise ValidationError({"quote": _("That passage was not found in the text.")})
+        start, end = pos, pos + len(quote)
+    if start is None or end is None or not (0 <= start < end <= len(text)):
+        raise ValidationError({"start": _("The passage must lie inside the text (0 to {n}).").format(n=len(text))})
+    ex = Excerpt(evidence=evidence, code=code, coder=coder, start=start, end=end, text=text[start:end])
+    ex.full_clean()
+    ex.save()
+    audit_record(actor=coder, action="assessment.excerpt_coded", obj=ex,
+                 changes={"evidence": evidence.pk, "code": code.name, "start": start, "end": end})
+    return ex
+
+
+@transaction.atomic
+def memo_add(*, round: Round, text: str, actor: Any, code: Code | None = None,
+             evidence: Evidence | None = None) -> Memo:
+    memo = Memo(round=round, text=text, code=code, evidence=evidence, author=actor)
+    memo.full_clean()
+    memo.save()
+    audit_record(actor=actor, action="assessment.memo_added", obj=memo)
+    return memo
+
+
+@transaction.atomic
+def code_resolve_disagreement(*, code: Code, note: str, actor: Any) -> Code:
+    """Mark a code's low coder agreement as resolved (the coders met; the note says how)."""
+    if not note.strip():
+        raise ValidationError({"note": _("Say how the coders resolved their disagreement.")})
+    Memo.objects.create(round=code.round, code=code, text=note, author=actor)
+    code.agreement_resolved = True
+    code.save(update_fields=["agreement_resolved"])
+    audit_record(actor=actor, action="assessment.code_disagreement_resolved", obj=code)
+    return code
+
+
+# ---------------------------------------------------------------- triangulation, findings, actions
+
+
+@transaction.atomic
+def triangulation_row_save(*, round: Round, statement: str, cells: Mapping[str, tuple[str, str]], actor: Any,
+                           note: str = "", row: TriangulationRow | None = None, finding: Finding | None = None,
+                           item: Item | None = None) -> TriangulationRow:
+    """Create or update one matrix row; `cells` maps a method to (what it shows, stance)."""
+    if not statement.strip():
+        raise ValidationError({"statement": _("Write the statement being checked.")})
+    row = row or TriangulationRow(round=round, order=round.triangulation.count() + 1)
+    row.statement, row.reconciliation_note, row.finding, row.item = statement, note, finding, item
+    row.full_clean()
+    row.save()
+    row.cells.exclude(method__in=list(cells)).delete()
+    for method, (text, stance) in cells.items():
+        cell, _created = TriangulationCell.objects.get_or_create(row=row, method=method,
+                                                                 defaults={"stance": stance})
+        cell.text, cell.stance = text, stance
+        cell.full_clean()
+        cell.save()
+    audit_record(actor=actor, action="assessment.triangulation_saved", obj=row,
+                 changes={m: s for m, (_t, s) in cells.items()} | {"note": bool(note.strip())})
+    return row
+
+
+@transaction.atomic
+def finding_create(*, round: Round, title: str, actor: Any, text: str = "", item: Item | None = None,
+                   evidence: Iterable[Evidence] = (), excerpts: Iterable[Excerpt] = ()) -> Finding:
+    f = Finding(round=round, title=title, text=text, item=item)
+    f.full_clean()
+    f.save()
+    f.evidence.set(list(evidence))
+    f.excerpts.set(list(excerpts))
+    audit_record(actor=actor, action="assessment.finding_created", obj=f)
+    return f
+
+
+@transaction.atomic
+def recommendation_create(*, round: Round, title: str, actor: Any, source: str = RecommendationSource.FINDING,
+                          item: Item | None = None, finding: Finding | None = None, owner: Any = None,
+                          due_date: date | None = None, target_level: Decimal | None = None) -> Recommendation:
+    rec = Recommendation(round=round, title=title[:500], source=source, item=item, item_code=item.code if item else "",
+                         finding=finding, owner=owner, due_date=due_date, target_level=target_level)
+    rec.full_clean()
+    rec.save()
+    audit_record(actor=actor, action="assessment.recommendation_created", obj=rec, changes={"source": source})
+    return rec
+
+
+@transaction.atomic
+def recommendations_generate(*, round: Round, actor: Any, target_level: int = 3, owner: Any = None,
+                             due_date: date | None = None) -> list[Recommendation]:
+    """Recommendations from IPA quadrant I items and from items whose level is below the target level.
+
+    Items that already have an open recommendation in this round are skipped, so running it twice adds nothing.
+    """
+    from simpul.assessment.selectors import round_results
+
+    res = round_results(round=round)
+    have = set(round.recommendations.exclude(status=RecommendationStatus.DROPPED).values_list("item_code", flat=True))
+    items = {r.item.code: r.item for r in res.items}
+    created = []
+    if res.ipa is not None:
+        for row in sorted(res.ipa.rows, key=lambda r: r.tk):
+            if row.quadrant == "I" and row.code not in have:
+                title = _("Improve \u201c{item}\u201d (priority: importance {i:.2f}, performance {p:.2f}, "
+                          "Tk {tk:.0f}%)").format(item=items[row.code].text[:200], i=row.importance,
+                                                  p=row.performance, tk=row.tk)
+                created.append(recommendation_create(round=round, title=title, actor=actor,
+                                                     source=RecommendationSource.IPA, item=items[row.code],
+                                                     owner=owner, due_date=due_date))
+                have.add(row.code)
+    for r in res.items:
+        if r.level_mean is not None and r.level_mean < target_level and r.item.code not in have:
+            title = _("Raise \u201c{item}\u201d from level {level:.2f} to level {target}").format(
+                item=r.item.text[:200], level=r.level_mean, target=target_level)
+            created.append(recommendation_create(round=round, title=title, actor=actor,
+                                                 source=RecommendationSource.MATURITY, item=r.item, owner=owner,
+                                                 due_date=due_date, target_level=Decimal(target_level)))
+            have.add(r.item.code)
+    return created
+
+
+@transaction.atomic
+def recommendation_set_status(*, recommendation: Recommendation, status: str, actor: Any) -> Recommendation:
+    rec = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+    old, rec.status = rec.status, status
+    rec.full_clean()
+    rec.save(update_fields=["status", "updated_at"])
+    if rec.carried_from_id and status in (RecommendationStatus.DONE, RecommendationStatus.DROPPED):
+        Recommendation.objects.filter(pk=rec.carried_from_id).update(status=status)
+    audit_record(actor=actor, action="assessment.recommendation_status_changed", obj=rec,
+                 changes={"from": old, "to": status})
+    return rec
