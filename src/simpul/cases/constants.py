@@ -1,0 +1,84 @@
+"""Choices shared by the cases app: statuses, actions, kinds, workflow codes, actor roles."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseStatus(models.TextChoices):
+    # standard application and information request
+    DIAJUKAN = "diajukan", _("Submitted")
+    VERIFIKASI = "verifikasi", _("Being verified")
+    PERLU_PERBAIKAN = "perlu_perbaikan", _("Needs correction by the applicant")
+    DIPROSES = "diproses", _("Being processed")
+    DIPERPANJANG = "diperpanjang", _("Time extended")
+    SELESAI = "selesai", _("Completed")
+    DITOLAK = "ditolak", _("Rejected")
+    DIBATALKAN = "dibatalkan", _("Withdrawn")
+    DIDISPOSISI = "didisposisi", _("Forwarded to another agency")
+    # complaint (LAPOR!)
+    DITERIMA = "diterima", _("Received")
+    TERVERIFIKASI = "terverifikasi", _("Verified")
+    DITINDAKLANJUTI = "ditindaklanjuti", _("Being followed up")
+    DITUNDA = "ditunda", _("On hold")
+    DIALIHKAN = "dialihkan", _("Not our authority (redirected)")
+
+
+CLOSED_STATUSES = frozenset(
+    {CaseStatus.SELESAI, CaseStatus.DITOLAK, CaseStatus.DIBATALKAN, CaseStatus.DIALIHKAN}
+)
+
+
+class CaseAction(models.TextChoices):
+    SUBMIT = "submit", _("Submit")
+    VERIFY = "verify", _("Start verification")
+    REQUEST_REVISION = "request_revision", _("Ask the applicant for a correction")
+    RESUBMIT = "resubmit", _("Send the correction")
+    PROCESS = "process", _("Start processing")
+    APPROVE = "approve", _("Approve")
+    REJECT = "reject", _("Reject")
+    WITHDRAW = "withdraw", _("Withdraw")
+    FORWARD = "forward", _("Forward to another agency")
+    ACCEPT_DISPOSITION = "accept_disposition", _("Accept the forwarded case")
+    RETURN_DISPOSITION = "return_disposition", _("Return the forwarded case")
+    FOLLOW_UP = "follow_up", _("Follow up")
+    RESOLVE = "resolve", _("Resolve")
+    POSTPONE = "postpone", _("Put on hold")
+    RESUME = "resume", _("Resume")
+    REDIRECT = "redirect", _("Not our authority")
+    EXTEND = "extend", _("Extend the time limit")
+    ASSIGN = "assign", _("Assign")
+    NOTE = "note", _("Note")
+
+
+class CaseKind(models.TextChoices):
+    APPLICATION = "permohonan", _("Service application")
+    PERMIT = "perizinan", _("Permit")
+    COMPLAINT = "pengaduan", _("Complaint")
+    INFORMATION_REQUEST = "informasi", _("Public information request")
+
+
+class WorkflowCode(models.TextChoices):
+    APPLICATION = "application", _("Standard application")
+    COMPLAINT = "complaint", _("Complaint (LAPOR!)")
+    INFORMATION_REQUEST = "information_request", _("Public information request")
+
+
+class ActorRole(models.TextChoices):
+    APPLICANT = "applicant", _("Applicant")
+    OFFICER = "officer", _("Officer of the responsible agency")
+    HEAD = "head", _("Head of the responsible agency")
+    RECEIVER = "receiver", _("Officer of the receiving agency")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Website")
+    OPERATOR = "operator", _("Village operator")
+    API = "api", _("API")
+
+
+class DispositionStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the receiving agency")
+    ACCEPTED = "accepted", _("Accepted")
+    RETURNED = "returned", _("Returned")

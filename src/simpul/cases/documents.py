@@ -1,0 +1,244 @@
+"""Checking and storing uploaded documents.
+
+A file is accepted only when its content (magic bytes, via puremagic plus a strict signature check) is one
+of the spec's allowed types, it is within the spec's size cap and `settings.UPLOAD_MAX_BYTES`, and, when
+`settings.CLAMD_SOCKET` is set, ClamAV finds nothing (a scanner error refuses the file: fail closed).
+Images are decoded and re-encoded with Pillow (metadata dropped, decompression bombs refused); PDFs with
+embedded JavaScript or launch actions are refused. Files are stored under random names in Django's default
+storage (MEDIA_ROOT, which the web server never serves); the SHA-256 of the stored bytes is recorded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import secrets
+import socket
+import struct
+import unicodedata
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import puremagic
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
+from PIL import Image
+
+# Refuse images that decode to more than ~50 megapixels (a phone photo is 12-50 MP).
+MAX_IMAGE_PIXELS = 50_000_000
+Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+
+CONTENT_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+_SIGNATURES = {
+    "pdf": lambda head: head.startswith(b"%PDF-"),
+    "png": lambda head: head.startswith(b"\x89PNG\r\n\x1a\n"),
+    "jpg": lambda head: head.startswith(b"\xff\xd8\xff"),
+    "webp": lambda head: head[:4] == b"RIFF" and head[8:12] == b"WEBP",
+}
+_PUREMAGIC_EXT = {".pdf": "pdf", ".png": "png", ".jpg": "jpg", ".jpeg": "jpg", ".jfif": "jpg", ".webp": "webp"}
+
+
+@dataclass
+class CheckedFile:
+    """A file that passed every check, ready to store (or already stored when `stored_name` is set)."""
+
+    spec_code: str
+    original_name: str
+    content: bytes
+    kind: str
+    content_type: str
+    sha256: str
+    stored_name: str = ""
+
+    @property
+    def size(self) -> int:
+        return len(self.content)
+
+
+def human_bytes(size: int) -> str:
+    if size >= 1024 * 1024:
+        mb = size / (1024 * 1024)
+        return f"{mb:.0f} MB" if size % (1024 * 1024) == 0 else f"{mb:.1f} MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
+def sanitise_name(name: str) -> str:
+    """A safe display name: no path, no control characters, at most 120 characters, keeps the extension."""
+    name = str(name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = unicodedata.normalize("NFKC", name)
+    name = "".join(ch for ch in name if ch.isprintable() and ch not in '<>:"|?*')
+    name = re.sub(r"\s+", " ", name).strip(" .") or "dokumen"
+    if len(name) > 120:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[: 110] + "." + ext[:8]) if dot else name[:120]
+    return name
+
+
+def _read(upload: Any) -> bytes:
+    if isinstance(upload, bytes | bytearray):
+        return bytes(upload)
+    if hasattr(upload, "seek"):
+        upload.seek(0)
+    data = upload.read()
+    return data if isinstance(data, bytes) else str(data).encode()
+
+
+def detect_kind(head: bytes) -> str | None:
+    """The file kind (pdf, jpg, png, webp) both puremagic and the strict signature agree on, or None."""
+    try:
+        matches = puremagic.magic_string(head)
+    except Exception:
+        matches = []
+    guessed = {_PUREMAGIC_EXT.get(m.extension.lower()) for m in matches}
+    for kind, check in _SIGNATURES.items():
+        if check(head) and kind in guessed:
+            return kind
+    return None
+
+
+def _allowed(types: list[str]) -> set[str]:
+    allowed = {t.lower().lstrip(".") for t in types}
+    if "jpeg" in allowed:
+        allowed.add("jpg")
+    return allowed & set(CONTENT_TYPES)
+
+
+def _reencode(content: bytes, kind: str, name: str) -> bytes:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(content)) as probe:
+                probe.verify()
+            with Image.open(io.BytesIO(content)) as image:
+                image.load()
+                out = io.BytesIO()
+                if kind == "jpg":
+                    image.convert("RGB").save(out, format="JPEG", quality=88, optimize=True)
+                elif kind == "png":
+                    keep = image if image.mode in ("1", "L", "LA", "P", "RGB", "RGBA") else image.convert("RGBA")
+                    keep.save(out, format="PNG", optimize=True)
+                else:
+                    image.save(out, format="WEBP", quality=85)
+                return out.getvalue()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValidationError(
+            _("The image {name} is too large in pixels. Take a smaller photo or scan it at a lower resolution.").format(
+                name=name
+            ),
+            code="image_too_large",
+        ) from None
+    except Exception:
+        raise ValidationError(
+            _("The image {name} is damaged or cannot be read. Please upload it again.").format(name=name),
+            code="image_unreadable",
+        ) from None
+
+
+def _check_pdf(content: bytes, name: str) -> None:
+    if re.search(rb"/(JavaScript|JS|Launch|EmbeddedFile)\b", content):
+        raise ValidationError(
+            _("The PDF {name} contains scripts or attachments, which are not accepted. Save it as a plain PDF or "
+              "upload a photo of the document.").format(name=name),
+            code="pdf_active_content",
+        )
+
+
+def _clamd_scan(content: bytes, name: str) -> None:
+    path = getattr(settings, "CLAMD_SOCKET", "")
+    if not path:
+        return
+    try:
+        if path.startswith("tcp://"):
+            host, _sep, port = path[6:].partition(":")
+            sock = socket.create_connection((host, int(port or 3310)), timeout=30)
+        else:
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock.settimeout(30)
+            sock.connect(path)
+        with sock:
+            sock.sendall(b"zINSTREAM\0")
+            for start in range(0, len(content), 65536):
+                chunk = content[start:start + 65536]
+                sock.sendall(struct.pack("!L", len(chunk)) + chunk)
+            sock.sendall(struct.pack("!L", 0))
+            reply = sock.recv(4096)
+    except OSError:
+        reply = b""
+    if not reply.rstrip(b"\0").endswith(b"OK"):
+        raise ValidationError(
+            _("The file {name} could not be checked for viruses and was not accepted. Please try again later.").format(
+                name=name
+            ),
+            code="scan_failed",
+        )
+
+
+def document_check(*, upload: Any, spec: dict[str, Any], name: str | None = None) -> CheckedFile:
+    """Check one upload against a document spec; raises ValidationError with a message naming the file."""
+    original = sanitise_name(name or getattr(upload, "name", "") or "dokumen")
+    allowed = _allowed(spec.get("types") or ["pdf", "jpg", "png"])
+    limit = min(int(spec.get("max_bytes") or settings.UPLOAD_MAX_BYTES), int(settings.UPLOAD_MAX_BYTES))
+    size = getattr(upload, "size", None)
+    if size is not None and size > limit:
+        raise ValidationError(
+            _("The file {name} is too large ({size}). The limit is {limit}.").format(
+                name=original, size=human_bytes(size), limit=human_bytes(limit)
+            ),
+            code="file_too_large",
+        )
+    content = _read(upload)
+    if len(content) > limit:
+        raise ValidationError(
+            _("The file {name} is too large ({size}). The limit is {limit}.").format(
+                name=original, size=human_bytes(len(content)), limit=human_bytes(limit)
+            ),
+            code="file_too_large",
+        )
+    if not content:
+        raise ValidationError(_("The file {name} is empty.").format(name=original), code="file_empty")
+    kind = detect_kind(content[:4096])
+    if kind is None or kind not in allowed:
+        raise ValidationError(
+            _("The file {name} is not an allowed type. Allowed: {types}.").format(
+                name=original, types=", ".join(sorted(t.upper() for t in allowed))
+            ),
+            code="file_type",
+        )
+    if kind == "pdf":
+        _check_pdf(content, original)
+    else:
+        content = _reencode(content, kind, original)
+    _clamd_scan(content, original)
+    stem = original.rsplit(".", 1)[0] if "." in original else original
+    return CheckedFile(
+        spec_code=str(spec.get("code") or ""),
+        original_name=f"{stem}.{kind}",
+        content=content,
+        kind=kind,
+        content_type=CONTENT_TYPES[kind],
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+
+
+def document_store(checked: CheckedFile, *, folder: str = "cases") -> str:
+    """Save the checked bytes under a random name; returns the storage name."""
+    if checked.stored_name:
+        return checked.stored_name
+    token = secrets.token_hex(16)
+    name = default_storage.save(f"{folder}/{token[:2]}/{token}.{checked.kind}", ContentFile(checked.content))
+    checked.stored_name = name
+    return name
+
+
+def document_open(stored_name: str) -> Any:
+    return default_storage.open(stored_name, "rb")
+
+
+def document_delete(stored_name: str) -> None:
+    if stored_name and default_storage.exists(stored_name):
+        default_storage.delete(stored_name)

@@ -1,0 +1,164 @@
+"""Reads of the cases app. Access is checked here (with `simpul.cases.permissions`), never in views."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from simpul.cases.constants import CLOSED_STATUSES, CaseStatus
+from simpul.cases.models import Case, CaseDocument, CaseEvent, Draft
+from simpul.cases.permissions import _authenticated, can_view_as_staff, member_agency_ids, staff_visibility_q
+from simpul.cases.reference import normalise_reference, pin_matches
+
+SORTS = {
+    "due": ("due_date", "id"),
+    "-due": ("-due_date", "-id"),
+    "new": ("-submitted_at", "-id"),
+    "old": ("submitted_at", "id"),
+    "updated": ("-updated_at", "-id"),
+}
+
+
+def _base() -> QuerySet[Case]:
+    return Case.objects.select_related("service_version", "agency", "desa", "assigned_to")
+
+
+def case_list_for_officer(user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Case]:
+    """The worklist of an agency member: cases of their agencies or disposed to them, filtered and sorted.
+
+    Filters: `status` (one or a list; "open" = not closed), `service` (code), `kecamatan` (code), `agency`
+    (id, one of theirs), `due` ("overdue" | "today" | "week"), `assigned` ("me" | "none"), `q` (reference),
+    `sort` (due, -due, new, old, updated).
+    """
+    filters = filters or {}
+    qs = _base().filter(staff_visibility_q(user)).distinct()
+    status = filters.get("status") or "open"
+    if status == "open":
+        qs = qs.exclude(status__in=CLOSED_STATUSES)
+    elif status != "all":
+        qs = qs.filter(status__in=status if isinstance(status, list | tuple) else [status])
+    if filters.get("service"):
+        qs = qs.filter(service_code=filters["service"])
+    if filters.get("kecamatan"):
+        qs = qs.filter(kecamatan_code=filters["kecamatan"])
+    if filters.get("agency"):
+        qs = qs.filter(agency_id=filters["agency"])
+    today = timezone.localdate()
+    due = filters.get("due")
+    if due == "overdue":
+        qs = qs.filter(due_date__lt=today, paused_since__isnull=True).exclude(status__in=CLOSED_STATUSES)
+    elif due == "today":
+        qs = qs.filter(due_date=today)
+    elif due == "week":
+        qs = qs.filter(due_date__gte=today, due_date__lte=today + timedelta(days=7))
+    if filters.get("assigned") == "me":
+        qs = qs.filter(assigned_to=user)
+    elif filters.get("assigned") == "none":
+        qs = qs.filter(assigned_to__isnull=True)
+    if filters.get("q"):
+        reference = normalise_reference(str(filters["q"]))
+        qs = qs.filter(reference=reference) if reference else qs.filter(reference__icontains=str(filters["q"])[:40])
+    return qs.order_by(*SORTS.get(filters.get("sort") or "due", SORTS["due"]))
+
+
+def case_get_for_staff(*, reference: str, user: Any) -> Case:
+    """One case for an agency member who may see it; Http404 otherwise (no hint that it exists)."""
+    case = _base().select_related("applicant", "submitted_by").filter(reference=reference).first()
+    if case is None or not can_view_as_staff(case, user):
+        raise Http404
+    return case
+
+
+def case_get_for_applicant(*, reference: str, user: Any) -> Case:
+    """One case of the logged-in applicant (or of the operator who submitted it); Http404 otherwise."""
+    if not _authenticated(user):
+        raise Http404
+    case = _base().filter(reference=reference).filter(Q(applicant=user) | Q(submitted_by=user)).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def case_get_for_tracking(reference: str, pin: str) -> Case | None:
+    """The case with this reference if the PIN matches, else None (the caller throttles wrong guesses)."""
+    canonical = normalise_reference(reference)
+    if canonical is None:
+        return None
+    case = _base().filter(reference=canonical).first()
+    if case is None or not pin_matches(canonical, pin, case.pin_hash):
+        return None
+    return case
+
+
+def cases_for_applicant(user: Any) -> QuerySet[Case]:
+    """The cases a logged-in citizen or business applied for, newest first."""
+    if not _authenticated(user):
+        return Case.objects.none()
+    return _base().filter(applicant=user).order_by("-submitted_at")
+
+
+def cases_for_operator(user: Any) -> QuerySet[Case]:
+    """The cases a village operator submitted, only in their own desa."""
+    if not _authenticated(user) or not getattr(user, "village_id", None):
+        return Case.objects.none()
+    return _base().filter(submitted_by=user, desa_id=user.village_id).order_by("-submitted_at")
+
+
+def case_public_history(case: Case) -> list[CaseEvent]:
+    """Events the applicant may see (no internal notes, no staff names)."""
+    return list(case.events.filter(visible_to_applicant=True).order_by("at", "id"))
+
+
+def case_documents(case: Case, *, include_deleted: bool = False) -> list[CaseDocument]:
+    qs = case.documents.select_related("uploaded_by").order_by("round", "id")
+    if not include_deleted:
+        qs = qs.filter(deleted_at__isnull=True)
+    return list(qs)
+
+
+def drafts_for_user(user: Any) -> QuerySet[Draft]:
+    if not _authenticated(user):
+        return Draft.objects.none()
+    return Draft.objects.filter(owner=user, case__isnull=True).select_related("service_version__service")
+
+
+@dataclass
+class AgencyStats:
+    open: int
+    overdue: int
+    closed_in_period: int
+    on_time_rate: float | None
+    median_days: float | None
+    by_status: dict[str, int]
+
+
+def dashboard_stats(*, agency_id: int, start: date, end: date) -> AgencyStats:
+    """Open and overdue cases now; for cases closed in [start, end]: share closed on time and the median
+    handling time in calendar days (submission to closing)."""
+    today = timezone.localdate()
+    cases = Case.objects.filter(agency_id=agency_id)
+    open_qs = cases.exclude(status__in=CLOSED_STATUSES)
+    by_status = dict(open_qs.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    overdue = open_qs.filter(due_date__lt=today, paused_since__isnull=True).count()
+    closed = list(
+        cases.filter(closed_at__date__gte=start, closed_at__date__lte=end)
+        .exclude(status=CaseStatus.DIBATALKAN)
+        .values_list("submitted_at", "closed_at", "due_date")
+    )
+    on_time = sum(1 for _s, closed_at, due in closed if timezone.localdate(closed_at) <= due)
+    durations = [(closed_at - submitted).total_seconds() / 86400 for submitted, closed_at, _d in closed]
+    return AgencyStats(
+        open=sum(by_status.values()), overdue=overdue, closed_in_period=len(closed),
+        on_time_rate=(on_time / len(closed)) if closed else None,
+        median_days=round(statistics.median(durations), 1) if durations else None, by_status=by_status,
+    )
+
+
+def agencies_of(user: Any) -> list[int]:
+    return member_agency_ids(user)

@@ -1,0 +1,672 @@
+"""Writes of the cases app. Every change is atomic, audited, and its side effects are outbox rows.
+
+- `case_submit`: validate, store documents, reference + PIN, due date, first event, audit, notification.
+- `case_transition`: the one function that moves a case along its workflow table (`simpul.cases.workflow`).
+- `case_request_revision`, `case_resubmit`, `case_approve`, `case_reject`, `case_withdraw`, `case_forward`,
+  `disposition_accept`, `disposition_return`, `case_assign`, `case_anonymise`: the named actions.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from simpul.cases import documents as docs
+from simpul.cases.constants import (
+    CLOSED_STATUSES,
+    ActorRole,
+    CaseAction,
+    CaseKind,
+    CaseStatus,
+    Channel,
+    DispositionStatus,
+    WorkflowCode,
+)
+from simpul.cases.models import Case, CaseDocument, CaseEvent, Disposition
+from simpul.cases.permissions import actor_roles
+from simpul.cases.reference import pin_hash, pin_new, reference_new
+from simpul.cases.workflow import INITIAL_STATUS, PAUSED_STATUSES, TransitionNotAllowed, transition_find
+from simpul.core.calendar import add_working_days, working_days_between
+from simpul.core.services import audit_record, outbox_enqueue
+
+logger = logging.getLogger(__name__)
+
+ENCRYPTED_PREFIX = "enc:"
+NAME_FIELDS = ("applicant_name", "full_name", "nama_lengkap", "nama", "name", "nama_pelapor", "nama_pemohon")
+REFERENCE_ATTEMPTS = 12
+
+
+@dataclass
+class SubmitResult:
+    case: Case
+    pin: str
+    replayed: bool = False
+
+
+# -- helpers ------------------------------------------------------------------------------------------------------
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _field_types(version: Any) -> dict[str, str]:
+    from simpul.catalog.forms_engine import all_fields
+
+    return {f["name"]: f.get("type", "text") for f in all_fields(version)}
+
+
+def _protect_answers(version: Any, cleaned: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """Answers to store: NIK fields encrypted. Returns (answers, first NIK in clear)."""
+    from simpul.core.pdp import encrypt_text
+
+    types = _field_types(version)
+    stored: dict[str, Any] = {}
+    first_nik = ""
+    for name, value in cleaned.items():
+        if types.get(name) == "nik" and value:
+            first_nik = first_nik or str(value)
+            stored[name] = ENCRYPTED_PREFIX + encrypt_text(str(value))
+        else:
+            stored[name] = value
+    return stored, first_nik
+
+
+def answers_in_clear(case: Case) -> dict[str, Any]:
+    """The case's answers with NIK fields decrypted (for pre-filling a revision form by the applicant)."""
+    from simpul.core.pdp import decrypt_text
+
+    out = {}
+    for name, value in (case.form_data or {}).items():
+        if isinstance(value, str) and value.startswith(ENCRYPTED_PREFIX):
+            try:
+                value = decrypt_text(value[len(ENCRYPTED_PREFIX):])
+            except Exception:
+                value = ""
+        out[name] = value
+    return out
+
+
+def _applicant_fields(version: Any, cleaned: dict[str, Any], applicant: Any) -> dict[str, Any]:
+    types = _field_types(version)
+    found: dict[str, Any] = {"phone": "", "email": "", "desa": ""}
+    for name, value in cleaned.items():
+        kind = types.get(name)
+        if kind in ("phone", "email") and value and not found[kind]:
+            found[kind] = str(value)
+        if kind == "region" and value and not found["desa"]:
+            found["desa"] = str(value)
+    name = next((str(cleaned[n]) for n in NAME_FIELDS if cleaned.get(n)), "")
+    if not name and applicant is not None:
+        name = getattr(applicant, "full_name", "") or ""
+    if not found["email"] and applicant is not None:
+        found["email"] = getattr(applicant, "email", "") or ""
+    if not found["phone"] and applicant is not None:
+        found["phone"] = getattr(applicant, "phone", "") or ""
+    found["name"] = name
+    return found
+
+
+def _actor_label(actor: Any) -> str:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return ""
+    return str(getattr(actor, "full_name", "") or getattr(actor, "email", "") or actor.pk)
+
+
+def _notify(case: Case, event: str, context: dict[str, Any] | None = None) -> None:
+    """Queue the notification of `event` to the applicant (through the notifications app, or an outbox row)."""
+    ctx = {
+        "reference": case.reference,
+        "service": str(case.service_version.name) if case.service_version_id else case.service_code,
+        "status": case.status,
+        "status_label": str(CaseStatus(case.status).label) if case.status in CaseStatus.values else case.status,
+        "due_date": case.due_date.isoformat() if case.due_date else "",
+        "agency": str(case.agency) if case.agency_id else "",
+        **(context or {}),
+    }
+    language = getattr(case.applicant, "preferred_language", "") or "id" if case.applicant_id else "id"
+    if not (case.email or case.phone):
+        return
+    try:
+        from simpul.notifications.services import notification_send
+    except ImportError:
+        notification_send = None
+    if notification_send is not None:
+        notification_send(
+            event=event, to_email=case.email, to_phone=case.phone, language=language, context=ctx,
+            case_reference=case.reference,
+        )
+        return
+    outbox_enqueue(
+        backend="log", topic=event, ordering_key=case.reference,
+        payload={"event": event, "case": case.reference, "language": language, "context": ctx},
+    )
+
+
+def _event(
+    case: Case, *, action: str, actor: Any, from_status: str = "", to_status: str = "", public_note: str = "",
+    internal_note: str = "", visible: bool = True, data: dict[str, Any] | None = None, actor_label: str = "",
+) -> CaseEvent:
+    event = CaseEvent(
+        case=case, actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_label=actor_label or _actor_label(actor), action=action, from_status=from_status,
+        to_status=to_status, public_note=public_note, internal_note=internal_note, visible_to_applicant=visible,
+        data=data or {},
+    )
+    event.full_clean()
+    event.save()
+    return event
+
+
+def _store_documents(
+    *, case: Case, checked: list[docs.CheckedFile], round_number: int, actor: Any, is_result: bool = False
+) -> list[CaseDocument]:
+    rows = []
+    for item in checked:
+        name = docs.document_store(item)
+        row = CaseDocument(
+            case=case, spec_code=item.spec_code or "result", original_name=item.original_name, stored_name=name,
+            content_type=item.content_type, size=item.size, sha256=item.sha256, round=round_number,
+            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None, is_result=is_result,
+        )
+        row.full_clean()
+        row.save()
+        rows.append(row)
+    return rows
+
+
+def documents_check(
+    *, version: Any, answers: dict[str, Any], files: dict[str, Any], existing: set[str] | None = None
+) -> tuple[list[docs.CheckedFile], dict[str, list[str]]]:
+    """Check uploads against the version's document specs. `existing`: spec codes already on file (revision)."""
+    from simpul.catalog.forms_engine import document_specs
+    from simpul.catalog.models import localized
+
+    checked: list[docs.CheckedFile] = []
+    errors: dict[str, list[str]] = {}
+    specs = document_specs(version, answers)
+    known = {spec["code"] for spec in document_specs(version)}
+    for code in files:
+        if code not in known:
+            errors.setdefault(code, []).append(_("This document is not part of the service."))
+    for spec in specs:
+        upload = files.get(spec["code"])
+        if upload is None or upload == "":
+            if spec["required"] and spec["code"] not in (existing or set()):
+                errors.setdefault(spec["code"], []).append(
+                    _("Please upload: {document}.").format(document=localized(spec))
+                )
+            continue
+        if isinstance(upload, docs.CheckedFile):
+            upload.spec_code = spec["code"]
+            checked.append(upload)
+            continue
+        try:
+            item = docs.document_check(upload=upload, spec=spec)
+        except ValidationError as exc:
+            errors.setdefault(spec["code"], []).extend(exc.messages)
+            continue
+        checked.append(item)
+    return checked, errors
+
+
+# -- submission ---------------------------------------------------------------------------------------------------
+
+
+def _business_nib(applicant: Any) -> str:
+    profile = getattr(applicant, "business_profile", None) if applicant is not None else None
+    return str(getattr(profile, "nib", "") or "")
+
+
+def _check_audience(version: Any, applicant: Any) -> None:
+    from simpul.accounts.models import Role
+
+    is_business = applicant is not None and getattr(applicant, "role", None) == Role.BUSINESS
+    if version.audience == "business" and not (is_business and _business_nib(applicant)):
+        raise ValidationError(
+            {"__all__": [_("This service is for businesses: log in with a business account that has a NIB.")]},
+            code="business_account_required",
+        )
+    if getattr(version, "requires_account", False) and applicant is None:
+        raise ValidationError({"__all__": [_("Log in to apply for this service.")]}, code="account_required")
+
+
+def _existing(scope: str, key: str) -> Case | None:
+    if not key:
+        return None
+    return Case.objects.select_related("service_version", "agency").filter(
+        idempotency_scope=scope, idempotency_key=key
+    ).first()
+
+
+def case_submit(
+    *,
+    version: Any,
+    answers: dict[str, Any],
+    files: dict[str, Any] | None = None,
+    applicant: Any = None,
+    submitted_by: Any = None,
+    consent: dict[str, Any] | None = None,
+    idempotency_key: str = "",
+    idempotency_scope: str = "web",
+    channel: str = Channel.WEB,
+) -> SubmitResult:
+    """Create a case from answers and documents, in one transaction; returns it with the PIN in clear.
+
+    With an idempotency key, a second call with the same (scope, key) returns the first case (same PIN,
+    `replayed=True`) and creates nothing, also when the calls run concurrently. Raises ValidationError with a
+    dict of field/document code → messages (answers are never lost: the caller still holds them).
+    """
+    files = dict(files or {})
+    existing = _existing(idempotency_scope, idempotency_key)
+    if existing is not None:
+        return SubmitResult(existing, pin_new(idempotency_scope=idempotency_scope, idempotency_key=idempotency_key),
+                            replayed=True)
+    if getattr(version, "status", "published") != "published":
+        raise ValidationError({"__all__": [_("This service is not open for applications.")]}, code="not_published")
+    _check_audience(version, applicant)
+    from simpul.catalog.forms_engine import validate_answers
+
+    cleaned, errors = validate_answers(version, answers)
+    checked, doc_errors = documents_check(version=version, answers=cleaned, files=files)
+    errors = {**errors, **doc_errors}
+    fields = _applicant_fields(version, cleaned, applicant)
+    operator_desa = None
+    if submitted_by is not None:
+        from simpul.accounts.permissions import village_scope
+
+        operator_desa = village_scope(submitted_by)
+        if operator_desa is None:
+            errors.setdefault("__all__", []).append(_("Only a village operator may submit on behalf of a citizen."))
+        elif fields["desa"] and fields["desa"] != operator_desa:
+            errors.setdefault("__all__", []).append(
+                _("A village operator can only submit applications for residents of their own village.")
+            )
+        if not (consent or {}).get("given"):
+            errors.setdefault("consent", []).append(
+                _("The citizen must agree that the operator submits this application for them.")
+            )
+    if errors:
+        raise ValidationError(errors, code="invalid")
+    desa_code = fields["desa"] or operator_desa or ""
+    stored_answers, nik = _protect_answers(version, cleaned)
+    pin = pin_new(idempotency_scope=idempotency_scope, idempotency_key=idempotency_key)
+    try:
+        result = _case_create(
+            version=version, stored_answers=stored_answers, nik=nik, fields=fields, desa_code=desa_code,
+            applicant=applicant, submitted_by=submitted_by, consent=consent or {}, channel=channel,
+            idempotency_scope=idempotency_scope, idempotency_key=idempotency_key, checked=checked, pin=pin,
+        )
+    except _Replay as replay:
+        for item in checked:
+            docs.document_delete(item.stored_name)
+        return SubmitResult(replay.case, pin, replayed=True)
+    return result
+
+
+class _Replay(Exception):
+    def __init__(self, case: Case) -> None:
+        super().__init__(case.reference)
+        self.case = case
+
+
+@transaction.atomic
+def _case_create(
+    *, version: Any, stored_answers: dict[str, Any], nik: str, fields: dict[str, Any], desa_code: str,
+    applicant: Any, submitted_by: Any, consent: dict[str, Any], channel: str, idempotency_scope: str,
+    idempotency_key: str, checked: list[docs.CheckedFile], pin: str,
+) -> SubmitResult:
+    from simpul.core.pdp import encrypt_text, nik_hash
+    from simpul.regions.models import Region
+
+    workflow = version.workflow if version.workflow in WorkflowCode.values else WorkflowCode.APPLICATION
+    desa = Region.objects.filter(code=desa_code).first() if desa_code else None
+    today = _today()
+    agency_id = getattr(version, "routing_agency_id", None) or version.agency_id
+    case = None
+    for _attempt in range(REFERENCE_ATTEMPTS):
+        reference = reference_new(today=today)
+        case = Case(
+            reference=reference, pin_hash=pin_hash(reference, pin), service_version=version,
+            service_code=version.service.code, kind=version.kind if version.kind in CaseKind.values else "permohonan",
+            workflow=workflow, agency_id=agency_id,
+            applicant=applicant if getattr(applicant, "is_authenticated", False) else None,
+            submitted_by=submitted_by, channel=channel, applicant_name=fields["name"][:200],
+            nik_encrypted=encrypt_text(nik) if nik else "", nik_hash=nik_hash(nik) if nik else "",
+            phone=fields["phone"][:20], email=fields["email"][:254], desa=desa,
+            kecamatan_code=(desa.kecamatan_code or "") if desa else "",
+            business_nib=_business_nib(applicant) if version.audience == "business" else "",
+            form_data=stored_answers, consent=consent, status=INITIAL_STATUS[workflow],
+            submitted_at=timezone.now(), due_date=add_working_days(today, version.sla_working_days),
+            idempotency_scope=idempotency_scope if idempotency_key else "",
+            idempotency_key=idempotency_key or None,
+        )
+        case.full_clean(validate_unique=False, validate_constraints=False)
+        try:
+            with transaction.atomic():
+                case.save(force_insert=True)
+            break
+        except IntegrityError:
+            existing = _existing(idempotency_scope, idempotency_key)
+            if existing is not None:
+                raise _Replay(existing) from None
+            case = None  # reference collision: draw another
+    if case is None:
+        raise RuntimeError("could not draw a free reference number")
+    _store_documents(case=case, checked=checked, round_number=0, actor=submitted_by or applicant)
+    on_behalf = case.applicant_name if submitted_by is not None else ""
+    _event(case, action=CaseAction.SUBMIT, actor=submitted_by or applicant, to_status=case.status,
+           data={"channel": channel, "documents": len(checked)})
+    audit_record(
+        actor=submitted_by or applicant, action="cases.case_submit", obj=case, on_behalf_of=on_behalf,
+        changes={"reference": case.reference, "service": case.service_code, "channel": channel,
+                 "status": case.status, "documents": [c.sha256 for c in checked],
+                 "consent": bool(consent.get("given")) if submitted_by is not None else None},
+    )
+    _notify(case, "complaint.received" if workflow == WorkflowCode.COMPLAINT else "case.submitted")
+    return SubmitResult(case, pin, replayed=False)
+
+
+# -- workflow -----------------------------------------------------------------------------------------------------
+
+NOTIFY_EVENTS = {
+    CaseAction.REQUEST_REVISION: "case.revision_requested",
+    CaseAction.RESUBMIT: "case.resubmitted",
+    CaseAction.APPROVE: "case.approved",
+    CaseAction.REJECT: "case.rejected",
+    CaseAction.FORWARD: "case.forwarded",
+    CaseAction.RESOLVE: "complaint.resolved",
+}
+
+
+def _locked(case: Case) -> Case:
+    return Case.objects.select_for_update().select_related("service_version", "agency", "applicant").get(pk=case.pk)
+
+
+@transaction.atomic
+def case_transition(
+    *,
+    case: Case,
+    action: str,
+    actor: Any,
+    note: str = "",
+    internal_note: str = "",
+    via_pin: bool = False,
+    data: dict[str, Any] | None = None,
+    before_save: Any = None,
+) -> Case:
+    """Move `case` by `action` if the workflow table allows it for this actor; write event, audit, notification.
+
+    Raises TransitionNotAllowed (HTTP 409) when the action is not allowed now or not for this actor, and
+    ValidationError when the row needs a note and none is given.
+    """
+    locked = _locked(case)
+    roles = actor_roles(locked, actor, via_pin=via_pin)
+    row = transition_find(workflow=locked.workflow, status=locked.status, action=action, roles=roles)
+    note = (note or "").strip()
+    if row.note_required and not note:
+        raise ValidationError({"note": [_("Please write a reason or message.")]}, code="note_required")
+    source = locked.status
+    today = _today()
+    if source in PAUSED_STATUSES and row.target not in PAUSED_STATUSES and locked.paused_since:
+        paused = max(0, working_days_between(locked.paused_since, today))
+        locked.sla_paused_days += paused
+        locked.due_date = add_working_days(locked.due_date, paused)
+        locked.paused_since = None
+    if row.target in PAUSED_STATUSES and source not in PAUSED_STATUSES:
+        locked.paused_since = today
+    if action == CaseAction.EXTEND:
+        locked.due_date = add_working_days(locked.due_date, locked.service_version.sla_extension_days)
+        locked.extended = True
+    locked.status = row.target
+    if row.target in CLOSED_STATUSES:
+        locked.closed_at = timezone.now()
+    if before_save is not None:
+        before_save(locked)
+    locked.full_clean(validate_unique=False, validate_constraints=False)
+    locked.save()
+    applicant_actor = ActorRole.APPLICANT in roles and not (roles & {ActorRole.OFFICER, ActorRole.HEAD})
+    _event(
+        locked, action=action, actor=actor, from_status=source, to_status=row.target, public_note=note,
+        internal_note=internal_note, data=data or {},
+        actor_label=_("Applicant (with PIN)") if via_pin and not getattr(actor, "is_authenticated", False) else "",
+    )
+    audit_record(
+        actor=actor, action=f"cases.case_{action}", obj=locked,
+        actor_label="" if getattr(actor, "is_authenticated", False) else ("applicant-pin" if via_pin else "system"),
+        changes={"from": source, "to": row.target, "by_applicant": applicant_actor, **(data or {})},
+    )
+    event = NOTIFY_EVENTS.get(action, "case.status_changed")
+    _notify(locked, event, {"note": note})
+    case.refresh_from_db()
+    return locked
+
+
+def case_request_revision(*, case: Case, actor: Any, message: str) -> Case:
+    return case_transition(case=case, action=CaseAction.REQUEST_REVISION, actor=actor, note=message)
+
+
+def case_reject(*, case: Case, actor: Any, reason: str) -> Case:
+    return case_transition(case=case, action=CaseAction.REJECT, actor=actor, note=reason)
+
+
+def case_withdraw(*, case: Case, actor: Any, via_pin: bool = False, reason: str = "") -> Case:
+    return case_transition(case=case, action=CaseAction.WITHDRAW, actor=actor, via_pin=via_pin, note=reason)
+
+
+@transaction.atomic
+def case_resubmit(
+    *, case: Case, actor: Any, answers: dict[str, Any], files: dict[str, Any] | None = None, via_pin: bool = False,
+    note: str = "",
+) -> Case:
+    """The applicant's correction: new answers and documents. Earlier answers stay in the event's data and
+    earlier documents keep their rows (with their round), so the officer sees both versions."""
+    locked = _locked(case)
+    transition_find(
+        workflow=locked.workflow, status=locked.status, action=CaseAction.RESUBMIT,
+        roles=actor_roles(locked, actor, via_pin=via_pin),
+    )
+    version = locked.service_version
+    from simpul.catalog.forms_engine import validate_answers
+
+    cleaned, errors = validate_answers(version, answers)
+    on_file = set(locked.documents.filter(is_result=False, deleted_at__isnull=True).values_list("spec_code", flat=True))
+    checked, doc_errors = documents_check(version=version, answers=cleaned, files=dict(files or {}), existing=on_file)
+    errors = {**errors, **doc_errors}
+    if errors:
+        raise ValidationError(errors, code="invalid")
+    previous = dict(locked.form_data)
+    stored, nik = _protect_answers(version, cleaned)
+    round_number = locked.revision_round + 1
+    _store_documents(case=locked, checked=checked, round_number=round_number, actor=actor)
+
+    def apply(obj: Case) -> None:
+        from simpul.core.pdp import encrypt_text, nik_hash
+
+        obj.form_data = stored
+        obj.revision_round = round_number
+        if nik:
+            obj.nik_encrypted = encrypt_text(nik)
+            obj.nik_hash = nik_hash(nik)
+
+    changed = sorted(k for k in set(previous) | set(stored) if previous.get(k) != stored.get(k))
+    return case_transition(
+        case=locked, action=CaseAction.RESUBMIT, actor=actor, via_pin=via_pin, note=note, before_save=apply,
+        data={"round": round_number, "changed_fields": changed, "previous_answers": previous,
+              "new_documents": [c.spec_code for c in checked]},
+    )
+
+
+@transaction.atomic
+def case_approve(
+    *, case: Case, actor: Any, note: str = "", result_file: Any = None, generate_letter: bool = False
+) -> Case:
+    """Approve: attach the uploaded result document or a generated decision letter (PDF), then close."""
+    locked = _locked(case)
+    transition_find(workflow=locked.workflow, status=locked.status, action=CaseAction.APPROVE,
+                    roles=actor_roles(locked, actor))
+    checked: list[docs.CheckedFile] = []
+    if result_file is not None:
+        try:
+            checked.append(docs.document_check(
+                upload=result_file, spec={"code": "result", "types": ["pdf", "jpg", "png"]}
+            ))
+        except ValidationError as exc:
+            raise ValidationError({"result_file": exc.messages}) from None
+    elif generate_letter:
+        from simpul.cases.receipts import decision_letter_pdf
+
+        content = decision_letter_pdf(case=locked, actor=actor, note=note)
+        import hashlib
+
+        checked.append(docs.CheckedFile(
+            spec_code="result", original_name=f"surat-{locked.reference}.pdf", content=content, kind="pdf",
+            content_type="application/pdf", sha256=hashlib.sha256(content).hexdigest(),
+        ))
+    _store_documents(case=locked, checked=checked, round_number=locked.revision_round, actor=actor, is_result=True)
+    return case_transition(
+        case=locked, action=CaseAction.APPROVE, actor=actor, note=note,
+        data={"result_documents": [c.sha256 for c in checked]},
+    )
+
+
+@transaction.atomic
+def case_forward(*, case: Case, actor: Any, to_agency: Any, reason: str) -> Disposition:
+    """Forward the case to another agency (disposition); it stays with this agency until accepted."""
+    locked = _locked(case)
+    if to_agency is None or to_agency.pk == locked.agency_id:
+        raise ValidationError({"to_agency": [_("Choose another agency.")]})
+    holder: dict[str, Disposition] = {}
+
+    def create(obj: Case) -> None:
+        disposition = Disposition(
+            case=obj, from_agency_id=obj.agency_id, to_agency=to_agency, reason=reason.strip(),
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        disposition.full_clean()
+        disposition.save()
+        holder["d"] = disposition
+
+    case_transition(case=locked, action=CaseAction.FORWARD, actor=actor, note=reason, before_save=create,
+                    data={"to_agency": to_agency.code})
+    return holder["d"]
+
+
+def _pending_disposition(case: Case) -> Disposition:
+    disposition = case.dispositions.filter(status=DispositionStatus.PENDING).select_related("to_agency").first()
+    if disposition is None:
+        raise TransitionNotAllowed(_("This case has no pending forwarding."))
+    return disposition
+
+
+@transaction.atomic
+def disposition_accept(*, case: Case, actor: Any, note: str = "") -> Case:
+    locked = _locked(case)
+    disposition = _pending_disposition(locked)
+
+    def accept(obj: Case) -> None:
+        disposition.status = DispositionStatus.ACCEPTED
+        disposition.decided_by = actor
+        disposition.decided_at = timezone.now()
+        disposition.decision_note = note
+        disposition.save()
+        obj.agency_id = disposition.to_agency_id
+        obj.assigned_to = None
+
+    return case_transition(case=locked, action=CaseAction.ACCEPT_DISPOSITION, actor=actor, note=note,
+                           before_save=accept, data={"agency": disposition.to_agency.code})
+
+
+@transaction.atomic
+def disposition_return(*, case: Case, actor: Any, reason: str) -> Case:
+    locked = _locked(case)
+    disposition = _pending_disposition(locked)
+
+    def give_back(obj: Case) -> None:
+        disposition.status = DispositionStatus.RETURNED
+        disposition.decided_by = actor
+        disposition.decided_at = timezone.now()
+        disposition.decision_note = reason
+        disposition.save()
+
+    return case_transition(case=locked, action=CaseAction.RETURN_DISPOSITION, actor=actor, note=reason,
+                           before_save=give_back, data={"agency": disposition.to_agency.code})
+
+
+@transaction.atomic
+def case_assign(*, case: Case, actor: Any, to_user: Any) -> Case:
+    """Assign the case to a member of its responsible agency (or to nobody with `to_user=None`)."""
+    from simpul.agencies.selectors import user_is_member
+
+    locked = _locked(case)
+    if not actor_roles(locked, actor) & {ActorRole.OFFICER, ActorRole.HEAD}:
+        raise TransitionNotAllowed(_("You may not take this action on this case."), code="not_permitted")
+    if locked.is_closed:
+        raise TransitionNotAllowed(_("A closed case cannot be assigned."))
+    if to_user is not None and not user_is_member(to_user, locked.agency_id):
+        raise ValidationError({"to_user": [_("This person does not work at the responsible agency.")]})
+    previous = locked.assigned_to_id
+    locked.assigned_to = to_user
+    locked.save(update_fields=["assigned_to", "updated_at"])
+    _event(locked, action=CaseAction.ASSIGN, actor=actor, visible=False,
+           data={"from": previous, "to": getattr(to_user, "pk", None)},
+           internal_note=_("Assigned to {name}.").format(name=to_user) if to_user else _("Unassigned."))
+    audit_record(actor=actor, action="cases.case_assign", obj=locked,
+                 changes={"from": previous, "to": getattr(to_user, "pk", None)})
+    return locked
+
+
+# -- personal data ------------------------------------------------------------------------------------------------
+
+
+def case_nik_reveal(*, case: Case, actor: Any) -> str:
+    """The applicant's NIK in clear for an authorised staff member; every reveal is audited."""
+    from simpul.accounts.permissions import may_reveal_nik
+    from simpul.core.pdp import decrypt_text
+
+    if not may_reveal_nik(actor) or not actor_roles(case, actor) & {ActorRole.OFFICER, ActorRole.HEAD,
+                                                                     ActorRole.RECEIVER}:
+        raise TransitionNotAllowed(_("You may not see this NIK."), code="not_permitted")
+    with transaction.atomic():
+        audit_record(actor=actor, action="cases.nik_reveal", obj=case, changes={"reference": case.reference})
+    return decrypt_text(case.nik_encrypted) if case.nik_encrypted else ""
+
+
+def case_document_download_record(*, case: Case, document: CaseDocument, actor: Any) -> None:
+    """Audit a staff download of a case document (the view calls this before streaming the file)."""
+    with transaction.atomic():
+        audit_record(actor=actor, action="cases.document_download", obj=case,
+                     changes={"document": document.pk, "sha256": document.sha256})
+
+
+@transaction.atomic
+def case_anonymise(*, case: Case, actor: Any = None) -> Case:
+    """Retention: delete the documents and blank the personal fields of a closed case; the history stays."""
+    locked = _locked(case)
+    if not locked.is_closed:
+        raise TransitionNotAllowed(_("Only a closed case can be anonymised."))
+    documents = list(locked.documents.filter(deleted_at__isnull=True))
+    now = timezone.now()
+    for document in documents:
+        transaction.on_commit(lambda name=document.stored_name: docs.document_delete(name))
+    locked.documents.filter(pk__in=[d.pk for d in documents]).update(deleted_at=now, original_name="(dihapus)")
+    locked.applicant_name = ""
+    locked.nik_encrypted = ""
+    locked.nik_hash = ""
+    locked.phone = ""
+    locked.email = ""
+    locked.form_data = {}
+    locked.consent = {}
+    locked.anonymised_at = now
+    locked.save()
+    locked.events.update(internal_note="", data={})
+    audit_record(actor=actor, actor_label="" if actor else "retention", action="cases.case_anonymise", obj=locked,
+                 changes={"documents_deleted": len(documents)})
+    return locked

@@ -1,0 +1,145 @@
+"""Workflow tables: which action moves a case from which status to which, who may do it, and whether a
+note is required. One table per workflow code; `transition_find` is the only place that reads them.
+
+`simpul.cases.services.case_transition` enforces these rows (actor roles come from
+`simpul.cases.permissions.actor_roles`) and writes the event and the audit entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from simpul.cases.constants import ActorRole as R
+from simpul.cases.constants import CaseAction as A
+from simpul.cases.constants import CaseStatus as S
+from simpul.cases.constants import WorkflowCode
+
+
+class TransitionNotAllowed(Exception):
+    """The action is not allowed for this actor in the case's current status (HTTP 409 in the API)."""
+
+    def __init__(self, message: str = "", *, code: str = "transition_not_allowed") -> None:
+        super().__init__(message or str(_("This action is not allowed in the current status.")))
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: str
+    action: str
+    target: str
+    roles: frozenset[str]
+    note_required: bool = False
+
+
+def _t(source: str, action: str, target: str, roles: set[str], note: bool = False) -> Transition:
+    return Transition(source, action, target, frozenset(roles), note)
+
+
+STAFF = {R.OFFICER, R.HEAD}
+
+APPLICATION = (
+    _t(S.DIAJUKAN, A.VERIFY, S.VERIFIKASI, STAFF),
+    _t(S.DIAJUKAN, A.FORWARD, S.DIDISPOSISI, STAFF, note=True),
+    _t(S.DIAJUKAN, A.WITHDRAW, S.DIBATALKAN, {R.APPLICANT}),
+    _t(S.VERIFIKASI, A.REQUEST_REVISION, S.PERLU_PERBAIKAN, STAFF, note=True),
+    _t(S.VERIFIKASI, A.PROCESS, S.DIPROSES, STAFF),
+    _t(S.VERIFIKASI, A.APPROVE, S.SELESAI, STAFF),
+    _t(S.VERIFIKASI, A.REJECT, S.DITOLAK, STAFF, note=True),
+    _t(S.VERIFIKASI, A.FORWARD, S.DIDISPOSISI, STAFF, note=True),
+    _t(S.VERIFIKASI, A.WITHDRAW, S.DIBATALKAN, {R.APPLICANT}),
+    _t(S.PERLU_PERBAIKAN, A.RESUBMIT, S.VERIFIKASI, {R.APPLICANT}),
+    _t(S.PERLU_PERBAIKAN, A.WITHDRAW, S.DIBATALKAN, {R.APPLICANT}),
+    _t(S.DIPROSES, A.REQUEST_REVISION, S.PERLU_PERBAIKAN, STAFF, note=True),
+    _t(S.DIPROSES, A.APPROVE, S.SELESAI, STAFF),
+    _t(S.DIPROSES, A.REJECT, S.DITOLAK, STAFF, note=True),
+    _t(S.DIPROSES, A.FORWARD, S.DIDISPOSISI, STAFF, note=True),
+    _t(S.DIPROSES, A.WITHDRAW, S.DIBATALKAN, {R.APPLICANT}),
+    _t(S.DIDISPOSISI, A.ACCEPT_DISPOSITION, S.VERIFIKASI, {R.RECEIVER}),
+    _t(S.DIDISPOSISI, A.RETURN_DISPOSITION, S.VERIFIKASI, {R.RECEIVER}, note=True),
+)
+
+COMPLAINT = (
+    _t(S.DITERIMA, A.VERIFY, S.TERVERIFIKASI, STAFF),
+    _t(S.DITERIMA, A.REDIRECT, S.DIALIHKAN, STAFF, note=True),
+    _t(S.DITERIMA, A.POSTPONE, S.DITUNDA, STAFF, note=True),
+    _t(S.DITERIMA, A.WITHDRAW, S.DIBATALKAN, {R.APPLICANT}),
+    _t(S.TERVERIFIKASI, A.FORWARD, S.DIDISPOSISI, STAFF, note=True),
+    _t(S.TERVERIFIKASI, A.FOLLOW_UP, S.DITINDAKLANJUTI, STAFF),
+    _t(S.TERVERIFIKASI, A.POSTPONE, S.DITUNDA, STAFF, note=True),
+    _t(S.TERVERIFIKASI, A.REDIRECT, S.DIALIHKAN, STAFF, note=True),
+    _t(S.DIDISPOSISI, A.ACCEPT_DISPOSITION, S.DITINDAKLANJUTI, {R.RECEIVER}),
+    _t(S.DIDISPOSISI, A.RETURN_DISPOSITION, S.TERVERIFIKASI, {R.RECEIVER}, note=True),
+    _t(S.DITINDAKLANJUTI, A.RESOLVE, S.SELESAI, STAFF, note=True),
+    _t(S.DITINDAKLANJUTI, A.POSTPONE, S.DITUNDA, STAFF, note=True),
+    _t(S.DITUNDA, A.RESUME, S.TERVERIFIKASI, STAFF),
+)
+
+INFORMATION_REQUEST = (
+    *APPLICATION,
+    _t(S.DIPROSES, A.EXTEND, S.DIPERPANJANG, STAFF, note=True),
+    _t(S.DIPERPANJANG, A.APPROVE, S.SELESAI, STAFF),
+    _t(S.DIPERPANJANG, A.REJECT, S.DITOLAK, STAFF, note=True),
+    _t(S.DIPERPANJANG, A.WITHDRAW, S.DIBATALKAN, {R.APPLICANT}),
+)
+
+TABLES: dict[str, tuple[Transition, ...]] = {
+    WorkflowCode.APPLICATION: APPLICATION,
+    WorkflowCode.COMPLAINT: COMPLAINT,
+    WorkflowCode.INFORMATION_REQUEST: INFORMATION_REQUEST,
+}
+
+INITIAL_STATUS: dict[str, str] = {
+    WorkflowCode.APPLICATION: S.DIAJUKAN,
+    WorkflowCode.COMPLAINT: S.DITERIMA,
+    WorkflowCode.INFORMATION_REQUEST: S.DIAJUKAN,
+}
+
+# statuses in which the SLA clock stands still (waiting for the applicant, or on hold)
+PAUSED_STATUSES = frozenset({S.PERLU_PERBAIKAN, S.DITUNDA})
+
+
+def table_for(workflow: str) -> tuple[Transition, ...]:
+    try:
+        return TABLES[workflow]
+    except KeyError:
+        raise TransitionNotAllowed(str(_("Unknown workflow.")), code="unknown_workflow") from None
+
+
+def statuses_of(workflow: str) -> list[str]:
+    seen: list[str] = []
+    for row in table_for(workflow):
+        for status in (row.source, row.target):
+            if status not in seen:
+                seen.append(status)
+    return seen
+
+
+def transitions_from(workflow: str, status: str, roles: set[str] | frozenset[str] | None = None) -> list[Transition]:
+    """Rows leaving `status`; when `roles` is given, only those one of the roles may take."""
+    rows = [row for row in table_for(workflow) if row.source == status]
+    if roles is not None:
+        rows = [row for row in rows if row.roles & set(roles)]
+    return rows
+
+
+def transition_find(*, workflow: str, status: str, action: str, roles: set[str] | frozenset[str]) -> Transition:
+    """The row for (status, action) that one of `roles` may take, or TransitionNotAllowed."""
+    rows = [row for row in table_for(workflow) if row.source == status and row.action == action]
+    if not rows:
+        raise TransitionNotAllowed(
+            str(_("This action is not possible while the case is “{status}”.")).format(status=_status_label(status))
+        )
+    for row in rows:
+        if row.roles & set(roles):
+            return row
+    raise TransitionNotAllowed(str(_("You may not take this action on this case.")), code="not_permitted")
+
+
+def _status_label(status: str) -> str:
+    try:
+        return str(S(status).label)
+    except ValueError:
+        return status
