@@ -20,8 +20,8 @@ from simpul.assessment.frameworks import DATA_DIR
 from simpul.assessment.models import Channel, Framework, Method, Round, RoundStatus, Stance, StudyStage
 from simpul.assessment.services import (
     code_create,
-    excerpt_add,
     evidence_add,
+    excerpt_add,
     memo_add,
     recommendations_generate,
     response_submit,

@@ -3,6 +3,7 @@ results of a round (computed by the pure modules `stats`, `spbe`, `triangulation
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -263,7 +264,7 @@ def round_trend(*, round: Round) -> list[dict[str, Any]]:
             value = float(np.mean([row.importance - row.performance for row in res.ipa.rows]))
         points.append({"round": r, "value": value,
                        "predicate": res.index.predicate if res.index else ""})
-    for prev, cur in zip(points, points[1:], strict=False):
+    for prev, cur in itertools.pairwise(points):
         cur["delta"] = None if prev["value"] is None or cur["value"] is None else cur["value"] - prev["value"]
     return points
 
