@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "simpul.api.middleware.ApiMiddleware",
 ]
 
 ROOT_URLCONF = "simpul.urls"
@@ -218,9 +219,18 @@ EMAIL_HOST = env.str("SIMPUL_EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("SIMPUL_EMAIL_PORT", default=25)
 DEFAULT_FROM_EMAIL = env.str("SIMPUL_FROM_EMAIL", default="Simpul <no-reply@simpul.test>")
 
+# API keys are stored as HMAC-SHA256 with this key (defaults to SECRET_KEY; set it to keep keys valid
+# across a SECRET_KEY change). Bodies larger than API_MAX_BODY_BYTES get a 413 problem.
+API_KEY_HMAC_KEY = env.str("SIMPUL_API_KEY_HMAC_KEY", default="")
+API_MAX_BODY_BYTES = env.int("SIMPUL_API_MAX_BODY_BYTES", default=DATA_UPLOAD_MAX_MEMORY_SIZE)
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "simpul.api.auth.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "EXCEPTION_HANDLER": "simpul.api.errors.problem_exception_handler",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",

@@ -1,0 +1,123 @@
+"""API clients and keys in the admin: platform admins only. A new key is shown once, in the admin message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from simpul.api.models import ApiCallLog, ApiClient, ApiKey
+from simpul.api.scopes import scope_choices
+from simpul.api.services import api_key_issue, api_key_revoke, api_key_rotate
+from simpul.core.admin import AuditedModelAdmin, ReadOnlyAdmin
+
+
+def _is_platform_admin(request: HttpRequest) -> bool:
+    user = request.user
+    return bool(user.is_active and (user.is_superuser or getattr(user, "role", "") == "platform_admin"))
+
+
+class PlatformAdminOnly:
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return _is_platform_admin(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _is_platform_admin(request)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return _is_platform_admin(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _is_platform_admin(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ApiClientForm(forms.ModelForm):
+    scopes = forms.MultipleChoiceField(
+        label=gettext_lazy("scopes"), choices=scope_choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    class Meta:
+        model = ApiClient
+        fields = ["name", "agency", "scopes", "allowed_agencies", "allowed_service_codes", "allowed_service_kinds",
+                  "rate_limit_per_minute", "is_active", "expires_at", "contact_email", "notes"]
+
+
+class ApiKeyInline(admin.TabularInline):
+    model = ApiKey
+    extra = 0
+    can_delete = False
+    fields = ["prefix", "created_at", "expires_at", "revoked_at", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ApiClient)
+class ApiClientAdmin(PlatformAdminOnly, AuditedModelAdmin):
+    form = ApiClientForm
+    list_display = ["name", "agency", "is_active", "rate_limit_per_minute", "expires_at"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
+    autocomplete_fields = ["agency"]
+    filter_horizontal = ["allowed_agencies"]
+    inlines = [ApiKeyInline]
+    actions = ["issue_key", "rotate_key"]
+
+    @admin.action(description=gettext_lazy("Issue a new key (shown once)"))
+    def issue_key(self, request: HttpRequest, queryset: QuerySet[ApiClient]) -> None:
+        for client in queryset:
+            _key, secret = api_key_issue(client=client, actor=request.user)
+            self._show_once(request, client, secret)
+
+    @admin.action(description=gettext_lazy("Rotate key (old keys keep working for 24 hours)"))
+    def rotate_key(self, request: HttpRequest, queryset: QuerySet[ApiClient]) -> None:
+        for client in queryset:
+            _key, secret = api_key_rotate(client=client, overlap_hours=24, actor=request.user)
+            self._show_once(request, client, secret)
+
+    def _show_once(self, request: HttpRequest, client: ApiClient, secret: str) -> None:
+        self.message_user(
+            request,
+            _("New key for {client}: {key} — copy it now, it will not be shown again.").format(
+                client=client.name, key=secret
+            ),
+            messages.WARNING,
+        )
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(PlatformAdminOnly, admin.ModelAdmin):
+    list_display = ["prefix", "client", "created_at", "expires_at", "revoked_at", "last_used_at"]
+    list_select_related = ["client"]
+    list_filter = ["client"]
+    readonly_fields = ["client", "prefix", "created_at", "created_by", "expires_at", "revoked_at", "last_used_at"]
+    exclude = ["secret_hash"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False  # keys are issued from the client's page, where they are shown once
+
+    @admin.action(description=gettext_lazy("Revoke now"))
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
+        for key in queryset:
+            api_key_revoke(key=key, actor=request.user)
+        self.message_user(request, _("Keys revoked."), messages.SUCCESS)
+
+
+@admin.register(ApiCallLog)
+class ApiCallLogAdmin(ReadOnlyAdmin):
+    list_display = ["at", "client", "method", "operation", "object_id", "status"]
+    list_filter = ["status", "method"]
+    list_select_related = ["client"]
+    search_fields = ["=object_id", "operation"]
+    date_hierarchy = "at"
+    show_full_result_count = False

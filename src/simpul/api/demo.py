@@ -1,0 +1,46 @@
+"""Demo API clients with documented keys (only in demo mode): Dinas Dukcapil's system and the Open311 façade."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+from simpul.agencies.models import Agency
+from simpul.api.models import ApiClient, ApiKey
+from simpul.api.scopes import CASE_SCOPES
+from simpul.api.services import api_client_create, api_key_hash, api_key_issue
+
+DEMO_CLIENTS = [
+    {
+        "name": "Sistem Dinas Dukcapil",
+        "key": "demo-dukcapil-key",
+        "scopes": list(CASE_SCOPES),
+        "agency": "disdukcapil",
+        "allowed_service_kinds": [],
+    },
+    {
+        "name": "Open311",
+        "key": "demo-open311-key",
+        "scopes": ["cases:write", "cases:read"],
+        "agency": None,
+        "allowed_service_kinds": ["pengaduan"],
+    },
+]
+
+
+def load(*, stdout: Any) -> None:
+    if not settings.DEMO_MODE:
+        return
+    for spec in DEMO_CLIENTS:
+        client = ApiClient.objects.filter(name=spec["name"]).first()
+        if client is None:
+            agency = Agency.objects.filter(code=spec["agency"]).first() if spec["agency"] else None
+            client = api_client_create(
+                name=spec["name"], scopes=spec["scopes"], agency=agency,
+                allowed_service_kinds=spec["allowed_service_kinds"], rate_limit_per_minute=600,
+                notes="Demo client; its key is public. Never use in production.",
+            )
+        if not ApiKey.objects.filter(secret_hash=api_key_hash(spec["key"])).exists():
+            api_key_issue(client=client, secret=spec["key"])
+        stdout.write(f"demo API client: {spec['name']}  key: {spec['key']}")

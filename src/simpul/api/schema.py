@@ -1,0 +1,20 @@
+"""drf-spectacular: describe API key authentication in the OpenAPI document (imported by ApiConfig.ready)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+
+class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
+    target_class = "simpul.api.auth.ApiKeyAuthentication"
+    name = "ApiKey"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An API key issued by a platform admin: `Authorization: Bearer <key>` "
+            "(or the header `X-Api-Key: <key>`).",
+        }

@@ -1,0 +1,62 @@
+import io
+
+import pytest
+from django.core.cache import cache
+
+from simpul.agencies.models import Agency
+from simpul.api import demo
+from simpul.api.auth import client_may_act_for
+from simpul.api.models import ApiClient, ApiKey
+from simpul.conftest import login
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+
+
+def test_demo_clients_have_their_documented_keys(client, db, settings):
+    settings.DEMO_MODE = True
+    Agency.objects.create(code="disdukcapil", name="Dinas Dukcapil")
+    out = io.StringIO()
+    demo.load(stdout=out)
+    demo.load(stdout=out)
+    assert ApiClient.objects.count() == 2 and ApiKey.objects.count() == 2
+    assert "demo-dukcapil-key" in out.getvalue() and "demo-open311-key" in out.getvalue()
+    dukcapil = ApiClient.objects.get(name="Sistem Dinas Dukcapil")
+    assert dukcapil.agency.code == "disdukcapil"
+    assert set(dukcapil.scopes) == {"cases:read", "cases:write"}
+    open311 = ApiClient.objects.get(name="Open311")
+    assert not client_may_act_for(open311, service_kind="permohonan")
+    response = client.get("/api/v1/regions/", HTTP_AUTHORIZATION="Bearer demo-open311-key")
+    assert response.status_code == 200
+
+
+def test_demo_does_nothing_outside_demo_mode(db, settings):
+    settings.DEMO_MODE = False
+    demo.load(stdout=io.StringIO())
+    assert not ApiClient.objects.exists()
+
+
+def test_admin_issues_a_key_shown_once(client, personas):
+    api_client = ApiClient.objects.create(name="Mitra", scopes=["opendata:read"])
+    login(client, personas.admin)
+    response = client.post(
+        "/admin/api/apiclient/", {"action": "issue_key", "_selected_action": [api_client.pk]}, follow=True
+    )
+    text = response.content.decode()
+    key = ApiKey.objects.get(client=api_client)
+    assert "smpl_" in text and key.prefix in text
+    page = client.get(f"/admin/api/apiclient/{api_client.pk}/change/").content.decode()
+    assert key.prefix in page and key.secret_hash not in page
+
+
+def test_admin_is_for_platform_admins_only(client, personas):
+    login(client, personas.officer)
+    assert client.get("/admin/api/apiclient/").status_code in (302, 403)
+
+
+def test_schema_documents_api_key_security(client, db):
+    schema = client.get("/api/v1/schema/?format=json").json()
+    assert schema["components"]["securitySchemes"]["ApiKey"]["scheme"] == "bearer"
+    assert "/api/v1/regions/" in schema["paths"]
