@@ -1,4 +1,4 @@
-"""Admin for users and profiles (platform admins only; the NIK is only ever shown masked here)."""
+"""Admin for users and profiles (platform admins only; changes audited; the NIK is only ever shown masked)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from simpul.accounts.models import BusinessProfile, CitizenProfile, User
-
-try:  # the core helper's audited admin base; plain ModelAdmin until it exists
-    from simpul.core.admin import AuditedModelAdmin as _BaseAdmin
-except ImportError:  # pragma: no cover - depends on what core ships
-    _BaseAdmin = admin.ModelAdmin  # type: ignore[misc,assignment]
+from simpul.core.admin import AuditedModelAdmin
 
 
 class UserCreateForm(AdminUserCreationForm):
@@ -32,7 +28,7 @@ class UserEditForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreateForm
     ordering = ("email",)
@@ -79,7 +75,7 @@ class CitizenProfileForm(forms.ModelForm):
 
 
 @admin.register(CitizenProfile)
-class CitizenProfileAdmin(_BaseAdmin):
+class CitizenProfileAdmin(AuditedModelAdmin):
     """The NIK is encrypted and shown masked; unmasking goes through `nik_reveal`, which is audited."""
 
     form = CitizenProfileForm
@@ -109,7 +105,7 @@ class CitizenProfileAdmin(_BaseAdmin):
 
 
 @admin.register(BusinessProfile)
-class BusinessProfileAdmin(_BaseAdmin):
+class BusinessProfileAdmin(AuditedModelAdmin):
     list_display = ("business_name", "nib", "desa", "user")
     search_fields = ("business_name", "nib", "user__email")
     list_select_related = ("user", "desa")
