@@ -25,9 +25,17 @@ def test_user_admin_change_is_audited(client, personas):
     response = client.post(
         url,
         {
-            "email": personas.citizen.email, "phone": "", "full_name": "Siti Baru", "preferred_language": "id",
-            "role": "citizen", "village": "", "is_active": "on", "last_login_0": "", "last_login_1": "",
-            "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00",
+            "email": personas.citizen.email,
+            "phone": "",
+            "full_name": "Siti Baru",
+            "preferred_language": "id",
+            "role": "citizen",
+            "village": "",
+            "is_active": "on",
+            "last_login_0": "",
+            "last_login_1": "",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

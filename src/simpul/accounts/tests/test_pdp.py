@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
 from django.core.exceptions import FieldError
@@ -90,3 +92,16 @@ def test_encrypted_field_stores_ciphertext_and_reads_clear_text(region_tree):
     assert CitizenProfile.objects.get(nik_hash=pdp.nik_hash("1606 0141 0795 0001")) == profile
     with pytest.raises(FieldError):
         CitizenProfile.objects.filter(nik="1606014107950001").count()
+
+
+@pytest.mark.django_db
+def test_rekey_command_moves_niks_to_the_newest_key(region_tree, settings):
+    from django.core.management import call_command
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.PDP_ENCRYPTION_KEY = old
+    profile = CitizenProfileFactory(nik="1606014107950001")
+    settings.PDP_ENCRYPTION_KEY = f"{new},{old}"
+    call_command("pdp_rekey", stdout=io.StringIO())
+    settings.PDP_ENCRYPTION_KEY = new
+    assert CitizenProfile.objects.get(pk=profile.pk).nik == "1606014107950001"
