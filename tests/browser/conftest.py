@@ -1,0 +1,140 @@
+"""Browser tests: Debian's Chromium driven by Playwright (sync API) against pytest-django's live server.
+
+Fixtures:
+- `browser`: one headless Chromium for the session (skipped when /usr/bin/chromium is missing, except in CI
+  where a missing browser fails the run);
+- `page` / `page_no_js`: a fresh context and page per test, with JavaScript on or off;
+- `site`: the live server's base URL;
+- `PageLog`: every response of a page with its transferred size, and the console errors, for budget checks.
+Helpers: `assert_no_axe_violations(page)` runs axe-core (bundled with axe-playwright-python, offline) with the
+WCAG 2.2 AA rule tags and fails with a readable list of violations.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a thread with a running
+# loop unless told that this is deliberate (tests only).
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = shutil.which("chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed: CI must install Debian's chromium package (see .ci/run)")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium): browser tests skipped")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site(live_server: Any) -> str:
+    return str(live_server.url)
+
+
+def _context_page(browser: Any, *, javascript: bool) -> Iterator[Any]:
+    context = browser.new_context(java_script_enabled=javascript, locale="id-ID")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    yield from _context_page(browser, javascript=True)
+
+
+@pytest.fixture
+def page_no_js(browser: Any) -> Iterator[Any]:
+    yield from _context_page(browser, javascript=False)
+
+
+@dataclass
+class PageLog:
+    """What a page loaded: one entry per response (URL, type, status, bytes on the wire), and console errors."""
+
+    responses: list[dict[str, Any]] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+    @classmethod
+    def attach(cls, page: Any) -> PageLog:
+        log = cls()
+
+        def on_response(response: Any) -> None:
+            try:
+                sizes = response.request.sizes()
+                transferred = sizes["responseBodySize"] + sizes["responseHeadersSize"]
+            except Exception:
+                transferred = 0
+            log.responses.append(
+                {
+                    "url": response.url,
+                    "type": response.request.resource_type,
+                    "status": response.status,
+                    "bytes": transferred,
+                }
+            )
+
+        page.on("response", on_response)
+        page.on("console", lambda msg: log.console_errors.append(msg.text) if msg.type == "error" else None)
+        return log
+
+    def clear(self) -> None:
+        self.responses.clear()
+        self.console_errors.clear()
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(r["bytes"] for r in self.responses)
+
+    @property
+    def origins(self) -> set[str]:
+        return {urlsplit(r["url"]).netloc for r in self.responses if not r["url"].startswith("data:")}
+
+
+def assert_no_axe_violations(page: Any, *, tags: list[str] | None = None) -> None:
+    """Run axe-core on the page as it is now; fail listing each violation, its rule and the elements."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {"runOnly": {"type": "tag", "values": tags or WCAG_TAGS}, "resultTypes": ["violations"]}
+    results = Axe().run(page, options=options)
+    violations = results.response["violations"]
+    if violations:
+        lines = [f"{len(violations)} axe-core violation(s) on {page.url}:"]
+        for violation in violations:
+            lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+            lines.extend(f"    {', '.join(node['target'])}: {node['html'][:160]}" for node in violation["nodes"][:5])
+        pytest.fail("\n".join(lines), pytrace=False)
