@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 from collections.abc import Iterable, Sequence
@@ -244,7 +245,7 @@ _MODEL = {"sites": Site, "links": Link, "measurements": Measurement}
 
 
 def _validate(kind: str, fields: dict[str, Any], existing: Any) -> list[tuple[str, str]]:
-    obj = existing or _MODEL[kind]()
+    obj = copy.copy(existing) if existing is not None else _MODEL[kind]()  # the service diffs the original
     for name, value in fields.items():
         setattr(obj, name, value)
     try:
