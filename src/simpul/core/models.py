@@ -121,7 +121,7 @@ class OutboxMessage(TimeStampedModel):
     backend = models.CharField(_("backend"), max_length=100, db_index=True)
     topic = models.CharField(_("topic"), max_length=100, blank=True)
     ordering_key = models.CharField(_("ordering key"), max_length=100, blank=True, db_index=True)
-    payload = models.JSONField(_("payload"), default=dict)
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=OutboxStatus.choices, default=OutboxStatus.PENDING, db_index=True
     )

@@ -13,7 +13,11 @@ from simpul.core.selectors import task_queue_state
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 with {"status": "ok", ...} when the database and task queue answer; 503 otherwise."""
+    """200 with {"status": "ok", ...} when the database and task queue answer; 503 otherwise.
+
+    `task_queue` also tells, for information only, when a worker last ran a periodic job
+    (`worker_last_seen`, `worker_seen_recently`): a site with no worker yet is still healthy.
+    """
     checks: dict[str, object] = {}
     ok = True
     try:
