@@ -163,6 +163,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# Count failures per account however the email/phone was typed (case, 0812… vs +62812…).
+AXES_USERNAME_CALLABLE = "simpul.accounts.backends.axes_username"
+# A village operator on a shared village-hall device is logged out after this many idle minutes.
+OPERATOR_IDLE_SECONDS = 60 * env.int("SIMPUL_OPERATOR_IDLE_MINUTES", default=15)
 AXES_ENABLED = env.bool("SIMPUL_AXES_ENABLED", default=True)
 
 OTP_TOTP_ISSUER = "Simpul"

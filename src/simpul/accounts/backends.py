@@ -43,3 +43,17 @@ class EmailOrPhoneBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+
+def axes_username(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str:
+    """The key django-axes counts failures under: one per account, however the email or phone was typed."""
+    raw = ""
+    if credentials:
+        raw = str(credentials.get("username") or "")
+    elif request is not None:
+        raw = str(request.POST.get("username", ""))
+    raw = raw.strip()
+    if "@" in raw:
+        return raw.lower()
+    phone = normalise_phone(raw)
+    return phone or raw.lower()

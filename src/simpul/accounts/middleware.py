@@ -10,6 +10,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
+from simpul.accounts.models import Role
 from simpul.accounts.permissions import is_mfa_verified, mfa_redirect, needs_mfa
 
 DEFAULT_PREFIXES = ("/kantor/", "/admin/")
@@ -26,7 +27,8 @@ class StaffMFAMiddleware:
     """A logged-in staff user who has not passed the TOTP step is sent to it from protected paths.
 
     The admin's own log-in page is replaced by Simpul's (`accounts:login`), so every staff login goes
-    through the same password + TOTP steps and the same lockout.
+    through the same password + TOTP steps and the same lockout. Village operators, who share the village-hall
+    computer, get a sliding idle timeout (`settings.OPERATOR_IDLE_SECONDS`, env `SIMPUL_OPERATOR_IDLE_MINUTES`).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -36,8 +38,11 @@ class StaffMFAMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         path = request.path_info
+        user = getattr(request, "user", None)
+        if getattr(user, "role", None) == Role.VILLAGE_OPERATOR and hasattr(request, "session"):
+            # shared devices at the village hall: a sliding idle timeout, refreshed by every request
+            request.session.set_expiry(getattr(settings, "OPERATOR_IDLE_SECONDS", 900))
         if self.pattern.match(path):
-            user = getattr(request, "user", None)
             if self.admin_login.match(path):
                 next_url = request.GET.get("next", "/admin/")
                 return HttpResponseRedirect(reverse("accounts:login") + "?" + urlencode({"next": next_url}))

@@ -226,3 +226,25 @@ def test_profile_edit(client, personas, region_tree):
     )
     assert response.status_code == 302
     assert CitizenProfile.objects.get().domicile_id == "16.06.02.2001"
+
+
+def test_lockout_counts_one_account_however_it_is_typed(client, personas, settings):
+    variants = [
+        "Citizen@test.simpul",
+        "CITIZEN@TEST.SIMPUL",
+        "citizen@test.simpul ",
+        "citizen@Test.simpul",
+        "citizen@test.SIMPUL",
+    ]
+    statuses = [
+        client.post(reverse("accounts:login"), {"username": name, "password": "nope-nope-nope"}).status_code
+        for name in variants[: settings.AXES_FAILURE_LIMIT]
+    ]
+    assert statuses[-1] == 429
+
+
+def test_village_operator_session_has_an_idle_timeout(client, personas, settings):
+    settings.OPERATOR_IDLE_SECONDS = 600
+    login(client, personas.operator)
+    client.get(reverse("accounts:my_account"))
+    assert client.session.get_expiry_age() == 600
