@@ -29,6 +29,8 @@ urlpatterns += i18n_patterns(
     path("data/", include("simpul.opendata.urls")),
     # Catalog pages (namespace `catalog`); other `layanan/...` paths fall through to the portal include.
     path("layanan/", include("simpul.catalog.urls")),
+    # Applying (layanan/<code>/ajukan/...) and tracking (lacak/...), namespace `cases`.
+    path("", include("simpul.cases.urls")),
     path("", include("simpul.portal.urls")),
     prefix_default_language=False,
 )

@@ -54,10 +54,22 @@ class CheckedFile:
     content_type: str
     sha256: str
     stored_name: str = ""
+    stored_size: int = 0
 
     @property
     def size(self) -> int:
-        return len(self.content)
+        return self.stored_size or len(self.content)
+
+    def as_dict(self) -> dict[str, Any]:
+        """What a draft keeps of an already stored file (no content)."""
+        return {"original_name": self.original_name, "kind": self.kind, "content_type": self.content_type,
+                "sha256": self.sha256, "stored_name": self.stored_name, "size": self.size}
+
+    @classmethod
+    def from_dict(cls, spec_code: str, data: dict[str, Any]) -> CheckedFile:
+        return cls(spec_code=spec_code, original_name=data["original_name"], content=b"", kind=data["kind"],
+                   content_type=data["content_type"], sha256=data["sha256"], stored_name=data["stored_name"],
+                   stored_size=int(data.get("size") or 0))
 
 
 def human_bytes(size: int) -> str:

@@ -29,7 +29,7 @@ from simpul.cases.constants import (
     DispositionStatus,
     WorkflowCode,
 )
-from simpul.cases.models import Case, CaseDocument, CaseEvent, Disposition
+from simpul.cases.models import Case, CaseDocument, CaseEvent, Disposition, Draft
 from simpul.cases.permissions import actor_roles
 from simpul.cases.reference import pin_hash, pin_new, reference_new
 from simpul.cases.workflow import INITIAL_STATUS, PAUSED_STATUSES, TransitionNotAllowed, transition_find
@@ -670,3 +670,68 @@ def case_anonymise(*, case: Case, actor: Any = None) -> Case:
     audit_record(actor=actor, actor_label="" if actor else "retention", action="cases.case_anonymise", obj=locked,
                  changes={"documents_deleted": len(documents)})
     return locked
+
+
+# -- drafts (save and resume) -------------------------------------------------------------------------------------
+
+
+def draft_create(*, version: Any, owner: Any = None) -> Draft:
+    """A new application in progress with its idempotency key (kept in every step's hidden field)."""
+    import uuid
+
+    draft = Draft(service_version=version, owner=owner if getattr(owner, "is_authenticated", False) else None,
+                  idempotency_key=str(uuid.uuid4()))
+    draft.full_clean()
+    draft.save()
+    return draft
+
+
+def draft_update_answers(*, draft: Draft, answers: dict[str, Any]) -> Draft:
+    draft.answers = {**(draft.answers or {}), **answers}
+    draft.save(update_fields=["answers", "updated_at"])
+    return draft
+
+
+def draft_attach_documents(*, draft: Draft, files: dict[str, Any]) -> dict[str, list[str]]:
+    """Check and store each upload of the draft (replacing an earlier one of the same document).
+
+    Returns the errors per document code; files that passed are kept even when others failed."""
+    from simpul.catalog.forms_engine import document_specs
+
+    specs = {spec["code"]: spec for spec in document_specs(draft.service_version)}
+    errors: dict[str, list[str]] = {}
+    kept = dict(draft.documents or {})
+    for code, upload in files.items():
+        if code not in specs or not upload:
+            continue
+        try:
+            checked = docs.document_check(upload=upload, spec=specs[code])
+        except ValidationError as exc:
+            errors[code] = exc.messages
+            continue
+        docs.document_store(checked, folder="drafts")
+        old = kept.get(code)
+        if old:
+            docs.document_delete(old.get("stored_name", ""))
+        kept[code] = checked.as_dict()
+    draft.documents = kept
+    draft.save(update_fields=["documents", "updated_at"])
+    return errors
+
+
+def draft_submit(
+    *, draft: Draft, applicant: Any = None, submitted_by: Any = None, consent: dict[str, Any] | None = None
+) -> SubmitResult:
+    """Submit a draft as a case (idempotent: the draft's key; a second call returns the same case)."""
+    if draft.case_id:
+        return SubmitResult(draft.case, pin_new(idempotency_scope="web", idempotency_key=draft.idempotency_key),
+                            replayed=True)
+    files = {code: docs.CheckedFile.from_dict(code, data) for code, data in (draft.documents or {}).items()}
+    result = case_submit(
+        version=draft.service_version, answers=dict(draft.answers or {}), files=files, applicant=applicant,
+        submitted_by=submitted_by, consent=consent, idempotency_key=draft.idempotency_key,
+        idempotency_scope="web", channel=Channel.OPERATOR if submitted_by is not None else Channel.WEB,
+    )
+    Draft.objects.filter(pk=draft.pk).update(case=result.case)
+    draft.case = result.case
+    return result

@@ -1,0 +1,73 @@
+"""Forms of the cases pages that are not declared by a service (tracking, consent, staff actions)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class TrackForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Reference number"), max_length=40, help_text=_("For example MUBA-26-7K3QX-P."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+    pin = forms.CharField(
+        label=_("PIN"), min_length=6, max_length=8, help_text=_("The 6 digits shown when you applied."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
+class ConsentForm(forms.Form):
+    consent = forms.BooleanField(
+        label=_("The citizen agrees that I submit this application for them and that their data is processed "
+                "for this service."),
+        required=True,
+    )
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000,
+                           required=False)
+
+
+class RevisionRequestForm(forms.Form):
+    note = forms.CharField(label=_("What must the applicant correct?"), widget=forms.Textarea(attrs={"rows": 4}),
+                           max_length=4000)
+
+
+class RejectForm(forms.Form):
+    note = forms.CharField(label=_("Reason for rejection"), widget=forms.Textarea(attrs={"rows": 4}),
+                           max_length=4000)
+
+
+class ApproveForm(forms.Form):
+    note = forms.CharField(label=_("Message to the applicant"), widget=forms.Textarea(attrs={"rows": 3}),
+                           max_length=4000, required=False)
+    result_file = forms.FileField(label=_("Result document (PDF, JPG or PNG)"), required=False)
+    generate_letter = forms.BooleanField(label=_("Generate a decision letter (PDF) instead"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("result_file") and not cleaned.get("generate_letter"):
+            raise forms.ValidationError(_("Upload the result document or choose to generate a letter."))
+        return cleaned
+
+
+class ForwardForm(forms.Form):
+    to_agency = forms.ModelChoiceField(label=_("Forward to"), queryset=None)  # type: ignore[arg-type]
+    note = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+    def __init__(self, *args: Any, agencies: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_agency"].queryset = agencies  # type: ignore[attr-defined]
+
+
+class AssignForm(forms.Form):
+    to_user = forms.ModelChoiceField(label=_("Assign to"), queryset=None, required=False,  # type: ignore[arg-type]
+                                     empty_label=_("Nobody"))
+
+    def __init__(self, *args: Any, users: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_user"].queryset = users  # type: ignore[attr-defined]

@@ -1,0 +1,451 @@
+"""Portal pages of the cases app: applying (one page per form page, documents, check your answers,
+confirmation), save and resume, tracking by reference + PIN, the receipt PDF, the applicant's correction
+after a revision request, and "my applications". Server-rendered, no JavaScript needed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from simpul.cases import selectors, services
+from simpul.cases.constants import CaseStatus
+from simpul.cases.documents import document_open, human_bytes
+from simpul.cases.forms import ConsentForm, TrackForm
+from simpul.cases.models import Case, Draft
+from simpul.cases.permissions import is_applicant
+from simpul.cases.reference import normalise_reference
+from simpul.cases.throttle import client_ip, tracking_blocked, tracking_failed, tracking_wait_minutes
+
+SESSION_TRACKED = "cases_tracked"  # references whose PIN this session has proven
+SESSION_PINS = "cases_pins"  # reference -> PIN, only for cases submitted in this session (receipt, confirmation)
+
+
+# -- helpers ------------------------------------------------------------------------------------------------------
+
+
+def _version(code: str) -> Any:
+    from simpul.catalog.selectors import service_get
+
+    return service_get(code)
+
+
+def _blocker(version: Any, user: Any) -> str | None:
+    from simpul.catalog.selectors import service_apply_blocker
+
+    return service_apply_blocker(version=version, user=user)
+
+
+def _is_operator(user: Any) -> bool:
+    from simpul.accounts.permissions import village_scope
+
+    return bool(getattr(user, "is_authenticated", False) and village_scope(user))
+
+
+def _draft(request: HttpRequest, code: str, token: str) -> Draft:
+    draft = get_object_or_404(Draft.objects.select_related("service_version__service", "service_version__agency"),
+                              token=token, service_version__service__code=code)
+    if draft.owner_id is not None and draft.owner_id != getattr(request.user, "pk", None):
+        raise Http404
+    return draft
+
+
+def _pages(version: Any) -> list[dict[str, Any]]:
+    return list((version.form or {}).get("pages") or [])
+
+
+def _page_form(version: Any, key: str, data: Any = None, answers: dict[str, Any] | None = None) -> Any:
+    from simpul.catalog.forms_engine import page_form
+
+    form = page_form(version, key, data=data, answers=answers)
+    for name in [n for n, f in form.fields.items() if getattr(f, "simpul_spec", {}).get("type") == "file"]:
+        form.fields.pop(name)
+    return form
+
+
+def _remember(request: HttpRequest, reference: str, pin: str = "") -> None:
+    tracked = set(request.session.get(SESSION_TRACKED, []))
+    tracked.add(reference)
+    request.session[SESSION_TRACKED] = sorted(tracked)[-50:]
+    if pin:
+        pins = dict(request.session.get(SESSION_PINS, {}))
+        pins[reference] = pin
+        request.session[SESSION_PINS] = dict(list(pins.items())[-20:])
+
+
+def _case_for_applicant(request: HttpRequest, reference: str) -> tuple[Case, bool]:
+    """The case if this session proved the PIN or the user is its applicant; (case, via_pin)."""
+    canonical = normalise_reference(reference) or reference
+    case = Case.objects.select_related("service_version__service", "agency").filter(reference=canonical).first()
+    if case is None:
+        raise Http404
+    if is_applicant(case, request.user):
+        return case, False
+    if canonical in request.session.get(SESSION_TRACKED, []):
+        return case, True
+    raise Http404
+
+
+def _steps(version: Any, current: str) -> list[dict[str, Any]]:
+    from simpul.catalog.models import localized
+
+    steps = [{"key": p["key"], "title": localized(p, "title") or p["key"]} for p in _pages(version)]
+    steps.append({"key": "dokumen", "title": _("Documents")})
+    steps.append({"key": "periksa", "title": _("Check and send")})
+    for index, step in enumerate(steps, start=1):
+        step["number"] = index
+        step["current"] = step["key"] == current
+    return steps
+
+
+# -- applying -----------------------------------------------------------------------------------------------------
+
+
+def apply_start(request: HttpRequest, code: str) -> HttpResponse:
+    """Start a new application (a draft with its idempotency key) and go to its first page."""
+    version = _version(code)
+    blocker = _blocker(version, request.user)
+    if blocker:
+        return render(request, "cases/apply_blocked.html", {"version": version, "blocker": blocker}, status=403)
+    if request.method == "GET" and request.user.is_authenticated and request.GET.get("baru") != "1":
+        drafts = [d for d in selectors.drafts_for_user(request.user) if d.service_version.service.code == code]
+        if drafts:
+            return render(request, "cases/apply_resume.html", {"version": version, "drafts": drafts})
+    draft = services.draft_create(version=version, owner=request.user)
+    pages = _pages(version)
+    first = pages[0]["key"] if pages else "dokumen"
+    return redirect("cases:apply_page", code=code, token=draft.token, page=first)
+
+
+def apply_page(request: HttpRequest, code: str, token: str, page: str) -> HttpResponse:
+    draft = _draft(request, code, token)
+    if draft.case_id:
+        return redirect("cases:apply_done", code=code, token=token)
+    version = draft.service_version
+    keys = [p["key"] for p in _pages(version)]
+    if page not in keys:
+        raise Http404
+    if request.method == "POST":
+        form = _page_form(version, page, data=request.POST, answers=draft.answers)
+        if form.is_valid():
+            from simpul.catalog.forms_engine import json_answers
+
+            services.draft_update_answers(draft=draft, answers=json_answers(form))
+            if "save" in request.POST:
+                return redirect("cases:apply_saved", code=code, token=token)
+            if request.GET.get("kembali") == "periksa":
+                return redirect("cases:apply_review", code=code, token=token)
+            index = keys.index(page)
+            if index + 1 < len(keys):
+                return redirect("cases:apply_page", code=code, token=token, page=keys[index + 1])
+            return redirect("cases:apply_documents", code=code, token=token)
+    else:
+        form = _page_form(version, page, answers=draft.answers)
+    index = keys.index(page)
+    previous = (reverse("cases:apply_page", kwargs={"code": code, "token": token, "page": keys[index - 1]})
+                if index > 0 else None)
+    return render(request, "cases/apply_page.html", {
+        "version": version, "draft": draft, "form": form, "page": version.form["pages"][index],
+        "steps": _steps(version, page), "previous_url": previous,
+    }, status=200 if request.method == "GET" or not form.errors else 400)
+
+
+def apply_documents(request: HttpRequest, code: str, token: str) -> HttpResponse:
+    from simpul.catalog.forms_engine import document_specs
+    from simpul.catalog.models import localized
+
+    draft = _draft(request, code, token)
+    if draft.case_id:
+        return redirect("cases:apply_done", code=code, token=token)
+    version = draft.service_version
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        errors = services.draft_attach_documents(draft=draft, files=dict(request.FILES.items()))
+        if not errors and "save" in request.POST:
+            return redirect("cases:apply_saved", code=code, token=token)
+        if not errors:
+            missing = [
+                s for s in document_specs(version, draft.answers) if s["required"] and s["code"] not in draft.documents
+            ]
+            for spec in missing:
+                errors[spec["code"]] = [_("Please upload: {document}.").format(document=localized(spec))]
+            if not missing:
+                return redirect("cases:apply_review", code=code, token=token)
+    specs = []
+    for spec in document_specs(version, draft.answers):
+        specs.append({
+            **spec, "label": localized(spec), "hint": localized(spec, "hint"),
+            "limit": human_bytes(spec["max_bytes"]), "accept": ",".join("." + t for t in spec["types"]),
+            "uploaded": (draft.documents or {}).get(spec["code"]), "errors": errors.get(spec["code"], []),
+        })
+    pages = _pages(version)
+    previous = (reverse("cases:apply_page", kwargs={"code": code, "token": token, "page": pages[-1]["key"]})
+                if pages else None)
+    return render(request, "cases/apply_documents.html", {
+        "version": version, "draft": draft, "specs": specs, "errors": errors, "steps": _steps(version, "dokumen"),
+        "previous_url": previous,
+    }, status=400 if errors else 200)
+
+
+def _review_rows(version: Any, answers: dict[str, Any]) -> list[dict[str, Any]]:
+    from simpul.catalog.forms_engine import visible_fields
+    from simpul.catalog.models import localized
+
+    visible = set(visible_fields(version, answers))
+    rows = []
+    for page in _pages(version):
+        for spec in page.get("fields") or []:
+            if spec["name"] not in visible or spec.get("type") == "file":
+                continue
+            rows.append({"page": page["key"], "label": localized(spec, "label") or spec["name"],
+                         "value": _display_answer(spec, answers.get(spec["name"]))})
+    return rows
+
+
+def _display_answer(spec: dict[str, Any], value: Any) -> str:
+    from simpul.catalog.models import localized
+
+    if value in (None, ""):
+        return "—"
+    if spec.get("type") == "choice":
+        for choice in spec.get("choices") or []:
+            if str(choice.get("value")) == str(value):
+                return localized(choice, "label") or str(value)
+    if spec.get("type") == "yesno":
+        return _("Yes") if value in ("yes", True) else _("No")
+    if spec.get("type") == "region":
+        from simpul.regions.models import Region
+
+        region = Region.objects.filter(code=value).select_related("parent").first()
+        return f"{region.name}, {region.parent.name}" if region and region.parent else str(value)
+    return str(value)
+
+
+def apply_review(request: HttpRequest, code: str, token: str) -> HttpResponse:
+    """Check your answers, then send. The POST carries the draft's idempotency key: a double click or a
+    reload sends it again and gets the same case."""
+    from simpul.catalog.forms_engine import document_specs
+    from simpul.catalog.models import localized
+
+    draft = _draft(request, code, token)
+    if draft.case_id:
+        return redirect("cases:apply_done", code=code, token=token)
+    version = draft.service_version
+    operator = _is_operator(request.user)
+    consent_form = ConsentForm(request.POST or None) if operator else None
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        if request.POST.get("idempotency_key") != draft.idempotency_key:
+            errors["__all__"] = [_("This page is out of date. Please check your answers and send again.")]
+        elif consent_form is None or consent_form.is_valid():
+            try:
+                result = services.draft_submit(
+                    draft=draft, applicant=None if operator else request.user,
+                    submitted_by=request.user if operator else None,
+                    consent={"given": True, "by": "operator"} if operator else None,
+                )
+            except ValidationError as exc:
+                errors = exc.message_dict
+            else:
+                _remember(request, result.case.reference, result.pin)
+                return redirect("cases:apply_done", code=code, token=token)
+    documents = [
+        {"label": localized(spec), "file": (draft.documents or {}).get(spec["code"])}
+        for spec in document_specs(version, draft.answers)
+    ]
+    page_errors = {k: v for k, v in errors.items() if k != "__all__"}
+    return render(request, "cases/apply_review.html", {
+        "version": version, "draft": draft, "rows": _review_rows(version, draft.answers or {}),
+        "documents": documents, "consent_form": consent_form, "errors": errors,
+        "general_errors": errors.get("__all__", []), "field_errors": page_errors,
+        "steps": _steps(version, "periksa"),
+    }, status=400 if errors else 200)
+
+
+def apply_done(request: HttpRequest, code: str, token: str) -> HttpResponse:
+    draft = _draft(request, code, token)
+    if not draft.case_id:
+        return redirect("cases:apply_review", code=code, token=token)
+    case = draft.case
+    pin = request.session.get(SESSION_PINS, {}).get(case.reference, "")
+    if not pin:
+        raise Http404  # the confirmation with the PIN belongs to the session that sent the application
+    return render(request, "cases/apply_done.html", {"case": case, "pin": pin, "version": case.service_version})
+
+
+def apply_saved(request: HttpRequest, code: str, token: str) -> HttpResponse:
+    draft = _draft(request, code, token)
+    resume_url = request.build_absolute_uri(reverse("cases:apply_resume", kwargs={"code": code, "token": token}))
+    return render(request, "cases/apply_saved.html", {"draft": draft, "version": draft.service_version,
+                                                      "resume_url": resume_url})
+
+
+def apply_resume(request: HttpRequest, code: str, token: str) -> HttpResponse:
+    """The resume link: back to the first page not yet answered (or the documents page)."""
+    draft = _draft(request, code, token)
+    if draft.case_id:
+        return redirect("cases:apply_done", code=code, token=token)
+    for page in _pages(draft.service_version):
+        names = [f["name"] for f in page.get("fields") or [] if f.get("type") != "file"]
+        if names and not any(n in (draft.answers or {}) for n in names):
+            return redirect("cases:apply_page", code=code, token=token, page=page["key"])
+    return redirect("cases:apply_documents", code=code, token=token)
+
+
+# -- tracking -----------------------------------------------------------------------------------------------------
+
+
+def track(request: HttpRequest) -> HttpResponse:
+    """/lacak/: reference + PIN → the status page. Wrong PINs are counted per IP address and reference."""
+    form = TrackForm(request.POST or None, initial={"reference": request.GET.get("ref", "")})
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        reference = normalise_reference(form.cleaned_data["reference"])
+        ip = client_ip(request)
+        if reference is None:
+            form.add_error("reference", _("This reference number is not valid. Check it for typing mistakes."))
+            status = 400
+        elif tracking_blocked(ip, reference):
+            form.add_error(None, _("Too many wrong PINs. Please wait {minutes} minutes and try again.").format(
+                minutes=tracking_wait_minutes()))
+            status = 429
+        else:
+            case = selectors.case_get_for_tracking(reference, form.cleaned_data["pin"])
+            if case is None:
+                tracking_failed(ip, reference)
+                form.add_error(None, _("The reference number and PIN do not match."))
+                status = 400
+            else:
+                _remember(request, case.reference)
+                return redirect("cases:track_detail", reference=case.reference)
+    elif request.method == "POST":
+        status = 400
+    return render(request, "cases/track.html", {"form": form}, status=status)
+
+
+def track_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    try:
+        case, _via_pin = _case_for_applicant(request, reference)
+    except Http404:
+        return HttpResponseRedirect(reverse("cases:track") + "?ref=" + reference)
+    history = selectors.case_public_history(case)
+    results = [d for d in selectors.case_documents(case) if d.is_result]
+    revision_note = next((e.public_note for e in reversed(history) if e.action == "request_revision"), "")
+    from simpul.cases.workflow import transitions_from
+
+    can_withdraw = any(t.action == "withdraw" for t in transitions_from(case.workflow, case.status))
+    return render(request, "cases/track_detail.html", {
+        "case": case, "history": history, "results": results, "revision_note": revision_note,
+        "needs_revision": case.status == CaseStatus.PERLU_PERBAIKAN, "can_withdraw": can_withdraw,
+    })
+
+
+@require_POST
+def track_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
+    case, via_pin = _case_for_applicant(request, reference)
+    from simpul.cases.workflow import TransitionNotAllowed
+
+    try:
+        services.case_withdraw(case=case, actor=request.user, via_pin=via_pin,
+                               reason=request.POST.get("reason", "")[:1000])
+    except (TransitionNotAllowed, ValidationError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, _("Your application was withdrawn."))
+    return redirect("cases:track_detail", reference=case.reference)
+
+
+def track_revise(request: HttpRequest, reference: str) -> HttpResponse:
+    """The applicant's correction: every page of the form in one page, plus new documents."""
+    from simpul.cases.workflow import TransitionNotAllowed
+    from simpul.catalog.forms_engine import document_specs, json_answers
+    from simpul.catalog.models import localized
+
+    case, via_pin = _case_for_applicant(request, reference)
+    if case.status != CaseStatus.PERLU_PERBAIKAN:
+        return redirect("cases:track_detail", reference=case.reference)
+    version = case.service_version
+    current = services.answers_in_clear(case)
+    pages = _pages(version)
+    data = request.POST if request.method == "POST" else None
+    forms = [(page, _page_form_prefixed(version, page["key"], data, current)) for page in pages]
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        merged = dict(current)
+        valid = True
+        for _page, form in forms:
+            if form.is_valid():
+                merged.update(json_answers(form))
+            else:
+                valid = False
+        if valid:
+            try:
+                services.case_resubmit(case=case, actor=request.user, via_pin=via_pin, answers=merged,
+                                       files=dict(request.FILES.items()), note=request.POST.get("note", "")[:2000])
+            except ValidationError as exc:
+                errors = exc.message_dict
+            except TransitionNotAllowed as exc:
+                errors = {"__all__": [str(exc)]}
+            else:
+                messages.success(request, _("Your correction was sent. The officer will check it again."))
+                return redirect("cases:track_detail", reference=case.reference)
+    history = selectors.case_public_history(case)
+    revision_note = next((e.public_note for e in reversed(history) if e.action == "request_revision"), "")
+    on_file = {d.spec_code: d for d in selectors.case_documents(case) if not d.is_result}
+    specs = [{**s, "label": localized(s), "limit": human_bytes(s["max_bytes"]),
+              "accept": ",".join("." + t for t in s["types"]), "on_file": on_file.get(s["code"]),
+              "errors": errors.get(s["code"], [])} for s in document_specs(version, current)]
+    return render(request, "cases/track_revise.html", {
+        "case": case, "forms": forms, "specs": specs, "revision_note": revision_note,
+        "general_errors": errors.get("__all__", []),
+    }, status=400 if (request.method == "POST") else 200)
+
+
+def _page_form_prefixed(version: Any, key: str, data: Any, answers: dict[str, Any]) -> Any:
+    from simpul.catalog.forms_engine import page_form
+
+    form = page_form(version, key, data=data, answers=answers, prefix=key)
+    for name in [n for n, f in form.fields.items() if getattr(f, "simpul_spec", {}).get("type") == "file"]:
+        form.fields.pop(name)
+    return form
+
+
+def track_receipt(request: HttpRequest, reference: str) -> HttpResponse:
+    """/lacak/<reference>/tanda-terima.pdf: for the owner, or a session that proved the PIN."""
+    from simpul.cases.receipts import receipt_pdf
+
+    case, _via_pin = _case_for_applicant(request, reference)
+    pin = request.session.get(SESSION_PINS, {}).get(case.reference, "")
+    url = request.build_absolute_uri(reverse("cases:track") + "?ref=" + case.reference)
+    pdf = receipt_pdf(case=case, tracking_url=url, pin=pin)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="tanda-terima-{case.reference}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def track_document(request: HttpRequest, reference: str, document_id: int) -> HttpResponse:
+    """The applicant downloads a result document of their case."""
+    case, _via_pin = _case_for_applicant(request, reference)
+    document = get_object_or_404(case.documents, pk=document_id, is_result=True, deleted_at__isnull=True)
+    response = FileResponse(document_open(document.stored_name), content_type=document.content_type,
+                            as_attachment=True, filename=document.original_name)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def my_cases(request: HttpRequest) -> HttpResponse:
+    """The logged-in applicant's cases (or, for a village operator, the cases they submitted) and drafts."""
+    cases = selectors.cases_for_operator(request.user) if _is_operator(request.user) else \
+        selectors.cases_for_applicant(request.user)
+    return render(request, "cases/my_cases.html", {
+        "cases": cases[:200], "drafts": selectors.drafts_for_user(request.user)[:50],
+    })
