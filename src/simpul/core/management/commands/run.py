@@ -44,15 +44,16 @@ def demo_logins() -> tuple[list[tuple[str, str]], str]:
     except ImportError:
         return FALLBACK_DEMO_ACCOUNTS, FALLBACK_DEMO_PASSWORD
     accounts: list[tuple[str, str]] = []
-    for item in getattr(demo, "DEMO_ACCOUNTS", None) or []:
+    for item in getattr(demo, "DEMO_ACCOUNTS", None) or getattr(demo, "ACCOUNTS", None) or []:
         if isinstance(item, str):
             accounts.append((item, ""))
-        elif isinstance(item, dict):
-            accounts.append((str(item.get("email", "")), str(item.get("role", item.get("label", "")))))
         elif isinstance(item, list | tuple) and item:
             accounts.append((str(item[0]), str(item[1]) if len(item) > 1 else ""))
         else:
-            accounts.append((str(getattr(item, "email", item)), str(getattr(item, "role", ""))))
+            role = getattr(item, "role", "")
+            label = str(getattr(role, "label", role))
+            agency = str(getattr(item, "agency", "") or "")
+            accounts.append((str(getattr(item, "email", item)), f"{label} ({agency})" if agency else label))
     password = str(getattr(demo, "DEMO_PASSWORD", FALLBACK_DEMO_PASSWORD))
     return (accounts or FALLBACK_DEMO_ACCOUNTS), password
 
