@@ -204,7 +204,7 @@ CACHES = {"default": env.cache_url("SIMPUL_CACHE_URL", default="locmemcache://si
 # `simpul worker`; SIMPUL_TASKS_BACKEND=rq uses django-tasks-rq on Redis (SIMPUL_REDIS_URL).
 _TASKS_BACKEND = env.str("SIMPUL_TASKS_BACKEND", default="database")
 if _TASKS_BACKEND == "rq":
-    INSTALLED_APPS.append("django_tasks_rq")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]  # django-tasks-rq's check needs django_rq installed
     RQ_QUEUES = {"default": {"URL": env.str("SIMPUL_REDIS_URL", default="redis://127.0.0.1:6379/0")}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 elif _TASKS_BACKEND == "immediate":
@@ -217,6 +217,8 @@ OUTBOX_MAX_ATTEMPTS = env.int("SIMPUL_OUTBOX_MAX_ATTEMPTS", default=12)
 OUTBOX_BACKOFF_BASE_SECONDS = env.int("SIMPUL_OUTBOX_BACKOFF_BASE", default=30)
 OUTBOX_BACKOFF_MAX_SECONDS = env.int("SIMPUL_OUTBOX_BACKOFF_MAX", default=6 * 3600)
 IDEMPOTENCY_TTL_HOURS = env.int("SIMPUL_IDEMPOTENCY_TTL_HOURS", default=48)
+# An in-flight idempotent request older than this is taken to be abandoned (its process died).
+IDEMPOTENCY_IN_FLIGHT_SECONDS = env.int("SIMPUL_IDEMPOTENCY_IN_FLIGHT_SECONDS", default=300)
 
 EMAIL_BACKEND = env.str("SIMPUL_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env.str("SIMPUL_EMAIL_HOST", default="localhost")
