@@ -135,15 +135,13 @@ def load(*, stdout: Any) -> None:
 
 
 def _print_logins(stdout: Any) -> None:
-    stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}; staff add a TOTP code):")
+    stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}); staff also enter a TOTP code:")
     width = max(len(account.email) for account in ACCOUNTS)
+    role_width = max(len(str(account.role)) for account in ACCOUNTS)
     for account in ACCOUNTS:
-        extra = (
-            "  TOTP: simpul demo totp " + account.email
-            if account.role not in (Role.CITIZEN, Role.BUSINESS)
-            else ""
-        )
-        stdout.write(f"  {account.email.ljust(width)}  {account.role}{extra}")
+        staff = account.role not in (Role.CITIZEN, Role.BUSINESS)
+        extra = f"code: simpul demo totp {account.email}" if staff else ""
+        stdout.write(f"  {account.email.ljust(width)}  {str(account.role).ljust(role_width)}  {extra}".rstrip())
 
 
 def totp_code(*, email: str) -> str:

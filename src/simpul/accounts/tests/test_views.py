@@ -248,3 +248,8 @@ def test_village_operator_session_has_an_idle_timeout(client, personas, settings
     login(client, personas.operator)
     client.get(reverse("accounts:my_account"))
     assert client.session.get_expiry_age() == 600
+
+
+def test_registration_page_queries_do_not_grow_with_villages(client, region_tree, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):
+        assert client.get(reverse("accounts:register_citizen")).status_code == 200
