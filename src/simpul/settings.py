@@ -225,6 +225,24 @@ EMAIL_HOST = env.str("SIMPUL_EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("SIMPUL_EMAIL_PORT", default=25)
 DEFAULT_FROM_EMAIL = env.str("SIMPUL_FROM_EMAIL", default="Simpul <no-reply@simpul.test>")
 
+# Notification gateways per channel (simpul.notifications.gateways): "console" logs (the default for SMS and
+# WhatsApp), "email" uses EMAIL_BACKEND, "http" POSTs HMAC-signed JSON to URL with SECRET.
+NOTIFICATION_GATEWAYS = {
+    "email": {"BACKEND": "email"},
+    "sms": {
+        "BACKEND": env.str("SIMPUL_SMS_GATEWAY", default="console"),
+        "URL": env.str("SIMPUL_SMS_GATEWAY_URL", default=""),
+        "SECRET": env.str("SIMPUL_SMS_GATEWAY_SECRET", default=""),
+    },
+    "whatsapp": {
+        "BACKEND": env.str("SIMPUL_WHATSAPP_GATEWAY", default="console"),
+        "URL": env.str("SIMPUL_WHATSAPP_GATEWAY_URL", default=""),
+        "SECRET": env.str("SIMPUL_WHATSAPP_GATEWAY_SECRET", default=""),
+    },
+}
+# Channels a phone number receives (sms, whatsapp).
+NOTIFICATION_PHONE_CHANNELS = env.list("SIMPUL_NOTIFY_PHONE_CHANNELS", default=["sms"])
+
 # API keys are stored as HMAC-SHA256 with this key (defaults to SECRET_KEY; set it to keep keys valid
 # across a SECRET_KEY change). Bodies larger than API_MAX_BODY_BYTES get a 413 problem.
 API_KEY_HMAC_KEY = env.str("SIMPUL_API_KEY_HMAC_KEY", default="")

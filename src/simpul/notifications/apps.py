@@ -6,3 +6,6 @@ class NotificationsConfig(AppConfig):
     name = "simpul.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from simpul.notifications import outbox  # noqa: F401 - registers the "notification" outbox backend

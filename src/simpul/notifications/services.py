@@ -1,0 +1,98 @@
+"""Writes of the notifications app: render a notification for each available channel and queue it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from simpul.core.services import outbox_enqueue
+from simpul.notifications.models import Channel, Language, Message, Template
+from simpul.notifications.outbox import BACKEND_NAME
+from simpul.notifications.reference import default_template
+from simpul.notifications.rendering import render_text
+
+logger = logging.getLogger(__name__)
+
+
+def _phone_channels() -> list[str]:
+    channels = getattr(settings, "NOTIFICATION_PHONE_CHANNELS", [Channel.SMS])
+    return [c for c in channels if c in (Channel.SMS, Channel.WHATSAPP)]
+
+
+def _template_texts(event: str, channel: str, language: str) -> tuple[str, str] | None:
+    """(subject, body): the admin's template in this language, else the built-in default, else Indonesian."""
+    rows = {
+        t.language: t
+        for t in Template.objects.filter(event=event, channel=channel, is_active=True, language__in=[language, "id"])
+    }
+    if language in rows:
+        return rows[language].subject, rows[language].body
+    builtin = default_template(event, channel, language)
+    if builtin is not None:
+        return builtin
+    if "id" in rows:
+        return rows["id"].subject, rows["id"].body
+    return None
+
+def _default_context(language: str) -> dict[str, Any]:
+    prefix = "" if language == settings.LANGUAGE_CODE else f"/{language}"
+    return {
+        "site_name": f"Simpul {settings.SIMPUL_REGENCY_NAME}",
+        "tracking_url": f"{settings.SITE_URL.rstrip('/')}{prefix}/lacak/",
+    }
+
+
+@transaction.atomic
+def notification_send(
+    *,
+    event: str,
+    to_email: str = "",
+    to_phone: str = "",
+    language: str = "id",
+    context: dict[str, Any],
+    case_reference: str = "",
+) -> list[Message]:
+    """Render `event` for each channel with a recipient and a template, and queue one message per channel.
+
+    Email goes to `to_email`; `to_phone` gets the channels in `settings.NOTIFICATION_PHONE_CHANNELS` (SMS by
+    default). Each message is an outbox row (backend "notification") in the caller's transaction, delivered
+    after commit; messages of one case and channel are delivered in order. Returns the queued messages
+    (empty when there is no recipient or no template for the event).
+    """
+    if language not in Language.values:
+        language = Language.INDONESIAN
+    recipients: list[tuple[str, str]] = []
+    if to_email:
+        recipients.append((Channel.EMAIL, to_email.strip()))
+    if to_phone:
+        recipients.extend((channel, to_phone.strip()) for channel in _phone_channels())
+    full_context = {**_default_context(language), "reference": case_reference, **context}
+    messages: list[Message] = []
+    for channel, recipient in recipients:
+        texts = _template_texts(event, channel, language)
+        if texts is None:
+            logger.warning("no %s template for notification event %s", channel, event)
+            continue
+        subject, body = texts
+        message = Message(
+            channel=channel,
+            recipient=recipient,
+            event=event,
+            language=language,
+            case_reference=case_reference,
+            subject=render_text(subject, full_context, language=language)[:300] if subject else "",
+            body=render_text(body, full_context, language=language),
+        )
+        message.full_clean()
+        message.save()
+        outbox_enqueue(
+            backend=BACKEND_NAME,
+            payload={"message_id": message.pk},
+            topic=event,
+            ordering_key=f"{case_reference}:{channel}" if case_reference else "",
+        )
+        messages.append(message)
+    return messages
