@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from simpul.cases.api import views
+
+urlpatterns = [
+    path("cases/", views.CaseCreateApi.as_view(), name="cases-create"),
+    path("cases/<str:reference>/status", views.CaseStatusApi.as_view(), name="cases-status"),
+]

@@ -1,0 +1,213 @@
+"""`POST /api/v1/cases/` and `GET /api/v1/cases/<reference>/status` (contracts in ARCHITECTURE.md).
+
+Creating a case: authenticated either by an API key with scope `cases:write` (partner systems, village
+kiosks; idempotency scope = the API client) or by the session of a logged-in user (the portal's offline
+outbox; CSRF applies; idempotency scope = the user). The `Idempotency-Key` header is required: 201 the
+first time, 200 with the same body on a replay, 422 for the same key with another payload, 409 while the
+first request is still running, 400 when the header is missing. Answers and documents (base64) travel in one
+JSON body and are stored atomically.
+
+Status: public with the case's PIN (header `X-Case-PIN` or query `pin`); wrong PINs are throttled per
+IP address and reference like the tracking page (429 when blocked). An unknown reference and a wrong PIN
+both answer 404, so the API does not reveal which references exist.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from simpul.api.auth import api_client_from_request, ensure_client_may_act_for
+from simpul.api.errors import problem_response
+from simpul.cases import selectors
+from simpul.cases.api.serializers import (
+    CaseCreatedOutputSerializer,
+    CaseCreateInputSerializer,
+    CaseStatusOutputSerializer,
+)
+from simpul.cases.constants import Channel
+from simpul.cases.reference import normalise_reference
+from simpul.cases.services import case_submit
+from simpul.cases.throttle import client_ip, tracking_blocked, tracking_failed, tracking_wait_minutes
+from simpul.core.idempotency import idempotent, request_fingerprint
+
+PROBLEM = OpenApiResponse(description="RFC 9457 problem details (`application/problem+json`).")
+
+
+class _DecodedUpload:
+    def __init__(self, name: str, content: bytes) -> None:
+        self.name = name
+        self.content = content
+        self.size = len(content)
+
+    def read(self) -> bytes:
+        return self.content
+
+
+def _decode_documents(items: list[dict[str, Any]]) -> dict[str, Any]:
+    files: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for index, item in enumerate(items):
+        try:
+            content = base64.b64decode(item["content_base64"], validate=True)
+        except (binascii.Error, ValueError):
+            errors[f"documents.{index}.content_base64"] = [_("This is not valid base64.")]
+            continue
+        files[item["code"]] = _DecodedUpload(item["filename"], content)
+    if errors:
+        raise exceptions.ValidationError(errors)
+    return files
+
+
+class CaseCreateApi(APIView):
+    """Create a case (an application, permit request, complaint or information request)."""
+
+
+    @extend_schema(
+        operation_id="cases_create",
+        summary="Submit a case",
+        description=__doc__,
+        parameters=[
+            OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, location=OpenApiParameter.HEADER, required=True,
+                             description="A client-made key (a UUID), kept at least 24 h, scoped per client."),
+        ],
+        request=CaseCreateInputSerializer,
+        responses={
+            201: CaseCreatedOutputSerializer,
+            200: OpenApiResponse(CaseCreatedOutputSerializer, description="Replay of an earlier request."),
+            400: PROBLEM, 401: PROBLEM, 403: PROBLEM,
+            409: OpenApiResponse(description="The first request with this key is still running."),
+            422: OpenApiResponse(description="The key was used with a different payload."),
+        },
+        tags=["cases"],
+    )
+    def post(self, request: Request) -> Response:
+        client = api_client_from_request(request)
+        user = request.user
+        if client is not None:
+            if "cases:write" not in client.scopes:
+                raise exceptions.PermissionDenied(
+                    _("The API key does not have the scope {scopes}.").format(scopes="cases:write"),
+                    code="scope_missing")
+            scope = f"api:{client.pk}"
+        elif getattr(user, "is_authenticated", False):
+            scope = f"user:{user.pk}"
+        else:
+            raise exceptions.NotAuthenticated(_("Log in or use an API key with the scope cases:write."))
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if not key:
+            return problem_response(status_code=400, code="idempotency_key_missing",
+                                    detail=_("The Idempotency-Key header is required."))
+        result = idempotent(
+            scope=scope, key=key, fingerprint=request_fingerprint("POST", request.path, request.body),
+            handler=lambda: self._create(request, client=client, scope=scope, key=key),
+        )
+        if result.outcome in ("conflict", "in_flight", "invalid_key"):
+            return problem_response(status_code=result.status, code=result.body.get("code", "idempotency"),
+                                    detail=result.body.get("detail", ""))
+        if result.status >= 400:
+            return Response(result.body, status=result.status, content_type="application/problem+json")
+        response = Response(result.body, status=result.status)
+        if result.replayed:
+            response["Idempotent-Replayed"] = "true"
+        return response
+
+    def _create(self, request: Request, *, client: Any, scope: str, key: str) -> tuple[int, dict[str, Any]]:
+        from simpul.api.errors import problem_body
+        from simpul.catalog.selectors import service_get
+
+        data = CaseCreateInputSerializer(data=request.data)
+        if not data.is_valid():
+            return 400, problem_body(status_code=400, code="invalid", detail=_("Some fields are not valid; see errors."),
+                                     errors={k: [str(m) for m in v] if isinstance(v, list) else [str(v)]
+                                             for k, v in data.errors.items()})
+        payload = data.validated_data
+        try:
+            version = service_get(payload["service"])
+        except Http404:
+            return 400, problem_body(status_code=400, code="invalid", detail=_("Some fields are not valid; see errors."),
+                                     errors={"service": [_("No open service has this code.")]})
+        if client is not None:
+            ensure_client_may_act_for(client, agency=version.agency, service_code=version.service.code,
+                                      service_kind=version.kind)
+        try:
+            files = _decode_documents(payload.get("documents") or [])
+        except exceptions.ValidationError as exc:
+            return 400, problem_body(status_code=400, code="invalid", detail=_("Some fields are not valid; see errors."),
+                                     errors={k: [str(m) for m in v] for k, v in exc.detail.items()})
+        user = request.user if client is None else None
+        from simpul.accounts.permissions import village_scope
+
+        operator = user is not None and village_scope(user) is not None
+        try:
+            result = case_submit(
+                version=version, answers=dict(payload["answers"]), files=files,
+                applicant=None if operator else user, submitted_by=user if operator else None,
+                consent=payload.get("consent") or None, idempotency_key=key, idempotency_scope=scope,
+                channel=Channel.API,
+            )
+        except ValidationError as exc:
+            return 400, problem_body(status_code=400, code="invalid", detail=_("Some fields are not valid; see errors."),
+                                     errors={k: [str(m) for m in v] for k, v in exc.message_dict.items()})
+        case = result.case
+        body = CaseCreatedOutputSerializer({
+            "reference": case.reference, "pin": result.pin, "status": case.status,
+            "status_label": case.get_status_display(), "service": case.service_code, "agency": case.agency.code,
+            "submitted_at": case.submitted_at, "due_date": case.due_date,
+            "tracking_url": request.build_absolute_uri(reverse("cases:track") + "?ref=" + case.reference),
+        }).data
+        return 201, dict(body)
+
+
+class CaseStatusApi(APIView):
+    """The public status and history of a case, with its PIN."""
+
+    authentication_classes: list[Any] = []
+    permission_classes: list[Any] = []
+
+    @extend_schema(
+        operation_id="cases_status",
+        summary="Status of a case",
+        parameters=[
+            OpenApiParameter("X-Case-PIN", OpenApiTypes.STR, location=OpenApiParameter.HEADER,
+                             description="The case's 6-digit PIN (or use the `pin` query parameter)."),
+            OpenApiParameter("pin", OpenApiTypes.STR, description="The PIN, when a header cannot be sent."),
+        ],
+        responses={200: CaseStatusOutputSerializer, 404: PROBLEM, 429: PROBLEM},
+        tags=["cases"],
+    )
+    def get(self, request: Request, reference: str) -> Response:
+        canonical = normalise_reference(reference)
+        pin = request.headers.get("X-Case-PIN") or request.query_params.get("pin", "")
+        ip = client_ip(request)
+        if canonical is None:
+            raise exceptions.NotFound(_("No case with this reference and PIN."))
+        if tracking_blocked(ip, canonical):
+            raise exceptions.Throttled(wait=tracking_wait_minutes() * 60,
+                                       detail=_("Too many wrong PINs. Please wait {minutes} minutes and try again.")
+                                       .format(minutes=tracking_wait_minutes()))
+        case = selectors.case_get_for_tracking(canonical, pin)
+        if case is None:
+            tracking_failed(ip, canonical)
+            raise exceptions.NotFound(_("No case with this reference and PIN."))
+        history = selectors.case_public_history(case)
+        data = CaseStatusOutputSerializer({
+            "reference": case.reference, "service_code": case.service_code, "status": case.status,
+            "get_status_display": case.get_status_display(), "submitted_at": case.submitted_at,
+            "due_date": case.due_date, "closed_at": case.closed_at, "history": history,
+        }).data
+        response = Response(data)
+        response["Cache-Control"] = "private, no-store"
+        return response
