@@ -34,10 +34,8 @@ TAG = ["infrastructure"]
 
 
 class _RegistryApi(GenericAPIView):
+    authentication_classes = perms.AUTHENTICATION_CLASSES
     permission_classes = [perms.RegistryRead]
-
-    def get_authenticators(self) -> list[Any]:
-        return [cls() for cls in perms.authentication_classes()]
 
 
 class SiteListApi(_RegistryApi):
@@ -76,7 +74,7 @@ class MeasurementApi(_RegistryApi):
 
     def get_permissions(self) -> list[Any]:
         if self.request.method == "POST":
-            return [perms.MeasurementWrite()]
+            return [perms.MEASUREMENT_WRITE]
         return super().get_permissions()
 
     @extend_schema(operation_id="infrastructure_measurements_list", summary="List measurements", tags=TAG,
@@ -106,10 +104,8 @@ class MeasurementApi(_RegistryApi):
         link = Link.objects.select_related("site").filter(pk=d.pop("link")).first()
         if link is None:
             raise ValidationError({"link": [_("Unknown link.")]})
-        client = getattr(request, "auth", None)
-        label = str(getattr(client, "name", "") or getattr(getattr(client, "client", None), "name", "") or "api")
         measurement, created = measurement_record(
-            link=link, source=MeasurementSource.PROBE, actor_label=f"api:{label}"[:200], **d
+            link=link, source=MeasurementSource.PROBE, actor_label=perms.actor_label(request), **d
         )
         return Response(MeasurementOutputSerializer(measurement).data,
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)

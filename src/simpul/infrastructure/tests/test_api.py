@@ -1,0 +1,106 @@
+"""The infrastructure API: public coverage, scoped reads, idempotent measurement posting, refusals."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from simpul.api.services import api_client_create, api_key_issue
+from simpul.conftest import login
+from simpul.infrastructure.models import Measurement
+from simpul.infrastructure.tests.factories import ApplicationFactory, LinkFactory, SiteFactory
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/measurements/"
+
+
+def _client_with(scopes: list[str]) -> APIClient:
+    api_client = api_client_create(name=f"probe {'-'.join(scopes) or 'none'}", scopes=scopes)
+    _key, secret = api_key_issue(client=api_client)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    return client
+
+
+def _body(link_id: int, **extra: Any) -> dict[str, Any]:
+    return {"link": link_id, "probe_id": "probe-sekayu", "measured_at": "2026-03-01T08:00:00+07:00",
+            "latency_ms": "612.5", "available": True, **extra}
+
+
+def test_posting_a_measurement_twice_returns_the_same_row(region_tree: Any) -> None:
+    link = LinkFactory()
+    client = _client_with(["infrastructure:write"])
+    first = client.post(URL, _body(link.pk), format="json")
+    again = client.post(URL, _body(link.pk), format="json")
+    assert first.status_code == 201, first.content
+    assert again.status_code == 200
+    assert first.json()["id"] == again.json()["id"]
+    assert Measurement.objects.count() == 1
+    assert Measurement.objects.get().source == "probe"
+
+
+def test_measurement_without_scope_is_refused_with_reason(region_tree: Any) -> None:
+    link = LinkFactory()
+    response = _client_with(["infrastructure:read"]).post(URL, _body(link.pk), format="json")
+    assert response.status_code == 403
+    assert "infrastructure:write" in response.content.decode()
+    assert APIClient().post(URL, _body(link.pk), format="json").status_code in (401, 403)
+    assert not Measurement.objects.exists()
+
+
+def test_measurement_for_unknown_link_is_refused(region_tree: Any) -> None:
+    response = _client_with(["infrastructure:write"]).post(URL, _body(999999), format="json")
+    assert response.status_code == 400
+    assert "link" in response.content.decode()
+
+
+@pytest.mark.parametrize("mbps", ["-1", "100001", "1e9"])
+def test_negative_or_absurd_bandwidth_is_refused(region_tree: Any, mbps: str) -> None:
+    link = LinkFactory()
+    response = _client_with(["infrastructure:write"]).post(URL, _body(link.pk, download_mbps=mbps), format="json")
+    assert response.status_code == 400
+    assert "download_mbps" in response.content.decode()
+    assert not Measurement.objects.exists()
+
+
+def test_coverage_is_public(region_tree: Any) -> None:
+    LinkFactory(site=SiteFactory(region=region_tree["16.06.01.2001"]), download_mbps=Decimal("5"))
+    response = APIClient().get("/api/v1/infrastructure/coverage/", {"kecamatan": "16.06.01"})
+    assert response.status_code == 200
+    rows = {r["code"]: r for r in response.json()}
+    assert rows["16.06.01.2001"]["connected_sites"] == 1
+    assert rows["16.06.01.2002"]["connected_sites"] == 0
+
+
+def test_registry_reads_need_staff_or_read_scope(region_tree: Any, personas: Any,
+                                                 django_assert_max_num_queries: Any) -> None:
+    for i in range(5):
+        LinkFactory(site=SiteFactory(code=f"s{i}"))
+    ApplicationFactory()
+    anonymous = APIClient()
+    assert anonymous.get("/api/v1/infrastructure/sites/").status_code in (401, 403)
+    citizen = APIClient()
+    citizen.force_login(personas.citizen, backend="simpul.accounts.backends.EmailOrPhoneBackend")
+    assert citizen.get("/api/v1/infrastructure/sites/").status_code == 403
+    reader = _client_with(["infrastructure:read"])
+    with django_assert_max_num_queries(12):
+        response = reader.get("/api/v1/infrastructure/links/")
+    assert response.status_code == 200
+    assert response.json()["count"] == 5
+    assert reader.get("/api/v1/infrastructure/applications/").status_code == 200
+    assert reader.get(URL).status_code == 200
+    staff = APIClient()
+    login(staff, personas.admin)
+    assert staff.get("/api/v1/infrastructure/sites/").json()["count"] == 5
+
+
+def test_schema_documents_the_endpoints(db: Any) -> None:
+    schema = APIClient().get("/api/v1/schema/", {"format": "json"})
+    assert schema.status_code == 200
+    text = schema.content.decode()
+    for path in ["/api/v1/measurements/", "/api/v1/infrastructure/sites/", "/api/v1/infrastructure/coverage/",
+                 "/api/v1/infrastructure/applications/", "/api/v1/infrastructure/links/"]:
+        assert path in text

@@ -1,0 +1,131 @@
+"""Pages: public summaries, staff-only registry, planner, exports, import."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
+
+from simpul.conftest import login
+from simpul.infrastructure import demo
+from simpul.infrastructure.models import Site
+from simpul.infrastructure.tests.factories import (
+    ApplicationFactory,
+    LinkFactory,
+    MeasurementFactory,
+    NeedStandardFactory,
+    SiteFactory,
+    UpgradeOptionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_public_pages_show_coverage_and_table1(client: Any, region_tree: Any) -> None:
+    demo.load_table1(stdout=io.StringIO())
+    SiteFactory(region=region_tree["16.06.02.2001"], sample=True)
+    page = client.get("/infrastruktur/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Sekayu" in html and "<svg" in html and "<title" in html
+    assert 'class="sample-banner"' in html  # a sample site is shown
+    opd = client.get("/infrastruktur/opd/").content.decode()
+    assert "240" in opd and "RSUD Sekayu" in opd
+    assert 'class="sample-banner"' not in opd  # Table 1 is real data
+    assert client.get("/infrastruktur/kecamatan/16.06.01/").status_code == 200
+    assert client.get("/infrastruktur/kecamatan/16.06.99/").status_code == 404
+
+
+def test_exports_csv_and_xlsx(client: Any, region_tree: Any) -> None:
+    demo.load_table1(stdout=io.StringIO())
+    csv_response = client.get("/infrastruktur/opd/?format=csv")
+    assert csv_response["Content-Type"].startswith("text/csv")
+    lines = csv_response.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "agency,fiber_mbps,vsat_mbps,other_mbps,reported"
+    assert len(lines) == 26
+    xlsx = client.get("/infrastruktur/?format=xlsx")
+    ws = load_workbook(io.BytesIO(xlsx.content)).worksheets[0]
+    assert ws.cell(1, 1).value == "code"
+    assert ws.max_row == 3  # header + Sekayu + Lais
+
+
+@pytest.mark.parametrize("path", ["/infrastruktur/lokasi/", "/infrastruktur/jaringan/", "/infrastruktur/kebutuhan/",
+                                  "/infrastruktur/perencana/", "/infrastruktur/aplikasi/", "/infrastruktur/impor/"])
+def test_registry_pages_are_for_staff(client: Any, personas: Any, path: str) -> None:
+    assert client.get(path).status_code == 302  # to the log-in page
+    login(client, personas.citizen)
+    assert client.get(path).status_code == 403
+
+
+def test_site_page_shows_links_and_measurements(client: Any, personas: Any) -> None:
+    link = LinkFactory(site=SiteFactory(name="Kantor Desa Sukarami"), provider="Sample ISP")
+    MeasurementFactory(link=link, latency_ms=Decimal("612"), probe_id="probe-1")
+    MeasurementFactory(link=link, latency_ms=Decimal("640"), probe_id="probe-1")
+    login(client, personas.officer)
+    page = client.get(f"/infrastruktur/lokasi/{link.site_id}/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Sample ISP" in html and "612" in html and "probe-1" in html and "<svg" in html
+    export = client.get(f"/infrastruktur/lokasi/{link.site_id}/?format=csv")
+    assert export.content.decode("utf-8-sig").count("probe-1") == 2
+
+
+def test_list_pages_do_not_grow_queries_with_rows(client: Any, personas: Any,
+                                                  django_assert_max_num_queries: Any) -> None:
+    for i in range(20):
+        LinkFactory(site=SiteFactory(code=f"q{i}"))
+        ApplicationFactory()
+    login(client, personas.officer)
+    for path in ["/infrastruktur/lokasi/", "/infrastruktur/jaringan/", "/infrastruktur/aplikasi/",
+                 "/infrastruktur/kebutuhan/", "/infrastruktur/"]:
+        with django_assert_max_num_queries(20):
+            assert client.get(path).status_code == 200
+
+
+def test_planner_page_shows_plan_and_greedy(client: Any, personas: Any) -> None:
+    NeedStandardFactory()
+    for i, people in enumerate([1000, 3000]):
+        site = SiteFactory(code=f"p{i}", residents_served=people)
+        UpgradeOptionFactory(site=site, one_off_cost_idr=1_000_000, monthly_cost_idr=100_000,
+                             resulting_mbps=Decimal("20"))
+    login(client, personas.officer)
+    page = client.get("/infrastruktur/perencana/", {"budget": 2_200_000, "horizon_months": 12})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "3.005" in html or "3,005" in html  # the bigger village is chosen (3000 residents + 5 staff)
+    assert "Greedy" in html or "Rakus" in html or "greedy" in html.lower()
+
+
+def test_planner_says_why_there_is_no_plan(client: Any, personas: Any) -> None:
+    NeedStandardFactory()
+    UpgradeOptionFactory(site=SiteFactory(), one_off_cost_idr=5_000_000, monthly_cost_idr=0,
+                         resulting_mbps=Decimal("20"))
+    login(client, personas.officer)
+    page = client.get("/infrastruktur/perencana/", {"budget": 1_000, "horizon_months": 12})
+    assert page.status_code == 200
+    assert "5.000.000" in page.content.decode() or "5,000,000" in page.content.decode()
+    bad = client.get("/infrastruktur/perencana/", {"budget": -5, "horizon_months": 0})
+    assert bad.status_code == 200
+    assert 'class="has-error"' in bad.content.decode()
+
+
+def test_import_page_reports_problems_and_imports_nothing(client: Any, personas: Any) -> None:
+    login(client, personas.admin)
+    upload = SimpleUploadedFile("sites.csv", b"code,name,kind,region_code\nx,Kantor X,village_office,99.99\n")
+    page = client.post("/infrastruktur/impor/", {"kind": "sites", "file": upload})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "99.99" in html and "region_code" in html
+    assert not Site.objects.exists()
+    good = SimpleUploadedFile("sites.csv", b"code,name,kind,region_code\nx,Kantor X,village_office,16.06.01.2001\n")
+    client.post("/infrastruktur/impor/", {"kind": "sites", "file": good})
+    assert Site.objects.filter(code="x").exists()
+
+
+def test_import_page_is_for_platform_admins(client: Any, personas: Any) -> None:
+    login(client, personas.officer)
+    assert client.get("/infrastruktur/impor/").status_code == 403
