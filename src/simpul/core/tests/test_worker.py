@@ -83,3 +83,30 @@ def test_a_stopped_worker_does_no_further_pass():
     worker.one_pass = lambda: calls.append(1) or PassResult()  # type: ignore[method-assign]
     worker.run()
     assert calls == []
+
+
+@pytest.mark.django_db
+def test_with_the_rq_backend_the_worker_runs_an_rq_worker(settings, monkeypatch):
+    import django_rq
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    calls = {}
+
+    class FakeRQWorker:
+        def work(self, **kwargs):
+            calls["work"] = kwargs
+
+    def fake_get_worker(*queues, **kwargs):
+        calls["queues"] = queues
+        calls["job_class"] = kwargs.get("job_class")
+        return FakeRQWorker()
+
+    monkeypatch.setattr(django_rq, "get_worker", fake_get_worker)
+    message = outbox_enqueue(backend="log", payload={})
+    call_command("worker", "--once", stdout=StringIO())
+    assert calls["queues"] == ("default",)
+    assert calls["job_class"] == "django_tasks_rq.backend.Job"
+    assert calls["work"] == {"burst": True}
+    # periodic jobs and the outbox still ran beside it
+    assert OutboxMessage.objects.get(pk=message.pk).status == OutboxStatus.DELIVERED
+    assert ScheduledJobRun.objects.filter(name="core.outbox_sweep").exists()
