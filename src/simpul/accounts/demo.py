@@ -141,7 +141,9 @@ def _print_logins(stdout: Any) -> None:
     for account in ACCOUNTS:
         staff = account.role not in (Role.CITIZEN, Role.BUSINESS)
         extra = f"code: simpul demo totp {account.email}" if staff else ""
-        stdout.write(f"  {account.email.ljust(width)}  {str(account.role).ljust(role_width)}  {extra}".rstrip())
+        stdout.write(
+            f"  {account.email.ljust(width)}  {str(account.role).ljust(role_width)}  {extra}".rstrip()
+        )
 
 
 def totp_code(*, email: str) -> str:

@@ -22,6 +22,8 @@ from simpul.core.pdp import mask_email, mask_nik, mask_phone, nik_hash
 from simpul.core.services import audit_record
 from simpul.regions.models import Region, RegionLevel
 
+# UU 27/2022 Pasal 20(2): personal data of public-service users is processed as a public task, not on consent.
+LEGAL_BASIS_PUBLIC_SERVICE = "public_service"
 CITIZEN_EDITABLE = ("full_name", "phone", "domicile")
 BUSINESS_EDITABLE = ("business_name", "kbli_codes", "address", "desa", "phone")
 
@@ -118,7 +120,12 @@ def citizen_register(
         action="accounts.citizen_registered",
         obj=profile,
         object_repr=f"{profile.full_name} ({profile.nik_masked})",
-        changes={**_audit_identity(user), "nik": mask_nik(info.nik), "domicile": domicile.code},
+        changes={
+            **_audit_identity(user),
+            "nik": mask_nik(info.nik),
+            "domicile": domicile.code,
+            "legal_basis": LEGAL_BASIS_PUBLIC_SERVICE,
+        },
     )
     return user
 
@@ -326,3 +333,21 @@ def totp_device_confirm(*, user: User, device: Any, token: str) -> bool:
         changes={"device": device.name},
     )
     return True
+
+
+@transaction.atomic
+def subject_data_export(*, user: User) -> dict[str, Any]:
+    """Everything Simpul holds about `user` (UU 27/2022 access and portability), audited."""
+    from django.utils import timezone
+
+    from simpul.accounts.subject_data import collect
+
+    data = {"generated_at": timezone.now().isoformat(), **collect(user)}
+    audit_record(
+        actor=user,
+        action="pdp.subject_data_exported",
+        obj=user,
+        object_repr=mask_email(user.email) or mask_phone(user.phone),
+        changes={"sections": sorted(key for key, value in data.items() if value not in (None, [], {}))},
+    )
+    return data

@@ -14,6 +14,7 @@ urlpatterns = [
     path("verifikasi/pasang/", views.otp_setup, name="otp_setup"),
     path("saya/", views.my_account, name="my_account"),
     path("saya/ubah/", views.profile_edit, name="profile_edit"),
+    path("saya/data/", views.my_data, name="my_data"),
     path("sandi/lupa/", views.password_reset, name="password_reset"),
     path("sandi/lupa/terkirim/", views.password_reset_done, name="password_reset_done"),
     path("sandi/atur/<uidb64>/<token>/", views.password_reset_confirm, name="password_reset_confirm"),

@@ -10,7 +10,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -197,6 +197,19 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your details are saved."))
             return redirect("accounts:my_account")
     return render(request, "accounts/profile_edit.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@mfa_required
+@require_http_methods(["GET", "POST"])
+def my_data(request: HttpRequest) -> HttpResponse:
+    """Data-subject access: a page explaining the export, and (POST) the JSON download itself."""
+    if request.method == "POST":
+        data = services.subject_data_export(user=request.user)  # type: ignore[arg-type]
+        response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        response["Content-Disposition"] = 'attachment; filename="simpul-data-saya.json"'
+        response["Cache-Control"] = "no-store"
+        return response
+    return render(request, "accounts/my_data.html")
 
 
 class LogoutView(auth_views.LogoutView):

@@ -21,4 +21,6 @@ def test_indonesian_catalogue_has_no_empty_or_fuzzy_entry():
 
 def test_validator_messages_are_indonesian_by_default():
     with translation.override("id"):
-        assert translation.gettext("The NIB must be exactly 13 digits, as printed by OSS.").startswith("NIB harus")
+        assert translation.gettext("The NIB must be exactly 13 digits, as printed by OSS.").startswith(
+            "NIB harus"
+        )

@@ -250,6 +250,28 @@ def test_village_operator_session_has_an_idle_timeout(client, personas, settings
     assert client.session.get_expiry_age() == 600
 
 
-def test_registration_page_queries_do_not_grow_with_villages(client, region_tree, django_assert_max_num_queries):
+def test_registration_page_queries_do_not_grow_with_villages(
+    client, region_tree, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(3):
         assert client.get(reverse("accounts:register_citizen")).status_code == 200
+
+
+def test_data_subject_export_is_complete_and_audited(client, region_tree):
+    from simpul.accounts.subject_data import register_subject_data
+
+    register_subject_data("test_extra")(lambda user: {"hello": user.full_name})
+    try:
+        client.post(reverse("accounts:register_citizen"), citizen_form())
+        assert client.get(reverse("accounts:my_data")).status_code == 200
+        response = client.post(reverse("accounts:my_data"))
+        data = response.json()
+    finally:
+        from simpul.accounts import subject_data
+
+        subject_data._contributors.pop("test_extra", None)
+    assert response["Content-Disposition"].startswith("attachment")
+    assert data["citizen_profile"]["nik"] == NIK and data["account"]["email"] == "siti@example.id"
+    assert data["test_extra"] == {"hello": "Siti Aminah"}
+    entry = AuditEntry.objects.get(action="pdp.subject_data_exported")
+    assert "citizen_profile" in entry.changes["sections"] and NIK not in str(entry.changes)
