@@ -322,3 +322,7 @@ LOGGING = {
 # Which Region is "home" for this deployment (another kabupaten sets its own code).
 SIMPUL_KABUPATEN_CODE = env.str("SIMPUL_KABUPATEN_CODE", default="16.06")
 SIMPUL_REGENCY_NAME = env.str("SIMPUL_REGENCY_NAME", default="Kabupaten Musi Banyuasin")
+
+# Infrastructure: a probe result counts for at most this many minutes; longer silences are unknown time,
+# not down time, in availability figures.
+INFRASTRUCTURE_PROBE_MAX_GAP_MINUTES = env.int("SIMPUL_PROBE_MAX_GAP_MINUTES", default=15)

@@ -50,7 +50,7 @@ def registry_writable_by(user: Any) -> bool:
 
 
 def probe_max_gap() -> timedelta:
-    return timedelta(minutes=getattr(settings, "INFRASTRUCTURE_PROBE_MAX_GAP_MINUTES", 15))
+    return timedelta(minutes=settings.INFRASTRUCTURE_PROBE_MAX_GAP_MINUTES)
 
 
 # --- plain lists -------------------------------------------------------------------------------------------
