@@ -1,0 +1,55 @@
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def get(mapping: Any, key: Any) -> Any:
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
+
+
+@register.filter
+def split(value: str) -> list[str]:
+    return value.split()
+
+
+@register.filter
+def dec2(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    return f"{Decimal(str(value)):.2f}"
+
+
+@register.filter
+def quadrant(code: str) -> str:
+    labels = {
+        "I": _("I: concentrate here"),
+        "II": _("II: keep up the good work"),
+        "III": _("III: low priority"),
+        "IV": _("IV: possible overkill"),
+    }
+    return labels.get(code, code)
+
+
+@register.filter
+def status_label(code: str) -> str:
+    labels = {
+        "agreement": _("Agreement"),
+        "partial_agreement": _("Partial agreement"),
+        "silence": _("Silence"),
+        "dissonance": _("Dissonance"),
+    }
+    return labels.get(code, code)
+
+
+@register.filter
+def verdict(code: str) -> str:
+    labels = {"reliable": _("reliable"), "tentative": _("tentative only"), "reject": _("rejected")}
+    return labels.get(code, code)

@@ -1,0 +1,155 @@
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from simpul.assessment import demo, reference
+from simpul.assessment.models import Response, Round, RoundStatus
+from simpul.assessment.services import invitation_create, round_set_public
+from simpul.assessment.tests.factories import open_round
+from simpul.conftest import login
+
+pytestmark = pytest.mark.django_db
+
+
+class Out:
+    def write(self, s):
+        pass
+
+
+@pytest.fixture
+def demo_rounds(personas, settings):
+    settings.DEMO_MODE = True
+    reference.load(stdout=Out())
+    demo.load(stdout=Out())
+    return {r.framework.code + str(r.year): r for r in Round.objects.select_related("framework")}
+
+
+def test_evaluator_pages_need_an_evaluator(client, personas, demo_rounds):
+    url = reverse("assessment:index")
+    assert client.get(url).status_code == 302  # to the log-in page
+    login(client, personas.officer)
+    assert client.get(url).status_code == 403
+    login(client, personas.evaluator)
+    assert client.get(url).status_code == 200
+
+
+def test_every_evaluator_page_renders_on_the_demo(client, personas, demo_rounds):
+    login(client, personas.evaluator)
+    for rnd in demo_rounds.values():
+        for name in ("round_detail", "round_results", "round_tables", "round_evidence", "round_triangulation",
+                     "round_findings", "self_assessment"):
+            response = client.get(reverse(f"assessment:{name}", args=[rnd.pk]))
+            assert response.status_code == 200, (name, rnd)
+    fw = demo_rounds["spbe2026"].framework
+    assert client.get(reverse("assessment:framework_detail", args=[fw.code, fw.version])).status_code == 200
+
+
+def test_the_paper_tables_appear_from_data(client, personas, demo_rounds):
+    login(client, personas.evaluator)
+    html = client.get(reverse("assessment:round_tables", args=[demo_rounds["paper2020"].pk])).content.decode()
+    assert "Seberapa penting konsistensi pemerintah Muba" in html
+    assert html.count('<td class="num">5</td>') == 5  # five maturity items at level 5
+    assert "Dari pengamatan, semua OPD di Kab. Muba sudah menerapkan" in html
+    assert "✓" in html
+
+
+def test_results_show_ipa_and_spbe_index_with_predicate(client, personas, demo_rounds):
+    login(client, personas.evaluator)
+    html = client.get(reverse("assessment:round_results", args=[demo_rounds["kebutuhan2026"].pk])).content.decode()
+    assert "<svg" in html and "Tk %" in html and "<title>" in html
+    html = client.get(reverse("assessment:round_results", args=[demo_rounds["spbe2026"].pk])).content.decode()
+    from simpul.assessment.selectors import round_results
+
+    res = round_results(round=demo_rounds["spbe2026"])
+    assert res.index.index is not None
+    assert f"<strong>{res.index.predicate}</strong>" in html and f"{res.index.index:.2f}" in html
+
+
+def test_exports_and_pdf(client, personas, demo_rounds):
+    login(client, personas.evaluator)
+    pk = demo_rounds["kebutuhan2026"].pk
+    for fmt, magic in (("csv", b"response_id"), ("xlsx", b"PK"), ("sav", b"$FL2"), ("kutipan.csv", b"evidence_id")):
+        response = client.get(reverse("assessment:export", args=[pk, fmt]))
+        assert response.status_code == 200 and response.content.startswith(magic), fmt
+    pdf = client.get(reverse("assessment:report_pdf", args=[pk]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_sav_export_keeps_value_labels(client, personas, demo_rounds, tmp_path):
+    import pyreadstat
+
+    login(client, personas.evaluator)
+    content = client.get(reverse("assessment:export", args=[demo_rounds["kebutuhan2026"].pk, "sav"])).content
+    path = tmp_path / "x.sav"
+    path.write_bytes(content)
+    _df, meta = pyreadstat.read_sav(str(path))
+    assert meta.variable_value_labels["I_K01"][5.0] == "SP"
+    assert meta.variable_value_labels["P_K01"][5.0] == "SB"
+
+
+def test_public_questionnaire_works_without_javascript_and_replay_does_not_duplicate(client, personas):
+    rnd = open_round(actor=personas.evaluator)
+    rnd = round_set_public(round=rnd, enabled=True, actor=personas.evaluator)
+    url = reverse("assessment:public", args=[rnd.public_slug])
+    page = client.get(url)
+    assert page.status_code == 200 and b"<script" not in page.content and len(page.content) < 50_000
+    rid = str(uuid.uuid4())
+    data = {"response_id": rid, "group": "warga"}
+    for n in range(1, 11):
+        data[f"v_K{n:02d}"] = "5"
+        data[f"p_K{n:02d}"] = "2"
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302
+    assert Response.objects.filter(round=rnd).count() == 1
+
+
+def test_public_questionnaire_errors_keep_what_was_typed(client, personas):
+    rnd = round_set_public(round=open_round(actor=personas.evaluator), enabled=True, actor=personas.evaluator)
+    url = reverse("assessment:public", args=[rnd.public_slug])
+    response = client.post(url, {"response_id": str(uuid.uuid4()), "v_K01": "5", "desa": "Tidak Ada"})
+    html = response.content.decode()
+    assert response.status_code == 200 and 'value="Tidak Ada"' in html and "has-error" in html
+    assert not Response.objects.exists()
+
+
+def test_public_link_is_rate_limited(client, personas, settings):
+    from simpul.assessment import views
+
+    rnd = round_set_public(round=open_round(actor=personas.evaluator), enabled=True, actor=personas.evaluator)
+    url = reverse("assessment:public", args=[rnd.public_slug])
+    statuses = []
+    for _n in range(views.PUBLIC_RATE_PER_HOUR + 1):
+        data = {"response_id": str(uuid.uuid4())} | {f"v_K{n:02d}": "4" for n in range(1, 11)} | {
+            f"p_K{n:02d}": "4" for n in range(1, 11)}
+        statuses.append(client.post(url, data).status_code)
+    assert statuses[-1] == 429 and statuses.count(302) == views.PUBLIC_RATE_PER_HOUR
+
+
+def test_invitation_link_allows_one_answer(client, personas):
+    rnd = open_round(actor=personas.evaluator)
+    [token] = invitation_create(round=rnd, count=1, actor=personas.evaluator)
+    url = reverse("assessment:invited", args=[token])
+    data = {"response_id": str(uuid.uuid4())} | {f"v_K{n:02d}": "3" for n in range(1, 11)} | {
+        f"p_K{n:02d}": "3" for n in range(1, 11)}
+    assert client.post(url, data).status_code == 302
+    assert client.get(url).status_code == 410
+    assert client.get(reverse("assessment:invited", args=["nope"])).status_code == 404
+
+
+def test_framework_import_refuses_a_broken_file(client, personas):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from simpul.assessment.models import Framework
+
+    login(client, personas.evaluator)
+    bad = SimpleUploadedFile("bad.yaml", b"code: b\nversion: '1'\nname: B\nindex: {total_weight: '10'}\n"
+                             b"scales: {s: {points: [{value: 1}]}}\n"
+                             b"sections: [{code: A, name: A, items: [{code: '1', text: t, scale: s, weight: '3'}]}]\n")
+    response = client.post(reverse("assessment:framework_import"), {"file": bad}, follow=True)
+    assert "item weights sum to 3, declared total 10" in response.content.decode()
+    assert not Framework.objects.filter(code="b").exists()
+
+
+def test_closed_round_status(personas):
+    assert RoundStatus.OPEN == "open"

@@ -1,0 +1,474 @@
+"""Pages of the assessment app: evaluator pages under /asesmen/ (staff with MFA, role evaluator or platform
+admin) and the public questionnaire pages (by invitation token or public link), which work without JavaScript."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from simpul.accounts.models import Role
+from simpul.accounts.permissions import require_staff_mfa
+from simpul.assessment import charts, exports, selectors, services
+from simpul.assessment.frameworks import FrameworkError, parse_framework
+from simpul.assessment.models import (
+    Channel,
+    Code,
+    Crosshair,
+    Evidence,
+    EvidenceKind,
+    Framework,
+    Item,
+    ItemKind,
+    Method,
+    Recommendation,
+    RecommendationStatus,
+    RespondentGroup,
+    Round,
+    RoundStatus,
+    Stance,
+    TriangulationRow,
+)
+
+evaluator_only = require_staff_mfa(roles={Role.EVALUATOR, Role.PLATFORM_ADMIN})
+PUBLIC_RATE_PER_HOUR = getattr(settings, "ASSESSMENT_PUBLIC_RATE_PER_HOUR", 30)
+
+
+def _round(request: HttpRequest, pk: int) -> Round:
+    try:
+        return selectors.round_get_for_user(user=request.user, pk=pk)
+    except Round.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _back(name: str, pk: int) -> HttpResponseRedirect:
+    return HttpResponseRedirect(reverse(f"assessment:{name}", args=[pk]))
+
+
+def _errors(exc: ValidationError) -> list[str]:
+    return list(exc.messages)
+
+
+# ---------------------------------------------------------------- evaluator pages
+
+
+@evaluator_only
+@require_http_methods(["GET", "POST"])
+def index(request: HttpRequest) -> HttpResponse:
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            fw = Framework.objects.get(pk=int(request.POST.get("framework", "0") or 0))
+            previous = Round.objects.filter(pk=request.POST.get("previous") or 0).first()
+            rnd = services.round_create(
+                framework=fw, name=request.POST.get("name", "").strip(), year=int(request.POST.get("year", "0")),
+                previous=previous, actor=request.user, scope_label=request.POST.get("scope_label", "").strip(),
+            )
+            return _back("round_detail", rnd.pk)
+        except (Framework.DoesNotExist, ValueError):
+            errors.append(_("Choose a framework and give a year."))
+        except ValidationError as exc:
+            errors += _errors(exc)
+    return render(request, "assessment/index.html", {
+        "rounds": selectors.round_list_for_user(user=request.user), "frameworks": selectors.framework_list(),
+        "errors": errors, "post": request.POST,
+    })
+
+
+@evaluator_only
+@require_http_methods(["POST"])
+def framework_import(request: HttpRequest) -> HttpResponse:
+    """Import a framework file (YAML/JSON): validated completely before anything is saved."""
+    import json
+
+    import yaml
+
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise FrameworkError([_("Choose a framework file.")])
+        raw = upload.read().decode("utf-8")
+        data = json.loads(raw) if upload.name.endswith(".json") else yaml.safe_load(raw)
+        outcome = services.framework_load(spec=parse_framework(data, source=upload.name), actor=request.user)
+        messages.success(request, _("Framework {name} {state}.").format(name=outcome.framework.slug,
+                                                                         state=outcome.state))
+    except (FrameworkError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
+        problems = getattr(exc, "problems", [str(exc)])
+        messages.error(request, _("Framework refused: {reasons}").format(reasons="; ".join(problems)))
+    return HttpResponseRedirect(reverse("assessment:index"))
+
+
+@evaluator_only
+def framework_detail(request: HttpRequest, code: str, version: str) -> HttpResponse:
+    fw = get_object_or_404(Framework, code=code, version=version)
+    spec = selectors.framework_spec(framework=fw)
+    return render(request, "assessment/framework_detail.html", {"framework": fw, "spec": spec,
+                                                                "items": fw.items.select_related("section", "scale")})
+
+
+@evaluator_only
+@require_http_methods(["GET", "POST"])
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    rnd = _round(request, pk)
+    tokens: list[str] = []
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action in RoundStatus.values:
+                services.round_transition(round=rnd, to=action, actor=request.user)
+            elif action == "stage":
+                services.round_advance_stage(round=rnd, actor=request.user)
+            elif action in ("public_on", "public_off"):
+                services.round_set_public(round=rnd, enabled=action == "public_on", actor=request.user)
+            elif action == "invite":
+                tokens = services.invitation_create(round=rnd, count=int(request.POST.get("count", "1") or 1),
+                                                    label=request.POST.get("label", ""),
+                                                    group=request.POST.get("group", ""), actor=request.user)
+            if not tokens:
+                return _back("round_detail", rnd.pk)
+        except ValueError:
+            messages.error(request, _("Give a number."))
+        except ValidationError as exc:
+            for m in _errors(exc):
+                messages.error(request, m)
+            return _back("round_detail", rnd.pk)
+        rnd = _round(request, pk)
+    public_url = ""
+    qr = ""
+    if rnd.public_slug and rnd.public_enabled:
+        public_url = request.build_absolute_uri(reverse("assessment:public", args=[rnd.public_slug]))
+        import segno
+
+        qr = segno.make(public_url).svg_inline(scale=3, title=_("QR code of the public link"))
+    return render(request, "assessment/round_detail.html", {
+        "round": rnd, "blockers": selectors.publish_blockers(round=rnd), "public_url": public_url, "qr": qr,
+        "tokens": [request.build_absolute_uri(reverse("assessment:invited", args=[t])) for t in tokens],
+        "groups": RespondentGroup.choices, "statuses": services.TRANSITIONS.get(RoundStatus(rnd.status), set()),
+        "invitations": rnd.invitations.count(), "used": rnd.invitations.filter(used_at__isnull=False).count(),
+    })
+
+
+@evaluator_only
+@require_http_methods(["GET", "POST"])
+def round_results(request: HttpRequest, pk: int) -> HttpResponse:
+    rnd = _round(request, pk)
+    if request.method == "POST" and request.POST.get("crosshair") in Crosshair.values:
+        services.round_set_crosshair(round=rnd, crosshair=request.POST["crosshair"], actor=request.user)
+        return _back("round_results", pk)
+    return render(request, "assessment/results.html", results_context(rnd))
+
+
+def results_context(rnd: Round) -> dict[str, Any]:
+    res = selectors.round_results(round=rnd)
+    trend = selectors.round_trend(round=rnd)
+    ctx: dict[str, Any] = {"round": rnd, "res": res, "trend": trend, "crosshairs": Crosshair.choices}
+    if res.ipa and res.ipa.rows:
+        ctx["ipa_svg"] = charts.ipa_scatter(res.ipa)
+        ctx["ipa_rows"] = sorted(res.ipa.rows, key=lambda r: r.tk)
+        ctx["item_text"] = {r.item.code: r.item.text for r in res.items}
+    if res.sections:
+        top = [s for s in res.sections if s["score"] is not None]
+        ctx["sections_svg"] = charts.bars([(s["name"], float(s["score"])) for s in top],
+                                          title=_("Score per section"), maximum=5)
+    if len([p for p in trend if p["value"] is not None]) > 1:
+        ctx["trend_svg"] = charts.trend(trend, title=_("Trend across rounds"), lo=-1 if res.ipa else 1)
+    return ctx
+
+
+@evaluator_only
+def round_tables(request: HttpRequest, pk: int) -> HttpResponse:
+    """The paper's Tables 3, 5 and 6, rebuilt from the round's data."""
+    rnd = _round(request, pk)
+    res = selectors.round_results(round=rnd, with_answers=True)
+    likert = next((r.item for r in res.items if r.summary is not None), None)
+    return render(request, "assessment/tables.html", {
+        "round": rnd, "res": res, "likert_points": likert.scale.points if likert else [], "triangulation": selectors.triangulation_for_round(round=rnd),
+        "methods": Method.choices,
+    })
+
+
+@evaluator_only
+@require_http_methods(["GET", "POST"])
+def round_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    rnd = _round(request, pk)
+    items = selectors.round_items(round=rnd)
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        p = request.POST
+        try:
+            services.evidence_add(
+                round=rnd, kind=p.get("kind", ""), title=p.get("title", "").strip() or _("Untitled"),
+                text=p.get("text", ""), informant=p.get("informant", ""), informant_role=p.get("informant_role", ""),
+                consent_recorded=p.get("consent_recorded") == "on", period=p.get("period", ""),
+                source=p.get("source", ""), file=request.FILES.get("file"),
+                items=[i for i in items if i.code in p.getlist("items")], actor=request.user,
+            )
+            messages.success(request, _("Evidence added."))
+            return _back("round_evidence", pk)
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return render(request, "assessment/evidence.html", {
+        "round": rnd, "evidence": selectors.evidence_list(round=rnd), "items": items, "kinds": EvidenceKind.choices,
+        "errors": errors, "post": request.POST,
+    })
+
+
+@evaluator_only
+@require_http_methods(["GET", "POST"])
+def evidence_detail(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    rnd = _round(request, pk)
+    ev = get_object_or_404(Evidence, pk=evidence_pk, round=rnd)
+    if request.method == "POST":
+        p = request.POST
+        try:
+            action = p.get("action")
+            if action == "code":
+                services.code_create(round=rnd, name=p.get("name", ""), actor=request.user,
+                                     parent=Code.objects.filter(round=rnd, pk=p.get("parent") or 0).first())
+            elif action == "excerpt":
+                code = get_object_or_404(Code, round=rnd, pk=p.get("code") or 0)
+                start = int(p["start"]) if p.get("start", "").strip() else None
+                end = int(p["end"]) if p.get("end", "").strip() else None
+                services.excerpt_add(evidence=ev, code=code, coder=request.user, start=start, end=end,
+                                     quote=p.get("quote", ""), occurrence=int(p.get("occurrence") or 1))
+            elif action == "memo":
+                services.memo_add(round=rnd, evidence=ev, text=p.get("text", ""), actor=request.user)
+            elif action == "resolve":
+                code = get_object_or_404(Code, round=rnd, pk=p.get("code") or 0)
+                services.code_resolve_disagreement(code=code, note=p.get("note", ""), actor=request.user)
+            return HttpResponseRedirect(request.path)
+        except ValueError:
+            messages.error(request, _("Offsets must be whole numbers."))
+        except ValidationError as exc:
+            for m in _errors(exc):
+                messages.error(request, m)
+    agreement, overall, verdict = selectors.coding_agreement(round=rnd)
+    return render(request, "assessment/evidence_detail.html", {
+        "round": rnd, "ev": ev, "excerpts": ev.excerpts.select_related("code", "coder"),
+        "codes": Code.objects.filter(round=rnd).select_related("parent"), "memos": ev.memos.all(),
+        "agreement": agreement, "overall": overall, "verdict": verdict, "post": request.POST,
+    })
+
+
+@evaluator_only
+@require_http_methods(["GET", "POST"])
+def round_triangulation(request: HttpRequest, pk: int) -> HttpResponse:
+    rnd = _round(request, pk)
+    if request.method == "POST":
+        p = request.POST
+        row = TriangulationRow.objects.filter(round=rnd, pk=p.get("row") or 0).first()
+        cells = {m: (p.get(f"text_{m}", ""), p.get(f"stance_{m}", "")) for m in Method.values
+                 if p.get(f"stance_{m}") in Stance.values}
+        try:
+            services.triangulation_row_save(round=rnd, row=row, statement=p.get("statement", ""), cells=cells,
+                                            note=p.get("note", ""), actor=request.user)
+            return _back("round_triangulation", pk)
+        except ValidationError as exc:
+            for m in _errors(exc):
+                messages.error(request, m)
+    return render(request, "assessment/triangulation.html", {
+        "round": rnd, "rows": selectors.triangulation_for_round(round=rnd), "methods": Method.choices,
+        "stances": Stance.choices,
+    })
+
+
+@evaluator_only
+@require_http_methods(["GET", "POST"])
+def round_findings(request: HttpRequest, pk: int) -> HttpResponse:
+    rnd = _round(request, pk)
+    if request.method == "POST":
+        p = request.POST
+        try:
+            if p.get("action") == "generate":
+                created = services.recommendations_generate(round=rnd, actor=request.user,
+                                                            target_level=int(p.get("target_level") or 3))
+                messages.success(request, _("{n} recommendations created.").format(n=len(created)))
+            elif p.get("action") == "status":
+                rec = get_object_or_404(Recommendation, round=rnd, pk=p.get("rec") or 0)
+                services.recommendation_set_status(recommendation=rec, status=p.get("status", ""), actor=request.user)
+            elif p.get("action") == "finding":
+                item = Item.objects.filter(framework=rnd.framework, code=p.get("item", "")).first()
+                ev = Evidence.objects.filter(round=rnd, pk__in=[x for x in p.getlist("evidence") if x.isdigit()])
+                services.finding_create(round=rnd, title=p.get("title", ""), text=p.get("text", ""), item=item,
+                                        evidence=ev, actor=request.user)
+            return _back("round_findings", pk)
+        except ValueError:
+            messages.error(request, _("Give a number."))
+        except ValidationError as exc:
+            for m in _errors(exc):
+                messages.error(request, m)
+    return render(request, "assessment/findings.html", {
+        "round": rnd, "findings": rnd.findings.prefetch_related("evidence", "recommendations").select_related("item"),
+        "recommendations": selectors.recommendation_list(round=rnd), "statuses": RecommendationStatus.choices,
+        "evidence": Evidence.objects.filter(round=rnd), "items": selectors.round_items(round=rnd),
+    })
+
+
+@evaluator_only
+@require_http_methods(["GET", "POST"])
+def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff self-assessment of level indicators: a level, an explanation and supporting documents each."""
+    rnd = _round(request, pk)
+    items = [i for i in selectors.round_items(round=rnd) if i.kind == ItemKind.LEVEL]
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        p = request.POST
+        answers = {i.code: {"level": p.get(f"level_{i.code}", ""), "explanation": p.get(f"explanation_{i.code}", "")}
+                   for i in items}
+        try:
+            response_id = uuid.UUID(p.get("response_id", ""))
+            out = services.response_submit(round=rnd, response_id=response_id, answers=answers, partial=True,
+                                           channel=Channel.STAFF, user=request.user,
+                                           attrs={"group": RespondentGroup.PEGAWAI,
+                                                  "respondent_label": str(request.user)})
+            if out.created:
+                for item in items:
+                    upload = request.FILES.get(f"file_{item.code}")
+                    if upload is not None:
+                        services.evidence_add(round=rnd, kind=EvidenceKind.DOCUMENT, actor=request.user,
+                                              title=_("Supporting document for {code}").format(code=item.code),
+                                              file=upload, items=[item])
+            messages.success(request, _("Self-assessment saved."))
+            return _back("round_results", pk)
+        except ValueError:
+            errors[""] = _("The form expired; please send it again.")
+        except services.AnswerErrors as exc:
+            errors = exc.by_item
+        except ValidationError as exc:
+            errors[""] = " ".join(exc.messages)
+    return render(request, "assessment/self_assessment.html", {
+        "round": rnd, "items": items, "errors": errors, "post": request.POST,
+        "response_id": request.POST.get("response_id") or uuid.uuid4(),
+    })
+
+
+@evaluator_only
+def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    rnd = _round(request, pk)
+    try:
+        content, content_type, filename = exports.build(round=rnd, fmt=fmt)
+    except KeyError as exc:
+        raise Http404 from exc
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@evaluator_only
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    from simpul.assessment.reports import round_report_pdf
+
+    rnd = _round(request, pk)
+    response = HttpResponse(round_report_pdf(round=rnd, request=request), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="asesmen-{rnd.pk}-{rnd.year}.pdf"'
+    return response
+
+
+# ---------------------------------------------------------------- public questionnaire
+
+
+def _client_key(request: HttpRequest) -> str:
+    ip = request.META.get("REMOTE_ADDR", "")
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{ip}".encode()).hexdigest()[:32]
+
+
+def _rate_limited(request: HttpRequest, rnd: Round) -> bool:
+    key = f"assessment:rl:{rnd.pk}:{_client_key(request)}"
+    count = cache.get(key, 0)
+    if count >= PUBLIC_RATE_PER_HOUR:
+        return True
+    cache.set(key, count + 1, 3600)
+    return False
+
+
+def _questionnaire(request: HttpRequest, rnd: Round, *, channel: str, token: str = "") -> HttpResponse:
+    from simpul.regions.models import Region
+
+    items = [i for i in selectors.round_items(round=rnd) if i.kind != ItemKind.LEVEL]
+    kecamatan = Region.objects.filter(level="kecamatan", code__startswith=settings.SIMPUL_KABUPATEN_CODE + ".")
+    errors: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        p = request.POST
+        answers = {i.code: {"value": p.get(f"v_{i.code}", ""), "performance": p.get(f"p_{i.code}", "")}
+                   for i in items}
+        attrs: dict[str, Any] = {}
+        if channel == Channel.PUBLIC:
+            if p.get("group") in RespondentGroup.values:
+                attrs["group"] = p["group"]
+            kec = kecamatan.filter(code=p.get("kecamatan", "")).first()
+            attrs["kecamatan"] = kec
+            desa_name = p.get("desa", "").strip()
+            if desa_name:
+                desa = Region.objects.filter(parent=kec, name__iexact=desa_name).first() if kec else None
+                if desa is None:
+                    errors["desa"] = _("Village not found in the chosen kecamatan. Check the spelling or leave it "
+                                       "empty.")
+                attrs["desa"] = desa
+        try:
+            response_id = uuid.UUID(p.get("response_id", ""))
+        except ValueError:
+            response_id = None
+            errors[""] = _("The form expired; please send it again.")
+        if errors:
+            try:
+                services.validate_answers(items=items, answers=answers)
+            except services.AnswerErrors as exc:
+                errors.update(exc.by_item)
+        if not errors and channel == Channel.PUBLIC and _rate_limited(request, rnd):
+            errors[""] = _("Too many answers from this connection. Please try again in an hour.")
+            status = 429
+        if not errors:
+            try:
+                services.response_submit(round=rnd, response_id=response_id, answers=answers, channel=channel,
+                                         token=token, attrs=attrs)
+                return HttpResponseRedirect(reverse("assessment:thanks"))
+            except services.AnswerErrors as exc:
+                errors = exc.by_item
+                status = 400
+            except ValidationError as exc:
+                errors[""] = " ".join(exc.messages)
+                status = 409
+    sections: dict[str, list[Item]] = {}
+    for item in items:
+        sections.setdefault(item.section.name, []).append(item)
+    scale = items[0].scale if items else None
+    return render(request, "assessment/questionnaire.html", {
+        "round": rnd, "sections": sections, "errors": errors, "post": request.POST, "channel": channel,
+        "kecamatan": kecamatan, "groups": RespondentGroup.choices,
+        "points": scale.points if scale else [], "perf_points": (scale.performance_points or scale.points) if scale
+        else [], "response_id": request.POST.get("response_id") or uuid.uuid4(),
+    }, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def invited(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = services.invitation_by_token(token=token)
+    if invitation is None:
+        raise Http404
+    if invitation.used_at is not None or invitation.round.status != RoundStatus.OPEN:
+        return render(request, "assessment/closed.html", {"used": invitation.used_at is not None}, status=410)
+    return _questionnaire(request, invitation.round, channel=Channel.TOKEN, token=token)
+
+
+@require_http_methods(["GET", "POST"])
+def public(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        rnd = selectors.round_public_get(slug=slug)
+    except Round.DoesNotExist as exc:
+        raise Http404 from exc
+    return _questionnaire(request, rnd, channel=Channel.PUBLIC)
+
+
+def thanks(request: HttpRequest) -> HttpResponse:
+    return render(request, "assessment/thanks.html")
