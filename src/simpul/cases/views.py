@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from simpul.cases import selectors, services
 from simpul.cases.constants import CaseStatus
+from simpul.cases.display import answer_rows
 from simpul.cases.documents import document_open, human_bytes
 from simpul.cases.forms import ConsentForm, TrackForm
 from simpul.cases.models import Case, Draft
@@ -194,40 +195,6 @@ def apply_documents(request: HttpRequest, code: str, token: str) -> HttpResponse
     }, status=400 if errors else 200)
 
 
-def _review_rows(version: Any, answers: dict[str, Any]) -> list[dict[str, Any]]:
-    from simpul.catalog.forms_engine import visible_fields
-    from simpul.catalog.models import localized
-
-    visible = set(visible_fields(version, answers))
-    rows = []
-    for page in _pages(version):
-        for spec in page.get("fields") or []:
-            if spec["name"] not in visible or spec.get("type") == "file":
-                continue
-            rows.append({"page": page["key"], "label": localized(spec, "label") or spec["name"],
-                         "value": _display_answer(spec, answers.get(spec["name"]))})
-    return rows
-
-
-def _display_answer(spec: dict[str, Any], value: Any) -> str:
-    from simpul.catalog.models import localized
-
-    if value in (None, ""):
-        return "—"
-    if spec.get("type") == "choice":
-        for choice in spec.get("choices") or []:
-            if str(choice.get("value")) == str(value):
-                return localized(choice, "label") or str(value)
-    if spec.get("type") == "yesno":
-        return _("Yes") if value in ("yes", True) else _("No")
-    if spec.get("type") == "region":
-        from simpul.regions.models import Region
-
-        region = Region.objects.filter(code=value).select_related("parent").first()
-        return f"{region.name}, {region.parent.name}" if region and region.parent else str(value)
-    return str(value)
-
-
 def apply_review(request: HttpRequest, code: str, token: str) -> HttpResponse:
     """Check your answers, then send. The POST carries the draft's idempotency key: a double click or a
     reload sends it again and gets the same case."""
@@ -262,7 +229,7 @@ def apply_review(request: HttpRequest, code: str, token: str) -> HttpResponse:
     ]
     page_errors = {k: v for k, v in errors.items() if k != "__all__"}
     return render(request, "cases/apply_review.html", {
-        "version": version, "draft": draft, "rows": _review_rows(version, draft.answers or {}),
+        "version": version, "draft": draft, "rows": answer_rows(version, draft.answers or {}),
         "documents": documents, "consent_form": consent_form, "errors": errors,
         "general_errors": errors.get("__all__", []), "field_errors": page_errors,
         "steps": _steps(version, "periksa"),

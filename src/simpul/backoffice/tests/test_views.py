@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from simpul.cases.models import Case
+from simpul.cases.services import case_submit, case_transition
+from simpul.cases.tests.factories import VALID_ANSWERS, ktp_service, pdf_upload
+from simpul.conftest import login
+from simpul.core.models import AuditEntry
+
+
+@pytest.fixture
+def version(personas):
+    return ktp_service(personas.dukcapil)
+
+
+def make_case(version, key="b1", **kw):
+    return case_submit(version=version, answers=dict(VALID_ANSWERS), files={"kk": pdf_upload()},
+                       idempotency_key=key, **kw).case
+
+
+def url(name, case, **kw):
+    return reverse(f"backoffice:{name}", kwargs={"reference": case.reference, **kw})
+
+
+def test_worklist_needs_staff_login(client, personas):
+    response = client.get(reverse("backoffice:worklist"))
+    assert response.status_code == 302
+    login(client, personas.citizen)
+    assert client.get(reverse("backoffice:worklist")).status_code == 403
+
+
+def test_officer_sees_own_agency_cases_only(client, personas, version):
+    case = make_case(version)
+    other_version = ktp_service(personas.dpmptsp, code="izin-lain")
+    other_case = make_case(other_version, key="b2")
+    login(client, personas.officer)
+    page = client.get(reverse("backoffice:worklist"))
+    assert case.reference.encode() in page.content and other_case.reference.encode() not in page.content
+    assert client.get(url("case_detail", other_case)).status_code == 404
+    assert client.get(url("case_detail", case)).status_code == 200
+
+
+def test_worklist_query_count_does_not_grow_with_cases(client, personas, version, django_assert_max_num_queries):
+    for i in range(3):
+        make_case(version, key=f"q{i}")
+    login(client, personas.officer)
+    client.get(reverse("backoffice:worklist"))  # warm caches (content types, sessions)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("backoffice:worklist"))
+    for i in range(3, 15):
+        make_case(version, key=f"q{i}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("backoffice:worklist") + "?sort=new")
+    assert response.status_code == 200
+
+
+def test_worklist_filters_overdue_and_assigned(client, personas, version):
+    case = make_case(version)
+    Case.objects.filter(pk=case.pk).update(due_date="2020-01-02")
+    fresh = make_case(version, key="fresh")
+    login(client, personas.officer)
+    page = client.get(reverse("backoffice:worklist") + "?due=overdue")
+    assert case.reference.encode() in page.content and fresh.reference.encode() not in page.content
+    client.post(url("case_assign", fresh), {"me": "1", "next": "worklist"})
+    page = client.get(reverse("backoffice:worklist") + "?assigned=me")
+    assert fresh.reference.encode() in page.content and case.reference.encode() not in page.content
+
+
+def test_officer_requests_revision_then_approves_with_letter(client, personas, version):
+    case = make_case(version)
+    login(client, personas.officer)
+    detail = client.get(url("case_detail", case))
+    assert b"1606********0001" in detail.content and b"1606014101900001" not in detail.content
+    assert client.post(url("case_action", case, action="verify"), {"verify-note": ""}).status_code == 302
+    response = client.post(url("case_action", case, action="request_revision"), {"request_revision-note": ""})
+    assert response.status_code == 400  # a message is required; nothing changed
+    case.refresh_from_db()
+    assert case.status == "verifikasi"
+    response = client.post(url("case_action", case, action="request_revision"),
+                           {"request_revision-note": "Foto KK buram"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == "perlu_perbaikan"
+    # not allowed now: refused with a message, never a 500
+    response = client.post(url("case_action", case, action="approve"), {"approve-generate_letter": "on"})
+    assert response.status_code == 302
+    case_transition(case=case, action="resubmit", actor=None, via_pin=True)
+    response = client.post(url("case_action", case, action="approve"), {"approve-generate_letter": "on"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    case.refresh_from_db()
+    assert case.status == "selesai" and case.documents.filter(is_result=True).exists()
+
+
+def test_nik_reveal_and_document_download_are_audited(client, personas, version):
+    case = make_case(version)
+    login(client, personas.officer)
+    response = client.post(url("case_reveal_nik", case))
+    assert b"1606014101900001" in response.content
+    document = case.documents.get()
+    download = client.get(url("case_document", case, document_id=document.pk))
+    assert download.status_code == 200
+    assert AuditEntry.objects.filter(action="cases.nik_reveal").count() == 1
+    assert AuditEntry.objects.filter(action="cases.document_download").count() == 1
+
+
+def test_other_agency_cannot_download(client, personas, version):
+    case = make_case(version)
+    login(client, personas.other_officer)
+    document = case.documents.get()
+    assert client.get(url("case_document", case, document_id=document.pk)).status_code == 404
+
+
+def test_forward_then_receiving_agency_accepts(client, personas, version):
+    case = make_case(version)
+    login(client, personas.officer)
+    response = client.post(url("case_action", case, action="forward"),
+                           {"forward-to_agency": personas.dpmptsp.pk, "forward-note": "Wewenang DPMPTSP"})
+    assert response.status_code == 302
+    client.logout()
+    login(client, personas.other_officer)
+    assert client.get(url("case_detail", case)).status_code == 200
+    assert client.post(url("case_action", case, action="accept_disposition"), {}).status_code == 302
+    case.refresh_from_db()
+    assert case.agency == personas.dpmptsp
+
+
+def test_dashboard_shows_open_and_overdue(client, personas, version):
+    case = make_case(version)
+    Case.objects.filter(pk=case.pk).update(due_date="2020-01-02")
+    login(client, personas.head)
+    page = client.get(reverse("backoffice:dashboard"))
+    assert page.status_code == 200
+    assert b"<title" in page.content
+
+
+def test_operator_is_sent_to_own_submissions(client, personas, version):
+    mine = make_case(version, submitted_by=personas.operator, consent={"given": True})
+    login(client, personas.operator)
+    response = client.get(reverse("backoffice:worklist"))
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert mine.reference.encode() in page.content

@@ -1,0 +1,221 @@
+"""The staff workspace under /kantor/: worklist, case screen with the actions allowed now, dashboard.
+
+Every view needs a staff role with TOTP verified (`require_staff_mfa`); which cases a user sees is decided by
+`simpul.cases.selectors` (their agencies, or cases disposed to them). Thin views: parse, call, render.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from simpul.accounts.permissions import may_reveal_nik, require_staff_mfa, village_scope
+from simpul.agencies.models import Agency, Membership
+from simpul.cases import selectors, services
+from simpul.cases.constants import CaseAction, CaseStatus
+from simpul.cases.display import answer_rows
+from simpul.cases.documents import document_open
+from simpul.cases.forms import ApproveForm, AssignForm, ForwardForm, NoteForm
+from simpul.cases.models import Case
+from simpul.cases.permissions import actor_roles, member_agency_ids
+from simpul.cases.workflow import TransitionNotAllowed, transitions_from
+
+FILTER_KEYS = ("status", "service", "kecamatan", "due", "assigned", "sort", "q", "agency")
+
+
+@require_staff_mfa
+def worklist(request: HttpRequest) -> HttpResponse:
+    agency_ids = member_agency_ids(request.user)
+    if not agency_ids and village_scope(request.user):
+        return redirect("cases:my_cases")
+    filters = {key: request.GET.get(key, "").strip() for key in FILTER_KEYS}
+    page = Paginator(selectors.case_list_for_officer(request.user, filters), 50).get_page(request.GET.get("page"))
+    from simpul.catalog.models import ServiceVersion
+    from simpul.regions.models import Region, RegionLevel
+
+    services_choices = (ServiceVersion.objects.filter(agency_id__in=agency_ids, status="published")
+                        .select_related("service").order_by("name_id"))
+    kecamatan = Region.objects.filter(level=RegionLevel.KECAMATAN).order_by("name")
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "backoffice/worklist.html", {
+        "page": page, "filters": filters, "statuses": CaseStatus.choices, "services": services_choices,
+        "kecamatan_list": kecamatan, "query": query.urlencode(), "today": timezone.localdate(),
+    })
+
+
+def _forms_for(case: Case, user: Any, data: Any = None, files: Any = None, only: str = "") -> dict[str, Any]:
+    """A form for each action the user may take now (bound to `data` for the action `only`)."""
+    roles = actor_roles(case, user)
+    forms: dict[str, Any] = {}
+    for row in transitions_from(case.workflow, case.status, roles):
+        if row.action in (CaseAction.WITHDRAW, CaseAction.RESUBMIT):
+            continue
+        bound = (data, files) if row.action == only else (None, None)
+        if row.action == CaseAction.APPROVE:
+            form: Any = ApproveForm(*bound, prefix=row.action)
+        elif row.action == CaseAction.FORWARD:
+            agencies = Agency.objects.filter(is_active=True).exclude(pk=case.agency_id).order_by("name")
+            form = ForwardForm(*bound, prefix=row.action, agencies=agencies)
+        else:
+            form = NoteForm(*bound, prefix=row.action)
+            form.fields["note"].required = row.note_required
+            if row.note_required:
+                form.fields["note"].label = _("Reason or message (required)")
+        forms[row.action] = {"form": form, "label": CaseAction(row.action).label, "action": row.action,
+                             "target": CaseStatus(row.target).label}
+    return forms
+
+
+def _case_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, Any]:
+    roles = actor_roles(case, request.user)
+    answers = services.answers_in_clear(case)
+    documents = selectors.case_documents(case, include_deleted=True)
+    events = list(case.events.select_related("actor").order_by("at", "id"))
+    for event in events:
+        previous = (event.data or {}).get("previous_answers")
+        if previous:
+            clear = dict(previous)
+            for key, value in clear.items():
+                if isinstance(value, str) and value.startswith(services.ENCRYPTED_PREFIX):
+                    clear[key] = "enc"
+            event.previous_rows = answer_rows(case.service_version, clear, mask=True)
+    colleagues = None
+    if roles & {"officer", "head"} and not case.is_closed:
+        members = Membership.objects.filter(agency_id=case.agency_id, is_active=True).values("user_id")
+        from django.contrib.auth import get_user_model
+
+        colleagues = get_user_model().objects.filter(pk__in=members).order_by("full_name")
+    return {
+        "case": case, "rows": answer_rows(case.service_version, answers, mask=True), "documents": documents,
+        "events": events, "forms": extra.pop("forms", None) or _forms_for(case, request.user),
+        "may_reveal": may_reveal_nik(request.user) and bool(case.nik_encrypted),
+        "assign_form": AssignForm(users=colleagues, initial={"to_user": case.assigned_to_id}) if colleagues else None,
+        "dispositions": list(case.dispositions.select_related("from_agency", "to_agency")),
+        "today": timezone.localdate(), **extra,
+    }
+
+
+@require_staff_mfa
+def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    case = selectors.case_get_for_staff(reference=reference, user=request.user)
+    return render(request, "backoffice/case_detail.html", _case_context(request, case))
+
+
+@require_staff_mfa
+@require_POST
+def case_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
+    case = selectors.case_get_for_staff(reference=reference, user=request.user)
+    forms = _forms_for(case, request.user, request.POST, request.FILES, only=action)
+    if action not in forms:
+        messages.error(request, _("This action is not possible now. The page shows what you can do."))
+        return redirect("backoffice:case_detail", reference=case.reference)
+    form = forms[action]["form"]
+    if form.is_valid():
+        try:
+            _run(case, action, request.user, form.cleaned_data)
+        except (TransitionNotAllowed, ValidationError) as exc:
+            for message in getattr(exc, "messages", [str(exc)]):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Done: {action}.").format(action=forms[action]["label"]))
+            return redirect("backoffice:case_detail", reference=case.reference)
+    context = _case_context(request, case, forms=forms, open_action=action)
+    return render(request, "backoffice/case_detail.html", context, status=400)
+
+
+def _run(case: Case, action: str, user: Any, data: dict[str, Any]) -> None:
+    note = data.get("note", "") or ""
+    if action == CaseAction.REQUEST_REVISION:
+        services.case_request_revision(case=case, actor=user, message=note)
+    elif action == CaseAction.APPROVE:
+        services.case_approve(case=case, actor=user, note=note, result_file=data.get("result_file"),
+                              generate_letter=bool(data.get("generate_letter")) and not data.get("result_file"))
+    elif action == CaseAction.REJECT:
+        services.case_reject(case=case, actor=user, reason=note)
+    elif action == CaseAction.FORWARD:
+        services.case_forward(case=case, actor=user, to_agency=data["to_agency"], reason=note)
+    elif action == CaseAction.ACCEPT_DISPOSITION:
+        services.disposition_accept(case=case, actor=user, note=note)
+    elif action == CaseAction.RETURN_DISPOSITION:
+        services.disposition_return(case=case, actor=user, reason=note)
+    else:
+        services.case_transition(case=case, action=action, actor=user, note=note)
+
+
+@require_staff_mfa
+@require_POST
+def case_assign(request: HttpRequest, reference: str) -> HttpResponse:
+    from django.contrib.auth import get_user_model
+
+    case = selectors.case_get_for_staff(reference=reference, user=request.user)
+    if request.POST.get("me"):
+        to_user = request.user
+    else:
+        user_id = request.POST.get("to_user") or None
+        to_user = get_object_or_404(get_user_model(), pk=user_id) if user_id else None
+    try:
+        services.case_assign(case=case, actor=request.user, to_user=to_user)
+    except (TransitionNotAllowed, ValidationError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, _("The case is assigned."))
+    if request.POST.get("next") == "worklist":
+        return redirect("backoffice:worklist")
+    return redirect("backoffice:case_detail", reference=case.reference)
+
+
+@require_staff_mfa
+@require_POST
+def case_reveal_nik(request: HttpRequest, reference: str) -> HttpResponse:
+    case = selectors.case_get_for_staff(reference=reference, user=request.user)
+    try:
+        nik = services.case_nik_reveal(case=case, actor=request.user)
+    except TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+        return redirect("backoffice:case_detail", reference=case.reference)
+    return render(request, "backoffice/case_detail.html", _case_context(request, case, nik_clear=nik))
+
+
+@require_staff_mfa
+def case_document(request: HttpRequest, reference: str, document_id: int) -> HttpResponse:
+    case = selectors.case_get_for_staff(reference=reference, user=request.user)
+    document = get_object_or_404(case.documents, pk=document_id, deleted_at__isnull=True)
+    services.case_document_download_record(case=case, document=document, actor=request.user)
+    try:
+        handle = document_open(document.stored_name)
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=document.content_type, as_attachment=True,
+                            filename=document.original_name)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_staff_mfa
+def dashboard(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    try:
+        days = max(1, min(366, int(request.GET.get("hari", "30"))))
+    except ValueError:
+        days = 30
+    start: date = today - timedelta(days=days)
+    agencies = Agency.objects.filter(pk__in=member_agency_ids(request.user)).order_by("name")
+    rows = []
+    for agency in agencies:
+        stats = selectors.dashboard_stats(agency_id=agency.pk, start=start, end=today)
+        peak = max(stats.by_status.values(), default=0) or 1
+        bars = [{"label": CaseStatus(s).label if s in CaseStatus.values else s, "count": n, "y": 20 * i,
+                 "width": round(300 * n / peak)} for i, (s, n) in enumerate(sorted(stats.by_status.items()))]
+        rows.append({"agency": agency, "stats": stats, "bars": bars, "chart_height": 20 * len(bars),
+                     "on_time_pct": round(100 * stats.on_time_rate) if stats.on_time_rate is not None else None})
+    return render(request, "backoffice/dashboard.html", {"rows": rows, "days": days, "start": start, "end": today})

@@ -1,0 +1,48 @@
+"""Turning stored answers into rows people can read (labels, choice labels, village names, masked NIK)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+
+def display_answer(spec: dict[str, Any], value: Any) -> str:
+    from simpul.catalog.models import localized
+
+    if value in (None, ""):
+        return "—"
+    if spec.get("type") == "choice":
+        for choice in spec.get("choices") or []:
+            if str(choice.get("value")) == str(value):
+                return localized(choice, "label") or str(value)
+    if spec.get("type") == "yesno":
+        return _("Yes") if value in ("yes", True) else _("No")
+    if spec.get("type") == "region":
+        from simpul.regions.models import Region
+
+        region = Region.objects.filter(code=value).select_related("parent").first()
+        return f"{region.name}, {region.parent.name}" if region and region.parent else str(value)
+    if spec.get("type") in ("nik", "kk"):
+        from simpul.core.pdp import mask_nik
+
+        return mask_nik(str(value))
+    return str(value)
+
+
+def answer_rows(version: Any, answers: dict[str, Any], *, mask: bool = False) -> list[dict[str, Any]]:
+    """One row per visible field: page key, label, display value (NIK masked when `mask`)."""
+    from simpul.catalog.forms_engine import visible_fields
+    from simpul.catalog.models import localized
+
+    visible = set(visible_fields(version, answers))
+    rows = []
+    for page in (version.form or {}).get("pages") or []:
+        for spec in page.get("fields") or []:
+            if spec["name"] not in visible or spec.get("type") == "file":
+                continue
+            value = answers.get(spec["name"])
+            shown = display_answer(spec, value) if (mask or spec.get("type") not in ("nik", "kk")) else str(value)
+            rows.append({"page": page["key"], "name": spec["name"],
+                         "label": localized(spec, "label") or spec["name"], "value": shown})
+    return rows
