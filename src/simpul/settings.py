@@ -270,6 +270,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Every operation documents its errors as RFC 9457 problem details (simpul.api.errors).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "simpul.api.schema.add_problem_responses",
+    ],
 }
 
 # Content Security Policy (django-csp 4): no inline scripts or styles, one origin.

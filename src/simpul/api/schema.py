@@ -18,3 +18,41 @@ class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
             "description": "An API key issued by a platform admin: `Authorization: Bearer <key>` "
             "(or the header `X-Api-Key: <key>`).",
         }
+
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "RFC 9457 problem details (application/problem+json).",
+    "properties": {
+        "type": {"type": "string", "format": "uri"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "code": {"type": "string", "description": "Stable machine-readable code."},
+        "errors": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            "description": "Messages per field (validation problems only).",
+        },
+        "retry_after": {"type": "integer", "description": "Seconds to wait (429 only)."},
+    },
+    "required": ["type", "title", "status", "detail", "code"],
+}
+
+
+def add_problem_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """drf-spectacular post-processing hook: every operation's `default` response is a Problem."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault("Problem", PROBLEM_SCHEMA)
+    reference = {"$ref": "#/components/schemas/Problem"}
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if method not in {"get", "put", "post", "patch", "delete"} or not isinstance(operation, dict):
+                continue
+            responses = operation.setdefault("responses", {})
+            responses.setdefault(
+                "default",
+                {"description": "An error, as problem details.",
+                 "content": {"application/problem+json": {"schema": reference}}},
+            )
+    return result

@@ -186,3 +186,15 @@ def test_unknown_scope_is_refused(personas):
 
     with pytest.raises(ValidationError):
         api_client_create(name="X", scopes=["cases:delete"])
+
+
+def test_old_call_log_rows_are_purged(dukcapil_client, settings):
+    from simpul.api.schedule import call_log_purge
+
+    api_client, _k, _s = dukcapil_client
+    settings.API_CALL_LOG_RETENTION_DAYS = 30
+    ApiCallLog.objects.create(client=api_client, method="GET", operation="x", status=200,
+                              at=timezone.now() - timedelta(days=31))
+    ApiCallLog.objects.create(client=api_client, method="GET", operation="y", status=200)
+    assert call_log_purge() == 1
+    assert list(ApiCallLog.objects.values_list("operation", flat=True)) == ["y"]

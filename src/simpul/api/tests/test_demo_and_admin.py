@@ -60,3 +60,10 @@ def test_schema_documents_api_key_security(client, db):
     schema = client.get("/api/v1/schema/?format=json").json()
     assert schema["components"]["securitySchemes"]["ApiKey"]["scheme"] == "bearer"
     assert "/api/v1/regions/" in schema["paths"]
+
+
+def test_schema_documents_problem_responses_for_every_operation(client, db):
+    schema = client.get("/api/v1/schema/?format=json").json()
+    assert schema["components"]["schemas"]["Problem"]["required"] == ["type", "title", "status", "detail", "code"]
+    operation = schema["paths"]["/api/v1/regions/"]["get"]
+    assert "application/problem+json" in operation["responses"]["default"]["content"]

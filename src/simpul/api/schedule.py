@@ -1,0 +1,26 @@
+"""Periodic jobs of the api app."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from simpul.api.models import ApiCallLog
+from simpul.core.schedule import periodic
+
+BATCH = 5000
+
+
+@periodic(name="api.call_log_purge", every=timedelta(hours=6))
+def call_log_purge() -> int:
+    """Delete API call log rows older than `settings.API_CALL_LOG_RETENTION_DAYS` (default 180), in batches."""
+    days = int(getattr(settings, "API_CALL_LOG_RETENTION_DAYS", 180))
+    cutoff = timezone.now() - timedelta(days=days)
+    deleted = 0
+    while True:
+        ids = list(ApiCallLog.objects.filter(at__lt=cutoff).values_list("id", flat=True)[:BATCH])
+        if not ids:
+            return deleted
+        deleted += ApiCallLog.objects.filter(id__in=ids).delete()[0]
