@@ -69,7 +69,7 @@ run: $(VAR_DIR)/.migrated $(VAR_DIR)/.messages $(VAR_DIR)/.static $(VAR_DIR)/.lo
 	$(DEMO) $(BIN)/simpul run --port $(PORT)
 
 lint: install-dev
-	$(BIN)/ruff check src bench tests
+	$(BIN)/ruff check src bench tests conftest.py
 
 # Serial on purpose: the browser tests share pytest-django's live server and the in-memory SQLite database.
 test: install-dev lint
