@@ -22,7 +22,7 @@ from simpul.accounts.permissions import require_staff_mfa
 from simpul.infrastructure import selectors
 from simpul.infrastructure.charts import bar_chart, line_chart
 from simpul.infrastructure.forms import IMPORT_HELP, ImportForm, PeriodForm, PlannerForm, TrendForm
-from simpul.infrastructure.models import Site
+from simpul.infrastructure.models import LinkTechnology, Site
 from simpul.infrastructure.planner import plan_greedy, plan_ilp
 from simpul.infrastructure.transfer import export_response, infrastructure_import
 from simpul.regions.models import Region, RegionLevel
@@ -250,9 +250,11 @@ def planner_view(request: HttpRequest) -> HttpResponse:
             "region")}
         options = {o.key: o for s in sites for o in s.options}
         people = {s.key: s.people for s in sites}
+        tech_labels = dict(LinkTechnology.choices)
         plan_rows = [
             {"site": names.get(site_key), "option": options[opt_key], "people": people[site_key],
-             "cost": options[opt_key].cost(horizon)}
+             "cost": options[opt_key].cost(horizon),
+             "technology": tech_labels.get(options[opt_key].technology, options[opt_key].technology)}
             for site_key, opt_key in sorted(ilp.chosen.items(), key=lambda kv: -people[kv[0]])
         ]
         if fmt := _export_format(request):

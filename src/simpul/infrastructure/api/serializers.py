@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from simpul.infrastructure.models import MAX_MBPS, Application, Link, Measurement, Site
@@ -60,7 +61,7 @@ class MeasurementInputSerializer(serializers.Serializer):
         if isinstance(data, dict):
             unknown = set(data) - set(self.fields)
             if unknown:
-                raise serializers.ValidationError({name: ["Unknown field."] for name in sorted(unknown)})
+                raise serializers.ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
         return super().to_internal_value(data)
 
 

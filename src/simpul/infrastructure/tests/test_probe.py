@@ -63,3 +63,24 @@ def test_probe_needs_targets_and_a_destination(region_tree: Any, monkeypatch: An
     with pytest.raises(CommandError):
         call_command("probe", "--target", "ftp://example.invalid/", "--link-id", "1", "--local",
                      stdout=io.StringIO())
+
+
+def test_probe_pushes_to_the_api_with_a_key(live_server: Any, server_url: str, transactional_db: Any) -> None:
+    from simpul.api.services import api_client_create, api_key_issue
+    from simpul.regions.models import Region, RegionLevel
+
+    Region.objects.create(code="16", name="Sumatera Selatan", level=RegionLevel.PROVINSI)
+    Region.objects.create(code="16.06", name="Musi Banyuasin", level=RegionLevel.KABUPATEN, parent_id="16")
+    Region.objects.create(code="16.06.01", name="Sekayu", level=RegionLevel.KECAMATAN, parent_id="16.06")
+    Region.objects.create(code="16.06.01.2001", name="Sukarami", level=RegionLevel.DESA, parent_id="16.06.01")
+    link = LinkFactory()
+    _key, secret = api_key_issue(client=api_client_create(name="probe", scopes=["infrastructure:write"]))
+    out = io.StringIO()
+    call_command("probe", "--target", f"{link.pk}={server_url}", "--api-url", f"{live_server.url}/api/v1",
+                 "--api-key", secret, "--probe-id", "sekayu-1", stdout=out)
+    assert "sent (201)" in out.getvalue()
+    m = Measurement.objects.get(link=link)
+    assert m.probe_id == "sekayu-1" and m.available is True
+    with pytest.raises(CommandError):
+        call_command("probe", "--target", f"{link.pk}={server_url}", "--api-url", f"{live_server.url}/api/v1",
+                     "--api-key", "wrong-key-0123456789", stdout=io.StringIO())
