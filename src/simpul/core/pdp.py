@@ -4,7 +4,8 @@ Encryption
     `encrypt_text(value)` / `decrypt_text(token)` use Fernet (AES-128-CBC + HMAC-SHA256, authenticated).
     Keys come from `settings.PDP_ENCRYPTION_KEY` (env `SIMPUL_PDP_KEY`): one key or a comma-separated list,
     newest first. The newest key encrypts; every key in the list decrypts, so a key is rotated by putting a new
-    one in front, re-encrypting (`reencrypt_text`, or `simpul pdp_rekey`), then dropping the old one.
+    one in front, re-encrypting (`reencrypt_text`, or `simpul pdp_rekey`), then dropping the old one. Apps that keep tokens outside an `EncryptedTextField` register a
+    re-encryption job with `register_rekey`.
     Each entry may be a Fernet key (urlsafe base64 of 32 bytes) or any passphrase, which is stretched with
     HKDF-SHA256. When the setting is empty, a key is derived from `SECRET_KEY` with HKDF (fine for a first run;
     production sets its own key, kept apart from SECRET_KEY and backed up with the database).
@@ -34,6 +35,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -54,6 +56,7 @@ __all__ = [
     "mask_phone",
     "nik_hash",
     "reencrypt_text",
+    "register_rekey",
 ]
 
 _ENCRYPTION_INFO = b"simpul.pdp.encryption.v1"
@@ -160,6 +163,34 @@ def mask_email(value: str | None) -> str:
         return mask_phone(local)
     masked = "*" * len(local) if len(local) <= 2 else local[0] + "*" * (len(local) - 2) + local[-1]
     return f"{masked}@{domain}"
+
+
+_rekey_jobs: dict[str, Callable[[], int]] = {}
+
+
+def register_rekey(
+    name: str,
+) -> Callable[
+    [
+        Callable[[], int],
+    ],
+    Callable[[], int],
+]:
+    """Register a function that re-encrypts an app's own stored tokens (`reencrypt_text`) and returns a count.
+
+    `simpul pdp_rekey` re-encrypts every `EncryptedTextField` by itself; apps that keep tokens elsewhere (a
+    TextField, inside JSON) register a job, e.g. in `AppConfig.ready()`.
+    """
+
+    def decorate(func: Callable[[], int]) -> Callable[[], int]:
+        _rekey_jobs[name] = func
+        return func
+
+    return decorate
+
+
+def rekey_jobs() -> dict[str, Callable[[], int]]:
+    return dict(_rekey_jobs)
 
 
 class EncryptedTextField(models.TextField):

@@ -105,3 +105,17 @@ def test_rekey_command_moves_niks_to_the_newest_key(region_tree, settings):
     call_command("pdp_rekey", stdout=io.StringIO())
     settings.PDP_ENCRYPTION_KEY = new
     assert CitizenProfile.objects.get(pk=profile.pk).nik == "1606014107950001"
+
+
+@pytest.mark.django_db
+def test_rekey_runs_registered_jobs(settings):
+    from django.core.management import call_command
+
+    calls = []
+    pdp.register_rekey("test.job")(lambda: calls.append(1) or 7)
+    try:
+        out = io.StringIO()
+        call_command("pdp_rekey", stdout=out)
+    finally:
+        pdp._rekey_jobs.pop("test.job", None)
+    assert calls == [1] and "test.job: re-encrypted 7" in out.getvalue()
