@@ -4,8 +4,8 @@ Encryption
     `encrypt_text(value)` / `decrypt_text(token)` use Fernet (AES-128-CBC + HMAC-SHA256, authenticated).
     Keys come from `settings.PDP_ENCRYPTION_KEY` (env `SIMPUL_PDP_KEY`): one key or a comma-separated list,
     newest first. The newest key encrypts; every key in the list decrypts, so a key is rotated by putting a new
-    one in front, re-encrypting (`reencrypt_text`, or `simpul pdp_rekey`), then dropping the old one. Apps that keep tokens outside an `EncryptedTextField` register a
-    re-encryption job with `register_rekey`.
+    one in front, re-encrypting (`reencrypt_text`, or `simpul pdp_rekey`), then dropping the old one. Apps that
+    keep tokens outside an `EncryptedTextField` register a re-encryption job with `register_rekey`.
     Each entry may be a Fernet key (urlsafe base64 of 32 bytes) or any passphrase, which is stretched with
     HKDF-SHA256. When the setting is empty, a key is derived from `SECRET_KEY` with HKDF (fine for a first run;
     production sets its own key, kept apart from SECRET_KEY and backed up with the database).
