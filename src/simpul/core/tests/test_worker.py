@@ -18,7 +18,8 @@ from simpul.core.tasks import outbox_deliver_due
 from simpul.core.worker import PassResult, SimpulWorker, tasks_backend_kind
 
 
-@pytest.mark.django_db
+# transaction=True: like a real worker, a pass closes stale connections, which would end a test transaction.
+@pytest.mark.django_db(transaction=True)
 def test_worker_once_runs_tasks_periodic_jobs_and_outbox():
     assert tasks_backend_kind() == "database"
     message = outbox_enqueue(backend="log", payload={"n": 1})
@@ -33,7 +34,7 @@ def test_worker_once_runs_tasks_periodic_jobs_and_outbox():
     assert runs["core.idempotency_purge"] == JobStatus.OK
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_a_second_pass_does_not_rerun_jobs_before_their_interval():
     call_command("worker", "--once", stdout=StringIO())
     first = ScheduledJobRun.objects.get(name="core.idempotency_purge").last_run_at
@@ -85,7 +86,7 @@ def test_a_stopped_worker_does_no_further_pass():
     assert calls == []
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_with_the_rq_backend_the_worker_runs_an_rq_worker(settings, monkeypatch):
     import django_rq
 
