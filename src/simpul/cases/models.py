@@ -24,7 +24,7 @@ class Case(models.Model):
     """One submission. `agency` is the agency responsible now (it changes when a disposition is accepted).
 
     The applicant's NIK is stored encrypted (`nik_encrypted`) with a keyed hash (`nik_hash`) for look-up; the
-    PIN only as a keyed hash (see `simpul.cases.reference`).
+    PIN only as a keyed hash (see `simpul.cases.reference_numbers`).
     """
 
     reference = models.CharField(_("reference number"), max_length=32, unique=True)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from simpul.cases.constants import CLOSED_STATUSES, CaseStatus
 from simpul.cases.models import Case, CaseDocument, CaseEvent, Draft
 from simpul.cases.permissions import _authenticated, can_view_as_staff, member_agency_ids, staff_visibility_q
-from simpul.cases.reference import normalise_reference, pin_matches
+from simpul.cases.reference_numbers import normalise_reference, pin_matches
 
 SORTS = {
     "due": ("due_date", "id"),

@@ -31,7 +31,7 @@ from simpul.cases.constants import (
 )
 from simpul.cases.models import Case, CaseDocument, CaseEvent, Disposition, Draft
 from simpul.cases.permissions import actor_roles
-from simpul.cases.reference import pin_hash, pin_new, reference_new
+from simpul.cases.reference_numbers import pin_hash, pin_new, reference_new
 from simpul.cases.workflow import INITIAL_STATUS, PAUSED_STATUSES, TransitionNotAllowed, transition_find
 from simpul.core.calendar import add_working_days, working_days_between
 from simpul.core.services import audit_record, outbox_enqueue
@@ -735,3 +735,40 @@ def draft_submit(
     Draft.objects.filter(pk=draft.pk).update(case=result.case)
     draft.case = result.case
     return result
+
+
+# -- retention ----------------------------------------------------------------------------------------------------
+
+
+def cases_due_for_retention(*, now: Any = None) -> list[Case]:
+    """Closed, not yet anonymised cases whose service version's retention period has passed since closing."""
+    from datetime import timedelta
+
+    now = now or timezone.now()
+    candidates = (Case.objects.filter(closed_at__isnull=False, anonymised_at__isnull=True)
+                  .select_related("service_version").order_by("closed_at"))
+    return [c for c in candidates.iterator(chunk_size=500)
+            if c.closed_at + timedelta(days=c.service_version.retention_days) <= now]
+
+
+def retention_run(*, dry_run: bool = False, limit: int = 1000) -> list[str]:
+    """Anonymise up to `limit` cases past retention (or only list them with `dry_run`); returns references."""
+    done = []
+    for case in cases_due_for_retention()[:limit]:
+        if not dry_run:
+            case_anonymise(case=case)
+        done.append(case.reference)
+    return done
+
+
+def drafts_purge(*, older_than_days: int = 30) -> int:
+    """Delete drafts not touched for `older_than_days` and never submitted, with their uploaded files."""
+    from datetime import timedelta
+
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    old = list(Draft.objects.filter(updated_at__lt=cutoff, case__isnull=True)[:1000])
+    for draft in old:
+        for data in (draft.documents or {}).values():
+            docs.document_delete(data.get("stored_name", ""))
+    Draft.objects.filter(pk__in=[d.pk for d in old]).delete()
+    return len(old)

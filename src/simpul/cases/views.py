@@ -22,7 +22,7 @@ from simpul.cases.documents import document_open, human_bytes
 from simpul.cases.forms import ConsentForm, TrackForm
 from simpul.cases.models import Case, Draft
 from simpul.cases.permissions import is_applicant
-from simpul.cases.reference import normalise_reference
+from simpul.cases.reference_numbers import normalise_reference
 from simpul.cases.throttle import client_ip, tracking_blocked, tracking_failed, tracking_wait_minutes
 
 SESSION_TRACKED = "cases_tracked"  # references whose PIN this session has proven

@@ -12,7 +12,7 @@ from PIL import Image
 from simpul.cases import services
 from simpul.cases.constants import CaseStatus
 from simpul.cases.models import Case, CaseDocument, CaseEvent, Disposition
-from simpul.cases.reference import normalise_reference, pin_matches
+from simpul.cases.reference_numbers import normalise_reference, pin_matches
 from simpul.cases.services import (
     case_approve,
     case_assign,

@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simpul.cases.reference import (
+from simpul.cases.reference_numbers import (
     ALPHABET,
     BODY_LENGTH,
     format_reference,

@@ -1,0 +1,46 @@
+"""Admin of the cases app: read-only. Cases change only through the workflow (backoffice, API, services),
+so the admin never bypasses the transition table, the audit log or the notifications."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from simpul.cases.models import Case, CaseDocument, CaseEvent, Disposition
+from simpul.core.admin import ReadOnlyAdmin
+
+
+class CaseEventInline(admin.TabularInline):
+    model = CaseEvent
+    extra = 0
+    can_delete = False
+    fields = ("at", "actor_label", "action", "from_status", "to_status", "public_note")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnlyAdmin):
+    list_display = ("reference", "service_code", "agency", "status", "submitted_at", "due_date", "closed_at")
+    list_filter = ("status", "kind", "workflow", "channel", "agency")
+    search_fields = ("reference",)
+    exclude = ("pin_hash", "nik_encrypted", "nik_hash", "form_data")
+    list_select_related = ("agency",)
+    inlines = [CaseEventInline]
+
+
+@admin.register(CaseDocument)
+class CaseDocumentAdmin(ReadOnlyAdmin):
+    list_display = ("case", "spec_code", "original_name", "size", "round", "is_result", "deleted_at")
+    list_select_related = ("case",)
+
+
+@admin.register(Disposition)
+class DispositionAdmin(ReadOnlyAdmin):
+    list_display = ("case", "from_agency", "to_agency", "status", "created_at", "decided_at")
+    list_filter = ("status",)
+    list_select_related = ("case", "from_agency", "to_agency")

@@ -1,0 +1,23 @@
+"""Periodic jobs of the cases app (run by `simpul worker` through `simpul.core.schedule`)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from simpul.core.schedule import periodic
+
+
+@periodic(name="cases.retention", every=timedelta(hours=24))
+def retention() -> None:
+    """Delete documents and anonymise personal fields of closed cases past their service's retention period."""
+    from simpul.cases.services import retention_run
+
+    retention_run()
+
+
+@periodic(name="cases.drafts_purge", every=timedelta(hours=24))
+def drafts_purge() -> None:
+    """Remove application drafts left untouched for 30 days (and their uploaded files)."""
+    from simpul.cases.services import drafts_purge as purge
+
+    purge()
