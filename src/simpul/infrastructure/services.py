@@ -200,32 +200,39 @@ def application_check_record(
                          changes={"error": error[:200], "status_code": status_code})
         threshold = timedelta(minutes=app.down_alert_after_minutes)
         if app.alert_sent_at is None and checked_at - app.down_since >= threshold:
-            _send_down_alert(app, checked_at)
+            _send_down_alert(app, checked_at, status=f"HTTP {status_code}" if status_code else error[:100])
             app.alert_sent_at = checked_at
     app.save(update_fields=["down_since", "alert_sent_at", "updated_at"])
     application.down_since, application.alert_sent_at = app.down_since, app.alert_sent_at
     return check
 
 
-def _send_down_alert(app: Application, at: datetime) -> None:
+def _send_down_alert(app: Application, at: datetime, *, status: str) -> None:
+    """Alert the application's alert address (or its owner OPD) through the notifications outbox; without a
+    recipient or without the notifications app, the alert goes to the log backend so it is never lost."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    since = timezone.localtime(app.down_since).strftime("%Y-%m-%d %H:%M") if app.down_since else ""
     context = {
-        "application": app.name, "code": app.code, "url": app.health_check_url,
-        "down_since": app.down_since.isoformat() if app.down_since else "",
+        "application_name": app.name, "since": since, "status": status,
+        "tracking_url": settings.SITE_URL.rstrip("/") + reverse("infrastructure:applications"),
         "minutes_down": int((at - app.down_since).total_seconds() // 60) if app.down_since else 0,
-        "owner": str(app.owner_agency) if app.owner_agency else "",
     }
     to_email = app.alert_email or (app.owner_agency.email if app.owner_agency else "")
-    try:
-        from simpul.notifications.services import notification_send
-    except ImportError:
-        notification_send = None
-    if notification_send is not None and to_email:
-        notification_send(event="application.down_alert", to_email=to_email, context=context)
-    else:
+    sent: list[Any] = []
+    if to_email:
+        try:
+            from simpul.notifications.services import notification_send
+        except ImportError:
+            notification_send = None
+        if notification_send is not None:
+            sent = list(notification_send(event="application.down_alert", to_email=to_email, context=context))
+    if not sent:
         outbox_enqueue(backend="log", topic="application.down_alert", ordering_key=f"app:{app.pk}",
                        payload={"to_email": to_email, **context})
     audit_record(action="infrastructure.application_down_alert", obj=app, actor_label="health check",
-                 changes={"to_email": bool(to_email), "minutes_down": context["minutes_down"]})
+                 changes={"notified": bool(sent), "minutes_down": context["minutes_down"]})
 
 
 def application_checks_run(*, now: datetime | None = None) -> list[ApplicationCheck]:

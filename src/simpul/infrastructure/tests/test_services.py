@@ -17,6 +17,7 @@ from simpul.infrastructure import services
 from simpul.infrastructure.models import Link, LinkTechnology, Measurement, Site
 from simpul.infrastructure.tests.factories import ApplicationFactory, LinkFactory, SiteFactory
 from simpul.infrastructure.transfer import infrastructure_import
+from simpul.notifications.models import Message
 
 pytestmark = pytest.mark.django_db
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
@@ -87,10 +88,21 @@ def test_health_check_alerts_once_when_down_past_threshold(region_tree: Any, loc
     services.application_checks_run(now=T0 + timedelta(minutes=16))
     services.application_checks_run(now=T0 + timedelta(minutes=21))
     assert AuditEntry.objects.filter(action="infrastructure.application_down_alert").count() == 1
+    [message] = Message.objects.filter(event="application.down_alert")
+    assert message.recipient == "ops@muba.test"
+    assert app.name in message.subject + message.body
     handler.status = 200
     services.application_checks_run(now=T0 + timedelta(minutes=26))
     app.refresh_from_db()
     assert app.down_since is None and app.alert_sent_at is None
+
+
+def test_down_alert_without_recipient_goes_to_the_log_outbox(region_tree: Any) -> None:
+    app = ApplicationFactory(health_check_enabled=True, health_check_url="http://127.0.0.1:9/",
+                             down_alert_after_minutes=0, health_check_timeout_seconds=1)
+    services.application_checks_run(now=T0)
+    [row] = OutboxMessage.objects.filter(topic="application.down_alert", backend="log")
+    assert row.payload["application_name"] == app.name
 
 
 def test_health_check_of_unreachable_address_is_down(region_tree: Any) -> None:
