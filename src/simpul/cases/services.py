@@ -64,15 +64,16 @@ def _field_types(version: Any) -> dict[str, str]:
 
 
 def _protect_answers(version: Any, cleaned: dict[str, Any]) -> tuple[dict[str, Any], str]:
-    """Answers to store: NIK fields encrypted. Returns (answers, first NIK in clear)."""
+    """Answers to store: NIK and KK numbers encrypted. Returns (answers, first NIK in clear)."""
     from simpul.core.pdp import encrypt_text
 
     types = _field_types(version)
     stored: dict[str, Any] = {}
     first_nik = ""
     for name, value in cleaned.items():
-        if types.get(name) == "nik" and value:
-            first_nik = first_nik or str(value)
+        if types.get(name) in ("nik", "kk") and value:
+            if types.get(name) == "nik":
+                first_nik = first_nik or str(value)
             stored[name] = ENCRYPTED_PREFIX + encrypt_text(str(value))
         else:
             stored[name] = value
