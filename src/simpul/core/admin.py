@@ -48,7 +48,7 @@ def _plain(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, models.Model):
-        return {"id": value.pk, "repr": str(value)[:200]}
+        return value.pk  # the same shape as a form's initial value of a foreign key
     if isinstance(value, QuerySet | list | tuple | set | frozenset):
         return [_plain(item) for item in value]
     if isinstance(value, FieldFile):
@@ -81,19 +81,55 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
     audit_action_prefix = "admin"
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+    @staticmethod
+    def form_changes(form: Any, *, change: bool) -> dict[str, dict[str, Any]]:
+        """`{field: {"old": ..., "new": ...}}` for the fields a bound, valid form changed, secrets masked."""
         changes = {}
         for name in form.changed_data:
             old = form.initial.get(name) if change else None
             new = form.cleaned_data.get(name)
             changes[name] = {"old": _plain(old), "new": _plain(new)}
+        return mask_changes(changes)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        changes = self.form_changes(form, change=change)
         super().save_model(request, obj, form, change)
         audit_record(
             actor=request.user,
             action=f"{self.audit_action_prefix}.{'change' if change else 'add'}",
             obj=obj,
-            changes=mask_changes(changes),
+            changes=changes,
         )
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        """Inline rows are audited too: one entry per added, changed or deleted row."""
+        pending: list[tuple[str, Any, dict[str, Any]]] = []
+        for inline_form in formset.forms:
+            if not hasattr(inline_form, "cleaned_data"):
+                continue
+            instance = inline_form.instance
+            if formset.can_delete and formset._should_delete_form(inline_form):
+                if instance.pk is not None:
+                    pending.append(("delete", instance, {"object_id": str(instance.pk), "repr": str(instance)}))
+            elif inline_form.has_changed():
+                adding = instance._state.adding
+                pending.append(
+                    ("add" if adding else "change", instance, self.form_changes(inline_form, change=not adding))
+                )
+        super().save_formset(request, form, formset, change)
+        for verb, instance, changes in pending:
+            if verb == "delete":
+                audit_record(
+                    actor=request.user,
+                    action=f"{self.audit_action_prefix}.delete",
+                    object_type=instance._meta.label_lower,
+                    object_id=changes["object_id"],
+                    object_repr=changes["repr"],
+                )
+            else:
+                audit_record(
+                    actor=request.user, action=f"{self.audit_action_prefix}.{verb}", obj=instance, changes=changes
+                )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         self._audit_delete(request, obj)

@@ -143,3 +143,41 @@ def test_admin_resend_action_requeues_dead_messages_and_audits(client, admin_use
     entry = AuditEntry.objects.get(action="core.outbox_resend")
     assert entry.object_id == str(dead.pk)
     assert entry.actor_id == admin_user.pk
+
+
+@pytest.mark.django_db
+def test_inline_rows_are_audited_one_entry_each(admin_user):
+    from django.forms import inlineformset_factory
+
+    from simpul.accounts.models import User
+
+    kept = TOTPDevice.objects.create(user=admin_user, name="old name", key="c" * 40)
+    gone = TOTPDevice.objects.create(user=admin_user, name="lost phone", key="d" * 40)
+    formset_class = inlineformset_factory(User, TOTPDevice, fields=["name", "key"], extra=1, can_delete=True)
+    prefix = formset_class(instance=admin_user).prefix
+    data = {
+        f"{prefix}-TOTAL_FORMS": "3",
+        f"{prefix}-INITIAL_FORMS": "2",
+        f"{prefix}-0-id": str(kept.pk),
+        f"{prefix}-0-name": "new name",
+        f"{prefix}-0-key": "c" * 40,
+        f"{prefix}-1-id": str(gone.pk),
+        f"{prefix}-1-name": "lost phone",
+        f"{prefix}-1-key": "d" * 40,
+        f"{prefix}-1-DELETE": "on",
+        f"{prefix}-2-name": "tablet",
+        f"{prefix}-2-key": "e" * 40,
+    }
+    formset = formset_class(data, instance=admin_user)
+    assert formset.is_valid(), formset.errors
+    request = RequestFactory().post("/")
+    request.user = admin_user
+    AuditedModelAdmin(User, admin.site).save_formset(request, None, formset, change=True)
+
+    entries = {e.action: e for e in AuditEntry.objects.all()}
+    assert set(entries) == {"admin.change", "admin.delete", "admin.add"}
+    assert entries["admin.change"].changes["name"] == {"old": "old name", "new": "new name"}
+    assert "c" * 40 not in str(entries["admin.change"].changes)
+    assert entries["admin.delete"].object_id == str(gone.pk)
+    assert entries["admin.add"].changes["key"] == {"old": "***", "new": "***"}
+    assert not TOTPDevice.objects.filter(pk=gone.pk).exists()
