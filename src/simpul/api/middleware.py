@@ -1,4 +1,5 @@
-"""API middleware: refuse oversized bodies early (413 problem) and log every authenticated API call.
+"""API middleware: refuse oversized bodies early (413 problem), answer unknown API paths with a 404 problem,
+and log every authenticated API call.
 
 The call log is one INSERT per call made with an API key (client, operation, object, result status); calls
 without a key cost nothing here. Writes a client makes are also in the hash-chained audit log, through the
@@ -14,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from simpul.api.auth import REQUEST_MARK
-from simpul.api.errors import api_max_body_bytes, problem_response
+from simpul.api.errors import PROBLEM_CONTENT_TYPE, api_max_body_bytes, problem_response
 from simpul.api.models import ApiCallLog
 
 logger = logging.getLogger(__name__)
@@ -38,6 +39,13 @@ class ApiMiddleware:
                     detail=_("The request body is larger than the limit of {limit} bytes.").format(limit=limit),
                 )
         response = self.get_response(request)
+        if (
+            response.status_code == 404
+            and request.path.startswith(API_PREFIX)
+            and not response.get("Content-Type", "").startswith(PROBLEM_CONTENT_TYPE)
+        ):
+            # No such API path: answer in the API's error format, not with the HTML page.
+            response = problem_response(status_code=404, code="not_found", detail=_("No such API path."))
         mark = getattr(request, REQUEST_MARK, None)
         if mark is not None:
             self._log(request, response, mark)

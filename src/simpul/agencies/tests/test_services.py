@@ -69,3 +69,27 @@ def test_agency_list_filters(personas):
     assert "dpmptsp" not in codes and "disdukcapil" in codes
     assert [a.code for a in agency_list(region="16.06.02")] == []
     assert "disdukcapil" in [a.code for a in agency_list(region="16.06")]
+
+
+def test_admin_inline_membership_changes_are_audited(client, personas):
+    from simpul.conftest import login
+
+    login(client, personas.admin)
+    agency = personas.dpmptsp
+    membership = Membership.objects.get(user=personas.other_officer, agency=agency)
+    data = {
+        "code": agency.code, "name": agency.name, "short_name": agency.short_name, "kind": agency.kind,
+        "region": agency.region_id or "", "parent": "", "address": "", "phone": "", "email": "", "website": "",
+        "is_active": "on",
+        "memberships-TOTAL_FORMS": "1", "memberships-INITIAL_FORMS": "1", "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+        "memberships-0-id": membership.pk, "memberships-0-agency": agency.pk,
+        "memberships-0-user": personas.other_officer.pk, "memberships-0-role": "head",
+        "memberships-0-is_active": "on",
+    }
+    response = client.post(f"/admin/agencies/agency/{agency.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    membership.refresh_from_db()
+    assert membership.role == "head"
+    entry = AuditEntry.objects.get(action="agencies.membership_change")
+    assert entry.changes["role"] == "head" and entry.actor_id == personas.admin.pk

@@ -198,3 +198,8 @@ def test_old_call_log_rows_are_purged(dukcapil_client, settings):
     ApiCallLog.objects.create(client=api_client, method="GET", operation="y", status=200)
     assert call_log_purge() == 1
     assert list(ApiCallLog.objects.values_list("operation", flat=True)) == ["y"]
+
+
+def test_unknown_api_path_is_a_problem_and_slashless_paths_redirect(client, db):
+    _problem(client.get("/api/v1/test/nothing-here/"), 404, "not_found")
+    assert client.get("/api/v1/test/write").status_code == 301
