@@ -6,7 +6,6 @@ from django.contrib import admin
 
 from simpul.agencies.models import Agency, Membership
 from simpul.core.admin import AuditedModelAdmin
-from simpul.core.services import audit_record
 
 
 class MembershipInline(admin.TabularInline):
@@ -24,24 +23,6 @@ class AgencyAdmin(AuditedModelAdmin):
     list_select_related = ["region"]
     autocomplete_fields = ["parent", "region"]
     inlines = [MembershipInline]
-
-    def save_formset(self, request, form, formset, change):  # type: ignore[no-untyped-def]
-        """Membership rows edited inline are audited too (added, changed, removed)."""
-        super().save_formset(request, form, formset, change)
-        if formset.model is not Membership:
-            return
-        for membership in formset.new_objects:
-            audit_record(actor=request.user, action="agencies.membership_add", obj=membership,
-                         changes={"user": membership.user_id, "agency": membership.agency.code,
-                                  "role": membership.role, "via": "admin"})
-        for membership, fields in formset.changed_objects:
-            audit_record(actor=request.user, action="agencies.membership_change", obj=membership,
-                         changes={"fields": fields, "role": membership.role, "is_active": membership.is_active,
-                                  "via": "admin"})
-        for membership in formset.deleted_objects:
-            audit_record(actor=request.user, action="agencies.membership_remove", object_type="agencies.membership",
-                         object_id=str(membership.pk or ""), object_repr=str(membership)[:200],
-                         changes={"user": membership.user_id, "role": membership.role, "via": "admin"})
 
     def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
         # The code is a stable identifier other data refers to: set once.
