@@ -4,7 +4,7 @@ Use it for every write a client may retry: `POST /api/v1/cases/` (key from the `
 and the portal's application form (key from a hidden field, reused by the offline outbox when it retries)::
 
     fingerprint = request_fingerprint(request.method, request.path, request.body)       # API
-    fingerprint = request_fingerprint("POST", request.path, form_payload_dict)          # form, see below
+    fingerprint = form_fingerprint(request)  # form: fields minus CSRF token and key, files by SHA-256
     result = idempotent(
         scope=f"api:{client.pk}",          # or f"user:{user.pk}", or f"session:{session_key}" for anonymous
         key=request.headers.get("Idempotency-Key", ""),
@@ -40,9 +40,10 @@ Rules:
   `idempotency_purge()` deletes expired records (periodic job `core.idempotency_purge`, hourly).
 
 Fingerprints: `request_fingerprint(method, path, body)` hashes the method, the path and the body. For an
-API, pass the raw body bytes. For an HTML form, pass a dict of the submitted fields without the CSRF token
-and the key itself (canonical JSON is used, so field order does not matter); include uploaded files as their
-SHA-256 so a different file makes a different request.
+API, pass the raw body bytes. For an HTML form, `form_fingerprint(request, key_field="idempotency_key")`
+hashes the submitted fields without the CSRF token and the key itself (canonical JSON, so field order does
+not matter) and each uploaded file's SHA-256, so a different file makes a different request. The form
+page puts `new_key()` in its hidden field; when it re-renders with errors it keeps the same key.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -98,6 +100,31 @@ def request_fingerprint(method: str, path: str, body: bytes | str | dict[str, An
     digest.update(b"\n")
     digest.update(body_bytes)
     return digest.hexdigest()
+
+
+def new_key() -> str:
+    """A fresh key for a form's hidden field (`<input type="hidden" name="idempotency_key">`)."""
+    return str(uuid.uuid4())
+
+
+def form_fingerprint(request: HttpRequest, *, key_field: str = "idempotency_key") -> str:
+    """Fingerprint of a posted HTML form: its fields (without the CSRF token and the key) and its files' SHA-256.
+
+    Reading the files rewinds them afterwards, so the view can still save them.
+    """
+    skip = {"csrfmiddlewaretoken", key_field}
+    fields = {name: request.POST.getlist(name) for name in sorted(request.POST) if name not in skip}
+    files: dict[str, list[str]] = {}
+    for name in sorted(request.FILES):
+        digests = []
+        for upload in request.FILES.getlist(name):
+            digest = hashlib.sha256()
+            for chunk in upload.chunks():
+                digest.update(chunk)
+            upload.seek(0)
+            digests.append(digest.hexdigest())
+        files[name] = digests
+    return request_fingerprint(request.method or "POST", request.path, {"fields": fields, "files": files})
 
 
 def key_is_valid(key: str) -> bool:

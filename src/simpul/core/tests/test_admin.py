@@ -181,3 +181,20 @@ def test_inline_rows_are_audited_one_entry_each(admin_user):
     assert entries["admin.delete"].object_id == str(gone.pk)
     assert entries["admin.add"].changes["key"] == {"old": "***", "new": "***"}
     assert not TOTPDevice.objects.filter(pk=gone.pk).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/core/outboxmessage/?q=abc",
+        "/admin/core/outboxmessage/?status__exact=dead",
+        "/admin/core/auditentry/?q=abc",
+        "/admin/core/idempotencyrecord/?q=x",
+        "/admin/core/scheduledjobrun/",
+        "/admin/core/holiday/?q=idul",
+    ],
+)
+def test_core_admin_pages_open_for_a_platform_admin(client, admin_user, url):
+    login(client, admin_user)
+    assert client.get(url).status_code == 200

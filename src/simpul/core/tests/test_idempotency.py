@@ -227,3 +227,25 @@ def test_twenty_concurrent_requests_with_one_key_run_the_handler_once():
     # after the first finished, a retry is a replay
     assert _call(handler).status == 200
     assert len(calls) == 1
+
+
+def test_form_fingerprint_ignores_csrf_token_and_key_but_not_fields_or_files():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import RequestFactory
+
+    from simpul.core.idempotency import form_fingerprint, new_key
+
+    factory = RequestFactory()
+
+    def post(data):
+        return factory.post("/layanan/ktp/", data)
+
+    base = {"name": "Siti", "csrfmiddlewaretoken": "a", "idempotency_key": new_key()}
+    same = {"name": "Siti", "csrfmiddlewaretoken": "b", "idempotency_key": new_key()}
+    assert form_fingerprint(post(base)) == form_fingerprint(post(same))
+    assert form_fingerprint(post(base)) != form_fingerprint(post({**base, "name": "Sari"}))
+    with_file = post({**base, "doc": SimpleUploadedFile("a.pdf", b"%PDF-1 one")})
+    other_file = post({**base, "doc": SimpleUploadedFile("a.pdf", b"%PDF-1 two")})
+    assert form_fingerprint(with_file) != form_fingerprint(other_file)
+    assert with_file.FILES["doc"].read() == b"%PDF-1 one"  # rewound for the view
+    assert key_is_valid(new_key())
