@@ -245,3 +245,52 @@ def test_anonymise_deletes_documents_and_personal_fields(version, personas, djan
     case.refresh_from_db()
     assert case.applicant_name == "" and case.form_data == {} and case.nik_hash == ""
     assert not default_storage.exists(stored)
+
+
+def test_complaint_follows_lapor_lifecycle(personas):
+    version = ktp_service(personas.dukcapil, code="pengaduan-jalan", kind="pengaduan", workflow="complaint",
+                          documents=[])
+    case = case_submit(version=version, answers=dict(VALID_ANSWERS), files={}, applicant=personas.citizen,
+                       idempotency_key="c1").case
+    assert case.status == CaseStatus.DITERIMA and case.workflow == "complaint"
+    case_transition(case=case, action="verify", actor=personas.officer)
+    case_transition(case=case, action="postpone", actor=personas.officer, note="Menunggu data lapangan")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.DITUNDA and case.paused_since is not None
+    case_transition(case=case, action="resume", actor=personas.officer)
+    case_forward(case=case, actor=personas.officer, to_agency=personas.dpmptsp, reason="Wewenang DPMPTSP")
+    disposition_accept(case=case, actor=personas.other_officer)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.DITINDAKLANJUTI and case.agency == personas.dpmptsp
+    case_transition(case=case, action="resolve", actor=personas.other_officer, note="Jalan sudah diperbaiki")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SELESAI and case.closed_at is not None
+    statuses = list(case.events.values_list("to_status", flat=True))
+    assert statuses == ["diterima", "terverifikasi", "ditunda", "terverifikasi", "didisposisi", "ditindaklanjuti",
+                        "selesai"]
+
+
+def test_information_request_can_be_extended_once(personas):
+    version = ktp_service(personas.dinkominfo, code="ppid", kind="informasi", workflow="information_request",
+                          sla_working_days=10, sla_extension_days=7, documents=[])
+    case = case_submit(version=version, answers=dict(VALID_ANSWERS), files={}, applicant=personas.citizen,
+                       idempotency_key="i1").case
+    from simpul.agencies.models import Membership
+
+    Membership.objects.create(user=personas.officer, agency=personas.dinkominfo)
+    case_transition(case=case, action="verify", actor=personas.officer)
+    case_transition(case=case, action="process", actor=personas.officer)
+    before = Case.objects.get(pk=case.pk).due_date
+    case_transition(case=case, action="extend", actor=personas.officer, note="Informasi perlu dihimpun dari 3 OPD")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.DIPERPANJANG and case.due_date == add_working_days(before, 7)
+    with pytest.raises(TransitionNotAllowed):
+        case_transition(case=case, action="extend", actor=personas.officer, note="lagi")
+
+
+def test_history_is_append_only_through_the_services(version, personas):
+    case = submit(version, personas).case
+    first = case.events.get()
+    case_transition(case=case, action="verify", actor=personas.officer)
+    first.refresh_from_db()
+    assert first.to_status == "diajukan" and case.events.count() == 2
