@@ -218,3 +218,36 @@ def test_same_ordering_key_on_another_backend_is_independent(flaky):
     outbox_deliver_batch()
     logged.refresh_from_db()
     assert logged.status == OutboxStatus.DELIVERED
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_workers_deliver_each_message_once_and_in_order_per_key(flaky):
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+    for n in range(60):
+        outbox_enqueue(backend=flaky.name, payload={"n": n}, ordering_key=f"K{n % 3}")
+    barrier = threading.Barrier(6)
+
+    def worker() -> None:
+        try:
+            barrier.wait()
+            for _ in range(30):
+                outbox_deliver_batch(limit=5)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    outbox_deliver_batch()
+    assert sorted(flaky.delivered) == list(range(60))  # every message once, none twice
+    for key in range(3):
+        of_key = [n for n in flaky.delivered if n % 3 == key]
+        assert of_key == sorted(of_key)
