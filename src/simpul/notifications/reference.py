@@ -29,6 +29,17 @@ EVENT_VARIABLES: dict[str, tuple[str, ...]] = {
     "assessment.invitation": ("round_name", "due_date", "survey_url"),
 }
 
+# Other names callers may use for a variable: filled in when the template's own name is missing.
+CONTEXT_ALIASES: dict[str, tuple[str, ...]] = {
+    "service_name": ("service",),
+    "agency_name": ("agency",),
+    "reason": ("note", "public_note"),
+}
+# A display value that wins over the raw one when given (a translated status label over the status code).
+CONTEXT_DISPLAY_OVERRIDES: dict[str, str] = {"status": "status_label"}
+# Variables holding a date: an ISO date string is turned into a date, formatted for the message's language.
+DATE_VARIABLES = ("due_date",)
+
 # event -> language -> {"subject", "email", "sms"}
 DEFAULT_TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
     "case.submitted": {

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -11,7 +13,12 @@ from django.db import transaction
 from simpul.core.services import outbox_enqueue
 from simpul.notifications.models import Channel, Language, Message, Template
 from simpul.notifications.outbox import BACKEND_NAME
-from simpul.notifications.reference import default_template
+from simpul.notifications.reference import (
+    CONTEXT_ALIASES,
+    CONTEXT_DISPLAY_OVERRIDES,
+    DATE_VARIABLES,
+    default_template,
+)
 from simpul.notifications.rendering import render_text
 
 logger = logging.getLogger(__name__)
@@ -37,6 +44,26 @@ def _template_texts(event: str, channel: str, language: str) -> tuple[str, str] 
         return rows["id"].subject, rows["id"].body
     return None
 
+def _normalise_context(context: dict[str, Any]) -> dict[str, Any]:
+    """Accept the aliases of `reference.CONTEXT_ALIASES`, prefer display labels, and parse ISO dates."""
+    ctx = dict(context)
+    for name, alternatives in CONTEXT_ALIASES.items():
+        if ctx.get(name) in (None, ""):
+            for alternative in alternatives:
+                if ctx.get(alternative) not in (None, ""):
+                    ctx[name] = ctx[alternative]
+                    break
+    for name, display in CONTEXT_DISPLAY_OVERRIDES.items():
+        if ctx.get(display) not in (None, ""):
+            ctx[name] = ctx[display]
+    for name in DATE_VARIABLES:
+        value = ctx.get(name)
+        if isinstance(value, str) and len(value) == 10:
+            with contextlib.suppress(ValueError):
+                ctx[name] = date.fromisoformat(value)
+    return ctx
+
+
 def _default_context(language: str) -> dict[str, Any]:
     prefix = "" if language == settings.LANGUAGE_CODE else f"/{language}"
     return {
@@ -60,7 +87,9 @@ def notification_send(
     Email goes to `to_email`; `to_phone` gets the channels in `settings.NOTIFICATION_PHONE_CHANNELS` (SMS by
     default). Each message is an outbox row (backend "notification") in the caller's transaction, delivered
     after commit; messages of one case and channel are delivered in order. Returns the queued messages
-    (empty when there is no recipient or no template for the event).
+    (empty when there is no recipient or no template for the event). `reference.EVENT_VARIABLES` lists the
+    context of each event; `service`, `agency`, `note` and `status_label` are accepted as aliases, and an ISO
+    date string in `due_date` is formatted for the language.
     """
     if language not in Language.values:
         language = Language.INDONESIAN
@@ -69,7 +98,7 @@ def notification_send(
         recipients.append((Channel.EMAIL, to_email.strip()))
     if to_phone:
         recipients.extend((channel, to_phone.strip()) for channel in _phone_channels())
-    full_context = {**_default_context(language), "reference": case_reference, **context}
+    full_context = {**_default_context(language), "reference": case_reference, **_normalise_context(context)}
     messages: list[Message] = []
     for channel, recipient in recipients:
         texts = _template_texts(event, channel, language)

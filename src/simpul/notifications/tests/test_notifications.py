@@ -236,3 +236,19 @@ def test_message_is_failed_when_the_outbox_gives_up(templates, settings):
     sms.refresh_from_db()
     assert sms.status == MessageStatus.FAILED and sms.attempts == 2
     assert OutboxMessage.objects.get().status == OutboxStatus.DEAD
+
+
+def test_context_aliases_labels_and_iso_dates(templates):
+    context = {"service": "Akta kelahiran", "agency": "DPMPTSP", "status": "perlu_perbaikan",
+               "status_label": "Perlu perbaikan", "due_date": "2026-12-12", "note": "Unggah ulang KK."}
+    [email] = notification_send(event="case.status_changed", to_email="a@example.org", context=context,
+                                case_reference="MB-A")
+    assert "Akta kelahiran (MB-A) sekarang: Perlu perbaikan." in email.body
+    [sms] = notification_send(event="case.revision_requested", to_phone="081234567890", context=context,
+                              case_reference="MB-A")
+    assert "Unggah ulang KK." in sms.body
+    [id_mail] = notification_send(event="case.submitted", to_email="a@example.org", context=context,
+                                  case_reference="MB-A", language="id")
+    [en_mail] = notification_send(event="case.submitted", to_email="a@example.org", context=context,
+                                  case_reference="MB-A", language="en")
+    assert "12 Des" in id_mail.body and "Dec. 12, 2026" in en_mail.body
