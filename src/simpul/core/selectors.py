@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Model
 from django.utils import timezone
 
 from simpul.core.models import AuditChainHead, AuditEntry, OutboxMessage, OutboxStatus, ScheduledJobRun
@@ -82,6 +82,18 @@ def audit_chain_verify() -> ChainCheck:
             ),
         )
     return ChainCheck(ok=True, count=count)
+
+
+def audit_entry_list_for_object(*, obj: Model, limit: int = 50) -> list[AuditEntry]:
+    """The latest audit entries about one object, newest first (for history panels on staff pages).
+
+    Access is the caller's concern: show it only to staff who may see the object itself.
+    """
+    return list(
+        AuditEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("-seq")[
+            :limit
+        ]
+    )
 
 
 def worker_last_seen() -> datetime | None:

@@ -166,3 +166,14 @@ def test_concurrent_appends_on_postgresql_form_one_linear_chain():
     result = audit_chain_verify()
     assert result.ok, result.detail
     assert result.count == threads_n * per_thread
+
+
+@pytest.mark.django_db
+def test_entries_for_one_object_newest_first(staff_user, admin_user):
+    from simpul.core.selectors import audit_entry_list_for_object
+
+    first = audit_record(action="test.a", obj=staff_user)
+    audit_record(action="test.b", obj=admin_user)
+    last = audit_record(action="test.c", obj=staff_user)
+    assert audit_entry_list_for_object(obj=staff_user) == [last, first]
+    assert audit_entry_list_for_object(obj=staff_user, limit=1) == [last]
