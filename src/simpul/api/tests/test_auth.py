@@ -203,3 +203,11 @@ def test_old_call_log_rows_are_purged(dukcapil_client, settings):
 def test_unknown_api_path_is_a_problem_and_slashless_paths_redirect(client, db):
     _problem(client.get("/api/v1/test/nothing-here/"), 404, "not_found")
     assert client.get("/api/v1/test/write").status_code == 301
+
+
+def test_drf_messages_missing_from_drfs_catalogue_are_indonesian(client, dukcapil_client):
+    _c, _k, secret = dukcapil_client
+    response = client.put("/api/v1/test/write/", {}, content_type="application/json",
+                          HTTP_ACCEPT_LANGUAGE="id", **_bearer(secret))
+    body = _problem(response, 405, "method_not_allowed")
+    assert body["detail"] == 'Metode "PUT" tidak diizinkan.'
