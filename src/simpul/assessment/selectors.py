@@ -343,12 +343,12 @@ def publish_blockers(*, round: Round) -> list[str]:
     per_code, _overall, _v = coding_agreement(round=round)
     for ca in per_code:
         if ca.verdict == "reject" and not ca.code.agreement_resolved:
-            reasons.append(_("Coder agreement for code \u201c{code}\u201d is below the tentative threshold "
-                             "(\u03b1 = {alpha:.3f} < 0.667) and not resolved.").format(code=ca.code.name,
+            reasons.append(_("Coder agreement for code “{code}” is below the tentative threshold "
+                             "(α = {alpha:.3f} < 0.667) and not resolved.").format(code=ca.code.name,
                                                                                        alpha=ca.alpha))
     for row, verdict, _cells in triangulation_for_round(round=round):
         if verdict.needs_note:
-            reasons.append(_("The triangulation row \u201c{row}\u201d shows dissonance without a reconciliation "
+            reasons.append(_("The triangulation row “{row}” shows dissonance without a reconciliation "
                              "note.").format(row=row.statement[:80]))
     return reasons
 

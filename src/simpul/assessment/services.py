@@ -571,7 +571,7 @@ def recommendations_generate(*, round: Round, actor: Any, target_level: int = 3,
     if res.ipa is not None:
         for row in sorted(res.ipa.rows, key=lambda r: r.tk):
             if row.quadrant == "I" and row.code not in have:
-                title = _("Improve \u201c{item}\u201d (priority: importance {i:.2f}, performance {p:.2f}, "
+                title = _("Improve “{item}” (priority: importance {i:.2f}, performance {p:.2f}, "
                           "Tk {tk:.0f}%)").format(item=items[row.code].text[:200], i=row.importance,
                                                   p=row.performance, tk=row.tk)
                 created.append(recommendation_create(round=round, title=title, actor=actor,
@@ -580,7 +580,7 @@ def recommendations_generate(*, round: Round, actor: Any, target_level: int = 3,
                 have.add(row.code)
     for r in res.items:
         if r.level_mean is not None and r.level_mean < target_level and r.item.code not in have:
-            title = _("Raise \u201c{item}\u201d from level {level:.2f} to level {target}").format(
+            title = _("Raise “{item}” from level {level:.2f} to level {target}").format(
                 item=r.item.text[:200], level=r.level_mean, target=target_level)
             created.append(recommendation_create(round=round, title=title, actor=actor,
                                                  source=RecommendationSource.MATURITY, item=r.item, owner=owner,

@@ -294,3 +294,51 @@ def landis_koch(kappa: float | None) -> str:
         if kappa <= upper:
             return label
     return "almost perfect"
+
+
+
+def group_item_counts(answers: np.ndarray, groups: np.ndarray | None, max_value: int) -> np.ndarray:
+    """Counts per group, item and value in one bincount pass: -> (groups x items x max_value+1).
+
+    Without groups, one group (index 0). Summing over axis 0 gives the counts per item.
+    """
+    arr = np.asarray(answers)
+    items = arr.shape[1]
+    width = max_value + 1
+    grp = np.zeros(arr.shape[0], dtype=np.int32) if groups is None else np.asarray(groups).astype(np.int32)
+    n_groups = int(grp.max()) + 1 if grp.size else 1
+    keys = (grp[:, None] * (items * width) + np.arange(items, dtype=np.int32) * width) + arr
+    return np.bincount(keys.ravel(), minlength=n_groups * items * width).reshape(n_groups, items, width)
+
+
+def counts_matrix(answers: np.ndarray, max_value: int) -> np.ndarray:
+    """Counts per item and value: (respondents x items) -> (items x max_value+1)."""
+    return group_item_counts(answers, None, max_value)[0]
+
+
+def rwg_j_from_counts(counts: np.ndarray, *, options: int = 5) -> dict[int, float | None]:
+    """r_wg(J) per group from (groups x items x values) counts: variances from the first two moments."""
+    values = np.arange(counts.shape[2], dtype=np.float64)
+    n = counts.sum(axis=2).astype(np.float64)  # groups x items
+    s1 = counts @ values
+    s2 = counts @ (values * values)
+    expected = (options**2 - 1) / 12
+    items = counts.shape[1]
+    out: dict[int, float | None] = {}
+    for g in range(counts.shape[0]):
+        if n[g].min() < 2:
+            out[g] = None
+            continue
+        var = (s2[g] - s1[g] ** 2 / n[g]) / (n[g] - 1)
+        mean_s2 = float(var.mean())
+        if mean_s2 > expected:
+            out[g] = 0.0
+            continue
+        ratio = mean_s2 / expected
+        out[g] = (items * (1 - ratio)) / (items * (1 - ratio) + ratio)
+    return out
+
+
+def rwg_j_by_group(answers: np.ndarray, groups: np.ndarray, *, options: int = 5) -> dict[int, float | None]:
+    """r_wg(J) per group (rows = respondents, columns = items)."""
+    return rwg_j_from_counts(group_item_counts(answers, groups, options), options=options)

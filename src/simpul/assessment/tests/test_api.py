@@ -38,4 +38,4 @@ def test_api_frameworks_rounds_and_results(client, personas, settings, django_as
 
 def test_schema_lists_assessment_endpoints(client, db):
     schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").content.decode()
-    assert "/api/v1/assessment/rounds/{pk}/results/" in schema or "assessment/rounds/{pk}/results/" in schema
+    assert "/api/v1/assessment/rounds/{id}/results/" in schema and "/api/v1/assessment/frameworks/" in schema

@@ -131,3 +131,15 @@ def test_dissonance_needs_a_reconciliation_note():
     assert triangulate([SUPPORTS, CONTRADICTS], note="Observed in 2 of 15 kecamatan only").needs_note is False
     with pytest.raises(ValueError):
         triangulate(["maybe"])
+
+
+@given(st.lists(st.tuples(st.integers(0, 2), st.integers(1, 5), st.integers(1, 5)), min_size=6, max_size=40))
+def test_vectorised_counts_and_rwg_match_the_plain_versions(rows):
+    groups = np.array([r[0] for r in rows])
+    answers = np.array([[r[1], r[2]] for r in rows])
+    counts = stats.counts_matrix(answers, 5)
+    assert counts[0, 1:].tolist() == [int((answers[:, 0] == v).sum()) for v in range(1, 6)]
+    fast = stats.rwg_j_by_group(answers, groups)
+    for g in range(int(groups.max()) + 1):
+        plain = stats.rwg_j(answers[groups == g]) if (groups == g).sum() >= 2 else None
+        assert (fast[g] is None and plain is None) or fast[g] == pytest.approx(plain)
