@@ -211,3 +211,11 @@ def test_drf_messages_missing_from_drfs_catalogue_are_indonesian(client, dukcapi
                           HTTP_ACCEPT_LANGUAGE="id", **_bearer(secret))
     body = _problem(response, 405, "method_not_allowed")
     assert body["detail"] == 'Metode "PUT" tidak diizinkan.'
+
+
+def test_unknown_fields_are_refused_by_name(client, dukcapil_client):
+    _c, _k, secret = dukcapil_client
+    response = client.post("/api/v1/test/write/", {"title": "ok", "count": 1, "titel": "typo"},
+                           content_type="application/json", HTTP_ACCEPT_LANGUAGE="en", **_bearer(secret))
+    body = _problem(response, 400, "invalid")
+    assert body["errors"] == {"titel": ["Unknown field."]}

@@ -6,9 +6,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from simpul.api.auth import HasScope, api_client_from_request, ensure_client_may_act_for
+from simpul.api.serializers import StrictFieldsMixin
 
 
-class _Input(serializers.Serializer):
+class _Input(StrictFieldsMixin, serializers.Serializer):
     title = serializers.CharField(max_length=5)
     count = serializers.IntegerField()
 
