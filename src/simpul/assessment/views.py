@@ -383,7 +383,7 @@ def _client_key(request: HttpRequest) -> str:
 
 
 def _rate_limited(request: HttpRequest, rnd: Round) -> bool:
-    key = f"assessment:rl:{rnd.pk}:{_client_key(request)}"
+    key = f"assessment:rl:{rnd.public_slug}:{_client_key(request)}"
     count = cache.get(key, 0)
     if count >= PUBLIC_RATE_PER_HOUR:
         return True
