@@ -67,3 +67,28 @@ def test_schema_documents_problem_responses_for_every_operation(client, db):
     assert schema["components"]["schemas"]["Problem"]["required"] == ["type", "title", "status", "detail", "code"]
     operation = schema["paths"]["/api/v1/regions/"]["get"]
     assert "application/problem+json" in operation["responses"]["default"]["content"]
+
+
+ADMIN_PAGES = [
+    "/admin/api/apiclient/", "/admin/api/apiclient/add/", "/admin/api/apikey/", "/admin/api/apicalllog/",
+    "/admin/regions/region/", "/admin/agencies/agency/", "/admin/agencies/agency/add/",
+    "/admin/agencies/membership/", "/admin/notifications/template/", "/admin/notifications/template/add/",
+    "/admin/notifications/message/",
+]
+
+
+def test_admin_pages_of_regions_agencies_api_and_notifications_render(client, personas):
+    from simpul.notifications.services import notification_send
+
+    [message] = notification_send(event="case.approved", to_phone="081234567890", context={}, case_reference="R9")
+    api_client = ApiClient.objects.create(name="Mitra", scopes=["opendata:read"])
+    login(client, personas.admin)
+    pages = [*ADMIN_PAGES, f"/admin/api/apiclient/{api_client.pk}/change/",
+             f"/admin/regions/region/{personas.desa.pk}/change/",
+             f"/admin/agencies/agency/{personas.dukcapil.pk}/change/",
+             f"/admin/notifications/message/{message.pk}/change/"]
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code == 200, page
+    detail = client.get(f"/admin/notifications/message/{message.pk}/change/").content.decode()
+    assert "081234567890" not in detail and "0812*****890" in detail
