@@ -203,6 +203,16 @@ def round_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     rnd = _round(request, pk)
     items = selectors.round_items(round=rnd)
     errors: dict[str, Any] = {}
+    if request.method == "POST" and request.POST.get("system"):
+        from simpul.assessment.system_evidence import system_evidence_add
+
+        try:
+            system_evidence_add(round=rnd, key=request.POST["system"], actor=request.user)
+            messages.success(request, _("Evidence added."))
+        except ValidationError as exc:
+            for m in _errors(exc):
+                messages.error(request, m)
+        return _back("round_evidence", pk)
     if request.method == "POST":
         p = request.POST
         try:
@@ -219,8 +229,21 @@ def round_evidence(request: HttpRequest, pk: int) -> HttpResponse:
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     return render(request, "assessment/evidence.html", {
         "round": rnd, "evidence": selectors.evidence_list(round=rnd), "items": items, "kinds": EvidenceKind.choices,
+        "offers": _offers(rnd),
         "errors": errors, "post": request.POST,
     })
+
+
+def _offers(rnd: Round) -> list[Any]:
+    from simpul.assessment.system_evidence import system_evidence_offers
+
+    try:
+        return system_evidence_offers(round=rnd)
+    except Exception:  # another app's figures must never break the evidence page
+        import logging
+
+        logging.getLogger(__name__).warning("system evidence unavailable", exc_info=True)
+        return []
 
 
 @evaluator_only

@@ -1,0 +1,110 @@
+"""Figures from Simpul's other apps offered as evidence for matching indicators (issue 6 item 8).
+
+Which indicators each figure supports is data (`data/system-evidence.yaml`). Figures come only through the
+other apps' selectors: connectivity from `infrastructure.selectors.coverage_by_kecamatan`/`coverage_total`,
+service SLA attainment from `cases.selectors.dashboard_stats` per agency. Complaints handling (indicator 42)
+and open data (43) are not offered: those apps expose no selector for them yet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import yaml
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from simpul.assessment.frameworks import DATA_DIR
+from simpul.assessment.models import EvidenceKind, Item, Round
+
+MAPPING_FILE = DATA_DIR / "system-evidence.yaml"
+
+
+@dataclass
+class Offer:
+    key: str
+    title: str
+    text: str
+    period: str
+    source: str
+    item_codes: list[str]
+
+
+def _mapping(round: Round) -> dict[str, list[str]]:
+    data = yaml.safe_load(MAPPING_FILE.read_text(encoding="utf-8")) or {}
+    return {k: [str(c) for c in v] for k, v in (data.get(round.framework.slug) or {}).items()}
+
+
+def _connectivity(start: date, end: date) -> tuple[str, str] | None:
+    try:
+        from simpul.infrastructure.selectors import coverage_by_kecamatan, coverage_total
+    except ImportError:
+        return None
+    from datetime import datetime, time
+
+    tz = timezone.get_current_timezone()
+    rows = coverage_by_kecamatan(start=datetime.combine(start, time.min, tz), end=datetime.combine(end, time.max, tz))
+    total = coverage_total(rows)
+    if not total.villages:
+        return None
+    share = total.connected_villages / total.villages * 100
+    text = _("{connected} of {villages} villages connected ({share:.1f}%); {blank} blank spots; "
+             "total {mbps} Mbps.").format(connected=total.connected_villages, villages=total.villages, share=share,
+                                          blank=total.villages - total.connected_villages, mbps=total.total_mbps)
+    if total.availability is not None:
+        text += " " + _("Availability {a:.1f}%.").format(a=total.availability * 100)
+    return _("Village connectivity (Simpul infrastructure registry)"), text
+
+
+def _service_sla(start: date, end: date) -> tuple[str, str] | None:
+    try:
+        from simpul.cases.selectors import dashboard_stats
+    except ImportError:
+        return None
+    from simpul.agencies.models import Agency
+
+    closed = on_time = 0.0
+    for agency in Agency.objects.filter(is_active=True).only("id"):
+        stats = dashboard_stats(agency_id=agency.pk, start=start, end=end)
+        if stats.closed_in_period and stats.on_time_rate is not None:
+            closed += stats.closed_in_period
+            on_time += stats.on_time_rate * stats.closed_in_period
+    if not closed:
+        return None
+    return (_("Service cases closed on time (Simpul cases)"),
+            _("{n} cases closed in the period, {rate:.1f}% within their service standard.").format(
+                n=int(closed), rate=on_time / closed * 100))
+
+
+SOURCES = {"connectivity": _connectivity, "service_sla": _service_sla}
+
+
+def system_evidence_offers(*, round: Round, start: date | None = None, end: date | None = None) -> list[Offer]:
+    """The figures available for this round's framework over the period (default: the last 90 days)."""
+    end = end or timezone.localdate()
+    start = start or end - timedelta(days=90)
+    offers = []
+    for key, codes in _mapping(round).items():
+        source = SOURCES.get(key)
+        figure = source(start, end) if source else None
+        if figure is not None:
+            offers.append(Offer(key=key, title=figure[0], text=figure[1], period=f"{start} – {end}",
+                                source="Simpul", item_codes=codes))
+    return offers
+
+
+def system_evidence_add(*, round: Round, key: str, actor: Any) -> Any:
+    """Store one offered figure as evidence (kind 'system') linked to its indicators, with its period."""
+    from django.core.exceptions import ValidationError
+
+    from simpul.assessment.services import evidence_add
+
+    offer = next((o for o in system_evidence_offers(round=round) if o.key == key), None)
+    if offer is None:
+        raise ValidationError(_("That figure is not available for this round."))
+    items = list(Item.objects.filter(framework_id=round.framework_id, code__in=offer.item_codes))
+    return evidence_add(round=round, kind=EvidenceKind.SYSTEM, title=offer.title, text=offer.text,
+                        period=offer.period, source=offer.source, dated=timezone.localdate(), items=items,
+                        actor=actor)
