@@ -9,7 +9,8 @@ SLA deadlines are counted with these functions:
 - `add_working_days(start, n)`: the n-th working day after `start` (`start` itself never counts).
 - `working_days_between(a, b)`: how many working days lie in (a, b]; negative when b < a.
 
-So `working_days_between(a, add_working_days(a, n)) == n` for every n >= 0.
+So `working_days_between(a, add_working_days(a, n)) == n` for every n >= 0. For many calculations in one
+request, reuse one `WorkingDays()` (same methods: `is_working_day`, `add`, `between`).
 """
 
 from __future__ import annotations
@@ -25,8 +26,12 @@ def _national_holidays(year: int) -> frozenset[date]:
     return frozenset(holidays_lib.country_holidays("ID", years=year, categories=("public",)).keys())
 
 
-class _Days:
-    """Non-working days from the database, fetched one year at a time and kept for one calculation."""
+class WorkingDays:
+    """One calendar for many calculations: holidays from the database are read once per year and kept.
+
+    Use one instance for a list of cases (a page, an export) to avoid a query per row; the module functions
+    below make a fresh one per call, so they always see the latest admin-entered days.
+    """
 
     def __init__(self) -> None:
         self._years: dict[int, frozenset[date]] = {}
@@ -47,35 +52,41 @@ class _Days:
             and day not in self.admin_days(day.year)
         )
 
+    def add(self, start: date, n: int) -> date:
+        """The date n working days after `start`; `start` itself does not count, and n == 0 returns `start`."""
+        if n < 0:
+            raise ValueError("n must be >= 0")
+        day = start
+        remaining = n
+        while remaining > 0:
+            day += timedelta(days=1)
+            if self.is_working_day(day):
+                remaining -= 1
+        return day
+
+    def between(self, a: date, b: date) -> int:
+        """Working days in (a, b]: after `a`, up to and including `b`; negative when b < a."""
+        if b < a:
+            return -self.between(b, a)
+        count = 0
+        day = a
+        while day < b:
+            day += timedelta(days=1)
+            if self.is_working_day(day):
+                count += 1
+        return count
+
 
 def is_working_day(day: date) -> bool:
     """Whether `day` is a working day for government offices (not a weekend, holiday or cuti bersama)."""
-    return _Days().is_working_day(day)
+    return WorkingDays().is_working_day(day)
 
 
 def add_working_days(start: date, n: int) -> date:
     """The date n working days after `start`; `start` itself does not count, and n == 0 returns `start`."""
-    if n < 0:
-        raise ValueError("n must be >= 0")
-    days = _Days()
-    day = start
-    remaining = n
-    while remaining > 0:
-        day += timedelta(days=1)
-        if days.is_working_day(day):
-            remaining -= 1
-    return day
+    return WorkingDays().add(start, n)
 
 
 def working_days_between(a: date, b: date) -> int:
     """Working days in (a, b]: after `a`, up to and including `b`; negative when b < a."""
-    if b < a:
-        return -working_days_between(b, a)
-    days = _Days()
-    count = 0
-    day = a
-    while day < b:
-        day += timedelta(days=1)
-        if days.is_working_day(day):
-            count += 1
-    return count
+    return WorkingDays().between(a, b)

@@ -103,3 +103,15 @@ def test_working_days_between_is_antisymmetric_and_bounded(cuti_bersama, a, b):
     forward = working_days_between(a, b)
     assert forward == -working_days_between(b, a)
     assert abs(forward) <= abs((b - a).days)
+
+
+def test_one_working_days_instance_reads_each_year_once(cuti_bersama, django_assert_num_queries):
+    from simpul.core.calendar import WorkingDays
+
+    days = WorkingDays()
+    with django_assert_num_queries(1):
+        for offset in range(0, 200, 7):
+            start = date(2026, 1, 5) + timedelta(days=offset)
+            assert days.between(start, days.add(start, 10)) == 10
+            if days.add(start, 10).year != 2026:
+                break
