@@ -1,3 +1,4 @@
+import json
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -219,3 +220,16 @@ def test_unknown_fields_are_refused_by_name(client, dukcapil_client):
                            content_type="application/json", HTTP_ACCEPT_LANGUAGE="en", **_bearer(secret))
     body = _problem(response, 400, "invalid")
     assert body["errors"] == {"titel": ["Unknown field."]}
+
+
+def test_unexpected_errors_are_500_problems_without_internals(db):
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    body = _problem(client.get("/api/v1/test/boom/", HTTP_ACCEPT_LANGUAGE="en"), 500, "server_error")
+    assert "boom" not in json.dumps(body)
+
+
+def test_unexpected_errors_still_surface_in_tests(client, db):
+    with pytest.raises(RuntimeError):
+        client.get("/api/v1/test/boom/")

@@ -35,7 +35,15 @@ class ActForView(APIView):
         return Response({"ok": True})
 
 
+class BoomView(APIView):
+    permission_classes = []
+
+    def get(self, request):
+        raise RuntimeError("boom")
+
+
 urlpatterns = [
+    path("api/v1/test/boom/", BoomView.as_view(), name="test-boom"),
     path("api/v1/test/write/", WriteView.as_view(), name="test-write"),
     path("api/v1/test/act/<slug:agency>/", ActForView.as_view(), name="test-act"),
     path("api/v1/", include("simpul.regions.api.urls")),
