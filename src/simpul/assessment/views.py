@@ -97,8 +97,13 @@ def framework_import(request: HttpRequest) -> HttpResponse:
     try:
         if upload is None:
             raise FrameworkError([_("Choose a framework file.")])
-        raw = upload.read().decode("utf-8")
-        data = json.loads(raw) if upload.name.endswith(".json") else yaml.safe_load(raw)
+        if upload.name.endswith((".xlsx", ".xls")):
+            from simpul.assessment.xlsform import xlsform_to_definition
+
+            data, _skipped = xlsform_to_definition(upload.read(), filename=upload.name)
+        else:
+            raw = upload.read().decode("utf-8")
+            data = json.loads(raw) if upload.name.endswith(".json") else yaml.safe_load(raw)
         outcome = services.framework_load(spec=parse_framework(data, source=upload.name), actor=request.user)
         messages.success(request, _("Framework {name} {state}.").format(name=outcome.framework.slug,
                                                                          state=outcome.state))
