@@ -20,7 +20,6 @@ from django.utils import timezone
 from simpul.infrastructure.analysis import availability
 from simpul.infrastructure.models import (
     Application,
-    ApplicationCheck,
     Link,
     LinkStatus,
     LinkTechnology,
@@ -106,10 +105,6 @@ def application_list() -> QuerySet[Application]:
         .prefetch_related("integrates_with")
         .order_by("name")
     )
-
-
-def application_recent_checks(*, application: Application, limit: int = 20) -> list[ApplicationCheck]:
-    return list(application.checks.order_by("-checked_at")[:limit])
 
 
 def upgrade_option_list(*, region_code: str | None = None) -> QuerySet[UpgradeOption]:

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
@@ -56,6 +58,11 @@ class MeasurementInputSerializer(serializers.Serializer):
                                         max_value=Decimal("100"), required=False, allow_null=True)
     available = serializers.BooleanField(required=False, allow_null=True, default=None)
     http_status = serializers.IntegerField(min_value=100, max_value=599, required=False, allow_null=True)
+
+    def validate_measured_at(self, value: datetime) -> datetime:
+        if value > timezone.now() + timedelta(hours=1):
+            raise serializers.ValidationError(_("The measurement time is in the future; check the probe's clock."))
+        return value
 
     def to_internal_value(self, data: object) -> object:
         if isinstance(data, dict):

@@ -66,6 +66,14 @@ def test_negative_or_absurd_bandwidth_is_refused(region_tree: Any, mbps: str) ->
     assert not Measurement.objects.exists()
 
 
+def test_measurement_from_the_future_is_refused(region_tree: Any) -> None:
+    link = LinkFactory()
+    response = _client_with(["infrastructure:write"]).post(
+        URL, _body(link.pk, measured_at="2999-01-01T00:00:00Z"), format="json")
+    assert response.status_code == 400
+    assert "measured_at" in response.content.decode()
+
+
 def test_coverage_is_public(region_tree: Any) -> None:
     LinkFactory(site=SiteFactory(region=region_tree["16.06.01.2001"]), download_mbps=Decimal("5"))
     response = APIClient().get("/api/v1/infrastructure/coverage/", {"kecamatan": "16.06.01"})
