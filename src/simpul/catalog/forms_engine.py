@@ -7,7 +7,8 @@ A form definition is data (`ServiceVersion.form`):
                             "required": true, "choices": [{"value": "lost", "label_id": "...", "label_en": "..."}],
                             "show_if": {"field": "other", "equals": "yes"}}]}]}
 
-Field types: text, textarea, number, date, choice, yesno, nik, region, phone, email, file. Rules: required,
+Field types: text, textarea, number, date, choice, yesno, nik, kk (family card number), region, phone, email,
+file. Rules: required,
 min_length, max_length, pattern (+ pattern_message_id/_en), min, max (numbers; ISO dates or "today" for dates).
 `show_if` hides a field unless another field's answer equals a value (`equals`) or is one of several (`in`);
 a hidden field is never required and its answer is dropped.
@@ -39,7 +40,9 @@ from simpul.catalog.models import localized
 if TYPE_CHECKING:
     from simpul.catalog.models import ServiceVersion
 
-FIELD_TYPES = ("text", "textarea", "number", "date", "choice", "yesno", "nik", "region", "phone", "email", "file")
+FIELD_TYPES = (
+    "text", "textarea", "number", "date", "choice", "yesno", "nik", "kk", "region", "phone", "email", "file",
+)
 YES, NO = "yes", "no"
 FILE_TYPES = ("pdf", "jpg", "jpeg", "png")
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
@@ -138,6 +141,14 @@ def _nik_validator() -> Any:
     return validate_nik
 
 
+def _kk_validator() -> Any:
+    try:
+        from simpul.accounts.validators import validate_kk
+    except ImportError:
+        return RegexValidator(r"^[0-9]{16}$", message=_("A family card number has exactly 16 digits."), code="kk")
+    return validate_kk
+
+
 def region_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     """Desa/kelurahan codes grouped by kecamatan name, for the region picker."""
     from simpul.regions.models import Region, RegionLevel
@@ -212,9 +223,10 @@ def build_field(spec: dict[str, Any], *, region_options: list[Any] | None = None
         field = forms.ChoiceField(choices=choices, widget=widget, **common)
     elif kind == "yesno":
         field = forms.ChoiceField(choices=[(YES, _("Yes")), (NO, _("No"))], widget=forms.RadioSelect, **common)
-    elif kind == "nik":
+    elif kind in ("nik", "kk"):
+        check = _nik_validator() if kind == "nik" else _kk_validator()
         field = forms.CharField(
-            min_length=16, max_length=16, validators=[_nik_validator(), *validators],
+            min_length=16, max_length=16, validators=[check, *validators],
             widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9]{16}"}),
             **common,
         )

@@ -134,6 +134,7 @@ class ServiceVersion(TimeStampedModel):
     )
     requires_account = models.BooleanField(_("requires an account"), default=False)
     search_text = models.TextField(_("search text"), blank=True, editable=False)
+    search_title = models.CharField(_("search title"), max_length=500, blank=True, editable=False)
 
     class Meta:
         ordering = ["service__code", "-number"]
@@ -226,7 +227,10 @@ class ServiceVersion(TimeStampedModel):
         if not kwargs.get("force_insert"):
             self.check_mutable()
         self.search_text = self.build_search_text()
+        self.search_title = normalize_search(
+            " ".join([self.service.code if self.service_id else "", self.name_id, self.name_en])
+        )[:500]
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "search_text" not in update_fields:
-            kwargs["update_fields"] = [*update_fields, "search_text"]
+        if update_fields is not None:
+            kwargs["update_fields"] = sorted({*update_fields, "search_text", "search_title"})
         super().save(*args, **kwargs)

@@ -19,6 +19,9 @@ from simpul.agencies.models import Agency
 from simpul.catalog.models import CONTENT_FIELDS, Service, ServiceVersion, VersionStatus
 from simpul.core.services import audit_record
 
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
 # Version fields that YAML and `service_create` accept (agency and routing_agency are given by code in YAML).
 VERSION_FIELDS = (
     "name_id", "name_en", "description_id", "description_en", "kind", "audience", "legal_basis", "fee_rupiah",
@@ -155,12 +158,12 @@ def service_export_yaml(*, service: Service) -> str:
         "is_active": service.is_active,
         "versions": [_version_to_dict(v) for v in versions],
     }
-    return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=110)
+    return yaml.dump(doc, Dumper=YAML_DUMPER, allow_unicode=True, sort_keys=False, width=110)
 
 
 def _parse_yaml(text: str) -> dict[str, Any]:
     try:
-        doc = yaml.safe_load(text)
+        doc = yaml.load(text, Loader=YAML_LOADER)  # noqa: S506 - a safe loader (libyaml's when present)
     except yaml.YAMLError as exc:
         raise CatalogImportError([_("The file is not valid YAML: {error}").format(error=exc)]) from exc
     if not isinstance(doc, dict):

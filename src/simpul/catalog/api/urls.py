@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from simpul.catalog.api.views import ServiceDetailApi, ServiceListApi
+
+urlpatterns = [
+    path("services/", ServiceListApi.as_view(), name="api-services-list"),
+    path("services/<slug:code>/", ServiceDetailApi.as_view(), name="api-services-detail"),
+]

@@ -1,0 +1,84 @@
+"""The demo catalog of Musi Banyuasin loads from its YAML files, completely and idempotently."""
+
+from __future__ import annotations
+
+import io
+
+from simpul.catalog import demo
+from simpul.catalog.forms_engine import document_specs, validate_answers
+from simpul.catalog.models import Service, ServiceKind, VersionStatus
+from simpul.catalog.selectors import complaint_services, service_get
+
+EXPECTED = {
+    "ktp-el-baru", "ktp-el-penggantian", "kk-perubahan", "akta-kelahiran", "akta-kematian", "surat-pindah",
+    "izin-reklame", "permintaan-informasi-publik", "pengaduan-infrastruktur", "pengaduan-kependudukan",
+    "pengaduan-perizinan", "pengaduan-layanan-internet", "pengaduan-lainnya",
+}
+
+
+def test_demo_catalog_is_complete(demo_catalog):
+    assert set(Service.objects.values_list("code", flat=True)) == EXPECTED
+    for service in Service.objects.select_related("current_version"):
+        assert service.current_version.status == VersionStatus.PUBLISHED
+
+
+def test_demo_loading_twice_adds_nothing(demo_catalog):
+    out = io.StringIO()
+    demo.load(stdout=out)
+    assert "0 demo services loaded" in out.getvalue()
+    assert Service.objects.count() == len(EXPECTED)
+
+
+def test_dukcapil_services_are_free_and_cite_the_law(demo_catalog):
+    for code in ("ktp-el-baru", "ktp-el-penggantian", "kk-perubahan", "akta-kelahiran", "akta-kematian",
+                 "surat-pindah"):
+        version = service_get(code)
+        assert version.fee_rupiah == 0
+        assert version.agency.code == "disdukcapil"
+        assert "79A" in version.legal_basis
+        assert version.sla_working_days > 0
+    assert "60" in service_get("akta-kelahiran").description_id
+
+
+def test_ktp_replacement_needs_police_report_only_when_lost(demo_catalog):
+    version = service_get("ktp-el-penggantian")
+    lost = {d["code"]: d["required"] for d in document_specs(version, {"reason": "lost"})}
+    damaged = {d["code"]: d["required"] for d in document_specs(version, {"reason": "damaged"})}
+    assert lost == {"kk": True, "police_report": True}
+    assert damaged == {"kk": True, "damaged_card_photo": False}
+
+
+def test_reklame_is_a_business_permit(demo_catalog):
+    version = service_get("izin-reklame")
+    assert (version.kind, version.audience, version.requires_account) == ("perizinan", "business", True)
+    assert version.agency.code == "dpmptsp"
+    assert version.fee_rupiah == 0 and "Perda" in version.fee_note_id
+    assert {d["code"] for d in document_specs(version)} == {"design", "location_photo", "owner_consent"}
+
+
+def test_ppid_request_has_ten_days_plus_seven(demo_catalog):
+    version = service_get("permintaan-informasi-publik")
+    assert (version.kind, version.workflow, version.agency.code) == ("informasi", "information_request", "dinkominfo")
+    assert (version.sla_working_days, version.sla_extension_days) == (10, 7)
+    assert "14/2008" in version.legal_basis
+
+
+def test_complaints_are_routed_to_their_office(demo_catalog):
+    routing = {v.service.code: v.routing_agency.code for v in complaint_services()}
+    assert routing == {
+        "pengaduan-infrastruktur": "dinas-pu", "pengaduan-kependudukan": "disdukcapil",
+        "pengaduan-perizinan": "dpmptsp", "pengaduan-layanan-internet": "dinkominfo",
+        "pengaduan-lainnya": "dinkominfo",
+    }
+    for version in complaint_services():
+        assert version.kind == ServiceKind.PENGADUAN and version.workflow == "complaint"
+
+
+def test_a_complaint_can_be_validated(demo_catalog):
+    version = service_get("pengaduan-infrastruktur")
+    cleaned, errors = validate_answers(version, {
+        "title": "Jalan berlubang", "description": "Jalan desa berlubang besar sejak bulan lalu, berbahaya.",
+        "location_village": "16.06.01.2001", "full_name": "Budi", "phone": "081234567890", "confidential": "no",
+    })
+    assert errors == {}
+    assert cleaned["location_village"] == "16.06.01.2001"

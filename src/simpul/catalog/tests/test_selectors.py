@@ -1,0 +1,92 @@
+"""Catalog search works in Indonesian: case, accents, hyphens and word order do not matter."""
+
+from __future__ import annotations
+
+import pytest
+from django.http import Http404
+
+from simpul.catalog.selectors import service_apply_blocker, service_get, service_list
+from simpul.catalog.services import service_set_active, service_version_draft_from
+
+
+def codes(**kwargs):
+    return {v.service.code for v in service_list(**kwargs)}
+
+
+def ranked(query):
+    return [v.service.code for v in service_list(query=query)]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("ktp", {"ktp-el-baru", "ktp-el-penggantian"}),
+        ("KTP-EL", {"ktp-el-baru", "ktp-el-penggantian"}),
+        ("ktp el hilang", {"ktp-el-penggantian"}),
+        ("perubahan kk", {"kk-perubahan"}),
+        ("akta kelahiran", {"akta-kelahiran"}),
+        ("Kelahiran AKTA", {"akta-kelahiran"}),
+        ("pindah", {"surat-pindah"}),
+        ("reklame", {"izin-reklame"}),
+        ("informasi publik", {"permintaan-informasi-publik"}),
+        ("jalan", {"pengaduan-infrastruktur"}),
+        ("dukcapil akta", {"akta-kelahiran", "akta-kematian"}),
+        ("birth certificate", {"akta-kelahiran"}),
+        ("zzzz", set()),
+    ],
+)
+def test_search_puts_services_named_by_the_words_first(demo_catalog, query, expected):
+    found = ranked(query)
+    assert set(found[: len(expected)]) == expected, found
+    if not expected:
+        assert found == []
+
+
+def test_search_also_finds_words_in_descriptions(demo_catalog):
+    assert ranked("ktp")[2:] == ["pengaduan-kependudukan"]  # its description names KTP-el
+    assert "kk-perubahan" in ranked("pindah")
+
+
+def test_accents_are_ignored(demo_catalog):
+    assert "izin-reklame" in codes(query="perizínan")
+    assert codes(query="perizínan") == codes(query="PERIZINAN")
+
+
+def test_filter_by_kind_and_audience(demo_catalog):
+    assert len(codes(kind="pengaduan")) == 5
+    assert codes(audience="business") == {"izin-reklame"}
+    assert codes(kind="informasi") == {"permintaan-informasi-publik"}
+    assert len(codes()) == 13
+
+
+def test_inactive_and_unpublished_services_are_hidden(demo_catalog):
+    version = service_get("surat-pindah")
+    service_set_active(service=version.service, is_active=False, actor=demo_catalog.admin)
+    assert "surat-pindah" not in codes()
+    with pytest.raises(Http404):
+        service_get("surat-pindah")
+
+
+def test_service_get_returns_the_current_published_version(demo_catalog):
+    v1 = service_get("akta-kematian")
+    service_version_draft_from(version=v1, actor=demo_catalog.admin)  # a draft is not shown
+    assert service_get("akta-kematian").pk == v1.pk
+    assert ranked("kematian")[0] == "akta-kematian"
+
+
+def test_business_service_needs_a_business_account(demo_catalog):
+    from django.contrib.auth.models import AnonymousUser
+
+    reklame = service_get("izin-reklame")
+    assert service_apply_blocker(version=reklame, user=AnonymousUser())
+    assert service_apply_blocker(version=reklame, user=demo_catalog.citizen)
+    assert service_apply_blocker(version=service_get("ktp-el-baru"), user=AnonymousUser()) is None
+
+
+def test_business_with_profile_may_apply(demo_catalog):
+    from simpul.accounts.models import BusinessProfile
+
+    BusinessProfile.objects.create(user=demo_catalog.business, business_name="CV Maju Jaya", nib="1234567890123",
+                                   kbli_codes=["73100"], address="Jl. Merdeka 1", desa=demo_catalog.desa)
+    user = type(demo_catalog.business).objects.get(pk=demo_catalog.business.pk)
+    assert service_apply_blocker(version=service_get("izin-reklame"), user=user) is None

@@ -1,0 +1,83 @@
+"""Catalog pages: list with search, service page with requirements; small, accessible, no JavaScript."""
+
+from __future__ import annotations
+
+import re
+
+from django.urls import reverse
+
+from simpul.conftest import login
+
+MAX_PAGE_BYTES = 14 * 1024
+
+
+def test_list_page_shows_every_service(client, demo_catalog, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):
+        response = client.get("/layanan/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert len(response.content) <= MAX_PAGE_BYTES
+    assert html.count("<h1") == 1
+    assert "Akta kelahiran" in html and "Izin reklame" in html
+    assert "Gratis" in html
+    assert "<script" not in html
+
+
+def test_search_keeps_the_query_and_filters(client, demo_catalog):
+    response = client.get("/layanan/", {"q": "KTP-EL"})
+    html = response.content.decode()
+    assert 'value="KTP-EL"' in html
+    assert "Penggantian KTP-el" in html and "Akta kelahiran" not in html
+    assert "3 layanan ditemukan" in html
+    assert html.index("Penggantian KTP-el") < html.index("Pengaduan layanan kependudukan")
+
+
+def test_filter_by_kind(client, demo_catalog):
+    html = client.get("/layanan/", {"kind": "pengaduan"}).content.decode()
+    assert "Pengaduan lainnya" in html and "Akta kelahiran" not in html
+    assert client.get("/layanan/", {"kind": "bogus"}).status_code == 200
+
+
+def test_no_results_message(client, demo_catalog):
+    html = client.get("/layanan/", {"q": "kapal selam"}).content.decode()
+    assert "Tidak ada layanan" in html
+
+
+def test_service_page_shows_requirements(client, demo_catalog):
+    response = client.get(reverse("catalog:detail", kwargs={"code": "ktp-el-penggantian"}))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert len(response.content) <= MAX_PAGE_BYTES
+    assert "Dinas Administrasi Kependudukan dan Pencatatan Sipil" in html
+    assert "3 hari kerja" in html
+    assert "Gratis" in html
+    assert "UU 23/2006" in html
+    assert "Surat keterangan kehilangan dari kepolisian" in html
+    assert re.search(r'href="/layanan/ktp-el-penggantian/ajukan/"', html)
+    assert "Ajukan sekarang" in html
+
+
+def test_service_page_in_english(client, demo_catalog):
+    html = client.get("/en/layanan/ktp-el-penggantian/").content.decode()
+    assert "KTP-el replacement" in html
+    assert "3 working days" in html
+    assert "Free" in html
+    assert 'href="/en/layanan/ktp-el-penggantian/ajukan/"' in html
+
+
+def test_ppid_page_shows_extension(client, demo_catalog):
+    html = client.get("/layanan/permintaan-informasi-publik/").content.decode()
+    assert "10 hari kerja" in html and "7 hari kerja" in html
+
+
+def test_business_page_asks_for_a_business_account(client, demo_catalog):
+    html = client.get("/layanan/izin-reklame/").content.decode()
+    assert "akun usaha" in html
+    assert "Ajukan sekarang" not in html
+    login(client, demo_catalog.citizen)
+    html = client.get("/layanan/izin-reklame/").content.decode()
+    assert "NIB" in html and "Ajukan sekarang" not in html
+
+
+def test_unknown_service_is_404(client, demo_catalog):
+    assert client.get("/layanan/tidak-ada/").status_code == 404

@@ -1,0 +1,45 @@
+"""Public catalog pages: `/layanan/` (search and filter) and `/layanan/<code>/` (what a service needs)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+
+from simpul.catalog.forms_engine import document_specs, human_bytes
+from simpul.catalog.models import ServiceKind, localized
+from simpul.catalog.selectors import service_apply_blocker, service_get, service_list
+
+MAX_QUERY = 100
+
+
+def apply_url(code: str) -> str:
+    """The application start page of the cases app (`cases:apply_start`), or its agreed path."""
+    try:
+        return reverse("cases:apply_start", kwargs={"code": code})
+    except NoReverseMatch:
+        return reverse("catalog:detail", kwargs={"code": code}) + "ajukan/"
+
+
+def service_list_view(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:MAX_QUERY]
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in ServiceKind.values else ""
+    versions = list(service_list(query=query, kind=kind or None))
+    return render(request, "catalog/service_list.html", {
+        "versions": versions, "query": query, "kind": kind, "kinds": ServiceKind.choices,
+    })
+
+
+def service_detail_view(request: HttpRequest, code: str) -> HttpResponse:
+    version = service_get(code)
+    documents = [
+        {**spec, "label": localized(spec, "label"), "hint": localized(spec, "hint"),
+         "size": human_bytes(spec["max_bytes"]), "conditional": bool(spec.get("show_if"))}
+        for spec in document_specs(version)
+    ]
+    pages = [localized(page, "title") for page in version.pages]
+    return render(request, "catalog/service_detail.html", {
+        "version": version, "documents": documents, "pages": pages, "apply_url": apply_url(code),
+        "blocker": service_apply_blocker(version=version, user=request.user),
+    })
