@@ -6,10 +6,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from simpul.api.services import api_client_create, api_key_issue
 from simpul.conftest import login
+from simpul.infrastructure.api.serializers import MeasurementInputSerializer
 from simpul.infrastructure.models import Measurement
 from simpul.infrastructure.tests.factories import ApplicationFactory, LinkFactory, SiteFactory
 
@@ -112,3 +115,12 @@ def test_schema_documents_the_endpoints(db: Any) -> None:
     for path in ["/api/v1/measurements/", "/api/v1/infrastructure/sites/", "/api/v1/infrastructure/coverage/",
                  "/api/v1/infrastructure/applications/", "/api/v1/infrastructure/links/"]:
         assert path in text
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.decimals(min_value=Decimal("-1e7"), max_value=Decimal("1e7"), places=3, allow_nan=False,
+                   allow_infinity=False))
+def test_bandwidth_bounds_of_measurement_input(mbps: Decimal) -> None:
+    data = MeasurementInputSerializer(data={"link": 1, "probe_id": "p", "measured_at": "2026-03-01T08:00:00Z",
+                                            "download_mbps": str(mbps)})
+    assert data.is_valid() == (Decimal("0") <= mbps <= Decimal("100000"))
