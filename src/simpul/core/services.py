@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 from datetime import datetime
 from typing import Any
 
@@ -60,8 +61,25 @@ def audit_entry_digest(
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
+def _canonical_numbers(value: Any) -> Any:
+    """Numbers as every database gives them back: NaN/infinity as text (JSON has none), and huge whole
+    floats as integers (PostgreSQL's jsonb returns 1e20 as 100000000000000000000), so hashes stay stable."""
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return str(value)
+        if value.is_integer() and abs(value) >= 1e16:
+            return int(value)
+        return value
+    if isinstance(value, dict):
+        return {key: _canonical_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_canonical_numbers(item) for item in value]
+    return value
+
+
 def _json_safe(value: Any) -> Any:
-    return json.loads(json.dumps(value, default=str))
+    """What a JSONField will give back: dates, decimals and objects as text."""
+    return _canonical_numbers(json.loads(json.dumps(value, default=str)))
 
 
 def entry_digest(entry: AuditEntry) -> str:

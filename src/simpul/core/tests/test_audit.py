@@ -177,3 +177,25 @@ def test_entries_for_one_object_newest_first(staff_user, admin_user):
     last = audit_record(action="test.c", obj=staff_user)
     assert audit_entry_list_for_object(obj=staff_user) == [last, first]
     assert audit_entry_list_for_object(obj=staff_user, limit=1) == [last]
+
+
+@pytest.mark.django_db
+def test_changes_of_any_json_shape_round_trip_and_verify():
+    from datetime import date
+    from decimal import Decimal
+
+    audit_record(
+        action="test.shapes",
+        changes={
+            "float": 0.1,
+            "huge": 1e20,
+            "nan": float("nan"),
+            "when": date(2026, 3, 20),
+            "money": Decimal("12.50"),
+            "nested": {"b": [1, 2.5, None, True], "a": "é — ✓"},
+        },
+    )
+    entry = AuditEntry.objects.get(action="test.shapes")
+    assert entry.changes["money"] == "12.50"
+    assert entry.changes["nan"] == "nan"
+    assert audit_chain_verify().ok
