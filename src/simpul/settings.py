@@ -216,6 +216,8 @@ else:
 OUTBOX_MAX_ATTEMPTS = env.int("SIMPUL_OUTBOX_MAX_ATTEMPTS", default=12)
 OUTBOX_BACKOFF_BASE_SECONDS = env.int("SIMPUL_OUTBOX_BACKOFF_BASE", default=30)
 OUTBOX_BACKOFF_MAX_SECONDS = env.int("SIMPUL_OUTBOX_BACKOFF_MAX", default=6 * 3600)
+# Days a delivered outbox message is kept before the daily purge (dead letters are kept until handled).
+OUTBOX_RETENTION_DAYS = env.int("SIMPUL_OUTBOX_RETENTION_DAYS", default=30)
 IDEMPOTENCY_TTL_HOURS = env.int("SIMPUL_IDEMPOTENCY_TTL_HOURS", default=48)
 # An in-flight idempotent request older than this is taken to be abandoned (its process died).
 IDEMPOTENCY_IN_FLIGHT_SECONDS = env.int("SIMPUL_IDEMPOTENCY_IN_FLIGHT_SECONDS", default=300)

@@ -134,3 +134,17 @@ def outbox_deliver_batch(*, limit: int = 50, max_rounds: int = 100) -> int:
         if not progressed:  # everything due failed or was taken by another worker: stop, do not spin
             break
     return delivered
+
+
+def outbox_purge_delivered(*, older_than: timedelta | None = None) -> int:
+    """Delete delivered messages (and their attempt logs) older than `settings.OUTBOX_RETENTION_DAYS`.
+
+    Dead letters and pending messages are kept whatever their age: they still need an admin or a worker.
+    """
+    if older_than is None:
+        older_than = timedelta(days=settings.OUTBOX_RETENTION_DAYS)
+    cutoff = timezone.now() - older_than
+    deleted, _by_model = OutboxMessage.objects.filter(
+        status=OutboxStatus.DELIVERED, delivered_at__lt=cutoff
+    ).delete()
+    return deleted

@@ -14,8 +14,8 @@ The function takes no arguments, must be safe to run twice, and should finish we
 `run_due()` runs the jobs that are due: each run is claimed with a conditional UPDATE of the job's
 `ScheduledJobRun` row (`last_run_at` older than the interval), so of several workers exactly one wins.
 
-This module is also core's own `schedule.py`: the outbox sweep (every 15 s) and the idempotency purge
-(hourly) are registered at the bottom.
+This module is also core's own `schedule.py`: the outbox sweep (every 15 s), the idempotency purge
+(hourly) and the purge of old delivered outbox messages (daily) are registered at the bottom.
 """
 
 from __future__ import annotations
@@ -152,6 +152,14 @@ def outbox_sweep() -> None:
     from simpul.core.delivery import outbox_deliver_batch
 
     outbox_deliver_batch()
+
+
+@periodic(name="core.outbox_purge", every=timedelta(days=1))
+def outbox_purge() -> None:
+    """Delete delivered outbox messages past their retention (SIMPUL_OUTBOX_RETENTION_DAYS)."""
+    from simpul.core.delivery import outbox_purge_delivered
+
+    outbox_purge_delivered()
 
 
 @periodic(name="core.idempotency_purge", every=timedelta(hours=1))

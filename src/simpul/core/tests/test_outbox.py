@@ -251,3 +251,19 @@ def test_concurrent_workers_deliver_each_message_once_and_in_order_per_key(flaky
     for key in range(3):
         of_key = [n for n in flaky.delivered if n % 3 == key]
         assert of_key == sorted(of_key)
+
+
+@pytest.mark.django_db
+def test_purge_deletes_only_old_delivered_messages(settings):
+    from simpul.core.delivery import outbox_purge_delivered
+
+    settings.OUTBOX_RETENTION_DAYS = 30
+    old = outbox_enqueue(backend="log", payload={"n": 1})
+    recent = outbox_enqueue(backend="log", payload={"n": 2})
+    dead = outbox_enqueue(backend="log", payload={"n": 3})
+    outbox_deliver_batch()
+    long_ago = timezone.now() - timedelta(days=31)
+    OutboxMessage.objects.filter(pk=old.pk).update(delivered_at=long_ago)
+    OutboxMessage.objects.filter(pk=dead.pk).update(status=OutboxStatus.DEAD, delivered_at=None, updated_at=long_ago)
+    assert outbox_purge_delivered() == 2  # the message and its attempt log
+    assert set(OutboxMessage.objects.values_list("pk", flat=True)) == {recent.pk, dead.pk}
