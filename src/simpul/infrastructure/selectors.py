@@ -14,12 +14,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from simpul.infrastructure.analysis import availability
 from simpul.infrastructure.models import (
     Application,
+    ApplicationCheck,
     Link,
     LinkStatus,
     LinkTechnology,
@@ -100,9 +101,13 @@ def measurement_list(
 
 
 def application_list() -> QuerySet[Application]:
+    """Applications with their owner, host, integrations and the time and response time of the last check."""
+    last = ApplicationCheck.objects.filter(application=OuterRef("pk")).order_by("-checked_at")
     return (
         Application.objects.select_related("owner_agency", "hosting_site")
         .prefetch_related("integrates_with")
+        .annotate(last_checked_at=Subquery(last.values("checked_at")[:1]),
+                  last_response_ms=Subquery(last.values("response_ms")[:1]))
         .order_by("name")
     )
 

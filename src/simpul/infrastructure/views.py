@@ -285,11 +285,11 @@ def application_list_view(request: HttpRequest) -> HttpResponse:
         return export_response(
             filename="applications",
             header=["code", "name", "purpose", "owner_agency", "hosting", "url", "integrates_with", "status",
-                    "health_check", "down_since", "source", "is_sample"],
+                    "health_check", "down_since", "last_checked_at", "last_response_ms", "source", "is_sample"],
             rows=[[a.code, a.name, a.purpose, a.owner_agency.code if a.owner_agency else "",
                    a.hosting_site.name if a.hosting_site else a.hosting_note, a.url,
                    "; ".join(i.code for i in a.integrates_with.all()), a.status, a.health_check_enabled,
-                   a.down_since, a.source, a.is_sample] for a in apps],
+                   a.down_since, a.last_checked_at, a.last_response_ms, a.source, a.is_sample] for a in apps],
             fmt=fmt,
         )
     return render(request, "infrastructure/applications.html", {

@@ -128,6 +128,21 @@ def test_import_page_reports_problems_and_imports_nothing(client: Any, personas:
     assert Site.objects.filter(code="x").exists()
 
 
+def test_application_inventory_shows_last_check(client: Any, personas: Any) -> None:
+    from datetime import UTC, datetime
+
+    from simpul.infrastructure.services import application_check_record
+
+    app = ApplicationFactory(name="SIMDA", health_check_enabled=True, health_check_url="http://127.0.0.1:9/")
+    application_check_record(application=app, ok=True, checked_at=datetime(2026, 3, 1, 1, 0, tzinfo=UTC),
+                             status_code=200, response_ms=321)
+    login(client, personas.officer)
+    html = client.get("/infrastruktur/aplikasi/").content.decode()
+    assert "SIMDA" in html and "321 ms" in html
+    export = client.get("/infrastruktur/aplikasi/?format=csv").content.decode("utf-8-sig")
+    assert "last_response_ms" in export.splitlines()[0] and ",321," in export
+
+
 def test_import_page_is_for_platform_admins(client: Any, personas: Any) -> None:
     login(client, personas.officer)
     assert client.get("/infrastruktur/impor/").status_code == 403
