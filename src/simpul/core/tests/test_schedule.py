@@ -29,6 +29,7 @@ def test_core_jobs_are_registered():
     jobs = schedule.jobs()
     assert jobs["core.outbox_sweep"].every == timedelta(seconds=15)
     assert jobs["core.idempotency_purge"].every == timedelta(hours=1)
+    assert jobs["core.outbox_purge"].every == timedelta(days=1)
 
 
 def test_discovery_ignores_apps_without_a_schedule_module():
