@@ -253,6 +253,10 @@ class Answer(models.Model):
     value = models.PositiveSmallIntegerField(_("answer"), null=True, blank=True)
     performance = models.PositiveSmallIntegerField(_("current performance"), null=True, blank=True)
     level = models.PositiveSmallIntegerField(_("level"), null=True, blank=True)
+    # Respondent attributes copied from the (immutable) response, so results aggregate one table in one scan.
+    group = models.CharField(_("group"), max_length=20, choices=RespondentGroup.choices, blank=True)
+    agency = models.ForeignKey("agencies.Agency", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                               verbose_name=_("OPD"))
     answer_text = models.TextField(_("respondent's answer"), blank=True)
     explanation = models.TextField(_("explanation"), blank=True)
     finding = models.TextField(_("result"), blank=True)
@@ -265,6 +269,33 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item.code}: {self.value or self.level}"
+
+
+class AnswerTally(models.Model):
+    """Running counts of a round's answers per item, OPD, group and answer values (0 = none).
+
+    Kept up to date inside the same transaction as each response (`services.response_submit`, an upsert that
+    adds to `n`), so a round's results read a few thousand rows however many responses it has.
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="tallies")
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="+")
+    agency_key = models.BigIntegerField(default=0)
+    group = models.CharField(max_length=20, blank=True)
+    value = models.PositiveSmallIntegerField(default=0)
+    performance = models.PositiveSmallIntegerField(default=0)
+    level = models.PositiveSmallIntegerField(default=0)
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("answer tally")
+        verbose_name_plural = _("answer tallies")
+        constraints = [models.UniqueConstraint(
+            fields=["round", "item", "agency_key", "group", "value", "performance", "level"],
+            name="assessment_tally_key_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}/{self.item_id}: {self.n}"
 
 
 class EvidenceKind(models.TextChoices):

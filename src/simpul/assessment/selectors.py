@@ -10,12 +10,13 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet
 
 from simpul.assessment import stats
 from simpul.assessment.frameworks import FrameworkError, FrameworkSpec, parse_framework
 from simpul.assessment.models import (
     Answer,
+    AnswerTally,
     Code,
     Evidence,
     Excerpt,
@@ -125,23 +126,51 @@ class RoundResults:
     groups: dict[str, dict[str, stats.LikertSummary]]
 
 
-def _counts_by_item(round: Round, field_name: str, extra: Q | None = None) -> dict[int, dict[int, int]]:
-    qs = Answer.objects.filter(round=round, **{f"{field_name}__isnull": False})
-    if extra is not None:
-        qs = qs.filter(extra)
-    out: dict[int, dict[int, int]] = defaultdict(dict)
-    for row in qs.values("item_id", field_name).annotate(n=Count("id")).order_by():
-        out[row["item_id"]][row[field_name]] = row["n"]
-    return out
+@dataclass
+class _Aggregate:
+    values: dict[int, dict[int, int]] = field(default_factory=lambda: defaultdict(dict))
+    performance: dict[int, dict[int, int]] = field(default_factory=lambda: defaultdict(dict))
+    levels: dict[int, dict[int, int]] = field(default_factory=lambda: defaultdict(dict))
+    ipa: dict[int, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0]))
+    by_agency: dict[tuple[int, int], dict[int, int]] = field(default_factory=lambda: defaultdict(dict))
+    by_group: dict[str, dict[int, dict[int, int]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(dict)))
+
+
+def _add(bucket: dict[int, int], key: int, n: int) -> None:
+    bucket[key] = bucket.get(key, 0) + n
+
+
+def _aggregate(round: Round) -> _Aggregate:
+    """The round's answer tallies (kept by `response_submit`) give every count the results need."""
+    agg = _Aggregate()
+    rows = AnswerTally.objects.filter(round=round, n__gt=0).values_list(
+        "item_id", "agency_key", "group", "value", "performance", "level", "n")
+    for item_id, agency_key, group, value_key, perf_key, level_key, n in rows:
+        agency_id = agency_key or None
+        value, perf, level = value_key or None, perf_key or None, level_key or None
+        if value is not None:
+            _add(agg.values[item_id], value, n)
+            if agency_id is not None:
+                _add(agg.by_agency[(agency_id, item_id)], value, n)
+            if group:
+                _add(agg.by_group[group][item_id], value, n)
+        if perf is not None:
+            _add(agg.performance[item_id], perf, n)
+            if value is not None:
+                sums = agg.ipa[item_id]
+                sums[0] += value * n
+                sums[1] += perf * n
+                sums[2] += n
+        if level is not None:
+            _add(agg.levels[item_id], level, n)
+    return agg
 
 
 def round_results(*, round: Round, with_answers: bool = False) -> RoundResults:
-    """Everything the results page, the API and the reports show, from a few aggregate queries."""
+    """Everything the results page, the API and the reports show, from one aggregate query."""
     spec = framework_spec(framework=round.framework)
     items = round_items(round=round)
-    values = _counts_by_item(round, "value")
-    perf = _counts_by_item(round, "performance")
-    level_counts = _counts_by_item(round, "level")
+    agg = _aggregate(round)
     answers_by_item: dict[int, list[Answer]] = defaultdict(list)
     if with_answers:
         for a in Answer.objects.filter(round=round).order_by("response_id"):
@@ -151,13 +180,13 @@ def round_results(*, round: Round, with_answers: bool = False) -> RoundResults:
         scale = spec.scales[item.scale.code]
         res = ItemResult(item=item, answers=answers_by_item.get(item.pk, []))
         if item.kind in (ItemKind.LIKERT, ItemKind.DUAL):
-            res.summary = stats.likert_summary_from_counts(values.get(item.pk, {}), scale.values)
+            res.summary = stats.likert_summary_from_counts(agg.values.get(item.pk, {}), scale.values)
             if res.summary.mean is not None:
                 res.band = scale.band_for(res.summary.mean)
             if item.kind == ItemKind.DUAL:
-                res.performance = stats.likert_summary_from_counts(perf.get(item.pk, {}), scale.values)
+                res.performance = stats.likert_summary_from_counts(agg.performance.get(item.pk, {}), scale.values)
         else:
-            counts = level_counts.get(item.pk, {})
+            counts = agg.levels.get(item.pk, {})
             n = sum(counts.values())
             res.level_n = n
             res.levels = sorted(v for v, c in counts.items() for _ in range(c))
@@ -167,17 +196,10 @@ def round_results(*, round: Round, with_answers: bool = False) -> RoundResults:
     dual = [r for r in items if r.kind == ItemKind.DUAL]
     ipa_result = None
     if dual:
-        sums = {
-            row["item_id"]: row
-            for row in Answer.objects.filter(round=round, item__in=dual, value__isnull=False,
-                                             performance__isnull=False)
-            .values("item_id").annotate(y=Sum("value"), x=Sum("performance"), n=Count("id")).order_by()
-        }
-        codes = [i.code for i in dual]
+        sums = [agg.ipa.get(i.pk, [0, 0, 0]) for i in dual]
         ipa_result = stats.ipa(
-            codes, [sums.get(i.pk, {}).get("y", 0) for i in dual], [sums.get(i.pk, {}).get("x", 0) for i in dual],
-            [sums.get(i.pk, {}).get("n", 0) for i in dual], crosshair=round.crosshair,
-            midpoint=spec.scales[dual[0].scale.code].midpoint,
+            [i.code for i in dual], [s[0] for s in sums], [s[1] for s in sums], [s[2] for s in sums],
+            crosshair=round.crosshair, midpoint=spec.scales[dual[0].scale.code].midpoint,
         )
 
     index = None
@@ -192,8 +214,8 @@ def round_results(*, round: Round, with_answers: bool = False) -> RoundResults:
                              "score": s.score, "answered": s.answered, "total": s.total})
     return RoundResults(
         round=round, spec=spec, n_responses=Response.objects.filter(round=round).count(), items=results,
-        ipa=ipa_result, index=index, sections=sections, rwg=_rwg_by_agency(round, items),
-        groups=_by_group(round, items, spec),
+        ipa=ipa_result, index=index, sections=sections, rwg=_rwg_by_agency(agg, items),
+        groups=_by_group(agg, items, spec),
     )
 
 
@@ -202,45 +224,35 @@ def round_half(value: float) -> float:
     return round(value, 4)
 
 
-def _rwg_by_agency(round: Round, items: list[Item]) -> list[dict[str, Any]]:
-    """r_wg per OPD and item (importance answers), to decide whether an OPD's respondents may be pooled."""
+def _rwg_by_agency(agg: _Aggregate, items: list[Item]) -> list[dict[str, Any]]:
+    """r_wg per OPD (mean over its importance items), to decide whether an OPD's respondents may be pooled."""
+    from simpul.agencies.models import Agency
+
     likert = {i.pk: i for i in items if i.kind in (ItemKind.LIKERT, ItemKind.DUAL)}
-    if not likert:
-        return []
-    grouped: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
-    names: dict[int, str] = {}
-    for row in (Answer.objects.filter(round=round, item_id__in=likert, value__isnull=False,
-                                      response__agency__isnull=False)
-                .values("response__agency_id", "response__agency__name", "item_id", "value")
-                .annotate(n=Count("id")).order_by()):
-        grouped[(row["response__agency_id"], row["item_id"])][row["value"]] = row["n"]
-        names[row["response__agency_id"]] = row["response__agency__name"]
-    out = []
     per_agency: dict[int, list[float]] = defaultdict(list)
-    for (agency_id, item_id), counts in grouped.items():
+    for (agency_id, item_id), counts in agg.by_agency.items():
+        if item_id not in likert:
+            continue
         vals = [v for v, c in counts.items() for _ in range(c)]
         r = stats.rwg(vals, options=len(likert[item_id].scale.values))
         if r is not None:
             per_agency[agency_id].append(r)
+    names = dict(Agency.objects.filter(pk__in=list(per_agency)).values_list("pk", "name"))
+    out = []
     for agency_id, rs in per_agency.items():
         mean_r = float(np.mean(rs))
-        out.append({"agency": names[agency_id], "rwg": mean_r, "items": len(rs),
+        out.append({"agency": names.get(agency_id, str(agency_id)), "rwg": mean_r, "items": len(rs),
                     "poolable": mean_r >= stats.RWG_POOL_MIN})
     return sorted(out, key=lambda r: r["agency"])
 
 
-def _by_group(round: Round, items: list[Item], spec: FrameworkSpec) -> dict[str, dict[str, stats.LikertSummary]]:
+def _by_group(agg: _Aggregate, items: list[Item], spec: FrameworkSpec) -> dict[str, dict[str, stats.LikertSummary]]:
     likert = {i.pk: i for i in items if i.kind in (ItemKind.LIKERT, ItemKind.DUAL)}
-    grouped: dict[str, dict[int, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
-    for row in (Answer.objects.filter(round=round, item_id__in=likert, value__isnull=False)
-                .exclude(response__group="").values("response__group", "item_id", "value")
-                .annotate(n=Count("id")).order_by()):
-        grouped[row["response__group"]][row["item_id"]][row["value"]] = row["n"]
     out: dict[str, dict[str, stats.LikertSummary]] = {}
-    for group, by_item in grouped.items():
+    for group, by_item in agg.by_group.items():
         out[group] = {
             likert[item_id].code: stats.likert_summary_from_counts(c, spec.scales[likert[item_id].scale.code].values)
-            for item_id, c in by_item.items()
+            for item_id, c in by_item.items() if item_id in likert
         }
     return out
 

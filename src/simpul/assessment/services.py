@@ -360,6 +360,24 @@ def _replay(existing: Response, round: Round, digest: str) -> SubmitOutcome:
     return SubmitOutcome(existing, False)
 
 
+def _tally_add(rnd: Round, keys: list[tuple[int, int, str, int, int, int]]) -> None:
+    """Add one to each tally key (an upsert; keys sorted so concurrent writers lock rows in the same order)."""
+    from collections import Counter
+
+    from django.db import connection
+
+    table = connection.ops.quote_name("assessment_answertally")
+    group = connection.ops.quote_name("group")
+    counted = sorted(Counter(keys).items())
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (round_id, item_id, agency_key, {group}, value, performance, level, n) "  # noqa: S608
+            f"VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (round_id, item_id, agency_key, {group}, value, "
+            f"performance, level) DO UPDATE SET n = {table}.n + excluded.n",
+            [(rnd.pk, *key, n) for key, n in counted],
+        )
+
+
 def _submit_new(*, round: Round, response_id: Any, clean: dict[str, dict[str, Any]], items: list[Item],
                 channel: str, token: str, attrs: dict[str, Any], user: Any, digest: str) -> SubmitOutcome:
     rnd = Round.objects.get(pk=round.pk)
@@ -384,11 +402,14 @@ def _submit_new(*, round: Round, response_id: Any, clean: dict[str, dict[str, An
     response.save()
     by_code = {i.code: i for i in items}
     Answer.objects.bulk_create([
-        Answer(response=response, round=rnd, item=by_code[code], value=a.get("value"),
+        Answer(response=response, round=rnd, item=by_code[code], group=response.group, agency=response.agency,
+               value=a.get("value"),
                performance=a.get("performance"), level=a.get("level"), explanation=a.get("explanation", ""),
                answer_text=a.get("answer_text", ""), finding=a.get("finding", ""))
         for code, a in clean.items()
     ])
+    _tally_add(rnd, [(by_code[code].pk, response.agency_id or 0, response.group or "", a.get("value") or 0,
+                      a.get("performance") or 0, a.get("level") or 0) for code, a in clean.items()])
     if invitation is not None:
         invitation.used_at = timezone.now()
         invitation.save(update_fields=["used_at", "updated_at"])

@@ -248,3 +248,23 @@ def test_paper_round_is_reproduced_by_the_demo(personas, settings):
 
 def test_framework_fixture():
     assert framework is not None
+
+
+def test_tallies_kept_by_submit_match_a_scan_of_the_answers(personas):
+    from django.db.models import Count
+
+    from simpul.assessment.models import AnswerTally
+
+    rnd = open_round(actor=personas.evaluator)
+    for n in range(6):
+        response_submit(round=rnd, response_id=uuid.uuid4(), channel=Channel.PUBLIC,
+                        answers=dual_answers(value=1 + n % 5, performance=5 - n % 3),
+                        attrs={"group": "warga" if n % 2 else "pegawai", "agency": personas.dukcapil if n < 3 else None})
+    scanned = {
+        (r["item_id"], r["agency_id"] or 0, r["group"], r["value"], r["performance"]): r["n"]
+        for r in Answer.objects.filter(round=rnd).values("item_id", "agency_id", "group", "value", "performance")
+        .annotate(n=Count("id")).order_by()
+    }
+    tallied = {(t.item_id, t.agency_key, t.group, t.value, t.performance): t.n
+               for t in AnswerTally.objects.filter(round=rnd)}
+    assert tallied == scanned and sum(tallied.values()) == 60
