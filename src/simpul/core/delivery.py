@@ -6,7 +6,8 @@ Guarantees:
   never reset (`outbox_resend` refuses it).
 - **Never delivered by two workers at once**: a worker first takes a lease with a conditional UPDATE
   (`locked_until` in the past, a fresh `lease_token`); only the worker whose UPDATE changed the row delivers.
-  A backend must finish (or time out) within `LEASE_SECONDS`, after which a crashed worker's message is free.
+  A batch's lease is renewed at half time; a backend must finish (or time out) within `LEASE_SECONDS / 2`.
+  When a worker dies, its messages are free again once the lease runs out.
 - **In order per ordering key and backend**: a message is only leased when no earlier message with the same
   `(backend, ordering_key)` is still pending. A dead letter no longer blocks the messages after it.
 - **Backoff**: after the n-th failed attempt the next one waits `base * 2^(n-1)` seconds (±10% jitter,
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import random
+import time
 import uuid
 from datetime import timedelta
 
@@ -71,30 +73,58 @@ def _lease(message_id: int) -> str | None:
     return token if taken == 1 else None
 
 
-def _record(message_id: int, token: str, *, ok: bool, detail: str, receipt: dict | None = None) -> None:
-    """Write the outcome of an attempt, if this worker still holds the lease."""
+def _lease_many(ids: list[int]) -> tuple[str, list[OutboxMessage]]:
+    """Lease every free message among `ids` with one UPDATE; returns the token and the messages won."""
+    now = timezone.now()
+    token = uuid.uuid4().hex
+    OutboxMessage.objects.filter(_leasable(now), id__in=ids).update(
+        locked_until=now + timedelta(seconds=LEASE_SECONDS), lease_token=token
+    )
+    return token, list(OutboxMessage.objects.filter(id__in=ids, lease_token=token).order_by("id"))
+
+
+def _renew(token: str) -> None:
+    """Extend the lease on the messages of `token` that are still waiting in this worker's batch."""
+    OutboxMessage.objects.filter(lease_token=token, status=OutboxStatus.PENDING).update(
+        locked_until=timezone.now() + timedelta(seconds=LEASE_SECONDS)
+    )
+
+
+def _record(message: OutboxMessage, token: str, *, ok: bool, detail: str, receipt: dict | None = None) -> bool:
+    """Write the outcome of an attempt, if this worker still holds the lease; True when written.
+
+    One conditional UPDATE (the lease token must still be ours) and the attempt log, in one transaction.
+    """
+    now = timezone.now()
+    attempts = message.attempts + 1
+    fields: dict[str, object] = {"attempts": attempts, "locked_until": None, "lease_token": "", "updated_at": now}
+    if ok:
+        fields.update(status=OutboxStatus.DELIVERED, delivered_at=now, receipt=receipt or {}, last_error="")
+    elif attempts >= message.max_attempts:
+        fields.update(status=OutboxStatus.DEAD, last_error=detail)
+    else:
+        fields.update(last_error=detail, next_attempt_at=now + timedelta(seconds=backoff_seconds(attempts)))
     with transaction.atomic():
-        message = OutboxMessage.objects.select_for_update().get(pk=message_id)
-        if message.lease_token != token or message.status != OutboxStatus.PENDING:
-            logger.warning("outbox #%s: lease lost before the outcome was written", message_id)
-            return
-        now = timezone.now()
-        message.attempts += 1
-        message.locked_until = None
-        message.lease_token = ""
-        if ok:
-            message.status = OutboxStatus.DELIVERED
-            message.delivered_at = now
-            message.receipt = receipt or {}
-            message.last_error = ""
-        else:
-            message.last_error = detail
-            if message.attempts >= message.max_attempts:
-                message.status = OutboxStatus.DEAD
-            else:
-                message.next_attempt_at = now + timedelta(seconds=backoff_seconds(message.attempts))
-        message.save()
-        OutboxAttempt.objects.create(message=message, ok=ok, detail=detail[:2000])
+        written = OutboxMessage.objects.filter(
+            pk=message.pk, lease_token=token, status=OutboxStatus.PENDING
+        ).update(**fields)
+        if written != 1:
+            logger.warning("outbox #%s: lease lost before the outcome was written", message.pk)
+            return False
+        OutboxAttempt.objects.create(message_id=message.pk, ok=ok, detail=detail[:2000])
+    return True
+
+
+def _deliver_leased(message: OutboxMessage, token: str) -> bool:
+    try:
+        backend = registry.get(message.backend)
+        receipt = backend.deliver(message)
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        _record(message, token, ok=False, detail=error)
+        logger.warning("outbox #%s delivery failed: %s", message.pk, error)
+        return False
+    return _record(message, token, ok=True, detail=str(receipt or ""), receipt=receipt)
 
 
 def outbox_deliver_one(message_id: int) -> bool:
@@ -106,29 +136,29 @@ def outbox_deliver_one(message_id: int) -> bool:
     token = _lease(message_id)
     if token is None:
         return False
-    message = OutboxMessage.objects.get(pk=message_id)
-    try:
-        backend = registry.get(message.backend)
-        receipt = backend.deliver(message)
-    except Exception as exc:
-        error = f"{type(exc).__name__}: {exc}"[:2000]
-        _record(message_id, token, ok=False, detail=error)
-        logger.warning("outbox #%s delivery failed: %s", message_id, error)
-        return False
-    _record(message_id, token, ok=True, detail=str(receipt or ""), receipt=receipt)
-    return True
+    return _deliver_leased(OutboxMessage.objects.get(pk=message_id), token)
 
 
 def outbox_deliver_batch(*, limit: int = 50, max_rounds: int = 100) -> int:
-    """Deliver due messages until none is left (or `max_rounds` batches ran); returns how many were delivered."""
+    """Deliver due messages until none is left (or `max_rounds` batches ran); returns how many were delivered.
+
+    Each round leases up to `limit` messages (each first in line for its ordering key) with one UPDATE and
+    renews the lease at half time, so a batch of slow deliveries never outlives it (each delivery must
+    still finish within LEASE_SECONDS / 2).
+    """
     delivered = 0
     for _round in range(max_rounds):
         ids = _due_ids(limit)
         if not ids:
             break
+        token, messages = _lease_many(ids)
+        leased_at = time.monotonic()
         progressed = False
-        for message_id in ids:
-            if outbox_deliver_one(message_id):
+        for message in messages:
+            if time.monotonic() - leased_at > LEASE_SECONDS / 2:
+                _renew(token)
+                leased_at = time.monotonic()
+            if _deliver_leased(message, token):
                 delivered += 1
                 progressed = True
         if not progressed:  # everything due failed or was taken by another worker: stop, do not spin

@@ -23,7 +23,7 @@ class OutboxBackend(abc.ABC):
 
     `deliver(message)` gets the `OutboxMessage` (use `message.pk` as the receiver's de-duplication id,
     `message.payload`, `message.topic`) and returns a JSON-able receipt, or raises (any exception counts as
-    a failed attempt and is retried with backoff). It must return within `simpul.core.delivery.LEASE_SECONDS`.
+    a failed attempt and is retried with backoff). It must return within half of `simpul.core.delivery.LEASE_SECONDS` (60 s).
     """
 
     name: ClassVar[str] = ""

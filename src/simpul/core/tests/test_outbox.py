@@ -168,7 +168,7 @@ def test_late_outcome_from_a_worker_that_lost_its_lease_is_ignored(flaky):
     old_token = delivery._lease(message.pk)
     OutboxMessage.objects.filter(pk=message.pk).update(locked_until=timezone.now() - timedelta(seconds=1))
     assert outbox_deliver_one(message.pk) is True  # a second worker took over and delivered
-    delivery._record(message.pk, old_token, ok=False, detail="late failure")
+    assert delivery._record(message, old_token, ok=False, detail="late failure") is False
     message.refresh_from_db()
     assert message.status == OutboxStatus.DELIVERED
     assert message.attempts == 1
@@ -267,3 +267,16 @@ def test_purge_deletes_only_old_delivered_messages(settings):
     OutboxMessage.objects.filter(pk=dead.pk).update(status=OutboxStatus.DEAD, delivered_at=None, updated_at=long_ago)
     assert outbox_purge_delivered() == 2  # the message and its attempt log
     assert set(OutboxMessage.objects.values_list("pk", flat=True)) == {recent.pk, dead.pk}
+
+
+@pytest.mark.django_db
+def test_a_batch_lease_is_renewed_so_no_other_worker_takes_waiting_messages(flaky):
+    first = outbox_enqueue(backend=flaky.name, payload={"n": 1})
+    second = outbox_enqueue(backend=flaky.name, payload={"n": 2})
+    token, messages = delivery._lease_many([first.pk, second.pk])
+    assert [m.pk for m in messages] == [first.pk, second.pk]
+    assert delivery._lease_many([first.pk, second.pk])[1] == []  # a second worker gets nothing
+    OutboxMessage.objects.update(locked_until=timezone.now() + timedelta(seconds=1))
+    delivery._renew(token)
+    for message in OutboxMessage.objects.all():
+        assert message.locked_until > timezone.now() + timedelta(seconds=delivery.LEASE_SECONDS - 10)
