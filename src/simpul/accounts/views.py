@@ -90,6 +90,7 @@ class LoginView(auth_views.LoginView):
         auth_login(self.request, user)
         target = self.get_success_url()
         if needs_mfa(user):
+            target = self.get_redirect_url() or _staff_default(user)
             name = "accounts:otp_verify" if has_confirmed_device(user) else "accounts:otp_setup"
             return HttpResponseRedirect(reverse(name) + "?" + _query(next=target))
         return HttpResponseRedirect(target)
@@ -105,6 +106,16 @@ def _query(**params: str) -> str:
 
 
 def _staff_default(user: Any) -> str:
+    """Where a staff user lands after the TOTP step when no `next` was given."""
+    from django.urls import NoReverseMatch
+
+    from simpul.accounts.models import Role
+
+    if user.role in (Role.OFFICER, Role.AGENCY_HEAD):
+        try:
+            return reverse("backoffice:worklist")
+        except NoReverseMatch:
+            pass
     if user.is_superuser and user.is_staff:
         return reverse("admin:index")
     return reverse("accounts:my_account")

@@ -275,3 +275,11 @@ def test_data_subject_export_is_complete_and_audited(client, region_tree):
     assert data["test_extra"] == {"hello": "Siti Aminah"}
     entry = AuditEntry.objects.get(action="pdp.subject_data_exported")
     assert "citizen_profile" in entry.changes["sections"] and NIK not in str(entry.changes)
+
+
+def test_officer_lands_on_the_worklist_after_totp(client, personas):
+    device = TOTPDevice.objects.create(user=personas.officer, name="phone", confirmed=True)
+    response = client.post(reverse("accounts:login"), {"username": "officer@test.simpul", "password": PASSWORD})
+    assert response["Location"] == reverse("accounts:otp_verify") + "?next=%2Fkantor%2F"
+    ok = client.post(response["Location"], {"token": token_for(device)})
+    assert ok["Location"] == "/kantor/"
