@@ -67,3 +67,36 @@ def test_same_response_id_sent_concurrently_is_stored_once():
         t.join()
     assert sorted(created) == [False, False, False, True]
     assert Response.objects.filter(uuid=rid).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_submissions_keep_exact_tallies():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://...)")
+    from django.db.models import Sum
+
+    from simpul.assessment.models import AnswerTally
+
+    rnd = open_round()
+    tokens = invitation_create(round=rnd, count=6, actor=None)
+    barrier = threading.Barrier(6)
+    errors: list[Exception] = []
+
+    def submit(token: str) -> None:
+        try:
+            barrier.wait()
+            response_submit(round=rnd, response_id=uuid.uuid4(), channel=Channel.TOKEN, token=token,
+                            answers=dual_answers())
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit, args=(t,)) for t in tokens]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert AnswerTally.objects.filter(round=rnd).aggregate(total=Sum("n"))["total"] == 60
