@@ -164,7 +164,15 @@ def test_excerpts_by_offsets_or_quote_and_bad_offsets_refused(personas):
         excerpt_add(evidence=ev, code=code, coder=personas.evaluator, start=10, end=500)
 
 
-def test_publishing_is_blocked_by_dissonance_without_note_and_low_agreement(personas):
+@pytest.fixture
+def english():
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+def test_publishing_is_blocked_by_dissonance_without_note_and_low_agreement(personas, english):
     rnd = open_round(actor=personas.evaluator)
     ev = evidence_add(round=rnd, kind="interview", title="W", text="a" * 100, informant="X",
                       consent_recorded=True, actor=personas.evaluator)
