@@ -11,7 +11,14 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from simpul.api.models import ApiCallLog, ApiClient, ApiKey
+from simpul.api.models import (
+    AgencyIntegration,
+    ApiCallLog,
+    ApiClient,
+    ApiKey,
+    EventDelivery,
+    WebhookSubscription,
+)
 from simpul.api.scopes import scope_choices
 from simpul.api.services import api_key_issue, api_key_revoke, api_key_rotate
 from simpul.core.admin import AuditedModelAdmin, ReadOnlyAdmin
@@ -121,3 +128,87 @@ class ApiCallLogAdmin(ReadOnlyAdmin):
     search_fields = ["=object_id", "operation"]
     date_hierarchy = "at"
     show_full_result_count = False
+
+
+class WebhookSubscriptionForm(forms.ModelForm):
+    class Meta:
+        model = WebhookSubscription
+        fields = ["client", "url", "event_types", "agencies", "description", "is_active"]
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(PlatformAdminOnly, AuditedModelAdmin):
+    """Subscriptions are made by clients through the API; admins may see, stop or correct them here."""
+
+    form = WebhookSubscriptionForm
+    list_display = ["client", "url", "is_active", "created_at"]
+    list_filter = ["is_active"]
+    list_select_related = ["client"]
+    search_fields = ["url", "client__name"]
+    filter_horizontal = ["agencies"]
+
+    def save_model(self, request: HttpRequest, obj: WebhookSubscription, form: Any, change: bool) -> None:
+        if not obj.secret:
+            from simpul.api.webhooks import new_secret
+
+            obj.secret = new_secret()
+        super().save_model(request, obj, form, change)
+
+
+class AgencyIntegrationForm(forms.ModelForm):
+    backend = forms.ChoiceField(label=gettext_lazy("backend"), choices=())
+
+    class Meta:
+        model = AgencyIntegration
+        fields = ["agency", "name", "backend", "endpoint_url", "secret", "event_types", "is_active"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from simpul.api.integrations import integration_backends
+
+        self.fields["backend"].choices = integration_backends.choices()
+
+
+@admin.register(AgencyIntegration)
+class AgencyIntegrationAdmin(PlatformAdminOnly, AuditedModelAdmin):
+    form = AgencyIntegrationForm
+    list_display = ["name", "agency", "backend", "endpoint_url", "is_active"]
+    list_filter = ["backend", "is_active"]
+    list_select_related = ["agency"]
+    search_fields = ["name", "endpoint_url"]
+    autocomplete_fields = ["agency"]
+
+
+@admin.register(EventDelivery)
+class EventDeliveryAdmin(ReadOnlyAdmin):
+    """The delivery log of every webhook subscription and agency integration, with re-send."""
+
+    list_display = ["id", "event_type", "subject", "subscription", "integration", "delivery_status", "attempts",
+                    "last_response_status", "last_attempt_at"]
+    list_filter = ["event_type", "message__status"]
+    list_select_related = ["message", "subscription", "subscription__client", "integration", "integration__agency"]
+    search_fields = ["=subject", "=event_id"]
+    actions = ["resend"]
+    show_full_result_count = False
+
+    @admin.display(description=gettext_lazy("status"))
+    def delivery_status(self, obj: EventDelivery) -> str:
+        return obj.message.get_status_display()
+
+    @admin.display(description=gettext_lazy("attempts"))
+    def attempts(self, obj: EventDelivery) -> int:
+        return obj.message.attempts
+
+    @admin.action(description=gettext_lazy("Re-send now"))
+    def resend(self, request: HttpRequest, queryset: QuerySet[EventDelivery]) -> None:
+        from simpul.core.services import OutboxResendError, outbox_resend
+
+        done = 0
+        for delivery in queryset:
+            try:
+                outbox_resend(message_id=delivery.message_id, actor=request.user)
+                done += 1
+            except OutboxResendError as exc:
+                self.message_user(request, str(exc), messages.WARNING)
+        if done:
+            self.message_user(request, _("{count} deliveries queued again.").format(count=done), messages.SUCCESS)

@@ -8,4 +8,4 @@ class ApiConfig(AppConfig):
     verbose_name = _("API")
 
     def ready(self) -> None:
-        from simpul.api import schema  # noqa: F401 - registers the OpenAPI security scheme
+        from simpul.api import integrations, schema, webhooks  # noqa: F401 - security scheme, outbox backends

@@ -24,3 +24,16 @@ def call_log_purge() -> int:
         if not ids:
             return deleted
         deleted += ApiCallLog.objects.filter(id__in=ids).delete()[0]
+
+
+@periodic(name="api.case_events_relay", every=timedelta(minutes=1))
+def case_events_relay() -> int:
+    """Publish new case history entries as events to webhook subscriptions and agency integrations."""
+    from simpul.api.events import case_events_relay as relay
+
+    handled = 0
+    while True:
+        batch = relay(limit=500)
+        handled += batch
+        if batch < 500:
+            return handled

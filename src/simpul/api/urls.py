@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("simpul.infrastructure.api.urls")),
     path("", include("simpul.assessment.api.urls")),
     path("", include("simpul.opendata.api.urls")),
+    path("", include("simpul.api.exchange.urls")),
 ]

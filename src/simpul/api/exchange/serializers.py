@@ -1,0 +1,111 @@
+"""Input and output serializers of the agency exchange API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from simpul.api.serializers import StrictFieldsMixin
+
+MASK = "••••"
+
+
+class CaseSummarySerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    service_code = serializers.CharField()
+    kind = serializers.CharField()
+    workflow = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    agency = serializers.CharField(source="agency.code")
+    channel = serializers.CharField()
+    submitted_at = serializers.DateTimeField()
+    due_date = serializers.DateField()
+    closed_at = serializers.DateTimeField(allow_null=True)
+    updated_at = serializers.DateTimeField()
+
+
+class CaseListSerializer(serializers.Serializer):
+    results = CaseSummarySerializer(many=True)
+    next_cursor = serializers.CharField(allow_null=True, help_text="Pass as `cursor` for the next page; null at the end.")
+
+
+class CaseHistorySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    action = serializers.CharField()
+    actor = serializers.CharField(source="actor_label")
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    public_note = serializers.CharField()
+    internal_note = serializers.CharField()
+
+
+class CaseDocumentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    spec_code = serializers.CharField()
+    original_name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    round = serializers.IntegerField()
+    is_result = serializers.BooleanField()
+    uploaded_at = serializers.DateTimeField()
+
+
+class DispositionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    from_agency = serializers.CharField(source="from_agency.code")
+    to_agency = serializers.CharField(source="to_agency.code")
+    status = serializers.CharField()
+    reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+    decision_note = serializers.CharField()
+
+
+class CaseDetailSerializer(CaseSummarySerializer):
+    applicant_name = serializers.CharField()
+    phone = serializers.CharField()
+    email = serializers.CharField()
+    desa = serializers.CharField(source="desa.code", allow_null=True, default=None)
+    answers = serializers.SerializerMethodField(help_text="The form answers; NIK and KK numbers are masked.")
+    history = CaseHistorySerializer(many=True, source="history_rows")
+    documents = CaseDocumentSerializer(many=True, source="document_rows")
+    dispositions = DispositionSerializer(many=True, source="disposition_rows")
+    allowed_actions = serializers.ListField(child=serializers.CharField(), source="allowed_action_codes")
+
+    def get_answers(self, case: Any) -> dict[str, Any]:
+        return {k: (MASK if isinstance(v, str) and v.startswith("enc:") else v) for k, v in (case.form_data or {}).items()}
+
+
+class ActionInputSerializer(StrictFieldsMixin, serializers.Serializer):
+    action = serializers.CharField(max_length=40, help_text="A workflow action, e.g. `verify`, `process`, `approve`.")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000,
+                                 help_text="Message to the applicant; required for some actions (e.g. `reject`).")
+
+
+class DocumentInputSerializer(StrictFieldsMixin, serializers.Serializer):
+    spec_code = serializers.CharField(max_length=60, required=False, default="attachment")
+    filename = serializers.CharField(max_length=200, required=False, default="")
+    content_base64 = serializers.CharField(required=False, help_text="The file as base64 (JSON requests).")
+    file = serializers.FileField(required=False, help_text="The file (multipart requests).")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class DispositionInputSerializer(StrictFieldsMixin, serializers.Serializer):
+    to_agency = serializers.SlugField(max_length=60, help_text="Code of the agency to forward the case to.")
+    reason = serializers.CharField(max_length=5000)
+
+
+class DecisionInputSerializer(StrictFieldsMixin, serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000,
+                                 help_text="Required when returning a case.")
+
+
+class ActionOutputSerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    agency = serializers.CharField()

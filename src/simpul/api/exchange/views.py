@@ -1,0 +1,335 @@
+"""Case exchange for agency systems: `/api/v1/agency/cases/...` (scopes cases:read / cases:write).
+
+A client sees the cases its agencies hold and the cases forwarded (pending) to them, limited to its services.
+It works them through the same workflow table as officers (`simpul.cases.workflow`): an action that is not
+allowed in the case's status answers 409 `transition_not_allowed`. Every write takes an optional
+`Idempotency-Key`, runs in one transaction with the events it publishes (`simpul.api.events`), and answers
+errors as RFC 9457 problems.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from simpul.api.auth import (
+    HasScope,
+    api_client_from_request,
+    client_allowed_agency_ids,
+    client_may_act_for,
+    ensure_client_may_act_for,
+)
+from simpul.api.errors import Conflict
+from simpul.api.events import case_events_publish
+from simpul.api.exchange import serializers as s
+from simpul.api.exchange.actors import case_get_for_client, cases_for_client, client_actor_for_agency
+from simpul.api.exchange.common import IDEMPOTENCY_HEADER, PROBLEM, WRITE_ERRORS, write
+from simpul.api.exchange.services import case_document_add
+
+MAX_LIMIT = 200
+DEFAULT_LIMIT = 50
+# Actions with their own endpoint (dispositions) or that belong to the applicant.
+NOT_HERE = {"forward", "accept_disposition", "return_disposition", "submit", "resubmit", "withdraw", "assign", "note"}
+
+
+def _client(request: Request) -> Any:
+    client = api_client_from_request(request)
+    if client is None:  # HasScope already answered 401; keeps type checkers honest
+        raise exceptions.NotAuthenticated()
+    return client
+
+
+def _encode_cursor(updated_at: datetime, pk: int) -> str:
+    raw = json.dumps([updated_at.isoformat(), pk]).encode("utf-8")
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def _decode_cursor(value: str) -> tuple[datetime, int]:
+    try:
+        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+        stamp, pk = json.loads(raw)
+        when = parse_datetime(stamp)
+        if when is None or not isinstance(pk, int):
+            raise ValueError
+        return when, pk
+    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
+        raise exceptions.ValidationError({"cursor": [_("This cursor is not valid; start again without it.")]}) \
+            from None
+
+
+def _allowed_actions(client: Any, case: Any) -> list[str]:
+    from simpul.cases.constants import ActorRole, DispositionStatus
+    from simpul.cases.workflow import transitions_from
+
+    roles: set[str] = set()
+    if client_may_act_for(client, agency=case.agency_id):
+        roles.add(ActorRole.OFFICER)
+    allowed = client_allowed_agency_ids(client)
+    pending = [d for d in case.disposition_rows if d.status == DispositionStatus.PENDING]
+    if any(not allowed or d.to_agency_id in allowed for d in pending):
+        roles.add(ActorRole.RECEIVER)
+    return sorted({t.action for t in transitions_from(case.workflow, case.status, roles)})
+
+
+def _detail(client: Any, case: Any) -> dict[str, Any]:
+    case.history_rows = list(case.events.order_by("at", "id"))
+    case.document_rows = list(case.documents.filter(deleted_at__isnull=True).order_by("round", "id"))
+    case.disposition_rows = list(case.dispositions.select_related("from_agency", "to_agency").order_by("created_at"))
+    case.allowed_action_codes = _allowed_actions(client, case)
+    return dict(s.CaseDetailSerializer(case).data)
+
+
+def _action_body(case: Any) -> dict[str, Any]:
+    return dict(s.ActionOutputSerializer({
+        "reference": case.reference, "status": case.status, "status_label": case.get_status_display(),
+        "agency": case.agency.code,
+    }).data)
+
+
+def _valid(serializer_class: type, data: Any) -> dict[str, Any]:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def _as_conflict(exc: Exception) -> Conflict:
+    return Conflict(detail=str(exc), code=getattr(exc, "code", "transition_not_allowed") or "transition_not_allowed")
+
+
+class CaseListApi(APIView):
+    permission_classes = [HasScope("cases:read")]
+
+    @extend_schema(
+        operation_id="agency_cases_list",
+        summary="Cases of the client's agencies",
+        description="Cases held by, or forwarded (pending) to, the agencies the client may act for, oldest change "
+                    "first. Poll with `updated_since` and follow `next_cursor` until it is null.",
+        parameters=[
+            OpenApiParameter("updated_since", OpenApiTypes.DATETIME, description="Only cases changed at or after."),
+            OpenApiParameter("status", OpenApiTypes.STR, description="Only cases in this status."),
+            OpenApiParameter("cursor", OpenApiTypes.STR, description="`next_cursor` of the previous page."),
+            OpenApiParameter("limit", OpenApiTypes.INT, description=f"Page size, 1–{MAX_LIMIT} (default {DEFAULT_LIMIT})."),
+        ],
+        responses={200: s.CaseListSerializer, 400: PROBLEM, 401: PROBLEM, 403: PROBLEM},
+        tags=["agency exchange"],
+    )
+    def get(self, request: Request) -> Response:
+        client = _client(request)
+        params = request.query_params
+        qs = cases_for_client(client)
+        if params.get("updated_since"):
+            since = parse_datetime(params["updated_since"])
+            if since is None:
+                raise exceptions.ValidationError({"updated_since": [_("Use a date and time like 2026-01-31T08:00:00Z.")]})
+            qs = qs.filter(updated_at__gte=since)
+        if params.get("status"):
+            qs = qs.filter(status=params["status"])
+        if params.get("cursor"):
+            when, pk = _decode_cursor(params["cursor"])
+            qs = qs.filter(Q(updated_at__gt=when) | Q(updated_at=when, pk__gt=pk))
+        try:
+            limit = int(params.get("limit", DEFAULT_LIMIT))
+        except ValueError:
+            limit = 0
+        if not 1 <= limit <= MAX_LIMIT:
+            raise exceptions.ValidationError({"limit": [_("Use a number from 1 to {max}.").format(max=MAX_LIMIT)]})
+        rows = list(qs.order_by("updated_at", "pk")[: limit + 1])
+        more = len(rows) > limit
+        rows = rows[:limit]
+        next_cursor = _encode_cursor(rows[-1].updated_at, rows[-1].pk) if more and rows else None
+        return Response(s.CaseListSerializer({"results": rows, "next_cursor": next_cursor}).data)
+
+
+class CaseDetailApi(APIView):
+    permission_classes = [HasScope("cases:read")]
+
+    @extend_schema(operation_id="agency_cases_read", summary="One case with its history, documents and forwardings",
+                   responses={200: s.CaseDetailSerializer, 401: PROBLEM, 403: PROBLEM, 404: PROBLEM},
+                   tags=["agency exchange"])
+    def get(self, request: Request, reference: str) -> Response:
+        client = _client(request)
+        case = case_get_for_client(client, reference)
+        return Response(_detail(client, case))
+
+
+class CaseActionApi(APIView):
+    permission_classes = [HasScope("cases:read", "cases:write")]
+
+    @extend_schema(
+        operation_id="agency_cases_action",
+        summary="Apply a workflow action",
+        description="Actions allowed now are listed in the case's `allowed_actions`; another answers 409. Use the "
+                    "dispositions endpoints to forward, accept or return.",
+        parameters=[IDEMPOTENCY_HEADER], request=s.ActionInputSerializer,
+        responses={200: s.ActionOutputSerializer, **WRITE_ERRORS}, tags=["agency exchange"],
+    )
+    def post(self, request: Request, reference: str) -> Response:
+        client = _client(request)
+
+        def handler() -> tuple[int, dict[str, Any]]:
+            from simpul.cases.constants import CaseAction
+            from simpul.cases.services import case_approve, case_transition
+            from simpul.cases.workflow import TransitionNotAllowed
+
+            data = _valid(s.ActionInputSerializer, request.data)
+            action = data["action"]
+            if action not in CaseAction.values or action in NOT_HERE:
+                raise exceptions.ValidationError({"action": [_("This action cannot be applied here.")]})
+            case = case_get_for_client(client, reference)
+            ensure_client_may_act_for(client, agency=case.agency_id)
+            actor = client_actor_for_agency(client, case.agency)
+            try:
+                if action == CaseAction.APPROVE:
+                    case = case_approve(case=case, actor=actor, note=data["note"])
+                else:
+                    case = case_transition(case=case, action=action, actor=actor, note=data["note"])
+            except TransitionNotAllowed as exc:
+                raise _as_conflict(exc) from None
+            case_events_publish(case=case)
+            return 200, _action_body(case)
+
+        return write(request, handler)
+
+
+class CaseDocumentApi(APIView):
+    permission_classes = [HasScope("cases:read", "cases:write")]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(
+        operation_id="agency_cases_document_add",
+        summary="Add a document",
+        description="JSON with `content_base64`, or multipart with `file`. Checked like portal uploads (type, size, "
+                    "PDF structure, images re-encoded, virus scan when configured).",
+        parameters=[IDEMPOTENCY_HEADER], request={"application/json": s.DocumentInputSerializer,
+                                                  "multipart/form-data": s.DocumentInputSerializer},
+        responses={201: s.CaseDocumentSerializer, **WRITE_ERRORS}, tags=["agency exchange"],
+    )
+    def post(self, request: Request, reference: str) -> Response:
+        client = _client(request)
+
+        def handler() -> tuple[int, dict[str, Any]]:
+            from django.core.files.uploadedfile import SimpleUploadedFile
+
+            data = _valid(s.DocumentInputSerializer, request.data)
+            upload = data.get("file")
+            if upload is None:
+                if not data.get("content_base64"):
+                    raise exceptions.ValidationError({"file": [_("Send the file, or its content as base64.")]})
+                try:
+                    content = base64.b64decode(data["content_base64"], validate=True)
+                except (binascii.Error, ValueError):
+                    raise exceptions.ValidationError({"content_base64": [_("This is not valid base64.")]}) from None
+                upload = SimpleUploadedFile(data["filename"] or "dokumen", content)
+            case = case_get_for_client(client, reference)
+            ensure_client_may_act_for(client, agency=case.agency_id)
+            actor = client_actor_for_agency(client, case.agency)
+            document = case_document_add(case=case, actor=actor, upload=upload, spec_code=data["spec_code"],
+                                         filename=data["filename"] or getattr(upload, "name", ""), note=data["note"])
+            case_events_publish(case=case)
+            return 201, dict(s.CaseDocumentSerializer(document).data)
+
+        return write(request, handler)
+
+
+class DispositionCreateApi(APIView):
+    permission_classes = [HasScope("cases:read", "cases:write")]
+
+    @extend_schema(operation_id="agency_cases_dispose", summary="Forward the case to another agency",
+                   parameters=[IDEMPOTENCY_HEADER], request=s.DispositionInputSerializer,
+                   responses={201: s.DispositionSerializer, **WRITE_ERRORS}, tags=["agency exchange"])
+    def post(self, request: Request, reference: str) -> Response:
+        client = _client(request)
+
+        def handler() -> tuple[int, dict[str, Any]]:
+            from simpul.agencies.models import Agency
+            from simpul.cases.services import case_forward
+            from simpul.cases.workflow import TransitionNotAllowed
+
+            data = _valid(s.DispositionInputSerializer, request.data)
+            to_agency = Agency.objects.filter(code=data["to_agency"], is_active=True).first()
+            if to_agency is None:
+                raise exceptions.ValidationError({"to_agency": [_("No active agency has this code.")]})
+            case = case_get_for_client(client, reference)
+            ensure_client_may_act_for(client, agency=case.agency_id)
+            actor = client_actor_for_agency(client, case.agency)
+            try:
+                disposition = case_forward(case=case, actor=actor, to_agency=to_agency, reason=data["reason"])
+            except TransitionNotAllowed as exc:
+                raise _as_conflict(exc) from None
+            case_events_publish(case=case)
+            return 201, dict(s.DispositionSerializer(disposition).data)
+
+        return write(request, handler)
+
+
+class DispositionDecisionApi(APIView):
+    """Accept (`decision="accept"`) or return (`decision="return"`) the case forwarded to the client's agency."""
+
+    permission_classes = [HasScope("cases:read", "cases:write")]
+    decision = "accept"
+
+    @extend_schema(parameters=[IDEMPOTENCY_HEADER], request=s.DecisionInputSerializer,
+                   responses={200: s.ActionOutputSerializer, **WRITE_ERRORS}, tags=["agency exchange"])
+    def post(self, request: Request, reference: str) -> Response:
+        client = _client(request)
+
+        def handler() -> tuple[int, dict[str, Any]]:
+            from simpul.cases.constants import DispositionStatus
+            from simpul.cases.services import disposition_accept, disposition_return
+            from simpul.cases.workflow import TransitionNotAllowed
+
+            data = _valid(s.DecisionInputSerializer, request.data)
+            case = case_get_for_client(client, reference)
+            disposition = (case.dispositions.filter(status=DispositionStatus.PENDING)
+                           .select_related("to_agency").first())
+            if disposition is None or not client_may_act_for(client, agency=disposition.to_agency_id):
+                raise Conflict(_("This case is not waiting for your agency's decision."),
+                               code="no_pending_disposition")
+            actor = client_actor_for_agency(client, disposition.to_agency)
+            try:
+                if self.decision == "accept":
+                    case = disposition_accept(case=case, actor=actor, note=data["note"])
+                else:
+                    if not data["note"].strip():
+                        raise exceptions.ValidationError({"note": [_("Please write why the case is returned.")]})
+                    case = disposition_return(case=case, actor=actor, reason=data["note"])
+            except TransitionNotAllowed as exc:
+                raise _as_conflict(exc) from None
+            case_events_publish(case=case)
+            return 200, _action_body(case)
+
+        return write(request, handler)
+
+
+class DispositionAcceptApi(DispositionDecisionApi):
+    decision = "accept"
+
+    @extend_schema(operation_id="agency_cases_disposition_accept", summary="Accept a forwarded case",
+                   parameters=[IDEMPOTENCY_HEADER], request=s.DecisionInputSerializer,
+                   responses={200: s.ActionOutputSerializer, **WRITE_ERRORS}, tags=["agency exchange"])
+    def post(self, request: Request, reference: str) -> Response:
+        return super().post(request, reference)
+
+
+class DispositionReturnApi(DispositionDecisionApi):
+    decision = "return"
+
+    @extend_schema(operation_id="agency_cases_disposition_return", summary="Return a forwarded case",
+                   parameters=[IDEMPOTENCY_HEADER], request=s.DecisionInputSerializer,
+                   responses={200: s.ActionOutputSerializer, **WRITE_ERRORS}, tags=["agency exchange"])
+    def post(self, request: Request, reference: str) -> Response:
+        return super().post(request, reference)
