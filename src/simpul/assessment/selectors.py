@@ -189,7 +189,7 @@ def round_results(*, round: Round, with_answers: bool = False) -> RoundResults:
             counts = agg.levels.get(item.pk, {})
             n = sum(counts.values())
             res.level_n = n
-            res.levels = sorted(v for v, c in counts.items() for _ in range(c))
+            res.levels = sorted(v for v, c in counts.items() for _ in range(c)) if n <= 1000 else []
             res.level_mean = sum(v * c for v, c in counts.items()) / n if n else None
         results.append(res)
 
@@ -233,8 +233,7 @@ def _rwg_by_agency(agg: _Aggregate, items: list[Item]) -> list[dict[str, Any]]:
     for (agency_id, item_id), counts in agg.by_agency.items():
         if item_id not in likert:
             continue
-        vals = [v for v, c in counts.items() for _ in range(c)]
-        r = stats.rwg(vals, options=len(likert[item_id].scale.values))
+        r = stats.rwg_from_counts(counts, options=len(likert[item_id].scale.values))
         if r is not None:
             per_agency[agency_id].append(r)
     names = dict(Agency.objects.filter(pk__in=list(per_agency)).values_list("pk", "name"))

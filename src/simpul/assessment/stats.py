@@ -106,6 +106,19 @@ def rwg(values: Sequence[float], *, options: int = 5) -> float | None:
     return 1 - s2 / expected
 
 
+def rwg_from_counts(counts: dict[int, int], *, options: int = 5) -> float | None:
+    """r_wg from a count per answer value (the same result as `rwg` on the expanded answers)."""
+    n = sum(counts.values())
+    if n < 2:
+        return None
+    mean = sum(v * c for v, c in counts.items()) / n
+    s2 = sum(c * (v - mean) ** 2 for v, c in counts.items()) / (n - 1)
+    expected = (options**2 - 1) / 12
+    if s2 > expected:
+        return 0.0
+    return 1 - s2 / expected
+
+
 def rwg_j(matrix: np.ndarray, *, options: int = 5) -> float | None:
     """r_wg(J) for J parallel items (rows = respondents, columns = items)."""
     arr = np.asarray(matrix, dtype=np.float64)

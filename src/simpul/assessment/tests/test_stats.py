@@ -43,6 +43,13 @@ def test_rwg_by_hand():
     assert stats.rwg([3]) is None
 
 
+@given(st.lists(st.integers(min_value=1, max_value=5), min_size=0, max_size=40))
+def test_rwg_from_counts_equals_rwg_on_values(values):
+    counts = {v: values.count(v) for v in set(values)}
+    a, b = stats.rwg(values), stats.rwg_from_counts(counts)
+    assert (a is None and b is None) or a == pytest.approx(b)
+
+
 def test_class_bands_of_means():
     bands = [("TP", 1.80), ("KP", 2.60), ("CP", 3.40), ("P", 4.20), ("SP", 5.00)]
     assert [stats.class_band(m, bands) for m in (1.0, 1.80, 1.81, 3.41, 4.20, 4.21, 5.0)] == [
