@@ -131,6 +131,8 @@ class ApiCallLogAdmin(ReadOnlyAdmin):
 
 
 class WebhookSubscriptionForm(forms.ModelForm):
+    url = forms.URLField(label=gettext_lazy("receiver URL"), max_length=500, assume_scheme="https")
+
     class Meta:
         model = WebhookSubscription
         fields = ["client", "url", "event_types", "agencies", "description", "is_active"]
@@ -157,6 +159,8 @@ class WebhookSubscriptionAdmin(PlatformAdminOnly, AuditedModelAdmin):
 
 class AgencyIntegrationForm(forms.ModelForm):
     backend = forms.ChoiceField(label=gettext_lazy("backend"), choices=())
+    endpoint_url = forms.URLField(label=gettext_lazy("endpoint URL"), max_length=500, required=False,
+                                  assume_scheme="https")
 
     class Meta:
         model = AgencyIntegration
