@@ -1,5 +1,7 @@
-"""Open311 GeoReport v2 façade (filled in by the interop work)."""
+"""Open311 GeoReport v2 façade (`simpul.api.open311`), mounted at /open311/v2/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", include("simpul.api.open311.urls")),
+]

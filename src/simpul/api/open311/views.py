@@ -1,0 +1,294 @@
+"""GeoReport v2 endpoints (format from the URL suffix: `.json` or `.xml`).
+
+- `GET discovery.<fmt>`: where the endpoint is and what it speaks.
+- `GET services.<fmt>`: the published complaint (pengaduan) services.
+- `GET services/<service_code>.<fmt>`: their attributes (the form fields Open311 parameters do not cover).
+- `GET requests.<fmt>`: filters `service_request_id` (comma list; other filters then ignored, as the spec says),
+  `service_code` (comma list), `start_date`, `end_date` (ISO 8601), `status` (`open`, `closed`). Without dates,
+  the last 90 days; at most 1000 requests, newest first.
+- `POST requests.<fmt>`: form-encoded `api_key` (scope `cases:write`, restrictions of the client apply),
+  `service_code`, a location (`lat`+`long`, `address_string`, or `attribute[desa]` with a Kemendagri code),
+  `description`, `media_url`, `email`, `phone`, `first_name`, `last_name`, `attribute[<code>]`. Creates the
+  complaint with `case_submit` (channel `api`); an optional `Idempotency-Key` header makes a retry safe.
+- `GET requests/<service_request_id>.<fmt>` and `GET tokens/<token>.<fmt>` (the token is the reference:
+  services are `realtime`, the case exists when the POST answers).
+
+Public reads carry no text written by the reporter (`description`, `media_url` are null) unless the call
+presents an `api_key` (query parameter or `X-Api-Key` header) whose client has `cases:read` and may act for
+the case's agency and service. Errors: `[{"code": 400, "description": "..."}]` / `<errors><error>...`,
+with 400 (bad parameter), 403 (invalid `api_key` or a restriction), 404 (unknown service or request),
+405, 429 (rate limit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework import exceptions
+
+from simpul.api.open311 import serializers as s
+from simpul.api.open311.renderers import Open311Error, render, render_error
+
+DEFAULT_DAYS = 90
+MAX_REQUESTS = 1000
+SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
+CHANGESET = "2026-11-29T00:00:00+07:00"
+
+
+def open311_view(methods: tuple[str, ...] = ("GET",)) -> Callable[..., Any]:
+    """Dispatch by method, render Open311Error in the request's format, and refuse other methods (405)."""
+
+    def decorate(func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @csrf_exempt
+        @wraps(func)
+        def wrapper(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
+            if request.method not in methods:
+                response = render_error(fmt=fmt, status=405, description=_("Method not allowed."))
+                response["Allow"] = ", ".join(methods)
+                return response
+            try:
+                return func(request, *args, fmt=fmt, **kwargs)
+            except Open311Error as exc:
+                return render_error(fmt=fmt, status=exc.status, description=exc.description)
+
+        return wrapper
+
+    return decorate
+
+
+# -- helpers ------------------------------------------------------------------------------------------------------
+
+
+class _KeyRequest:
+    """Lets `ApiKeyAuthentication` check a key that arrived as the `api_key` parameter."""
+
+    def __init__(self, request: HttpRequest, key: str) -> None:
+        self.META = {"HTTP_X_API_KEY": key}
+        self._request = request
+
+
+def _client_for(request: HttpRequest, key: str, *, scope: str) -> Any:
+    """The API client of `key` holding `scope`; Open311Error 403 (invalid key/scope) or 429 (rate limit)."""
+    from simpul.api.auth import ApiKeyAuthentication
+
+    try:
+        found = ApiKeyAuthentication().authenticate(_KeyRequest(request, key))  # type: ignore[arg-type]
+    except exceptions.Throttled as exc:
+        raise Open311Error(429, str(exc.detail)) from None
+    except exceptions.AuthenticationFailed:
+        raise Open311Error(403, _("Invalid api_key received: it is unknown, revoked or expired.")) from None
+    if found is None:
+        raise Open311Error(403, _("An api_key is required."))
+    client = found[0].client
+    if scope not in client.scopes:
+        raise Open311Error(403, _("The api_key does not have the scope {scope}.").format(scope=scope))
+    return client
+
+
+def _read_client(request: HttpRequest) -> Any:
+    key = (request.GET.get("api_key") or request.headers.get("X-Api-Key") or "").strip()
+    return _client_for(request, key, scope="cases:read") if key else None
+
+
+def _complaint_version(code: str) -> Any:
+    from simpul.catalog.selectors import complaint_services
+
+    version = complaint_services().filter(service__code=code).first()
+    if version is None:
+        raise Open311Error(404, _("There is no complaint service with the code {code}.").format(code=code))
+    return version
+
+
+def _complaint_cases() -> QuerySet:
+    from simpul.cases.constants import WorkflowCode
+    from simpul.cases.models import Case
+
+    return Case.objects.filter(workflow=WorkflowCode.COMPLAINT).select_related(
+        "service_version", "service_version__service", "agency", "desa", "desa__parent"
+    )
+
+
+def _latest_notes(case_ids: list[int]) -> dict[int, str]:
+    from simpul.cases.models import CaseEvent
+
+    notes: dict[int, str] = {}
+    events = (
+        CaseEvent.objects.filter(case_id__in=case_ids, visible_to_applicant=True)
+        .exclude(public_note="").order_by("case_id", "-at", "-pk").values_list("case_id", "public_note")
+    )
+    for case_id, note in events:
+        notes.setdefault(case_id, note)
+    return notes
+
+
+def _items(cases: list[Any], client: Any) -> list[dict[str, Any]]:
+    from simpul.api.auth import client_may_act_for
+
+    notes = _latest_notes([c.pk for c in cases])
+    return [
+        s.request_item(
+            c, status_note=notes.get(c.pk),
+            full=client is not None and client_may_act_for(
+                client, agency=c.agency_id, service_code=c.service_code, service_kind="pengaduan"),
+        )
+        for c in cases
+    ]
+
+
+def _when(value: str, name: str) -> datetime:
+    parsed = parse_datetime(value)
+    if parsed is None:
+        day = parse_date(value)
+        if day is not None:
+            parsed = datetime.combine(day, datetime.min.time())
+    if parsed is None:
+        raise Open311Error(400, _("{name} must be an ISO 8601 date and time, e.g. 2026-01-31T08:00:00+07:00.")
+                           .format(name=name))
+    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+
+
+# -- endpoints ----------------------------------------------------------------------------------------------------
+
+
+@open311_view()
+def discovery(request: HttpRequest, *, fmt: str) -> HttpResponse:
+    base = request.build_absolute_uri(reverse("open311:discovery", kwargs={"fmt": fmt})).rsplit("/", 1)[0]
+    data = {
+        "changeset": CHANGESET,
+        "contact": _("Complaints service of the regency: see {url}").format(url=settings.SITE_URL),
+        "key_service": _("API keys are issued by the platform administrators (Dinas Kominfo)."),
+        "endpoints": [{
+            "specification": SPEC_URL,
+            "url": base,
+            "changeset": CHANGESET,
+            "type": "production",
+            "formats": ["text/xml", "application/json"],
+        }],
+    }
+    return render(data, fmt=fmt, root="discovery")
+
+
+@open311_view()
+def service_list(request: HttpRequest, *, fmt: str) -> HttpResponse:
+    from simpul.catalog.selectors import complaint_services
+
+    items = [
+        s.service_item(v, has_attributes=bool(s.service_attributes(v, desa_values=[])))
+        for v in complaint_services()
+    ]
+    return render(items, fmt=fmt, root="services")
+
+
+@open311_view()
+def service_definition(request: HttpRequest, code: str, *, fmt: str) -> HttpResponse:
+    return render(s.service_definition(_complaint_version(code)), fmt=fmt, root="service_definition")
+
+
+@open311_view(methods=("GET", "POST"))
+def requests(request: HttpRequest, *, fmt: str) -> HttpResponse:
+    if request.method == "POST":
+        return _request_create(request, fmt=fmt)
+    client = _read_client(request)
+    cases = _complaint_cases()
+    ids = [i.strip() for i in (request.GET.get("service_request_id") or "").split(",") if i.strip()]
+    if ids:
+        cases = cases.filter(reference__in=ids[:MAX_REQUESTS])
+    else:
+        codes = [c.strip() for c in (request.GET.get("service_code") or "").split(",") if c.strip()]
+        if codes:
+            cases = cases.filter(service_code__in=codes)
+        end = _when(request.GET["end_date"], "end_date") if request.GET.get("end_date") else timezone.now()
+        start = (_when(request.GET["start_date"], "start_date") if request.GET.get("start_date")
+                 else end - timedelta(days=DEFAULT_DAYS))
+        if start > end:
+            raise Open311Error(400, _("start_date must be before end_date."))
+        cases = cases.filter(submitted_at__gte=start, submitted_at__lte=end)
+        statuses = {v.strip() for v in (request.GET.get("status") or "").split(",") if v.strip()}
+        if statuses - {"open", "closed"}:
+            raise Open311Error(400, _("status must be open or closed."))
+        from simpul.cases.constants import CLOSED_STATUSES
+
+        if statuses == {"open"}:
+            cases = cases.exclude(status__in=CLOSED_STATUSES)
+        elif statuses == {"closed"}:
+            cases = cases.filter(status__in=CLOSED_STATUSES)
+    found = list(cases.order_by("-submitted_at", "-pk")[:MAX_REQUESTS])
+    return render(_items(found, client), fmt=fmt, root="service_requests")
+
+
+def _request_create(request: HttpRequest, *, fmt: str) -> HttpResponse:
+    from simpul.api.auth import client_may_act_for
+    from simpul.cases.constants import Channel
+    from simpul.cases.services import case_submit
+
+    params = request.POST
+    client = _client_for(request, (params.get("api_key") or "").strip(), scope="cases:write")
+    code = (params.get("service_code") or "").strip()
+    if not code:
+        raise Open311Error(400, _("service_code is required."))
+    version = _complaint_version(code)
+    if not client_may_act_for(client, agency=version.routing_agency or version.agency,
+                              service_code=code, service_kind=version.kind):
+        raise Open311Error(403, _("This api_key may not submit requests for the service {code}.").format(code=code))
+    lat, lon = (params.get("lat") or "").strip(), (params.get("long") or "").strip()
+    if lat or lon:
+        try:
+            if not (-90 <= float(lat) <= 90 and -180 <= float(lon) <= 180):
+                raise ValueError
+        except ValueError:
+            raise Open311Error(400, _("lat and long must be decimal degrees (WGS 84).")) from None
+    region_field = s.standard_fields(version).region
+    has_region = bool(params.get("attribute[desa]") or params.get("address_id")
+                      or (region_field and params.get(f"attribute[{region_field}]")))
+    if not (lat and lon) and not (params.get("address_string") or "").strip() and not has_region:
+        raise Open311Error(400, _("A location is required: lat and long, address_string, or attribute[desa]."))
+    answers, std = s.answers_from_params(version, params)
+    if std.region and not answers.get(std.region) and (params.get("address_id") or "").strip():
+        answers[std.region] = params["address_id"].strip()
+    key = (request.headers.get("Idempotency-Key") or "").strip()[:200]
+    try:
+        result = case_submit(
+            version=version, answers=answers, channel=Channel.API, idempotency_key=key,
+            idempotency_scope=f"open311:{client.pk}",
+        )
+    except ValidationError as exc:
+        errors = [
+            {"code": 400, "description": f"{s.error_param(name, std)}: {message}"}
+            for name, messages in exc.message_dict.items() for message in messages
+        ]
+        return render(errors, fmt=fmt, root="errors", status=400)
+    case = result.case
+    notice = _("Complaint received with number {reference} and PIN {pin}. Track it at {url}").format(
+        reference=case.reference, pin=result.pin, url=settings.SITE_URL.rstrip("/") + reverse("cases:track"))
+    item = {"service_request_id": case.reference, "token": case.reference, "service_notice": notice,
+            "account_id": None}
+    return render([item], fmt=fmt, root="service_requests", status=200 if result.replayed else 201)
+
+
+@open311_view()
+def request_detail(request: HttpRequest, request_id: str, *, fmt: str) -> HttpResponse:
+    client = _read_client(request)
+    case = _complaint_cases().filter(reference=request_id).first()
+    if case is None:
+        raise Open311Error(404, _("There is no service request {id}.").format(id=request_id))
+    return render(_items([case], client), fmt=fmt, root="service_requests")
+
+
+@open311_view()
+def token_detail(request: HttpRequest, token: str, *, fmt: str) -> HttpResponse:
+    reference = _complaint_cases().filter(reference=token).values_list("reference", flat=True).first()
+    if reference is None:
+        raise Open311Error(404, _("There is no token {token}.").format(token=token))
+    return render([{"service_request_id": reference, "token": token}], fmt=fmt, root="service_requests")
