@@ -377,3 +377,25 @@ def safe_framework_spec(framework: Framework) -> FrameworkSpec | None:
         return framework_spec(framework=framework)
     except FrameworkError:
         return None
+
+
+def item_deltas(*, round: Round, current: RoundResults | None = None) -> dict[str, dict[str, float | None]]:
+    """Per item code (stable across framework versions): this round's mean (or mean level), the previous
+    round's, and the change. Empty when the round has no previous round."""
+    if round.previous is None:
+        return {}
+    current = current or round_results(round=round)
+    before = round_results(round=round.previous)
+
+    def value(r: ItemResult) -> float | None:
+        if r.summary is not None:
+            return r.summary.mean
+        return r.level_mean
+
+    old = {r.item.code: value(r) for r in before.items}
+    out: dict[str, dict[str, float | None]] = {}
+    for r in current.items:
+        now, prev = value(r), old.get(r.item.code)
+        out[r.item.code] = {"now": now, "previous": prev,
+                            "delta": None if now is None or prev is None else now - prev}
+    return out

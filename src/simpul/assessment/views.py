@@ -176,7 +176,8 @@ def round_results(request: HttpRequest, pk: int) -> HttpResponse:
 def results_context(rnd: Round) -> dict[str, Any]:
     res = selectors.round_results(round=rnd)
     trend = selectors.round_trend(round=rnd)
-    ctx: dict[str, Any] = {"round": rnd, "res": res, "trend": trend, "crosshairs": Crosshair.choices}
+    ctx: dict[str, Any] = {"round": rnd, "res": res, "trend": trend, "crosshairs": Crosshair.choices,
+                           "deltas": selectors.item_deltas(round=rnd, current=res)}
     if res.ipa and res.ipa.rows:
         ctx["ipa_svg"] = charts.ipa_scatter(res.ipa)
         ctx["ipa_rows"] = sorted(res.ipa.rows, key=lambda r: r.tk)
