@@ -421,6 +421,25 @@ def _submit_new(*, round: Round, response_id: Any, clean: dict[str, dict[str, An
 # ---------------------------------------------------------------- evidence and coding
 
 
+SIGNATURES = {b"%PDF-": "pdf", b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png", b"PK\x03\x04": "office"}
+
+
+def _file_kind(upload: UploadedFile) -> str | None:
+    """pdf, jpg, png, office (zip-based documents) or text, judged by the content, never by the name."""
+    head = upload.read(2048)
+    upload.seek(0)
+    for signature, kind in SIGNATURES.items():
+        if head.startswith(signature):
+            return kind
+    if b"\x00" not in head:
+        try:
+            head.decode("utf-8")
+            return "text"
+        except UnicodeDecodeError:
+            return None
+    return None
+
+
 def _sha256_file(upload: UploadedFile) -> str:
     digest = hashlib.sha256()
     for chunk in upload.chunks():
@@ -457,6 +476,8 @@ def evidence_add(*, round: Round, kind: str, title: str, actor: Any, text: str =
 
         if file.size and file.size > settings.UPLOAD_MAX_BYTES:
             raise ValidationError({"file": _("The file is too large.")})
+        if _file_kind(file) is None:
+            raise ValidationError({"file": _("Only PDF, JPEG, PNG, office documents or plain text can be stored.")})
         ev.sha256 = _sha256_file(file)
         ev.file_name = file.name[:255]
         ev.file = file

@@ -150,6 +150,10 @@ def test_interview_needs_consent_and_pseudonym_document_gets_its_hash(personas):
     import hashlib
 
     assert doc.sha256 == hashlib.sha256(b"%PDF-1.4 test").hexdigest()
+    with pytest.raises(ValidationError) as exc:
+        evidence_add(round=rnd, kind="document", title="x", actor=personas.evaluator,
+                     file=SimpleUploadedFile("virus.pdf", b"MZ\x90\x00\x03\x00binary"))
+    assert "file" in exc.value.message_dict
 
 
 def test_excerpts_by_offsets_or_quote_and_bad_offsets_refused(personas):
