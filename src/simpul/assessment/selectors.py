@@ -399,3 +399,37 @@ def item_deltas(*, round: Round, current: RoundResults | None = None) -> dict[st
         out[r.item.code] = {"now": now, "previous": prev,
                             "delta": None if now is None or prev is None else now - prev}
     return out
+
+
+@dataclass
+class AssessorAgreement:
+    assessors: int
+    items: int
+    weighted_kappa: float | None  # quadratic, first two assessors
+    alpha: float | None  # Krippendorff, ordinal, all assessors
+    verdict: str
+
+
+def assessor_agreement(*, round: Round) -> AssessorAgreement | None:
+    """Agreement between staff assessors who rated the same maturity items (METHODS.md: quadratic weighted
+    kappa for ordinal ratings, Krippendorff's alpha for any number of raters). None with fewer than two."""
+    rows = list(Answer.objects.filter(round=round, level__isnull=False, response__channel="staff")
+                .values_list("response_id", "item_id", "level"))
+    responses = sorted({r for r, _i, _l in rows})
+    if len(responses) < 2:
+        return None
+    items = sorted({i for _r, i, _l in rows})
+    pos_r = {r: n for n, r in enumerate(responses)}
+    pos_i = {i: n for n, i in enumerate(items)}
+    data = np.full((len(responses), len(items)), np.nan)
+    for r, i, level in rows:
+        data[pos_r[r], pos_i[i]] = level
+    both = ~np.isnan(data[0]) & ~np.isnan(data[1])
+    categories = sorted({int(v) for v in data[~np.isnan(data)]})
+    kappa = None
+    if both.any() and len(categories) > 1:
+        kappa = stats.weighted_kappa(data[0][both].astype(int).tolist(), data[1][both].astype(int).tolist(),
+                                     categories=list(range(min(categories), max(categories) + 1)))
+    alpha = stats.krippendorff_alpha(data, level="ordinal")
+    return AssessorAgreement(assessors=len(responses), items=int(both.sum()), weighted_kappa=kappa, alpha=alpha,
+                             verdict=stats.alpha_verdict(alpha))

@@ -177,7 +177,8 @@ def results_context(rnd: Round) -> dict[str, Any]:
     res = selectors.round_results(round=rnd)
     trend = selectors.round_trend(round=rnd)
     ctx: dict[str, Any] = {"round": rnd, "res": res, "trend": trend, "crosshairs": Crosshair.choices,
-                           "deltas": selectors.item_deltas(round=rnd, current=res)}
+                           "deltas": selectors.item_deltas(round=rnd, current=res),
+                           "assessors": selectors.assessor_agreement(round=rnd)}
     if res.ipa and res.ipa.rows:
         ctx["ipa_svg"] = charts.ipa_scatter(res.ipa)
         ctx["ipa_rows"] = sorted(res.ipa.rows, key=lambda r: r.tk)

@@ -48,3 +48,16 @@ def test_results_use_counts_and_bands(personas):
     res = round_results(round=rnd)
     k01 = next(r for r in res.items if r.item.code == "K01")
     assert k01.summary.n == 4 and k01.summary.mean == 3.75 and k01.band == "P" and k01.summary.top2 == 75.0
+
+
+def test_assessor_agreement_uses_quadratic_weighted_kappa(personas):
+    from simpul.assessment.selectors import assessor_agreement
+
+    rnd = open_round("paper-2020", actor=personas.evaluator)
+    for levels in ((1, 2, 3), (1, 3, 3)):
+        answers = {f"M{n}": {"level": lv} for n, lv in enumerate(levels, start=1)}
+        response_submit(round=rnd, response_id=uuid.uuid4(), channel=Channel.STAFF, answers=answers, partial=True,
+                        user=personas.evaluator)
+    agreement = assessor_agreement(round=rnd)
+    assert agreement.assessors == 2 and agreement.items == 3
+    assert agreement.weighted_kappa == pytest.approx(0.8)  # the hand-computed table in test_stats
