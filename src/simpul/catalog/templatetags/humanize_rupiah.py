@@ -19,3 +19,13 @@ def rupiah(value: Any) -> str:
     if amount == 0:
         return _("Free")
     return "Rp " + f"{amount:,}".replace(",", ".")
+
+
+@register.filter
+def fee_summary(version: Any) -> str:
+    """The fee in one short phrase: the note's first sentence when there is one ("Gratis.", "Permohonan tidak
+    dipungut biaya."), otherwise the amount."""
+    note = str(getattr(version, "fee_note", "") or "").strip()
+    if note:
+        return note.split(". ", 1)[0].rstrip(".") + "."
+    return rupiah(getattr(version, "fee_rupiah", 0))

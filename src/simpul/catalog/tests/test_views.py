@@ -20,6 +20,7 @@ def test_list_page_shows_every_service(client, demo_catalog, django_assert_max_n
     assert html.count("<h1") == 1
     assert "Akta kelahiran" in html and "Izin reklame" in html
     assert "Gratis" in html
+    assert "Permohonan tidak dipungut biaya." in html  # reklame: the levy comes after verification
     assert "<script" not in html
 
 
