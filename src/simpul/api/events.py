@@ -201,22 +201,16 @@ def case_event_type(case_event: Any) -> str | None:
     return None
 
 
-def _agency_ids_for(case: Any, case_event: Any, codes_to_ids: dict[str, int]) -> set[int]:
-    ids = {case.agency_id}
-    for key in ("to_agency", "agency"):
-        code = (case_event.data or {}).get(key)
-        if isinstance(code, str) and code in codes_to_ids:
-            ids.add(codes_to_ids[code])
-    return ids
+def case_event_data(case: Any, case_event: Any, *, agency_code: str = "") -> dict[str, Any]:
+    """The event's `data`: what changed, without personal data (receivers read the case through the API).
 
-
-def case_event_data(case: Any, case_event: Any) -> dict[str, Any]:
-    """The event's `data`: what changed, without personal data (receivers read the case through the API)."""
+    `agency`: the agency holding the case right after this entry (the current one when not given).
+    """
     return {
         "reference": case.reference,
         "service_code": case.service_code,
         "kind": case.kind,
-        "agency": case.agency.code,
+        "agency": agency_code or case.agency.code,
         "action": case_event.action,
         "status": case_event.to_status or case.status,
         "previous_status": case_event.from_status,
@@ -232,6 +226,29 @@ def _cursor_id() -> int:
     return RelayCursor.objects.filter(name=RELAY_NAME).values_list("last_id", flat=True).first() or 0
 
 
+def _holders(case: Any, entries: list[Any], codes_to_ids: dict[str, int]) -> dict[int, tuple[set[int], int]]:
+    """For each history entry: the agencies it concerns and the agency holding the case right after it.
+
+    The holder changes only when a forwarding is accepted, so it is replayed from the first holder.
+    """
+    from simpul.cases.constants import CaseAction, DispositionStatus
+
+    accepted = case.dispositions.filter(status=DispositionStatus.ACCEPTED).order_by("decided_at", "id").first()
+    holder = accepted.from_agency_id if accepted is not None else case.agency_id
+    out: dict[int, tuple[set[int], int]] = {}
+    for entry in entries:
+        concerned = {holder}
+        data = entry.data or {}
+        target = codes_to_ids.get(str(data.get("to_agency") or data.get("agency") or ""))
+        if entry.action in (CaseAction.FORWARD, CaseAction.ACCEPT_DISPOSITION, CaseAction.RETURN_DISPOSITION) \
+                and target is not None:
+            concerned.add(target)
+            if entry.action == CaseAction.ACCEPT_DISPOSITION:
+                holder = target
+        out[entry.pk] = (concerned, holder)
+    return out
+
+
 @transaction.atomic
 def case_events_publish(*, case: Any) -> int:
     """Publish every not yet published history entry of `case`, in order; returns how many were handled.
@@ -243,21 +260,25 @@ def case_events_publish(*, case: Any) -> int:
     from simpul.cases.models import Case, CaseEvent
 
     locked = Case.objects.select_for_update().select_related("agency").get(pk=case.pk)
-    pending = list(
-        CaseEvent.objects.filter(case=locked, id__gt=_cursor_id())
-        .exclude(Exists(PublishedCaseEvent.objects.filter(case_event_id=OuterRef("id"))))
-        .order_by("id")
-    )
+    published = PublishedCaseEvent.objects.filter(case_event_id=OuterRef("id"))
+    entries = list(CaseEvent.objects.filter(case=locked).annotate(done=Exists(published)).order_by("id"))
+    cursor = _cursor_id()
+    pending = [e for e in entries if e.pk > cursor and not e.done]
     if not pending:
         return 0
-    codes = {c for e in pending for k in ("to_agency", "agency") if isinstance(c := (e.data or {}).get(k), str)}
+    codes = {c for e in entries for k in ("to_agency", "agency") if isinstance(c := (e.data or {}).get(k), str)}
     codes_to_ids = dict(Agency.objects.filter(code__in=codes).values_list("code", "pk")) if codes else {}
+    ids_to_codes = dict(Agency.objects.filter(pk__in={locked.agency_id, *codes_to_ids.values()})
+                        .values_list("pk", "code"))
+    holders = _holders(locked, entries, codes_to_ids)
     for case_event in pending:
         event_type = case_event_type(case_event)
         if event_type is not None:
+            concerned, holder = holders[case_event.pk]
             publish(
-                event_type, subject=locked.reference, data=case_event_data(locked, case_event),
-                agency_ids=_agency_ids_for(locked, case_event, codes_to_ids), ordering_key=locked.reference,
+                event_type, subject=locked.reference,
+                data=case_event_data(locked, case_event, agency_code=ids_to_codes.get(holder, "")),
+                agency_ids=concerned, ordering_key=locked.reference,
                 event_id=f"case-event-{case_event.pk}", time=case_event.at,
             )
         PublishedCaseEvent.objects.create(case_event_id=case_event.pk)

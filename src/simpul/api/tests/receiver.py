@@ -21,6 +21,7 @@ class Receiver:
         self.port = port
         self.status = 200
         self.delay = 0.0
+        self.delay_after_accept = 0.0  # accept the event, then answer too late (the answer is "lost")
         self.received: list[dict[str, Any]] = []  # every request that verified, duplicates included
         self.accepted: dict[str, dict[str, Any]] = {}  # event id -> event, first copy only
         self.order: list[str] = []  # event ids in the order first accepted
@@ -40,7 +41,7 @@ class Receiver:
             def log_message(self, *args: Any) -> None:
                 return
 
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
                 if receiver.delay:
@@ -62,6 +63,8 @@ class Receiver:
                         if event["id"] not in receiver.accepted:
                             receiver.accepted[event["id"]] = event
                             receiver.order.append(event["id"])
+                if receiver.delay_after_accept:
+                    time.sleep(receiver.delay_after_accept)
                 self._answer(status, {"received": event["id"], "ticket": f"T-{len(receiver.order)}"})
 
             def _answer(self, status: int, payload: dict[str, Any]) -> None:

@@ -9,7 +9,8 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
-from hypothesis import given, settings as hyp_settings
+from hypothesis import given
+from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
