@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from django.http import Http404
+from hypothesis import given
+from hypothesis import strategies as st
 
+from simpul.catalog.models import normalize_search
 from simpul.catalog.selectors import service_apply_blocker, service_get, service_list
 from simpul.catalog.services import service_set_active, service_version_draft_from
 
@@ -90,3 +95,17 @@ def test_business_with_profile_may_apply(demo_catalog):
                                    kbli_codes=["73100"], address="Jl. Merdeka 1", desa=demo_catalog.desa)
     user = type(demo_catalog.business).objects.get(pk=demo_catalog.business.pk)
     assert service_apply_blocker(version=service_get("izin-reklame"), user=user) is None
+
+
+@given(st.text(max_size=60))
+def test_normalised_search_text_is_stable_plain_and_lower_case(text):
+    once = normalize_search(text)
+    assert normalize_search(once) == once
+    assert once == once.casefold()
+    assert "  " not in once and once == once.strip()
+    assert not any(unicodedata.combining(ch) for ch in once)
+
+
+def test_normalise_examples():
+    assert normalize_search("  KTP-el  Perizínan!") == "ktp el perizinan"
+    assert normalize_search("Sérvice Ümlaut") == "service umlaut"

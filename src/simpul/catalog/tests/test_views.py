@@ -82,3 +82,14 @@ def test_business_page_asks_for_a_business_account(client, demo_catalog):
 
 def test_unknown_service_is_404(client, demo_catalog):
     assert client.get("/layanan/tidak-ada/").status_code == 404
+
+
+def test_rupiah_and_fee_summary_filters():
+    from types import SimpleNamespace
+
+    from simpul.catalog.templatetags.humanize_rupiah import fee_summary, rupiah
+
+    assert rupiah(150000) == "Rp 150.000"
+    assert rupiah(0) in {"Gratis", "Free"}
+    assert fee_summary(SimpleNamespace(fee_note="Gratis. Tidak dipungut biaya.", fee_rupiah=0)) == "Gratis."
+    assert fee_summary(SimpleNamespace(fee_note="", fee_rupiah=25000)) == "Rp 25.000"
