@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from simpul.opendata.api import views
+
+urlpatterns = [
+    path("datasets/", views.DatasetListApi.as_view(), name="datasets-list"),
+    path("datasets/<slug:slug>/", views.DatasetDetailApi.as_view(), name="datasets-detail"),
+]

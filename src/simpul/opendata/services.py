@@ -1,0 +1,183 @@
+"""Writes of the opendata app: (re)build generated datasets, and publish an uploaded dataset with metadata.
+
+- `dataset_generated_ensure(*, slug, producer)`: create the row of a generated dataset with its metadata.
+- `dataset_refresh(*, slug)`: rebuild a generated dataset's table and its CSV/XLSX/JSON distributions.
+- `datasets_refresh_generated()`: refresh all (the periodic job).
+- `dataset_upload(*, actor, upload_name, content, **metadata)`: a walidata's CSV/XLSX with its metadata; the
+  uploaded file is kept as is and the other formats are derived from it.
+
+Each change is audited and emits `dataset.updated` through `simpul.api.events.publish` (a public event).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from simpul.catalog.models import normalize_search
+from simpul.core.services import audit_record
+from simpul.opendata.generators import GENERATED, RULE_ID
+from simpul.opendata.models import Dataset, Distribution, Format
+from simpul.opendata.tables import PREVIEW_ROWS, RENDERERS, Table
+
+CASE_DATASETS = {"kasus-per-layanan-kecamatan-bulanan", "kinerja-sla-opd-bulanan", "pengaduan-per-kategori-bulanan"}
+
+
+def _search_text(dataset: Dataset) -> str:
+    parts = [dataset.slug, dataset.title_id, dataset.title_en, dataset.description_id, dataset.description_en,
+             " ".join(dataset.keywords or []), dataset.producer.name, dataset.producer.short_name]
+    return normalize_search(" ".join(p for p in parts if p))
+
+
+def _write_table(dataset: Dataset, table: Table, *, uploaded: tuple[str, str, bytes] | None = None) -> None:
+    now = timezone.now()
+    for fmt in Format.values:
+        if uploaded is not None and uploaded[0] == fmt:
+            content, name, is_uploaded = uploaded[2], uploaded[1], True
+        else:
+            content = RENDERERS[fmt](table) if fmt != "xlsx" else RENDERERS[fmt](table, title=dataset.slug)
+            name, is_uploaded = "", False
+        Distribution.objects.update_or_create(
+            dataset=dataset, format=fmt,
+            defaults={"content": content, "byte_size": len(content), "is_uploaded": is_uploaded,
+                      "original_name": name[:200], "checksum_sha256": hashlib.sha256(content).hexdigest(),
+                      "modified": now},
+        )
+    dataset.columns = table.columns
+    dataset.row_count = len(table.rows)
+    dataset.preview = [{c: table.rows[i].get(c) for c in table.columns} for i in range(min(PREVIEW_ROWS,
+                                                                                            len(table.rows)))]
+    dataset.last_refreshed = now
+    dataset.search_text = _search_text(dataset)
+    dataset.full_clean()
+    dataset.save()
+
+
+def _publish_updated(dataset: Dataset) -> None:
+    from simpul.api.events import publish
+
+    publish(
+        "dataset.updated", subject=dataset.slug, agency_ids=[], ordering_key=f"dataset:{dataset.slug}",
+        data={"slug": dataset.slug, "title": dataset.title_id, "rows": dataset.row_count,
+              "modified": dataset.last_refreshed.isoformat() if dataset.last_refreshed else None},
+        event_id=f"dataset-{dataset.slug}-{int(dataset.last_refreshed.timestamp()) if dataset.last_refreshed else 0}",
+    )
+
+
+@transaction.atomic
+def dataset_generated_ensure(*, slug: str, producer: Any, walidata: Any = None) -> Dataset:
+    """The row of the generated dataset `slug` with its metadata (kept in step with `GENERATED`)."""
+    spec = GENERATED[slug]
+    from django.conf import settings
+
+    fields = {k: v for k, v in spec.metadata.items()}
+    fields["suppression_rule"] = RULE_ID if slug in CASE_DATASETS else ""
+    fields["generator"] = slug
+    dataset = Dataset.objects.filter(slug=slug).first()
+    if dataset is None:
+        from simpul.regions.models import Region
+
+        kabupaten = Region.objects.filter(code=settings.SIMPUL_KABUPATEN_CODE).first()
+        dataset = Dataset(slug=slug, producer=producer, walidata=walidata,
+                          spatial_code=settings.SIMPUL_KABUPATEN_CODE,
+                          spatial_label=kabupaten.name if kabupaten else "")
+        for key, value in fields.items():
+            setattr(dataset, key, value)
+        dataset.search_text = _search_text(dataset)
+        dataset.full_clean()
+        dataset.save()
+        audit_record(actor=None, actor_label="system", action="opendata.dataset_create", obj=dataset,
+                     changes={"slug": slug, "generated": True})
+        return dataset
+    changed = [k for k, v in fields.items() if getattr(dataset, k) != v]
+    if walidata is not None and dataset.walidata_id is None:
+        dataset.walidata = walidata
+        changed.append("walidata")
+    if changed:
+        for key in changed:
+            if key != "walidata":
+                setattr(dataset, key, fields[key])
+        dataset.search_text = _search_text(dataset)
+        dataset.save()
+    return dataset
+
+
+@transaction.atomic
+def dataset_refresh(*, slug: str) -> Dataset:
+    """Rebuild the generated dataset `slug` (safe to run twice: the second run writes the same tables)."""
+    dataset = Dataset.objects.select_for_update().get(slug=slug)
+    if not dataset.generator:
+        raise ValidationError({"slug": ["not a generated dataset"]})
+    table = GENERATED[dataset.generator].build()
+    _write_table(dataset, table)
+    times = [r["bulan"] for r in table.rows if isinstance(r.get("bulan"), str)]
+    if times:
+        dataset.temporal_start = timezone.datetime.strptime(min(times), "%Y-%m").date()
+        dataset.temporal_end = timezone.localdate()
+        dataset.save(update_fields=["temporal_start", "temporal_end"])
+    audit_record(actor=None, actor_label="system", action="opendata.dataset_refresh", obj=dataset,
+                 changes={"rows": dataset.row_count})
+    _publish_updated(dataset)
+    return dataset
+
+
+def datasets_refresh_generated() -> list[str]:
+    """Refresh every generated dataset that has a row; returns their slugs."""
+    done = []
+    for slug in Dataset.objects.exclude(generator="").values_list("slug", flat=True):
+        if slug in GENERATED:
+            dataset_refresh(slug=slug)
+            done.append(slug)
+    return done
+
+
+METADATA_FIELDS = (
+    "title_id", "title_en", "description_id", "description_en", "producer", "theme", "keywords", "license",
+    "update_frequency", "temporal_start", "temporal_end", "spatial_code", "spatial_label", "reference_codes",
+    "ms_keg", "ms_var", "ms_ind",
+)
+
+
+@transaction.atomic
+def dataset_upload(*, actor: Any, slug: str, upload_name: str, content: bytes, **metadata: Any) -> Dataset:
+    """Create or replace the uploaded dataset `slug` from a CSV/XLSX file; ValidationError names the field.
+
+    A generated dataset cannot be replaced by an upload.
+    """
+    from simpul.opendata.tables import TableError, read_upload
+
+    unknown = set(metadata) - set(METADATA_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown metadata {sorted(unknown)}")
+    try:
+        fmt, table = read_upload(upload_name, content)
+    except TableError as exc:
+        raise ValidationError({"file": [str(exc)]}) from None
+    from django.utils.translation import gettext as _
+
+    documented = {v.get("name") for v in metadata.get("ms_var") or []}
+    missing = [c for c in table.columns if c not in documented]
+    if "ms_var" in metadata and missing:
+        raise ValidationError({"variables": [
+            _("Describe every column of the file; missing: {columns}.").format(columns=", ".join(missing))]})
+    dataset = Dataset.objects.select_for_update().filter(slug=slug).first()
+    if dataset is not None and dataset.generator:
+        raise ValidationError({"slug": [_("This identifier belongs to a generated dataset; choose another.")]})
+    created = dataset is None
+    dataset = dataset or Dataset(slug=slug)
+    for key, value in metadata.items():
+        setattr(dataset, key, value)
+    dataset.walidata = actor
+    dataset.search_text = _search_text(dataset)
+    dataset.full_clean()
+    dataset.save()
+    _write_table(dataset, table, uploaded=(fmt, upload_name, content))
+    audit_record(actor=actor, action="opendata.dataset_upload", obj=dataset,
+                 changes={"slug": slug, "created": created, "format": fmt, "rows": dataset.row_count,
+                          "sha256": hashlib.sha256(content).hexdigest()})
+    _publish_updated(dataset)
+    return dataset
