@@ -27,6 +27,7 @@ from simpul.assessment.services import (
     response_submit,
     round_advance_stage,
     round_create,
+    round_set_verification,
     round_transition,
     triangulation_row_save,
 )
@@ -89,6 +90,7 @@ def _paper_round(actor: Any, stdout: Any) -> None:
         })
     for _step in range(2):
         round_advance_stage(round=rnd, actor=actor)
+    round_set_verification(round=rnd, tactics=["triangulating"], actor=actor)  # the paper's Table 6
     for status in (RoundStatus.OPEN, RoundStatus.CLOSED, RoundStatus.PUBLISHED):
         rnd = round_transition(round=rnd, to=status, actor=actor)
     stdout.write("assessment demo: the paper's 2020 round (Tables 3, 5, 6)")

@@ -147,6 +147,16 @@ class StudyStage(models.TextChoices):
     CONCLUSION = "conclusion", _("Conclusion drawing and verification")
 
 
+class VerificationTactic(models.TextChoices):
+    """Verification tactics of conclusion drawing (Miles, Huberman & Saldaña 2014) an evaluator ticks."""
+
+    TRIANGULATING = "triangulating", _("Triangulating across methods")
+    WEIGHING = "weighing", _("Weighing the evidence")
+    OUTLIERS = "outliers", _("Checking outliers and extreme cases")
+    RIVAL = "rival", _("Ruling out rival explanations")
+    MEMBER_CHECK = "member_check", _("Getting feedback from informants (member check)")
+
+
 class Crosshair(models.TextChoices):
     DATA = "data", _("Data means")
     MIDPOINT = "midpoint", _("Scale midpoint")
@@ -172,6 +182,7 @@ class Round(TimeStampedModel):
                                  verbose_name=_("previous round"))
     data_owners = models.CharField(_("data owners"), max_length=300, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    verification = models.JSONField(_("verification tactics used"), default=list, blank=True)
 
     class Meta:
         ordering = ["-year", "name"]

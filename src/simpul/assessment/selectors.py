@@ -351,6 +351,8 @@ def publish_blockers(*, round: Round) -> list[str]:
     from django.utils.translation import gettext as _
 
     reasons = []
+    if not round.verification:
+        reasons.append(_("Record at least one verification tactic used to check the conclusions."))
     per_code, _overall, _v = coding_agreement(round=round)
     for ca in per_code:
         if ca.verdict == "reject" and not ca.code.agreement_resolved:

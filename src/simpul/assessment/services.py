@@ -200,6 +200,22 @@ def round_advance_stage(*, round: Round, actor: Any) -> Round:
 
 
 @transaction.atomic
+def round_set_verification(*, round: Round, tactics: Iterable[str], actor: Any) -> Round:
+    """Record which verification tactics the conclusions were checked with."""
+    from simpul.assessment.models import VerificationTactic
+
+    chosen = sorted(set(tactics))
+    unknown = [t for t in chosen if t not in VerificationTactic.values]
+    if unknown:
+        raise RoundError(_("Unknown verification tactic: {name}.").format(name=unknown[0]))
+    rnd = Round.objects.select_for_update().get(pk=round.pk)
+    old, rnd.verification = rnd.verification, chosen
+    rnd.save(update_fields=["verification", "updated_at"])
+    audit_record(actor=actor, action="assessment.round_verification_set", obj=rnd, changes={"from": old, "to": chosen})
+    return rnd
+
+
+@transaction.atomic
 def round_set_crosshair(*, round: Round, crosshair: str, actor: Any) -> Round:
     rnd = Round.objects.select_for_update().get(pk=round.pk)
     old, rnd.crosshair = rnd.crosshair, crosshair

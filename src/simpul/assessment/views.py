@@ -38,6 +38,7 @@ from simpul.assessment.models import (
     RoundStatus,
     Stance,
     TriangulationRow,
+    VerificationTactic,
 )
 
 evaluator_only = require_staff_mfa(roles={Role.EVALUATOR, Role.PLATFORM_ADMIN})
@@ -131,6 +132,9 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if action in RoundStatus.values:
                 services.round_transition(round=rnd, to=action, actor=request.user)
+            elif action == "verification":
+                services.round_set_verification(round=rnd, tactics=request.POST.getlist("tactics"),
+                                                actor=request.user)
             elif action == "stage":
                 services.round_advance_stage(round=rnd, actor=request.user)
             elif action in ("public_on", "public_off"):
@@ -158,7 +162,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "assessment/round_detail.html", {
         "round": rnd, "blockers": selectors.publish_blockers(round=rnd), "public_url": public_url, "qr": qr,
         "tokens": [request.build_absolute_uri(reverse("assessment:invited", args=[t])) for t in tokens],
-        "groups": RespondentGroup.choices, "statuses": services.TRANSITIONS.get(RoundStatus(rnd.status), set()),
+        "groups": RespondentGroup.choices, "tactics": VerificationTactic.choices, "statuses": services.TRANSITIONS.get(RoundStatus(rnd.status), set()),
         "invitations": rnd.invitations.count(), "used": rnd.invitations.filter(used_at__isnull=False).count(),
     })
 

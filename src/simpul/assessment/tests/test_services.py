@@ -201,6 +201,11 @@ def test_publishing_is_blocked_by_dissonance_without_note_and_low_agreement(pers
     from simpul.assessment.services import code_resolve_disagreement
 
     code_resolve_disagreement(code=code, note="Coders agreed on a narrower definition", actor=personas.evaluator)
+    with pytest.raises(RoundError, match="verification tactic"):
+        round_transition(round=rnd, to=RoundStatus.PUBLISHED, actor=personas.evaluator)
+    from simpul.assessment.services import round_set_verification
+
+    round_set_verification(round=rnd, tactics=["triangulating", "member_check"], actor=personas.evaluator)
     rnd = round_transition(round=rnd, to=RoundStatus.PUBLISHED, actor=personas.evaluator)
     assert rnd.status == RoundStatus.PUBLISHED and rnd.published_at
 
