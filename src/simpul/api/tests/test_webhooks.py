@@ -399,3 +399,21 @@ def test_admin_resends_a_dead_delivery(dukcapil, agencies, receiver, client, set
     assert outbox_deliver_batch() == 1
     assert EventDelivery.objects.get().last_response_status == 200
     assert json.dumps(receiver.order) == json.dumps([delivery.event_id])
+
+
+def test_the_receiver_example_in_the_docs_verifies_our_signatures():
+    from pathlib import Path
+
+    import simpul
+
+    doc = (Path(simpul.__file__).resolve().parents[2] / "docs" / "webhooks.md").read_text()
+    code = doc.split("### Copy-paste receiver", 1)[1].split("```python", 1)[1].split("```", 1)[0]
+    namespace: dict = {"__name__": "docs_example"}
+    exec(compile(code, "docs/webhooks.md", "exec"), namespace)  # noqa: S102 - our own documentation
+    verify = namespace["verify"]
+    body = event_body(cloud_event("case.submitted", subject="MUBA-1", data={}))
+    header = signature_header(SECRET, body)
+    assert verify(SECRET, header, body)
+    assert not verify(SECRET, header, body + b" ")
+    assert not verify(SECRET, header, body, now=time.time() + 301)
+    assert not verify(SECRET, "", body)
