@@ -6,7 +6,7 @@
 - `dataset_upload(*, actor, upload_name, content, **metadata)`: a walidata's CSV/XLSX with its metadata; the
   uploaded file is kept as is and the other formats are derived from it.
 
-Each change is audited and emits `dataset.updated` through `simpul.api.events.publish` (a public event).
+Each change is audited and emits `dataset.updated` (a refresh that changes nothing emits nothing) through `simpul.api.events.publish` (a public event).
 """
 
 from __future__ import annotations
@@ -33,8 +33,16 @@ def _search_text(dataset: Dataset) -> str:
     return normalize_search(" ".join(p for p in parts if p))
 
 
-def _write_table(dataset: Dataset, table: Table, *, uploaded: tuple[str, str, bytes] | None = None) -> None:
+def _write_table(dataset: Dataset, table: Table, *, uploaded: tuple[str, str, bytes] | None = None) -> bool:
+    """Write the distributions; False (and nothing written but the refresh time) when the table is unchanged."""
     now = timezone.now()
+    csv_sum = hashlib.sha256(RENDERERS["csv"](table)).hexdigest()
+    current = dataset.pk and Distribution.objects.filter(dataset=dataset, format=Format.CSV, is_uploaded=False) \
+        .values_list("checksum_sha256", flat=True).first()
+    if uploaded is None and current == csv_sum:
+        dataset.last_refreshed = now
+        dataset.save(update_fields=["last_refreshed"])
+        return False
     for fmt in Format.values:
         if uploaded is not None and uploaded[0] == fmt:
             content, name, is_uploaded = uploaded[2], uploaded[1], True
@@ -55,6 +63,7 @@ def _write_table(dataset: Dataset, table: Table, *, uploaded: tuple[str, str, by
     dataset.search_text = _search_text(dataset)
     dataset.full_clean()
     dataset.save()
+    return True
 
 
 def _publish_updated(dataset: Dataset) -> None:
@@ -64,7 +73,6 @@ def _publish_updated(dataset: Dataset) -> None:
         "dataset.updated", subject=dataset.slug, agency_ids=[], ordering_key=f"dataset:{dataset.slug}",
         data={"slug": dataset.slug, "title": dataset.title_id, "rows": dataset.row_count,
               "modified": dataset.last_refreshed.isoformat() if dataset.last_refreshed else None},
-        event_id=f"dataset-{dataset.slug}-{int(dataset.last_refreshed.timestamp()) if dataset.last_refreshed else 0}",
     )
 
 
@@ -113,7 +121,8 @@ def dataset_refresh(*, slug: str) -> Dataset:
     if not dataset.generator:
         raise ValidationError({"slug": ["not a generated dataset"]})
     table = GENERATED[dataset.generator].build()
-    _write_table(dataset, table)
+    if not _write_table(dataset, table):
+        return dataset
     times = [r["bulan"] for r in table.rows if isinstance(r.get("bulan"), str)]
     if times:
         dataset.temporal_start = timezone.datetime.strptime(min(times), "%Y-%m").date()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from simpul.cases.services import case_submit
 from simpul.catalog.models import ServiceKind, Workflow
 from simpul.catalog.services import service_create
-from simpul.cases.services import case_submit
 
 FORM = {"pages": [{"key": "p", "title_id": "Isian", "title_en": "Form", "fields": [
     {"name": "village", "type": "region", "label_id": "Desa", "label_en": "Village", "required": True},

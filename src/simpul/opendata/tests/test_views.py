@@ -1,0 +1,122 @@
+"""Public /data/ pages, downloads, the DCAT JSON-LD catalogue and the walidata's upload page."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.urls import reverse
+
+from simpul.conftest import login
+from simpul.opendata.models import Dataset
+from simpul.opendata.services import datasets_refresh_generated
+
+
+@pytest.fixture
+def built(generated, region_tree):
+    datasets_refresh_generated()
+    return generated
+
+
+def test_list_and_search(client, built, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
+        page = client.get(reverse("opendata:list"))
+    body = page.content.decode()
+    assert page.status_code == 200 and body.count("<h1") == 1
+    assert "Konektivitas internet per desa/kelurahan" in body and "Jumlah pengaduan per kategori" in body
+    found = client.get(reverse("opendata:list"), {"q": "konektivitas"}).content.decode()
+    assert "Konektivitas internet" in found and "Jumlah pengaduan per kategori" not in found
+    themed = client.get(reverse("opendata:list"), {"theme": "tik"}).content.decode()
+    assert "Konektivitas internet" in themed and "Kinerja waktu layanan" not in themed
+
+
+def test_detail_shows_metadata_preview_and_downloads(client, built):
+    page = client.get(reverse("opendata:detail", kwargs={"slug": "konektivitas-desa"}))
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "<caption>" in body and "Sukarami" in body  # preview table
+    assert "unduh.csv" in body and "unduh.xlsx" in body and "unduh.json" in body
+    assert "Dinas Komunikasi dan Informatika" in body and "kemendagri-wilayah" in body
+    assert "MS-Var" in body
+    assert client.get(reverse("opendata:detail", kwargs={"slug": "nope"})).status_code == 404
+
+
+def test_download_formats(client, built):
+    for fmt, media in (("csv", "text/csv"), ("json", "application/json"),
+                       ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")):
+        response = client.get(reverse("opendata:download", kwargs={"slug": "konektivitas-desa", "fmt": fmt}))
+        assert response.status_code == 200 and response["Content-Type"] == media
+        assert f'filename="konektivitas-desa.{fmt}"' in response["Content-Disposition"]
+    assert client.get("/data/konektivitas-desa/unduh.pdf").status_code == 404
+
+
+def test_dcat_catalog(client, built):
+    response = client.get("/data/catalog.jsonld")
+    assert response.status_code == 200 and response["Content-Type"] == "application/ld+json"
+    doc = json.loads(response.content)
+    assert doc["@type"] == "dcat:Catalog" and doc["@context"]["dcat"] == "http://www.w3.org/ns/dcat#"
+    datasets = {d["dct:identifier"]: d for d in doc["dcat:dataset"]}
+    assert len(datasets) == 4
+    node = datasets["pengaduan-per-kategori-bulanan"]
+    assert node["@type"] == "dcat:Dataset"
+    assert node["dct:publisher"]["foaf:name"] == "Dinas Komunikasi dan Informatika"
+    assert node["dcat:contactPoint"]["@type"] == "vcard:Organization"
+    assert node["dct:license"]["@id"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert node["dct:accrualPeriodicity"]["@id"].endswith("/frequency/DAILY")
+    assert {"@value": "Jumlah pengaduan per kategori per bulan", "@language": "id"} in node["dct:title"]
+    formats = {d["dct:format"]: d for d in node["dcat:distribution"]}
+    assert set(formats) == {"CSV", "XLSX", "JSON"}
+    csv_dist = formats["CSV"]
+    assert csv_dist["@type"] == "dcat:Distribution" and csv_dist["dcat:mediaType"] == "text/csv"
+    assert csv_dist["dcat:downloadURL"]["@id"].endswith("/data/pengaduan-per-kategori-bulanan/unduh.csv")
+    assert len(csv_dist["spdx:checksum"]["spdx:checksumValue"]) == 64
+    assert datasets["konektivitas-desa"]["dct:spatial"]["skos:notation"] == "16.06"
+
+
+UPLOAD = {
+    "slug": "sekolah-dasar", "title_id": "Jumlah SD", "title_en": "", "description_id": "Sekolah dasar per kecamatan.",
+    "description_en": "", "theme": "pendidikan", "keywords": "sekolah, SD", "license": "CC-BY-4.0",
+    "update_frequency": "annual", "temporal_start": "2025-01-01", "temporal_end": "2025-12-31",
+    "spatial_code": "16.06", "reference_codes": ["kemendagri-wilayah"], "activity": "Pendataan sekolah",
+    "collection_method": "Registrasi", "variables": "kode_kecamatan | Kode Kemendagri\njumlah_sd | Banyaknya SD | sekolah",
+    "indicators": "",
+}
+
+
+def _file(text="kode_kecamatan,jumlah_sd\n16.06.01,31\n", name="sd.csv"):
+    upload = io.BytesIO(text.encode())
+    upload.name = name
+    return upload
+
+
+def test_upload_needs_a_steward_with_mfa(client, personas):
+    url = reverse("opendata:upload")
+    assert client.get(url).status_code in (302, 403)
+    login(client, personas.citizen)
+    assert client.get(url).status_code in (302, 403)
+    login(client, personas.officer)
+    assert client.get(url).status_code in (302, 403)
+
+
+def test_steward_uploads_a_dataset(client, personas, region_tree):
+    login(client, personas.steward)
+    url = reverse("opendata:upload")
+    assert client.get(url).status_code == 200
+    response = client.post(url, {**UPLOAD, "producer": personas.dinkominfo.pk, "file": _file()})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    dataset = Dataset.objects.get(slug="sekolah-dasar")
+    assert dataset.walidata == personas.steward and dataset.keywords == ["sekolah", "SD"]
+    assert dataset.spatial_label == "Kabupaten Musi Banyuasin"
+    assert dataset.ms_var[1] == {"name": "jumlah_sd", "definition": "Banyaknya SD", "unit": "sekolah"}
+    assert client.get(reverse("opendata:detail", kwargs={"slug": "sekolah-dasar"})).status_code == 200
+
+
+def test_bad_upload_keeps_what_was_typed(client, personas):
+    login(client, personas.steward)
+    response = client.post(reverse("opendata:upload"), {
+        **UPLOAD, "producer": personas.dinkominfo.pk, "file": _file("a,a\n1,2\n"), "title_id": "Judul saya"})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Judul saya" in body and "error-summary" in body
+    assert not Dataset.objects.exists()
