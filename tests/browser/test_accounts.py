@@ -12,10 +12,12 @@ from tests.browser.conftest import PageLog, assert_no_axe_violations
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.mark.usefixtures("region_tree")
 @pytest.mark.parametrize(
-    "path", ["/akun/masuk/", "/akun/daftar/", "/akun/daftar/warga/", "/akun/daftar/usaha/", "/akun/sandi/lupa/"]
+    "path",
+    ["/akun/masuk/", "/akun/daftar/", "/akun/daftar/warga/", "/akun/daftar/usaha/", "/akun/sandi/lupa/"],
 )
-def test_account_pages_are_accessible_and_small(page: Any, site: str, region_tree: Any, path: str) -> None:
+def test_account_pages_are_accessible_and_small(page: Any, site: str, path: str) -> None:
     log = PageLog.attach(page)
     page.goto(f"{site}{path}", wait_until="load")
     assert page.locator("h1").count() == 1
@@ -27,8 +29,9 @@ def test_account_pages_are_accessible_and_small(page: Any, site: str, region_tre
     assert_no_axe_violations(page)
 
 
+@pytest.mark.usefixtures("region_tree")
 def test_registration_without_javascript_keeps_answers_and_explains_the_nik(
-    page_no_js: Any, site: str, region_tree: Any
+    page_no_js: Any, site: str
 ) -> None:
     page = page_no_js
     page.goto(f"{site}/akun/daftar/warga/")
@@ -49,7 +52,8 @@ def test_registration_without_javascript_keeps_answers_and_explains_the_nik(
     assert "1606********0001" in page.locator("main").inner_text()
 
 
-def test_registration_errors_are_accessible(page: Any, site: str, region_tree: Any) -> None:
+@pytest.mark.usefixtures("region_tree")
+def test_registration_errors_are_accessible(page: Any, site: str) -> None:
     page.goto(f"{site}/akun/daftar/warga/")
     page.get_by_label("NIK (Nomor Induk Kependudukan)").fill("16060101139500")
     page.get_by_role("button", name="Buat akun").click()
@@ -57,7 +61,8 @@ def test_registration_errors_are_accessible(page: Any, site: str, region_tree: A
     assert_no_axe_violations(page)
 
 
-def test_staff_totp_setup_page_is_accessible(page: Any, site: str, personas: Any) -> None:
+@pytest.mark.usefixtures("personas")
+def test_staff_totp_setup_page_is_accessible(page: Any, site: str) -> None:
     page.goto(f"{site}/akun/masuk/?next=/kantor/")
     page.get_by_label("Alamat email atau nomor HP").fill("officer@test.simpul")
     page.locator("#id_password").fill(PASSWORD)
