@@ -148,7 +148,7 @@ def bench_db(importance, performance, agency, repeat: int) -> None:
     run = time_it(cold_results, repeat)
     b, r = statistics.median(base), statistics.median(run)
     print(f"round_results (DB aggregation + computation, cold): {r:.2f} s (median of {repeat}); "
-          f"SQL AVG baseline {b:.2f} s; ratio {r / b:.1f}x")
+          f"SQL AVG baseline {b:.2f} s; ratio {r / b:.3f}x")
 
 
 def main() -> None:
