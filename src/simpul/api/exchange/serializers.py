@@ -11,7 +11,7 @@ from simpul.api.serializers import StrictFieldsMixin
 MASK = "••••"
 
 
-class CaseSummarySerializer(serializers.Serializer):
+class AgencyCaseSummarySerializer(serializers.Serializer):
     reference = serializers.CharField()
     service_code = serializers.CharField()
     kind = serializers.CharField()
@@ -26,12 +26,12 @@ class CaseSummarySerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
-class CaseListSerializer(serializers.Serializer):
-    results = CaseSummarySerializer(many=True)
+class AgencyCaseListSerializer(serializers.Serializer):
+    results = AgencyCaseSummarySerializer(many=True)
     next_cursor = serializers.CharField(allow_null=True, help_text="Pass as `cursor` for the next page; null at the end.")
 
 
-class CaseHistorySerializer(serializers.Serializer):
+class AgencyCaseHistorySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     at = serializers.DateTimeField()
     action = serializers.CharField()
@@ -42,7 +42,7 @@ class CaseHistorySerializer(serializers.Serializer):
     internal_note = serializers.CharField()
 
 
-class CaseDocumentSerializer(serializers.Serializer):
+class AgencyCaseDocumentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     spec_code = serializers.CharField()
     original_name = serializers.CharField()
@@ -54,7 +54,7 @@ class CaseDocumentSerializer(serializers.Serializer):
     uploaded_at = serializers.DateTimeField()
 
 
-class DispositionSerializer(serializers.Serializer):
+class AgencyDispositionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     from_agency = serializers.CharField(source="from_agency.code")
     to_agency = serializers.CharField(source="to_agency.code")
@@ -65,28 +65,28 @@ class DispositionSerializer(serializers.Serializer):
     decision_note = serializers.CharField()
 
 
-class CaseDetailSerializer(CaseSummarySerializer):
+class AgencyCaseDetailSerializer(AgencyCaseSummarySerializer):
     applicant_name = serializers.CharField()
     phone = serializers.CharField()
     email = serializers.CharField()
     desa = serializers.CharField(source="desa.code", allow_null=True, default=None)
     answers = serializers.SerializerMethodField(help_text="The form answers; NIK and KK numbers are masked.")
-    history = CaseHistorySerializer(many=True, source="history_rows")
-    documents = CaseDocumentSerializer(many=True, source="document_rows")
-    dispositions = DispositionSerializer(many=True, source="disposition_rows")
+    history = AgencyCaseHistorySerializer(many=True, source="history_rows")
+    documents = AgencyCaseDocumentSerializer(many=True, source="document_rows")
+    dispositions = AgencyDispositionSerializer(many=True, source="disposition_rows")
     allowed_actions = serializers.ListField(child=serializers.CharField(), source="allowed_action_codes")
 
     def get_answers(self, case: Any) -> dict[str, Any]:
         return {k: (MASK if isinstance(v, str) and v.startswith("enc:") else v) for k, v in (case.form_data or {}).items()}
 
 
-class ActionInputSerializer(StrictFieldsMixin, serializers.Serializer):
+class AgencyActionInputSerializer(StrictFieldsMixin, serializers.Serializer):
     action = serializers.CharField(max_length=40, help_text="A workflow action, e.g. `verify`, `process`, `approve`.")
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000,
                                  help_text="Message to the applicant; required for some actions (e.g. `reject`).")
 
 
-class DocumentInputSerializer(StrictFieldsMixin, serializers.Serializer):
+class AgencyDocumentInputSerializer(StrictFieldsMixin, serializers.Serializer):
     spec_code = serializers.CharField(max_length=60, required=False, default="attachment")
     filename = serializers.CharField(max_length=200, required=False, default="")
     content_base64 = serializers.CharField(required=False, help_text="The file as base64 (JSON requests).")
@@ -94,17 +94,17 @@ class DocumentInputSerializer(StrictFieldsMixin, serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
-class DispositionInputSerializer(StrictFieldsMixin, serializers.Serializer):
+class AgencyDispositionInputSerializer(StrictFieldsMixin, serializers.Serializer):
     to_agency = serializers.SlugField(max_length=60, help_text="Code of the agency to forward the case to.")
     reason = serializers.CharField(max_length=5000)
 
 
-class DecisionInputSerializer(StrictFieldsMixin, serializers.Serializer):
+class AgencyDecisionInputSerializer(StrictFieldsMixin, serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000,
                                  help_text="Required when returning a case.")
 
 
-class ActionOutputSerializer(serializers.Serializer):
+class AgencyActionOutputSerializer(serializers.Serializer):
     reference = serializers.CharField()
     status = serializers.CharField()
     status_label = serializers.CharField()

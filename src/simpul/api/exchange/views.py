@@ -90,11 +90,11 @@ def _detail(client: Any, case: Any) -> dict[str, Any]:
     case.document_rows = list(case.documents.filter(deleted_at__isnull=True).order_by("round", "id"))
     case.disposition_rows = list(case.dispositions.select_related("from_agency", "to_agency").order_by("created_at"))
     case.allowed_action_codes = _allowed_actions(client, case)
-    return dict(s.CaseDetailSerializer(case).data)
+    return dict(s.AgencyCaseDetailSerializer(case).data)
 
 
 def _action_body(case: Any) -> dict[str, Any]:
-    return dict(s.ActionOutputSerializer({
+    return dict(s.AgencyActionOutputSerializer({
         "reference": case.reference, "status": case.status, "status_label": case.get_status_display(),
         "agency": case.agency.code,
     }).data)
@@ -124,7 +124,7 @@ class CaseListApi(APIView):
             OpenApiParameter("cursor", OpenApiTypes.STR, description="`next_cursor` of the previous page."),
             OpenApiParameter("limit", OpenApiTypes.INT, description=f"Page size, 1–{MAX_LIMIT} (default {DEFAULT_LIMIT})."),
         ],
-        responses={200: s.CaseListSerializer, 400: PROBLEM, 401: PROBLEM, 403: PROBLEM},
+        responses={200: s.AgencyCaseListSerializer, 400: PROBLEM, 401: PROBLEM, 403: PROBLEM},
         tags=["agency exchange"],
     )
     def get(self, request: Request) -> Response:
@@ -151,14 +151,14 @@ class CaseListApi(APIView):
         more = len(rows) > limit
         rows = rows[:limit]
         next_cursor = _encode_cursor(rows[-1].updated_at, rows[-1].pk) if more and rows else None
-        return Response(s.CaseListSerializer({"results": rows, "next_cursor": next_cursor}).data)
+        return Response(s.AgencyCaseListSerializer({"results": rows, "next_cursor": next_cursor}).data)
 
 
 class CaseDetailApi(APIView):
     permission_classes = [HasScope("cases:read")]
 
     @extend_schema(operation_id="agency_cases_read", summary="One case with its history, documents and forwardings",
-                   responses={200: s.CaseDetailSerializer, 401: PROBLEM, 403: PROBLEM, 404: PROBLEM},
+                   responses={200: s.AgencyCaseDetailSerializer, 401: PROBLEM, 403: PROBLEM, 404: PROBLEM},
                    tags=["agency exchange"])
     def get(self, request: Request, reference: str) -> Response:
         client = _client(request)
@@ -174,8 +174,8 @@ class CaseActionApi(APIView):
         summary="Apply a workflow action",
         description="Actions allowed now are listed in the case's `allowed_actions`; another answers 409. Use the "
                     "dispositions endpoints to forward, accept or return.",
-        parameters=[IDEMPOTENCY_HEADER], request=s.ActionInputSerializer,
-        responses={200: s.ActionOutputSerializer, **WRITE_ERRORS}, tags=["agency exchange"],
+        parameters=[IDEMPOTENCY_HEADER], request=s.AgencyActionInputSerializer,
+        responses={200: s.AgencyActionOutputSerializer, **WRITE_ERRORS}, tags=["agency exchange"],
     )
     def post(self, request: Request, reference: str) -> Response:
         client = _client(request)
@@ -185,7 +185,7 @@ class CaseActionApi(APIView):
             from simpul.cases.services import case_approve, case_transition
             from simpul.cases.workflow import TransitionNotAllowed
 
-            data = _valid(s.ActionInputSerializer, request.data)
+            data = _valid(s.AgencyActionInputSerializer, request.data)
             action = data["action"]
             if action not in CaseAction.values or action in NOT_HERE:
                 raise exceptions.ValidationError({"action": [_("This action cannot be applied here.")]})
@@ -214,9 +214,9 @@ class CaseDocumentApi(APIView):
         summary="Add a document",
         description="JSON with `content_base64`, or multipart with `file`. Checked like portal uploads (type, size, "
                     "PDF structure, images re-encoded, virus scan when configured).",
-        parameters=[IDEMPOTENCY_HEADER], request={"application/json": s.DocumentInputSerializer,
-                                                  "multipart/form-data": s.DocumentInputSerializer},
-        responses={201: s.CaseDocumentSerializer, **WRITE_ERRORS}, tags=["agency exchange"],
+        parameters=[IDEMPOTENCY_HEADER], request={"application/json": s.AgencyDocumentInputSerializer,
+                                                  "multipart/form-data": s.AgencyDocumentInputSerializer},
+        responses={201: s.AgencyCaseDocumentSerializer, **WRITE_ERRORS}, tags=["agency exchange"],
     )
     def post(self, request: Request, reference: str) -> Response:
         client = _client(request)
@@ -224,7 +224,7 @@ class CaseDocumentApi(APIView):
         def handler() -> tuple[int, dict[str, Any]]:
             from django.core.files.uploadedfile import SimpleUploadedFile
 
-            data = _valid(s.DocumentInputSerializer, request.data)
+            data = _valid(s.AgencyDocumentInputSerializer, request.data)
             upload = data.get("file")
             if upload is None:
                 if not data.get("content_base64"):
@@ -240,7 +240,7 @@ class CaseDocumentApi(APIView):
             document = case_document_add(case=case, actor=actor, upload=upload, spec_code=data["spec_code"],
                                          filename=data["filename"] or getattr(upload, "name", ""), note=data["note"])
             case_events_publish(case=case)
-            return 201, dict(s.CaseDocumentSerializer(document).data)
+            return 201, dict(s.AgencyCaseDocumentSerializer(document).data)
 
         return write(request, handler)
 
@@ -249,8 +249,8 @@ class DispositionCreateApi(APIView):
     permission_classes = [HasScope("cases:read", "cases:write")]
 
     @extend_schema(operation_id="agency_cases_dispose", summary="Forward the case to another agency",
-                   parameters=[IDEMPOTENCY_HEADER], request=s.DispositionInputSerializer,
-                   responses={201: s.DispositionSerializer, **WRITE_ERRORS}, tags=["agency exchange"])
+                   parameters=[IDEMPOTENCY_HEADER], request=s.AgencyDispositionInputSerializer,
+                   responses={201: s.AgencyDispositionSerializer, **WRITE_ERRORS}, tags=["agency exchange"])
     def post(self, request: Request, reference: str) -> Response:
         client = _client(request)
 
@@ -259,7 +259,7 @@ class DispositionCreateApi(APIView):
             from simpul.cases.services import case_forward
             from simpul.cases.workflow import TransitionNotAllowed
 
-            data = _valid(s.DispositionInputSerializer, request.data)
+            data = _valid(s.AgencyDispositionInputSerializer, request.data)
             to_agency = Agency.objects.filter(code=data["to_agency"], is_active=True).first()
             if to_agency is None:
                 raise exceptions.ValidationError({"to_agency": [_("No active agency has this code.")]})
@@ -271,7 +271,7 @@ class DispositionCreateApi(APIView):
             except TransitionNotAllowed as exc:
                 raise _as_conflict(exc) from None
             case_events_publish(case=case)
-            return 201, dict(s.DispositionSerializer(disposition).data)
+            return 201, dict(s.AgencyDispositionSerializer(disposition).data)
 
         return write(request, handler)
 
@@ -282,8 +282,8 @@ class DispositionDecisionApi(APIView):
     permission_classes = [HasScope("cases:read", "cases:write")]
     decision = "accept"
 
-    @extend_schema(parameters=[IDEMPOTENCY_HEADER], request=s.DecisionInputSerializer,
-                   responses={200: s.ActionOutputSerializer, **WRITE_ERRORS}, tags=["agency exchange"])
+    @extend_schema(parameters=[IDEMPOTENCY_HEADER], request=s.AgencyDecisionInputSerializer,
+                   responses={200: s.AgencyActionOutputSerializer, **WRITE_ERRORS}, tags=["agency exchange"])
     def post(self, request: Request, reference: str) -> Response:
         client = _client(request)
 
@@ -292,7 +292,7 @@ class DispositionDecisionApi(APIView):
             from simpul.cases.services import disposition_accept, disposition_return
             from simpul.cases.workflow import TransitionNotAllowed
 
-            data = _valid(s.DecisionInputSerializer, request.data)
+            data = _valid(s.AgencyDecisionInputSerializer, request.data)
             case = case_get_for_client(client, reference)
             disposition = (case.dispositions.filter(status=DispositionStatus.PENDING)
                            .select_related("to_agency").first())
@@ -319,8 +319,8 @@ class DispositionAcceptApi(DispositionDecisionApi):
     decision = "accept"
 
     @extend_schema(operation_id="agency_cases_disposition_accept", summary="Accept a forwarded case",
-                   parameters=[IDEMPOTENCY_HEADER], request=s.DecisionInputSerializer,
-                   responses={200: s.ActionOutputSerializer, **WRITE_ERRORS}, tags=["agency exchange"])
+                   parameters=[IDEMPOTENCY_HEADER], request=s.AgencyDecisionInputSerializer,
+                   responses={200: s.AgencyActionOutputSerializer, **WRITE_ERRORS}, tags=["agency exchange"])
     def post(self, request: Request, reference: str) -> Response:
         return super().post(request, reference)
 
@@ -329,7 +329,7 @@ class DispositionReturnApi(DispositionDecisionApi):
     decision = "return"
 
     @extend_schema(operation_id="agency_cases_disposition_return", summary="Return a forwarded case",
-                   parameters=[IDEMPOTENCY_HEADER], request=s.DecisionInputSerializer,
-                   responses={200: s.ActionOutputSerializer, **WRITE_ERRORS}, tags=["agency exchange"])
+                   parameters=[IDEMPOTENCY_HEADER], request=s.AgencyDecisionInputSerializer,
+                   responses={200: s.AgencyActionOutputSerializer, **WRITE_ERRORS}, tags=["agency exchange"])
     def post(self, request: Request, reference: str) -> Response:
         return super().post(request, reference)

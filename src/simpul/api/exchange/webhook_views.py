@@ -35,13 +35,13 @@ from simpul.core.services import OutboxResendError
 TAGS = ["webhooks"]
 
 
-class EventTypeSerializer(serializers.Serializer):
+class WebhookEventTypeSerializer(serializers.Serializer):
     type = serializers.CharField()
     description = serializers.CharField()
     scope = serializers.CharField(help_text="Scope the client needs to receive it (empty: none).")
 
 
-class SubscriptionInputSerializer(StrictFieldsMixin, serializers.Serializer):
+class WebhookSubscriptionInputSerializer(StrictFieldsMixin, serializers.Serializer):
     url = serializers.URLField(max_length=500)
     event_types = serializers.ListField(child=serializers.CharField(max_length=60), min_length=1,
                                         help_text="Event type codes, or `*` for every type the client may receive.")
@@ -50,7 +50,7 @@ class SubscriptionInputSerializer(StrictFieldsMixin, serializers.Serializer):
     description = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class SubscriptionSerializer(serializers.Serializer):
+class WebhookSubscriptionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     url = serializers.CharField()
     event_types = serializers.ListField(child=serializers.CharField())
@@ -63,17 +63,17 @@ class SubscriptionSerializer(serializers.Serializer):
         return sorted(a.code for a in obj.agencies.all())
 
 
-class SubscriptionCreatedSerializer(SubscriptionSerializer):
+class WebhookSubscriptionCreatedSerializer(WebhookSubscriptionSerializer):
     secret = serializers.CharField(help_text="The signing secret. Shown only in this response: store it now.")
 
 
-class AttemptSerializer(serializers.Serializer):
+class WebhookAttemptSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     ok = serializers.BooleanField()
     detail = serializers.CharField()
 
 
-class DeliverySerializer(serializers.Serializer):
+class WebhookDeliverySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     event_id = serializers.CharField()
     event_type = serializers.CharField()
@@ -86,11 +86,11 @@ class DeliverySerializer(serializers.Serializer):
     last_response_status = serializers.IntegerField(allow_null=True)
     last_attempt_at = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
-    attempt_log = AttemptSerializer(many=True, source="message.attempt_log.all")
+    attempt_log = WebhookAttemptSerializer(many=True, source="message.attempt_log.all")
 
 
-class DeliveryPageSerializer(serializers.Serializer):
-    results = DeliverySerializer(many=True)
+class WebhookDeliveryPageSerializer(serializers.Serializer):
+    results = WebhookDeliverySerializer(many=True)
 
 
 def _own_subscription(client: Any, pk: int) -> WebhookSubscription:
@@ -105,33 +105,33 @@ class EventTypeListApi(APIView):
     permission_classes = [HasScope("webhooks:manage")]
 
     @extend_schema(operation_id="webhooks_event_types", summary="Event types one can subscribe to",
-                   responses={200: EventTypeSerializer(many=True), 401: PROBLEM, 403: PROBLEM}, tags=TAGS)
+                   responses={200: WebhookEventTypeSerializer(many=True), 401: PROBLEM, 403: PROBLEM}, tags=TAGS)
     def get(self, request: Request) -> Response:
         rows = [{"type": code, "description": str(text), "scope": required_scope(code)}
                 for code, text in EVENT_TYPES.items()]
-        return Response(EventTypeSerializer(rows, many=True).data)
+        return Response(WebhookEventTypeSerializer(rows, many=True).data)
 
 
 class SubscriptionListApi(APIView):
     permission_classes = [HasScope("webhooks:manage")]
 
     @extend_schema(operation_id="webhooks_subscriptions_list", summary="The client's webhook subscriptions",
-                   responses={200: SubscriptionSerializer(many=True), 401: PROBLEM, 403: PROBLEM}, tags=TAGS)
+                   responses={200: WebhookSubscriptionSerializer(many=True), 401: PROBLEM, 403: PROBLEM}, tags=TAGS)
     def get(self, request: Request) -> Response:
         client = _client(request)
         rows = WebhookSubscription.objects.filter(client=client, is_active=True).prefetch_related("agencies")
-        return Response(SubscriptionSerializer(rows, many=True).data)
+        return Response(WebhookSubscriptionSerializer(rows, many=True).data)
 
     @extend_schema(operation_id="webhooks_subscriptions_create", summary="Subscribe to events",
-                   parameters=[IDEMPOTENCY_HEADER], request=SubscriptionInputSerializer,
-                   responses={201: SubscriptionCreatedSerializer, **WRITE_ERRORS}, tags=TAGS)
+                   parameters=[IDEMPOTENCY_HEADER], request=WebhookSubscriptionInputSerializer,
+                   responses={201: WebhookSubscriptionCreatedSerializer, **WRITE_ERRORS}, tags=TAGS)
     def post(self, request: Request) -> Response:
         client = _client(request)
 
         def handler() -> tuple[int, dict[str, Any]]:
             from simpul.agencies.models import Agency
 
-            data = _valid(SubscriptionInputSerializer, request.data)
+            data = _valid(WebhookSubscriptionInputSerializer, request.data)
             agencies = list(Agency.objects.filter(code__in=data["agencies"]))
             missing = sorted(set(data["agencies"]) - {a.code for a in agencies})
             if missing:
@@ -141,7 +141,7 @@ class SubscriptionListApi(APIView):
                 client=client, url=data["url"], event_types=data["event_types"], agencies=agencies,
                 description=data["description"], actor=client_actor(client),
             )
-            body = dict(SubscriptionSerializer(subscription).data)
+            body = dict(WebhookSubscriptionSerializer(subscription).data)
             body["secret"] = subscription.secret
             return 201, body
 
@@ -152,9 +152,9 @@ class SubscriptionDetailApi(APIView):
     permission_classes = [HasScope("webhooks:manage")]
 
     @extend_schema(operation_id="webhooks_subscriptions_read", summary="One subscription",
-                   responses={200: SubscriptionSerializer, 401: PROBLEM, 403: PROBLEM, 404: PROBLEM}, tags=TAGS)
+                   responses={200: WebhookSubscriptionSerializer, 401: PROBLEM, 403: PROBLEM, 404: PROBLEM}, tags=TAGS)
     def get(self, request: Request, pk: int) -> Response:
-        return Response(SubscriptionSerializer(_own_subscription(_client(request), pk)).data)
+        return Response(WebhookSubscriptionSerializer(_own_subscription(_client(request), pk)).data)
 
     @extend_schema(operation_id="webhooks_subscriptions_delete", summary="Stop a subscription",
                    responses={204: None, 401: PROBLEM, 403: PROBLEM, 404: PROBLEM}, tags=TAGS)
@@ -168,19 +168,19 @@ class DeliveryListApi(APIView):
     permission_classes = [HasScope("webhooks:manage")]
 
     @extend_schema(operation_id="webhooks_deliveries_list", summary="Delivery log of a subscription (latest 100)",
-                   responses={200: DeliveryPageSerializer, 401: PROBLEM, 403: PROBLEM, 404: PROBLEM}, tags=TAGS)
+                   responses={200: WebhookDeliveryPageSerializer, 401: PROBLEM, 403: PROBLEM, 404: PROBLEM}, tags=TAGS)
     def get(self, request: Request, pk: int) -> Response:
         subscription = _own_subscription(_client(request), pk)
         rows = (EventDelivery.objects.filter(subscription=subscription).select_related("message")
                 .prefetch_related("message__attempt_log").order_by("-id")[:100])
-        return Response(DeliveryPageSerializer({"results": rows}).data)
+        return Response(WebhookDeliveryPageSerializer({"results": rows}).data)
 
 
 class DeliveryResendApi(APIView):
     permission_classes = [HasScope("webhooks:manage")]
 
     @extend_schema(operation_id="webhooks_deliveries_resend", summary="Re-send a dead or waiting delivery now",
-                   request=None, responses={200: DeliverySerializer, **WRITE_ERRORS}, tags=TAGS)
+                   request=None, responses={200: WebhookDeliverySerializer, **WRITE_ERRORS}, tags=TAGS)
     def post(self, request: Request, pk: int) -> Response:
         client = _client(request)
         delivery = (EventDelivery.objects.select_related("message")
@@ -191,4 +191,4 @@ class DeliveryResendApi(APIView):
             delivery = event_delivery_resend(delivery=delivery, actor=client_actor(client))
         except OutboxResendError as exc:
             raise Conflict(str(exc), code="not_resendable") from None
-        return Response(DeliverySerializer(delivery).data)
+        return Response(WebhookDeliverySerializer(delivery).data)

@@ -163,3 +163,22 @@ def test_relay_job_is_registered():
     from simpul.core.schedule import jobs
 
     assert "api.case_events_relay" in jobs()
+
+
+def test_admin_pages_of_integrations_subscriptions_and_deliveries_render(client, personas, version):
+    from simpul.conftest import login
+
+    integration = AgencyIntegration.objects.create(agency=personas.dukcapil, name="SIAK", backend="http-json",
+                                                   endpoint_url="http://10.0.0.5/hook", secret="s")
+    submit(version)
+    case_events_relay()
+    login(client, personas.admin)
+    for url in ["/admin/api/agencyintegration/", "/admin/api/agencyintegration/add/",
+                f"/admin/api/agencyintegration/{integration.pk}/change/", "/admin/api/webhooksubscription/",
+                "/admin/api/webhooksubscription/add/", "/admin/api/eventdelivery/"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    page = client.get("/admin/api/agencyintegration/add/").content.decode()
+    assert 'value="http-json"' in page and 'value="log"' in page
+    login(client, personas.officer)
+    assert client.get("/admin/api/agencyintegration/").status_code in (302, 403)
