@@ -160,6 +160,7 @@ def _needs_round(actor: Any, stdout: Any) -> None:
 def _spbe_rounds(actor: Any, stdout: Any) -> None:
     fw = Framework.objects.get(code="spbe", version="2020")
     previous = None
+    created = False
     for year, shift in ((2025, 0.0), (2026, 0.4)):
         name = SPBE_ROUND.format(year=year)
         existing = Round.objects.filter(name=name).first()
@@ -181,4 +182,6 @@ def _spbe_rounds(actor: Any, stdout: Any) -> None:
         if rnd.stage != StudyStage.CONCLUSION:
             round_advance_stage(round=rnd, actor=actor)
         previous = rnd
-    stdout.write("assessment demo: SPBE self-assessment rounds 2025 and 2026")
+        created = True
+    if created:
+        stdout.write("assessment demo: SPBE self-assessment rounds 2025 and 2026")
