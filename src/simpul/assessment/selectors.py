@@ -121,6 +121,7 @@ class RoundResults:
     items: list[ItemResult]
     ipa: stats.IpaResult | None
     index: IndexResult | None
+    wilcoxon: dict[str, tuple[float | None, float | None]]
     sections: list[dict[str, Any]]
     rwg: list[dict[str, Any]]
     groups: dict[str, dict[str, stats.LikertSummary]]
@@ -132,6 +133,7 @@ class _Aggregate:
     performance: dict[int, dict[int, int]] = field(default_factory=lambda: defaultdict(dict))
     levels: dict[int, dict[int, int]] = field(default_factory=lambda: defaultdict(dict))
     ipa: dict[int, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0]))
+    pairs: dict[int, dict[tuple[int, int], int]] = field(default_factory=lambda: defaultdict(dict))
     by_agency: dict[tuple[int, int], dict[int, int]] = field(default_factory=lambda: defaultdict(dict))
     by_group: dict[str, dict[int, dict[int, int]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(dict)))
 
@@ -161,6 +163,8 @@ def _aggregate(round: Round) -> _Aggregate:
                 sums[0] += value * n
                 sums[1] += perf * n
                 sums[2] += n
+                pair = agg.pairs[item_id]
+                pair[(value, perf)] = pair.get((value, perf), 0) + n
         if level is not None:
             _add(agg.levels[item_id], level, n)
     return agg
@@ -215,6 +219,7 @@ def round_results(*, round: Round, with_answers: bool = False) -> RoundResults:
     return RoundResults(
         round=round, spec=spec, n_responses=Response.objects.filter(round=round).count(), items=results,
         ipa=ipa_result, index=index, sections=sections, rwg=_rwg_by_agency(agg, items),
+        wilcoxon={i.code: stats.wilcoxon_signed_rank(agg.pairs.get(i.pk, {})) for i in dual},
         groups=_by_group(agg, items, spec),
     )
 

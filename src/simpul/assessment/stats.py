@@ -355,3 +355,37 @@ def rwg_j_from_counts(counts: np.ndarray, *, options: int = 5) -> dict[int, floa
 def rwg_j_by_group(answers: np.ndarray, groups: np.ndarray, *, options: int = 5) -> dict[int, float | None]:
     """r_wg(J) per group (rows = respondents, columns = items)."""
     return rwg_j_from_counts(group_item_counts(answers, groups, options), options=options)
+
+
+def wilcoxon_signed_rank(pair_counts: dict[tuple[int, int], int]) -> tuple[float | None, float | None]:
+    """Wilcoxon signed-rank test on paired (importance, performance) answers given as counts per pair.
+
+    Zero differences are dropped (Wilcoxon's method), tied |d| get their average rank, and the normal
+    approximation with the tie correction gives z and the two-sided p. Returns (z, p); (None, None) when
+    fewer than one non-zero difference.
+    """
+    by_abs: dict[int, list[int]] = {}  # |d| -> [count of positive d, count of negative d]
+    for (imp, perf), n in pair_counts.items():
+        d = imp - perf
+        if d == 0 or n <= 0:
+            continue
+        entry = by_abs.setdefault(abs(d), [0, 0])
+        entry[0 if d > 0 else 1] += n
+    total = sum(p + q for p, q in by_abs.values())
+    if total == 0:
+        return None, None
+    w_plus = 0.0
+    tie_term = 0.0
+    rank_start = 1
+    for _abs_d, (pos, neg) in sorted(by_abs.items()):
+        t = pos + neg
+        average_rank = rank_start + (t - 1) / 2
+        w_plus += pos * average_rank
+        tie_term += t**3 - t
+        rank_start += t
+    mean = total * (total + 1) / 4
+    var = total * (total + 1) * (2 * total + 1) / 24 - tie_term / 48
+    if var <= 0:
+        return None, None
+    z = (w_plus - mean) / math.sqrt(var)
+    return z, math.erfc(abs(z) / math.sqrt(2))

@@ -59,6 +59,7 @@ class IpaRowSerializer(serializers.Serializer):
     tk = serializers.FloatField()
     gap = serializers.FloatField()
     weighted_gap = serializers.FloatField()
+    wilcoxon_p = serializers.FloatField(allow_null=True)
 
 
 class ItemSummarySerializer(serializers.Serializer):

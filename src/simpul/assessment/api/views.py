@@ -95,7 +95,8 @@ class RoundResultsApi(GenericAPIView):
                           "score": float(s["score"]) if s["score"] is not None else None} for s in res.sections],
             "ipa_crosshair": {"kind": res.ipa.crosshair, "performance": res.ipa.x_cross,
                               "importance": res.ipa.y_cross} if res.ipa else None,
-            "ipa": [vars(r) for r in res.ipa.rows] if res.ipa else [],
+            "ipa": [vars(r) | {"wilcoxon_p": res.wilcoxon.get(r.code, (None, None))[1]} for r in res.ipa.rows]
+            if res.ipa else [],
             "items": [{
                 "code": r.item.code, "n": r.summary.n if r.summary else r.level_n,
                 "median": r.summary.median if r.summary else None, "iqr": r.summary.iqr if r.summary else None,

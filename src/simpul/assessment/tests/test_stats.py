@@ -150,3 +150,12 @@ def test_vectorised_counts_and_rwg_match_the_plain_versions(rows):
     for g in range(int(groups.max()) + 1):
         plain = stats.rwg_j(answers[groups == g]) if (groups == g).sum() >= 2 else None
         assert (fast[g] is None and plain is None) or fast[g] == pytest.approx(plain)
+
+
+def test_wilcoxon_signed_rank_by_hand():
+    # pairs (I, P): d = 2, 1, 1, -1, 0 -> non-zero n = 4; |d| = 1 (x3, ranks 1..3 -> 2), 2 (rank 4)
+    # W+ = 2 + 2 + 4 = 8; mean = 4*5/4 = 5; var = 4*5*9/24 - (27 - 3)/48 = 7.5 - 0.5 = 7
+    z, p = stats.wilcoxon_signed_rank({(5, 3): 1, (4, 3): 2, (3, 4): 1, (4, 4): 1})
+    assert z == pytest.approx(3 / math.sqrt(7))
+    assert p == pytest.approx(math.erfc(abs(3 / math.sqrt(7)) / math.sqrt(2)))
+    assert stats.wilcoxon_signed_rank({(3, 3): 5}) == (None, None)
