@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.management.base import CommandError
 from django.db import transaction
 
 from simpul.accounts.models import BusinessProfile, CitizenProfile, Role, User

@@ -48,3 +48,10 @@ def test_demo_refuses_to_run_outside_demo_mode(personas, settings):
     settings.DEMO_MODE = False
     with pytest.raises(RuntimeError):
         demo.load(stdout=io.StringIO())
+
+
+def test_totp_code_for_an_unknown_account_is_a_clear_command_error(demo_world):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="no TOTP device"):
+        demo.totp_code(email="nobody@simpul.test")
