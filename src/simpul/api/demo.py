@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 
 from simpul.agencies.models import Agency
-from simpul.api.models import ApiClient, ApiKey
+from simpul.api.models import AgencyIntegration, ApiClient, ApiKey
 from simpul.api.scopes import CASE_SCOPES
 from simpul.api.services import api_client_create, api_key_hash, api_key_issue
 
@@ -15,7 +15,7 @@ DEMO_CLIENTS = [
     {
         "name": "Sistem Dinas Dukcapil",
         "key": "demo-dukcapil-key",
-        "scopes": list(CASE_SCOPES),
+        "scopes": [*CASE_SCOPES, "webhooks:manage"],
         "agency": "disdukcapil",
         "allowed_service_kinds": [],
     },
@@ -44,3 +44,8 @@ def load(*, stdout: Any) -> None:
         if not ApiKey.objects.filter(secret_hash=api_key_hash(spec["key"])).exists():
             api_key_issue(client=client, secret=spec["key"])
         stdout.write(f"demo API client: {spec['name']}  key: {spec['key']}")
+    dukcapil = Agency.objects.filter(code="disdukcapil").first()
+    if dukcapil is not None:
+        # Dukcapil's own system receives its case events; the demo writes them to the log.
+        AgencyIntegration.objects.get_or_create(agency=dukcapil, name="SIAK Dukcapil (demo)",
+                                                defaults={"backend": "log"})

@@ -25,7 +25,10 @@ def test_demo_clients_have_their_documented_keys(client, db, settings):
     assert "demo-dukcapil-key" in out.getvalue() and "demo-open311-key" in out.getvalue()
     dukcapil = ApiClient.objects.get(name="Sistem Dinas Dukcapil")
     assert dukcapil.agency.code == "disdukcapil"
-    assert set(dukcapil.scopes) == {"cases:read", "cases:write"}
+    assert set(dukcapil.scopes) == {"cases:read", "cases:write", "webhooks:manage"}
+    from simpul.api.models import AgencyIntegration
+
+    assert AgencyIntegration.objects.get().backend == "log"  # Dukcapil's events go to the log in the demo
     open311 = ApiClient.objects.get(name="Open311")
     assert not client_may_act_for(open311, service_kind="permohonan")
     response = client.get("/api/v1/regions/", HTTP_AUTHORIZATION="Bearer demo-open311-key")
