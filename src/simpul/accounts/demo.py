@@ -155,7 +155,7 @@ def totp_code(*, email: str) -> str:
     _require_demo_mode()
     device = TOTPDevice.objects.filter(user__email__iexact=email, confirmed=True).order_by("id").first()
     if device is None:
-        raise ValueError(
+        raise CommandError(
             f"{email} has no TOTP device: is it a demo staff account, and was `simpul demo` run?"
         )
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
