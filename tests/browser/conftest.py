@@ -7,12 +7,13 @@ Fixtures:
 - `site`: the live server's base URL;
 - `PageLog`: every response of a page with its transferred size, and the console errors, for budget checks.
 Helpers: `assert_no_axe_violations(page)` runs axe-core (bundled with axe-playwright-python, offline) with the
-WCAG 2.2 AA rule tags and fails with a readable list of violations.
+WCAG 2.2 AA rule tags and fails with a readable list of violations; it also works on pages with JavaScript off.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -125,13 +126,40 @@ class PageLog:
         return {urlsplit(r["url"]).netloc for r in self.responses if not r["url"].startswith("data:")}
 
 
+def _scripting_enabled(page: Any) -> bool:
+    return bool(page.evaluate("() => matchMedia('(scripting: enabled)').matches"))
+
+
+def _without_javascript_copy(page: Any) -> tuple[Any, Any]:
+    """A JavaScript-enabled page showing the same DOM as `page` (whose context has JavaScript off).
+
+    axe-core needs timers and promises, which never run where JavaScript is disabled (page.evaluate would wait
+    forever). The copy gets the page's current HTML with its scripts removed, so it shows what a visitor
+    without JavaScript sees, styled by the same stylesheets (for the colour-contrast rules).
+    """
+    html = page.content()
+    html = re.sub(r"(?is)<script\b.*?</script>", "", html)
+    html = re.sub(r"(?i)<head([^>]*)>", lambda m: f'<head{m.group(1)}><base href="{page.url}">', html, count=1)
+    context = page.context.browser.new_context(java_script_enabled=True)
+    copy = context.new_page()
+    copy.set_content(html, wait_until="load")
+    return copy, context
+
+
 def assert_no_axe_violations(page: Any, *, tags: list[str] | None = None) -> None:
-    """Run axe-core on the page as it is now; fail listing each violation, its rule and the elements."""
+    """Run axe-core on the page as it is now; fail listing each violation, its rule and the elements.
+
+    Works on pages opened with JavaScript off too (axe then runs on a script-free copy of the page).
+    """
     from axe_playwright_python.sync_playwright import Axe
 
     options = {"runOnly": {"type": "tag", "values": tags or WCAG_TAGS}, "resultTypes": ["violations"]}
-    results = Axe().run(page, options=options)
-    violations = results.response["violations"]
+    target, extra_context = (page, None) if _scripting_enabled(page) else _without_javascript_copy(page)
+    try:
+        violations = Axe().run(target, options=options).response["violations"]
+    finally:
+        if extra_context is not None:
+            extra_context.close()
     if violations:
         lines = [f"{len(violations)} axe-core violation(s) on {page.url}:"]
         for violation in violations:

@@ -58,3 +58,11 @@ def test_axe_check_reports_a_real_violation(page: Any, site: str) -> None:
     page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"data:,\">')")
     with pytest.raises(pytest.fail.Exception, match="image-alt"):
         assert_no_axe_violations(page)
+
+
+def test_axe_check_runs_on_a_page_without_javascript(page_no_js: Any, site: str) -> None:
+    page_no_js.goto(f"{site}/en/")
+    assert_no_axe_violations(page_no_js)
+    page_no_js.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"data:,\">')")
+    with pytest.raises(pytest.fail.Exception, match="image-alt"):
+        assert_no_axe_violations(page_no_js)
