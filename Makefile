@@ -74,7 +74,7 @@ lint: install-dev
 # Serial on purpose: the browser tests share pytest-django's live server and the in-memory SQLite database.
 test: install-dev lint
 	SIMPUL_TESTING=true $(BIN)/simpul compilemessages_simpul
-	SIMPUL_TESTING=true $(BIN)/pytest -q -p no:randomly --timeout=900 $(PYTEST_ARGS)
+	SIMPUL_TESTING=true $(BIN)/pytest -q -p no:randomly --timeout=300 $(PYTEST_ARGS)
 
 bench: install-dev
 	$(BIN)/python bench/run.py
