@@ -7,7 +7,7 @@ from simpul.agencies.models import Agency, AgencyKind
 
 
 class AgencyOutputSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     region = serializers.CharField(source="region_id", allow_null=True, read_only=True)
 
     class Meta:

@@ -42,7 +42,7 @@ class FrameworkListApi(GenericAPIView):
     filter_backends: list[Any] = []
     permission_classes: list[Any] = []
 
-    @extend_schema(operation_id="assessment_frameworks_list", summary="List assessment frameworks")
+    @extend_schema(operation_id="assessment_frameworks_list", summary="List assessment frameworks", responses=FrameworkOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(selectors.framework_list())
         return self.get_paginated_response(FrameworkOutputSerializer(page, many=True).data)
@@ -68,7 +68,7 @@ class RoundListApi(GenericAPIView):
     filter_backends: list[Any] = []
     permission_classes: list[Any] = []
 
-    @extend_schema(operation_id="assessment_rounds_list", summary="List assessment rounds")
+    @extend_schema(operation_id="assessment_rounds_list", summary="List assessment rounds", responses=RoundOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(_rounds(request))
         return self.get_paginated_response(RoundOutputSerializer(page, many=True).data)
