@@ -647,14 +647,23 @@ def recommendations_generate(*, round: Round, actor: Any, target_level: int = 3,
     return created
 
 
+_UNCHANGED: Any = object()
+
+
 @transaction.atomic
-def recommendation_set_status(*, recommendation: Recommendation, status: str, actor: Any) -> Recommendation:
+def recommendation_set_status(*, recommendation: Recommendation, status: str, actor: Any,
+                              owner: Any = _UNCHANGED, due_date: Any = _UNCHANGED) -> Recommendation:
+    """Change a recommendation's status (and, when given, its owner OPD and due date)."""
     rec = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
     old, rec.status = rec.status, status
+    if owner is not _UNCHANGED:
+        rec.owner = owner
+    if due_date is not _UNCHANGED:
+        rec.due_date = due_date
     rec.full_clean()
-    rec.save(update_fields=["status", "updated_at"])
+    rec.save(update_fields=["status", "owner", "due_date", "updated_at"])
     if rec.carried_from_id and status in (RecommendationStatus.DONE, RecommendationStatus.DROPPED):
         Recommendation.objects.filter(pk=rec.carried_from_id).update(status=status)
     audit_record(actor=actor, action="assessment.recommendation_status_changed", obj=rec,
-                 changes={"from": old, "to": status})
+                 changes={"from": old, "to": status, "owner": rec.owner_id, "due_date": rec.due_date})
     return rec

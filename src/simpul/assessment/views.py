@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from simpul.accounts.models import Role
 from simpul.accounts.permissions import require_staff_mfa
+from simpul.agencies.models import Agency
 from simpul.assessment import charts, exports, selectors, services
 from simpul.assessment.frameworks import FrameworkError, parse_framework
 from simpul.assessment.models import (
@@ -323,13 +325,16 @@ def round_findings(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         p = request.POST
         try:
+            owner = Agency.objects.filter(pk=p.get("owner") or 0).first()
+            due = date.fromisoformat(p["due_date"]) if p.get("due_date") else None
             if p.get("action") == "generate":
-                created = services.recommendations_generate(round=rnd, actor=request.user,
+                created = services.recommendations_generate(round=rnd, actor=request.user, owner=owner, due_date=due,
                                                             target_level=int(p.get("target_level") or 3))
                 messages.success(request, _("{n} recommendations created.").format(n=len(created)))
             elif p.get("action") == "status":
                 rec = get_object_or_404(Recommendation, round=rnd, pk=p.get("rec") or 0)
-                services.recommendation_set_status(recommendation=rec, status=p.get("status", ""), actor=request.user)
+                services.recommendation_set_status(recommendation=rec, status=p.get("status", ""), actor=request.user,
+                                                   owner=owner, due_date=due)
             elif p.get("action") == "finding":
                 item = Item.objects.filter(framework=rnd.framework, code=p.get("item", "")).first()
                 ev = Evidence.objects.filter(round=rnd, pk__in=[x for x in p.getlist("evidence") if x.isdigit()])
@@ -337,7 +342,7 @@ def round_findings(request: HttpRequest, pk: int) -> HttpResponse:
                                         evidence=ev, actor=request.user)
             return _back("round_findings", pk)
         except ValueError:
-            messages.error(request, _("Give a number."))
+            messages.error(request, _("Check the numbers and the dates (YYYY-MM-DD)."))
         except ValidationError as exc:
             for m in _errors(exc):
                 messages.error(request, m)
@@ -345,6 +350,7 @@ def round_findings(request: HttpRequest, pk: int) -> HttpResponse:
         "round": rnd, "findings": rnd.findings.prefetch_related("evidence", "recommendations").select_related("item"),
         "recommendations": selectors.recommendation_list(round=rnd), "statuses": RecommendationStatus.choices,
         "evidence": Evidence.objects.filter(round=rnd), "items": selectors.round_items(round=rnd),
+        "agencies": Agency.objects.filter(is_active=True).order_by("name"),
     })
 
 

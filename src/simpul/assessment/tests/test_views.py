@@ -153,3 +153,21 @@ def test_framework_import_refuses_a_broken_file(client, personas):
 
 def test_closed_round_status(personas):
     assert RoundStatus.OPEN == "open"
+
+
+def test_recommendation_owner_due_date_and_status_are_set_on_the_page(client, personas):
+    from simpul.assessment.models import Recommendation
+    from simpul.assessment.services import recommendation_create
+
+    rnd = open_round(actor=personas.evaluator)
+    rec = recommendation_create(round=rnd, title="Perbaiki wifi desa", actor=personas.evaluator)
+    login(client, personas.evaluator)
+    url = reverse("assessment:round_findings", args=[rnd.pk])
+    response = client.post(url, {"action": "status", "rec": rec.pk, "status": "in_progress",
+                                 "owner": personas.dinkominfo.pk, "due_date": "2026-12-31"})
+    assert response.status_code == 302
+    rec = Recommendation.objects.get(pk=rec.pk)
+    assert (rec.status, rec.owner, str(rec.due_date)) == ("in_progress", personas.dinkominfo, "2026-12-31")
+    response = client.post(url, {"action": "status", "rec": rec.pk, "status": "done", "due_date": "31/12"},
+                           follow=True)
+    assert Recommendation.objects.get(pk=rec.pk).status == "in_progress"  # bad date: nothing changed
