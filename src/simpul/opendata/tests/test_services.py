@@ -167,3 +167,13 @@ def test_upload_cannot_replace_a_generated_dataset(generated, personas):
     with pytest.raises(ValidationError):
         dataset_upload(actor=personas.steward, slug="konektivitas-desa", upload_name="a.csv",
                        content=b"kode_kecamatan,jumlah_sd\n1,2\n", producer=personas.dinkominfo, **META)
+
+
+def test_demo_loader_builds_generated_datasets_with_the_steward_as_walidata(generated, personas, region_tree):
+    from simpul.opendata import demo
+
+    out = io.StringIO()
+    demo.load(stdout=out)
+    assert "4" in out.getvalue()
+    assert set(Dataset.objects.values_list("walidata", flat=True)) == {personas.steward.pk}
+    assert Distribution.objects.count() == 12
