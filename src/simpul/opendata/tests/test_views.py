@@ -120,3 +120,11 @@ def test_bad_upload_keeps_what_was_typed(client, personas):
     assert response.status_code == 400
     assert "Judul saya" in body and "error-summary" in body
     assert not Dataset.objects.exists()
+
+
+def test_pages_in_english_and_small(client, built):
+    page = client.get("/en/data/")
+    assert page.status_code == 200 and "Open data" in page.content.decode()
+    detail = client.get("/en/data/kinerja-sla-opd-bulanan/")
+    assert detail.status_code == 200 and "Service time performance per agency per month" in detail.content.decode()
+    assert len(client.get("/data/konektivitas-desa/").content) < 50_000
