@@ -329,3 +329,13 @@ def test_schema_documents_every_exchange_and_webhook_operation(client, db):
             "webhooks_deliveries_list", "webhooks_subscriptions_delete", "webhooks_event_types"} <= ops
     action = schema["paths"]["/api/v1/agency/cases/{reference}/actions/"]["post"]
     assert "requestBody" in action and "200" in action["responses"] and "409" in action["responses"]
+
+
+def test_malformed_json_and_wrong_types_are_400_problems(clients, version):
+    case = submit(version)
+    url = f"/api/v1/agency/cases/{case.reference}/actions/"
+    broken = clients.dukcapil.api.post(url, data="{not json", content_type="application/json")
+    assert broken.status_code == 400 and broken.json()["code"] == "malformed_request"
+    wrong = clients.dukcapil.api.post(url, {"action": ["verify"], "note": {"a": 1}}, format="json")
+    assert wrong.status_code == 400 and {"action", "note"} <= set(wrong.json()["errors"])
+    assert Case.objects.get(pk=case.pk).status == "diajukan"
