@@ -1,0 +1,168 @@
+/* Simpul offline outbox: optional, vanilla, CSP-safe (no inline script, no eval).
+   - registers the service worker (/sw.js) that keeps the app shell and the form pages the user opened;
+   - a form carrying a hidden `idempotency_key` that is sent while offline is kept in IndexedDB with that key
+     and sent again on the `online` event and on every page load (Background Sync is not everywhere);
+   - the #outbox list shows each item: waiting, sending, sent (with its reference), refused (with the reason;
+     the data stays to correct and send again). Sending the same item twice makes one case (same key).
+   Without JavaScript none of this runs and forms post normally. */
+(function () {
+  "use strict";
+  var DB = "simpul-outbox", STORE = "items", box = document.getElementById("outbox");
+  if (!box || !window.indexedDB || !window.fetch || !window.FormData) return;
+  var L = box.dataset;
+
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register(box.dataset.sw || "/sw.js", { scope: "/" }).catch(function () {});
+  }
+
+  function db() {
+    return new Promise(function (ok, ko) {
+      var r = indexedDB.open(DB, 1);
+      r.onupgradeneeded = function () { r.result.createObjectStore(STORE, { keyPath: "key" }); };
+      r.onsuccess = function () { ok(r.result); };
+      r.onerror = function () { ko(r.error); };
+    });
+  }
+  function tx(mode, fn) {
+    return db().then(function (d) {
+      return new Promise(function (ok, ko) {
+        var t = d.transaction(STORE, mode), s = t.objectStore(STORE), out = fn(s);
+        t.oncomplete = function () { ok(out && out.result !== undefined ? out.result : out); };
+        t.onerror = function () { ko(t.error); };
+      });
+    });
+  }
+  function all() { return tx("readonly", function (s) { return s.getAll(); }); }
+  function put(item) { return tx("readwrite", function (s) { s.put(item); }); }
+  function del(key) { return tx("readwrite", function (s) { s.delete(key); }); }
+
+  function el(tag, text, cls) {
+    var e = document.createElement(tag);
+    if (text) e.textContent = text;
+    if (cls) e.className = cls;
+    return e;
+  }
+  function render() {
+    return all().then(function (items) {
+      var list = box.querySelector("ul");
+      list.textContent = "";
+      items.forEach(function (it) {
+        var li = el("li", (it.title || it.action) + ": ", "outbox-" + it.state);
+        li.dataset.key = it.key;
+        li.appendChild(el("strong", L["l" + it.state.charAt(0).toUpperCase() + it.state.slice(1)] || it.state));
+        if (it.reference) li.appendChild(el("span", " " + L.lReference + " " + it.reference, "outbox-ref"));
+        if (it.state === "sent" && it.done) {
+          var next = el("a", L.lOpen);
+          next.href = it.done;
+          li.appendChild(document.createTextNode(" "));
+          li.appendChild(next);
+        }
+        if (it.reason) li.appendChild(el("span", " " + it.reason, "outbox-reason"));
+        if (it.state === "refused" || it.state === "waiting") {
+          var again = el("button", L.lResend, "link");
+          again.type = "button";
+          again.addEventListener("click", function () { it.state = "waiting"; put(it).then(flush); });
+          li.appendChild(document.createTextNode(" "));
+          li.appendChild(again);
+          if (it.page) {
+            var fix = el("a", L.lCorrect);
+            fix.href = it.page;
+            li.appendChild(document.createTextNode(" "));
+            li.appendChild(fix);
+          }
+        }
+        if (it.state === "sent" || it.state === "refused") {
+          var drop = el("button", L.lRemove, "link");
+          drop.type = "button";
+          drop.addEventListener("click", function () { del(it.key).then(render); });
+          li.appendChild(document.createTextNode(" "));
+          li.appendChild(drop);
+        }
+        list.appendChild(li);
+      });
+      box.hidden = items.length === 0;
+    });
+  }
+
+  function reasonOf(doc) {
+    var s = doc.querySelector(".error-summary ul") || doc.querySelector(".error-summary") || doc.querySelector("h1");
+    return s ? s.textContent.replace(/\s+/g, " ").trim() : "";
+  }
+
+  function send(it) {
+    var body = new FormData();
+    it.fields.forEach(function (f) { if (f.length > 2) body.append(f[0], f[1], f[2]); else body.append(f[0], f[1]); });
+    it.state = "sending";
+    return put(it).then(render).then(function () {
+      return fetch(it.action, { method: "POST", body: body, credentials: "same-origin", redirect: "follow",
+                                headers: { "X-Simpul-Outbox": "1" } });
+    }).then(function (resp) {
+      return resp.text().then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html"), ref = doc.querySelector(".big");
+        if (resp.ok && resp.redirected) {
+          it.state = "sent";  // accepted: the confirmation (with its reference) or the form's next page
+          it.reference = ref && /\/terkirim\//.test(resp.url) ? ref.textContent.trim() : "";
+          it.reason = "";
+          it.fields = [];  // nothing personal kept once the server has it
+          it.done = resp.url;
+        } else if (resp.status >= 500 || resp.status === 429) {
+          it.state = "waiting";  // the server is busy: try again later
+        } else {
+          it.state = "refused";
+          it.reason = reasonOf(doc) || String(resp.status);
+        }
+        return put(it);
+      });
+    }, function () {
+      it.state = "waiting";  // still no connection
+      return put(it);
+    });
+  }
+
+  var flushing = false;
+  function flush() {
+    if (flushing || !navigator.onLine) return render();
+    flushing = true;
+    return all().then(function (items) {
+      return items.filter(function (it) { return it.state === "waiting" || it.state === "sending"; })
+        .reduce(function (p, it) { return p.then(function () { return send(it); }); }, Promise.resolve());
+    }).then(function () { flushing = false; return render(); }, function () { flushing = false; })
+      .then(retryLater);
+  }
+
+  // the `online` event can come before the link really carries traffic: retry waiting items, backing off to 1 min
+  var delay = 2000, timer = null;
+  function retryLater() {
+    return all().then(function (items) {
+      var waiting = items.some(function (it) { return it.state === "waiting"; });
+      if (!waiting) { delay = 2000; return; }
+      if (timer) return;
+      timer = setTimeout(function () { timer = null; flush(); }, delay);
+      delay = Math.min(delay * 2, 60000);
+    });
+  }
+
+  function queue(form, submitter) {
+    var fields = [], key = form.querySelector("input[name=idempotency_key]").value, data;
+    try { data = new FormData(form, submitter); } catch (e) { data = new FormData(form); }
+    data.forEach(function (v, k) {
+      fields.push(v instanceof Blob ? [k, v, v.name || "file"] : [k, v]);
+    });
+    var h1 = document.querySelector("h1");
+    return put({ key: key + " " + (form.action || location.href), idempotencyKey: key, action: form.action || location.href, page: location.href, fields: fields,
+                 title: h1 ? h1.textContent.trim() : "", state: "waiting", queued: Date.now() })
+      .then(render).then(function () { box.focus(); });
+  }
+
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    if (navigator.onLine || !form.querySelector || !form.querySelector("input[name=idempotency_key]")) return;
+    if ((form.method || "").toLowerCase() !== "post") return;
+    ev.preventDefault();
+    queue(form, ev.submitter);
+  });
+
+  window.addEventListener("online", flush);
+  box.appendChild(el("ul"));
+  flush();
+})();
