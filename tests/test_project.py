@@ -143,3 +143,9 @@ def test_every_setting_read_from_the_environment_is_documented_in_env_example() 
     documented = set(re.findall(r"(?m)^#?\s?([A-Z][A-Z0-9_]*)=", (root / ".env.example").read_text()))
     assert {"SIMPUL_SECRET_KEY", "DATABASE_URL"} <= read
     assert read - documented == set(), "add these to .env.example with a comment"
+
+
+def test_production_password_hasher_is_argon2():
+    from simpul import settings as project_settings
+
+    assert project_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"

@@ -45,6 +45,12 @@ def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Argon2 is the production hasher (tests/test_project.py checks that); tests hash cheaply."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _region(code: str, name: str, level: str, kind: str = "", parent: Region | None = None) -> Region:
     region, _ = Region.objects.get_or_create(
         code=code, defaults={"name": name, "level": level, "kind": kind, "parent": parent}

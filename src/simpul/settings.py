@@ -267,6 +267,7 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Simpul API",
     "DESCRIPTION": "REST API of Simpul, the e-government platform of the regency.",
     "VERSION": "1.0.0",
+    "ENUM_NAME_OVERRIDES": {"ServiceKindEnum": "simpul.catalog.models.ServiceKind"},
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
