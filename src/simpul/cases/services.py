@@ -266,6 +266,8 @@ def case_submit(
     dict of field/document code → messages (answers are never lost: the caller still holds them).
     """
     files = dict(files or {})
+    if not getattr(applicant, "is_authenticated", False):
+        applicant = None
     existing = _existing(idempotency_scope, idempotency_key)
     if existing is not None:
         return SubmitResult(existing, pin_new(idempotency_scope=idempotency_scope, idempotency_key=idempotency_key),

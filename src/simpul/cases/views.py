@@ -211,7 +211,9 @@ def apply_review(request: HttpRequest, code: str, token: str) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("idempotency_key") != draft.idempotency_key:
             errors["__all__"] = [_("This page is out of date. Please check your answers and send again.")]
-        elif consent_form is None or consent_form.is_valid():
+        elif consent_form is not None and not consent_form.is_valid():
+            errors["consent"] = [str(m) for m in consent_form.errors.get("consent", [])]
+        else:
             try:
                 result = services.draft_submit(
                     draft=draft, applicant=None if operator else request.user,

@@ -176,3 +176,37 @@ def test_business_service_needs_business_account(client, personas):
     version = ktp_service(personas.dpmptsp, code="izin-reklame", audience="business")
     response = client.get(reverse("cases:apply_start", kwargs={"code": version.service.code}))
     assert response.status_code == 403
+
+
+def test_village_operator_applies_with_consent_for_own_village(client, personas, version):
+    login(client, personas.operator)
+    draft, _ = _start(client, version)
+    _fill(client, version, draft)
+    response = _send(client, version, draft)
+    assert response.status_code == 400 and Case.objects.count() == 0  # consent missing
+    url = reverse("cases:apply_review", kwargs={"code": version.service.code, "token": draft.token})
+    response = client.post(url, {"idempotency_key": draft.idempotency_key, "consent": "on"})
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert case.submitted_by == personas.operator and case.applicant is None and case.channel == "operator"
+    page = client.get(reverse("cases:my_cases"))
+    assert case.reference.encode() in page.content
+
+
+def test_village_operator_cannot_apply_for_another_village(client, personas, version):
+    login(client, personas.operator)
+    draft, _ = _start(client, version)
+    _fill(client, version, draft, answers={**VALID_ANSWERS, "village": "16.06.02.2001"})
+    url = reverse("cases:apply_review", kwargs={"code": version.service.code, "token": draft.token})
+    response = client.post(url, {"idempotency_key": draft.idempotency_key, "consent": "on"})
+    assert response.status_code == 400 and Case.objects.count() == 0
+    assert "desa" in response.content.decode().lower() or "village" in response.content.decode().lower()
+
+
+def test_stale_idempotency_key_is_refused_without_losing_the_draft(client, version):
+    draft, _ = _start(client, version)
+    _fill(client, version, draft)
+    url = reverse("cases:apply_review", kwargs={"code": version.service.code, "token": draft.token})
+    response = client.post(url, {"idempotency_key": "something-else"})
+    assert response.status_code == 400 and Case.objects.count() == 0
+    assert Draft.objects.get(pk=draft.pk).answers["full_name"] == "Siti Warga"
