@@ -182,3 +182,37 @@ def test_admin_pages_of_integrations_subscriptions_and_deliveries_render(client,
     assert 'value="http-json"' in page and 'value="log"' in page
     login(client, personas.officer)
     assert client.get("/admin/api/agencyintegration/").status_code in (302, 403)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_relays_publish_each_case_event_once_on_postgresql(personas):
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    version = ktp_service(personas.dukcapil)
+    AgencyIntegration.objects.create(agency=personas.dukcapil, name="Lokal")
+    cases = [submit(version) for _ in range(6)]
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            barrier.wait(timeout=10)
+            case_events_relay()
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    ids = list(EventDelivery.objects.values_list("event_id", flat=True))
+    assert len(ids) == len(set(ids)) == len(cases)
