@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("simpul.assessment.api.urls")),
     path("", include("simpul.opendata.api.urls")),
     path("", include("simpul.api.exchange.urls")),
+    path("", include("simpul.portal.api.urls")),
 ]

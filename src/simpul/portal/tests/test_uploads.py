@@ -1,0 +1,101 @@
+"""Chunked uploads: parts checked by SHA-256, a missing or damaged part detected and resent, the assembled file
+attached to the application draft through the normal document checks."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from simpul.conftest import personas, region_tree  # noqa: F401 - shared fixtures
+
+CATALOG = Path(__file__).resolve().parents[2] / "catalog" / "data" / "musi-banyuasin"
+
+
+@pytest.fixture
+def draft(personas: Any, settings: Any, tmp_path: Path) -> Any:  # noqa: F811 - the shared fixture
+    from simpul.cases.services import draft_create
+    from simpul.catalog.services import service_import_yaml
+
+    settings.VAR_DIR = tmp_path
+    from simpul.catalog.selectors import service_get
+
+    service_import_yaml(text=(CATALOG / "ktp-el-penggantian.yaml").read_text(), actor=None)
+    return draft_create(version=service_get("ktp-el-penggantian"), owner=None)
+
+
+def _photo(size: int = 600_000) -> bytes:
+    import os
+
+    out = io.BytesIO()
+    Image.frombytes("RGB", (700, 700), os.urandom(700 * 700 * 3)).save(out, format="JPEG", quality=95)
+    data = out.getvalue()
+    assert len(data) > 256 * 1024
+    return data
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _put(client: Any, upload: dict[str, Any], data: bytes, n: int, *, damage: bool = False) -> Any:
+    part = data[n * upload["chunk_size"]:(n + 1) * upload["chunk_size"]]
+    body = part[:-1] + b"\0" if damage else part
+    return client.generic("PUT", f"/api/v1/uploads/{upload['id']}/chunks/{n}/", body,
+                          content_type="application/octet-stream", HTTP_X_CHUNK_SHA256=_sha(part))
+
+
+def _create(client: Any, data: bytes) -> dict[str, Any]:
+    response = client.post("/api/v1/uploads/", json.dumps({"filename": "kk.jpg", "size": len(data),
+                                                           "sha256": _sha(data)}), content_type="application/json")
+    assert response.status_code == 201
+    return response.json()
+
+
+@pytest.mark.django_db
+def test_a_dropped_and_a_damaged_part_are_detected_then_resumed(client: Any, draft: Any) -> None:
+    data = _photo()
+    upload = _create(client, data)
+    assert upload["chunks"] >= 2
+    assert _put(client, upload, data, 0).status_code == 204
+    damaged = _put(client, upload, data, 1, damage=True)
+    assert damaged.status_code == 422 and damaged.json()["chunk"] == 1
+    # the link dropped: finalize refuses and says what is missing
+    early = client.post(f"/api/v1/uploads/{upload['id']}/finalize/", json.dumps(
+        {"sha256": _sha(data), "draft": draft.token, "document": "kk"}), content_type="application/json")
+    assert early.status_code == 409
+    status = client.get(f"/api/v1/uploads/{upload['id']}/").json()
+    assert status["received"] == [0] and status["missing"] == list(range(1, upload["chunks"]))
+    for n in status["missing"]:
+        assert _put(client, upload, data, n).status_code == 204
+    done = client.post(f"/api/v1/uploads/{upload['id']}/finalize/", json.dumps(
+        {"sha256": _sha(data), "draft": draft.token, "document": "kk"}), content_type="application/json")
+    assert done.status_code == 200, done.content
+    draft.refresh_from_db()
+    assert "kk" in draft.documents
+
+
+@pytest.mark.django_db
+def test_the_assembled_file_still_goes_through_the_document_checks(client: Any, draft: Any) -> None:
+    data = b"MZ" + b"\0" * 300_000  # a program, not a document
+    upload = _create(client, data)
+    for n in range(upload["chunks"]):
+        assert _put(client, upload, data, n).status_code == 204
+    refused = client.post(f"/api/v1/uploads/{upload['id']}/finalize/", json.dumps(
+        {"sha256": _sha(data), "draft": draft.token, "document": "kk"}), content_type="application/json")
+    assert refused.status_code == 400
+    draft.refresh_from_db()
+    assert "kk" not in (draft.documents or {})
+
+
+@pytest.mark.django_db
+def test_bad_requests_are_refused_with_a_reason(client: Any, draft: Any) -> None:
+    assert client.post("/api/v1/uploads/", "{}", content_type="application/json").status_code == 400
+    too_big = {"filename": "x.pdf", "size": 50 * 1024 * 1024, "sha256": "0" * 64}
+    assert client.post("/api/v1/uploads/", json.dumps(too_big), content_type="application/json").status_code == 400
+    assert client.get("/api/v1/uploads/not-an-upload-id-at-all/").status_code == 404
