@@ -132,7 +132,10 @@ class CaseListApi(APIView):
         params = request.query_params
         qs = cases_for_client(client)
         if params.get("updated_since"):
-            since = parse_datetime(params["updated_since"])
+            try:
+                since = parse_datetime(params["updated_since"])
+            except ValueError:  # well formed but impossible, e.g. month 13
+                since = None
             if since is None:
                 raise exceptions.ValidationError({"updated_since": [_("Use a date and time like 2026-01-31T08:00:00Z.")]})
             qs = qs.filter(updated_at__gte=since)

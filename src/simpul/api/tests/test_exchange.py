@@ -104,7 +104,8 @@ def test_updated_since_returns_only_later_changes(clients, version):
 
 
 @pytest.mark.parametrize(("query", "field"), [
-    ({"updated_since": "kemarin"}, "updated_since"), ({"cursor": "!!"}, "cursor"), ({"limit": "0"}, "limit"),
+    ({"updated_since": "kemarin"}, "updated_since"), ({"updated_since": "2026-13-45T00:00:00Z"}, "updated_since"),
+    ({"cursor": "!!"}, "cursor"), ({"cursor": "WyIyMDI2LTEzLTQ1VDAwOjAwOjAwWiIsIDFd"}, "cursor"), ({"limit": "0"}, "limit"),
     ({"limit": "abc"}, "limit"), ({"limit": "201"}, "limit"),
 ])
 def test_list_names_the_bad_parameter(clients, query, field, db):
