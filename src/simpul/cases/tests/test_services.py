@@ -294,3 +294,14 @@ def test_history_is_append_only_through_the_services(version, personas):
     case_transition(case=case, action="verify", actor=personas.officer)
     first.refresh_from_db()
     assert first.to_status == "diajukan" and case.events.count() == 2
+
+
+def test_business_with_nib_applies_and_the_case_shows_the_nib(personas):
+    from simpul.accounts.models import BusinessProfile
+
+    BusinessProfile.objects.create(user=personas.business, business_name="CV Maju Jaya", nib="9120001234567",
+                                   kbli_codes=["73100"], address="Jl. Kolonel Wahid Udin, Sekayu", desa=personas.desa)
+    version = ktp_service(personas.dpmptsp, code="izin-reklame", audience="business")
+    case = case_submit(version=version, answers=dict(VALID_ANSWERS), files={"kk": pdf_upload()},
+                       applicant=personas.business, idempotency_key="biz").case
+    assert case.business_nib == "9120001234567" and case.agency == personas.dpmptsp
