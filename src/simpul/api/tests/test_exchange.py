@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import base64
 import uuid
-from datetime import timedelta
+from datetime import UTC, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -10,6 +10,9 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from simpul.api.models import EventDelivery, WebhookSubscription
@@ -340,3 +343,11 @@ def test_malformed_json_and_wrong_types_are_400_problems(clients, version):
     wrong = clients.dukcapil.api.post(url, {"action": ["verify"], "note": {"a": 1}}, format="json")
     assert wrong.status_code == 400 and {"action", "note"} <= set(wrong.json()["errors"])
     assert Case.objects.get(pk=case.pk).status == "diajukan"
+
+
+@hyp_settings(max_examples=50, deadline=None)
+@given(when=st.datetimes(timezones=st.just(UTC)), pk=st.integers(min_value=1, max_value=2**62))
+def test_property_cursor_round_trips(when, pk):
+    from simpul.api.exchange.views import _decode_cursor, _encode_cursor
+
+    assert _decode_cursor(_encode_cursor(when, pk)) == (when, pk)

@@ -417,3 +417,14 @@ def test_the_receiver_example_in_the_docs_verifies_our_signatures():
     assert not verify(SECRET, header, body + b" ")
     assert not verify(SECRET, header, body, now=time.time() + 301)
     assert not verify(SECRET, "", body)
+
+
+def test_public_dataset_event_reaches_every_subscriber_of_the_type(dukcapil, agencies, receiver):
+    other = api_client_create(name="Portal data", scopes=["webhooks:manage"], agency=agencies.dpmptsp)
+    mine = _subscribe(dukcapil.row, receiver.url, types=("dataset.updated",))
+    theirs = _subscribe(other, receiver.url, types=("dataset.updated",))
+    rows = publish("dataset.updated", subject="kasus-per-layanan", data={"dataset": "kasus-per-layanan"},
+                   agency_ids=[], ordering_key="kasus-per-layanan")
+    assert {r.subscription for r in rows} == {mine, theirs}
+    with pytest.raises(ValueError, match="unknown event type"):
+        publish("dataset.deleted", subject="x", data={}, agency_ids=[], ordering_key="x")
