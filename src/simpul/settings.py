@@ -27,6 +27,8 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("SIMPUL_DEBUG", default=False)
 DEMO_MODE = env.bool("SIMPUL_DEMO_MODE", default=False)
+# village operators on a shared device at the village hall are logged out after this many idle minutes
+SIMPUL_OPERATOR_IDLE_MINUTES = env.int("SIMPUL_OPERATOR_IDLE_MINUTES", default=15)
 # The test suite (make test sets it; a bare `pytest` run counts too): plain static storage, no key check.
 TESTING = env.bool("SIMPUL_TESTING", default="pytest" in sys.modules)
 # The "django-insecure-" prefix makes `simpul check --deploy` flag this key (security.W009), and
@@ -88,6 +90,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "simpul.accounts.middleware.StaffMFAMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simpul.backoffice.operator.OperatorIdleLogoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",

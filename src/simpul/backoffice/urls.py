@@ -2,13 +2,16 @@
 
 from django.urls import path
 
-from simpul.backoffice import views
+from simpul.backoffice import operator, views
 
 app_name = "backoffice"
 
 urlpatterns = [
     path("", views.worklist, name="worklist"),
     path("dasbor/", views.dashboard, name="dashboard"),
+    path("desa/", operator.operator_today, name="operator_today"),
+    path("desa/ganti/", operator.operator_switch, name="operator_switch"),
+    path("desa/<str:reference>/tanda-terima.pdf", operator.operator_receipt, name="operator_receipt"),
     path("perkara/<str:reference>/", views.case_detail, name="case_detail"),
     path("perkara/<str:reference>/aksi/<slug:action>/", views.case_action, name="case_action"),
     path("perkara/<str:reference>/tugaskan/", views.case_assign, name="case_assign"),

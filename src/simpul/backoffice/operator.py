@@ -1,0 +1,141 @@
+"""Village-operator mode at the village hall (/kantor/desa/): the day's applications the operator sent for the
+desa and their states, a receipt for the citizen on A6 or 58 mm thermal paper (PDF with a QR code of the tracking
+page), a quick switch of operator on the shared device, and logout after inactivity.
+
+Submitting on a citizen's behalf (NIK, consent) is the normal application flow: `simpul.cases.views.apply_review`
+asks an operator for the consent and `simpul.cases.services.case_submit` records both identities in the audit log
+(actor = operator, on_behalf_of = the citizen). Which cases an operator reads is decided in one place:
+`simpul.cases.selectors.cases_for_operator` (only their own submissions, only their own desa).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import segno
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from simpul.accounts.models import Role
+from simpul.accounts.permissions import require_staff_mfa, village_scope
+
+PAPER = {"a6": "105mm 148mm", "58mm": "58mm 200mm"}
+SESSION_SEEN = "operator_seen"
+
+
+def _operator_only(request: HttpRequest) -> None:
+    if not village_scope(request.user):
+        raise Http404
+
+
+@require_staff_mfa
+def operator_today(request: HttpRequest) -> HttpResponse:
+    """The applications this operator sent today for their desa, newest first, with their states."""
+    from simpul.cases.selectors import cases_for_operator
+
+    _operator_only(request)
+    today = timezone.localdate()
+    cases = list(cases_for_operator(request.user).filter(submitted_at__date=today)
+                 .select_related("service_version__service"))
+    return render(request, "backoffice/operator_today.html", {
+        "cases": cases, "today": today, "village": request.user.village,
+    })
+
+
+@require_staff_mfa
+def operator_receipt(request: HttpRequest, reference: str) -> HttpResponse:
+    """The citizen's receipt for a printer at the village hall: ?kertas=a6 (default) or ?kertas=58mm."""
+    from weasyprint import HTML
+
+    from simpul.cases.selectors import cases_for_operator
+
+    _operator_only(request)
+    case = cases_for_operator(request.user).filter(reference=reference).select_related(
+        "service_version__service", "agency", "desa").first()
+    if case is None:
+        raise Http404
+    paper = request.GET.get("kertas", "a6")
+    if paper not in PAPER:
+        paper = "a6"
+    tracking_url = request.build_absolute_uri(reverse("cases:track") + "?ref=" + case.reference)
+    pin = request.session.get("cases_pins", {}).get(case.reference, "")
+    html = render_to_string("backoffice/operator_receipt_pdf.html", {
+        "case": case, "pin": pin, "tracking_url": tracking_url, "page_size": PAPER[paper], "narrow": paper == "58mm",
+        "qr_svg": segno.make(tracking_url, error="m").svg_data_uri(scale=3, border=1),
+        "operator": request.user, "printed_at": timezone.localtime(),
+        "regency": getattr(settings, "SIMPUL_REGENCY_NAME", ""),
+    }, request=request)
+    pdf = HTML(string=html).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="tanda-terima-{case.reference}-{paper}.pdf"'
+    return response
+
+
+class SwitchForm(forms.Form):
+    email = forms.CharField(label=gettext_lazy("Email or phone of the next operator"), max_length=254)
+    password = forms.CharField(label=gettext_lazy("Password"), widget=forms.PasswordInput(render_value=False))
+    token = forms.CharField(label=gettext_lazy("Code from the authenticator app"), max_length=8,
+                            widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))
+
+
+def operator_switch(request: HttpRequest) -> HttpResponse:
+    """Hand the shared device to another operator: the current one is logged out and the next one logged in
+    (password and TOTP code) in one step. Open to anyone on the device: it only ever logs someone in."""
+    from django_otp import login as otp_login
+
+    from simpul.accounts.selectors import totp_device_matching
+
+    form = SwitchForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            user = authenticate(request, username=form.cleaned_data["email"], password=form.cleaned_data["password"])
+            device = (totp_device_matching(user=user, token=form.cleaned_data["token"])
+                      if user is not None and user.role == Role.VILLAGE_OPERATOR else None)
+            if device is None:
+                form.add_error(None, _("These details do not match a village operator. Nobody was logged out."))
+            else:
+                logout(request)
+                login(request, user, backend="simpul.accounts.backends.EmailOrPhoneBackend")
+                otp_login(request, device)
+                request.session[SESSION_SEEN] = timezone.now().timestamp()
+                messages.success(request, _("{name} is now working on this device.").format(name=user.full_name))
+                return redirect("backoffice:operator_today")
+    return render(request, "backoffice/operator_switch.html", {"form": form}, status=status)
+
+
+def idle_minutes() -> int:
+    return int(getattr(settings, "SIMPUL_OPERATOR_IDLE_MINUTES", 15))
+
+
+class OperatorIdleLogoutMiddleware:
+    """Logs a village operator out after SIMPUL_OPERATOR_IDLE_MINUTES (default 15) without a request: the device
+    at the village hall is shared, and the next person must not act in the operator's name."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and getattr(user, "role", None) == Role.VILLAGE_OPERATOR:
+            now = timezone.now()
+            seen = request.session.get(SESSION_SEEN)
+            if seen is not None and now.timestamp() - float(seen) > timedelta(minutes=idle_minutes()).total_seconds():
+                logout(request)
+                messages.info(request, _("You were logged out after {minutes} minutes without activity.").format(
+                    minutes=idle_minutes()))
+                return redirect(reverse("accounts:login") + "?next=" + request.path)
+            request.session[SESSION_SEEN] = now.timestamp()
+        return self.get_response(request)
+

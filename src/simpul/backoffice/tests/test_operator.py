@@ -1,0 +1,121 @@
+"""Village-operator mode: the day's applications of the desa, receipts on A6 and 58 mm paper, quick switch of
+operator, logout after inactivity; an operator never reads another desa's case; the audit log holds both
+identities of an application sent on a citizen's behalf."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from simpul.cases.services import case_submit
+from simpul.cases.tests.factories import VALID_ANSWERS, ktp_service, pdf_upload
+from simpul.conftest import PASSWORD, login, make_user, personas, region_tree  # noqa: F401 - shared fixtures
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def other_operator(personas: Any, region_tree: Any) -> Any:  # noqa: F811 - the shared fixtures
+    from simpul.accounts.models import Role
+
+    return make_user("operator2@test.simpul", Role.VILLAGE_OPERATOR, full_name="Operator Desa Lain",
+                     village=region_tree["16.06.02.2001"])
+
+
+@pytest.fixture
+def operator_case(personas: Any) -> Any:  # noqa: F811
+    version = ktp_service(personas.dukcapil)
+    return case_submit(version=version, answers=dict(VALID_ANSWERS), files={"kk": pdf_upload()},
+                       idempotency_key="op-1", submitted_by=personas.operator, consent={"given": True}).case
+
+
+def test_the_audit_log_holds_the_operator_and_the_citizen(operator_case: Any, personas: Any) -> None:  # noqa: F811
+    from simpul.core.models import AuditEntry
+
+    entry = AuditEntry.objects.get(action="cases.case_submit")
+    assert entry.actor_id == personas.operator.pk
+    assert entry.on_behalf_of and entry.on_behalf_of != personas.operator.full_name
+    assert operator_case.consent.get("given") is True
+
+
+def test_today_lists_the_desa_applications_with_their_states(
+    client: Any, operator_case: Any, personas: Any  # noqa: F811
+) -> None:
+    login(client, personas.operator)
+    response = client.get("/kantor/desa/")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert operator_case.reference in text and operator_case.get_status_display() in text
+
+
+def test_another_desa_operator_never_reads_the_case(client: Any, operator_case: Any, other_operator: Any) -> None:
+    login(client, other_operator)
+    assert operator_case.reference not in client.get("/kantor/desa/").content.decode()
+    assert client.get(f"/kantor/desa/{operator_case.reference}/tanda-terima.pdf").status_code == 404
+    assert client.get(f"/lacak/{operator_case.reference}/").status_code in (302, 404)
+
+
+@pytest.mark.parametrize("paper", ["a6", "58mm"])
+def test_receipt_prints_on_a6_and_thermal_paper(
+    client: Any, operator_case: Any, personas: Any, paper: str  # noqa: F811
+) -> None:
+    login(client, personas.operator)
+    response = client.get(f"/kantor/desa/{operator_case.reference}/tanda-terima.pdf?kertas={paper}")
+    assert response.status_code == 200 and response.content[:4] == b"%PDF"
+    import re
+    import zlib
+
+    streams = [response.content]
+    for raw in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", response.content, re.S):
+        try:
+            streams.append(zlib.decompress(raw))
+        except zlib.error:
+            continue
+    box = next((m for m in (re.search(rb"/MediaBox\s*\[\s*0 0 ([0-9.]+) ([0-9.]+)", s) for s in streams) if m),
+               None)
+    assert box is not None
+    width_mm = float(box.group(1)) / 72 * 25.4
+    assert round(width_mm) == (105 if paper == "a6" else 58)
+
+
+def test_other_roles_do_not_get_operator_pages(client: Any, personas: Any) -> None:  # noqa: F811
+    login(client, personas.officer)
+    assert client.get("/kantor/desa/").status_code == 404
+
+
+def test_switch_operator_logs_the_next_one_in_and_a_wrong_code_logs_nobody_out(
+    client: Any, personas: Any, other_operator: Any  # noqa: F811
+) -> None:
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=other_operator, name="default", confirmed=True)
+    login(client, personas.operator)
+    wrong = client.post("/kantor/desa/ganti/", {"email": other_operator.email, "password": PASSWORD,
+                                                 "token": "000000"})
+    assert wrong.status_code == 400
+    assert client.get("/kantor/desa/").wsgi_request.user == personas.operator
+    device.refresh_from_db()
+    device.throttle_reset()  # django-otp slows down the next try after a wrong code
+    token = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    right = client.post("/kantor/desa/ganti/", {"email": other_operator.email, "password": PASSWORD,
+                                                 "token": token})
+    assert right.status_code == 302
+    assert client.get("/kantor/desa/").wsgi_request.user == other_operator
+
+
+def test_an_idle_operator_is_logged_out(client: Any, personas: Any, settings: Any) -> None:  # noqa: F811
+    settings.SIMPUL_OPERATOR_IDLE_MINUTES = 15
+    login(client, personas.operator)
+    assert client.get("/kantor/desa/").status_code == 200
+    session = client.session
+    session["operator_seen"] = timezone.now().timestamp() - 16 * 60
+    session.save()
+    response = client.get("/kantor/desa/")
+    assert response.status_code == 302 and "/akun/masuk/" in response["Location"]
+    assert not client.get("/kantor/desa/").wsgi_request.user.is_authenticated
