@@ -36,7 +36,7 @@ FILTER_KEYS = ("status", "service", "kecamatan", "due", "assigned", "sort", "q",
 def worklist(request: HttpRequest) -> HttpResponse:
     agency_ids = member_agency_ids(request.user)
     if not agency_ids and village_scope(request.user):
-        return redirect("cases:my_cases")
+        return redirect("backoffice:operator_today")
     filters = {key: request.GET.get(key, "").strip() for key in FILTER_KEYS}
     page = Paginator(selectors.case_list_for_officer(request.user, filters), 50).get_page(request.GET.get("page"))
     from simpul.catalog.models import ServiceVersion

@@ -390,7 +390,9 @@ NOTIFY_EVENTS = {
 
 
 def _locked(case: Case) -> Case:
-    return Case.objects.select_for_update().select_related("service_version", "agency", "applicant").get(pk=case.pk)
+    return Case.objects.select_for_update(of=("self",)).select_related("service_version", "agency", "applicant").get(
+        pk=case.pk
+    )
 
 
 @transaction.atomic
