@@ -29,6 +29,8 @@ DEBUG = env.bool("SIMPUL_DEBUG", default=False)
 DEMO_MODE = env.bool("SIMPUL_DEMO_MODE", default=False)
 # village operators on a shared device at the village hall are logged out after this many idle minutes
 SIMPUL_OPERATOR_IDLE_MINUTES = env.int("SIMPUL_OPERATOR_IDLE_MINUTES", default=15)
+# shared secret of the SMS/WhatsApp gateway for inbound "STATUS <reference> <PIN>" messages (empty: refused)
+SIMPUL_SMS_INBOUND_SECRET = env.str("SIMPUL_SMS_INBOUND_SECRET", default="")
 # The test suite (make test sets it; a bare `pytest` run counts too): plain static storage, no key check.
 TESTING = env.bool("SIMPUL_TESTING", default="pytest" in sys.modules)
 # The "django-insecure-" prefix makes `simpul check --deploy` flag this key (security.W009), and

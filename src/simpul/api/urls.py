@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("simpul.opendata.api.urls")),
     path("", include("simpul.api.exchange.urls")),
     path("", include("simpul.portal.api.urls")),
+    path("", include("simpul.notifications.api.urls")),
 ]
