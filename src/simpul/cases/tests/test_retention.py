@@ -25,7 +25,7 @@ def test_dry_run_lists_without_changing(closed_case):
     Case.objects.filter(pk=closed_case.pk).update(closed_at=timezone.now() - timedelta(days=31))
     out = StringIO()
     call_command("cases", "retention", "--dry-run", stdout=out)
-    assert closed_case.reference in out.getvalue() and "would anonymise" in out.getvalue()
+    assert closed_case.reference in out.getvalue() and "would be anonymised" in out.getvalue()
     closed_case.refresh_from_db()
     assert closed_case.applicant_name == "Siti Warga"
 

@@ -21,7 +21,7 @@ class Command(BaseCommand):
 
         dry_run = options["dry_run"]
         references = retention_run(dry_run=dry_run, limit=options["limit"])
-        verb = "would anonymise" if dry_run else "anonymised"
+        verb = "would be anonymised" if dry_run else "anonymised"
         for reference in references:
-            self.stdout.write(f"{verb} {reference}")
+            self.stdout.write(f"{reference}: {verb}")
         self.stdout.write(f"{len(references)} case(s) {verb}.")
