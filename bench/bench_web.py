@@ -1,0 +1,349 @@
+"""Web benchmark: Simpul under gunicorn on this machine, measured against a bare Django view in the same run.
+
+    .venv/bin/python bench/bench_web.py [--seconds 5] [--connections 8]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/simpul_bench_web .venv/bin/python bench/bench_web.py
+
+What it does (bounded, loopback only, stops by itself):
+1. A temporary SIMPUL_VAR_DIR (SQLite there unless DATABASE_URL is set; that database must exist), then
+   `simpul migrate`, `reference`, `demo` and `collectstatic` with SIMPUL_DEMO_MODE=true. The demo API client's
+   per-minute rate limit is lifted in that throw-away database (a rate limit would measure itself).
+2. gunicorn (gthread, 2 processes x 4 threads: the size `simpul run` picks on 2 cores) on a free 127.0.0.1 port,
+   with `bench/bench_web_settings.py`: Simpul's settings plus one URL, `/__bench__/bare/`, a bare view returning a
+   fixed 3 KB page through the same middleware. Production URLs are untouched.
+3. A load generator on the same machine: 2 processes x (connections / 2) threads, each with its own keep-alive
+   `http.client` connection, closed loop, for a fixed time per target after a 1 s warm-up.
+   Targets: the bare view, the catalog `/layanan/`, a service page, and `POST /api/v1/cases/` (demo key
+   `demo-dukcapil-key`, a distinct Idempotency-Key and NIK per request) with form data only and with one 200 KB
+   PDF. Reports req/s, p95 and the ratio to the bare view.
+4. Transferred bytes (gzip, headers included) and request counts of the home, catalog, service page, each
+   application step and the tracking page, first visit (every linked stylesheet, script, image and icon fetched
+   once per page).
+
+The load generator shares the 2 cores with the server, so absolute figures are a floor; the ratios are the
+comparable figures. No assertions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import gzip
+import http.client
+import json
+import multiprocessing
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+SERVICE = "ktp-el-penggantian"  # needs one document (the family card): the "with a 200 KB document" submission
+FORM_ONLY_SERVICE = "pengaduan-kependudukan"  # Dukcapil's complaint form: no required document
+API_KEY = "demo-dukcapil-key"
+ANSWERS = {"full_name": "Siti Warga", "village": "16.06.01.2001", "phone": "081234567890",
+           "reason": "damaged", "address": "Jl. Merdeka RT 01", "kk_number": "1606010101900001"}
+PDF_200KB = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
+             b"3 0 obj<</Type/Page/MediaBox[0 0 200 200]/Parent 2 0 R>>endobj\n%" + b"A" * (200 * 1024 - 200)
+             + b"\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _nik(i: int) -> str:
+    # 160601 (a Musi Banyuasin kecamatan), birth date DDMMYY (women +40), 4-digit sequence: distinct per request.
+    day = 1 + (i // 9999) % 28
+    return f"160601{day:02d}0190{1 + i % 9999:04d}"
+
+
+def _case_body(i: int, *, document: bool) -> bytes:
+    if not document:
+        return json.dumps({"service": FORM_ONLY_SERVICE, "answers": {
+            "title": "Antrean perekaman KTP-el", "description": f"Antrean panjang di kantor kecamatan ({i}).",
+            "location_village": "16.06.01.2001", "full_name": "Siti Warga", "phone": "081234567890",
+            "confidential": "no"}}).encode()
+    return json.dumps({"service": SERVICE, "answers": {**ANSWERS, "nik": _nik(i)},
+                       "documents": [{"code": "kk", "filename": "kk.pdf",
+                                      "content_base64": base64.b64encode(PDF_200KB).decode()}]}).encode()
+
+
+# -- load generator -------------------------------------------------------------------------------------------------
+
+
+def _client_thread(port: int, target: dict, seconds: float, warmup: float, seed: int, out: list) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    start = time.perf_counter()
+    measure_from = start + warmup
+    stop = measure_from + seconds
+    i = seed
+    sample: list[str] = []
+    while True:
+        now = time.perf_counter()
+        if now >= stop:
+            break
+        headers = {"Accept-Encoding": "gzip", "Host": "127.0.0.1"}
+        body = None
+        if target["kind"] == "post":
+            i += 1
+            body = _case_body(i, document=target["document"])
+            headers.update({"Content-Type": "application/json", "Authorization": f"Bearer {API_KEY}",
+                            "Idempotency-Key": str(uuid.uuid4())})
+        try:
+            conn.request("POST" if body else "GET", target["path"], body=body, headers=headers)
+            response = conn.getresponse()
+            data = response.read()
+            status = response.status
+            if status >= 400 and not sample:
+                raw = gzip.decompress(data) if response.getheader("Content-Encoding") == "gzip" else data
+                sample.append(raw[:300].decode("utf-8", "replace"))
+            if response.getheader("Connection", "").lower() == "close":
+                conn.close()
+        except (OSError, http.client.HTTPException):
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            status = 0
+        end = time.perf_counter()
+        if now >= measure_from:
+            latencies.append(end - now)
+            statuses[status] = statuses.get(status, 0) + 1
+    conn.close()
+    out.append((latencies, statuses, sample))
+
+
+def _client_process(args: tuple) -> tuple[list[float], dict[int, int], list[str]]:
+    port, target, seconds, warmup, threads, proc_index = args
+    out: list = []
+    workers = [threading.Thread(target=_client_thread,
+                                args=(port, target, seconds, warmup, (proc_index * 100 + t) * 1_000_000, out))
+               for t in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    latencies = [x for lat, _s, _e in out for x in lat]
+    samples = [e[0] for _l, _s, e in out if e]
+    statuses: dict[int, int] = {}
+    for _lat, s, _e in out:
+        for k, v in s.items():
+            statuses[k] = statuses.get(k, 0) + v
+    return latencies, statuses, samples[:1]
+
+
+def measure(port: int, target: dict, *, seconds: float, connections: int, seed: int) -> dict:
+    procs = 2
+    threads = max(1, connections // procs)
+    with multiprocessing.get_context("spawn").Pool(procs) as pool:
+        results = pool.map(_client_process, [(port, target, seconds, 1.0, threads, seed * 10 + p)
+                                             for p in range(procs)])
+    latencies = sorted(x for lat, _s, _e in results for x in lat)
+    samples = [e[0] for _l, _s, e in results if e]
+    statuses: dict[int, int] = {}
+    for _lat, s, _e in results:
+        for k, v in s.items():
+            statuses[k] = statuses.get(k, 0) + v
+    ok = sum(v for k, v in statuses.items() if 200 <= k < 300)
+    p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan")
+    return {"rps": ok / seconds, "p95_ms": p95 * 1000, "statuses": statuses, "n": len(latencies),
+            "error": samples[0] if samples else ""}
+
+
+# -- page weights ---------------------------------------------------------------------------------------------------
+
+
+class Browser:
+    """A first-visit browser: cookies, gzip, and every stylesheet/script/image/icon a page links, counted once."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.cookies: dict[str, str] = {}
+
+    def get(self, path: str) -> tuple[int, dict[str, str], bytes, int]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        headers = {"Accept-Encoding": "gzip", "Host": "127.0.0.1", "Accept": "text/html,*/*"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        raw = response.read()
+        header_bytes = sum(len(k) + len(v) + 4 for k, v in response.getheaders()) + 17
+        for name, value in response.getheaders():
+            if name.lower() == "set-cookie":
+                key, _sep, rest = value.partition("=")
+                self.cookies[key.strip()] = rest.split(";", 1)[0]
+        conn.close()
+        body = gzip.decompress(raw) if response.getheader("Content-Encoding") == "gzip" else raw
+        return response.status, dict(response.getheaders()), body, len(raw) + header_bytes
+
+    def visit(self, path: str) -> tuple[str, int, int, int]:
+        """Follows redirects; returns (final path, status, bytes on the wire, requests)."""
+        total, requests = 0, 0
+        for _ in range(5):
+            status, headers, body, wire = self.get(path)
+            total += wire
+            requests += 1
+            if status in (301, 302, 303) and headers.get("Location"):
+                path = headers["Location"]
+                continue
+            break
+        html = body.decode("utf-8", "replace")
+        links = set(re.findall(r'<link[^>]+href="(/[^"]+)"', html)) | set(re.findall(r'<script[^>]+src="(/[^"]+)"', html)) \
+            | set(re.findall(r'<img[^>]+src="(/[^"]+)"', html))
+        for link in sorted(links):
+            if link.endswith("/") or ("/static/" not in link and not link.endswith((".ico", ".css", ".js", ".svg"))):
+                continue  # alternate-language links and the like are not fetched by a browser
+            _s, _h, _b, wire = self.get(link)
+            total += wire
+            requests += 1
+        return path, status, total, requests
+
+
+def page_weights(port: int) -> list[tuple[str, int, int, int]]:
+    b = Browser(port)
+    rows = []
+    for label, path in (("home", "/"), ("catalog", "/layanan/"), ("service page", f"/layanan/{SERVICE}/")):
+        _p, status, wire, reqs = b.visit(path)
+        rows.append((label, status, wire, reqs))
+    final, status, wire, reqs = b.visit(f"/layanan/{SERVICE}/ajukan/")
+    rows.append(("apply step 1 (data pemohon)", status, wire, reqs))
+    match = re.search(r"/ajukan/([^/]+)/", final)
+    if match:
+        token = match.group(1)
+        for label, step in (("apply step 2 (alasan)", "alasan/"), ("apply step 3 (dokumen)", "dokumen/"),
+                            ("apply step 4 (periksa)", "periksa/")):
+            asked = f"/layanan/{SERVICE}/ajukan/{token}/{step}"
+            final, status, wire, reqs = b.visit(asked)
+            if final != asked:
+                label += " -> " + final.rstrip("/").rsplit("/", 1)[-1]
+            rows.append((label, status, wire, reqs))
+    _p, status, wire, reqs = Browser(port).visit("/lacak/")
+    rows.append(("tracking page", status, wire, reqs))
+    return rows
+
+
+# -- server ---------------------------------------------------------------------------------------------------------
+
+
+def prepare(env: dict[str, str]) -> None:
+    simpul = [str(BIN / "simpul")]
+    steps = [["migrate", "--noinput", "-v", "0"], ["reference"], ["demo"], ["compilemessages_simpul"]]
+    collected = ROOT / "var" / "static"
+    if (collected / "staticfiles.json").exists():  # `make static` already ran: reuse it (collecting takes minutes)
+        os.symlink(collected, Path(env["SIMPUL_VAR_DIR"]) / "static")
+    else:
+        steps.append(["collectstatic", "--noinput", "-v", "0"])
+    for cmd in steps:
+        subprocess.run(simpul + cmd, env=env, check=True, stdout=subprocess.DEVNULL)
+    lift = ("from simpul.api.models import ApiClient; "
+            "ApiClient.objects.update(rate_limit_per_minute=0)")
+    subprocess.run([*simpul, "shell", "-c", lift], env=env, check=True)
+
+
+def start_server(env: dict[str, str], port: int, workers: int, threads: int) -> subprocess.Popen:
+    cmd = [str(BIN / "gunicorn"), "simpul.wsgi:application", "--pythonpath", str(ROOT / "bench"),
+           "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
+           "--worker-class", "gthread", "--timeout", "60", "--log-level", "warning", "--keep-alive", "30"]
+    server = subprocess.Popen(cmd, env={**env, "DJANGO_SETTINGS_MODULE": "bench_web_settings"},
+                              start_new_session=True)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/__bench__/bare/")
+            if conn.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.3)
+    server.kill()
+    raise SystemExit("gunicorn did not answer within 60 s")
+
+
+def machine() -> str:
+    import django
+
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem_kb = int(next(x for x in Path("/proc/meminfo").read_text().splitlines()
+                          if x.startswith("MemTotal")).split()[1])
+        ram = f"{mem_kb / 1024 / 1024:.1f} GiB RAM"
+    except (OSError, StopIteration, ValueError):
+        ram = "RAM unknown"
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return (f"{cpu}, {os.cpu_count()} cores, {ram}, load average {load:.1f}; Python {sys.version.split()[0]}, "
+            f"Django {django.get_version()}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=5.0, help="measured seconds per target")
+    parser.add_argument("--connections", type=int, default=8, help="concurrent keep-alive connections")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    args = parser.parse_args()
+
+    var_dir = tempfile.mkdtemp(prefix="simpul-bench-web-")
+    env = {**os.environ, "SIMPUL_VAR_DIR": var_dir, "SIMPUL_DEMO_MODE": "true", "SIMPUL_LOG_LEVEL": "WARNING",
+           "PYTHONPATH": str(ROOT / "src")}
+    env.pop("SIMPUL_TESTING", None)
+    database = "PostgreSQL" if env.get("DATABASE_URL", "").startswith("postgres") else "SQLite (WAL)"
+    server = None
+    try:
+        t0 = time.perf_counter()
+        prepare(env)
+        port = _free_port()
+        server = start_server(env, port, args.workers, args.threads)
+        print(f"machine: {machine()}; database {database}; gunicorn gthread {args.workers}x{args.threads}; "
+              f"load generator {args.connections} keep-alive connections on the same machine, "
+              f"{args.seconds:g} s per target (setup {time.perf_counter() - t0:.0f} s)")
+        targets = [
+            ("bare Django view (3 KB)", {"kind": "get", "path": "/__bench__/bare/"}),
+            ("catalog /layanan/", {"kind": "get", "path": "/layanan/"}),
+            (f"service page /layanan/{SERVICE}/", {"kind": "get", "path": f"/layanan/{SERVICE}/"}),
+            (f"POST /api/v1/cases/ form only ({FORM_ONLY_SERVICE})", {"kind": "post", "path": "/api/v1/cases/", "document": False}),
+            (f"POST /api/v1/cases/ + 200 KB PDF ({SERVICE})", {"kind": "post", "path": "/api/v1/cases/", "document": True}),
+        ]
+        results = []
+        for index, (label, target) in enumerate(targets):
+            results.append((label, measure(port, target, seconds=args.seconds, connections=args.connections,
+                                           seed=index + 1)))
+        bare = results[0][1]["rps"] or float("nan")
+        print(f"{'target':<58} {'ok req/s':>9} {'ratio':>7} {'p95 ms':>8}  statuses")
+        for label, r in results:
+            statuses = ", ".join(f"{k}: {v}" for k, v in sorted(r["statuses"].items()))
+            print(f"{label:<58} {r['rps']:>9.1f} {r['rps'] / bare:>7.2f} {r['p95_ms']:>8.1f}  {statuses}")
+            if r["error"]:
+                print(f"  first error answer: {' '.join(r['error'].split())[:240]}")
+        print(f"{'page (first visit, gzip, headers included)':<58} {'status':>6} {'bytes':>8} {'requests':>8}")
+        for label, status, wire, reqs in page_weights(port):
+            print(f"{label:<58} {status:>6} {wire:>8,} {reqs:>8}")
+    finally:
+        if server is not None and server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+        shutil.rmtree(var_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    random.seed(1)
+    main()
