@@ -104,3 +104,49 @@ def test_service_worker_is_served_for_the_whole_site(client: Any, db: None) -> N
     assert response["Service-Worker-Allowed"] == "/"
     assert response["Content-Type"].startswith("application/javascript")
     assert b"addEventListener(\"fetch\"" in response.content
+
+
+def test_a_chunked_upload_cut_off_midway_resumes_without_resending_what_arrived(
+    browser: Any, live_server: Any, ktp: Any, tmp_path: Path, settings: Any
+) -> None:
+    import os
+
+    settings.VAR_DIR = tmp_path
+    site = str(live_server.url)
+    context = browser.new_context(locale="id-ID", service_workers="block")
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    page.goto(f"{site}/layanan/ktp-el-penggantian/ajukan/")
+    page.get_by_label("NIK pemohon").fill("1606014101900001")
+    page.get_by_label("Nama lengkap").fill("Siti Aminah")
+    page.get_by_label("Nomor Kartu Keluarga").fill("1606011503200001")
+    page.get_by_label("Desa/kelurahan tempat tinggal").select_option("16.06.01.2001")
+    page.get_by_label("Alamat (jalan, RT/RW, dusun)").fill("Jl. Merdeka RT 02 RW 01")
+    page.get_by_label("Nomor HP/WhatsApp").fill("081234567890")
+    page.get_by_role("button", name="Lanjut", exact=True).click()
+    page.get_by_label("KTP-el rusak").check()
+    page.get_by_role("button", name="Lanjut", exact=True).click()
+
+    sent: list[str] = []
+    cut = {"done": False}
+
+    def link(route: Any) -> None:
+        url = route.request.url
+        sent.append(url.rsplit("/chunks/", 1)[1])
+        if url.endswith("/chunks/1/") and not cut["done"]:
+            cut["done"] = True
+            route.abort("internetdisconnected")  # the link drops in the middle of the upload
+            return
+        route.continue_()
+
+    page.route("**/api/v1/uploads/*/chunks/*/", link)
+    scan = tmp_path / "kk.pdf"
+    scan.write_bytes(b"%PDF-1.4\n" + os.urandom(700 * 1024) + b"\n%%EOF\n")
+    page.locator("#doc_kk").set_input_files(str(scan))
+    page.get_by_role("button", name="Lanjut", exact=True).click()
+    page.wait_for_url("**/periksa/", timeout=60_000)
+    assert cut["done"]
+    assert sent.count("0/") == 1, sent  # part 0 had arrived: not sent again
+    assert sent.count("1/") == 2, sent  # part 1 was lost and resent
+    assert "kk.pdf" in page.locator("main").inner_text()
+    context.close()

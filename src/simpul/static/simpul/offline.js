@@ -162,6 +162,102 @@
     queue(form, ev.submitter);
   });
 
+  /* Photos are shrunk on the device before upload (long side 1600 px, JPEG): a phone photo of 3-5 MB becomes
+     ~300 KB. createImageBitmap needs no blob: URL, so the CSP stays strict. */
+  var CHUNK_FROM = 256 * 1024;
+  document.addEventListener("change", function (ev) {
+    var input = ev.target, file = input.files && input.files[0];
+    if (!file || input.type !== "file" || !/^image\/(jpeg|png)$/.test(file.type) || file.size < 400 * 1024) return;
+    if (!window.createImageBitmap || !window.DataTransfer) return;
+    createImageBitmap(file).then(function (bitmap) {
+      var scale = Math.min(1, 1600 / Math.max(bitmap.width, bitmap.height)), canvas = document.createElement("canvas");
+      canvas.width = Math.round(bitmap.width * scale);
+      canvas.height = Math.round(bitmap.height * scale);
+      canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      canvas.toBlob(function (blob) {
+        if (!blob || blob.size >= file.size) return;
+        var dt = new DataTransfer();
+        dt.items.add(new File([blob], file.name.replace(/\.\w+$/, "") + ".jpg", { type: "image/jpeg" }));
+        input.files = dt.files;
+      }, "image/jpeg", 0.82);
+    }).catch(function () {});
+  });
+
+  /* Documents larger than 256 KB go up in parts (/api/v1/uploads/), each checked by SHA-256: when the link drops,
+     the upload asks the server which parts it has and sends only the rest. */
+  function hex(buf) {
+    return Array.prototype.map.call(new Uint8Array(buf), function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+  function sha(blob) {
+    return blob.arrayBuffer().then(function (b) { return crypto.subtle.digest("SHA-256", b); }).then(hex);
+  }
+  function json(url, method, body) {
+    return fetch(url, { method: method, headers: { "Content-Type": "application/json" }, credentials: "same-origin",
+                        body: body ? JSON.stringify(body) : undefined })
+      .then(function (r) { return r.json().catch(function () { return {}; }).then(function (d) { d._status = r.status; return d; }); });
+  }
+  function wait(ms) { return new Promise(function (ok) { setTimeout(ok, ms); }); }
+  function chunked(file, draft, code, say) {
+    return sha(file).then(function (digest) {
+      return json("/api/v1/uploads/", "POST", { filename: file.name, size: file.size, sha256: digest })
+        .then(function (up) {
+          if (up._status !== 201) throw new Error(up.detail || "upload");
+          var url = "/api/v1/uploads/" + up.id + "/", tries = 0;
+          function round() {
+            return json(url, "GET").then(function (st) {
+              return st.missing.reduce(function (p, n) {
+                return p.then(function () {
+                  var part = file.slice(n * up.chunk_size, (n + 1) * up.chunk_size);
+                  say((L.lUploading || "") + " " + file.name + ": " + (n + 1) + "/" + up.chunks);
+                  return sha(part).then(function (h) {
+                    return fetch(url + "chunks/" + n + "/", { method: "PUT", body: part, headers: { "X-Chunk-SHA256": h } });
+                  });
+                });
+              }, Promise.resolve());
+            }).then(function () {
+              return json(url + "finalize/", "POST", { sha256: digest, draft: draft, document: code });
+            }).then(function (fin) {
+              if (fin._status === 200) return fin;
+              if (fin._status === 409 || fin._status === 422) throw new Error("retry");
+              var e = new Error(fin.detail || "refused"); e.final = true; throw e;
+            }).catch(function (err) {
+              if (err.final || ++tries > 30) throw err;
+              say(L.lResuming || "");
+              return wait(Math.min(2000 * tries, 30000)).then(round);  // resume: ask what the server has
+            });
+          }
+          return round();
+        });
+    });
+  }
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target, match = location.pathname.match(/\/ajukan\/([^/]+)\/dokumen\/$/);
+    if (!match || !navigator.onLine || !window.crypto || !crypto.subtle || form.dataset.chunked) return;
+    var big = Array.prototype.filter.call(form.querySelectorAll("input[type=file]"), function (i) {
+      return i.files && i.files[0] && i.files[0].size > CHUNK_FROM;
+    });
+    if (!big.length) return;
+    ev.preventDefault();
+    var note = form.querySelector(".upload-progress") || el("p", "", "upload-progress");
+    note.setAttribute("role", "status");
+    form.insertBefore(note, form.querySelector("button"));
+    function say(text) { note.textContent = text; }
+    var submitter = ev.submitter;
+    big.reduce(function (p, input) {
+      return p.then(function () {
+        return chunked(input.files[0], match[1], input.name, say).then(function () { input.value = ""; });
+      });
+    }, Promise.resolve()).then(function () {
+      if (submitter && submitter.name) {
+        var h = document.createElement("input");
+        h.type = "hidden"; h.name = submitter.name; h.value = submitter.value || "1";
+        form.appendChild(h);
+      }
+      form.dataset.chunked = "1";
+      form.submit();
+    }, function (err) { say(err.message); });
+  });
+
   window.addEventListener("online", flush);
   box.appendChild(el("ul"));
   flush();
