@@ -83,6 +83,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "simpul.core.admission.AdmissionMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -199,6 +200,10 @@ STORAGES = {
 }
 WHITENOISE_MAX_AGE = 31536000
 UPLOAD_MAX_BYTES = env.int("SIMPUL_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+# Load shedding (simpul.core.admission): requests running at once per process, how long an extra one waits.
+SIMPUL_MAX_INFLIGHT = env.int("SIMPUL_MAX_INFLIGHT", default=8)
+SIMPUL_ADMISSION_WAIT_MS = env.int("SIMPUL_ADMISSION_WAIT_MS", default=2000)
+SIMPUL_ADMISSION_RETRY_AFTER = env.int("SIMPUL_ADMISSION_RETRY_AFTER", default=5)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 CLAMD_SOCKET = env.str("SIMPUL_CLAMD_SOCKET", default="")

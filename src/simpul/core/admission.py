@@ -1,0 +1,67 @@
+"""Load shedding: a bounded admission limit per process.
+
+At most `SIMPUL_MAX_INFLIGHT` requests run Simpul's views at once in one process. A request over the limit waits
+up to `SIMPUL_ADMISSION_WAIT_MS` for a slot; if none frees up it is answered at once with 503 and `Retry-After`
+(`SIMPUL_ADMISSION_RETRY_AFTER` seconds) and a tiny translated body (problem+json for the API, HTML otherwise),
+instead of queueing until every request times out. /healthz is always admitted (a load balancer must see the
+process alive); static files never reach this middleware (WhiteNoise answers them before it).
+
+For the limit to shed anything, gunicorn must hand the process more requests than the limit (gunicorn threads
+above SIMPUL_MAX_INFLIGHT, e.g. `--threads 16` with the default 8): the extra threads are the short waiting room,
+the limit is the work actually done at once. With threads ≤ limit the excess waits in gunicorn's socket backlog,
+invisible to Simpul. `SIMPUL_MAX_INFLIGHT=0` turns admission control off.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+EXEMPT_PATHS = ("/healthz",)
+
+
+class AdmissionMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.limit = int(getattr(settings, "SIMPUL_MAX_INFLIGHT", 8))
+        self.wait_seconds = max(0, int(getattr(settings, "SIMPUL_ADMISSION_WAIT_MS", 2000))) / 1000
+        self.retry_after = max(1, int(getattr(settings, "SIMPUL_ADMISSION_RETRY_AFTER", 5)))
+        self.slots = threading.BoundedSemaphore(self.limit) if self.limit > 0 else None
+        self.shed_count = 0
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self.slots is None or request.path in EXEMPT_PATHS:
+            return self.get_response(request)
+        if not self.slots.acquire(timeout=self.wait_seconds):
+            self.shed_count += 1
+            return self.shed(request)
+        try:
+            return self.get_response(request)
+        finally:
+            self.slots.release()
+
+    def shed(self, request: HttpRequest) -> HttpResponse:
+        language = translation.get_language_from_request(request, check_path=True)
+        with translation.override(language):
+            title = _("Simpul is very busy")
+            detail = _("Too many people are using Simpul right now. Nothing was lost: please try again in "
+                       "{seconds} seconds.").format(seconds=self.retry_after)
+        wants_json = request.path.startswith(("/api/", "/open311/")) or "json" in request.headers.get("Accept", "")
+        if wants_json:
+            body = json.dumps({"type": "about:blank", "title": title, "status": 503, "detail": detail,
+                               "code": "overloaded"})
+            response = HttpResponse(body, status=503, content_type="application/problem+json")
+        else:
+            body = (f'<!doctype html><html lang="{language}"><head><meta charset="utf-8">'
+                    f'<meta name="viewport" content="width=device-width,initial-scale=1"><title>{title}</title>'
+                    f"</head><body><h1>{title}</h1><p>{detail}</p></body></html>")
+            response = HttpResponse(body, status=503, content_type="text/html; charset=utf-8")
+        response["Retry-After"] = str(self.retry_after)
+        response["Cache-Control"] = "no-store"
+        return response
