@@ -53,3 +53,13 @@ def status_label(code: str) -> str:
 def verdict(code: str) -> str:
     labels = {"reliable": _("reliable"), "tentative": _("tentative only"), "reject": _("rejected")}
     return labels.get(code, code)
+
+
+@register.filter
+def group_label(code: str) -> str:
+    from simpul.assessment.models import RespondentGroup
+
+    try:
+        return str(RespondentGroup(code).label)
+    except ValueError:
+        return code

@@ -59,6 +59,7 @@ def test_results_show_ipa_and_spbe_index_with_predicate(client, personas, demo_r
     login(client, personas.evaluator)
     html = client.get(reverse("assessment:round_results", args=[demo_rounds["kebutuhan2026"].pk])).content.decode()
     assert "<svg" in html and "Tk %" in html and "<title>" in html
+    assert "<caption>Warga</caption>" in html and "<caption>Pelaku usaha</caption>" in html  # per group
     html = client.get(reverse("assessment:round_results", args=[demo_rounds["spbe2026"].pk])).content.decode()
     from simpul.assessment.selectors import round_results
 
