@@ -8,7 +8,7 @@
          the application draft (type by magic bytes, size cap, image re-encoding) like a file from a plain form.
 
 The upload id is a random capability (like the draft token); parts live under SIMPUL_VAR_DIR/uploads/ and are
-removed once finalized. Anyone may start an upload (citizens apply without an account), so sizes are capped.
+removed once finalized, or after 24 hours when abandoned. Anyone may start an upload (citizens apply without an account), so sizes are capped.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ import json
 import re
 import secrets
 import shutil
+import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,7 @@ from django.views.decorators.http import require_http_methods
 
 CHUNK_SIZE = 256 * 1024
 MAX_BYTES = 10 * 1024 * 1024
+KEEP = timedelta(hours=24)  # an unfinished upload is kept this long for resuming
 _ID = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 _HEX = re.compile(r"^[0-9a-f]{64}$")
 
@@ -43,6 +46,22 @@ def _folder(upload_id: str) -> Path | None:
         return None
     folder = _root() / upload_id
     return folder if (folder / "meta.json").exists() else None
+
+
+def uploads_purge(*, older_than: timedelta = KEEP) -> int:
+    """Remove uploads not finalized within `older_than` (abandoned on a dropped link); run on each new upload, so
+    the folder never grows without bound and no worker job is needed. Returns how many were removed."""
+    root = _root()
+    if not root.exists():
+        return 0
+    cutoff = time.time() - older_than.total_seconds()
+    removed = 0
+    for folder in root.iterdir():
+        meta = folder / "meta.json"
+        if folder.is_dir() and (not meta.exists() or meta.stat().st_mtime < cutoff):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
 
 
 def _error(status: int, detail: str, **extra: Any) -> JsonResponse:
@@ -78,6 +97,7 @@ def upload_create(request: HttpRequest) -> JsonResponse:
     if not name or not _HEX.match(digest) or not 0 < size <= MAX_BYTES:
         return _error(400, _("Give the file name, its size (at most {limit} bytes) and its SHA-256.").format(
             limit=MAX_BYTES))
+    uploads_purge()
     upload_id = secrets.token_urlsafe(24)
     folder = _root() / upload_id
     folder.mkdir(parents=True)

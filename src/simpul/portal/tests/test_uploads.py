@@ -99,3 +99,18 @@ def test_bad_requests_are_refused_with_a_reason(client: Any, draft: Any) -> None
     too_big = {"filename": "x.pdf", "size": 50 * 1024 * 1024, "sha256": "0" * 64}
     assert client.post("/api/v1/uploads/", json.dumps(too_big), content_type="application/json").status_code == 400
     assert client.get("/api/v1/uploads/not-an-upload-id-at-all/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_abandoned_uploads_are_purged_after_a_day(client: Any, draft: Any) -> None:
+    import os
+    import time
+
+    from simpul.portal.uploads import _root, uploads_purge
+
+    upload = _create(client, b"x" * 1000)
+    folder = _root() / upload["id"]
+    assert uploads_purge() == 0 and folder.exists()
+    old = time.time() - 25 * 3600
+    os.utime(folder / "meta.json", (old, old))
+    assert uploads_purge() == 1 and not folder.exists()
