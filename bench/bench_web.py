@@ -250,7 +250,7 @@ def prepare(env: dict[str, str]) -> None:
         subprocess.run(simpul + cmd, env=env, check=True, stdout=subprocess.DEVNULL)
     lift = ("from simpul.api.models import ApiClient; "
             "ApiClient.objects.update(rate_limit_per_minute=0)")
-    subprocess.run([*simpul, "shell", "-c", lift], env=env, check=True)
+    subprocess.run([*simpul, "shell", "-c", lift], env=env, check=True, stdout=subprocess.DEVNULL)
 
 
 def start_server(env: dict[str, str], port: int, workers: int, threads: int) -> subprocess.Popen:
