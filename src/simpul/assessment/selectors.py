@@ -40,8 +40,9 @@ def user_is_evaluator(user: Any) -> bool:
     """Evaluators and platform admins run assessment rounds."""
     from simpul.accounts.models import Role
 
+    # API-key principals are authenticated but have no role: they see published rounds only.
     return bool(getattr(user, "is_authenticated", False)) and (
-        user.role in (Role.EVALUATOR, Role.PLATFORM_ADMIN) or user.is_superuser
+        getattr(user, "role", None) in (Role.EVALUATOR, Role.PLATFORM_ADMIN) or bool(getattr(user, "is_superuser", False))
     )
 
 

@@ -39,3 +39,20 @@ def test_api_frameworks_rounds_and_results(client, personas, settings, django_as
 def test_schema_lists_assessment_endpoints(client, db):
     schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").content.decode()
     assert "/api/v1/assessment/rounds/{id}/results/" in schema and "/api/v1/assessment/frameworks/" in schema
+
+
+def test_api_key_caller_sees_published_rounds_only(client, personas, settings):
+    """An API-key principal has no role: it must get the public view, never a server error."""
+    from simpul.api.services import api_client_create, api_key_issue
+
+    settings.DEMO_MODE = True
+    reference.load(stdout=Out())
+    demo.load(stdout=Out())
+    api_client = api_client_create(name="Dashboard", scopes=["assessment:read"])
+    _key, secret = api_key_issue(client=api_client)
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    rounds = client.get("/api/v1/assessment/rounds/", **headers)
+    assert rounds.status_code == 200
+    assert [r["year"] for r in rounds.json()["results"]] == [2020]
+    hidden = Round.objects.get(framework__code="spbe", year=2026)
+    assert client.get(f"/api/v1/assessment/rounds/{hidden.pk}/results/", **headers).status_code == 404
