@@ -311,6 +311,11 @@ def case_submit(
         for item in checked:
             docs.document_delete(item.stored_name)
         return SubmitResult(replay.case, pin, replayed=True)
+    except BaseException:
+        # The transaction rolled back: files stored before it must not outlive it.
+        for item in checked:
+            docs.document_delete(item.stored_name)
+        raise
     return result
 
 

@@ -83,8 +83,6 @@ def test_a_failure_in_the_middle_leaves_nothing_and_the_key_can_be_retried(api, 
     assert Case.objects.count() == 1 and CaseDocument.objects.count() == 1
 
 
-@pytest.mark.xfail(strict=True, reason="cases.case_submit stores files before the transaction and does not delete "
-                   "them when it rolls back (only on a replay); reported to the cases owner")
 def test_a_failure_in_the_middle_leaves_no_file_in_storage(api, settings):
     with mock.patch("simpul.cases.services.audit_record", side_effect=RuntimeError("disk full")):
         assert _post(api, str(uuid.uuid4())).status_code == 500
