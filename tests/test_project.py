@@ -24,7 +24,8 @@ PUBLIC_PAGES = ["/", "/en/", "/healthz", "/api/v1/schema/", "/api/v1/docs/"]
 
 def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
-           if k not in ("SIMPUL_DEMO_MODE", "SIMPUL_TESTING", "DATABASE_URL", "SIMPUL_DEBUG")}
+           if k not in ("SIMPUL_DEMO_MODE", "SIMPUL_TESTING", "DATABASE_URL", "SIMPUL_DEBUG",
+                        "DJANGO_ALLOW_ASYNC_UNSAFE")}  # set by the browser tests' conftest, never in production
     env.update(
         SIMPUL_DEBUG="false", SIMPUL_HTTPS="true", SIMPUL_ALLOWED_HOSTS="simpul.example",
         SIMPUL_SECRET_KEY="test-only-" + "k3y" * 20, SIMPUL_VAR_DIR=str(tmp_path),
