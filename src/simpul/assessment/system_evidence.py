@@ -2,8 +2,9 @@
 
 Which indicators each figure supports is data (`data/system-evidence.yaml`). Figures come only through the
 other apps' selectors: connectivity from `infrastructure.selectors.coverage_by_kecamatan`/`coverage_total`,
-service SLA attainment from `cases.selectors.dashboard_stats` per agency. Complaints handling (indicator 42)
-and open data (43) are not offered: those apps expose no selector for them yet.
+service SLA attainment from `cases.selectors.dashboard_stats` per agency, complaints handling from
+`cases.selectors.complaint_handling_stats` (SPBE indicator 42) and open data from
+`opendata.selectors.dataset_list` (indicator 43).
 """
 
 from __future__ import annotations
@@ -78,7 +79,43 @@ def _service_sla(start: date, end: date) -> tuple[str, str] | None:
                 n=int(closed), rate=on_time / closed * 100))
 
 
-SOURCES = {"connectivity": _connectivity, "service_sla": _service_sla}
+def _complaints(start: date, end: date) -> tuple[str, str] | None:
+    try:
+        from simpul.cases.selectors import complaint_handling_stats
+    except ImportError:
+        return None
+    stats = complaint_handling_stats(start=start, end=end)
+    if not stats.received:
+        return None
+    text = _("{received} complaints received in the period; {closed} closed, {open} still open.").format(
+        received=stats.received, closed=stats.closed, open=stats.open)
+    if stats.on_time_rate is not None:
+        text += " " + _("{rate:.1f}% of the closed ones within their time limit; median {days} days.").format(
+            rate=stats.on_time_rate * 100, days=stats.median_days)
+    return _("Complaints handling (Simpul cases, LAPOR! workflow)"), text
+
+
+def _open_data(start: date, end: date) -> tuple[str, str] | None:
+    try:
+        from simpul.opendata.selectors import dataset_list
+    except ImportError:
+        return None
+    datasets = list(dataset_list())
+    if not datasets:
+        return None
+    fresh = sum(1 for d in datasets if d.last_refreshed and start <= timezone.localdate(d.last_refreshed) <= end)
+    producers = len({d.producer_id for d in datasets if d.producer_id})
+    return (_("Open data published (Simpul open data, DCAT catalogue)"),
+            _("{n} datasets published by {producers} agencies; {fresh} refreshed in the period.").format(
+                n=len(datasets), producers=producers, fresh=fresh))
+
+
+SOURCES = {
+    "connectivity": _connectivity,
+    "service_sla": _service_sla,
+    "complaints": _complaints,
+    "open_data": _open_data,
+}
 
 
 def system_evidence_offers(*, round: Round, start: date | None = None, end: date | None = None) -> list[Offer]:

@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from simpul.cases.constants import CLOSED_STATUSES, CaseStatus
+from simpul.cases.constants import CLOSED_STATUSES, CaseKind, CaseStatus
 from simpul.cases.models import Case, CaseDocument, CaseEvent, Draft
 from simpul.cases.permissions import _authenticated, can_view_as_staff, member_agency_ids, staff_visibility_q
 from simpul.cases.reference_numbers import normalise_reference, pin_matches
@@ -162,3 +162,33 @@ def dashboard_stats(*, agency_id: int, start: date, end: date) -> AgencyStats:
 
 def agencies_of(user: Any) -> list[int]:
     return member_agency_ids(user)
+
+
+@dataclass
+class ComplaintStats:
+    received: int
+    closed: int
+    open: int
+    on_time_rate: float | None
+    median_days: float | None
+
+
+def complaint_handling_stats(*, start: date, end: date) -> ComplaintStats:
+    """Complaints (LAPOR!) across every agency: received in [start, end], those of them closed, the share
+    closed within their due date and the median handling time in calendar days. Used as SPBE indicator 42
+    evidence and by open data."""
+    received = list(
+        Case.objects.filter(
+            kind=CaseKind.COMPLAINT, submitted_at__date__gte=start, submitted_at__date__lte=end
+        ).values_list("status", "submitted_at", "closed_at", "due_date")
+    )
+    closed = [row for row in received if row[0] in CLOSED_STATUSES and row[2] is not None]
+    on_time = sum(1 for _s, _sub, closed_at, due in closed if timezone.localdate(closed_at) <= due)
+    durations = [(closed_at - submitted).total_seconds() / 86400 for _s, submitted, closed_at, _d in closed]
+    return ComplaintStats(
+        received=len(received),
+        closed=len(closed),
+        open=len(received) - len(closed),
+        on_time_rate=(on_time / len(closed)) if closed else None,
+        median_days=round(statistics.median(durations), 1) if durations else None,
+    )

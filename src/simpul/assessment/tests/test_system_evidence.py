@@ -21,3 +21,25 @@ def test_real_sources_run_on_an_empty_database(personas):
     rnd = open_round("spbe-2020", actor=personas.evaluator)
     offers = system_evidence.system_evidence_offers(round=rnd)
     assert all(o.item_codes for o in offers)
+
+
+def test_complaints_and_open_data_are_offered_for_indicators_42_and_43(personas, monkeypatch):
+    rnd = open_round("spbe-2020", actor=personas.evaluator)
+    for key in ("connectivity", "service_sla"):
+        monkeypatch.setitem(system_evidence.SOURCES, key, lambda s, e: None)
+    monkeypatch.setitem(system_evidence.SOURCES, "complaints", lambda s, e: ("Pengaduan", "12 diterima"))
+    offers = {o.key: o.item_codes for o in system_evidence.system_evidence_offers(round=rnd)}
+    assert offers == {"complaints": ["42"]}
+
+
+def test_open_data_figure_counts_the_published_datasets(personas):
+    from simpul.opendata import reference as opendata_reference
+
+    class Out:
+        def write(self, s):
+            pass
+
+    opendata_reference.load(stdout=Out())
+    rnd = open_round("spbe-2020", actor=personas.evaluator)
+    offer = next(o for o in system_evidence.system_evidence_offers(round=rnd) if o.key == "open_data")
+    assert offer.item_codes == ["43"] and "4" in offer.text

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.http import Http404
+from django.utils import timezone
 
 from simpul.cases import selectors
 from simpul.cases.services import case_forward, case_submit
@@ -95,3 +98,24 @@ def test_dashboard_stats(personas, version):
     stats = selectors.dashboard_stats(agency_id=personas.dukcapil.pk, start=timezone.localdate().replace(day=1),
                                       end=timezone.localdate())
     assert stats.open == 1 and stats.overdue == 0
+
+
+def test_complaint_handling_stats_count_received_closed_and_on_time(personas):
+    from simpul.cases.selectors import complaint_handling_stats
+    from simpul.cases.services import case_submit, case_transition
+    from simpul.cases.tests.factories import VALID_ANSWERS, ktp_service
+
+    version = ktp_service(personas.dukcapil, code="pengaduan-jalan", kind="pengaduan", workflow="complaint",
+                          documents=[])
+    cases = [
+        case_submit(version=version, answers=dict(VALID_ANSWERS), files={}, applicant=personas.citizen,
+                    idempotency_key=f"stat-{n}").case
+        for n in range(3)
+    ]
+    case_transition(case=cases[0], action="verify", actor=personas.officer)
+    case_transition(case=cases[0], action="redirect", actor=personas.officer, note="Bukan wewenang")
+    today = timezone.localdate()
+    stats = complaint_handling_stats(start=today - timedelta(days=1), end=today)
+    assert (stats.received, stats.closed, stats.open) == (3, 1, 2)
+    assert stats.on_time_rate == 1.0 and stats.median_days is not None
+    assert complaint_handling_stats(start=today - timedelta(days=30), end=today - timedelta(days=2)).received == 0
