@@ -206,6 +206,19 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 31536000
+# S3-compatible document storage (MinIO, Ceph, a cloud bucket): `pip install -e .[s3]`,
+# SIMPUL_FILE_STORAGE=storages.backends.s3.S3Storage and the SIMPUL_S3_* variables (docs/operations.md).
+if STORAGES["default"]["BACKEND"] == "storages.backends.s3.S3Storage":
+    STORAGES["default"]["OPTIONS"] = {
+        "bucket_name": env.str("SIMPUL_S3_BUCKET"),
+        "endpoint_url": env.str("SIMPUL_S3_ENDPOINT_URL", default="") or None,
+        "region_name": env.str("SIMPUL_S3_REGION", default="") or None,
+        "access_key": env.str("SIMPUL_S3_ACCESS_KEY", default="") or None,
+        "secret_key": env.str("SIMPUL_S3_SECRET_KEY", default="") or None,
+        "default_acl": "private",
+        "file_overwrite": False,
+        "querystring_auth": True,
+    }
 UPLOAD_MAX_BYTES = env.int("SIMPUL_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 # Load shedding (simpul.core.admission): requests running at once per process, how long an extra one waits.
 SIMPUL_MAX_INFLIGHT = env.int("SIMPUL_MAX_INFLIGHT", default=8)
