@@ -18,6 +18,9 @@ What it does (bounded, loopback only, stops by itself):
 4. Transferred bytes (gzip, headers included) and request counts of the home, catalog, service page, each
    application step and the tracking page, first visit (every linked stylesheet, script, image and icon fetched
    once per page).
+5. Load shedding (simpul.core.admission): a second gunicorn with 16 threads per process and
+   SIMPUL_MAX_INFLIGHT=4, driven on the catalog at 8, then --overload-connections (64), then 8 connections again:
+   admitted req/s, p95 of admitted requests, and how many were shed with 503.
 
 The load generator shares the 2 cores with the server, so absolute figures are a floor; the ratios are the
 comparable figures. No assertions.
@@ -85,7 +88,7 @@ def _case_body(i: int, *, document: bool) -> bytes:
 
 def _client_thread(port: int, target: dict, seconds: float, warmup: float, seed: int, out: list) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    latencies: list[float] = []
+    latencies: list[tuple[float, int]] = []
     statuses: dict[int, int] = {}
     start = time.perf_counter()
     measure_from = start + warmup
@@ -119,13 +122,13 @@ def _client_thread(port: int, target: dict, seconds: float, warmup: float, seed:
             status = 0
         end = time.perf_counter()
         if now >= measure_from:
-            latencies.append(end - now)
+            latencies.append((end - now, status))
             statuses[status] = statuses.get(status, 0) + 1
     conn.close()
     out.append((latencies, statuses, sample))
 
 
-def _client_process(args: tuple) -> tuple[list[float], dict[int, int], list[str]]:
+def _client_process(args: tuple) -> tuple[list[tuple[float, int]], dict[int, int], list[str]]:
     port, target, seconds, warmup, threads, proc_index = args
     out: list = []
     workers = [threading.Thread(target=_client_thread,
@@ -150,7 +153,9 @@ def measure(port: int, target: dict, *, seconds: float, connections: int, seed: 
     with multiprocessing.get_context("spawn").Pool(procs) as pool:
         results = pool.map(_client_process, [(port, target, seconds, 1.0, threads, seed * 10 + p)
                                              for p in range(procs)])
-    latencies = sorted(x for lat, _s, _e in results for x in lat)
+    everything = [x for lat, _s, _e in results for x in lat]
+    latencies = sorted(t for t, _status in everything)
+    admitted = sorted(t for t, status in everything if 200 <= status < 300)
     samples = [e[0] for _l, _s, e in results if e]
     statuses: dict[int, int] = {}
     for _lat, s, _e in results:
@@ -158,7 +163,8 @@ def measure(port: int, target: dict, *, seconds: float, connections: int, seed: 
             statuses[k] = statuses.get(k, 0) + v
     ok = sum(v for k, v in statuses.items() if 200 <= k < 300)
     p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan")
-    return {"rps": ok / seconds, "p95_ms": p95 * 1000, "statuses": statuses, "n": len(latencies),
+    p95_ok = admitted[int(0.95 * (len(admitted) - 1))] if admitted else float("nan")
+    return {"rps": ok / seconds, "p95_ms": p95 * 1000, "p95_ok_ms": p95_ok * 1000, "statuses": statuses, "n": len(latencies),
             "error": samples[0] if samples else ""}
 
 
@@ -272,6 +278,32 @@ def start_server(env: dict[str, str], port: int, workers: int, threads: int) -> 
     raise SystemExit("gunicorn did not answer within 60 s")
 
 
+def overload(env: dict[str, str], args: argparse.Namespace) -> None:
+    """Load shedding under gunicorn: a second server with more threads than the admission limit, driven at
+    several times the connections it can work on, then at a normal load again (recovery)."""
+    port = _free_port()
+    limit, threads = 4, 16
+    server = start_server({**env, "SIMPUL_MAX_INFLIGHT": str(limit), "SIMPUL_ADMISSION_WAIT_MS": "500"},
+                          port, args.workers, threads)
+    try:
+        print(f"overload: gunicorn gthread {args.workers}x{threads}, SIMPUL_MAX_INFLIGHT={limit}, "
+              f"SIMPUL_ADMISSION_WAIT_MS=500; catalog /layanan/")
+        print(f"{'phase':<58} {'ok req/s':>9} {'p95 ok ms':>9} {'p95 all':>8}  statuses")
+        for label, connections in ((f"normal ({args.connections} connections)", args.connections),
+                                   (f"overload ({args.overload_connections} connections)", args.overload_connections),
+                                   (f"recovery ({args.connections} connections)", args.connections)):
+            r = measure(port, {"kind": "get", "path": "/layanan/"}, seconds=args.seconds, connections=connections,
+                        seed=50 + connections)
+            statuses = ", ".join(f"{k}: {v}" for k, v in sorted(r["statuses"].items()))
+            print(f"{label:<58} {r['rps']:>9.1f} {r['p95_ok_ms']:>9.1f} {r['p95_ms']:>8.1f}  {statuses}")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+
+
 def machine() -> str:
     import django
 
@@ -297,7 +329,10 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8, help="concurrent keep-alive connections")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--overload-connections", type=int, default=64,
+                        help="connections in the load-shedding phase (0 skips it)")
     args = parser.parse_args()
+    args.overload = args.overload_connections > 0
 
     var_dir = tempfile.mkdtemp(prefix="simpul-bench-web-")
     env = {**os.environ, "SIMPUL_VAR_DIR": var_dir, "SIMPUL_DEMO_MODE": "true", "SIMPUL_LOG_LEVEL": "WARNING",
@@ -331,6 +366,8 @@ def main() -> None:
             print(f"{label:<58} {r['rps']:>9.1f} {r['rps'] / bare:>7.2f} {r['p95_ms']:>8.1f}  {statuses}")
             if r["error"]:
                 print(f"  first error answer: {' '.join(r['error'].split())[:240]}")
+        if args.overload:
+            overload(env, args)
         print(f"{'page (first visit, gzip, headers included)':<58} {'status':>6} {'bytes':>8} {'requests':>8}")
         for label, status, wire, reqs in page_weights(port):
             print(f"{label:<58} {status:>6} {wire:>8,} {reqs:>8}")
