@@ -25,6 +25,10 @@ class ConsentForm(forms.Form):
                 "for this service."),
         required=True,
     )
+    consent_photo = forms.FileField(
+        label=_("Photo of the consent form the citizen signed"), required=False,
+        help_text=_("JPG, PNG or PDF. Kept with the application as proof of the citizen's consent."),
+    )
 
 
 class NoteForm(forms.Form):

@@ -206,7 +206,7 @@ def apply_review(request: HttpRequest, code: str, token: str) -> HttpResponse:
         return redirect("cases:apply_done", code=code, token=token)
     version = draft.service_version
     operator = _is_operator(request.user)
-    consent_form = ConsentForm(request.POST or None) if operator else None
+    consent_form = ConsentForm(request.POST or None, request.FILES or None) if operator else None
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         if request.POST.get("idempotency_key") != draft.idempotency_key:
@@ -218,7 +218,7 @@ def apply_review(request: HttpRequest, code: str, token: str) -> HttpResponse:
                 result = services.draft_submit(
                     draft=draft, applicant=None if operator else request.user,
                     submitted_by=request.user if operator else None,
-                    consent={"given": True, "by": "operator"} if operator else None,
+                    consent=_operator_consent(consent_form) if operator else None,
                 )
             except ValidationError as exc:
                 errors = exc.message_dict
@@ -236,6 +236,23 @@ def apply_review(request: HttpRequest, code: str, token: str) -> HttpResponse:
         "general_errors": errors.get("__all__", []), "field_errors": page_errors,
         "steps": _steps(version, "periksa"),
     }, status=400 if errors else 200)
+
+
+def _operator_consent(consent_form: Any) -> dict[str, Any]:
+    """The consent an operator recorded, with the photo of the signed consent form when one was given (checked
+    like any document: JPG, PNG or PDF by content, size cap; raises ValidationError naming the file)."""
+    from simpul.cases.documents import document_check, document_store
+
+    consent: dict[str, Any] = {"given": True, "by": "operator"}
+    photo = consent_form.cleaned_data.get("consent_photo")
+    if photo:
+        try:
+            checked = document_check(upload=photo, spec={"types": ["jpg", "png", "pdf"]})
+        except ValidationError as exc:
+            raise ValidationError({"consent_photo": exc.messages}) from exc
+        document_store(checked, folder="consent")
+        consent["photo"] = checked.as_dict()
+    return consent
 
 
 def apply_done(request: HttpRequest, code: str, token: str) -> HttpResponse:

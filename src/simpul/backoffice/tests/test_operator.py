@@ -119,3 +119,55 @@ def test_an_idle_operator_is_logged_out(client: Any, personas: Any, settings: An
     response = client.get("/kantor/desa/")
     assert response.status_code == 302 and "/akun/masuk/" in response["Location"]
     assert not client.get("/kantor/desa/").wsgi_request.user.is_authenticated
+
+
+def _operator_draft(personas: Any) -> Any:  # noqa: F811
+    from simpul.cases.services import draft_attach_documents, draft_create, draft_update_answers
+
+    version = ktp_service(personas.dukcapil)
+    draft = draft_create(version=version, owner=personas.operator)
+    draft_update_answers(draft=draft, answers=dict(VALID_ANSWERS))
+    assert draft_attach_documents(draft=draft, files={"kk": pdf_upload()}) == {}
+    return draft
+
+
+def _jpeg() -> Any:
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (200, 280), (250, 250, 250)).save(out, format="JPEG")
+    return SimpleUploadedFile("persetujuan.jpg", out.getvalue(), content_type="image/jpeg")
+
+
+def test_the_photo_of_the_signed_consent_form_is_kept_with_the_consent(
+    client: Any, personas: Any  # noqa: F811
+) -> None:
+    from simpul.cases.models import Case
+
+    draft = _operator_draft(personas)
+    login(client, personas.operator)
+    url = f"/layanan/{draft.service_version.service.code}/ajukan/{draft.token}/periksa/"
+    response = client.post(url, {"idempotency_key": draft.idempotency_key, "consent": "on",
+                                 "consent_photo": _jpeg()})
+    assert response.status_code == 302, response.content[:2000]
+    consent = Case.objects.get().consent
+    assert consent["given"] is True and consent["photo"]["kind"] == "jpg" and consent["photo"]["stored_name"]
+
+
+def test_a_consent_photo_that_is_not_an_image_or_pdf_is_refused_and_nothing_is_sent(
+    client: Any, personas: Any  # noqa: F811
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from simpul.cases.models import Case
+
+    draft = _operator_draft(personas)
+    login(client, personas.operator)
+    url = f"/layanan/{draft.service_version.service.code}/ajukan/{draft.token}/periksa/"
+    response = client.post(url, {"idempotency_key": draft.idempotency_key, "consent": "on",
+                                 "consent_photo": SimpleUploadedFile("x.exe", b"MZ" + b"\0" * 100)})
+    assert response.status_code == 400 and "x.exe" in response.content.decode()
+    assert Case.objects.count() == 0
