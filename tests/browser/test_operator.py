@@ -61,14 +61,17 @@ def test_operator_applies_for_a_citizen_with_consent_and_prints_the_receipt(
     (tmp_path / "kk.jpg").write_bytes(out.getvalue())
     page.locator("#doc_kk").set_input_files(str(tmp_path / "kk.jpg"))
     page.get_by_role("button", name="Lanjut", exact=True).click()
+    assert_no_axe_violations(page)
     # without the citizen's consent nothing is sent
     page.get_by_role("button", name="Kirim permohonan").click()
     assert Case.objects.count() == 0
     page.locator("input[type=checkbox][name*=consent]").check()
+    page.get_by_label("Foto formulir persetujuan yang ditandatangani warga").set_input_files(str(tmp_path / "kk.jpg"))
     page.get_by_role("button", name="Kirim permohonan").click()
     reference = page.locator(".big").first.inner_text().strip()
     case = Case.objects.get(reference=reference)
     assert case.submitted_by_id == personas.operator.pk and case.consent.get("given")
+    assert case.consent["photo"]["kind"] == "jpg"
     entry = AuditEntry.objects.get(action="cases.case_submit")
     assert entry.actor_id == personas.operator.pk and entry.on_behalf_of
 
