@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from simpul.catalog.models import Service
 from tests.browser.conftest import WCAG_TAGS
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -228,11 +229,22 @@ def _public_pages() -> list[str]:
     pages = ["/", "/en/", reverse("catalog:list"), reverse("catalog:detail", kwargs={"code": SERVICE}),
              reverse("cases:track"), reverse("accounts:login"), reverse("accounts:register"),
              reverse("accounts:register_citizen"), reverse("accounts:password_reset")]
-    for name in ("infrastructure:dashboard", "opendata:index", "portal:complaints"):
+    for name in ("infrastructure:dashboard", "opendata:list"):
         try:
             pages.append(reverse(name))
         except NoReverseMatch:
             continue
+    from django.urls import Resolver404, resolve
+
+    for path in ("/pengaduan/",):  # portal sections that exist only once their app serves them
+        try:
+            resolve(path)
+        except Resolver404:
+            continue
+        pages.append(path)
+    complaint = Service.objects.filter(code__startswith="pengaduan-", is_active=True).order_by("code").first()
+    if complaint is not None:
+        pages.append(reverse("catalog:detail", kwargs={"code": complaint.code}))
     public_round = (Round.objects.filter(public_enabled=True, status=RoundStatus.OPEN)
                     .exclude(public_slug=None).exclude(public_slug="").order_by("pk").first())
     if public_round is None:  # the demo has no open public round: open the public link of an open round
@@ -287,6 +299,10 @@ def test_every_public_page_and_form_step_is_within_budget_and_accessible(
     audit = Audit(page)
     for path in _public_pages():
         audit.open(site + path)
+
+    complaint = Service.objects.filter(code__startswith="pengaduan-", is_active=True).order_by("code").first()
+    if complaint is not None:
+        audit.open(f"{site}/layanan/{complaint.code}/ajukan/", form_first_page=True, label="complaint form: first page")
 
     # every step of an application form, each as a first visit
     audit.open(f"{site}/layanan/{SERVICE}/ajukan/", form_first_page=True, label="form: first page")
