@@ -28,6 +28,7 @@ from simpul.cases.forms import ApproveForm, AssignForm, ForwardForm, NoteForm
 from simpul.cases.models import Case
 from simpul.cases.permissions import actor_roles, member_agency_ids
 from simpul.cases.workflow import TransitionNotAllowed, transitions_from
+from simpul.notifications.selectors import messages_for_case
 
 FILTER_KEYS = ("status", "service", "kecamatan", "due", "assigned", "sort", "q", "agency")
 
@@ -101,6 +102,7 @@ def _case_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, A
         "may_reveal": may_reveal_nik(request.user) and bool(case.nik_encrypted),
         "assign_form": AssignForm(users=colleagues, initial={"to_user": case.assigned_to_id}) if colleagues else None,
         "dispositions": list(case.dispositions.select_related("from_agency", "to_agency")),
+        "notification_messages": messages_for_case(case.reference),
         "today": timezone.localdate(), **extra,
     }
 

@@ -145,3 +145,16 @@ def test_operator_is_sent_to_own_submissions(client, personas, version):
     assert response.status_code == 302
     page = client.get(response["Location"])
     assert mine.reference.encode() in page.content
+
+
+def test_case_screen_shows_the_notification_delivery_log(client, personas, version):
+    case = make_case(version, applicant=personas.citizen)
+    from simpul.notifications.models import Message
+
+    assert Message.objects.filter(case_reference=case.reference).exists()
+    login(client, personas.officer)
+    html = client.get(url("case_detail", case)).content.decode()
+    assert "Pemberitahuan" in html
+    message = Message.objects.filter(case_reference=case.reference).first()
+    assert message.recipient_display in html
+    assert message.recipient not in html or message.recipient == message.recipient_display
