@@ -258,6 +258,12 @@
     }, function (err) { say(err.message); });
   });
 
+  // logging out or handing the device to another operator forgets the pages kept for offline use
+  document.addEventListener("submit", function (ev) {
+    var action = ev.target.action || "";
+    if (window.caches && /\/(akun\/keluar|kantor\/desa\/ganti)\/$/.test(action)) caches.delete("simpul-v1");
+  });
+
   window.addEventListener("online", flush);
   box.appendChild(el("ul"));
   flush();
