@@ -1,4 +1,5 @@
-"""Public catalog pages: `/layanan/` (search and filter) and `/layanan/<code>/` (what a service needs)."""
+"""Public catalog pages: `/layanan/` (search and filter), `/layanan/<code>/` (what a service needs) and
+`/pengaduan/` (the complaint categories, LAPOR!-style)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.urls import NoReverseMatch, reverse
 
 from simpul.catalog.forms_engine import document_specs, human_bytes
 from simpul.catalog.models import ServiceKind, localized
-from simpul.catalog.selectors import service_apply_blocker, service_get, service_list
+from simpul.catalog.selectors import complaint_services, service_apply_blocker, service_get, service_list
 
 MAX_QUERY = 100
 
@@ -42,4 +43,12 @@ def service_detail_view(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "catalog/service_detail.html", {
         "version": version, "documents": documents, "pages": pages, "apply_url": apply_url(code),
         "blocker": service_apply_blocker(version=version, user=request.user),
+    })
+
+
+def complaint_list_view(request: HttpRequest) -> HttpResponse:
+    """Where a citizen starts a complaint: the categories, who handles each, and how a complaint moves."""
+    versions = list(complaint_services().select_related("service", "agency"))
+    return render(request, "catalog/complaints.html", {
+        "entries": [{"version": v, "apply_url": apply_url(v.service.code)} for v in versions],
     })

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from simpul.catalog import views as catalog_views
 from simpul.portal import offline, views
 
 app_name = "portal"
@@ -7,4 +8,5 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("sw.js", offline.service_worker, name="service_worker"),
+    path("pengaduan/", catalog_views.complaint_list_view, name="complaints"),
 ]

@@ -95,3 +95,24 @@ def test_rupiah_and_fee_summary_filters():
     assert rupiah(0) in {"Gratis", "Free"}
     assert fee_summary(SimpleNamespace(fee_note="Gratis. Tidak dipungut biaya.", fee_rupiah=0)) == "Gratis."
     assert fee_summary(SimpleNamespace(fee_note="", fee_rupiah=25000)) == "Rp 25.000"
+
+
+def test_complaints_page_lists_every_category_with_its_agency_and_apply_link(
+    client, demo_catalog, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(4):
+        response = client.get("/pengaduan/")
+    html = response.content.decode()
+    assert response.status_code == 200 and html.count("<h1") == 1
+    assert len(response.content) <= MAX_PAGE_BYTES
+    for code in ("pengaduan-infrastruktur", "pengaduan-kependudukan", "pengaduan-perizinan",
+                 "pengaduan-layanan-internet", "pengaduan-lainnya"):
+        assert f"/layanan/{code}/ajukan/" in html
+    assert "Dinas PU" in html and "Ditangani oleh" in html
+    assert 'href="/lacak/"' in html
+    assert "ktp-el-baru" not in html  # only complaint services
+
+
+def test_complaints_page_in_english(client, demo_catalog):
+    html = client.get("/en/pengaduan/").content.decode()
+    assert "Send a complaint" in html and "/en/layanan/pengaduan-lainnya/ajukan/" in html
