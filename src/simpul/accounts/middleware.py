@@ -41,7 +41,9 @@ class StaffMFAMiddleware:
         user = getattr(request, "user", None)
         if getattr(user, "role", None) == Role.VILLAGE_OPERATOR and hasattr(request, "session"):
             # shared devices at the village hall: a sliding idle timeout, refreshed by every request
-            request.session.set_expiry(getattr(settings, "OPERATOR_IDLE_SECONDS", 900))
+            # (the session outlives the idle limit by a margin so that OperatorIdleLogoutMiddleware sees the
+            # idle session, logs it out with a message and clears the browser's cache)
+            request.session.set_expiry(getattr(settings, "OPERATOR_IDLE_SECONDS", 900) + 600)
         if self.pattern.match(path):
             if self.admin_login.match(path):
                 next_url = request.GET.get("next", "/admin/")

@@ -224,7 +224,13 @@ def my_data(request: HttpRequest) -> HttpResponse:
 
 
 class LogoutView(auth_views.LogoutView):
-    """Log out (POST only, as Django requires)."""
+    """Log out (POST only, as Django requires) and tell the browser to drop its caches, so pages with
+    personal answers that the offline service worker kept do not stay on a shared device."""
+
+    def post(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache"'
+        return response
 
 
 password_reset = auth_views.PasswordResetView.as_view(

@@ -135,7 +135,9 @@ class OperatorIdleLogoutMiddleware:
                 logout(request)
                 messages.info(request, _("You were logged out after {minutes} minutes without activity.").format(
                     minutes=idle_minutes()))
-                return redirect(reverse("accounts:login") + "?next=" + request.path)
+                response = redirect(reverse("accounts:login") + "?next=" + request.path)
+                response["Clear-Site-Data"] = '"cache"'  # the shared device forgets cached answers too
+                return response
             request.session[SESSION_SEEN] = now.timestamp()
         return self.get_response(request)
 

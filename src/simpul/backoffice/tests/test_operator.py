@@ -118,6 +118,7 @@ def test_an_idle_operator_is_logged_out(client: Any, personas: Any, settings: An
     session.save()
     response = client.get("/kantor/desa/")
     assert response.status_code == 302 and "/akun/masuk/" in response["Location"]
+    assert response["Clear-Site-Data"] == '"cache"'
     assert not client.get("/kantor/desa/").wsgi_request.user.is_authenticated
 
 
