@@ -31,7 +31,7 @@ def _free_port() -> int:
 def run_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """A demo-mode environment on its own migrated SQLite database in a temporary var folder."""
     var_dir = tmp_path_factory.mktemp("var")
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SIMPUL_TESTING")}
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SIMPUL_TESTING", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update(SIMPUL_VAR_DIR=str(var_dir), SIMPUL_DEMO_MODE="true", SIMPUL_DEBUG="false",
                DJANGO_SETTINGS_MODULE="simpul.settings", PYTHONUNBUFFERED="1")
     subprocess.run([sys.executable, "-m", "simpul", "migrate", "--noinput", "-v", "0"], env=env, check=True,
