@@ -30,7 +30,22 @@ CATALOG = Path(__file__).resolve().parents[1] / "src" / "simpul" / "catalog" / "
 
 
 @pytest.fixture
-def api_schema(db: Any, personas: Any, settings: Any) -> Any:  # noqa: F811 - pytest fixture injection
+def _keep_test_connection() -> Any:
+    """The real WSGI handler closes "old" connections at each request's start and end; inside a test's
+    transaction that closes PostgreSQL's connection (SQLite's in-memory one is never closed). Django's test
+    client disconnects the same signal handlers; so does this."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(db: Any, personas: Any, settings: Any, _keep_test_connection: Any) -> Any:  # noqa: F811
     from django.core.wsgi import get_wsgi_application
 
     from simpul.api.scopes import SCOPES
