@@ -93,11 +93,24 @@ def test_jpeg_with_an_appended_script_is_defused_by_reencoding():
     assert checked.content.startswith(b"\xff\xd8\xff")
 
 
-@pytest.mark.xfail(strict=True, reason="finding: a PDF with a ZIP appended after %%EOF passes document_check "
-                                       "(PDFs are not rewritten); cases/documents.py should refuse it")
 def test_pdf_zip_polyglot_is_refused():
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         document_check(upload=pdf_zip_polyglot(), spec=SPEC, name="kk.pdf")
+    assert "kk.pdf" in str(refused.value)
+
+
+def test_pdf_with_an_archive_hidden_before_a_final_eof_is_refused():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("payload.html", SCRIPT)
+        archive.comment = b"%%EOF"
+    with pytest.raises(ValidationError):
+        document_check(upload=PDF_BYTES + out.getvalue(), spec=SPEC, name="kk.pdf")
+
+
+def test_pdf_with_an_incremental_update_and_trailing_newlines_is_accepted():
+    update = b"\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\r\n\n"
+    assert document_check(upload=PDF_BYTES + update, spec=SPEC, name="kk.pdf").size > 0
 
 
 def test_a_10000_character_name_is_shortened_and_keeps_no_path():

@@ -151,7 +151,20 @@ def _reencode(content: bytes, kind: str, name: str) -> bytes:
         ) from None
 
 
+# A ZIP archive is read from its end (the end-of-central-directory record lies in the last 64 KiB + 22 bytes),
+# so a PDF with an archive appended or tucked before a final %%EOF (zip comment) is a polyglot.
+_ZIP_EOCD = b"PK\x05\x06"
+_ZIP_TAIL = 65_557
+
+
 def _check_pdf(content: bytes, name: str) -> None:
+    tail = content.rstrip(b" \t\r\n\x00")
+    if not tail.endswith(b"%%EOF") or _ZIP_EOCD in content[-_ZIP_TAIL:]:
+        raise ValidationError(
+            _("The file {name} is not a plain PDF: something is attached after its end. Save it again as a PDF "
+              "or upload a photo of the document.").format(name=name),
+            code="pdf_trailing_data",
+        )
     if re.search(rb"/(JavaScript|JS|Launch|EmbeddedFile)\b", content):
         raise ValidationError(
             _("The PDF {name} contains scripts or attachments, which are not accepted. Save it as a plain PDF or "
