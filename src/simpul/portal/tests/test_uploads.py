@@ -45,7 +45,7 @@ def _sha(data: bytes) -> str:
 
 def _put(client: Any, upload: dict[str, Any], data: bytes, n: int, *, damage: bool = False) -> Any:
     part = data[n * upload["chunk_size"]:(n + 1) * upload["chunk_size"]]
-    body = part[:-1] + b"\0" if damage else part
+    body = part[:-1] + bytes([part[-1] ^ 0xFF]) if damage else part  # flip the last byte: always a change
     return client.generic("PUT", f"/api/v1/uploads/{upload['id']}/chunks/{n}/", body,
                           content_type="application/octet-stream", HTTP_X_CHUNK_SHA256=_sha(part))
 
