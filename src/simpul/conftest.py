@@ -46,6 +46,17 @@ def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache() -> Any:
+    """Each test starts with an empty cache: a page cached by one test must not answer in the next, whose
+    database (rolled back, so no save signal said so) no longer holds what the page shows."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     """Argon2 is the production hasher (tests/test_project.py checks that); tests hash cheaply."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -224,6 +224,8 @@ UPLOAD_MAX_BYTES = env.int("SIMPUL_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 SIMPUL_MAX_INFLIGHT = env.int("SIMPUL_MAX_INFLIGHT", default=8)
 SIMPUL_ADMISSION_WAIT_MS = env.int("SIMPUL_ADMISSION_WAIT_MS", default=2000)
 SIMPUL_ADMISSION_RETRY_AFTER = env.int("SIMPUL_ADMISSION_RETRY_AFTER", default=5)
+# Anonymous public pages (catalogue, service pages, home) served from the cache: simpul.core.pagecache.
+SIMPUL_PAGE_CACHE_SECONDS = env.int("SIMPUL_PAGE_CACHE_SECONDS", default=60)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 CLAMD_SOCKET = env.str("SIMPUL_CLAMD_SOCKET", default="")

@@ -20,13 +20,13 @@ def test_home_has_no_axe_violations_in_either_language(page: Any, site: str) -> 
     assert_no_axe_violations(page)
 
 
-def test_language_button_switches_to_english_and_back(page: Any, site: str) -> None:
+def test_language_link_switches_to_english_and_back(page: Any, site: str) -> None:
     page.goto(f"{site}/")
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
     page.wait_for_url(f"{site}/en/")
     assert page.get_attribute("html", "lang") == "en"
     assert "Government services" in page.locator("h1").inner_text()
-    page.get_by_role("button", name="Bahasa Indonesia").click()
+    page.get_by_role("link", name="Bahasa Indonesia").click()
     page.wait_for_url(f"{site}/")
     assert page.get_attribute("html", "lang") == "id"
     assert "Layanan pemerintah" in page.locator("h1").inner_text()
@@ -36,7 +36,7 @@ def test_home_works_without_javascript(page_no_js: Any, site: str) -> None:
     page = page_no_js
     page.goto(f"{site}/")
     assert page.locator("h1").count() == 1
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
     page.wait_for_url(f"{site}/en/")
     assert page.get_attribute("html", "lang") == "en"
     page.keyboard.press("Tab")

@@ -10,6 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from simpul.catalog.forms_engine import document_specs, human_bytes
 from simpul.catalog.models import ServiceKind, localized
 from simpul.catalog.selectors import complaint_services, service_apply_blocker, service_get, service_list
+from simpul.core.pagecache import anonymous_page_cache
 
 MAX_QUERY = 100
 
@@ -22,6 +23,7 @@ def apply_url(code: str) -> str:
         return reverse("catalog:detail", kwargs={"code": code}) + "ajukan/"
 
 
+@anonymous_page_cache
 def service_list_view(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:MAX_QUERY]
     kind = request.GET.get("kind", "")
@@ -32,6 +34,7 @@ def service_list_view(request: HttpRequest) -> HttpResponse:
     })
 
 
+@anonymous_page_cache
 def service_detail_view(request: HttpRequest, code: str) -> HttpResponse:
     version = service_get(code)
     documents = [
@@ -46,6 +49,7 @@ def service_detail_view(request: HttpRequest, code: str) -> HttpResponse:
     })
 
 
+@anonymous_page_cache
 def complaint_list_view(request: HttpRequest) -> HttpResponse:
     """Where a citizen starts a complaint: the categories, who handles each, and how a complaint moves."""
     versions = list(complaint_services().select_related("service", "agency"))

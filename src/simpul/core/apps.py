@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "simpul.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from simpul.core.pagecache import connect_invalidation
+
+        connect_invalidation()

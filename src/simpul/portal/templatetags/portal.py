@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import translation
 
 from simpul.portal.sections import sections_available
 
@@ -11,3 +14,35 @@ register = template.Library()
 def portal_sections() -> list[dict[str, object]]:
     """The portal sections this installation serves, for the main menu: `{% portal_sections as sections %}`."""
     return sections_available()
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context: template.Context) -> list[dict[str, str]]:
+    """The same page in every other language, as plain links: `{% language_links as links %}`.
+
+    Languages live in the URL prefix (`/layanan/`, `/en/layanan/`), so switching is a link to the other
+    prefix, not a form: it works without JavaScript, needs no CSRF token, and leaves the page the same for
+    every anonymous visitor, so the page cache can serve it (`simpul.core.pagecache`).
+    """
+    request = context.get("request")
+    path = request.get_full_path() if request is not None else "/"
+    current = translation.get_language()
+    links = []
+    for code, _name in settings.LANGUAGES:
+        if code == current:
+            continue
+        url = translate_url(path, code)
+        if url == path:  # not a resolvable page (a 404, say): move the prefix by hand
+            bare = path[len(f"/{current}"):] if current != settings.LANGUAGE_CODE and path.startswith(
+                f"/{current}/") else path
+            url = bare if code == settings.LANGUAGE_CODE else f"/{code}{bare}"
+        label, aria = LANGUAGE_LABELS.get(code, (code, code))
+        links.append({"code": code, "url": url, "label": label, "aria": aria})
+    return links
+
+
+# Each language names itself in its own words (WCAG 3.1.2: marked with lang=).
+LANGUAGE_LABELS = {
+    "id": ("Bahasa Indonesia", "Ganti bahasa ke Bahasa Indonesia"),
+    "en": ("English", "Change language to English"),
+}
