@@ -450,7 +450,9 @@ def _questionnaire(request: HttpRequest, rnd: Round, *, channel: str, token: str
             attrs["kecamatan"] = kec
             desa_name = p.get("desa", "").strip()
             if desa_name:
-                desa = Region.objects.filter(parent=kec, name__iexact=desa_name).first() if kec else None
+                # a name longer than any village's is no village (and SQLite refuses a LIKE pattern that long)
+                fits = len(desa_name) <= Region._meta.get_field("name").max_length
+                desa = Region.objects.filter(parent=kec, name__iexact=desa_name).first() if kec and fits else None
                 if desa is None:
                     errors["desa"] = _("Village not found in the chosen kecamatan. Check the spelling or leave it "
                                        "empty.")

@@ -118,6 +118,17 @@ def test_public_questionnaire_errors_keep_what_was_typed(client, personas):
     assert not Response.objects.exists()
 
 
+def test_public_questionnaire_with_a_village_name_longer_than_any_is_an_error_not_a_crash(client, personas):
+    """Found by tests/security/test_form_fuzz.py: SQLite refused the case-insensitive lookup of a 10k-character
+    village name ("LIKE or GLOB pattern too complex") and the page answered 500."""
+    rnd = round_set_public(round=open_round(actor=personas.evaluator), enabled=True, actor=personas.evaluator)
+    url = reverse("assessment:public", args=[rnd.public_slug])
+    response = client.post(url, {"response_id": str(uuid.uuid4()), "v_K01": "5", "kecamatan": "16.06.01",
+                                 "desa": "\U0001f600" * 13_000})
+    assert response.status_code == 200 and "has-error" in response.content.decode()
+    assert not Response.objects.exists()
+
+
 def test_public_link_is_rate_limited(client, personas, settings):
     from simpul.assessment import views
 
