@@ -88,6 +88,17 @@ class UnprocessableEntity(exceptions.APIException):
     default_code = "unprocessable"
 
 
+class ProblemError(exceptions.APIException):
+    """An error with its own status and stable code, and optional extension members (RFC 9457 section 3.2),
+    e.g. the parts an upload still misses: `ProblemError(status_code=409, code="upload_incomplete",
+    detail=_("..."), missing=[2, 3])`. `errors` (messages per field) may be passed as an extension too."""
+
+    def __init__(self, *, status_code: int, code: str, detail: str, **extensions: Any) -> None:
+        self.status_code = status_code
+        super().__init__(detail=detail, code=code)
+        self.extensions = extensions
+
+
 def api_max_body_bytes() -> int:
     return int(getattr(settings, "API_MAX_BODY_BYTES", 0) or settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0)
 
@@ -188,6 +199,8 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
                                 detail=_("Some fields are not valid; see errors."), errors=errors)
         else:
             body = problem_body(status_code=response.status_code, code=code, detail=str(exc.detail))
+        for name, value in (getattr(exc, "extensions", None) or {}).items():
+            body.setdefault(name, value)  # extension members never replace the standard ones
         if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
             body["retry_after"] = int(exc.wait + 0.999)
     response.data = body

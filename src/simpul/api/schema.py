@@ -56,3 +56,19 @@ def add_problem_responses(result: dict[str, Any], generator: Any, request: Any, 
                  "content": {"application/problem+json": {"schema": reference}}},
             )
     return result
+
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+
+
+def problem(description: str, **extensions: dict[str, Any]) -> Any:
+    """One documented error response for `extend_schema(responses={(status, PROBLEM_MEDIA_TYPE): problem(...)})`:
+    the Problem schema, plus the extension members this operation always adds (name -> JSON schema)."""
+    from drf_spectacular.utils import OpenApiResponse
+
+    schema: dict[str, Any] = PROBLEM_REF
+    if extensions:
+        schema = {"allOf": [PROBLEM_REF, {"type": "object", "properties": extensions,
+                                          "required": sorted(extensions)}]}
+    return OpenApiResponse(response=schema, description=description)

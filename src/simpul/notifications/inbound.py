@@ -1,5 +1,6 @@
 """Status by SMS or WhatsApp for feature phones: the gateway forwards an inbound message to
-POST /api/v1/sms/inbound/ and Simpul answers `STATUS <reference> <PIN>` (or `CEK ...`) with the case's status.
+POST /api/v1/sms/inbound/ (the view: simpul.notifications.api.views) and Simpul answers
+`STATUS <reference> <PIN>` (or `CEK ...`) with the case's status.
 
 The request is JSON `{"from": "+62812...", "text": "STATUS MUBA-... 123456", "channel": "sms"|"whatsapp"}`,
 signed like outgoing messages (`simpul.notifications.gateways.sign`: headers X-Simpul-Timestamp and
@@ -12,20 +13,14 @@ keyed by the sender's number.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest, JsonResponse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 
 from simpul.core.services import outbox_enqueue
-from simpul.notifications.gateways import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify_signature
 from simpul.notifications.models import Channel, Language, Message
 from simpul.notifications.outbox import BACKEND_NAME
 
@@ -70,19 +65,11 @@ def answer_for(*, sender: str, text: str) -> str:
             reference=case.reference, status=case.get_status_display(), due=due)
 
 
-@csrf_exempt  # a gateway calls this, authenticated by its signature, not by a browser session
-@require_POST
-def sms_inbound(request: HttpRequest) -> JsonResponse:
-    secret = getattr(settings, "SIMPUL_SMS_INBOUND_SECRET", "")
-    if not secret or not verify_signature(secret=secret, timestamp=request.headers.get(TIMESTAMP_HEADER, ""),
-                                          body=request.body, signature=request.headers.get(SIGNATURE_HEADER, "")):
-        return JsonResponse({"detail": _("Signature missing or not valid.")}, status=403)
-    try:
-        data = json.loads(request.body)
-        sender, text = str(data["from"])[:40], str(data.get("text", ""))[:480]
-    except (ValueError, KeyError, TypeError):
-        return JsonResponse({"detail": _("Send JSON with the fields from and text.")}, status=400)
-    channel = Channel.WHATSAPP if data.get("channel") == "whatsapp" else Channel.SMS
+def sms_inbound_reply(*, sender: str, text: str, channel: str = Channel.SMS) -> Message:
+    """Answer one inbound message: the reply is stored as an outgoing Message and queued through the outbox
+    (so it is retried while the gateway is down). `sender` is cut to 40 characters, `text` to 480."""
+    sender, text = sender[:40], text[:480]
+    channel = Channel.WHATSAPP if channel == Channel.WHATSAPP else Channel.SMS
     reply = answer_for(sender=sender, text=text)
     with transaction.atomic():
         message = Message(channel=channel, recipient=sender, event="sms.status_reply", language=Language.INDONESIAN,
@@ -91,4 +78,4 @@ def sms_inbound(request: HttpRequest) -> JsonResponse:
         message.save()
         outbox_enqueue(backend=BACKEND_NAME, payload={"message_id": message.pk}, topic="sms.status_reply",
                        ordering_key=f"sms:{sender}")
-    return JsonResponse({"reply": reply, "message_id": message.pk})
+    return message

@@ -1,5 +1,7 @@
 """Resumable chunked uploads for documents on a weak link (a dropped VSAT link resumes, it does not restart).
 
+The API (simpul.portal.api.views, described in the OpenAPI schema) is a thin layer over the services here:
+
     POST /api/v1/uploads/                      {"filename", "size", "sha256"} -> 201 {"id", "chunk_size", "chunks"}
     PUT  /api/v1/uploads/<id>/chunks/<n>/      raw bytes, header X-Chunk-SHA256: <hex>  -> 204; 422 if the hash differs
     GET  /api/v1/uploads/<id>/                 -> {"received": [...], "missing": [...]}  (what to resend after a drop)
@@ -8,7 +10,8 @@
          the application draft (type by magic bytes, size cap, image re-encoding) like a file from a plain form.
 
 The upload id is a random capability (like the draft token); parts live under SIMPUL_VAR_DIR/uploads/ and are
-removed once finalized, or after 24 hours when abandoned. Anyone may start an upload (citizens apply without an account), so sizes are capped.
+removed once finalized, or after 24 hours when abandoned. Anyone may start an upload (citizens apply without an
+account), so sizes are capped. A refused step raises UploadError with a stable code (the API's problem code).
 """
 
 from __future__ import annotations
@@ -25,16 +28,27 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
 
 CHUNK_SIZE = 256 * 1024
 MAX_BYTES = 10 * 1024 * 1024
+MAX_NAME = 200  # longer file names are cut, not refused
 KEEP = timedelta(hours=24)  # an unfinished upload is kept this long for resuming
-_ID = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+ID_PATTERN = r"^[A-Za-z0-9_-]{20,64}$"
+SHA256_PATTERN = r"^[0-9a-fA-F]{64}$"
+_ID = re.compile(ID_PATTERN)
 _HEX = re.compile(r"^[0-9a-f]{64}$")
+
+
+class UploadError(Exception):
+    """A refused upload step. `code` is stable (the API's problem code); `extensions` are facts the client
+    acts on (the damaged part, the parts still missing, the document check's messages)."""
+
+    def __init__(self, code: str, message: str, **extensions: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.extensions = extensions
 
 
 def _root() -> Path:
@@ -64,10 +78,6 @@ def uploads_purge(*, older_than: timedelta = KEEP) -> int:
     return removed
 
 
-def _error(status: int, detail: str, **extra: Any) -> JsonResponse:
-    return JsonResponse({"detail": detail, **extra}, status=status)
-
-
 def _meta(folder: Path) -> dict[str, Any]:
     return json.loads((folder / "meta.json").read_text())
 
@@ -76,27 +86,22 @@ def _received(folder: Path, meta: dict[str, Any]) -> list[int]:
     return [n for n in range(meta["chunks"]) if (folder / f"{n}.part").exists()]
 
 
-def _json(request: HttpRequest) -> dict[str, Any]:
-    try:
-        data = json.loads(request.body or b"{}")
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
+def _existing(upload_id: str) -> tuple[Path, dict[str, Any]]:
+    folder = _folder(upload_id)
+    if folder is None:
+        raise UploadError("upload_not_found", _("No such upload."))
+    return folder, _meta(folder)
 
 
-@csrf_exempt  # no cookie-bound authority: the random upload id is the only key
-@require_http_methods(["POST"])
-def upload_create(request: HttpRequest) -> JsonResponse:
-    data = _json(request)
-    name = str(data.get("filename") or "")[:200]
-    digest = str(data.get("sha256") or "").lower()
-    try:
-        size = int(data.get("size"))
-    except (TypeError, ValueError):
-        size = -1
+def upload_invalid_message() -> str:
+    return _("Give the file name, its size (at most {limit} bytes) and its SHA-256.").format(limit=MAX_BYTES)
+
+
+def upload_start(*, filename: str, size: int, sha256: str) -> dict[str, Any]:
+    """Open an upload of `size` bytes; returns its id and how to cut the file into parts."""
+    name, digest = str(filename or "")[:MAX_NAME], str(sha256 or "").lower()
     if not name or not _HEX.match(digest) or not 0 < size <= MAX_BYTES:
-        return _error(400, _("Give the file name, its size (at most {limit} bytes) and its SHA-256.").format(
-            limit=MAX_BYTES))
+        raise UploadError("upload_invalid", upload_invalid_message())
     uploads_purge()
     upload_id = secrets.token_urlsafe(24)
     folder = _root() / upload_id
@@ -104,66 +109,56 @@ def upload_create(request: HttpRequest) -> JsonResponse:
     meta = {"filename": name, "size": size, "sha256": digest, "chunk_size": CHUNK_SIZE,
             "chunks": -(-size // CHUNK_SIZE)}
     (folder / "meta.json").write_text(json.dumps(meta))
-    return JsonResponse({"id": upload_id, "chunk_size": CHUNK_SIZE, "chunks": meta["chunks"]}, status=201)
+    return {"id": upload_id, "chunk_size": CHUNK_SIZE, "chunks": meta["chunks"]}
 
 
-@require_http_methods(["GET"])
-def upload_status(request: HttpRequest, upload_id: str) -> JsonResponse:
-    folder = _folder(upload_id)
-    if folder is None:
-        return _error(404, _("No such upload."))
-    meta = _meta(folder)
+def upload_get(*, upload_id: str) -> dict[str, Any]:
+    """Which parts have arrived and which are missing (what to resend after a drop)."""
+    folder, meta = _existing(upload_id)
     received = _received(folder, meta)
-    return JsonResponse({"received": received, "missing": [n for n in range(meta["chunks"]) if n not in received],
-                         "chunks": meta["chunks"], "chunk_size": meta["chunk_size"]})
+    return {"received": received, "missing": [n for n in range(meta["chunks"]) if n not in received],
+            "chunks": meta["chunks"], "chunk_size": meta["chunk_size"]}
 
 
-@csrf_exempt
-@require_http_methods(["PUT"])
-def upload_chunk(request: HttpRequest, upload_id: str, number: int) -> JsonResponse:
-    folder = _folder(upload_id)
-    if folder is None:
-        return _error(404, _("No such upload."))
-    meta = _meta(folder)
+def upload_chunk_store(*, upload_id: str, number: int, content: bytes, sha256: str) -> None:
+    """Keep part `number` when its size and SHA-256 are right; sending a part again replaces it (idempotent)."""
+    folder, meta = _existing(upload_id)
     if not 0 <= number < meta["chunks"]:
-        return _error(400, _("This part number is outside the file."))
-    body = request.body
+        raise UploadError("chunk_out_of_range", _("This part number is outside the file."))
     expected = meta["chunk_size"] if number < meta["chunks"] - 1 else meta["size"] - meta["chunk_size"] * number
-    if len(body) != expected or hashlib.sha256(body).hexdigest() != request.headers.get("X-Chunk-SHA256", "").lower():
-        return _error(422, _("This part arrived damaged. Please send it again."), chunk=number)
+    if len(content) != expected or hashlib.sha256(content).hexdigest() != (sha256 or "").lower():
+        raise UploadError("chunk_damaged", _("This part arrived damaged. Please send it again."), chunk=number)
     tmp = folder / f"{number}.tmp"
-    tmp.write_bytes(body)
+    tmp.write_bytes(content)
     tmp.replace(folder / f"{number}.part")
-    return JsonResponse({}, status=204)
 
 
-@csrf_exempt
-@require_http_methods(["POST"])
-def upload_finalize(request: HttpRequest, upload_id: str) -> JsonResponse:
+def upload_finalize(*, upload_id: str, sha256: str | None = None, draft_token: str = "",
+                    document: str = "") -> dict[str, Any]:
+    """Join the parts, check the whole file's SHA-256, attach it to the application draft through the normal
+    document checks, and remove the upload."""
     from simpul.cases.models import Draft
     from simpul.cases.services import draft_attach_documents
 
-    folder = _folder(upload_id)
-    if folder is None:
-        return _error(404, _("No such upload."))
-    meta, data = _meta(folder), _json(request)
+    folder, meta = _existing(upload_id)
     missing = [n for n in range(meta["chunks"]) if n not in _received(folder, meta)]
     if missing:
-        return _error(409, _("Some parts have not arrived yet."), missing=missing)
+        raise UploadError("upload_incomplete", _("Some parts have not arrived yet."), missing=missing)
     content = b"".join((folder / f"{n}.part").read_bytes() for n in range(meta["chunks"]))
-    if hashlib.sha256(content).hexdigest() != meta["sha256"] or str(data.get("sha256", meta["sha256"])) != meta["sha256"]:
+    if hashlib.sha256(content).hexdigest() != meta["sha256"] or (sha256 is not None and sha256 != meta["sha256"]):
         for part in folder.glob("*.part"):
             part.unlink()
-        return _error(422, _("The file arrived damaged. Please send it again."),
-                      missing=list(range(meta["chunks"])))
-    draft = Draft.objects.filter(token=str(data.get("draft") or ""), case__isnull=True).first()
+        raise UploadError("upload_damaged", _("The file arrived damaged. Please send it again."),
+                          missing=list(range(meta["chunks"])))
+    draft = Draft.objects.filter(token=draft_token, case__isnull=True).first()
     if draft is None:
-        return _error(404, _("This application was not found or has already been sent."))
+        raise UploadError("draft_not_found", _("This application was not found or has already been sent."))
     upload = SimpleUploadedFile(meta["filename"], content)
-    errors = draft_attach_documents(draft=draft, files={str(data.get("document") or ""): upload})
+    errors = draft_attach_documents(draft=draft, files={document: upload})
     if errors:
-        return _error(400, " ".join(m for messages in errors.values() for m in messages), errors=errors)
-    if str(data.get("document") or "") not in (draft.documents or {}):
-        return _error(400, _("This application does not ask for this document."))
+        raise UploadError("document_refused", " ".join(m for messages in errors.values() for m in messages),
+                          errors={key: [str(m) for m in messages] for key, messages in errors.items()})
+    if document not in (draft.documents or {}):
+        raise UploadError("document_not_requested", _("This application does not ask for this document."))
     shutil.rmtree(folder, ignore_errors=True)
-    return JsonResponse({"document": data.get("document"), "filename": meta["filename"]}, status=200)
+    return {"document": document, "filename": meta["filename"]}

@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from simpul.notifications import inbound
+from simpul.notifications.api import views
 
 urlpatterns = [
-    path("sms/inbound/", inbound.sms_inbound, name="sms_inbound"),
+    path("sms/inbound/", views.SmsInboundApi.as_view(), name="sms_inbound"),
 ]

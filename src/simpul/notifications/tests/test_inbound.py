@@ -95,3 +95,41 @@ def test_a_bad_or_missing_signature_is_refused(client: Any, case: Any, settings:
     settings.SIMPUL_SMS_INBOUND_SECRET = ""
     assert _post(client, f"STATUS {case.case.reference} {case.pin}", secret="").status_code == 403
     assert not Message.objects.filter(event="sms.status_reply").exists()
+
+
+def test_refusals_are_problem_details_with_stable_codes(client: Any, case: Any) -> None:
+    unsigned = client.post("/api/v1/sms/inbound/", "{}", content_type="application/json")
+    assert unsigned["Content-Type"].startswith("application/problem+json")
+    assert unsigned.json()["code"] == "signature_invalid"
+    assert unsigned.json()["detail"] == "Tanda tangan tidak ada atau tidak sah."
+    body = b'{"text": "STATUS"}'
+    stamp = str(int(time.time()))
+    invalid = client.post("/api/v1/sms/inbound/", body, content_type="application/json",
+                          headers={TIMESTAMP_HEADER: stamp, SIGNATURE_HEADER: sign(SECRET, stamp, body)}).json()
+    assert invalid["status"] == 400 and invalid["code"] == "invalid" and set(invalid["errors"]) == {"from"}
+    body = b"STATUS MUBA 123456"
+    malformed = client.post("/api/v1/sms/inbound/", body, content_type="text/plain",
+                            headers={TIMESTAMP_HEADER: stamp, SIGNATURE_HEADER: sign(SECRET, stamp, body)}).json()
+    assert malformed["code"] == "malformed_request"
+
+
+def test_the_signature_is_the_only_authority_not_a_session(case: Any, personas: Any) -> None:  # noqa: F811
+    """A gateway has no session: no CSRF token is needed; a logged-in session without the signature gets
+    nothing."""
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(personas.citizen)
+    assert _post(browser, f"STATUS {case.case.reference} {case.pin}").status_code == 200
+    assert browser.post("/api/v1/sms/inbound/", json.dumps({"from": "+62811", "text": "halo"}),
+                        content_type="application/json").status_code == 403
+
+
+def test_a_whatsapp_message_is_answered_on_whatsapp(client: Any, case: Any) -> None:
+    from simpul.notifications.models import Message
+
+    body = json.dumps({"from": "+6281234567890", "text": "halo", "channel": "whatsapp"}).encode()
+    stamp = str(int(time.time()))
+    response = client.post("/api/v1/sms/inbound/", body, content_type="application/json",
+                           headers={TIMESTAMP_HEADER: stamp, SIGNATURE_HEADER: sign(SECRET, stamp, body)})
+    assert Message.objects.get(pk=response.json()["message_id"]).channel == "whatsapp"

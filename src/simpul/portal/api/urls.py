@@ -2,11 +2,11 @@
 
 from django.urls import path
 
-from simpul.portal import uploads
+from simpul.portal.api import views
 
 urlpatterns = [
-    path("uploads/", uploads.upload_create, name="upload_create"),
-    path("uploads/<str:upload_id>/", uploads.upload_status, name="upload_status"),
-    path("uploads/<str:upload_id>/chunks/<int:number>/", uploads.upload_chunk, name="upload_chunk"),
-    path("uploads/<str:upload_id>/finalize/", uploads.upload_finalize, name="upload_finalize"),
+    path("uploads/", views.UploadCreateApi.as_view(), name="upload_create"),
+    path("uploads/<str:upload_id>/", views.UploadStatusApi.as_view(), name="upload_status"),
+    path("uploads/<str:upload_id>/chunks/<int:number>/", views.UploadChunkApi.as_view(), name="upload_chunk"),
+    path("uploads/<str:upload_id>/finalize/", views.UploadFinalizeApi.as_view(), name="upload_finalize"),
 ]

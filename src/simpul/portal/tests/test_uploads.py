@@ -114,3 +114,55 @@ def test_abandoned_uploads_are_purged_after_a_day(client: Any, draft: Any) -> No
     old = time.time() - 25 * 3600
     os.utime(folder / "meta.json", (old, old))
     assert uploads_purge() == 1 and not folder.exists()
+
+
+@pytest.mark.django_db
+def test_refusals_are_problem_details_with_stable_codes_in_indonesian(client: Any, draft: Any) -> None:
+    data = _photo()
+    upload = _create(client, data)
+    unknown = client.get("/api/v1/uploads/not-an-upload-id-at-all/")
+    assert unknown["Content-Type"].startswith("application/problem+json")
+    assert unknown.json()["code"] == "upload_not_found" and unknown.json()["detail"] == "Unggahan tidak ditemukan."
+    assert unknown.json()["status"] == 404 and unknown.json()["title"] == "Tidak ditemukan"
+    damaged = _put(client, upload, data, 0, damage=True).json()
+    assert (damaged["code"], damaged["chunk"], damaged["status"]) == ("chunk_damaged", 0, 422)
+    assert damaged["type"].endswith("/chunk_damaged") and damaged["title"]
+    early = client.post(f"/api/v1/uploads/{upload['id']}/finalize/", json.dumps({"draft": draft.token}),
+                        content_type="application/json").json()
+    assert early["code"] == "upload_incomplete" and early["missing"] == list(range(upload["chunks"]))
+    invalid = client.post("/api/v1/uploads/", json.dumps({"filename": "x.pdf", "size": 0, "sha256": "xyz"}),
+                          content_type="application/json").json()
+    assert invalid["code"] == "upload_invalid" and set(invalid["errors"]) == {"size", "sha256"}
+    assert "10485760" in invalid["detail"]  # the limit, as before
+    malformed = client.post("/api/v1/uploads/", "{", content_type="application/json").json()
+    assert malformed["code"] == "malformed_request"
+
+
+@pytest.mark.django_db
+def test_a_part_is_read_as_bytes_whatever_its_content_type(client: Any, draft: Any) -> None:
+    """The offline script sends a Blob slice, which has no Content-Type; a cached older script must keep working."""
+    data = b"%PDF-1.4\n" + b"x" * 1000
+    upload = _create(client, data)
+    response = client.generic("PUT", f"/api/v1/uploads/{upload['id']}/chunks/0/", data, content_type="",
+                              HTTP_X_CHUNK_SHA256=_sha(data))
+    assert response.status_code == 204 and response.content == b""
+    assert client.get(f"/api/v1/uploads/{upload['id']}/").json()["received"] == [0]
+
+
+@pytest.mark.django_db
+def test_uploads_need_no_session_and_no_csrf_token(personas: Any, draft: Any) -> None:  # noqa: F811
+    """The random upload id is the only key: a logged-in browser posting without a CSRF token is served like an
+    anonymous one (no cookie carries authority here), as the offline script does."""
+    from django.test import Client
+
+    from simpul.cases.tests.factories import PDF_BYTES
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(personas.citizen)
+    data = PDF_BYTES
+    upload = _create(browser, data)
+    assert _put(browser, upload, data, 0).status_code == 204
+    done = browser.post(f"/api/v1/uploads/{upload['id']}/finalize/", json.dumps(
+        {"sha256": _sha(data), "draft": draft.token, "document": "kk"}), content_type="application/json")
+    assert done.status_code == 200, done.content
+    assert done.json() == {"document": "kk", "filename": "kk.jpg"}

@@ -1,0 +1,43 @@
+"""Input and output serializers of the chunked-upload API (simpul.portal.uploads)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from simpul.portal.uploads import CHUNK_SIZE, MAX_BYTES, SHA256_PATTERN
+
+
+class UploadCreateInputSerializer(serializers.Serializer):
+    filename = serializers.CharField(trim_whitespace=False,
+                                     help_text="The file's name; cut to 200 characters.")
+    size = serializers.IntegerField(min_value=1, max_value=MAX_BYTES,
+                                    help_text=f"The whole file's size in bytes, at most {MAX_BYTES}.")
+    sha256 = serializers.RegexField(SHA256_PATTERN, help_text="The whole file's SHA-256, in hex.")
+
+
+class UploadCreatedOutputSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="The upload's id: a random capability, the only key to the upload.")
+    chunk_size = serializers.IntegerField(help_text=f"Bytes in every part but the last ({CHUNK_SIZE}).")
+    chunks = serializers.IntegerField(help_text="How many parts to send, numbered from 0.")
+
+
+class UploadStatusOutputSerializer(serializers.Serializer):
+    received = serializers.ListField(child=serializers.IntegerField(), help_text="Parts that arrived whole.")
+    missing = serializers.ListField(child=serializers.IntegerField(), help_text="Parts still to send.")
+    chunks = serializers.IntegerField()
+    chunk_size = serializers.IntegerField()
+
+
+class UploadFinalizeInputSerializer(serializers.Serializer):
+    sha256 = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False,
+                                   help_text="The whole file's SHA-256 again; when given, it must be the one the "
+                                   "upload was opened with.")
+    draft = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False,
+                                  help_text="The token of the application draft the document belongs to.")
+    document = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False,
+                                     help_text="The document's code in the service's `documents`, e.g. `kk`.")
+
+
+class UploadFinalizedOutputSerializer(serializers.Serializer):
+    document = serializers.CharField()
+    filename = serializers.CharField()

@@ -1,0 +1,164 @@
+"""The chunked-upload API (simpul.portal.uploads): thin DRF views, errors as RFC 9457 problem details.
+
+No authentication and no CSRF check, as before these were DRF views: the portal's offline script calls them
+from pages of citizens who apply without an account, and the random upload id is the only key (no cookie
+carries authority here, so there is nothing for a cross-site request to borrow). A session or API key sent
+along is ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.parsers import BaseParser, JSONParser
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from simpul.api.errors import ProblemError
+from simpul.api.schema import PROBLEM_MEDIA_TYPE, problem
+from simpul.portal import uploads
+from simpul.portal.api.serializers import (
+    UploadCreatedOutputSerializer,
+    UploadCreateInputSerializer,
+    UploadFinalizedOutputSerializer,
+    UploadFinalizeInputSerializer,
+    UploadStatusOutputSerializer,
+)
+
+TAGS = ["uploads"]
+STATUS = {  # UploadError.code -> HTTP status
+    "upload_invalid": 400,
+    "upload_not_found": 404,
+    "chunk_out_of_range": 400,
+    "chunk_damaged": 422,
+    "upload_incomplete": 409,
+    "upload_damaged": 422,
+    "draft_not_found": 404,
+    "document_refused": 400,
+    "document_not_requested": 400,
+}
+_INTS = {"type": "array", "items": {"type": "integer"}}
+_NOT_FOUND = problem("`upload_not_found`: no upload has this id (never opened, finalized, or abandoned for "
+                     "24 hours).")
+
+
+class OctetStreamParser(BaseParser):
+    """A part's raw bytes (`application/octet-stream`)."""
+
+    media_type = "application/octet-stream"
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> bytes:
+        return stream.read() if stream is not None else b""
+
+
+def _problem(error: uploads.UploadError) -> ProblemError:
+    return ProblemError(status_code=STATUS[error.code], code=error.code, detail=error.message, **error.extensions)
+
+
+class _UploadApi(APIView):
+    authentication_classes: ClassVar[list[Any]] = []
+    permission_classes: ClassVar[list[Any]] = [AllowAny]
+    parser_classes: ClassVar[list[Any]] = [JSONParser]
+
+
+class UploadCreateApi(_UploadApi):
+    @extend_schema(
+        operation_id="uploads_create", summary="Open a chunked upload", tags=TAGS,
+        description="Open a resumable upload of one document (at most 10 MB). Then send its parts, ask which "
+        "arrived after a dropped link, and finalize it into an application draft.",
+        request=UploadCreateInputSerializer,
+        responses={
+            201: UploadCreatedOutputSerializer,
+            (400, PROBLEM_MEDIA_TYPE): problem("`upload_invalid` (see `errors`) or `malformed_request`."),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        data = UploadCreateInputSerializer(data=request.data)
+        if not data.is_valid():
+            raise ProblemError(status_code=400, code="upload_invalid", detail=uploads.upload_invalid_message(),
+                               errors={k: [str(m) for m in v] for k, v in data.errors.items()})
+        try:
+            created = uploads.upload_start(**data.validated_data)
+        except uploads.UploadError as error:
+            raise _problem(error) from error
+        return Response(UploadCreatedOutputSerializer(created).data, status=status.HTTP_201_CREATED)
+
+
+class UploadStatusApi(_UploadApi):
+    @extend_schema(
+        operation_id="uploads_retrieve", summary="Parts received and missing", tags=TAGS,
+        description="What has arrived: after a dropped link, send only the `missing` parts.",
+        responses={200: UploadStatusOutputSerializer, (404, PROBLEM_MEDIA_TYPE): _NOT_FOUND},
+    )
+    def get(self, request: Request, upload_id: str) -> Response:
+        try:
+            state = uploads.upload_get(upload_id=upload_id)
+        except uploads.UploadError as error:
+            raise _problem(error) from error
+        return Response(UploadStatusOutputSerializer(state).data)
+
+
+class UploadChunkApi(_UploadApi):
+    parser_classes: ClassVar[list[Any]] = [OctetStreamParser]
+
+    @extend_schema(
+        operation_id="uploads_chunk_update", summary="Send one part", tags=TAGS,
+        description="The part's raw bytes: `chunk_size` bytes, the last part the rest. Sending a part again "
+        "replaces it. The body is read as bytes whatever its Content-Type.",
+        parameters=[OpenApiParameter("X-Chunk-SHA256", OpenApiTypes.STR, location=OpenApiParameter.HEADER,
+                                     required=True, description="The part's SHA-256, in hex.")],
+        request={"application/octet-stream": OpenApiTypes.BINARY},
+        responses={
+            204: None,
+            (400, PROBLEM_MEDIA_TYPE): problem("`chunk_out_of_range`: the part number is outside the file."),
+            (404, PROBLEM_MEDIA_TYPE): _NOT_FOUND,
+            (422, PROBLEM_MEDIA_TYPE): problem(
+                "`chunk_damaged`: the part's size or SHA-256 is wrong; send it again.",
+                chunk={"type": "integer", "description": "The part to send again."}),
+        },
+    )
+    def put(self, request: Request, upload_id: str, number: int) -> Response:
+        try:
+            uploads.upload_chunk_store(upload_id=upload_id, number=number, content=request.body,
+                                       sha256=request.headers.get("X-Chunk-SHA256", ""))
+        except uploads.UploadError as error:
+            raise _problem(error) from error
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class UploadFinalizeApi(_UploadApi):
+    @extend_schema(
+        operation_id="uploads_finalize", summary="Finalize into an application draft", tags=TAGS,
+        description="Join the parts, check the whole file's SHA-256, and attach it to the draft's document "
+        "through the same checks as a form upload (type by magic bytes, size cap, image re-encoding).",
+        request=UploadFinalizeInputSerializer,
+        responses={
+            200: UploadFinalizedOutputSerializer,
+            (400, PROBLEM_MEDIA_TYPE): problem(
+                "`document_refused` (the document check's messages, also in `errors`), `document_not_requested`, "
+                "`invalid` or `malformed_request`."),
+            (404, PROBLEM_MEDIA_TYPE): problem("`upload_not_found`, or `draft_not_found`: the application was "
+                                               "not found or has already been sent."),
+            (409, PROBLEM_MEDIA_TYPE): problem(
+                "`upload_incomplete`: some parts have not arrived; send the `missing` ones.",
+                missing={**_INTS, "description": "The parts still to send."}),
+            (422, PROBLEM_MEDIA_TYPE): problem(
+                "`upload_damaged`: the joined file's SHA-256 differs; every part was dropped, send them again.",
+                missing={**_INTS, "description": "The parts to send again: all of them."}),
+        },
+    )
+    def post(self, request: Request, upload_id: str) -> Response:
+        data = UploadFinalizeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        payload = data.validated_data
+        try:
+            done = uploads.upload_finalize(upload_id=upload_id, sha256=payload.get("sha256"),
+                                           draft_token=payload["draft"], document=payload["document"])
+        except uploads.UploadError as error:
+            raise _problem(error) from error
+        return Response(UploadFinalizedOutputSerializer(done).data)
