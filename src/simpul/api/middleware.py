@@ -1,5 +1,9 @@
-"""API middleware: refuse oversized bodies early (413 problem), answer unknown API paths with a 404 problem,
-and log every authenticated API call.
+"""API middleware: speak the caller's language, refuse oversized bodies early (413 problem), answer unknown API
+paths with a 404 problem, and log every authenticated API call.
+
+Language: the site's pages carry their language in the URL prefix (`/en/...`), and Django's LocaleMiddleware
+therefore answers every unprefixed path in Indonesian. The API and the Open311 façade have no prefix: their
+callers choose with `Accept-Language` (RFC 9110), so error messages and labels follow that header here.
 
 The call log is one INSERT per call made with an API key (client, operation, object, result status); calls
 without a key cost nothing here. Writes a client makes are also in the hash-chained audit log, through the
@@ -12,6 +16,8 @@ import logging
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from simpul.api.auth import REQUEST_MARK
@@ -20,6 +26,7 @@ from simpul.api.models import ApiCallLog
 
 logger = logging.getLogger(__name__)
 API_PREFIX = "/api/"
+NEGOTIATED_PREFIXES = (API_PREFIX, "/open311/")
 
 
 class ApiMiddleware:
@@ -27,6 +34,17 @@ class ApiMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        negotiated = request.path.startswith(NEGOTIATED_PREFIXES)
+        if negotiated:
+            language = translation.get_language_from_request(request, check_path=False)
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        response = self._respond(request)
+        if negotiated:
+            patch_vary_headers(response, ("Accept-Language",))
+        return response
+
+    def _respond(self, request: HttpRequest) -> HttpResponse:
         if request.path.startswith(API_PREFIX):
             limit = api_max_body_bytes()
             try:
