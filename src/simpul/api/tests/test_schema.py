@@ -14,9 +14,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, path
 PREFIX = "/api/v1/"
 # The schema and its two viewers describe the API; they are not operations of it.
 NOT_OPERATIONS = {"api-schema", "api-docs", "api-redoc"}
-# Second paths for documented operations (URL name -> the documented route's name), kept out of the schema
-# with `schema = None` so each operation is described once. An alias is accepted only with its twin documented.
-ALIASES = {"api-infrastructure-measurements": "api-measurements"}
 _PARAMETER = re.compile(r"<(?:[^>:]+:)?\w+>|\{[^}]+\}")
 
 
@@ -50,14 +47,11 @@ def missing_from_schema(patterns: Iterable[Any], schema: dict[str, Any]) -> list
     for route, operations in schema["paths"].items():
         documented.setdefault(_shape(route), set()).update(operations)
     routes = list(_walk(patterns))
-    shape_of = {pattern.name: _shape("/" + route) for route, pattern in routes}
     missing = []
     for route, pattern in routes:
         shape = _shape("/" + route)
         if not shape.startswith(PREFIX) or pattern.name in NOT_OPERATIONS:
             continue
-        if pattern.name in ALIASES:
-            shape = shape_of.get(ALIASES[pattern.name], shape)
         missing += [f"{method.upper()} {shape}" for method in sorted(_methods(pattern) - documented.get(shape, set()))]
     return missing
 

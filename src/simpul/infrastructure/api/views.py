@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
@@ -148,8 +148,12 @@ class ApplicationListApi(_RegistryApi):
         return self.get_paginated_response(ApplicationOutputSerializer(page, many=True).data)
 
 
+@extend_schema_view(
+    get=extend_schema(operation_id="infrastructure_measurements_list_alias", deprecated=True,
+                      summary="List measurements (alias of /api/v1/measurements/)"),
+    post=extend_schema(operation_id="infrastructure_measurements_create_alias", deprecated=True,
+                       summary="Report a measurement (alias of /api/v1/measurements/)"),
+)
 class InfrastructureMeasurementApi(MeasurementApi):
-    """The same operations under /api/v1/infrastructure/measurements/; the schema documents them once,
-    under /api/v1/measurements/."""
-
-    schema = None
+    """The same operations under /api/v1/infrastructure/measurements/, the path of the first probe scripts: in
+    the schema as deprecated aliases of /api/v1/measurements/, so every routed operation is documented."""
