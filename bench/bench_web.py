@@ -1,10 +1,13 @@
 """Web benchmark: Simpul under gunicorn on this machine, measured against a bare Django view in the same run.
 
-    .venv/bin/python bench/bench_web.py [--seconds 5] [--connections 8]
+    .venv/bin/python bench/bench_web.py [--seconds 5] [--connections 8] [--database sqlite|postgres]
+    .venv/bin/python bench/bench_web.py --database postgres      # the server bars are for PostgreSQL
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/simpul_bench_web .venv/bin/python bench/bench_web.py
 
 What it does (bounded, loopback only, stops by itself):
-1. A temporary SIMPUL_VAR_DIR (SQLite there unless DATABASE_URL is set; that database must exist), then
+1. A temporary SIMPUL_VAR_DIR, and the database: SQLite there by default; PostgreSQL when DATABASE_URL is set
+   (created if missing) or with `--database postgres`, which drops and creates the throw-away database
+   `simpul_bench_web` on 127.0.0.1:5432 (user postgres) for every run. Then
    `simpul migrate`, `reference`, `demo` and `collectstatic` with SIMPUL_DEMO_MODE=true. The demo API client's
    per-minute rate limit is lifted in that throw-away database (a rate limit would measure itself).
 2. gunicorn (gthread, 2 processes x 4 threads: the size `simpul run` picks on 2 cores) on a free 127.0.0.1 port,
@@ -244,6 +247,23 @@ def page_weights(port: int) -> list[tuple[str, int, int, int]]:
 # -- server ---------------------------------------------------------------------------------------------------------
 
 
+DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/simpul_bench_web"
+
+
+def postgres_database(url: str, *, recreate: bool) -> None:
+    """Create the database of `url` if missing; with `recreate`, drop it first (the benchmark's own database)."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1].split("?", 1)[0]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if recreate:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
 def prepare(env: dict[str, str]) -> None:
     simpul = [str(BIN / "simpul")]
     steps = [["migrate", "--noinput", "-v", "0"], ["reference"], ["demo"], ["compilemessages_simpul"]]
@@ -329,6 +349,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8, help="concurrent keep-alive connections")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--database", choices=["auto", "sqlite", "postgres"], default="auto",
+                        help="auto: PostgreSQL when DATABASE_URL is set, else SQLite; postgres: DATABASE_URL or a "
+                             "fresh simpul_bench_web database on 127.0.0.1")
     parser.add_argument("--overload-connections", type=int, default=64,
                         help="connections in the load-shedding phase (0 skips it)")
     args = parser.parse_args()
@@ -338,6 +361,13 @@ def main() -> None:
     env = {**os.environ, "SIMPUL_VAR_DIR": var_dir, "SIMPUL_DEMO_MODE": "true", "SIMPUL_LOG_LEVEL": "WARNING",
            "PYTHONPATH": str(ROOT / "src")}
     env.pop("SIMPUL_TESTING", None)
+    if args.database == "sqlite":
+        env.pop("DATABASE_URL", None)
+    elif args.database == "postgres" and not env.get("DATABASE_URL", "").startswith("postgres"):
+        env["DATABASE_URL"] = DEFAULT_POSTGRES
+        postgres_database(DEFAULT_POSTGRES, recreate=True)
+    elif env.get("DATABASE_URL", "").startswith("postgres"):
+        postgres_database(env["DATABASE_URL"], recreate=False)
     database = "PostgreSQL" if env.get("DATABASE_URL", "").startswith("postgres") else "SQLite (WAL)"
     server = None
     try:
