@@ -115,6 +115,15 @@ def _applicant_fields(version: Any, cleaned: dict[str, Any], applicant: Any) -> 
     return found
 
 
+def _loaded_related(obj: Any, name: str) -> Any:
+    """The related object `name` of `obj` if it is already loaded (select_related), else None (no query)."""
+    try:
+        field = obj._meta.get_field(name)
+    except Exception:
+        return None
+    return field.get_cached_value(obj, default=None) if field.is_cached(obj) else None
+
+
 def _actor_label(actor: Any) -> str:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return ""
@@ -161,7 +170,9 @@ def _event(
         to_status=to_status, public_note=public_note, internal_note=internal_note, visible_to_applicant=visible,
         data=data or {},
     )
-    event.full_clean()
+    # The case and the actor are rows this request already holds: their existence checks would be two more
+    # queries per event for nothing (the foreign keys still hold in the database).
+    event.full_clean(exclude=["case", "actor"])
     event.save()
     return event
 
@@ -177,7 +188,9 @@ def _store_documents(
             content_type=item.content_type, size=item.size, sha256=item.sha256, round=round_number,
             uploaded_by=actor if getattr(actor, "is_authenticated", False) else None, is_result=is_result,
         )
-        row.full_clean()
+        # Case and uploader are rows in hand (no existence queries); `stored_name` is a fresh random name that
+        # the unique index still guards.
+        row.full_clean(exclude=["case", "uploaded_by"], validate_unique=False)
         row.save()
         rows.append(row)
     return rows
@@ -242,9 +255,10 @@ def _check_audience(version: Any, applicant: Any) -> None:
 def _existing(scope: str, key: str) -> Case | None:
     if not key:
         return None
-    return Case.objects.select_related("service_version", "agency").filter(
-        idempotency_scope=scope, idempotency_key=key
-    ).first()
+    matching = Case.objects.filter(idempotency_scope=scope, idempotency_key=key)
+    if not matching.exists():  # the usual answer: a cheap query, no rows and no joins to build
+        return None
+    return matching.select_related("service_version", "agency").first()
 
 
 def case_submit(
@@ -338,13 +352,14 @@ def _case_create(
     desa = Region.objects.filter(code=desa_code).first() if desa_code else None
     today = _today()
     agency_id = getattr(version, "routing_agency_id", None) or version.agency_id
+    agency = _loaded_related(version, "routing_agency" if getattr(version, "routing_agency_id", None) else "agency")
     case = None
     for _attempt in range(REFERENCE_ATTEMPTS):
         reference = reference_new(today=today)
         case = Case(
             reference=reference, pin_hash=pin_hash(reference, pin), service_version=version,
             service_code=version.service.code, kind=version.kind if version.kind in CaseKind.values else "permohonan",
-            workflow=workflow, agency_id=agency_id,
+            workflow=workflow, **({"agency": agency} if agency is not None else {"agency_id": agency_id}),
             applicant=applicant if getattr(applicant, "is_authenticated", False) else None,
             submitted_by=submitted_by, channel=channel, applicant_name=fields["name"][:200],
             nik_encrypted=encrypt_text(nik) if nik else "", nik_hash=nik_hash(nik) if nik else "",
@@ -356,7 +371,9 @@ def _case_create(
             idempotency_scope=idempotency_scope if idempotency_key else "",
             idempotency_key=idempotency_key or None,
         )
-        case.full_clean(validate_unique=False, validate_constraints=False)
+        # Foreign keys to rows loaded above (version, its agency, the desa, the users) are not queried again.
+        case.full_clean(exclude=["service_version", "agency", "desa", "applicant", "submitted_by"],
+                        validate_unique=False, validate_constraints=False)
         try:
             with transaction.atomic():
                 case.save(force_insert=True)
@@ -372,13 +389,14 @@ def _case_create(
     on_behalf = case.applicant_name if submitted_by is not None else ""
     _event(case, action=CaseAction.SUBMIT, actor=submitted_by or applicant, to_status=case.status,
            data={"channel": channel, "documents": len(checked)})
+    _notify(case, "complaint.received" if workflow == WorkflowCode.COMPLAINT else "case.submitted")
+    # Last: the audit chain's head stays locked from here to the commit, which serialises every submission.
     audit_record(
         actor=submitted_by or applicant, action="cases.case_submit", obj=case, on_behalf_of=on_behalf,
         changes={"reference": case.reference, "service": case.service_code, "channel": channel,
                  "status": case.status, "documents": [c.sha256 for c in checked],
                  "consent": bool(consent.get("given")) if submitted_by is not None else None},
     )
-    _notify(case, "complaint.received" if workflow == WorkflowCode.COMPLAINT else "case.submitted")
     return SubmitResult(case, pin, replayed=False)
 
 

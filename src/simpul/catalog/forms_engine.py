@@ -23,6 +23,7 @@ Public interface (used by portal, cases and the API):
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from collections.abc import Iterable
@@ -412,26 +413,83 @@ def validate_answers(
     Returns `(cleaned, errors)`: `cleaned` holds JSON-safe values of the visible, non-file fields (hidden
     fields and unknown keys are dropped); `errors` maps a field name to translated messages. File fields are
     not validated here: uploads are checked against `document_specs` by the cases app.
+
+    The form classes are built once per definition, page, language and day (`_validation_form_class`), and a
+    region answer is checked with one look-up of its code instead of loading every village as choices.
     """
     answers = {k: _as_form_value(v) for k, v in (answers or {}).items()}
     cleaned: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
-    for key in page_keys(version):
-        specs = [s for s in get_page(version, key).get("fields") or [] if s.get("type") != "file"]
-        form = page_form(version, key, data=answers, language=language, answers=answers)
-        for spec in get_page(version, key).get("fields") or []:
-            if spec.get("type") == "file":
-                form.fields.pop(spec["name"], None)
-        form.simpul_specs = specs
-        if form.is_valid():
-            cleaned.update(json_answers(form))
-        else:
-            for name, messages in form.errors.items():
-                errors.setdefault(name, []).extend(str(m) for m in messages)
-            cleaned.update({
-                n: to_json_value(v) for n, v in getattr(form, "cleaned_data", {}).items() if n not in form.errors
-            })
+    with translation.override(language) if language else _null_context():
+        definition = version.form or {}
+        signature = _definition_signature(definition)
+        for key in page_keys(version):
+            form_class = _validation_form_class(definition, signature, key)
+            initial = {s["name"]: answers.get(s["name"]) for s in form_class.simpul_specs if answers.get(s["name"])}
+            form = form_class(data=answers, initial=initial)
+            form.simpul_context = dict(answers)
+            if form.is_valid():
+                cleaned.update(json_answers(form))
+            else:
+                for name, messages in form.errors.items():
+                    errors.setdefault(name, []).extend(str(m) for m in messages)
+                cleaned.update({
+                    n: to_json_value(v) for n, v in getattr(form, "cleaned_data", {}).items() if n not in form.errors
+                })
     return cleaned, errors
+
+
+class _RegionCodeField(forms.ChoiceField):
+    """The region picker's field for validation only: a desa/kelurahan code is valid when such a region exists
+    (the same rule as its choices, `region_choices`), checked with one indexed look-up of that code."""
+
+    def valid_value(self, value: Any) -> bool:
+        from simpul.regions.models import Region, RegionLevel
+
+        return Region.objects.filter(level=RegionLevel.DESA, code=str(value)).exists()
+
+
+_FORM_CLASSES: dict[tuple[Any, ...], type[DeclaredForm]] = {}
+_FORM_CLASSES_MAX = 512
+
+
+def _definition_signature(definition: dict[str, Any]) -> str:
+    import json
+
+    return json.dumps(definition, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def _validation_form_class(definition: dict[str, Any], signature: str, page_key: str) -> type[DeclaredForm]:
+    """The form class validating one page's non-file fields, cached per process.
+
+    Keyed by the definition itself (its canonical JSON, so an edited or newly published version never meets a
+    stale class), the page, the active language (labels, pattern messages) and the local date (`"today"` bounds).
+    """
+    cache_key = (signature, page_key, translation.get_language(), timezone.localdate())
+    form_class = _FORM_CLASSES.get(cache_key)
+    if form_class is not None:
+        return form_class
+    definition = copy.deepcopy(definition)  # the class outlives the caller's dict, which may be edited in place
+    page = get_page(definition, page_key)  # type: ignore[arg-type]
+    specs = [s for s in page.get("fields") or [] if s.get("type") != "file"]
+    attrs: dict[str, Any] = {}
+    for spec in specs:
+        if spec.get("type") == "region":
+            field = build_field(spec, region_options=[])
+            region_field = _RegionCodeField(choices=field.choices, required=field.required, label=field.label,
+                                            help_text=field.help_text)
+            region_field.simpul_spec = spec  # type: ignore[attr-defined]
+            attrs[spec["name"]] = region_field
+        else:
+            attrs[spec["name"]] = build_field(spec)
+    attrs["simpul_specs"] = specs
+    attrs["simpul_context"] = {}
+    attrs["simpul_definition"] = definition
+    form_class = type(f"Page_{page_key}", (DeclaredForm,), attrs)
+    if len(_FORM_CLASSES) >= _FORM_CLASSES_MAX:
+        _FORM_CLASSES.clear()
+    _FORM_CLASSES[cache_key] = form_class
+    return form_class
 
 
 def _as_form_value(value: Any) -> Any:

@@ -72,7 +72,7 @@ def _default_context(language: str) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def notification_send(
     *,
     event: str,
@@ -115,7 +115,7 @@ def notification_send(
             subject=render_text(subject, full_context, language=language)[:300] if subject else "",
             body=render_text(body, full_context, language=language),
         )
-        message.full_clean()
+        message.full_clean(validate_unique=False)  # `uid` is a fresh uuid4; its unique index still guards it
         message.save()
         outbox_enqueue(
             backend=BACKEND_NAME,

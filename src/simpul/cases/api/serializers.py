@@ -2,13 +2,35 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
+from rest_framework.validators import ProhibitSurrogateCharactersValidator
+
+
+class _AsciiFastSurrogateValidator(ProhibitSurrogateCharactersValidator):
+    """DRF's check, which walks the string one character at a time in Python (~15 ms for a 200 KB document in
+    base64); an ASCII string (every valid base64 text) holds no surrogate, and `str.isascii` says so in C."""
+
+    def __call__(self, value: Any) -> None:
+        if isinstance(value, str) and value.isascii():
+            return
+        super().__call__(value)
+
+
+class Base64TextField(serializers.CharField):
+    """A CharField for long base64 text: the same validation, with the surrogate check made cheap."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators = [_AsciiFastSurrogateValidator() if isinstance(v, ProhibitSurrogateCharactersValidator)
+                           else v for v in self.validators]
 
 
 class DocumentInputSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=60, help_text="Document code from the service's `documents`.")
     filename = serializers.CharField(max_length=200)
-    content_base64 = serializers.CharField(help_text="The file's bytes, base64-encoded (PDF, JPG or PNG).")
+    content_base64 = Base64TextField(help_text="The file's bytes, base64-encoded (PDF, JPG or PNG).")
 
 
 class CaseCreateInputSerializer(serializers.Serializer):
