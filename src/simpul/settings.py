@@ -135,7 +135,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
         }
     )
+    # Persistent per-thread connections: no open and four PRAGMAs per request (nothing to health-check locally).
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("SIMPUL_DB_CONN_MAX_AGE", default=60)
 else:
+    # Persistent per-thread connections (gunicorn gthread: one per thread), checked before reuse in a request.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("SIMPUL_DB_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # A PostgreSQL read replica for reporting reads (simpul.core.db_router; docs/operations.md).

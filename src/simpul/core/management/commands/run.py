@@ -82,6 +82,7 @@ class Command(BaseCommand):
         web_cmd = [
             sys.executable, "-m", "gunicorn", "simpul.wsgi:application",
             "--bind", f"{host}:{port}",
+            "--worker-class", "gthread",  # what --threads > 1 picks anyway; said here so it is not a surprise
             "--workers", str(workers),
             "--threads", str(threads),
             "--timeout", "60",
