@@ -34,6 +34,7 @@ from simpul.assessment.models import (
     Recommendation,
     RecommendationSource,
     RecommendationStatus,
+    RespondentGroup,
     Response,
     Round,
     RoundStatus,
@@ -238,6 +239,8 @@ def invitation_create(*, round: Round, count: int, actor: Any, label: str = "", 
     """Create `count` invitations; the tokens are returned once and only their hashes are stored."""
     if not 1 <= count <= 1000:
         raise ValidationError(_("Create between 1 and 1000 invitations at a time."))
+    if group and group not in RespondentGroup.values:
+        raise ValidationError(_("Choose the respondents' group from the list."))
     tokens = [secrets.token_urlsafe(16) for _ in range(count)]
     Invitation.objects.bulk_create([
         Invitation(round=round, token_hash=_token_hash(t), label=f"{label} {n + 1}".strip()[:200], group=group,

@@ -153,6 +153,22 @@ def test_invitation_link_allows_one_answer(client, personas):
     assert client.get(reverse("assessment:invited", args=["nope"])).status_code == 404
 
 
+def test_invitations_for_a_group_not_in_the_list_are_refused_with_a_message(client, personas):
+    """Found by tests/security/test_form_fuzz.py: a group that is not one of the choices (an edited page) reached
+    the database, and on PostgreSQL a long one failed the column's length (500)."""
+    from simpul.assessment.models import Invitation
+
+    rnd = open_round(actor=personas.evaluator)
+    login(client, personas.evaluator)
+    url = reverse("assessment:round_detail", args=[rnd.pk])
+    response = client.post(url, {"action": "invite", "count": "2", "group": "x" * 30}, follow=True)
+    assert response.status_code == 200
+    assert "Pilih kelompok responden dari daftar." in response.content.decode()
+    assert not Invitation.objects.filter(round=rnd).exists()
+    client.post(url, {"action": "invite", "count": "2", "group": "pegawai"})
+    assert Invitation.objects.filter(round=rnd, group="pegawai").count() == 2
+
+
 def test_framework_import_refuses_a_broken_file(client, personas):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
