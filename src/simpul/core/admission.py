@@ -10,12 +10,19 @@ For the limit to shed anything, gunicorn must hand the process more requests tha
 above SIMPUL_MAX_INFLIGHT, e.g. `--threads 16` with the default 8): the extra threads are the short waiting room,
 the limit is the work actually done at once. With threads ≤ limit the excess waits in gunicorn's socket backlog,
 invisible to Simpul. `SIMPUL_MAX_INFLIGHT=0` turns admission control off.
+
+Shedding is the server working as intended, not an error: a shed 503 is not logged by `django.request` as an
+ERROR line per request (under a 3x overload that is thousands of lines a minute, written exactly when the
+machine has no time to spare, and an alert on error logs would fire for a healthy server). Instead the process
+logs one WARNING at most every LOG_EVERY_SECONDS with the number of requests it shed since the previous one.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import threading
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -24,6 +31,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 EXEMPT_PATHS = ("/healthz",)
+LOG_EVERY_SECONDS = 10.0
+
+logger = logging.getLogger(__name__)
 
 
 class AdmissionMiddleware:
@@ -34,17 +44,31 @@ class AdmissionMiddleware:
         self.retry_after = max(1, int(getattr(settings, "SIMPUL_ADMISSION_RETRY_AFTER", 5)))
         self.slots = threading.BoundedSemaphore(self.limit) if self.limit > 0 else None
         self.shed_count = 0
+        self._log_lock = threading.Lock()
+        self._logged_count = 0
+        self._logged_at = float("-inf")
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self.slots is None or request.path in EXEMPT_PATHS:
             return self.get_response(request)
         if not self.slots.acquire(timeout=self.wait_seconds):
-            self.shed_count += 1
+            with self._log_lock:
+                self.shed_count += 1
+            self._log_shedding()
             return self.shed(request)
         try:
             return self.get_response(request)
         finally:
             self.slots.release()
+
+    def _log_shedding(self) -> None:
+        now = time.monotonic()
+        with self._log_lock:
+            if now - self._logged_at < LOG_EVERY_SECONDS:
+                return
+            count, self._logged_count, self._logged_at = self.shed_count - self._logged_count, self.shed_count, now
+        logger.warning("load shedding: %d request(s) answered 503 since the last report (SIMPUL_MAX_INFLIGHT=%d, "
+                       "waited up to %d ms for a slot)", count, self.limit, int(self.wait_seconds * 1000))
 
     def shed(self, request: HttpRequest) -> HttpResponse:
         language = translation.get_language_from_request(request, check_path=True)
@@ -64,4 +88,5 @@ class AdmissionMiddleware:
             response = HttpResponse(body, status=503, content_type="text/html; charset=utf-8")
         response["Retry-After"] = str(self.retry_after)
         response["Cache-Control"] = "no-store"
+        response._has_been_logged = True  # Django's log_response: no ERROR line per shed request (see above)
         return response

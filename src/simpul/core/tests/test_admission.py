@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 
 import pytest
@@ -118,3 +119,25 @@ def test_the_middleware_is_installed_near_the_top(settings):
     names = list(settings.MIDDLEWARE)
     assert names.index("simpul.core.admission.AdmissionMiddleware") < names.index(
         "django.contrib.sessions.middleware.SessionMiddleware")
+
+
+def test_shedding_is_reported_as_one_warning_not_an_error_per_request(settings, caplog):
+    from django.utils.log import log_response
+
+    middleware, release, entered = _middleware(settings, limit=1, wait_ms=0)
+    busy = _occupy(middleware, 1, entered)
+    try:
+        with caplog.at_level(logging.INFO):
+            shed = [middleware(RequestFactory().get("/layanan/")) for _ in range(5)]
+            for response in shed:  # what Django's handler does with every 4xx/5xx response
+                log_response("%s: %s", response.reason_phrase, "/layanan/", response=response)
+    finally:
+        release.set()
+        for t in busy:
+            t.join()
+    assert [r.status_code for r in shed] == [503] * 5
+    assert not [r for r in caplog.records if r.name == "django.request"]
+    warnings = [r for r in caplog.records if r.name == "simpul.core.admission"]
+    assert len(warnings) == 1
+    assert warnings[0].levelno == logging.WARNING
+    assert "load shedding" in warnings[0].getMessage()
