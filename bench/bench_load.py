@@ -280,6 +280,7 @@ def main() -> int:
         if args.short and not (ROOT / "var" / "static" / "staticfiles.json").exists():
             prepare_without_static(env)
             env["SIMPUL_TESTING"] = "true"  # plain static storage: nothing else depends on it
+            (var_dir / "static").mkdir()  # WhiteNoise warns at every start without it
         else:
             prepare(env)
         server_env = {**env, "SIMPUL_MAX_INFLIGHT": str(args.max_inflight)}
