@@ -21,7 +21,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 # Cheapest first, so a slow machine still reports most figures before a timeout.
-ORDER = ["planner", "core", "assessment", "web", "load", "village_link"]
+ORDER = ["planner", "core", "assessment", "web", "worklist", "load", "village_link"]
 
 
 def machine() -> list[tuple[str, str]]:

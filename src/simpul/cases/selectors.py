@@ -24,6 +24,15 @@ SORTS = {
     "updated": ("-updated_at", "-id"),
 }
 
+# The closed statuses in a fixed order: the same SQL every time, matching the partial indexes of open cases.
+OPEN_EXCLUDED = sorted(CLOSED_STATUSES)
+# Columns the worklist never shows (answers, ciphertext, a service version's form and texts).
+WORKLIST_DEFERRED = (
+    "form_data", "consent", "nik_encrypted", "pin_hash", "service_version__form", "service_version__documents",
+    "service_version__description_id", "service_version__description_en", "service_version__legal_basis",
+    "service_version__search_text", "service_version__fee_note_id", "service_version__fee_note_en",
+)
+
 
 def _base() -> QuerySet[Case]:
     return Case.objects.select_related("service_version", "agency", "desa", "assigned_to")
@@ -37,10 +46,12 @@ def case_list_for_officer(user: Any, filters: dict[str, Any] | None = None) -> Q
     `sort` (due, -due, new, old, updated).
     """
     filters = filters or {}
-    qs = _base().filter(staff_visibility_q(user)).distinct()
+    # No DISTINCT (the visibility condition has no join) and none of the large columns a list never shows:
+    # at a million cases both decide whether PostgreSQL reads 50 rows through an index or the whole table.
+    qs = _base().filter(staff_visibility_q(user)).defer(*WORKLIST_DEFERRED)
     status = filters.get("status") or "open"
     if status == "open":
-        qs = qs.exclude(status__in=CLOSED_STATUSES)
+        qs = qs.exclude(status__in=OPEN_EXCLUDED)
     elif status != "all":
         qs = qs.filter(status__in=status if isinstance(status, list | tuple) else [status])
     if filters.get("service"):
@@ -52,7 +63,7 @@ def case_list_for_officer(user: Any, filters: dict[str, Any] | None = None) -> Q
     today = timezone.localdate()
     due = filters.get("due")
     if due == "overdue":
-        qs = qs.filter(due_date__lt=today, paused_since__isnull=True).exclude(status__in=CLOSED_STATUSES)
+        qs = qs.filter(due_date__lt=today, paused_since__isnull=True).exclude(status__in=OPEN_EXCLUDED)
     elif due == "today":
         qs = qs.filter(due_date=today)
     elif due == "week":

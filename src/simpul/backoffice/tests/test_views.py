@@ -158,3 +158,28 @@ def test_case_screen_shows_the_notification_delivery_log(client, personas, versi
     message = Message.objects.filter(case_reference=case.reference).first()
     assert message.recipient_display in html
     assert message.recipient not in html or message.recipient == message.recipient_display
+
+
+def test_worklist_past_the_count_cap_says_more_than_and_lists_the_first(client, personas, version, monkeypatch):
+    from simpul.backoffice.views import WorklistPaginator
+
+    monkeypatch.setattr(WorklistPaginator, "cap", 2)
+    cases = [make_case(version, key=f"cap{i}") for i in range(3)]
+    login(client, personas.officer)
+    page = client.get(reverse("backoffice:worklist") + "?sort=new")  # the officer's language: Indonesian
+    assert b"Lebih dari 2 permohonan" in page.content
+    assert cases[2].reference.encode() in page.content and cases[1].reference.encode() in page.content
+    assert cases[0].reference.encode() not in page.content
+    monkeypatch.setattr(WorklistPaginator, "cap", 3)
+    page = client.get(reverse("backoffice:worklist") + "?sort=new")
+    assert b"Lebih dari" not in page.content and cases[0].reference.encode() in page.content
+
+
+def test_worklist_lists_a_case_disposed_to_the_agency_once(client, personas, version):
+    from simpul.cases.services import case_forward
+
+    case = make_case(version)
+    case_forward(case=case, actor=personas.officer, to_agency=personas.dpmptsp, reason="wewenang")
+    login(client, personas.other_officer)
+    page = client.get(reverse("backoffice:worklist"))
+    assert page.content.count(f">{case.reference}<".encode()) == 1

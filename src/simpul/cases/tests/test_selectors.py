@@ -80,7 +80,7 @@ def test_worklist_filters(personas, version):
 def test_worklist_query_count(personas, version, django_assert_num_queries):
     for i in range(5):
         submit(version, f"k{i}")
-    with django_assert_num_queries(2):  # membership ids + the cases with their joins
+    with django_assert_num_queries(3):  # membership ids + pending dispositions to them + the cases with their joins
         rows = list(selectors.case_list_for_officer(personas.officer, {"sort": "new"}))
         for case in rows:
             _ = (case.service_version.name, case.agency.name, case.desa.name if case.desa else "", case.assigned_to)
@@ -119,3 +119,16 @@ def test_complaint_handling_stats_count_received_closed_and_on_time(personas):
     assert (stats.received, stats.closed, stats.open) == (3, 1, 2)
     assert stats.on_time_rate == 1.0 and stats.median_days is not None
     assert complaint_handling_stats(start=today - timedelta(days=30), end=today - timedelta(days=2)).received == 0
+
+
+def test_worklist_sees_disposed_cases_through_a_subquery_past_the_list_limit(personas, version, monkeypatch):
+    from simpul.cases import permissions
+
+    case = submit(version, "a").case
+    own = submit(version, "b").case
+    case_forward(case=case, actor=personas.officer, to_agency=personas.dpmptsp, reason="wewenang")
+    other_version = ktp_service(personas.dpmptsp, code="izin-lain")
+    theirs = submit(other_version, "c").case
+    monkeypatch.setattr(permissions, "DISPOSED_AS_LIST", 0)  # the long-inbox form, with one pending disposition
+    assert set(selectors.case_list_for_officer(personas.other_officer)) == {case, theirs}
+    assert own not in set(selectors.case_list_for_officer(personas.other_officer, {"status": "all"}))
