@@ -83,17 +83,20 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         # The worklist at a million cases (docs/operations.md, "Worklist at scale"): open cases by due date per
-        # agency and across agencies (when pending dispositions join an agency's own cases), every case by
-        # submission time likewise. The reference-fragment search has a trigram index made by migration 0002
-        # (PostgreSQL only).
+        # agency, across agencies (when pending dispositions join an agency's own cases) and per officer
+        # ("assigned to me"); every case by submission time per agency and across agencies; the filter by service
+        # and status. The reference-fragment search has a trigram index made by migration 0002 (PostgreSQL only).
         indexes = [
             models.Index(fields=["agency", "status", "due_date"], name="cases_worklist_idx"),
             models.Index(fields=["agency", "due_date", "id"], name="cases_open_agency_due_idx",
                          condition=~models.Q(status__in=sorted(CLOSED_STATUSES))),
             models.Index(fields=["due_date", "id"], name="cases_open_due_idx",
                          condition=~models.Q(status__in=sorted(CLOSED_STATUSES))),
+            models.Index(fields=["assigned_to", "due_date", "id"], name="cases_open_assigned_due_idx",
+                         condition=~models.Q(status__in=sorted(CLOSED_STATUSES))),
             models.Index(fields=["agency", "submitted_at", "id"], name="cases_agency_submitted_idx"),
             models.Index(fields=["submitted_at", "id"], name="cases_submitted_idx"),
+            models.Index(fields=["service_code", "status", "due_date", "id"], name="cases_service_status_due_idx"),
             models.Index(fields=["agency", "updated_at"], name="cases_agency_updated_idx"),
             models.Index(fields=["applicant", "submitted_at"], name="cases_applicant_idx"),
             models.Index(fields=["submitted_by", "submitted_at"], name="cases_operator_idx"),

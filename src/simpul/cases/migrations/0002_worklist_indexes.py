@@ -1,7 +1,8 @@
 """Indexes of the staff worklist at a million cases (docs/operations.md, "Worklist at scale").
 
-Open cases by due date (per agency, and across agencies for an agency that also sees cases disposed to it),
-every case by submission time likewise, and on PostgreSQL a trigram index for the reference-fragment search
+Open cases by due date (per agency, across agencies for an agency that also sees cases disposed to it, and per
+assigned officer),
+every case by submission time likewise, the filter by service and status, and on PostgreSQL a trigram index for the reference-fragment search
 (`reference__icontains` reads `UPPER(reference)`). The trigram index needs the pg_trgm extension (a trusted
 extension: a database owner may create it); where it cannot be had, the search still works, only slower.
 """
@@ -51,11 +52,21 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="case",
+            index=models.Index(condition=OPEN, fields=["assigned_to", "due_date", "id"],
+                               name="cases_open_assigned_due_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="case",
             index=models.Index(fields=["agency", "submitted_at", "id"], name="cases_agency_submitted_idx"),
         ),
         migrations.AddIndex(
             model_name="case",
             index=models.Index(fields=["submitted_at", "id"], name="cases_submitted_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="case",
+            index=models.Index(fields=["service_code", "status", "due_date", "id"],
+                               name="cases_service_status_due_idx"),
         ),
         migrations.RunPython(reference_trigram_index, drop_reference_trigram_index),
     ]
