@@ -38,6 +38,7 @@ import uuid
 from collections import deque
 from pathlib import Path
 
+import gevent
 from locust import LoadTestShape, constant_pacing, events, task
 from locust.contrib.fasthttp import FastHttpUser
 
@@ -111,6 +112,11 @@ class Visitor(FastHttpUser):
     connection_timeout = 10.0
     network_timeout = 30.0
     default_headers = {"Accept-Language": "id", "Accept": "text/html,application/json"}
+
+    def on_start(self) -> None:
+        # Users start in bursts (the spawn rate); without a random phase each burst would keep arriving together,
+        # every PACING seconds, instead of spreading its actions over the interval as independent visitors do.
+        gevent.sleep(random.uniform(0, PACING))
 
     @task(35)
     def catalogue(self) -> None:
