@@ -1,7 +1,7 @@
 """Load test "opening day": Simpul under gunicorn + PostgreSQL at 3x its capacity, driven by Locust (open model).
 
     .venv/bin/python bench/bench_load.py [--short] [--database-url postgres://postgres@127.0.0.1:5432/simpul_bench_load]
-        [--workers 2] [--threads 16] [--max-inflight 8] [--admission-wait-ms 2000] [--csv-dir DIR] [--json FILE]
+        [--workers 2] [--threads 16] [--max-inflight 8] [--admission-wait-ms 1000] [--csv-dir DIR] [--json FILE]
 
 What it does (bounded, loopback only, stops by itself):
 1. Creates the PostgreSQL database afresh (dropped again at the end), a temporary SIMPUL_VAR_DIR, then

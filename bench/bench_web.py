@@ -10,7 +10,7 @@ What it does (bounded, loopback only, stops by itself):
    `simpul_bench_web` on 127.0.0.1:5432 (user postgres) for every run. Then
    `simpul migrate`, `reference`, `demo` and `collectstatic` with SIMPUL_DEMO_MODE=true. The demo API client's
    per-minute rate limit is lifted in that throw-away database (a rate limit would measure itself).
-2. gunicorn (gthread, 2 processes x 4 threads: the size `simpul run` picks on 2 cores) on a free 127.0.0.1 port,
+2. gunicorn (gthread with queue timing, simpul.core.gunicorn_worker; 2 processes x 4 threads: the size `simpul run` picks on 2 cores) on a free 127.0.0.1 port,
    with `bench/bench_web_settings.py`: Simpul's settings plus one URL, `/__bench__/bare/`, a bare view returning a
    fixed 3 KB page through the same middleware. Production URLs are untouched.
 3. A load generator on the same machine: 2 processes x (connections / 2) threads, each with its own keep-alive
@@ -282,7 +282,7 @@ def prepare(env: dict[str, str]) -> None:
 def start_server(env: dict[str, str], port: int, workers: int, threads: int) -> subprocess.Popen:
     cmd = [str(BIN / "gunicorn"), "simpul.wsgi:application", "--pythonpath", str(ROOT / "bench"),
            "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
-           "--worker-class", "gthread", "--timeout", "60", "--log-level", "warning", "--keep-alive", "30"]
+           "--worker-class", "simpul.core.gunicorn_worker.QueueTimedThreadWorker", "--timeout", "60", "--log-level", "warning", "--keep-alive", "30"]
     server = subprocess.Popen(cmd, env={**env, "DJANGO_SETTINGS_MODULE": "bench_web_settings"},
                               start_new_session=True)
     deadline = time.time() + 60

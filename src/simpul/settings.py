@@ -225,7 +225,7 @@ if STORAGES["default"]["BACKEND"] == "storages.backends.s3.S3Storage":
 UPLOAD_MAX_BYTES = env.int("SIMPUL_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 # Load shedding (simpul.core.admission): requests running at once per process, how long an extra one waits.
 SIMPUL_MAX_INFLIGHT = env.int("SIMPUL_MAX_INFLIGHT", default=8)
-SIMPUL_ADMISSION_WAIT_MS = env.int("SIMPUL_ADMISSION_WAIT_MS", default=2000)
+SIMPUL_ADMISSION_WAIT_MS = env.int("SIMPUL_ADMISSION_WAIT_MS", default=1000)
 SIMPUL_ADMISSION_RETRY_AFTER = env.int("SIMPUL_ADMISSION_RETRY_AFTER", default=5)
 # Anonymous public pages (catalogue, service pages, home) served from the cache: simpul.core.pagecache.
 SIMPUL_PAGE_CACHE_SECONDS = env.int("SIMPUL_PAGE_CACHE_SECONDS", default=60)
@@ -255,7 +255,7 @@ OUTBOX_BACKOFF_MAX_SECONDS = env.int("SIMPUL_OUTBOX_BACKOFF_MAX", default=6 * 36
 OUTBOX_RETENTION_DAYS = env.int("SIMPUL_OUTBOX_RETENTION_DAYS", default=30)
 IDEMPOTENCY_TTL_HOURS = env.int("SIMPUL_IDEMPOTENCY_TTL_HOURS", default=48)
 # An in-flight idempotent request older than this is taken to be abandoned (its process died).
-IDEMPOTENCY_IN_FLIGHT_SECONDS = env.int("SIMPUL_IDEMPOTENCY_IN_FLIGHT_SECONDS", default=300)
+IDEMPOTENCY_IN_FLIGHT_SECONDS = env.int("SIMPUL_IDEMPOTENCY_IN_FLIGHT_SECONDS", default=120)
 
 EMAIL_BACKEND = env.str("SIMPUL_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env.str("SIMPUL_EMAIL_HOST", default="localhost")

@@ -6,10 +6,12 @@ up to `SIMPUL_ADMISSION_WAIT_MS` for a slot; if none frees up it is answered at 
 instead of queueing until every request times out. /healthz is always admitted (a load balancer must see the
 process alive); static files never reach this middleware (WhiteNoise answers them before it).
 
-For the limit to shed anything, gunicorn must hand the process more requests than the limit (gunicorn threads
-above SIMPUL_MAX_INFLIGHT, e.g. `--threads 16` with the default 8): the extra threads are the short waiting room,
-the limit is the work actually done at once. With threads ≤ limit the excess waits in gunicorn's socket backlog,
-invisible to Simpul. `SIMPUL_MAX_INFLIGHT=0` turns admission control off.
+The queue in front of the limit has two parts: gunicorn's threads above SIMPUL_MAX_INFLIGHT (e.g. `--threads 16`
+with the default 8) wait here, and when every thread is busy further requests wait in gunicorn's own thread-pool
+queue. Under `simpul.core.gunicorn_worker.QueueTimedThreadWorker` (what `simpul run` starts) the time spent in
+gunicorn's queue counts against the same SIMPUL_ADMISSION_WAIT_MS, so a request that already waited too long
+there is shed at once: the whole wait before a view starts is bounded. Under another worker class only the
+wait here is bounded. `SIMPUL_MAX_INFLIGHT=0` turns admission control off.
 
 Shedding is the server working as intended, not an error: a shed 503 is not logged by `django.request` as an
 ERROR line per request (under a 3x overload that is thousands of lines a minute, written exactly when the
@@ -31,6 +33,17 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 EXEMPT_PATHS = ("/healthz",)
+_queue = threading.local()
+
+
+def queue_seconds() -> float:
+    """How long the request this thread serves waited in the server's queue before a thread took it (0 when the
+    server does not say: only QueueTimedThreadWorker does)."""
+    return getattr(_queue, "seconds", 0.0)
+
+
+def set_queue_seconds(seconds: float) -> None:
+    _queue.seconds = seconds
 LOG_EVERY_SECONDS = 10.0
 
 logger = logging.getLogger(__name__)
@@ -40,7 +53,7 @@ class AdmissionMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
         self.limit = int(getattr(settings, "SIMPUL_MAX_INFLIGHT", 8))
-        self.wait_seconds = max(0, int(getattr(settings, "SIMPUL_ADMISSION_WAIT_MS", 2000))) / 1000
+        self.wait_seconds = max(0, int(getattr(settings, "SIMPUL_ADMISSION_WAIT_MS", 1000))) / 1000
         self.retry_after = max(1, int(getattr(settings, "SIMPUL_ADMISSION_RETRY_AFTER", 5)))
         self.slots = threading.BoundedSemaphore(self.limit) if self.limit > 0 else None
         self.shed_count = 0
@@ -51,7 +64,10 @@ class AdmissionMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self.slots is None or request.path in EXEMPT_PATHS:
             return self.get_response(request)
-        if not self.slots.acquire(timeout=self.wait_seconds):
+        # The wait budget counts time already spent queued in gunicorn (QueueTimedThreadWorker), so the whole queue
+        # in front of a view is bounded, not just the part this middleware sees.
+        queued = queue_seconds()
+        if queued > self.wait_seconds or not self.slots.acquire(timeout=max(0.0, self.wait_seconds - queued)):
             with self._log_lock:
                 self.shed_count += 1
             self._log_shedding()

@@ -33,7 +33,7 @@ Rules:
 - Only 2xx responses are stored. When the handler returns another status (say a 400 for a form with
   errors) or raises, the in-flight record is deleted, so the client may correct its data and retry with the
   same key.
-- An in-flight record older than `IDEMPOTENCY_IN_FLIGHT_SECONDS` (default 300) is taken to belong to a
+- An in-flight record older than `IDEMPOTENCY_IN_FLIGHT_SECONDS` (default 120, twice gunicorn's --timeout) is taken to belong to a
   process that died; the next request with its key takes it over. Ownership is checked when the response is
   stored (`lock_token`), so even then the handler's writes commit at most once.
 - Records expire after `settings.IDEMPOTENCY_TTL_HOURS` (at least 24 h); an expired key counts as new.
@@ -137,7 +137,7 @@ def _ttl() -> timedelta:
 
 
 def _stale_after() -> timedelta:
-    return timedelta(seconds=getattr(settings, "IDEMPOTENCY_IN_FLIGHT_SECONDS", 300))
+    return timedelta(seconds=getattr(settings, "IDEMPOTENCY_IN_FLIGHT_SECONDS", 120))
 
 
 def _error(status: int, outcome: str, code: str, detail: str) -> IdempotentResult:

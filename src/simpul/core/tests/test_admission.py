@@ -141,3 +141,17 @@ def test_shedding_is_reported_as_one_warning_not_an_error_per_request(settings, 
     assert len(warnings) == 1
     assert warnings[0].levelno == logging.WARNING
     assert "load shedding" in warnings[0].getMessage()
+
+
+def test_time_queued_in_the_server_counts_against_the_wait(settings):
+    from simpul.core.admission import set_queue_seconds
+
+    middleware, release, _entered = _middleware(settings, limit=2, wait_ms=500)
+    release.set()  # the view answers at once: every slot is free
+    try:
+        set_queue_seconds(0.6)  # waited longer than the whole budget in gunicorn's queue: shed, without waiting
+        assert middleware(RequestFactory().get("/layanan/")).status_code == 503
+        set_queue_seconds(0.1)
+        assert middleware(RequestFactory().get("/layanan/")).status_code == 200
+    finally:
+        set_queue_seconds(0.0)

@@ -82,7 +82,8 @@ class Command(BaseCommand):
         web_cmd = [
             sys.executable, "-m", "gunicorn", "simpul.wsgi:application",
             "--bind", f"{host}:{port}",
-            "--worker-class", "gthread",  # what --threads > 1 picks anyway; said here so it is not a surprise
+            # gthread, telling admission control how long each request queued for a thread (core.admission)
+            "--worker-class", "simpul.core.gunicorn_worker.QueueTimedThreadWorker",
             "--workers", str(workers),
             "--threads", str(threads),
             "--timeout", "60",
