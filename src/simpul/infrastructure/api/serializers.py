@@ -9,6 +9,8 @@ from rest_framework import serializers
 
 from simpul.infrastructure.models import MAX_MBPS, Application, Link, Measurement, Site
 
+# Row ids are 64-bit: a larger number is refused as invalid (SQLite cannot even compare with it: a 500 before).
+MAX_ID = 2**63 - 1
 
 class SiteOutputSerializer(serializers.ModelSerializer):
     region_code = serializers.CharField(source="region_id")
@@ -47,7 +49,7 @@ _MBPS = {"max_digits": 10, "decimal_places": 3, "min_value": Decimal("0"), "max_
 class MeasurementInputSerializer(serializers.Serializer):
     """A probe's measurement. (link, probe_id, measured_at) identifies it: posting it again is harmless."""
 
-    link = serializers.IntegerField(min_value=1)
+    link = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     probe_id = serializers.CharField(max_length=100)
     measured_at = serializers.DateTimeField()
     download_mbps = serializers.DecimalField(**_MBPS)
@@ -73,8 +75,8 @@ class MeasurementInputSerializer(serializers.Serializer):
 
 
 class MeasurementFilterSerializer(serializers.Serializer):
-    link = serializers.IntegerField(required=False, min_value=1)
-    site = serializers.IntegerField(required=False, min_value=1)
+    link = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    site = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     since = serializers.DateTimeField(required=False)
     until = serializers.DateTimeField(required=False)
 

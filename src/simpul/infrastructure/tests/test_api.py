@@ -124,3 +124,12 @@ def test_bandwidth_bounds_of_measurement_input(mbps: Decimal) -> None:
     data = MeasurementInputSerializer(data={"link": 1, "probe_id": "p", "measured_at": "2026-03-01T08:00:00Z",
                                             "download_mbps": str(mbps)})
     assert data.is_valid() == (Decimal("0") <= mbps <= Decimal("100000"))
+
+
+@pytest.mark.parametrize("path", ["/api/v1/measurements/", "/api/v1/infrastructure/measurements/"])
+def test_an_id_beyond_64_bits_is_a_400_naming_the_field(path, client):
+    reader = api_client_create(name="Pembaca infrastruktur", scopes=["infrastructure:read", "infrastructure:write"])
+    _key, secret = api_key_issue(client=reader)
+    response = client.get(path, {"link": "219163624154997821330685952"}, HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert response.status_code == 400
+    assert "link" in response.content.decode()
