@@ -1,6 +1,6 @@
 """`make bench`: run every benchmark in bench/ and print one table, headed by the machine's description.
 
-    .venv/bin/python bench/run.py [--only web,core] [--timeout 900]
+    .venv/bin/python bench/run.py [--only web,core] [--timeout 1800]
 
 Each `bench/bench_*.py` runs as its own process (bounded by --timeout) with its default arguments; every line it
 prints becomes a row of the table under the benchmark's name. A benchmark that needs something this machine lacks
@@ -66,7 +66,7 @@ def chromium_available() -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default="", help="comma-separated benchmark names (e.g. web,core)")
-    parser.add_argument("--timeout", type=int, default=900, help="seconds per benchmark")
+    parser.add_argument("--timeout", type=int, default=1800, help="seconds per benchmark (the million-case worklist takes ~10 min)")
     args = parser.parse_args()
     found = {p.stem.removeprefix("bench_"): p for p in HERE.glob("bench_*.py")
              if p.stem not in ("bench_web_settings", "bench_web_urls")}
