@@ -125,6 +125,9 @@ def test_a_chunked_upload_cut_off_midway_resumes_without_resending_what_arrived(
     page.get_by_role("button", name="Lanjut", exact=True).click()
     page.get_by_label("KTP-el rusak").check()
     page.get_by_role("button", name="Lanjut", exact=True).click()
+    # the documents page fully loaded, offline.js included: a click before its deferred script runs sends the
+    # plain no-JS form (a whole-file upload), and the cut below never happens (seen once in CI)
+    page.wait_for_url("**/dokumen/", wait_until="load")
 
     sent: list[str] = []
     cut = {"done": False}
