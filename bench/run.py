@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/run.py [--only web,core] [--timeout 1800]
 
-Each `bench/bench_*.py` runs as its own process (bounded by --timeout) with its default arguments; every line it
+Each `bench/bench_*.py` runs as its own process (bounded by --timeout) with its default arguments (the web benchmark
+on its own PostgreSQL database when 127.0.0.1:5432 answers, as the server bars are PostgreSQL's); every line it
 prints becomes a row of the table under the benchmark's name. A benchmark that needs something this machine lacks
 (Chromium for the village-link benchmark) is listed as skipped with the reason. Nothing here asserts: figures go
 into README.md's measured-figures table by hand from this output, with this command.
@@ -51,6 +52,17 @@ def machine() -> list[tuple[str, str]]:
             ("OS", platform.platform())]
 
 
+def postgres_reachable() -> bool:
+    """PostgreSQL on 127.0.0.1:5432 (the server bars of PERFORMANCE.md are PostgreSQL's)."""
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
 def chromium_available() -> bool:
     try:
         from playwright.sync_api import sync_playwright
@@ -82,9 +94,12 @@ def main() -> None:
             continue
         print(f"running bench/{found[name].name} ...", file=sys.stderr, flush=True)
         env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+        extra = []
+        if name == "web" and not os.environ.get("DATABASE_URL") and postgres_reachable():
+            extra = ["--database", "postgres"]  # its own throw-away database; SQLite when no PostgreSQL answers
         start = time.perf_counter()
         try:
-            proc = subprocess.run([sys.executable, "-u", str(found[name])], cwd=ROOT, env=env,
+            proc = subprocess.run([sys.executable, "-u", str(found[name]), *extra], cwd=ROOT, env=env,
                                   capture_output=True, text=True, timeout=args.timeout)
             lines = [line.rstrip() for line in proc.stdout.splitlines() if line.strip()]
             if proc.returncode != 0:
