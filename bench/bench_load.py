@@ -35,7 +35,6 @@ import http.client
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -46,7 +45,7 @@ from urllib.parse import urlsplit, urlunsplit
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_web import BIN, ROOT, _free_port, machine, prepare, start_server  # noqa: E402
+from bench_web import BIN, ROOT, _free_port, machine, prepare, start_server, stop_process  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/simpul_bench_load"
 KINDS = ["catalogue", "service page", "apply step 1", "submission + 200 KB PDF", "tracking"]  # as in locustfile.py
@@ -319,12 +318,7 @@ def main() -> int:
             Path(args.json).write_text(json.dumps(summary, indent=1))
         return 0
     finally:
-        if server is not None and server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
+        stop_process(server)
         try:
             recreate_database(args.database_url, drop_only=True)
         except Exception as exc:  # the figures are printed already; a leftover database is only noted

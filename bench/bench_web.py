@@ -279,6 +279,17 @@ def prepare(env: dict[str, str]) -> None:
     subprocess.run([*simpul, "shell", "-c", lift], env=env, check=True, stdout=subprocess.DEVNULL)
 
 
+def stop_process(proc: subprocess.Popen | None) -> None:
+    """Stop a server or worker started in its own process group: SIGTERM, then SIGKILL after 20 s."""
+    if proc is None or proc.poll() is not None:
+        return
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
 def start_server(env: dict[str, str], port: int, workers: int, threads: int) -> subprocess.Popen:
     cmd = [str(BIN / "gunicorn"), "simpul.wsgi:application", "--pythonpath", str(ROOT / "bench"),
            "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
@@ -402,12 +413,7 @@ def main() -> None:
         for label, status, wire, reqs in page_weights(port):
             print(f"{label:<58} {status:>6} {wire:>8,} {reqs:>8}")
     finally:
-        if server is not None and server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
+        stop_process(server)
         shutil.rmtree(var_dir, ignore_errors=True)
 
 

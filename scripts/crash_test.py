@@ -53,7 +53,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_web import API_KEY, BIN, _case_body, _free_port, start_server  # noqa: E402
+from bench_web import API_KEY, BIN, _case_body, _free_port, start_server, stop_process  # noqa: E402
 
 
 def _submit(port: int, body: bytes, key: str) -> tuple[int, dict]:
@@ -398,12 +398,7 @@ def main() -> int:
         if postmaster is not None:
             postmaster.ensure_running()
         for proc in (server, worker):
-            if proc is not None and proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-                try:
-                    proc.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(proc.pid, signal.SIGKILL)
+            stop_process(proc)
         shutil.rmtree(var_dir, ignore_errors=True)
 
 
