@@ -17,7 +17,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Agency)
 class AgencyAdmin(AuditedModelAdmin):
-    list_display = ["code", "name", "short_name", "kind", "region", "is_active"]
+    list_display = ["code", "name", "short_name", "kind", "region", "handles_complaints", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["code", "name", "short_name"]
     list_select_related = ["region"]

@@ -41,6 +41,12 @@ class Agency(TimeStampedModel):
     email = models.EmailField(_("email"), blank=True)
     website = models.URLField(_("website"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    handles_complaints = models.BooleanField(
+        _("complaint-handling unit"), default=False,
+        help_text=_("Receives complaints about the staff of other offices (bribery, illegal levies, "
+                    "maladministration) and is the only office that may see a confidential reporter's identity. "
+                    "In Musi Banyuasin: Inspektorat."),
+    )
 
     class Meta:
         ordering = ["name"]

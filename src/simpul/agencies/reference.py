@@ -2,6 +2,8 @@
 
 - `data/agencies-16.06.csv`: the 25 OPDs of Table 1 of the paper (internet connections of OPDs, 2020), with
   stable codes that other data (catalog, infrastructure, demo accounts) refer to. Do not change the codes.
+  The column `handles_complaints` marks the complaint-handling unit (SP4N-LAPOR!): the office that receives
+  complaints about other offices' staff and alone may see a confidential reporter (Musi Banyuasin: Inspektorat).
 - One kecamatan office per kecamatan of the home kabupaten (`settings.SIMPUL_KABUPATEN_CODE`), generated
   from the region table: code `kecamatan-16-06-01`, name "Kantor Camat <name>", kind kecamatan.
 
@@ -58,6 +60,7 @@ def load(*, stdout: Any) -> None:
             "kind": row["kind"],
             "region": regions.get(row["region_code"]),
             "parent": existing.get(row["parent_code"]) if row["parent_code"] else None,
+            "handles_complaints": (row.get("handles_complaints") or "").strip().lower() in ("1", "yes", "true"),
         }
         counts[_upsert(row["code"], fields, existing)] += 1
     kecamatan = Region.objects.filter(
@@ -71,6 +74,7 @@ def load(*, stdout: Any) -> None:
             "kind": AgencyKind.KECAMATAN,
             "region": region,
             "parent": None,
+            "handles_complaints": False,
         }
         counts[_upsert(kecamatan_office_code(region.code), fields, existing)] += 1
     stdout.write("agencies: {created} created, {updated} updated, {unchanged} unchanged".format(**counts))

@@ -46,3 +46,9 @@ def user_is_member(user: Any, agency: Agency | int, *, roles: Iterable[str] | No
     if roles is not None:
         qs = qs.filter(role__in=list(roles))
     return qs.exists()
+
+
+def complaint_unit() -> Agency | None:
+    """The complaint-handling unit of the regency (SP4N-LAPOR!): the active agency marked `handles_complaints`
+    (Musi Banyuasin: Inspektorat), or None when no agency is marked. Set as data: the agencies CSV or the admin."""
+    return Agency.objects.filter(is_active=True, handles_complaints=True).order_by("pk").first()

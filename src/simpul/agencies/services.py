@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from simpul.agencies.models import Agency, AgencyKind, Membership, MembershipRole
 from simpul.core.services import audit_record
 
-AGENCY_FIELDS = ("name", "short_name", "kind", "parent", "region", "address", "phone", "email", "website", "is_active")
+AGENCY_FIELDS = ("name", "short_name", "kind", "parent", "region", "address", "phone", "email", "website", "is_active",
+                 "handles_complaints")
 
 
 @transaction.atomic
@@ -27,12 +28,13 @@ def agency_create(
     phone: str = "",
     email: str = "",
     website: str = "",
+    handles_complaints: bool = False,
     actor: Any = None,
 ) -> Agency:
     """Create an agency; `code` is its stable identifier (other systems and data refer to it)."""
     agency = Agency(
         code=code, name=name, kind=kind, short_name=short_name, parent=parent, region=region, address=address,
-        phone=phone, email=email, website=website,
+        phone=phone, email=email, website=website, handles_complaints=handles_complaints,
     )
     agency.full_clean()
     agency.save()

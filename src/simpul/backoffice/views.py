@@ -25,9 +25,17 @@ from simpul.cases import selectors, services
 from simpul.cases.constants import CaseAction, CaseStatus
 from simpul.cases.display import answer_rows
 from simpul.cases.documents import document_open
-from simpul.cases.forms import ApproveForm, AssignForm, ForwardForm, NoteForm
+from simpul.cases.forms import ApproveForm, AssignForm, ForwardForm, NoteForm, note_audience_set
 from simpul.cases.models import Case
-from simpul.cases.permissions import actor_roles, member_agency_ids
+from simpul.cases.permissions import (
+    actor_roles,
+    contact_display,
+    identity_masked,
+    masked_answer_names,
+    may_reveal_identity,
+    member_agency_ids,
+    reporter_display,
+)
 from simpul.cases.workflow import TransitionNotAllowed, transitions_from
 from simpul.notifications.selectors import messages_for_case
 
@@ -65,6 +73,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
     kecamatan = Region.objects.filter(level=RegionLevel.KECAMATAN).order_by("name")
     query = request.GET.copy()
     query.pop("page", None)
+    for case in page:
+        case.reporter = reporter_display(case, request.user)
     return render(request, "backoffice/worklist.html", {
         "page": page, "filters": filters, "statuses": CaseStatus.choices, "services": services_choices,
         "kecamatan_list": kecamatan, "query": query.urlencode(), "today": timezone.localdate(),
@@ -73,11 +83,20 @@ def worklist(request: HttpRequest) -> HttpResponse:
 
 def _forms_for(case: Case, user: Any, data: Any = None, files: Any = None, only: str = "") -> dict[str, Any]:
     """A form for each action the user may take now (bound to `data` for the action `only`)."""
+    from simpul.agencies.selectors import complaint_unit
+
     roles = actor_roles(case, user)
     forms: dict[str, Any] = {}
+    unit = None
     for row in transitions_from(case.workflow, case.status, roles):
         if row.action in (CaseAction.WITHDRAW, CaseAction.RESUBMIT):
             continue
+        label = CaseAction(row.action).label
+        if row.action == CaseAction.TO_COMPLAINT_UNIT:
+            unit = unit or complaint_unit()
+            if unit is None or unit.pk == case.agency_id:
+                continue
+            label = _("Send to the complaint-handling unit ({unit})").format(unit=unit)
         bound = (data, files) if row.action == only else (None, None)
         if row.action == CaseAction.APPROVE:
             form: Any = ApproveForm(*bound, prefix=row.action)
@@ -89,13 +108,15 @@ def _forms_for(case: Case, user: Any, data: Any = None, files: Any = None, only:
             form.fields["note"].required = row.note_required
             if row.note_required:
                 form.fields["note"].label = _("Reason or message (required)")
-        forms[row.action] = {"form": form, "label": CaseAction(row.action).label, "action": row.action,
+        note_audience_set(form, audience=row.audience, fixed=row.audience_fixed)
+        forms[row.action] = {"form": form, "label": label, "action": row.action,
                              "target": CaseStatus(row.target).label}
     return forms
 
 
 def _case_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, Any]:
     roles = actor_roles(case, request.user)
+    hidden = masked_answer_names(case, request.user)
     answers = services.answers_in_clear(case)
     documents = selectors.case_documents(case, include_deleted=True)
     events = list(case.events.select_related("actor").order_by("at", "id"))
@@ -106,7 +127,7 @@ def _case_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, A
             for key, value in clear.items():
                 if isinstance(value, str) and value.startswith(services.ENCRYPTED_PREFIX):
                     clear[key] = "enc"
-            event.previous_rows = answer_rows(case.service_version, clear, mask=True)
+            event.previous_rows = answer_rows(case.service_version, clear, mask=True, hidden=hidden)
     colleagues = None
     if roles & {"officer", "head"} and not case.is_closed:
         members = Membership.objects.filter(agency_id=case.agency_id, is_active=True).values("user_id")
@@ -114,9 +135,11 @@ def _case_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, A
 
         colleagues = get_user_model().objects.filter(pk__in=members).order_by("full_name")
     return {
-        "case": case, "rows": answer_rows(case.service_version, answers, mask=True), "documents": documents,
-        "events": events, "forms": extra.pop("forms", None) or _forms_for(case, request.user),
-        "may_reveal": may_reveal_nik(request.user) and bool(case.nik_encrypted),
+        "case": case, "rows": answer_rows(case.service_version, answers, mask=True, hidden=hidden),
+        "documents": documents, "events": events, "forms": extra.pop("forms", None) or _forms_for(case, request.user),
+        "reporter": contact_display(case, request.user), "identity_masked": identity_masked(case, request.user),
+        "may_reveal": may_reveal_nik(request.user) and bool(case.nik_encrypted) and not hidden,
+        "may_reveal_identity": may_reveal_identity(case, request.user),
         "assign_form": AssignForm(users=colleagues, initial={"to_user": case.assigned_to_id}) if colleagues else None,
         "dispositions": list(case.dispositions.select_related("from_agency", "to_agency")),
         "notification_messages": messages_for_case(case.reference),
@@ -154,6 +177,7 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
 
 def _run(case: Case, action: str, user: Any, data: dict[str, Any]) -> None:
     note = data.get("note", "") or ""
+    audience = data.get("note_audience") or None
     if action == CaseAction.REQUEST_REVISION:
         services.case_request_revision(case=case, actor=user, message=note)
     elif action == CaseAction.APPROVE:
@@ -162,13 +186,15 @@ def _run(case: Case, action: str, user: Any, data: dict[str, Any]) -> None:
     elif action == CaseAction.REJECT:
         services.case_reject(case=case, actor=user, reason=note)
     elif action == CaseAction.FORWARD:
-        services.case_forward(case=case, actor=user, to_agency=data["to_agency"], reason=note)
+        services.case_forward(case=case, actor=user, to_agency=data["to_agency"], reason=note, note_audience=audience)
     elif action == CaseAction.ACCEPT_DISPOSITION:
-        services.disposition_accept(case=case, actor=user, note=note)
+        services.disposition_accept(case=case, actor=user, note=note, note_audience=audience)
     elif action == CaseAction.RETURN_DISPOSITION:
-        services.disposition_return(case=case, actor=user, reason=note)
+        services.disposition_return(case=case, actor=user, reason=note, note_audience=audience)
+    elif action == CaseAction.TO_COMPLAINT_UNIT:
+        services.case_send_to_complaint_unit(case=case, actor=user, note=note, note_audience=audience)
     else:
-        services.case_transition(case=case, action=action, actor=user, note=note)
+        services.case_transition(case=case, action=action, actor=user, note=note, note_audience=audience)
 
 
 @require_staff_mfa
@@ -203,6 +229,19 @@ def case_reveal_nik(request: HttpRequest, reference: str) -> HttpResponse:
         messages.error(request, str(exc))
         return redirect("backoffice:case_detail", reference=case.reference)
     return render(request, "backoffice/case_detail.html", _case_context(request, case, nik_clear=nik))
+
+
+@require_staff_mfa
+@require_POST
+def case_reveal_identity(request: HttpRequest, reference: str) -> HttpResponse:
+    """The complaint-handling unit reveals a confidential reporter (audited); refused to every other office."""
+    case = selectors.case_get_for_staff(reference=reference, user=request.user)
+    try:
+        identity = services.case_identity_reveal(case=case, actor=request.user)
+    except TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+        return redirect("backoffice:case_detail", reference=case.reference)
+    return render(request, "backoffice/case_detail.html", _case_context(request, case, identity_clear=identity))
 
 
 @require_staff_mfa

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from simpul.cases.models import Case, CaseDocument, CaseEvent, Disposition
+from simpul.cases.permissions import identity_masked
 from simpul.core.admin import ReadOnlyAdmin
 
 
@@ -31,6 +32,13 @@ class CaseAdmin(ReadOnlyAdmin):
     exclude = ("pin_hash", "nik_encrypted", "nik_hash", "form_data")
     list_select_related = ("agency",)
     inlines = [CaseEventInline]
+
+    def get_exclude(self, request, obj=None):  # type: ignore[no-untyped-def]
+        """A confidential or anonymous reporter stays masked here too (`simpul.cases.permissions`)."""
+        exclude = tuple(super().get_exclude(request, obj) or ())
+        if obj is not None and identity_masked(obj, request.user):
+            exclude += ("applicant_name", "phone", "email", "applicant", "submitted_by")
+        return exclude
 
 
 @admin.register(CaseDocument)

@@ -47,6 +47,7 @@ class CaseAction(models.TextChoices):
     POSTPONE = "postpone", _("Put on hold")
     RESUME = "resume", _("Resume")
     REDIRECT = "redirect", _("Not our authority")
+    TO_COMPLAINT_UNIT = "to_complaint_unit", _("Send to the complaint-handling unit")
     EXTEND = "extend", _("Extend the time limit")
     ASSIGN = "assign", _("Assign")
     NOTE = "note", _("Note")
@@ -82,3 +83,35 @@ class DispositionStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for the receiving agency")
     ACCEPTED = "accepted", _("Accepted")
     RETURNED = "returned", _("Returned")
+
+
+class IdentityProtection(models.TextChoices):
+    """How a reporter's identity is protected (SP4N-LAPOR!), decided once at submission.
+
+    - open: the offices handling the case see who reported it.
+    - confidential (rahasia): never shown publicly; name, phone, email and NIK are masked for every office, and
+      only the complaint-handling unit may reveal them (each reveal is audited).
+    - anonymous (anonim): no name, phone, email or NIK is kept; the case is followed by reference and PIN alone.
+    """
+
+    OPEN = "open", _("Identity visible to the handling office")
+    CONFIDENTIAL = "confidential", _("Confidential: identity hidden from the office complained about")
+    ANONYMOUS = "anonymous", _("Anonymous: no identity kept")
+
+
+class NoteAudience(models.TextChoices):
+    """Who reads the note written with a workflow action."""
+
+    APPLICANT = "applicant", _("The applicant")
+    INTERNAL = "internal", _("Staff only")
+
+
+# Declared form fields that hold the applicant's name (the first one answered is `Case.applicant_name`).
+NAME_FIELDS = ("applicant_name", "full_name", "nama_lengkap", "nama", "name", "nama_pelapor", "nama_pemohon")
+
+# Declared complaint-form fields that decide identity protection and routing (see `cases.services.case_submit`).
+ANONYMOUS_FIELD = "anonymous"
+CONFIDENTIAL_FIELD = "confidential"
+# A choice of a complaint form marked `to_complaint_unit: true` (e.g. "pungli", "maladministrasi") sends the
+# complaint to the complaint-handling unit first.
+COMPLAINT_UNIT_CHOICE_FLAG = "to_complaint_unit"

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from simpul.cases.permissions import HIDDEN
+
 
 def display_answer(spec: dict[str, Any], value: Any) -> str:
     from simpul.catalog.models import localized
@@ -30,8 +32,12 @@ def display_answer(spec: dict[str, Any], value: Any) -> str:
     return str(value)
 
 
-def answer_rows(version: Any, answers: dict[str, Any], *, mask: bool = False) -> list[dict[str, Any]]:
-    """One row per visible field: page key, label, display value (NIK masked when `mask`)."""
+def answer_rows(
+    version: Any, answers: dict[str, Any], *, mask: bool = False, hidden: set[str] | None = None
+) -> list[dict[str, Any]]:
+    """One row per visible field: page key, label, display value (NIK masked when `mask`; the answers named in
+    `hidden`, as `simpul.cases.permissions.masked_answer_names` decides, replaced by "(hidden)")."""
+
     from simpul.catalog.forms_engine import visible_fields
     from simpul.catalog.models import localized
 
@@ -43,6 +49,8 @@ def answer_rows(version: Any, answers: dict[str, Any], *, mask: bool = False) ->
                 continue
             value = answers.get(spec["name"])
             shown = display_answer(spec, value) if (mask or spec.get("type") not in ("nik", "kk")) else str(value)
+            if hidden and spec["name"] in hidden and value not in (None, ""):
+                shown = str(HIDDEN)
             rows.append({"page": page["key"], "name": spec["name"],
                          "label": localized(spec, "label") or spec["name"], "value": shown})
     return rows

@@ -7,6 +7,15 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from simpul.cases.constants import NoteAudience
+
+AUDIENCE_CHOICES = [
+    (NoteAudience.INTERNAL, _("Only staff of the offices handling this case")),
+    (NoteAudience.APPLICANT, _("The applicant too: shown on the tracking page and sent by SMS or email")),
+]
+TO_APPLICANT_HINT = _("The applicant will read this message on the tracking page and in the SMS or email.")
+INTERNAL_HINT = _("Only staff will read this note. The applicant does not see it.")
+
 
 class TrackForm(forms.Form):
     reference = forms.CharField(
@@ -75,3 +84,20 @@ class AssignForm(forms.Form):
     def __init__(self, *args: Any, users: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["to_user"].queryset = users  # type: ignore[attr-defined]
+
+
+def note_audience_set(form: forms.Form, *, audience: str, fixed: bool) -> forms.Form:
+    """Say on `form` who will read its note: a fixed audience as a plain sentence, else a choice (the workflow
+    row's audience chosen first)."""
+    if "note" not in form.fields:
+        return form
+    if fixed:
+        form.fields["note"].help_text = TO_APPLICANT_HINT if audience == NoteAudience.APPLICANT else INTERNAL_HINT
+        return form
+    form.fields["note_audience"] = forms.ChoiceField(
+        label=_("Who will read this note?"), choices=AUDIENCE_CHOICES, initial=audience, widget=forms.RadioSelect,
+        required=True,
+    )
+    if not form.is_bound:
+        form.initial.setdefault("note_audience", audience)
+    return form

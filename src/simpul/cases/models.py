@@ -16,6 +16,7 @@ from simpul.cases.constants import (
     CaseStatus,
     Channel,
     DispositionStatus,
+    IdentityProtection,
     WorkflowCode,
 )
 
@@ -24,7 +25,8 @@ class Case(models.Model):
     """One submission. `agency` is the agency responsible now (it changes when a disposition is accepted).
 
     The applicant's NIK is stored encrypted (`nik_encrypted`) with a keyed hash (`nik_hash`) for look-up; the
-    PIN only as a keyed hash (see `simpul.cases.reference_numbers`).
+    PIN only as a keyed hash (see `simpul.cases.reference_numbers`). `identity` says whether the reporter of a
+    complaint is confidential or anonymous (`simpul.cases.permissions` masks them).
     """
 
     reference = models.CharField(_("reference number"), max_length=32, unique=True)
@@ -54,6 +56,10 @@ class Case(models.Model):
     nik_hash = models.CharField(_("NIK look-up hash"), max_length=64, blank=True, db_index=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
+    identity = models.CharField(
+        _("reporter identity"), max_length=20, choices=IdentityProtection.choices, default=IdentityProtection.OPEN,
+        help_text=_("Decided at submission; what each office may see is decided by simpul.cases.permissions."),
+    )
     desa = models.ForeignKey(
         "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("village")
     )
@@ -115,6 +121,10 @@ class Case(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status in CLOSED_STATUSES
+
+    @property
+    def identity_protected(self) -> bool:
+        return self.identity != IdentityProtection.OPEN
 
     @property
     def is_overdue(self) -> bool:

@@ -5,6 +5,18 @@
 - An officer (any active member) of the responsible agency sees its cases; a member of an agency a case is
   disposed to (pending disposition) sees it too.
 - Anyone holding the reference + PIN sees the public view of one case (tracking page and status API).
+
+What each persona sees of a case, field by field (every page, export, notification to staff and API asks here):
+
+- The reporter of a confidential or anonymous complaint (`Case.identity`): name, phone, email, NIK and KK are
+  masked for every office (`identity_masked`, `reporter_display`, `masked_answer_names`). An anonymous
+  complaint keeps none of them. Only members of the complaint-handling unit may reveal a confidential
+  reporter (`may_reveal_identity`), and every reveal is audited (`simpul.cases.services.case_identity_reveal`).
+  A confidential complaint is never shown publicly (`publicly_listed_q`).
+- Notes: the applicant, and anyone holding the PIN, sees only notes written to the applicant (the event's
+  `public_note` on an event visible to the applicant); internal notes never leave the back office
+  (`applicant_events_q`, used by `simpul.cases.selectors.case_public_history` and `latest_applicant_notes`).
+- Personal answers shown to whoever holds the PIN (the correction form) are masked too (`PERSONAL_FIELD_TYPES`).
 """
 
 from __future__ import annotations
@@ -12,9 +24,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from simpul.agencies.models import Membership, MembershipRole
-from simpul.cases.constants import ActorRole, DispositionStatus
+from simpul.cases.constants import NAME_FIELDS, ActorRole, DispositionStatus, IdentityProtection
 
 
 def _authenticated(user: Any) -> bool:
@@ -88,3 +101,98 @@ def actor_roles(case: Any, user: Any, *, via_pin: bool = False) -> set[str]:
 def can_view_as_staff(case: Any, user: Any) -> bool:
     roles = actor_roles(case, user)
     return bool(roles & {ActorRole.OFFICER, ActorRole.HEAD, ActorRole.RECEIVER})
+
+
+# -- the reporter's identity --------------------------------------------------------------------------------------
+
+# Answer types that identify a person; with the name fields (`NAME_FIELDS`) they are the reporter's identity.
+IDENTITY_FIELD_TYPES = frozenset({"nik", "kk", "phone", "email"})
+# Answer types and names masked when shown to whoever holds the reference + PIN (the correction form).
+PERSONAL_FIELD_TYPES = frozenset({"nik", "kk", "phone", "email"})
+ADDRESS_FIELDS = ("address", "alamat", "address_detail", "alamat_lengkap")
+HIDDEN = _("(hidden)")
+
+
+def identity_masked(case: Any, user: Any = None) -> bool:
+    """Whether the reporter's identity is masked for `user`: for everyone on a confidential or anonymous case
+    (the complaint-handling unit too, until it reveals it with `simpul.cases.services.case_identity_reveal`)."""
+    return getattr(case, "identity", IdentityProtection.OPEN) != IdentityProtection.OPEN
+
+
+def is_complaint_unit_member(user: Any) -> bool:
+    """An officer or head of the complaint-handling unit (an agency marked `handles_complaints`)."""
+    if not _authenticated(user):
+        return False
+    return Membership.objects.filter(
+        user=user, is_active=True, agency__is_active=True, agency__handles_complaints=True,
+        role__in=[MembershipRole.OFFICER, MembershipRole.HEAD],
+    ).exists()
+
+
+def may_reveal_identity(case: Any, user: Any) -> bool:
+    """Only the complaint-handling unit may reveal a confidential reporter; nobody an anonymous one (nothing is
+    kept), and the office complained about never."""
+    return getattr(case, "identity", "") == IdentityProtection.CONFIDENTIAL and is_complaint_unit_member(user)
+
+
+def reporter_display(case: Any, user: Any = None) -> str:
+    """The reporter's name as `user` may see it in lists, case pages, exports and notifications to staff."""
+    identity = getattr(case, "identity", IdentityProtection.OPEN)
+    if identity == IdentityProtection.ANONYMOUS:
+        return str(_("Anonymous reporter"))
+    if identity == IdentityProtection.CONFIDENTIAL:
+        return str(_("Confidential reporter"))
+    return str(case.applicant_name or "")
+
+
+def contact_display(case: Any, user: Any = None) -> dict[str, str]:
+    """Name, phone and email of the applicant as `user` may see them: `HIDDEN` in place of each value a
+    protected reporter gave, else the name and the phone and email partly masked (as everywhere for staff)."""
+    from simpul.core.pdp import mask_email, mask_phone
+
+    if identity_masked(case, user):
+        return {"name": reporter_display(case, user), "phone": str(HIDDEN) if case.phone else "",
+                "email": str(HIDDEN) if case.email else ""}
+    return {"name": str(case.applicant_name or ""), "phone": mask_phone(case.phone), "email": mask_email(case.email)}
+
+
+def identity_answer_names(version: Any) -> set[str]:
+    """Names of the form fields that identify the reporter (name, NIK, KK, phone, email)."""
+    from simpul.catalog.forms_engine import all_fields
+
+    return {f["name"] for f in all_fields(version)
+            if f.get("type") in IDENTITY_FIELD_TYPES or (f.get("type", "text") == "text" and f["name"] in NAME_FIELDS)}
+
+
+def masked_answer_names(case: Any, user: Any = None) -> set[str]:
+    """Answers `user` may not read on this case: the identity fields of a protected reporter."""
+    if not identity_masked(case, user):
+        return set()
+    return identity_answer_names(case.service_version)
+
+
+def personal_answer_names(version: Any) -> set[str]:
+    """Answers shown masked to whoever holds the reference + PIN: NIK, KK, phone, email and the address."""
+    from simpul.catalog.forms_engine import all_fields
+
+    return {f["name"] for f in all_fields(version)
+            if f.get("type") in PERSONAL_FIELD_TYPES or f["name"] in ADDRESS_FIELDS}
+
+
+def publicly_listed_q() -> Q:
+    """Cases that public reads (Open311 without a key, open data) may list: never a confidential one."""
+    return ~Q(identity=IdentityProtection.CONFIDENTIAL)
+
+
+# -- note audiences -----------------------------------------------------------------------------------------------
+
+
+def applicant_events_q() -> Q:
+    """History entries the applicant (or whoever holds the PIN) may see. Their note is `public_note`, written
+    only when the note's audience is the applicant (`simpul.cases.workflow`); `internal_note` never shows."""
+    return Q(visible_to_applicant=True)
+
+
+def applicant_note_q() -> Q:
+    """Entries that carry a note written to the applicant."""
+    return applicant_events_q() & ~Q(public_note="")

@@ -13,7 +13,14 @@ from django.utils import timezone
 
 from simpul.cases.constants import CLOSED_STATUSES, CaseKind, CaseStatus
 from simpul.cases.models import Case, CaseDocument, CaseEvent, Draft
-from simpul.cases.permissions import _authenticated, can_view_as_staff, member_agency_ids, staff_visibility_q
+from simpul.cases.permissions import (
+    _authenticated,
+    applicant_events_q,
+    applicant_note_q,
+    can_view_as_staff,
+    member_agency_ids,
+    staff_visibility_q,
+)
 from simpul.cases.reference_numbers import normalise_reference, pin_matches
 
 SORTS = {
@@ -122,8 +129,19 @@ def cases_for_operator(user: Any) -> QuerySet[Case]:
 
 
 def case_public_history(case: Case) -> list[CaseEvent]:
-    """Events the applicant may see (no internal notes, no staff names)."""
-    return list(case.events.filter(visible_to_applicant=True).order_by("at", "id"))
+    """Events the applicant may see, each with only its note to the applicant (`public_note`): no internal
+    notes, no staff names. The tracking page, the status API and the correction form read this."""
+    return list(case.events.filter(applicant_events_q()).order_by("at", "id"))
+
+
+def latest_applicant_notes(case_ids: list[int]) -> dict[int, str]:
+    """The latest note written to the applicant of each case (Open311 `status_notes`)."""
+    notes: dict[int, str] = {}
+    events = (CaseEvent.objects.filter(applicant_note_q(), case_id__in=case_ids)
+              .order_by("case_id", "-at", "-pk").values_list("case_id", "public_note"))
+    for case_id, note in events:
+        notes.setdefault(case_id, note)
+    return notes
 
 
 def case_documents(case: Case, *, include_deleted: bool = False) -> list[CaseDocument]:

@@ -20,17 +20,23 @@ from django.utils.translation import gettext as _
 
 from simpul.cases import documents as docs
 from simpul.cases.constants import (
+    ANONYMOUS_FIELD,
     CLOSED_STATUSES,
+    COMPLAINT_UNIT_CHOICE_FLAG,
+    CONFIDENTIAL_FIELD,
+    NAME_FIELDS,
     ActorRole,
     CaseAction,
     CaseKind,
     CaseStatus,
     Channel,
     DispositionStatus,
+    IdentityProtection,
+    NoteAudience,
     WorkflowCode,
 )
 from simpul.cases.models import Case, CaseDocument, CaseEvent, Disposition, Draft
-from simpul.cases.permissions import actor_roles
+from simpul.cases.permissions import actor_roles, identity_answer_names, identity_masked, may_reveal_identity
 from simpul.cases.reference_numbers import pin_hash, pin_new, reference_new
 from simpul.cases.workflow import INITIAL_STATUS, PAUSED_STATUSES, TransitionNotAllowed, transition_find
 from simpul.core.calendar import add_working_days, working_days_between
@@ -39,7 +45,6 @@ from simpul.core.services import audit_record, outbox_enqueue
 logger = logging.getLogger(__name__)
 
 ENCRYPTED_PREFIX = "enc:"
-NAME_FIELDS = ("applicant_name", "full_name", "nama_lengkap", "nama", "name", "nama_pelapor", "nama_pemohon")
 REFERENCE_ATTEMPTS = 12
 
 
@@ -80,12 +85,11 @@ def _protect_answers(version: Any, cleaned: dict[str, Any]) -> tuple[dict[str, A
     return stored, first_nik
 
 
-def answers_in_clear(case: Case) -> dict[str, Any]:
-    """The case's answers with NIK fields decrypted (for pre-filling a revision form by the applicant)."""
+def _in_clear(stored: dict[str, Any]) -> dict[str, Any]:
     from simpul.core.pdp import decrypt_text
 
     out = {}
-    for name, value in (case.form_data or {}).items():
+    for name, value in (stored or {}).items():
         if isinstance(value, str) and value.startswith(ENCRYPTED_PREFIX):
             try:
                 value = decrypt_text(value[len(ENCRYPTED_PREFIX):])
@@ -93,6 +97,11 @@ def answers_in_clear(case: Case) -> dict[str, Any]:
                 value = ""
         out[name] = value
     return out
+
+
+def answers_in_clear(case: Case) -> dict[str, Any]:
+    """The case's answers with NIK fields decrypted (for pre-filling a revision form by the applicant)."""
+    return _in_clear(case.form_data)
 
 
 def _applicant_fields(version: Any, cleaned: dict[str, Any], applicant: Any) -> dict[str, Any]:
@@ -252,6 +261,40 @@ def _check_audience(version: Any, applicant: Any) -> None:
         raise ValidationError({"__all__": [_("Log in to apply for this service.")]}, code="account_required")
 
 
+def _yes(value: Any) -> bool:
+    return value is True or str(value).strip().lower() in ("yes", "ya", "true", "1")
+
+
+def submission_protection(*, version: Any, answers: dict[str, Any]) -> tuple[str, Any]:
+    """How a new case protects its reporter, and the agency it goes to first when not the service's own.
+
+    The one place that decides it, for every door (portal, JSON API, Open311): the declared answers
+    `anonymous` (no identity kept) and `confidential` (identity hidden from the office complained about);
+    and, for a complaint, a chosen answer marked `to_complaint_unit` (bribery, illegal levies,
+    maladministration by an office's own staff), which sends it to the complaint-handling unit first.
+    """
+    from simpul.agencies.selectors import complaint_unit
+    from simpul.catalog.forms_engine import all_fields
+
+    if _yes(answers.get(ANONYMOUS_FIELD)):
+        identity = IdentityProtection.ANONYMOUS
+    elif _yes(answers.get(CONFIDENTIAL_FIELD)):
+        identity = IdentityProtection.CONFIDENTIAL
+    else:
+        identity = IdentityProtection.OPEN
+    route_to = None
+    if version.workflow == WorkflowCode.COMPLAINT:
+        for spec in all_fields(version):
+            if spec.get("type") != "choice" or answers.get(spec["name"]) in (None, ""):
+                continue
+            chosen = next((c for c in spec.get("choices") or [] if str(c.get("value")) == str(answers[spec["name"]])),
+                          None)
+            if chosen is not None and chosen.get(COMPLAINT_UNIT_CHOICE_FLAG):
+                route_to = complaint_unit()
+                break
+    return identity, route_to
+
+
 def _existing(scope: str, key: str) -> Case | None:
     if not key:
         return None
@@ -313,6 +356,11 @@ def case_submit(
     if errors:
         raise ValidationError(errors, code="invalid")
     desa_code = fields["desa"] or operator_desa or ""
+    identity, route_to = submission_protection(version=version, answers=cleaned)
+    if identity == IdentityProtection.ANONYMOUS:
+        # Nothing that identifies the reporter is kept, not even what a logged-in account would fill in.
+        cleaned = {k: v for k, v in cleaned.items() if k not in identity_answer_names(version)}
+        fields = {**fields, "name": "", "phone": "", "email": ""}
     stored_answers, nik = _protect_answers(version, cleaned)
     pin = pin_new(idempotency_scope=idempotency_scope, idempotency_key=idempotency_key)
     try:
@@ -320,6 +368,7 @@ def case_submit(
             version=version, stored_answers=stored_answers, nik=nik, fields=fields, desa_code=desa_code,
             applicant=applicant, submitted_by=submitted_by, consent=consent or {}, channel=channel,
             idempotency_scope=idempotency_scope, idempotency_key=idempotency_key, checked=checked, pin=pin,
+            identity=identity, route_to=route_to,
         )
     except _Replay as replay:
         for item in checked:
@@ -343,7 +392,8 @@ class _Replay(Exception):
 def _case_create(
     *, version: Any, stored_answers: dict[str, Any], nik: str, fields: dict[str, Any], desa_code: str,
     applicant: Any, submitted_by: Any, consent: dict[str, Any], channel: str, idempotency_scope: str,
-    idempotency_key: str, checked: list[docs.CheckedFile], pin: str,
+    idempotency_key: str, checked: list[docs.CheckedFile], pin: str, identity: str = IdentityProtection.OPEN,
+    route_to: Any = None,
 ) -> SubmitResult:
     from simpul.core.pdp import encrypt_text, nik_hash
     from simpul.regions.models import Region
@@ -353,6 +403,8 @@ def _case_create(
     today = _today()
     agency_id = getattr(version, "routing_agency_id", None) or version.agency_id
     agency = _loaded_related(version, "routing_agency" if getattr(version, "routing_agency_id", None) else "agency")
+    if route_to is not None:
+        agency_id, agency = route_to.pk, route_to
     case = None
     for _attempt in range(REFERENCE_ATTEMPTS):
         reference = reference_new(today=today)
@@ -363,7 +415,7 @@ def _case_create(
             applicant=applicant if getattr(applicant, "is_authenticated", False) else None,
             submitted_by=submitted_by, channel=channel, applicant_name=fields["name"][:200],
             nik_encrypted=encrypt_text(nik) if nik else "", nik_hash=nik_hash(nik) if nik else "",
-            phone=fields["phone"][:20], email=fields["email"][:254], desa=desa,
+            phone=fields["phone"][:20], email=fields["email"][:254], identity=identity, desa=desa,
             kecamatan_code=(desa.kecamatan_code or "") if desa else "",
             business_nib=_business_nib(applicant) if version.audience == "business" else "",
             form_data=stored_answers, consent=consent, status=INITIAL_STATUS[workflow],
@@ -394,7 +446,8 @@ def _case_create(
     audit_record(
         actor=submitted_by or applicant, action="cases.case_submit", obj=case, on_behalf_of=on_behalf,
         changes={"reference": case.reference, "service": case.service_code, "channel": channel,
-                 "status": case.status, "documents": [c.sha256 for c in checked],
+                 "status": case.status, "documents": [c.sha256 for c in checked], "identity": identity,
+                 "agency": case.agency_id,
                  "consent": bool(consent.get("given")) if submitted_by is not None else None},
     )
     return SubmitResult(case, pin, replayed=False)
@@ -408,6 +461,7 @@ NOTIFY_EVENTS = {
     CaseAction.APPROVE: "case.approved",
     CaseAction.REJECT: "case.rejected",
     CaseAction.FORWARD: "case.forwarded",
+    CaseAction.TO_COMPLAINT_UNIT: "case.forwarded",
     CaseAction.RESOLVE: "complaint.resolved",
 }
 
@@ -429,8 +483,14 @@ def case_transition(
     via_pin: bool = False,
     data: dict[str, Any] | None = None,
     before_save: Any = None,
+    note_audience: str | None = None,
+    notify_context: dict[str, Any] | None = None,
 ) -> Case:
     """Move `case` by `action` if the workflow table allows it for this actor; write event, audit, notification.
+
+    `note` goes to whom `note_audience` says (the applicant, or staff only); without it, or when the row fixes
+    it, to the row's audience (`simpul.cases.workflow`). Only a note to the applicant is stored as the event's
+    `public_note` and reaches the tracking page, the status API, SMS, email and Open311.
 
     Raises TransitionNotAllowed (HTTP 409) when the action is not allowed now or not for this actor, and
     ValidationError when the row needs a note and none is given.
@@ -441,6 +501,11 @@ def case_transition(
     note = (note or "").strip()
     if row.note_required and not note:
         raise ValidationError({"note": [_("Please write a reason or message.")]}, code="note_required")
+    audience = row.audience if (row.audience_fixed or not note_audience) else note_audience
+    if audience not in NoteAudience.values:
+        raise ValidationError({"note_audience": [_("Choose who will read the note.")]}, code="invalid")
+    public_note = note if audience == NoteAudience.APPLICANT else ""
+    internal_note = "\n\n".join(part for part in (internal_note, note if not public_note else "") if part)
     source = locked.status
     today = _today()
     if source in PAUSED_STATUSES and row.target not in PAUSED_STATUSES and locked.paused_since:
@@ -462,17 +527,18 @@ def case_transition(
     locked.save()
     applicant_actor = ActorRole.APPLICANT in roles and not (roles & {ActorRole.OFFICER, ActorRole.HEAD})
     _event(
-        locked, action=action, actor=actor, from_status=source, to_status=row.target, public_note=note,
-        internal_note=internal_note, data=data or {},
+        locked, action=action, actor=actor, from_status=source, to_status=row.target, public_note=public_note,
+        internal_note=internal_note, data={**(data or {}), **({"note_audience": audience} if note else {})},
         actor_label=_("Applicant (with PIN)") if via_pin and not getattr(actor, "is_authenticated", False) else "",
     )
     audit_record(
         actor=actor, action=f"cases.case_{action}", obj=locked,
         actor_label="" if getattr(actor, "is_authenticated", False) else ("applicant-pin" if via_pin else "system"),
-        changes={"from": source, "to": row.target, "by_applicant": applicant_actor, **(data or {})},
+        changes={"from": source, "to": row.target, "by_applicant": applicant_actor, **(data or {}),
+                 **({"note_audience": audience} if note else {})},
     )
     event = NOTIFY_EVENTS.get(action, "case.status_changed")
-    _notify(locked, event, {"note": note})
+    _notify(locked, event, {**(notify_context or {}), "note": public_note})
     case.refresh_from_db()
     return locked
 
@@ -511,7 +577,13 @@ def case_resubmit(
     if errors:
         raise ValidationError(errors, code="invalid")
     previous = dict(locked.form_data)
+    previous_clear = _in_clear(previous)
     stored, nik = _protect_answers(version, cleaned)
+    # An encrypted answer the applicant left as it was keeps its stored value (a new encryption of the same
+    # NIK differs every time), so the history lists only the answers really changed: compared in clear.
+    changed = sorted(k for k in set(previous_clear) | set(cleaned)
+                     if _comparable(previous_clear.get(k)) != _comparable(cleaned.get(k)))
+    stored = {k: (previous[k] if k not in changed and k in previous else v) for k, v in stored.items()}
     round_number = locked.revision_round + 1
     _store_documents(case=locked, checked=checked, round_number=round_number, actor=actor)
 
@@ -524,12 +596,19 @@ def case_resubmit(
             obj.nik_encrypted = encrypt_text(nik)
             obj.nik_hash = nik_hash(nik)
 
-    changed = sorted(k for k in set(previous) | set(stored) if previous.get(k) != stored.get(k))
     return case_transition(
         case=locked, action=CaseAction.RESUBMIT, actor=actor, via_pin=via_pin, note=note, before_save=apply,
         data={"round": round_number, "changed_fields": changed, "previous_answers": previous,
               "new_documents": [c.spec_code for c in checked]},
     )
+
+
+def _comparable(value: Any) -> Any:
+    """An answer as compared between two rounds: None and "" are the same empty answer; numbers and dates
+    compare by their JSON text."""
+    if value in (None, "", []):
+        return None
+    return value if isinstance(value, list | dict | bool) else str(value)
 
 
 @transaction.atomic
@@ -566,8 +645,11 @@ def case_approve(
 
 
 @transaction.atomic
-def case_forward(*, case: Case, actor: Any, to_agency: Any, reason: str) -> Disposition:
-    """Forward the case to another agency (disposition); it stays with this agency until accepted."""
+def case_forward(
+    *, case: Case, actor: Any, to_agency: Any, reason: str, note_audience: str | None = None
+) -> Disposition:
+    """Forward the case to another agency (disposition); it stays with this agency until accepted. The reason
+    is for staff unless `note_audience` says the applicant; the applicant is told the agency it goes to."""
     locked = _locked(case)
     if to_agency is None or to_agency.pk == locked.agency_id:
         raise ValidationError({"to_agency": [_("Choose another agency.")]})
@@ -583,8 +665,38 @@ def case_forward(*, case: Case, actor: Any, to_agency: Any, reason: str) -> Disp
         holder["d"] = disposition
 
     case_transition(case=locked, action=CaseAction.FORWARD, actor=actor, note=reason, before_save=create,
-                    data={"to_agency": to_agency.code})
+                    data={"to_agency": to_agency.code}, note_audience=note_audience,
+                    notify_context={"agency": str(to_agency)})
     return holder["d"]
+
+
+@transaction.atomic
+def case_send_to_complaint_unit(
+    *, case: Case, actor: Any, note: str, note_audience: str | None = None
+) -> Case:
+    """Send a complaint to the complaint-handling unit (Inspektorat): a complaint about an office's own staff
+    is not for that office to handle. Any office holding the complaint may do it; the unit receives it as new
+    and becomes the responsible agency at once (no acceptance step: the office complained about must not
+    keep it)."""
+    from simpul.agencies.selectors import complaint_unit
+
+    locked = _locked(case)
+    unit = complaint_unit()
+    if unit is None:
+        raise TransitionNotAllowed(_("No complaint-handling unit is set up."), code="no_complaint_unit")
+    if unit.pk == locked.agency_id:
+        raise TransitionNotAllowed(_("The complaint is already with the complaint-handling unit."))
+    source_code = locked.agency.code
+
+    def hand_over(obj: Case) -> None:
+        obj.agency = unit
+        obj.assigned_to = None
+
+    return case_transition(
+        case=locked, action=CaseAction.TO_COMPLAINT_UNIT, actor=actor, note=note, before_save=hand_over,
+        data={"from_agency": source_code, "to_agency": unit.code}, note_audience=note_audience,
+        notify_context={"agency": str(unit)},
+    )
 
 
 def _pending_disposition(case: Case) -> Disposition:
@@ -595,7 +707,7 @@ def _pending_disposition(case: Case) -> Disposition:
 
 
 @transaction.atomic
-def disposition_accept(*, case: Case, actor: Any, note: str = "") -> Case:
+def disposition_accept(*, case: Case, actor: Any, note: str = "", note_audience: str | None = None) -> Case:
     locked = _locked(case)
     disposition = _pending_disposition(locked)
 
@@ -609,11 +721,12 @@ def disposition_accept(*, case: Case, actor: Any, note: str = "") -> Case:
         obj.assigned_to = None
 
     return case_transition(case=locked, action=CaseAction.ACCEPT_DISPOSITION, actor=actor, note=note,
-                           before_save=accept, data={"agency": disposition.to_agency.code})
+                           before_save=accept, data={"agency": disposition.to_agency.code},
+                           note_audience=note_audience)
 
 
 @transaction.atomic
-def disposition_return(*, case: Case, actor: Any, reason: str) -> Case:
+def disposition_return(*, case: Case, actor: Any, reason: str, note_audience: str | None = None) -> Case:
     locked = _locked(case)
     disposition = _pending_disposition(locked)
 
@@ -625,7 +738,8 @@ def disposition_return(*, case: Case, actor: Any, reason: str) -> Case:
         disposition.save()
 
     return case_transition(case=locked, action=CaseAction.RETURN_DISPOSITION, actor=actor, note=reason,
-                           before_save=give_back, data={"agency": disposition.to_agency.code})
+                           before_save=give_back, data={"agency": disposition.to_agency.code},
+                           note_audience=note_audience)
 
 
 @transaction.atomic
@@ -662,9 +776,27 @@ def case_nik_reveal(*, case: Case, actor: Any) -> str:
     if not may_reveal_nik(actor) or not actor_roles(case, actor) & {ActorRole.OFFICER, ActorRole.HEAD,
                                                                      ActorRole.RECEIVER}:
         raise TransitionNotAllowed(_("You may not see this NIK."), code="not_permitted")
+    if identity_masked(case, actor):  # a protected reporter: only `case_identity_reveal`, by the unit
+        raise TransitionNotAllowed(_("You may not see this NIK."), code="not_permitted")
     with transaction.atomic():
         audit_record(actor=actor, action="cases.nik_reveal", obj=case, changes={"reference": case.reference})
     return decrypt_text(case.nik_encrypted) if case.nik_encrypted else ""
+
+
+def case_identity_reveal(*, case: Case, actor: Any) -> dict[str, str]:
+    """A confidential reporter's name, phone, email and NIK in clear, for a member of the complaint-handling
+    unit who may see the case; refused to everyone else (the office complained about included). Every reveal
+    is audited."""
+    from simpul.core.pdp import decrypt_text
+
+    if not may_reveal_identity(case, actor) or not actor_roles(case, actor) & {
+            ActorRole.OFFICER, ActorRole.HEAD, ActorRole.RECEIVER}:
+        raise TransitionNotAllowed(_("You may not see who reported this complaint."), code="not_permitted")
+    with transaction.atomic():
+        audit_record(actor=actor, action="cases.identity_reveal", obj=case,
+                     changes={"reference": case.reference, "identity": case.identity})
+    return {"name": case.applicant_name, "phone": case.phone, "email": case.email,
+            "nik": decrypt_text(case.nik_encrypted) if case.nik_encrypted else ""}
 
 
 def case_document_download_record(*, case: Case, document: CaseDocument, actor: Any) -> None:

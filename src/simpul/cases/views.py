@@ -21,7 +21,7 @@ from simpul.cases.display import answer_rows
 from simpul.cases.documents import document_open, human_bytes
 from simpul.cases.forms import ConsentForm, TrackForm
 from simpul.cases.models import Case, Draft
-from simpul.cases.permissions import is_applicant
+from simpul.cases.permissions import is_applicant, personal_answer_names
 from simpul.cases.reference_numbers import normalise_reference
 from simpul.cases.throttle import client_ip, tracking_blocked, tracking_failed, tracking_wait_minutes
 
@@ -360,8 +360,20 @@ def track_revise(request: HttpRequest, reference: str) -> HttpResponse:
     version = case.service_version
     current = services.answers_in_clear(case)
     pages = _pages(version)
-    data = request.POST if request.method == "POST" else None
-    forms = [(page, _page_form_prefixed(version, page["key"], data, current)) for page in pages]
+    # NIK, KK, phone, email and address are never sent back in clear to whoever holds the PIN: their inputs
+    # start empty with the stored value masked, and an input left empty keeps the stored value.
+    personal = {n for n in personal_answer_names(version) if current.get(n) not in (None, "")}
+    shown = {k: v for k, v in current.items() if k not in personal}
+    data = None
+    if request.method == "POST":
+        data = request.POST.copy()
+        for page in pages:
+            for name in personal:
+                key = f"{page['key']}-{name}"
+                if not (data.get(key) or "").strip():
+                    data[key] = current[name]
+    forms = [(page, _personal_masked(_page_form_prefixed(version, page["key"], data, shown), personal, current))
+             for page in pages]
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         merged = dict(current)
@@ -388,10 +400,47 @@ def track_revise(request: HttpRequest, reference: str) -> HttpResponse:
     specs = [{**s, "label": localized(s), "limit": human_bytes(s["max_bytes"]),
               "accept": ",".join("." + t for t in s["types"]), "on_file": on_file.get(s["code"]),
               "errors": errors.get(s["code"], [])} for s in document_specs(version, current)]
+    forms = [(page, _personal_blanked(form, personal, current)) for page, form in forms]
     return render(request, "cases/track_revise.html", {
         "case": case, "forms": forms, "specs": specs, "revision_note": revision_note,
         "general_errors": errors.get("__all__", []),
     }, status=400 if (request.method == "POST") else 200)
+
+
+def _personal_masked(form: Any, personal: set[str], current: dict[str, Any]) -> Any:
+    """The correction form's personal inputs: empty, not required, with the stored value shown masked."""
+    for name in personal & set(form.fields):
+        field = form.fields[name]
+        field.required = False
+        field.initial = ""
+        field.widget.attrs["placeholder"] = _mask_for_form(field, current[name])
+        field.help_text = _("Leave this empty to keep what you gave before ({value}). Type a new value only "
+                            "if it must change.").format(value=_mask_for_form(field, current[name]))
+    return form
+
+
+def _personal_blanked(form: Any, personal: set[str], current: dict[str, Any]) -> Any:
+    """A correction form shown again after an error: a kept personal value is still not sent back in clear."""
+    if form.is_bound:
+        form.data = form.data.copy()
+        for name in personal & set(form.fields):
+            if form.data.get(form.add_prefix(name)) == current[name]:
+                form.data[form.add_prefix(name)] = ""
+    return form
+
+
+def _mask_for_form(field: Any, value: Any) -> str:
+    from simpul.core.pdp import mask_email, mask_nik, mask_phone
+
+    kind = getattr(field, "simpul_spec", {}).get("type")
+    text = str(value)
+    if kind in ("nik", "kk"):
+        return mask_nik(text)
+    if kind == "phone":
+        return mask_phone(text)
+    if kind == "email":
+        return mask_email(text)
+    return (text[:3] + "•" * max(3, min(12, len(text) - 3))) if len(text) > 3 else "•••"
 
 
 def _page_form_prefixed(version: Any, key: str, data: Any, answers: dict[str, Any]) -> Any:

@@ -3,6 +3,12 @@ note is required. One table per workflow code; `transition_find` is the only pla
 
 `simpul.cases.services.case_transition` enforces these rows (actor roles come from
 `simpul.cases.permissions.actor_roles`) and writes the event and the audit entry.
+
+Each row also says who reads the note written with it (`audience`): the applicant (tracking page, status API,
+SMS and email, Open311) or staff only. Notes between offices (forward, accept, return, sending to the
+complaint-handling unit) are internal by default; the officer may choose otherwise unless `audience_fixed`
+(a revision request or a rejection must reach the applicant; the applicant's own withdrawal reason or
+correction message is for staff).
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simpul.cases.constants import ActorRole as R
 from simpul.cases.constants import CaseAction as A
 from simpul.cases.constants import CaseStatus as S
-from simpul.cases.constants import WorkflowCode
+from simpul.cases.constants import NoteAudience, WorkflowCode
 
 
 class TransitionNotAllowed(Exception):
@@ -32,57 +38,73 @@ class Transition:
     target: str
     roles: frozenset[str]
     note_required: bool = False
+    audience: str = NoteAudience.APPLICANT
+    audience_fixed: bool = False
 
 
-def _t(source: str, action: str, target: str, roles: set[str], note: bool = False) -> Transition:
-    return Transition(source, action, target, frozenset(roles), note)
+def _t(
+    source: str, action: str, target: str, roles: set[str], note: bool = False, *,
+    audience: str = NoteAudience.APPLICANT, fixed: bool = False,
+) -> Transition:
+    return Transition(source, action, target, frozenset(roles), note, audience, fixed)
+
+
+INTERNAL = {"audience": NoteAudience.INTERNAL}
+TO_APPLICANT_ONLY = {"audience": NoteAudience.APPLICANT, "fixed": True}
+FROM_APPLICANT = {"audience": NoteAudience.INTERNAL, "fixed": True}
 
 
 STAFF = {R.OFFICER, R.HEAD}
 
 APPLICATION = (
     _t(S.DIAJUKAN, A.VERIFY, S.VERIFIKASI, STAFF),
-    _t(S.DIAJUKAN, A.FORWARD, S.DIDISPOSISI, STAFF, note=True),
-    _t(S.DIAJUKAN, A.WITHDRAW, S.DIBATALKAN, {R.APPLICANT}),
-    _t(S.VERIFIKASI, A.REQUEST_REVISION, S.PERLU_PERBAIKAN, STAFF, note=True),
+    _t(S.DIAJUKAN, A.FORWARD, S.DIDISPOSISI, STAFF, note=True, **INTERNAL),
+    _t(S.DIAJUKAN, A.WITHDRAW, S.DIBATALKAN, {R.APPLICANT}, **FROM_APPLICANT),
+    _t(S.VERIFIKASI, A.REQUEST_REVISION, S.PERLU_PERBAIKAN, STAFF, note=True, **TO_APPLICANT_ONLY),
     _t(S.VERIFIKASI, A.PROCESS, S.DIPROSES, STAFF),
     _t(S.VERIFIKASI, A.APPROVE, S.SELESAI, STAFF),
-    _t(S.VERIFIKASI, A.REJECT, S.DITOLAK, STAFF, note=True),
-    _t(S.VERIFIKASI, A.FORWARD, S.DIDISPOSISI, STAFF, note=True),
-    _t(S.VERIFIKASI, A.WITHDRAW, S.DIBATALKAN, {R.APPLICANT}),
-    _t(S.PERLU_PERBAIKAN, A.RESUBMIT, S.VERIFIKASI, {R.APPLICANT}),
-    _t(S.PERLU_PERBAIKAN, A.WITHDRAW, S.DIBATALKAN, {R.APPLICANT}),
-    _t(S.DIPROSES, A.REQUEST_REVISION, S.PERLU_PERBAIKAN, STAFF, note=True),
+    _t(S.VERIFIKASI, A.REJECT, S.DITOLAK, STAFF, note=True, **TO_APPLICANT_ONLY),
+    _t(S.VERIFIKASI, A.FORWARD, S.DIDISPOSISI, STAFF, note=True, **INTERNAL),
+    _t(S.VERIFIKASI, A.WITHDRAW, S.DIBATALKAN, {R.APPLICANT}, **FROM_APPLICANT),
+    _t(S.PERLU_PERBAIKAN, A.RESUBMIT, S.VERIFIKASI, {R.APPLICANT}, **FROM_APPLICANT),
+    _t(S.PERLU_PERBAIKAN, A.WITHDRAW, S.DIBATALKAN, {R.APPLICANT}, **FROM_APPLICANT),
+    _t(S.DIPROSES, A.REQUEST_REVISION, S.PERLU_PERBAIKAN, STAFF, note=True, **TO_APPLICANT_ONLY),
     _t(S.DIPROSES, A.APPROVE, S.SELESAI, STAFF),
-    _t(S.DIPROSES, A.REJECT, S.DITOLAK, STAFF, note=True),
-    _t(S.DIPROSES, A.FORWARD, S.DIDISPOSISI, STAFF, note=True),
-    _t(S.DIPROSES, A.WITHDRAW, S.DIBATALKAN, {R.APPLICANT}),
-    _t(S.DIDISPOSISI, A.ACCEPT_DISPOSITION, S.VERIFIKASI, {R.RECEIVER}),
-    _t(S.DIDISPOSISI, A.RETURN_DISPOSITION, S.VERIFIKASI, {R.RECEIVER}, note=True),
+    _t(S.DIPROSES, A.REJECT, S.DITOLAK, STAFF, note=True, **TO_APPLICANT_ONLY),
+    _t(S.DIPROSES, A.FORWARD, S.DIDISPOSISI, STAFF, note=True, **INTERNAL),
+    _t(S.DIPROSES, A.WITHDRAW, S.DIBATALKAN, {R.APPLICANT}, **FROM_APPLICANT),
+    _t(S.DIDISPOSISI, A.ACCEPT_DISPOSITION, S.VERIFIKASI, {R.RECEIVER}, **INTERNAL),
+    _t(S.DIDISPOSISI, A.RETURN_DISPOSITION, S.VERIFIKASI, {R.RECEIVER}, note=True, **INTERNAL),
 )
 
 COMPLAINT = (
     _t(S.DITERIMA, A.VERIFY, S.TERVERIFIKASI, STAFF),
     _t(S.DITERIMA, A.REDIRECT, S.DIALIHKAN, STAFF, note=True),
     _t(S.DITERIMA, A.POSTPONE, S.DITUNDA, STAFF, note=True),
-    _t(S.DITERIMA, A.WITHDRAW, S.DIBATALKAN, {R.APPLICANT}),
-    _t(S.TERVERIFIKASI, A.FORWARD, S.DIDISPOSISI, STAFF, note=True),
+    _t(S.DITERIMA, A.WITHDRAW, S.DIBATALKAN, {R.APPLICANT}, **FROM_APPLICANT),
+    _t(S.TERVERIFIKASI, A.FORWARD, S.DIDISPOSISI, STAFF, note=True, **INTERNAL),
     _t(S.TERVERIFIKASI, A.FOLLOW_UP, S.DITINDAKLANJUTI, STAFF),
     _t(S.TERVERIFIKASI, A.POSTPONE, S.DITUNDA, STAFF, note=True),
     _t(S.TERVERIFIKASI, A.REDIRECT, S.DIALIHKAN, STAFF, note=True),
-    _t(S.DIDISPOSISI, A.ACCEPT_DISPOSITION, S.DITINDAKLANJUTI, {R.RECEIVER}),
-    _t(S.DIDISPOSISI, A.RETURN_DISPOSITION, S.TERVERIFIKASI, {R.RECEIVER}, note=True),
-    _t(S.DITINDAKLANJUTI, A.RESOLVE, S.SELESAI, STAFF, note=True),
+    _t(S.DIDISPOSISI, A.ACCEPT_DISPOSITION, S.DITINDAKLANJUTI, {R.RECEIVER}, **INTERNAL),
+    _t(S.DIDISPOSISI, A.RETURN_DISPOSITION, S.TERVERIFIKASI, {R.RECEIVER}, note=True, **INTERNAL),
+    _t(S.DITINDAKLANJUTI, A.RESOLVE, S.SELESAI, STAFF, note=True, **TO_APPLICANT_ONLY),
     _t(S.DITINDAKLANJUTI, A.POSTPONE, S.DITUNDA, STAFF, note=True),
     _t(S.DITUNDA, A.RESUME, S.TERVERIFIKASI, STAFF),
+    # Complaints about an office's own staff go to the complaint-handling unit (Inspektorat): any office holding
+    # a complaint may send it there; the unit receives it as new (`simpul.cases.services.case_send_to_complaint_unit`).
+    _t(S.DITERIMA, A.TO_COMPLAINT_UNIT, S.DITERIMA, STAFF, note=True, **INTERNAL),
+    _t(S.TERVERIFIKASI, A.TO_COMPLAINT_UNIT, S.DITERIMA, STAFF, note=True, **INTERNAL),
+    _t(S.DITINDAKLANJUTI, A.TO_COMPLAINT_UNIT, S.DITERIMA, STAFF, note=True, **INTERNAL),
+    _t(S.DITUNDA, A.TO_COMPLAINT_UNIT, S.DITERIMA, STAFF, note=True, **INTERNAL),
 )
 
 INFORMATION_REQUEST = (
     *APPLICATION,
     _t(S.DIPROSES, A.EXTEND, S.DIPERPANJANG, STAFF, note=True),
     _t(S.DIPERPANJANG, A.APPROVE, S.SELESAI, STAFF),
-    _t(S.DIPERPANJANG, A.REJECT, S.DITOLAK, STAFF, note=True),
-    _t(S.DIPERPANJANG, A.WITHDRAW, S.DIBATALKAN, {R.APPLICANT}),
+    _t(S.DIPERPANJANG, A.REJECT, S.DITOLAK, STAFF, note=True, **TO_APPLICANT_ONLY),
+    _t(S.DIPERPANJANG, A.WITHDRAW, S.DIBATALKAN, {R.APPLICANT}, **FROM_APPLICANT),
 )
 
 TABLES: dict[str, tuple[Transition, ...]] = {

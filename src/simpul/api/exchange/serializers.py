@@ -7,6 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from simpul.api.serializers import StrictFieldsMixin
+from simpul.cases.permissions import contact_display, identity_masked, masked_answer_names
 
 MASK = "••••"
 
@@ -66,18 +67,33 @@ class AgencyDispositionSerializer(serializers.Serializer):
 
 
 class AgencyCaseDetailSerializer(AgencyCaseSummarySerializer):
-    applicant_name = serializers.CharField()
-    phone = serializers.CharField()
-    email = serializers.CharField()
+    applicant_name = serializers.SerializerMethodField(
+        help_text="The applicant's name; for a confidential or anonymous reporter only that word.")
+    phone = serializers.SerializerMethodField(help_text="Empty or masked for a confidential or anonymous reporter.")
+    email = serializers.SerializerMethodField(help_text="Empty or masked for a confidential or anonymous reporter.")
+    identity = serializers.CharField(help_text="`open`, `confidential` or `anonymous` (SP4N-LAPOR!).")
     desa = serializers.CharField(source="desa.code", allow_null=True, default=None)
-    answers = serializers.SerializerMethodField(help_text="The form answers; NIK and KK numbers are masked.")
+    answers = serializers.SerializerMethodField(
+        help_text="The form answers; NIK and KK numbers are masked, and so is a protected reporter's identity.")
     history = AgencyCaseHistorySerializer(many=True, source="history_rows")
     documents = AgencyCaseDocumentSerializer(many=True, source="document_rows")
     dispositions = AgencyDispositionSerializer(many=True, source="disposition_rows")
     allowed_actions = serializers.ListField(child=serializers.CharField(), source="allowed_action_codes")
 
+    # What the client sees of the reporter is decided by `simpul.cases.permissions`, as for every page.
+    def get_applicant_name(self, case: Any) -> str:
+        return contact_display(case)["name"]
+
+    def get_phone(self, case: Any) -> str:
+        return contact_display(case)["phone"] if identity_masked(case) else str(case.phone or "")
+
+    def get_email(self, case: Any) -> str:
+        return contact_display(case)["email"] if identity_masked(case) else str(case.email or "")
+
     def get_answers(self, case: Any) -> dict[str, Any]:
-        return {k: (MASK if isinstance(v, str) and v.startswith("enc:") else v) for k, v in (case.form_data or {}).items()}
+        hidden = masked_answer_names(case)
+        return {k: (MASK if k in hidden or (isinstance(v, str) and v.startswith("enc:")) else v)
+                for k, v in (case.form_data or {}).items()}
 
 
 class AgencyActionInputSerializer(StrictFieldsMixin, serializers.Serializer):

@@ -198,6 +198,10 @@ class CaseActionApi(APIView):
             try:
                 if action == CaseAction.APPROVE:
                     case = case_approve(case=case, actor=actor, note=data["note"])
+                elif action == CaseAction.TO_COMPLAINT_UNIT:
+                    from simpul.cases.services import case_send_to_complaint_unit
+
+                    case = case_send_to_complaint_unit(case=case, actor=actor, note=data["note"])
                 else:
                     case = case_transition(case=case, action=action, actor=actor, note=data["note"])
             except TransitionNotAllowed as exc:

@@ -120,31 +120,25 @@ def _complaint_cases() -> QuerySet:
     )
 
 
-def _latest_notes(case_ids: list[int]) -> dict[int, str]:
-    from simpul.cases.models import CaseEvent
+def _full_read(client: Any, case: Any) -> bool:
+    from simpul.api.auth import client_may_act_for
 
-    notes: dict[int, str] = {}
-    events = (
-        CaseEvent.objects.filter(case_id__in=case_ids, visible_to_applicant=True)
-        .exclude(public_note="").order_by("case_id", "-at", "-pk").values_list("case_id", "public_note")
-    )
-    for case_id, note in events:
-        notes.setdefault(case_id, note)
-    return notes
+    return client is not None and client_may_act_for(
+        client, agency=case.agency_id, service_code=case.service_code, service_kind="pengaduan")
+
+
+def _listable(cases: list[Any], client: Any) -> list[Any]:
+    """A confidential complaint is never shown publicly: only to a client acting for the agency holding it."""
+    from simpul.cases.constants import IdentityProtection
+
+    return [c for c in cases if c.identity != IdentityProtection.CONFIDENTIAL or _full_read(client, c)]
 
 
 def _items(cases: list[Any], client: Any) -> list[dict[str, Any]]:
-    from simpul.api.auth import client_may_act_for
+    from simpul.cases.selectors import latest_applicant_notes
 
-    notes = _latest_notes([c.pk for c in cases])
-    return [
-        s.request_item(
-            c, status_note=notes.get(c.pk),
-            full=client is not None and client_may_act_for(
-                client, agency=c.agency_id, service_code=c.service_code, service_kind="pengaduan"),
-        )
-        for c in cases
-    ]
+    notes = latest_applicant_notes([c.pk for c in cases])  # notes written to the applicant, nothing else
+    return [s.request_item(c, status_note=notes.get(c.pk), full=_full_read(client, c)) for c in cases]
 
 
 def _when(value: str, name: str) -> datetime:
@@ -224,7 +218,11 @@ def requests(request: HttpRequest, *, fmt: str) -> HttpResponse:
             cases = cases.exclude(status__in=CLOSED_STATUSES)
         elif statuses == {"closed"}:
             cases = cases.filter(status__in=CLOSED_STATUSES)
-    found = list(cases.order_by("-submitted_at", "-pk")[:MAX_REQUESTS])
+    if client is None:
+        from simpul.cases.permissions import publicly_listed_q
+
+        cases = cases.filter(publicly_listed_q())
+    found = _listable(list(cases.order_by("-submitted_at", "-pk")[:MAX_REQUESTS]), client)
     return render(_items(found, client), fmt=fmt, root="service_requests")
 
 
@@ -281,7 +279,7 @@ def _request_create(request: HttpRequest, *, fmt: str) -> HttpResponse:
 def request_detail(request: HttpRequest, request_id: str, *, fmt: str) -> HttpResponse:
     client = _read_client(request)
     case = _complaint_cases().filter(reference=request_id).first()
-    if case is None:
+    if case is None or not _listable([case], client):
         raise Open311Error(404, _("There is no service request {id}.").format(id=request_id))
     return render(_items([case], client), fmt=fmt, root="service_requests")
 
