@@ -50,6 +50,10 @@ ACCOUNTS = [
         "kepala.dukcapil@simpul.test", Role.AGENCY_HEAD, "Hendra Kepala Dukcapil", "disdukcapil", "head"
     ),
     DemoAccount("petugas.dpmptsp@simpul.test", Role.OFFICER, "Dewi Petugas DPMPTSP", "dpmptsp", "officer"),
+    # The complaint-handling unit (agencies data: `handles_complaints`): confidential reporters, staff misconduct.
+    DemoAccount(
+        "petugas.inspektorat@simpul.test", Role.OFFICER, "Yusuf Petugas Inspektorat", "inspektorat", "officer"
+    ),
     DemoAccount(
         "admin@simpul.test", Role.PLATFORM_ADMIN, "Admin Dinkominfo", "dinkominfo", "admin", is_admin=True
     ),

@@ -96,7 +96,7 @@ def note_audience_set(form: forms.Form, *, audience: str, fixed: bool) -> forms.
         return form
     form.fields["note_audience"] = forms.ChoiceField(
         label=_("Who will read this note?"), choices=AUDIENCE_CHOICES, initial=audience, widget=forms.RadioSelect,
-        required=True,
+        required=False,  # not sent: the workflow row's audience
     )
     if not form.is_bound:
         form.initial.setdefault("note_audience", audience)
