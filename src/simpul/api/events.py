@@ -188,7 +188,7 @@ def case_event_type(case_event: Any) -> str | None:
     action = case_event.action
     if action == CaseAction.SUBMIT:
         return "case.submitted"
-    if action == CaseAction.FORWARD:
+    if action in (CaseAction.FORWARD, CaseAction.TO_COMPLAINT_UNIT):  # to the complaint unit: handed over at once
         return "case.disposed"
     if action == CaseAction.ACCEPT_DISPOSITION:
         return "disposition.accepted"
@@ -229,21 +229,29 @@ def _cursor_id() -> int:
 def _holders(case: Any, entries: list[Any], codes_to_ids: dict[str, int]) -> dict[int, tuple[set[int], int]]:
     """For each history entry: the agencies it concerns and the agency holding the case right after it.
 
-    The holder changes only when a forwarding is accepted, so it is replayed from the first holder.
+    The holder changes when a forwarding is accepted and when a complaint is sent to the complaint-handling unit,
+    so the first holder is found by walking the history back from today's, then it is replayed forward.
     """
     from simpul.cases.constants import CaseAction, DispositionStatus
 
-    accepted = case.dispositions.filter(status=DispositionStatus.ACCEPTED).order_by("decided_at", "id").first()
-    holder = accepted.from_agency_id if accepted is not None else case.agency_id
+    accepted = iter(reversed(list(case.dispositions.filter(status=DispositionStatus.ACCEPTED)
+                                  .order_by("decided_at", "id"))))
+    holder = case.agency_id
+    for entry in reversed(entries):
+        if entry.action == CaseAction.ACCEPT_DISPOSITION:
+            disposition = next(accepted, None)
+            holder = disposition.from_agency_id if disposition is not None else holder
+        elif entry.action == CaseAction.TO_COMPLAINT_UNIT:
+            holder = codes_to_ids.get(str((entry.data or {}).get("from_agency") or ""), holder)
     out: dict[int, tuple[set[int], int]] = {}
     for entry in entries:
         concerned = {holder}
         data = entry.data or {}
         target = codes_to_ids.get(str(data.get("to_agency") or data.get("agency") or ""))
-        if entry.action in (CaseAction.FORWARD, CaseAction.ACCEPT_DISPOSITION, CaseAction.RETURN_DISPOSITION) \
-                and target is not None:
+        if entry.action in (CaseAction.FORWARD, CaseAction.ACCEPT_DISPOSITION, CaseAction.RETURN_DISPOSITION,
+                            CaseAction.TO_COMPLAINT_UNIT) and target is not None:
             concerned.add(target)
-            if entry.action == CaseAction.ACCEPT_DISPOSITION:
+            if entry.action in (CaseAction.ACCEPT_DISPOSITION, CaseAction.TO_COMPLAINT_UNIT):
                 holder = target
         out[entry.pk] = (concerned, holder)
     return out
@@ -266,7 +274,8 @@ def case_events_publish(*, case: Any) -> int:
     pending = [e for e in entries if e.pk > cursor and not e.done]
     if not pending:
         return 0
-    codes = {c for e in entries for k in ("to_agency", "agency") if isinstance(c := (e.data or {}).get(k), str)}
+    codes = {c for e in entries for k in ("to_agency", "agency", "from_agency")
+             if isinstance(c := (e.data or {}).get(k), str)}
     codes_to_ids = dict(Agency.objects.filter(code__in=codes).values_list("code", "pk")) if codes else {}
     ids_to_codes = dict(Agency.objects.filter(pk__in={locked.agency_id, *codes_to_ids.values()})
                         .values_list("pk", "code"))
