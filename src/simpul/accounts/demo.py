@@ -62,6 +62,10 @@ ACCOUNTS = [
 ]
 
 
+# Agencies a demo account may miss without failing the demo (a kabupaten's data need not have an Inspektorat).
+OPTIONAL_AGENCIES = frozenset({"inspektorat"})
+
+
 def _demo_key_hex(email: str) -> str:
     """A fixed TOTP key per demo account (demo only: anyone can compute it)."""
     return hashlib.sha256(f"simpul-demo-totp:{email}".encode()).hexdigest()[:40]
@@ -127,8 +131,10 @@ def load(*, stdout: Any) -> None:
                     "desa": desa,
                 },
             )
-        if account.agency:
-            agency = Agency.objects.get(code=account.agency)
+        agency = Agency.objects.filter(code=account.agency).first() if account.agency else None
+        if account.agency and agency is None and account.agency not in OPTIONAL_AGENCIES:
+            raise Agency.DoesNotExist(f"agency {account.agency!r} is not loaded (simpul reference agencies)")
+        if agency is not None:
             Membership.objects.update_or_create(
                 user=user, agency=agency, defaults={"role": account.membership, "is_active": True}
             )

@@ -67,3 +67,32 @@ def load(*, stdout: Any) -> None:
     stdout.write("Demo cases (track at /lacak/ with reference + PIN):")
     for reference, pin, _status in made:
         stdout.write(f"  {reference}  PIN {pin}")
+    _complaint(stdout)
+
+
+DEMO_COMPLAINT = {
+    "complaint_topic": "pungli", "title": "Diminta uang untuk mencetak KTP-el",
+    "description": "Petugas di loket meminta Rp200.000 agar KTP-el saya cepat dicetak, padahal layanannya gratis.",
+    "location_village": "16.06.01.2001", "anonymous": "no", "full_name": "Rahmat Pelapor",
+    "phone": "081377778888", "confidential": "yes",
+}
+
+
+def _complaint(stdout: Any) -> None:
+    """A confidential complaint about a bribe: it goes to the complaint-handling unit (Inspektorat), whose demo
+    officer sees the reporter masked until an audited reveal."""
+    from django.core.exceptions import ValidationError
+
+    from simpul.cases.services import case_submit
+    from simpul.catalog.models import Service
+
+    service = Service.objects.filter(code="pengaduan-kependudukan").select_related("current_version").first()
+    if service is None or service.current_version is None:
+        return
+    try:
+        result = case_submit(version=service.current_version, answers=dict(DEMO_COMPLAINT),
+                             idempotency_key="demo-complaint-1", idempotency_scope="demo")
+    except ValidationError as exc:
+        stdout.write(f"complaint demo: skipped ({'; '.join(exc.messages)[:200]})")
+        return
+    stdout.write(f"  {result.case.reference}  PIN {result.pin}  (confidential complaint, at {result.case.agency})")
