@@ -13,11 +13,9 @@
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 from typing import Any
 
-from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
@@ -28,6 +26,7 @@ from rest_framework.request import Request
 from simpul.accounts.permissions import is_mfa_verified, needs_mfa
 from simpul.api.models import ApiClient, ApiKey
 from simpul.api.services import api_key_hash
+from simpul.core.limits import Limit, limit_hit
 
 REQUEST_MARK = "_simpul_api_call"
 LAST_USED_RESOLUTION = timedelta(minutes=5)
@@ -75,23 +74,13 @@ def _key_from_headers(request: Request) -> str | None:
     return value.strip() or None
 
 
-def rate_limit_hit(client: ApiClient, *, now: float | None = None) -> float | None:
-    """Count one call in the client's current one-minute window; returns seconds to wait when over the limit."""
-    limit = client.rate_limit_per_minute
-    if not limit:
+def rate_limit_hit(client: ApiClient) -> float | None:
+    """Count one call of the client in its one-minute window (`simpul.core.limits`, shared by every process);
+    returns seconds to wait when over the limit."""
+    if not client.rate_limit_per_minute:
         return None
-    now = time.time() if now is None else now
-    window = int(now // 60)
-    key = f"simpul:api-rate:{client.pk}:{window}"
-    cache.add(key, 0, timeout=90)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=90)
-        count = 1
-    if count > limit:
-        return (window + 1) * 60 - now
-    return None
+    state = limit_hit(Limit("api-client", client.rate_limit_per_minute, 60), str(client.pk))
+    return float(state.retry_after) if state.exceeded else None
 
 
 class ApiKeyAuthentication(BaseAuthentication):
