@@ -184,6 +184,8 @@ AXES_USERNAME_CALLABLE = "simpul.accounts.backends.axes_username"
 # A village operator on a shared village-hall device is logged out after this many idle minutes.
 OPERATOR_IDLE_SECONDS = 60 * env.int("SIMPUL_OPERATOR_IDLE_MINUTES", default=15)
 AXES_ENABLED = env.bool("SIMPUL_AXES_ENABLED", default=True)
+# The lockout counts by the same client address as every other limit (X-Forwarded-For from trusted proxies only).
+AXES_CLIENT_IP_CALLABLE = "simpul.core.clientip.client_ip"
 
 OTP_TOTP_ISSUER = "Simpul"
 
@@ -234,6 +236,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 CLAMD_SOCKET = env.str("SIMPUL_CLAMD_SOCKET", default="")
 
 CACHES = {"default": env.cache_url("SIMPUL_CACHE_URL", default="locmemcache://simpul")}
+# Rate limits and lockouts (simpul.core.limits): "database" (default, shared by every process) or "cache"
+# (only with a cache every process shares: Redis or Memcached in SIMPUL_CACHE_URL).
+SIMPUL_LIMITS_STORAGE = env.str("SIMPUL_LIMITS_STORAGE", default="database")
+SIMPUL_LIMITS_CACHE = env.str("SIMPUL_LIMITS_CACHE", default="default")
+# Reverse proxies whose X-Forwarded-For is believed (simpul.core.clientip): addresses or CIDR networks.
+# The default trusts only this machine, where the documented nginx runs; every limit counts by the client.
+SIMPUL_TRUSTED_PROXIES = env.list("SIMPUL_TRUSTED_PROXIES", default=["127.0.0.1/32", "::1/128"])
 
 # Background work: Django's Tasks API (django-tasks backport). Default: database backend with
 # `simpul worker`; SIMPUL_TASKS_BACKEND=rq uses django-tasks-rq on Redis (SIMPUL_REDIS_URL).
@@ -289,7 +298,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "simpul.api.auth.ApiKeyAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "simpul.api.auth.VerifiedSessionAuthentication",
     ],
     "EXCEPTION_HANDLER": "simpul.api.errors.problem_exception_handler",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],

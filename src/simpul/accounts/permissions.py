@@ -14,9 +14,12 @@ their staff views with::
 
 Anonymous visitors go to the log-in page; a non-staff user gets 403; a staff user whose session has not
 passed the TOTP step goes to it (or to the device set-up page when they have no device yet) and comes back.
-Class-based views use `StaffMFARequiredMixin`; DRF views use `StaffMFAPermission`. `StaffMFAMiddleware`
-applies the same rule to every path under the prefixes in `settings.MFA_REQUIRED_PATH_PREFIXES`
-(default `/kantor/` and `/admin/`, with or without a language prefix).
+Class-based views use `StaffMFARequiredMixin`; DRF views use `StaffMFAPermission`.
+
+Underneath every one of them, `simpul.accounts.middleware.StaffMFAMiddleware` makes a staff session that has
+not passed the TOTP step anonymous on every page but the TOTP step, the device set-up and log-out: a view
+without any decorator still never acts for, or shows personal data to, a password-only staff session. The
+real user waits on `request.mfa_pending_user` (`MFA_PENDING_ATTR`), which only the log-in redirects read.
 """
 
 from __future__ import annotations
@@ -34,6 +37,9 @@ from django.urls import reverse
 from simpul.accounts.models import Role, User
 
 NIK_REVEAL_ROLES = frozenset({Role.OFFICER, Role.AGENCY_HEAD, Role.PLATFORM_ADMIN})
+# The request attribute holding a staff user whose session has not passed the TOTP step (request.user is
+# anonymous meanwhile): set by StaffMFAMiddleware, read only to send them to the TOTP step.
+MFA_PENDING_ATTR = "mfa_pending_user"
 
 
 def needs_mfa(user: Any) -> bool:
@@ -56,10 +62,19 @@ def has_confirmed_device(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def mfa_redirect(request: HttpRequest) -> HttpResponseRedirect:
+def mfa_redirect(request: HttpRequest, *, user: Any = None, next_url: str | None = None) -> HttpResponseRedirect:
     """Send a staff user to the TOTP step (or device set-up) and back to where they were going."""
-    name = "accounts:otp_verify" if has_confirmed_device(request.user) else "accounts:otp_setup"  # type: ignore[arg-type]
-    return HttpResponseRedirect(reverse(name) + "?" + urlencode({"next": request.get_full_path()}))
+    user = user if user is not None else getattr(request, MFA_PENDING_ATTR, None) or request.user
+    name = "accounts:otp_verify" if has_confirmed_device(user) else "accounts:otp_setup"
+    target = next_url if next_url is not None else request.get_full_path()
+    return HttpResponseRedirect(reverse(name) + "?" + urlencode({"next": target}))
+
+
+def login_redirect(request: HttpRequest) -> HttpResponseRedirect:
+    """For a visitor who is not logged in: the log-in page, or the TOTP step for a password-only staff session."""
+    if getattr(request, MFA_PENDING_ATTR, None) is not None:
+        return mfa_redirect(request)
+    return redirect_to_login(request.get_full_path())
 
 
 def may_reveal_nik(user: Any) -> bool:
@@ -82,7 +97,7 @@ def staff_check(request: HttpRequest, roles: Iterable[str] | None = None) -> Htt
     """None when the request may go on; otherwise the redirect to take. Raises PermissionDenied for non-staff."""
     user = request.user
     if not user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
+        return login_redirect(request)
     if not needs_mfa(user):
         raise PermissionDenied
     if roles is not None and user.role not in set(roles) and not user.is_superuser:  # type: ignore[union-attr]
@@ -120,7 +135,7 @@ def mfa_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+            return login_redirect(request)
         if needs_mfa(request.user) and not is_mfa_verified(request.user):
             return mfa_redirect(request)
         return view(request, *args, **kwargs)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -18,6 +19,7 @@ from simpul.accounts.backends import normalise_phone
 from simpul.accounts.models import BusinessProfile, CitizenProfile, Role, User
 from simpul.accounts.permissions import may_reveal_nik
 from simpul.accounts.validators import validate_kbli_list, validate_nib, validate_nik
+from simpul.core.limits import Limit, limit_hit
 from simpul.core.pdp import mask_email, mask_nik, mask_phone, nik_hash
 from simpul.core.services import audit_record
 from simpul.regions.models import Region, RegionLevel
@@ -26,6 +28,10 @@ from simpul.regions.models import Region, RegionLevel
 LEGAL_BASIS_PUBLIC_SERVICE = "public_service"
 CITIZEN_EDITABLE = ("full_name", "phone", "domicile")
 BUSINESS_EDITABLE = ("business_name", "kbli_codes", "address", "desa", "phone")
+# Password-reset e-mails: at most this many an hour to one address, and from one client (any addresses).
+PASSWORD_RESET_PER_ADDRESS = 3
+PASSWORD_RESET_PER_CLIENT = 10
+PASSWORD_RESET_WINDOW_SECONDS = 3600
 
 
 def _check_desa(region: Region | None, field: str) -> dict[str, str]:
@@ -351,3 +357,21 @@ def subject_data_export(*, user: User) -> dict[str, Any]:
         changes={"sections": sorted(key for key, value in data.items() if value not in (None, [], {}))},
     )
     return data
+
+
+def password_reset_limited(*, email: str, client: str) -> int | None:
+    """Count one password-reset request; the minutes to wait when the address or the client has had its share
+    (`PASSWORD_RESET_PER_ADDRESS`, `PASSWORD_RESET_PER_CLIENT` an hour), else None.
+
+    Every address typed is counted, with or without an account, so a refusal says nothing about which
+    addresses exist."""
+    window = int(getattr(settings, "PASSWORD_RESET_WINDOW_SECONDS", PASSWORD_RESET_WINDOW_SECONDS))
+    per_address = Limit("password-reset-address",
+                        int(getattr(settings, "PASSWORD_RESET_PER_ADDRESS", PASSWORD_RESET_PER_ADDRESS)), window)
+    per_client = Limit("password-reset-client",
+                       int(getattr(settings, "PASSWORD_RESET_PER_CLIENT", PASSWORD_RESET_PER_CLIENT)), window)
+    states = [limit_hit(per_address, email.strip().lower()), limit_hit(per_client, client)]
+    refused = [state for state in states if state.exceeded]
+    if not refused:
+        return None
+    return max(1, -(-max(state.retry_after for state in refused) // 60))

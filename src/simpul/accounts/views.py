@@ -27,6 +27,7 @@ from simpul.accounts.forms import (
     TokenForm,
 )
 from simpul.accounts.permissions import has_confirmed_device, is_mfa_verified, mfa_required, needs_mfa
+from simpul.core.clientip import client_ip
 
 BACKEND = "simpul.accounts.backends.EmailOrPhoneBackend"
 
@@ -233,13 +234,28 @@ class LogoutView(auth_views.LogoutView):
         return response
 
 
-password_reset = auth_views.PasswordResetView.as_view(
-    template_name="accounts/password_reset_form.html",
-    email_template_name="accounts/password_reset_email.txt",
-    subject_template_name="accounts/password_reset_subject.txt",
-    success_url=reverse_lazy("accounts:password_reset_done"),
-    extra_email_context={"site_name": "Simpul"},
-)
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset form, with the e-mails limited per address and per client (`services.password_reset_limited`).
+
+    A refused request is refused the same way whether or not the address has an account: the count is kept
+    for every address typed, known or not."""
+
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+    extra_email_context = {"site_name": "Simpul"}
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        wait = services.password_reset_limited(email=form.cleaned_data["email"], client=client_ip(self.request))
+        if wait is not None:
+            limited = _("Too many requests for a new password. Please wait {minutes} minutes and try "
+                        "again.").format(minutes=wait)
+            return self.render_to_response(self.get_context_data(form=form, limited=limited), status=429)
+        return super().form_valid(form)
+
+
+password_reset = PasswordResetView.as_view()
 password_reset_done = auth_views.PasswordResetDoneView.as_view(
     template_name="accounts/password_reset_done.html"
 )

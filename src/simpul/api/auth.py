@@ -4,6 +4,8 @@
   key (or an inactive/expired client) is a 401 problem. On success `request.user` is an `ApiClientPrincipal`
   (`.client` is the `ApiClient`) and `request.auth` the `ApiKey`. The per-client rate limit is enforced here
   (429 + Retry-After), and the call is marked for the call log (`simpul.api.middleware`).
+- `VerifiedSessionAuthentication`: DRF session authentication for browsers, ignoring a staff session that has
+  not passed its TOTP step (it is anonymous, as everywhere).
 - `HasScope("cases:write", ...)`: a DRF permission (use the instance in `permission_classes`).
 - `client_may_act_for(client, agency=..., service_code=..., service_kind=...)`: whether the client's
   restrictions cover that agency/service; `ensure_client_may_act_for(...)` raises the 403.
@@ -11,20 +13,20 @@
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 from typing import Any
 
-from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
-from rest_framework.authentication import BaseAuthentication
+from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
+from simpul.accounts.permissions import is_mfa_verified, needs_mfa
 from simpul.api.models import ApiClient, ApiKey
 from simpul.api.services import api_key_hash
+from simpul.core.limits import Limit, limit_hit
 
 REQUEST_MARK = "_simpul_api_call"
 LAST_USED_RESOLUTION = timedelta(minutes=5)
@@ -72,23 +74,13 @@ def _key_from_headers(request: Request) -> str | None:
     return value.strip() or None
 
 
-def rate_limit_hit(client: ApiClient, *, now: float | None = None) -> float | None:
-    """Count one call in the client's current one-minute window; returns seconds to wait when over the limit."""
-    limit = client.rate_limit_per_minute
-    if not limit:
+def rate_limit_hit(client: ApiClient) -> float | None:
+    """Count one call of the client in its one-minute window (`simpul.core.limits`, shared by every process);
+    returns seconds to wait when over the limit."""
+    if not client.rate_limit_per_minute:
         return None
-    now = time.time() if now is None else now
-    window = int(now // 60)
-    key = f"simpul:api-rate:{client.pk}:{window}"
-    cache.add(key, 0, timeout=90)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=90)
-        count = 1
-    if count > limit:
-        return (window + 1) * 60 - now
-    return None
+    state = limit_hit(Limit("api-client", client.rate_limit_per_minute, 60), str(client.pk))
+    return float(state.retry_after) if state.exceeded else None
 
 
 class ApiKeyAuthentication(BaseAuthentication):
@@ -132,6 +124,20 @@ class ApiKeyAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request: Request) -> str:
         return f'Bearer realm="{self.www_authenticate_realm}"'
+
+
+class VerifiedSessionAuthentication(SessionAuthentication):
+    """Session authentication that ignores a staff session which has not passed its TOTP step.
+
+    `StaffMFAMiddleware` already makes such a session anonymous; this keeps the API refusing it even where the
+    middleware is not in front (a test, another stack).
+    """
+
+    def authenticate(self, request: Request) -> tuple[Any, None] | None:
+        result = super().authenticate(request)
+        if result is not None and needs_mfa(result[0]) and not is_mfa_verified(result[0]):
+            return None
+        return result
 
 
 def _agency_id(agency: Any) -> int | None:

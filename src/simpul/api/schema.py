@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 
@@ -18,6 +19,13 @@ class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
             "description": "An API key issued by a platform admin: `Authorization: Bearer <key>` "
             "(or the header `X-Api-Key: <key>`).",
         }
+
+
+class VerifiedSessionScheme(SessionScheme):
+    """The browser session (staff who passed their second factor), documented as DRF's session cookie."""
+
+    target_class = "simpul.api.auth.VerifiedSessionAuthentication"
+    priority = 0
 
 
 PROBLEM_SCHEMA = {

@@ -3,14 +3,12 @@ admin) and the public questionnaire pages (by invitation token or public link), 
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -42,6 +40,8 @@ from simpul.assessment.models import (
     TriangulationRow,
     VerificationTactic,
 )
+from simpul.core.clientip import client_ip
+from simpul.core.limits import Limit, limit_hit
 
 evaluator_only = require_staff_mfa(roles={Role.EVALUATOR, Role.PLATFORM_ADMIN})
 PUBLIC_RATE_PER_HOUR = getattr(settings, "ASSESSMENT_PUBLIC_RATE_PER_HOUR", 30)
@@ -417,18 +417,10 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- public questionnaire
 
 
-def _client_key(request: HttpRequest) -> str:
-    ip = request.META.get("REMOTE_ADDR", "")
-    return hashlib.sha256(f"{settings.SECRET_KEY}:{ip}".encode()).hexdigest()[:32]
-
-
 def _rate_limited(request: HttpRequest, rnd: Round) -> bool:
-    key = f"assessment:rl:{rnd.public_slug}:{_client_key(request)}"
-    count = cache.get(key, 0)
-    if count >= PUBLIC_RATE_PER_HOUR:
-        return True
-    cache.set(key, count + 1, 3600)
-    return False
+    """At most PUBLIC_RATE_PER_HOUR answers an hour from one client to one public link (simpul.core.limits)."""
+    limit = Limit("assessment-public", PUBLIC_RATE_PER_HOUR, 3600)
+    return limit_hit(limit, f"{rnd.public_slug}|{client_ip(request)}").exceeded
 
 
 def _questionnaire(request: HttpRequest, rnd: Round, *, channel: str, token: str = "") -> HttpResponse:

@@ -1,17 +1,20 @@
-"""Throttle for PIN guessing on the tracking page and the status API (cache-based counters).
+"""Throttle for PIN guessing on the tracking page, the status API and status-by-SMS (`simpul.core.limits`).
 
-After `TRACKING_MAX_FAILURES` wrong PINs for one reference from one IP address within
-`TRACKING_WINDOW_SECONDS`, further attempts are refused until the window has passed; a wider per-IP limit
-(`TRACKING_MAX_FAILURES_PER_IP`) stops guessing across many references.
+After `TRACKING_MAX_FAILURES` wrong PINs for one reference from one client within `TRACKING_WINDOW_SECONDS`,
+further attempts are refused until the window has passed; a wider per-client limit
+(`TRACKING_MAX_FAILURES_PER_IP`) stops guessing across many references. The client is
+`simpul.core.clientip.client_ip` (behind a trusted proxy, the address in X-Forwarded-For) or, for SMS, the
+sender's number. Counts are shared by every web process (the database by default).
 """
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+
+from simpul.core.clientip import client_ip as _client_ip
+from simpul.core.limits import Limit, limit_hit, limit_reached
 
 TRACKING_MAX_FAILURES = 5
 TRACKING_MAX_FAILURES_PER_IP = 30
@@ -19,44 +22,27 @@ TRACKING_WINDOW_SECONDS = 15 * 60
 
 
 def client_ip(request: Any) -> str:
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
+    """The client the tracking throttle counts (kept here for the doors that import it)."""
+    return _client_ip(request)
 
 
-def _keys(ip: str, reference: str) -> tuple[str, str]:
-    digest = hashlib.sha256(f"{ip}|{reference}".encode()).hexdigest()[:32]
-    ip_digest = hashlib.sha256(ip.encode()).hexdigest()[:32]
-    return f"cases:pin-fail:{digest}", f"cases:pin-fail-ip:{ip_digest}"
+def _limits() -> tuple[Limit, Limit]:
+    window = int(getattr(settings, "TRACKING_WINDOW_SECONDS", TRACKING_WINDOW_SECONDS))
+    per_reference = int(getattr(settings, "TRACKING_MAX_FAILURES", TRACKING_MAX_FAILURES))
+    per_client = int(getattr(settings, "TRACKING_MAX_FAILURES_PER_IP", TRACKING_MAX_FAILURES_PER_IP))
+    return Limit("tracking-pin", per_reference, window), Limit("tracking-pin-client", per_client, window)
 
 
-def _limits() -> tuple[int, int, int]:
-    return (
-        int(getattr(settings, "TRACKING_MAX_FAILURES", TRACKING_MAX_FAILURES)),
-        int(getattr(settings, "TRACKING_MAX_FAILURES_PER_IP", TRACKING_MAX_FAILURES_PER_IP)),
-        int(getattr(settings, "TRACKING_WINDOW_SECONDS", TRACKING_WINDOW_SECONDS)),
-    )
+def tracking_blocked(client: str, reference: str) -> bool:
+    per_reference, per_client = _limits()
+    return limit_reached(per_reference, f"{client}|{reference}") or limit_reached(per_client, client)
 
 
-def tracking_blocked(ip: str, reference: str) -> bool:
-    per_reference, per_ip, _window = _limits()
-    ref_key, ip_key = _keys(ip, reference)
-    return int(cache.get(ref_key, 0)) >= per_reference or int(cache.get(ip_key, 0)) >= per_ip
-
-
-def _bump(key: str, window: int) -> None:
-    if cache.add(key, 1, timeout=window):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=window)
-
-
-def tracking_failed(ip: str, reference: str) -> None:
-    _per_reference, _per_ip, window = _limits()
-    ref_key, ip_key = _keys(ip, reference)
-    _bump(ref_key, window)
-    _bump(ip_key, window)
+def tracking_failed(client: str, reference: str) -> None:
+    per_reference, per_client = _limits()
+    limit_hit(per_reference, f"{client}|{reference}")
+    limit_hit(per_client, client)
 
 
 def tracking_wait_minutes() -> int:
-    return max(1, _limits()[2] // 60)
+    return _limits()[0].wait_minutes

@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from simpul.core import checks  # noqa: F401  (registers the system checks)
         from simpul.core.pagecache import connect_invalidation
 
         connect_invalidation()

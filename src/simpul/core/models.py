@@ -245,3 +245,18 @@ class ScheduledJobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.last_status or '-'})"
+
+
+class RateCounter(models.Model):
+    """One key's hits in its current window, for `simpul.core.limits` (the key is a keyed hash)."""
+
+    key = models.CharField(_("key"), max_length=64, unique=True)
+    count = models.PositiveIntegerField(_("count"), default=0)
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("rate counter")
+        verbose_name_plural = _("rate counters")
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]}: {self.count}"

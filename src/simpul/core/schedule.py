@@ -15,7 +15,7 @@ The function takes no arguments, must be safe to run twice, and should finish we
 `ScheduledJobRun` row (`last_run_at` older than the interval), so of several workers exactly one wins.
 
 This module is also core's own `schedule.py`: the outbox sweep (every 15 s), the idempotency purge
-(hourly) and the purge of old delivered outbox messages (daily) are registered at the bottom.
+(hourly), the purge of passed rate-limit windows (hourly) and the purge of old delivered outbox messages (daily) are registered at the bottom.
 """
 
 from __future__ import annotations
@@ -166,5 +166,13 @@ def outbox_purge() -> None:
 def idempotency_purge() -> None:
     """Delete expired idempotency records."""
     from simpul.core.idempotency import idempotency_purge as purge
+
+    purge()
+
+
+@periodic(name="core.rate_counters_purge", every=timedelta(hours=1))
+def rate_counters_purge() -> None:
+    """Delete the counters of rate-limit windows that have passed (simpul.core.limits)."""
+    from simpul.core.limits import rate_counters_purge as purge
 
     purge()

@@ -203,3 +203,24 @@ def test_recommendation_owner_due_date_and_status_are_set_on_the_page(client, pe
     response = client.post(url, {"action": "status", "rec": rec.pk, "status": "done", "due_date": "31/12"},
                            follow=True)
     assert Recommendation.objects.get(pk=rec.pk).status == "in_progress"  # bad date: nothing changed
+
+
+def test_public_link_limit_behind_the_proxy_counts_each_respondent(personas, settings):
+    from django.test import Client
+
+    from simpul.assessment import views
+
+    settings.SIMPUL_TRUSTED_PROXIES = ["127.0.0.1/32"]
+    rnd = round_set_public(round=open_round(actor=personas.evaluator), enabled=True, actor=personas.evaluator)
+    url = reverse("assessment:public", args=[rnd.public_slug])
+    behind_nginx = Client(REMOTE_ADDR="127.0.0.1")
+
+    def answer(forwarded_for):
+        data = {"response_id": str(uuid.uuid4())} | {f"v_K{n:02d}": "4" for n in range(1, 11)} | {
+            f"p_K{n:02d}": "4" for n in range(1, 11)}
+        return behind_nginx.post(url, data, HTTP_X_FORWARDED_FOR=forwarded_for).status_code
+
+    statuses = [answer("203.0.113.66") for _n in range(views.PUBLIC_RATE_PER_HOUR + 1)]
+    assert statuses[-1] == 429
+    # another villager behind the same nginx still answers
+    assert answer("198.51.100.7") == 302

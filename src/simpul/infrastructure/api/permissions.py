@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import BasePermission
 
 from simpul.accounts.permissions import StaffMFAPermission
-from simpul.api.auth import ApiKeyAuthentication, HasScope, api_client_from_request
+from simpul.api.auth import (
+    ApiKeyAuthentication,
+    HasScope,
+    VerifiedSessionAuthentication,
+    api_client_from_request,
+)
 
-AUTHENTICATION_CLASSES = [ApiKeyAuthentication, SessionAuthentication]
+AUTHENTICATION_CLASSES = [ApiKeyAuthentication, VerifiedSessionAuthentication]
 
 
 class RegistryRead(BasePermission):

@@ -1,0 +1,45 @@
+"""System checks of core's settings (`simpul check`; the deploy-tagged ones with `--deploy`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+
+from simpul.core.clientip import trusted_proxies
+from simpul.core.limits import PER_PROCESS_CACHES, STORAGES, limits_storage
+
+
+@register(Tags.security)
+def check_trusted_proxies(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    try:
+        trusted_proxies()
+    except ValueError as exc:
+        return [Error(f"SIMPUL_TRUSTED_PROXIES has an entry that is no IP address or network: {exc}.",
+                      hint="Use addresses or CIDR networks, comma-separated: 127.0.0.1/32,::1/128,10.0.5.0/24.",
+                      id="simpul.E001")]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def check_limits_shared(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
+    """Limits kept in a per-process cache let each gunicorn worker count on its own (4 workers: 4x the tries)."""
+    problems: list[Warning] = []
+    configured = getattr(settings, "SIMPUL_LIMITS_STORAGE", "database")
+    if configured not in STORAGES:
+        problems.append(Warning(f"SIMPUL_LIMITS_STORAGE={configured!r} is not one of {', '.join(STORAGES)}; "
+                                "the database is used.", id="simpul.W002"))
+    if limits_storage() != "cache":
+        return problems
+    alias = getattr(settings, "SIMPUL_LIMITS_CACHE", "default")
+    backend = settings.CACHES.get(alias, {}).get("BACKEND", "")
+    if backend in PER_PROCESS_CACHES:
+        problems.append(Warning(
+            f"Rate limits and lockouts are kept in the cache {alias!r} ({backend.rsplit('.', 1)[-1]}), which each "
+            "web process keeps for itself: with several gunicorn workers every worker allows the full number "
+            "of tries (two workers, ten PIN guesses instead of five).",
+            hint="Set SIMPUL_LIMITS_STORAGE=database (the default), or SIMPUL_CACHE_URL to a cache every process "
+                 "shares (redis://...).",
+            id="simpul.W001"))
+    return problems
