@@ -223,6 +223,10 @@ if STORAGES["default"]["BACKEND"] == "storages.backends.s3.S3Storage":
         "querystring_auth": True,
     }
 UPLOAD_MAX_BYTES = env.int("SIMPUL_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+# Chunked uploads anyone may open (simpul.portal.uploads): what may stay open per client address and in all.
+UPLOAD_OPEN_PER_CLIENT = env.int("SIMPUL_UPLOAD_OPEN_PER_CLIENT", default=20)
+UPLOAD_OPEN_BYTES_PER_CLIENT = env.int("SIMPUL_UPLOAD_OPEN_BYTES_PER_CLIENT", default=100 * 1024 * 1024)
+UPLOAD_OPEN_BYTES_TOTAL = env.int("SIMPUL_UPLOAD_OPEN_BYTES_TOTAL", default=1024 * 1024 * 1024)
 # Load shedding (simpul.core.admission): requests running at once per process, how long an extra one waits.
 SIMPUL_MAX_INFLIGHT = env.int("SIMPUL_MAX_INFLIGHT", default=8)
 SIMPUL_ADMISSION_WAIT_MS = env.int("SIMPUL_ADMISSION_WAIT_MS", default=1000)
