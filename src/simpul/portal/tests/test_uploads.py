@@ -222,7 +222,7 @@ def test_open_uploads_of_all_clients_together_are_capped(client: Any, settings: 
 
 
 @pytest.mark.django_db
-def test_a_draft_token_alone_cannot_attach_a_file_to_a_signed_in_citizens_draft(personas: Any,
+def test_a_draft_token_alone_cannot_attach_a_file_to_a_signed_in_citizens_draft(personas: Any,  # noqa: F811
                                                                                  service: Any) -> None:
     from django.test import Client
 
