@@ -81,6 +81,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "simpul.core.headers.PermissionsPolicyMiddleware",
+    "simpul.api.middleware.PlainHttpKeyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "simpul.core.admission.AdmissionMiddleware",
@@ -343,6 +345,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Browser features no page uses, switched off (simpul.core.headers; empty: no header).
+PERMISSIONS_POLICY = env.str("SIMPUL_PERMISSIONS_POLICY", default=(
+    "accelerometer=(), autoplay=(), bluetooth=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "hid=(), magnetometer=(), microphone=(), midi=(), payment=(), publickey-credentials-get=(), serial=(), usb=(), "
+    "xr-spatial-tracking=(), browsing-topics=()"
+))
 HTTPS = env.bool("SIMPUL_HTTPS", default=False)
 if HTTPS:
     SECURE_SSL_REDIRECT = env.bool("SIMPUL_SSL_REDIRECT", default=True)
