@@ -81,6 +81,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "simpul.core.headers.PermissionsPolicyMiddleware",
+    "simpul.api.middleware.PlainHttpKeyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "simpul.core.admission.AdmissionMiddleware",
@@ -225,6 +227,10 @@ if STORAGES["default"]["BACKEND"] == "storages.backends.s3.S3Storage":
         "querystring_auth": True,
     }
 UPLOAD_MAX_BYTES = env.int("SIMPUL_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+# Chunked uploads anyone may open (simpul.portal.uploads): what may stay open per client address and in all.
+UPLOAD_OPEN_PER_CLIENT = env.int("SIMPUL_UPLOAD_OPEN_PER_CLIENT", default=20)
+UPLOAD_OPEN_BYTES_PER_CLIENT = env.int("SIMPUL_UPLOAD_OPEN_BYTES_PER_CLIENT", default=100 * 1024 * 1024)
+UPLOAD_OPEN_BYTES_TOTAL = env.int("SIMPUL_UPLOAD_OPEN_BYTES_TOTAL", default=1024 * 1024 * 1024)
 # Load shedding (simpul.core.admission): requests running at once per process, how long an extra one waits.
 SIMPUL_MAX_INFLIGHT = env.int("SIMPUL_MAX_INFLIGHT", default=8)
 SIMPUL_ADMISSION_WAIT_MS = env.int("SIMPUL_ADMISSION_WAIT_MS", default=1000)
@@ -348,6 +354,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Browser features no page uses, switched off (simpul.core.headers; empty: no header).
+PERMISSIONS_POLICY = env.str("SIMPUL_PERMISSIONS_POLICY", default=(
+    "accelerometer=(), autoplay=(), bluetooth=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "hid=(), magnetometer=(), microphone=(), midi=(), payment=(), publickey-credentials-get=(), serial=(), usb=(), "
+    "xr-spatial-tracking=(), browsing-topics=()"
+))
 HTTPS = env.bool("SIMPUL_HTTPS", default=False)
 if HTTPS:
     SECURE_SSL_REDIRECT = env.bool("SIMPUL_SSL_REDIRECT", default=True)

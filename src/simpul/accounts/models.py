@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from simpul.core.models import TimeStampedModel
 from simpul.core.pdp import EncryptedTextField, mask_nik
+from simpul.core.text import NameField
 
 
 class Role(models.TextChoices):
@@ -63,7 +64,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("email address"), unique=True, null=True, blank=True)
     phone = models.CharField(_("phone number"), max_length=20, unique=True, null=True, blank=True)
-    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    full_name = NameField(_("full name"), max_length=200, blank=True)
     role = models.CharField(
         _("role"), max_length=30, choices=Role.choices, default=Role.CITIZEN, db_index=True
     )
@@ -136,7 +137,7 @@ class CitizenProfile(TimeStampedModel):
     )
     nik = EncryptedTextField(_("NIK"))
     nik_hash = models.CharField(_("NIK look-up hash"), max_length=64, unique=True, editable=False)
-    full_name = models.CharField(_("full name (as on the ID card)"), max_length=200)
+    full_name = NameField(_("full name (as on the ID card)"), max_length=200)
     birth_date = models.DateField(_("date of birth"), editable=False)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, editable=False)
     domicile = models.ForeignKey(
@@ -165,7 +166,7 @@ class BusinessProfile(TimeStampedModel):
     user = models.OneToOneField(
         "accounts.User", on_delete=models.CASCADE, related_name="business_profile", verbose_name=_("user")
     )
-    business_name = models.CharField(_("business name"), max_length=200)
+    business_name = NameField(_("business name"), max_length=200)
     nib = models.CharField(_("NIB (business number)"), max_length=13, unique=True)
     kbli_codes = models.JSONField(_("KBLI codes"), default=list)
     address = models.CharField(_("address"), max_length=300)

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from simpul.core.models import TimeStampedModel
+from simpul.core.text import NameField
 
 
 class AgencyKind(models.TextChoices):
@@ -26,8 +27,8 @@ class Agency(TimeStampedModel):
     """One perangkat daerah (OPD) or one of its units."""
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    name = NameField(_("name"), max_length=200)
+    short_name = NameField(_("short name"), max_length=60, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=AgencyKind.choices, default=AgencyKind.DINAS)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="units", verbose_name=_("parent")

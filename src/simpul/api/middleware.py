@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -27,6 +28,36 @@ from simpul.api.models import ApiCallLog
 logger = logging.getLogger(__name__)
 API_PREFIX = "/api/"
 NEGOTIATED_PREFIXES = (API_PREFIX, "/open311/")
+
+
+def _carries_api_key(request: HttpRequest) -> bool:
+    """Whether the request brings a credential: an Authorization header, X-API-Key, or an `api_key` parameter
+    (query string, or the form body Open311 clients post)."""
+    if request.META.get("HTTP_AUTHORIZATION") or request.META.get("HTTP_X_API_KEY") or "api_key" in request.GET:
+        return True
+    # Only read on the refusal path (plain HTTP with HTTPS on), where parsing the form costs nothing that matters.
+    form = request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data")
+    return request.method == "POST" and form and "api_key" in request.POST
+
+
+class PlainHttpKeyMiddleware:
+    """With SIMPUL_HTTPS on, an API or Open311 call over plain HTTP that carries a key is refused with 403 before
+    anything reads the key, instead of being redirected to https:// (a redirect teaches the client that http://
+    works, and the key has already crossed the network in clear). Placed before Django's SecurityMiddleware."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (getattr(settings, "HTTPS", False) and not request.is_secure()
+                and request.path.startswith(NEGOTIATED_PREFIXES) and _carries_api_key(request)):
+            translation.activate(translation.get_language_from_request(request, check_path=False))
+            return problem_response(
+                status_code=403, code="https_required",
+                detail=_("Simpul's API answers only over HTTPS. This key was sent unencrypted: call "
+                         "https:// instead, and ask for a new key if the network could have been watched."),
+            )
+        return self.get_response(request)
 
 
 class ApiMiddleware:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from simpul.core.models import TimeStampedModel
+from simpul.core.text import NameField
 
 
 class ApiClient(TimeStampedModel):
@@ -18,7 +19,7 @@ class ApiClient(TimeStampedModel):
     limit the services; empty = any service.
     """
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = NameField(_("name"), max_length=200, unique=True)
     agency = models.ForeignKey(
         "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="api_clients",
         verbose_name=_("agency"),

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from simpul.core.models import TimeStampedModel
+from simpul.core.text import NameField
 
 
 class FrameworkStatus(models.TextChoices):
@@ -324,7 +325,7 @@ class Evidence(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=20, choices=EvidenceKind.choices)
     title = models.CharField(_("title"), max_length=300)
     text = models.TextField(_("transcript or notes"), blank=True)
-    informant = models.CharField(_("informant (pseudonym)"), max_length=100, blank=True)
+    informant = NameField(_("informant (pseudonym)"), max_length=100, blank=True)
     informant_role = models.CharField(_("informant's role"), max_length=200, blank=True)
     consent_recorded = models.BooleanField(_("consent recorded"), default=False)
     consent_date = models.DateField(_("consent date"), null=True, blank=True)

@@ -44,6 +44,7 @@ from simpul.assessment.models import (
     TriangulationCell,
     TriangulationRow,
 )
+from simpul.core.files import document_check, document_delete, document_store
 from simpul.core.services import audit_record
 
 # ---------------------------------------------------------------- frameworks
@@ -440,31 +441,7 @@ def _submit_new(*, round: Round, response_id: Any, clean: dict[str, dict[str, An
 # ---------------------------------------------------------------- evidence and coding
 
 
-SIGNATURES = {b"%PDF-": "pdf", b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png", b"PK\x03\x04": "office"}
-
-
-def _file_kind(upload: UploadedFile) -> str | None:
-    """pdf, jpg, png, office (zip-based documents) or text, judged by the content, never by the name."""
-    head = upload.read(2048)
-    upload.seek(0)
-    for signature, kind in SIGNATURES.items():
-        if head.startswith(signature):
-            return kind
-    if b"\x00" not in head:
-        try:
-            head.decode("utf-8")
-            return "text"
-        except UnicodeDecodeError:
-            return None
-    return None
-
-
-def _sha256_file(upload: UploadedFile) -> str:
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
+EVIDENCE_FILE_SPEC: dict[str, Any] = {"code": "evidence", "types": ["pdf", "jpg", "png", "webp"]}
 
 
 @transaction.atomic
@@ -491,17 +468,21 @@ def evidence_add(*, round: Round, kind: str, title: str, actor: Any, text: str =
                   consent_recorded=consent_recorded, consent_date=consent_date, dated=dated, period=period,
                   source=source, added_by=actor if getattr(actor, "is_authenticated", False) else None)
     if file is not None:
-        from django.conf import settings
-
-        if file.size and file.size > settings.UPLOAD_MAX_BYTES:
-            raise ValidationError({"file": _("The file is too large.")})
-        if _file_kind(file) is None:
-            raise ValidationError({"file": _("Only PDF, JPEG, PNG, office documents or plain text can be stored.")})
-        ev.sha256 = _sha256_file(file)
-        ev.file_name = file.name[:255]
-        ev.file = file
-    ev.full_clean()
-    ev.save()
+        # The one upload pipeline (type by content, size cap, PDF active-content check, images re-encoded),
+        # stored under a random name like every other upload.
+        try:
+            checked = document_check(upload=file, spec=EVIDENCE_FILE_SPEC)
+        except ValidationError as exc:
+            raise ValidationError({"file": exc.messages}) from None
+        ev.sha256 = checked.sha256
+        ev.file_name = checked.original_name[:255]
+        ev.file.name = document_store(checked, folder="assessment/evidence")
+    try:
+        ev.full_clean()
+        ev.save()
+    except Exception:
+        document_delete(ev.file.name or "")
+        raise
     ev.items.set(list(items))
     audit_record(actor=actor, action="assessment.evidence_added", obj=ev,
                  changes={"kind": kind, "sha256": ev.sha256, "items": [i.code for i in ev.items.all()]})

@@ -19,6 +19,7 @@ from simpul.cases.constants import (
     IdentityProtection,
     WorkflowCode,
 )
+from simpul.core.text import NameField
 
 
 class Case(models.Model):
@@ -51,7 +52,7 @@ class Case(models.Model):
         verbose_name=_("submitted by (operator)"),
     )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.WEB)
-    applicant_name = models.CharField(_("applicant name"), max_length=200, blank=True)
+    applicant_name = NameField(_("applicant name"), max_length=200, blank=True)
     nik_encrypted = models.TextField(_("NIK (encrypted)"), blank=True)
     nik_hash = models.CharField(_("NIK look-up hash"), max_length=64, blank=True, db_index=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)

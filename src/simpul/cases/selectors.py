@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -149,6 +150,18 @@ def case_documents(case: Case, *, include_deleted: bool = False) -> list[CaseDoc
     if not include_deleted:
         qs = qs.filter(deleted_at__isnull=True)
     return list(qs)
+
+
+def draft_for_caller(*, token: str, user: Any, session_drafts: Iterable[int]) -> Draft | None:
+    """The unsent draft with this token if the caller may attach files to it: a signed-in applicant's own draft,
+    or an anonymous draft made in the caller's session (`session_drafts`, see SESSION_DRAFTS in cases.views).
+    The token alone is not enough: it travels in page addresses and a chunked upload has no form to check."""
+    draft = Draft.objects.filter(token=token, case__isnull=True).first() if token else None
+    if draft is None:
+        return None
+    if draft.owner_id is not None:
+        return draft if _authenticated(user) and user.pk == draft.owner_id else None
+    return draft if draft.pk in set(session_drafts) else None
 
 
 def drafts_for_user(user: Any) -> QuerySet[Draft]:

@@ -26,6 +26,7 @@ from simpul.cases.reference_numbers import normalise_reference
 from simpul.cases.throttle import client_ip, tracking_blocked, tracking_failed, tracking_wait_minutes
 
 SESSION_TRACKED = "cases_tracked"  # references whose PIN this session has proven
+SESSION_DRAFTS = "cases_drafts"  # ids of the anonymous drafts this session made (chunked uploads may attach to them)
 SESSION_PINS = "cases_pins"  # reference -> PIN, only for cases submitted in this session (receipt, confirmation)
 
 
@@ -120,6 +121,8 @@ def apply_start(request: HttpRequest, code: str) -> HttpResponse:
         if drafts:
             return render(request, "cases/apply_resume.html", {"version": version, "drafts": drafts})
     draft = services.draft_create(version=version, owner=request.user)
+    if draft.owner_id is None:
+        request.session[SESSION_DRAFTS] = [*request.session.get(SESSION_DRAFTS, []), draft.pk][-20:]
     pages = _pages(version)
     first = pages[0]["key"] if pages else "dokumen"
     return redirect("cases:apply_page", code=code, token=draft.token, page=first)

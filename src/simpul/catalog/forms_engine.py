@@ -37,6 +37,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from simpul.catalog.models import localized
+from simpul.core.text import PlainCharField
 
 if TYPE_CHECKING:
     from simpul.catalog.models import ServiceVersion
@@ -200,7 +201,8 @@ def build_field(spec: dict[str, Any], *, region_options: list[Any] | None = None
     if kind in ("text", "textarea"):
         widget = forms.Textarea(attrs={"rows": 5}) if kind == "textarea" else forms.TextInput()
         text_limits.setdefault("max_length", 5000 if kind == "textarea" else 300)
-        field = forms.CharField(widget=widget, validators=validators, **text_limits, **common)
+        # no bidirectional controls in a typed answer (a name, a complaint): simpul.core.text
+        field = PlainCharField(widget=widget, validators=validators, **text_limits, **common)
     elif kind == "number":
         field = forms.DecimalField(
             min_value=Decimal(str(spec["min"])) if spec.get("min") is not None else None,

@@ -11,17 +11,26 @@ The API (simpul.portal.api.views, described in the OpenAPI schema) is a thin lay
 
 The upload id is a random capability (like the draft token); parts live under SIMPUL_VAR_DIR/uploads/ and are
 removed once finalized, or after 24 hours when abandoned. Anyone may start an upload (citizens apply without an
-account), so sizes are capped. A refused step raises UploadError with a stable code (the API's problem code).
+account), so sizes are capped, and so is what stays open: per client (SIMPUL_UPLOAD_OPEN_PER_CLIENT uploads and
+SIMPUL_UPLOAD_OPEN_BYTES_PER_CLIENT bytes declared, 429 `upload_quota`) and in all (SIMPUL_UPLOAD_OPEN_BYTES_TOTAL
+bytes declared, each upload counted as at least one part, 413 `upload_space_full`). A part can never be larger
+than its upload declared, so the declared bytes bound what the parts take on disk. Finalizing attaches the file
+only to a draft the caller may change (`simpul.cases.selectors.draft_for_caller`): a signed-in applicant's own
+draft, or an anonymous draft made in this session; the draft token alone is not enough.
+A refused step raises UploadError with a stable code (the API's problem code).
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import hmac
 import json
 import re
 import secrets
 import shutil
 import time
+from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -34,6 +43,7 @@ CHUNK_SIZE = 256 * 1024
 MAX_BYTES = 10 * 1024 * 1024
 MAX_NAME = 200  # longer file names are cut, not refused
 KEEP = timedelta(hours=24)  # an unfinished upload is kept this long for resuming
+RETRY_AFTER = 3600  # seconds a client told there is no room waits before trying again
 ID_PATTERN = r"^[A-Za-z0-9_-]{20,64}$"
 SHA256_PATTERN = r"^[0-9a-fA-F]{64}$"
 _ID = re.compile(ID_PATTERN)
@@ -97,18 +107,52 @@ def upload_invalid_message() -> str:
     return _("Give the file name, its size (at most {limit} bytes) and its SHA-256.").format(limit=MAX_BYTES)
 
 
-def upload_start(*, filename: str, size: int, sha256: str) -> dict[str, Any]:
-    """Open an upload of `size` bytes; returns its id and how to cut the file into parts."""
+def _client_key(client: str) -> str:
+    """What an upload remembers of its client: a keyed hash of the address, never the address itself."""
+    return hmac.new(settings.SECRET_KEY.encode(), f"upload-client:{client}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _check_room(*, client: str, size: int) -> None:
+    """Refuse to open one more upload when this client, or everyone together, already holds too much open."""
+    mine, mine_bytes, everyone_bytes = 0, 0, 0
+    for meta_file in _root().glob("*/meta.json"):
+        try:
+            meta = json.loads(meta_file.read_text())
+        except (OSError, ValueError):
+            continue
+        reserved = max(int(meta.get("size") or 0), CHUNK_SIZE)
+        everyone_bytes += reserved
+        if meta.get("client") == client:
+            mine, mine_bytes = mine + 1, mine_bytes + reserved
+    if mine + 1 > settings.UPLOAD_OPEN_PER_CLIENT or mine_bytes + size > settings.UPLOAD_OPEN_BYTES_PER_CLIENT:
+        raise UploadError("upload_quota", _("Too many files are being sent from this connection at once. Finish "
+                                            "sending the ones already started, or try again in an hour."),
+                          retry_after=RETRY_AFTER)
+    if everyone_bytes + max(size, CHUNK_SIZE) > settings.UPLOAD_OPEN_BYTES_TOTAL:
+        raise UploadError("upload_space_full", _("Simpul cannot take more files right now. Please try again in "
+                                                 "an hour, or send the documents at the office."),
+                          retry_after=RETRY_AFTER)
+
+
+def upload_start(*, filename: str, size: int, sha256: str, client: str = "") -> dict[str, Any]:
+    """Open an upload of `size` bytes for `client` (its network address); returns its id and how to cut the file
+    into parts. Refused when the client or everyone together already holds too much open."""
     name, digest = str(filename or "")[:MAX_NAME], str(sha256 or "").lower()
     if not name or not _HEX.match(digest) or not 0 < size <= MAX_BYTES:
         raise UploadError("upload_invalid", upload_invalid_message())
     uploads_purge()
-    upload_id = secrets.token_urlsafe(24)
-    folder = _root() / upload_id
-    folder.mkdir(parents=True)
-    meta = {"filename": name, "size": size, "sha256": digest, "chunk_size": CHUNK_SIZE,
-            "chunks": -(-size // CHUNK_SIZE)}
-    (folder / "meta.json").write_text(json.dumps(meta))
+    root = _root()
+    root.mkdir(parents=True, exist_ok=True)
+    key = _client_key(client)
+    with (root / ".lock").open("w") as lock:  # counting and opening are one step for concurrent starts
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _check_room(client=key, size=size)
+        upload_id = secrets.token_urlsafe(24)
+        folder = root / upload_id
+        folder.mkdir()
+        meta = {"filename": name, "size": size, "sha256": digest, "chunk_size": CHUNK_SIZE,
+                "chunks": -(-size // CHUNK_SIZE), "client": key}
+        (folder / "meta.json").write_text(json.dumps(meta))
     return {"id": upload_id, "chunk_size": CHUNK_SIZE, "chunks": meta["chunks"]}
 
 
@@ -133,11 +177,12 @@ def upload_chunk_store(*, upload_id: str, number: int, content: bytes, sha256: s
     tmp.replace(folder / f"{number}.part")
 
 
-def upload_finalize(*, upload_id: str, sha256: str | None = None, draft_token: str = "",
-                    document: str = "") -> dict[str, Any]:
+def upload_finalize(*, upload_id: str, sha256: str | None = None, draft_token: str = "", document: str = "",
+                    user: Any = None, session_drafts: Iterable[int] = ()) -> dict[str, Any]:
     """Join the parts, check the whole file's SHA-256, attach it to the application draft through the normal
-    document checks, and remove the upload."""
-    from simpul.cases.models import Draft
+    document checks, and remove the upload. `user` and `session_drafts` (the anonymous drafts the caller's session
+    made) say whose draft the caller may change."""
+    from simpul.cases.selectors import draft_for_caller
     from simpul.cases.services import draft_attach_documents
 
     folder, meta = _existing(upload_id)
@@ -150,7 +195,7 @@ def upload_finalize(*, upload_id: str, sha256: str | None = None, draft_token: s
             part.unlink()
         raise UploadError("upload_damaged", _("The file arrived damaged. Please send it again."),
                           missing=list(range(meta["chunks"])))
-    draft = Draft.objects.filter(token=draft_token, case__isnull=True).first()
+    draft = draft_for_caller(token=draft_token, user=user, session_drafts=session_drafts)
     if draft is None:
         raise UploadError("draft_not_found", _("This application was not found or has already been sent."))
     upload = SimpleUploadedFile(meta["filename"], content)

@@ -145,11 +145,13 @@ def test_interview_needs_consent_and_pseudonym_document_gets_its_hash(personas):
     with pytest.raises(ValidationError) as exc:
         evidence_add(round=rnd, kind="interview", title="W1", text="...", actor=personas.evaluator)
     assert {"informant", "consent_recorded"} <= set(exc.value.message_dict)
+    from simpul.cases.tests.factories import PDF_BYTES
+
     doc = evidence_add(round=rnd, kind="document", title="Perbup", actor=personas.evaluator,
-                       file=SimpleUploadedFile("perbup.pdf", b"%PDF-1.4 test"))
+                       file=SimpleUploadedFile("perbup.pdf", PDF_BYTES))
     import hashlib
 
-    assert doc.sha256 == hashlib.sha256(b"%PDF-1.4 test").hexdigest()
+    assert doc.sha256 == hashlib.sha256(PDF_BYTES).hexdigest()
     with pytest.raises(ValidationError) as exc:
         evidence_add(round=rnd, kind="document", title="x", actor=personas.evaluator,
                      file=SimpleUploadedFile("virus.pdf", b"MZ\x90\x00\x03\x00binary"))

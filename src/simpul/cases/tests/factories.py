@@ -19,10 +19,26 @@ VALID_ANSWERS: dict[str, Any] = {
     "notes": "KTP patah",
 }
 
-PDF_BYTES = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
-    b"3 0 obj<</Type/Page/MediaBox[0 0 200 200]/Parent 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
+def pdf_bytes(*objects: bytes, catalog: bytes = b"", page: bytes = b"", header: bytes = b"%PDF-1.4\n",
+              tail: bytes = b"") -> bytes:
+    """A small well-formed PDF (one blank page, a correct cross-reference table) written byte by byte, so a test
+    can put any raw syntax in it: `catalog` and `page` go into those dictionaries, `objects` are objects 4, 5...
+    """
+    body = [b"<</Type/Catalog/Pages 2 0 R" + catalog + b">>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+            b"<</Type/Page/MediaBox[0 0 200 200]/Parent 2 0 R" + page + b">>", *objects]
+    out = bytearray(header)
+    offsets = []
+    for number, obj in enumerate(body, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(body) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(body) + 1, xref)
+    return bytes(out) + tail
+
+
+PDF_BYTES = pdf_bytes()
 
 
 def png_bytes(size: tuple[int, int] = (40, 30)) -> bytes:

@@ -1,15 +1,17 @@
 """The chunked-upload API (simpul.portal.uploads): thin DRF views, errors as RFC 9457 problem details.
 
-No authentication and no CSRF check, as before these were DRF views: the portal's offline script calls them
-from pages of citizens who apply without an account, and the random upload id is the only key (no cookie
-carries authority here, so there is nothing for a cross-site request to borrow). A session or API key sent
-along is ignored.
+No API authentication and no CSRF check: the portal's offline script calls them from pages of citizens who apply
+without an account, and the random upload id is the key to an upload. An API key sent along is ignored. Only
+finalizing reads the session (same-site cookie): a file is attached to a signed-in citizen's own draft, or to an
+anonymous draft this session made, never on the draft token alone. Opening an upload counts against the
+caller's network address (`_client_ip`).
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.contrib.auth import get_user
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -21,6 +23,7 @@ from rest_framework.views import APIView
 
 from simpul.api.errors import ProblemError
 from simpul.api.schema import PROBLEM_MEDIA_TYPE, problem
+from simpul.cases.views import SESSION_DRAFTS
 from simpul.portal import uploads
 from simpul.portal.api.serializers import (
     UploadCreatedOutputSerializer,
@@ -39,6 +42,8 @@ STATUS = {  # UploadError.code -> HTTP status
     "upload_incomplete": 409,
     "upload_damaged": 422,
     "draft_not_found": 404,
+    "upload_quota": 429,
+    "upload_space_full": 413,
     "document_refused": 400,
     "document_not_requested": 400,
 }
@@ -57,7 +62,17 @@ class OctetStreamParser(BaseParser):
 
 
 def _problem(error: uploads.UploadError) -> ProblemError:
-    return ProblemError(status_code=STATUS[error.code], code=error.code, detail=error.message, **error.extensions)
+    problem_error = ProblemError(status_code=STATUS[error.code], code=error.code, detail=error.message,
+                                 **error.extensions)
+    if "retry_after" in error.extensions:
+        problem_error.wait = error.extensions["retry_after"]  # DRF sends it as the Retry-After header
+    return problem_error
+
+
+def _client_ip(request: Request) -> str:
+    """The caller's address, for the per-client upload caps. REMOTE_ADDR until simpul.core.clientip lands (it
+    knows which proxies to trust); swap this one line then."""
+    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 class _UploadApi(APIView):
@@ -75,6 +90,12 @@ class UploadCreateApi(_UploadApi):
         responses={
             201: UploadCreatedOutputSerializer,
             (400, PROBLEM_MEDIA_TYPE): problem("`upload_invalid` (see `errors`) or `malformed_request`."),
+            (413, PROBLEM_MEDIA_TYPE): problem("`upload_space_full`: the uploads open from everyone fill the space "
+                                               "set aside; try again after `retry_after` seconds.",
+                                               retry_after={"type": "integer"}),
+            (429, PROBLEM_MEDIA_TYPE): problem("`upload_quota`: this client already has too many uploads open; "
+                                               "try again after `retry_after` seconds.",
+                                               retry_after={"type": "integer"}),
         },
     )
     def post(self, request: Request) -> Response:
@@ -83,7 +104,7 @@ class UploadCreateApi(_UploadApi):
             raise ProblemError(status_code=400, code="upload_invalid", detail=uploads.upload_invalid_message(),
                                errors={k: [str(m) for m in v] for k, v in data.errors.items()})
         try:
-            created = uploads.upload_start(**data.validated_data)
+            created = uploads.upload_start(**data.validated_data, client=_client_ip(request))
         except uploads.UploadError as error:
             raise _problem(error) from error
         return Response(UploadCreatedOutputSerializer(created).data, status=status.HTTP_201_CREATED)
@@ -143,7 +164,9 @@ class UploadFinalizeApi(_UploadApi):
                 "`document_refused` (the document check's messages, also in `errors`), `document_not_requested`, "
                 "`invalid` or `malformed_request`."),
             (404, PROBLEM_MEDIA_TYPE): problem("`upload_not_found`, or `draft_not_found`: the application was "
-                                               "not found or has already been sent."),
+                                               "not found, has already been sent, or is not the caller's (a "
+                                               "signed-in applicant's own draft, or an anonymous draft made in "
+                                               "this session)."),
             (409, PROBLEM_MEDIA_TYPE): problem(
                 "`upload_incomplete`: some parts have not arrived; send the `missing` ones.",
                 missing={**_INTS, "description": "The parts still to send."}),
@@ -158,7 +181,9 @@ class UploadFinalizeApi(_UploadApi):
         payload = data.validated_data
         try:
             done = uploads.upload_finalize(upload_id=upload_id, sha256=payload.get("sha256"),
-                                           draft_token=payload["draft"], document=payload["document"])
+                                           draft_token=payload["draft"], document=payload["document"],
+                                           user=get_user(request._request),  # DRF replaced .user
+                                           session_drafts=request._request.session.get(SESSION_DRAFTS, []))
         except uploads.UploadError as error:
             raise _problem(error) from error
         return Response(UploadFinalizedOutputSerializer(done).data)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from PIL import Image
 
 from simpul.conftest import personas, region_tree  # noqa: F401 - shared fixtures
@@ -18,15 +19,24 @@ CATALOG = Path(__file__).resolve().parents[2] / "catalog" / "data" / "musi-banyu
 
 
 @pytest.fixture
-def draft(personas: Any, settings: Any, tmp_path: Path) -> Any:  # noqa: F811 - the shared fixture
-    from simpul.cases.services import draft_create
+def service(personas: Any, settings: Any, tmp_path: Path) -> Any:  # noqa: F811 - the shared fixture
     from simpul.catalog.services import service_import_yaml
 
     settings.VAR_DIR = tmp_path
-    from simpul.catalog.selectors import service_get
+    return service_import_yaml(text=(CATALOG / "ktp-el-penggantian.yaml").read_text(), actor=None)
 
-    service_import_yaml(text=(CATALOG / "ktp-el-penggantian.yaml").read_text(), actor=None)
-    return draft_create(version=service_get("ktp-el-penggantian"), owner=None)
+
+def _start_draft(client: Any) -> Any:
+    """A draft started on the portal by this client's session (the session that may attach files to it)."""
+    from simpul.cases.models import Draft
+
+    assert client.get(reverse("cases:apply_start", kwargs={"code": "ktp-el-penggantian"})).status_code == 302
+    return Draft.objects.latest("id")
+
+
+@pytest.fixture
+def draft(client: Any, service: Any) -> Any:
+    return _start_draft(client)
 
 
 def _photo(size: int = 600_000) -> bytes:
@@ -150,15 +160,17 @@ def test_a_part_is_read_as_bytes_whatever_its_content_type(client: Any, draft: A
 
 
 @pytest.mark.django_db
-def test_uploads_need_no_session_and_no_csrf_token(personas: Any, draft: Any) -> None:  # noqa: F811
-    """The random upload id is the only key: a logged-in browser posting without a CSRF token is served like an
-    anonymous one (no cookie carries authority here), as the offline script does."""
+def test_uploads_need_no_csrf_token(personas: Any, service: Any) -> None:  # noqa: F811
+    """The offline script sends no CSRF token: a signed-in citizen's browser finalizes into the citizen's own
+    draft without one (the same-site session cookie says whose draft it is)."""
     from django.test import Client
 
     from simpul.cases.tests.factories import PDF_BYTES
 
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(personas.citizen)
+    draft = _start_draft(browser)
+    assert draft.owner == personas.citizen
     data = PDF_BYTES
     upload = _create(browser, data)
     assert _put(browser, upload, data, 0).status_code == 204
@@ -166,3 +178,82 @@ def test_uploads_need_no_session_and_no_csrf_token(personas: Any, draft: Any) ->
         {"sha256": _sha(data), "draft": draft.token, "document": "kk"}), content_type="application/json")
     assert done.status_code == 200, done.content
     assert done.json() == {"document": "kk", "filename": "kk.jpg"}
+
+
+def _open(client: Any, size: int, *, address: str = "10.0.0.1") -> Any:
+    return client.post("/api/v1/uploads/", json.dumps({"filename": "kk.pdf", "size": size, "sha256": "a" * 64}),
+                       content_type="application/json", REMOTE_ADDR=address)
+
+
+def _send_whole(client: Any, data: bytes, draft_token: str) -> Any:
+    upload = _create(client, data)
+    for n in range(upload["chunks"]):
+        assert _put(client, upload, data, n).status_code == 204
+    return client.post(f"/api/v1/uploads/{upload['id']}/finalize/", json.dumps(
+        {"sha256": _sha(data), "draft": draft_token, "document": "kk"}), content_type="application/json")
+
+
+@pytest.mark.django_db
+def test_one_client_cannot_keep_more_anonymous_uploads_open_than_its_cap(client: Any, settings: Any,
+                                                                          tmp_path: Path) -> None:
+    settings.VAR_DIR = tmp_path
+    answers = [_open(client, 1024 * 1024).status_code for _ in range(25)]
+    assert answers == [201] * settings.UPLOAD_OPEN_PER_CLIENT + [429] * (25 - settings.UPLOAD_OPEN_PER_CLIENT)
+    refused = _open(client, 1024 * 1024)
+    assert refused["Content-Type"].startswith("application/problem+json") and refused["Retry-After"] == "3600"
+    body = refused.json()
+    assert body["code"] == "upload_quota" and body["retry_after"] == 3600
+    assert body["detail"].startswith("Terlalu banyak berkas sedang dikirim dari sambungan ini")
+    assert _open(client, 1024 * 1024, address="10.0.0.2").status_code == 201  # another client is not held up
+    settings.UPLOAD_OPEN_BYTES_PER_CLIENT = 10 * 1024 * 1024
+    assert _open(client, 10 * 1024 * 1024, address="10.0.0.3").status_code == 201
+    assert _open(client, 1, address="10.0.0.3").status_code == 429  # the bytes declared count too
+
+
+@pytest.mark.django_db
+def test_open_uploads_of_all_clients_together_are_capped(client: Any, settings: Any, tmp_path: Path) -> None:
+    settings.VAR_DIR = tmp_path
+    settings.UPLOAD_OPEN_BYTES_TOTAL = 3 * 1024 * 1024
+    answers = [_open(client, 1024 * 1024, address=f"10.0.1.{n}").status_code for n in range(1, 5)]
+    assert answers == [201, 201, 201, 413]
+    body = _open(client, 1024 * 1024, address="10.0.1.9").json()
+    assert body["code"] == "upload_space_full" and body["detail"].startswith("Simpul belum bisa menerima berkas")
+    assert _open(client, 1, address="10.0.1.9").status_code == 413  # a tiny upload still holds a whole part
+
+
+@pytest.mark.django_db
+def test_a_draft_token_alone_cannot_attach_a_file_to_a_signed_in_citizens_draft(personas: Any,  # noqa: F811
+                                                                                 service: Any) -> None:
+    from django.test import Client
+
+    from simpul.cases.tests.factories import PDF_BYTES
+
+    citizen = Client()
+    citizen.force_login(personas.citizen)
+    draft = _start_draft(citizen)
+    attacker = Client()
+    refused = _send_whole(attacker, PDF_BYTES, draft.token)
+    assert (refused.status_code, refused.json()["code"]) == (404, "draft_not_found")
+    other = Client()
+    other.force_login(personas.business)
+    assert _send_whole(other, PDF_BYTES, draft.token).status_code == 404
+    draft.refresh_from_db()
+    assert draft.documents == {}
+    assert _send_whole(citizen, PDF_BYTES, draft.token).status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_anonymous_draft_takes_chunked_files_only_from_the_session_that_made_it(service: Any) -> None:
+    from django.test import Client
+
+    from simpul.cases.tests.factories import PDF_BYTES
+
+    maker, stranger = Client(), Client()
+    draft = _start_draft(maker)
+    assert draft.owner is None
+    assert _send_whole(stranger, PDF_BYTES, draft.token).status_code == 404
+    draft.refresh_from_db()
+    assert draft.documents == {}
+    assert _send_whole(maker, PDF_BYTES, draft.token).status_code == 200
+    draft.refresh_from_db()
+    assert "kk" in draft.documents
