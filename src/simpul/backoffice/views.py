@@ -99,7 +99,6 @@ def _forms_for(case: Case, user: Any, data: Any = None, files: Any = None, only:
 
 
 def _case_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, Any]:
-    roles = actor_roles(case, request.user)
     answers = services.answers_in_clear(case)
     documents = selectors.case_documents(case, include_deleted=True)
     events = list(case.events.select_related("actor").order_by("at", "id"))
