@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 from simpul.backoffice.views import FILTER_KEYS
 from simpul.conftest import login
 from tests.security.test_form_fuzz import NUMBER, TEXT, _parse, _same_origin_path, _start_pages, crawl
-from tests.security.test_form_fuzz import world as world  # noqa: PLC0414 - the same world of cases and rounds
+from tests.security.test_form_fuzz import world as world  # the same world of cases and rounds
 
 pytestmark = pytest.mark.django_db
 
