@@ -152,8 +152,15 @@ def round_create(*, framework: Framework, name: str, year: int, actor: Any, agen
     return rnd
 
 
+def no_answers_warning() -> str:
+    return _("No one has answered this round yet. Its results would be empty: publish it only if that is what "
+             "you mean, and tick “Publish without any answer” to confirm.")
+
+
 @transaction.atomic
-def round_transition(*, round: Round, to: str, actor: Any) -> Round:
+def round_transition(*, round: Round, to: str, actor: Any, confirm_empty: bool = False) -> Round:
+    """Move a round along its workflow. Publishing needs the study at its last stage, no publish blocker, and,
+    for a round nobody answered, `confirm_empty` (results with no answer are never published by mistake)."""
     rnd = Round.objects.select_for_update().get(pk=round.pk)
     if to not in TRANSITIONS.get(RoundStatus(rnd.status), set()):
         raise RoundError(_("A round cannot go from {old} to {new}.").format(old=rnd.get_status_display(), new=to))
@@ -165,6 +172,8 @@ def round_transition(*, round: Round, to: str, actor: Any) -> Round:
         blockers = publish_blockers(round=rnd)
         if blockers:
             raise RoundError(blockers)
+        if not confirm_empty and not rnd.responses.exists():
+            raise RoundError(no_answers_warning())
         rnd.published_at = timezone.now()
     if to == RoundStatus.OPEN and not rnd.public_slug:
         rnd.public_slug = secrets.token_urlsafe(9).replace("_", "x").replace("-", "y").lower()
@@ -172,7 +181,10 @@ def round_transition(*, round: Round, to: str, actor: Any) -> Round:
     rnd.status = to
     rnd.full_clean()
     rnd.save()
-    audit_record(actor=actor, action="assessment.round_status_changed", obj=rnd, changes={"from": old, "to": to})
+    changes: dict[str, Any] = {"from": old, "to": to}
+    if to == RoundStatus.PUBLISHED and confirm_empty:
+        changes["confirmed_without_answers"] = not rnd.responses.exists()
+    audit_record(actor=actor, action="assessment.round_status_changed", obj=rnd, changes=changes)
     return rnd
 
 
@@ -279,6 +291,9 @@ class SubmitOutcome:
     created: bool
 
 
+EXPLANATION_MAX_LENGTH = 4000  # a level's explanation: a few paragraphs, never a pasted document
+
+
 def _to_int(value: Any) -> int | None:
     if value in (None, ""):
         return None
@@ -310,6 +325,9 @@ def validate_answers(*, items: Iterable[Item], answers: Mapping[str, Mapping[str
                 continue
             if item.requires_explanation and not explanation:
                 errors[item.code] = _("Explain why this level was chosen.")
+                continue
+            if len(explanation) > EXPLANATION_MAX_LENGTH:
+                errors[item.code] = _("Keep the explanation under {n} characters.").format(n=EXPLANATION_MAX_LENGTH)
                 continue
             out = {"level": level, "explanation": explanation, "answer_text": str(raw.get("answer_text", "")),
                    "finding": str(raw.get("finding", ""))}

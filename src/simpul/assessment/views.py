@@ -133,7 +133,10 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         action = request.POST.get("action", "")
         try:
             if action in RoundStatus.values:
-                services.round_transition(round=rnd, to=action, actor=request.user)
+                services.round_transition(round=rnd, to=action, actor=request.user,
+                                          confirm_empty=request.POST.get("confirm_empty") == "on")
+                if action == RoundStatus.CLOSED and not rnd.responses.exists():
+                    messages.warning(request, _("The round is closed without any answer."))
             elif action == "verification":
                 services.round_set_verification(round=rnd, tactics=request.POST.getlist("tactics"),
                                                 actor=request.user)
@@ -166,6 +169,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "tokens": [request.build_absolute_uri(reverse("assessment:invited", args=[t])) for t in tokens],
         "groups": RespondentGroup.choices, "tactics": VerificationTactic.choices, "statuses": services.TRANSITIONS.get(RoundStatus(rnd.status), set()),
         "invitations": rnd.invitations.count(), "used": rnd.invitations.filter(used_at__isnull=False).count(),
+        "no_answers": services.no_answers_warning() if not rnd.response_count else "",
     })
 
 
@@ -423,17 +427,61 @@ def _rate_limited(request: HttpRequest, rnd: Round) -> bool:
     return limit_hit(limit, f"{rnd.public_slug}|{client_ip(request)}").exceeded
 
 
+def _questionnaire_answers(items: list[Item], data: Any) -> dict[str, dict[str, Any]]:
+    """The answers posted on the questionnaire: importance (and performance) for scale items, a level and an
+    explanation for level items, under the same field names as the staff self-assessment."""
+    answers: dict[str, dict[str, Any]] = {}
+    for i in items:
+        if i.kind == ItemKind.LEVEL:
+            answers[i.code] = {"level": data.get(f"level_{i.code}", ""),
+                               "explanation": data.get(f"explanation_{i.code}", "")}
+        else:
+            answers[i.code] = {"value": data.get(f"v_{i.code}", ""), "performance": data.get(f"p_{i.code}", "")}
+    return answers
+
+
+def _questionnaire_rows(items: list[Item]) -> tuple[dict[str, list[dict[str, Any]]], list[str], list[list[Any]]]:
+    """Each item with the points of its own scale, grouped by section; the introduction's sentences; the
+    legends of the importance/performance scales used."""
+    sections: dict[str, list[dict[str, Any]]] = {}
+    legends: list[list[Any]] = []
+    for item in items:
+        scale = item.scale
+        row: dict[str, Any] = {"item": item, "points": scale.points,
+                               "perf_points": scale.performance_points or scale.points}
+        if item.kind == ItemKind.LEVEL:
+            row["levels"] = [{"value": p["value"], "label": item.level_criteria.get(str(p["value"]))
+                              or p.get("label_id") or p.get("code", "")} for p in scale.points]
+        else:
+            for legend in ([scale.points, row["perf_points"]] if item.kind == ItemKind.DUAL else [scale.points]):
+                if legend not in legends:
+                    legends.append(legend)
+        sections.setdefault(item.section.name, []).append(row)
+    kinds = {i.kind for i in items}
+    intro = []
+    if ItemKind.DUAL in kinds:
+        intro.append(_("For each row, choose how important it is to you and how good it is today."))
+    if ItemKind.LIKERT in kinds:
+        intro.append(_("For each question, choose how important it is to you."))
+    if ItemKind.LEVEL in kinds:
+        intro.append(_("For each level question, choose the level that describes the situation today, and say "
+                       "why."))
+    intro.append(_("Your answers are anonymous."))
+    return sections, intro, legends
+
+
 def _questionnaire(request: HttpRequest, rnd: Round, *, channel: str, token: str = "") -> HttpResponse:
+    """The questionnaire of a round, by invitation or public link: every item of the framework, each on its own
+    scale (importance, importance and performance, or maturity level with an explanation)."""
     from simpul.regions.models import Region
 
-    items = [i for i in selectors.round_items(round=rnd) if i.kind != ItemKind.LEVEL]
+    items = selectors.round_items(round=rnd)
     kecamatan = Region.objects.filter(level="kecamatan", code__startswith=settings.SIMPUL_KABUPATEN_CODE + ".")
     errors: dict[str, str] = {}
     status = 200
     if request.method == "POST":
         p = request.POST
-        answers = {i.code: {"value": p.get(f"v_{i.code}", ""), "performance": p.get(f"p_{i.code}", "")}
-                   for i in items}
+        answers = _questionnaire_answers(items, p)
         attrs: dict[str, Any] = {}
         if channel == Channel.PUBLIC:
             if p.get("group") in RespondentGroup.values:
@@ -473,15 +521,12 @@ def _questionnaire(request: HttpRequest, rnd: Round, *, channel: str, token: str
             except ValidationError as exc:
                 errors[""] = " ".join(exc.messages)
                 status = 409
-    sections: dict[str, list[Item]] = {}
-    for item in items:
-        sections.setdefault(item.section.name, []).append(item)
-    scale = items[0].scale if items else None
+    sections, intro, legends = _questionnaire_rows(items)
     return render(request, "assessment/questionnaire.html", {
-        "round": rnd, "sections": sections, "errors": errors, "post": request.POST, "channel": channel,
-        "kecamatan": kecamatan, "groups": RespondentGroup.choices,
-        "points": scale.points if scale else [], "perf_points": (scale.performance_points or scale.points) if scale
-        else [], "response_id": request.POST.get("response_id") or uuid.uuid4(),
+        "round": rnd, "sections": sections, "intro": intro, "legends": legends, "errors": errors,
+        "post": request.POST, "channel": channel, "kecamatan": kecamatan, "groups": RespondentGroup.choices,
+        "response_id": request.POST.get("response_id") or uuid.uuid4(),
+        "explanation_max": services.EXPLANATION_MAX_LENGTH,
     }, status=status)
 
 

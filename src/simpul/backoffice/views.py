@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from simpul.accounts.permissions import may_reveal_nik, require_staff_mfa, village_scope
 from simpul.agencies.models import Agency, Membership
+from simpul.backoffice.forms import WorklistFilterForm
 from simpul.cases import selectors, services
 from simpul.cases.constants import CaseAction, CaseStatus
 from simpul.cases.display import answer_rows
@@ -62,7 +63,9 @@ def worklist(request: HttpRequest) -> HttpResponse:
     agency_ids = member_agency_ids(request.user)
     if not agency_ids and village_scope(request.user):
         return redirect("backoffice:operator_today")
-    filters = {key: request.GET.get(key, "").strip() for key in FILTER_KEYS}
+    form = WorklistFilterForm({key: request.GET.get(key, "").strip() for key in FILTER_KEYS})
+    form.is_valid()
+    filters = form.filters()
     page = WorklistPaginator(selectors.case_list_for_officer(request.user, filters), 50).get_page(
         request.GET.get("page"))
     from simpul.catalog.models import ServiceVersion
@@ -78,7 +81,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
     return render(request, "backoffice/worklist.html", {
         "page": page, "filters": filters, "statuses": CaseStatus.choices, "services": services_choices,
         "kecamatan_list": kecamatan, "query": query.urlencode(), "today": timezone.localdate(),
-    })
+        "filter_errors": form.problems(),
+    }, status=400 if form.errors else 200)
 
 
 def _forms_for(case: Case, user: Any, data: Any = None, files: Any = None, only: str = "") -> dict[str, Any]:
@@ -115,7 +119,6 @@ def _forms_for(case: Case, user: Any, data: Any = None, files: Any = None, only:
 
 
 def _case_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, Any]:
-    roles = actor_roles(case, request.user)
     hidden = masked_answer_names(case, request.user)
     answers = services.answers_in_clear(case)
     documents = selectors.case_documents(case, include_deleted=True)
@@ -128,12 +131,7 @@ def _case_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, A
                 if isinstance(value, str) and value.startswith(services.ENCRYPTED_PREFIX):
                     clear[key] = "enc"
             event.previous_rows = answer_rows(case.service_version, clear, mask=True, hidden=hidden)
-    colleagues = None
-    if roles & {"officer", "head"} and not case.is_closed:
-        members = Membership.objects.filter(agency_id=case.agency_id, is_active=True).values("user_id")
-        from django.contrib.auth import get_user_model
-
-        colleagues = get_user_model().objects.filter(pk__in=members).order_by("full_name")
+    colleagues = _colleagues(case, request.user)
     return {
         "case": case, "rows": answer_rows(case.service_version, answers, mask=True, hidden=hidden),
         "documents": documents, "events": events, "forms": extra.pop("forms", None) or _forms_for(case, request.user),
@@ -145,6 +143,16 @@ def _case_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, A
         "notification_messages": messages_for_case(case.reference),
         "today": timezone.localdate(), **extra,
     }
+
+
+def _colleagues(case: Case, user: Any) -> Any:
+    """Whom an officer or head may assign an open case to (the active members of its agency), else None."""
+    if not actor_roles(case, user) & {"officer", "head"} or case.is_closed:
+        return None
+    from django.contrib.auth import get_user_model
+
+    members = Membership.objects.filter(agency_id=case.agency_id, is_active=True).values("user_id")
+    return get_user_model().objects.filter(pk__in=members).order_by("full_name")
 
 
 @require_staff_mfa
@@ -200,14 +208,18 @@ def _run(case: Case, action: str, user: Any, data: dict[str, Any]) -> None:
 @require_staff_mfa
 @require_POST
 def case_assign(request: HttpRequest, reference: str) -> HttpResponse:
-    from django.contrib.auth import get_user_model
-
     case = selectors.case_get_for_staff(reference=reference, user=request.user)
     if request.POST.get("me"):
         to_user = request.user
     else:
-        user_id = request.POST.get("to_user") or None
-        to_user = get_object_or_404(get_user_model(), pk=user_id) if user_id else None
+        colleagues = _colleagues(case, request.user)
+        to_user = None  # with no colleagues to choose from, the service says why this user may not assign
+        if colleagues is not None:
+            form = AssignForm(request.POST, users=colleagues)
+            if not form.is_valid():  # not a colleague, or not an id at all (an edited page)
+                return render(request, "backoffice/case_detail.html",
+                              _case_context(request, case, assign_form=form), status=400)
+            to_user = form.cleaned_data["to_user"]
     try:
         services.case_assign(case=case, actor=request.user, to_user=to_user)
     except (TransitionNotAllowed, ValidationError) as exc:

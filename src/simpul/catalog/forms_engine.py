@@ -16,7 +16,8 @@ a hidden field is never required and its answer is dropped.
 Public interface (used by portal, cases and the API):
 - `page_form(version, page_key, data=None, files=None, *, language=None, answers=None) -> forms.Form`
 - `visible_fields(version, answers) -> list[str]`
-- `validate_answers(version, answers) -> (cleaned, errors)`: all pages at once, JSON-safe cleaned values
+- `validate_answers(version, answers) -> (cleaned, errors)`: all pages at once, JSON-safe cleaned values (an
+  answer of a type its field never takes, such as a list for a text field, is a field error)
 - `document_specs(version, answers=None) -> list[dict]`: declared documents (those visible under `answers`)
 - `definition_errors(form=..., documents=...) -> list[str]`: problems of a definition, each naming its path
 """
@@ -419,10 +420,11 @@ def validate_answers(
     The form classes are built once per definition, page, language and day (`_validation_form_class`), and a
     region answer is checked with one look-up of its code instead of loading every village as choices.
     """
-    answers = {k: _as_form_value(v) for k, v in (answers or {}).items()}
     cleaned: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
     with translation.override(language) if language else _null_context():
+        wrong_type = answer_type_errors(version, answers or {})
+        answers = {k: _as_form_value(v) for k, v in (answers or {}).items() if k not in wrong_type}
         definition = version.form or {}
         signature = _definition_signature(definition)
         for key in page_keys(version):
@@ -438,7 +440,37 @@ def validate_answers(
                 cleaned.update({
                     n: to_json_value(v) for n, v in getattr(form, "cleaned_data", {}).items() if n not in form.errors
                 })
+    errors.update({name: [message] for name, message in wrong_type.items()})
     return cleaned, errors
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+# What a JSON answer may be, per field type (None is no answer): text everywhere, and besides text a number for
+# a number field and true/false for a yes/no field. A list or an object is never an answer: Django's fields would
+# take its Python repr ("['a', 'b']") as the text and store it.
+_ANSWER_TYPES: dict[str, tuple[Any, Any]] = {
+    "number": (lambda v: isinstance(v, str) or _is_number(v), _("Give a number.")),
+    "yesno": (lambda v: isinstance(v, str | bool), _("Answer yes or no.")),
+}
+_TEXT_ANSWER = (lambda v: isinstance(v, str), _("Give this answer as text."))
+
+
+def answer_type_errors(version: ServiceVersion | dict[str, Any], answers: dict[str, Any]) -> dict[str, str]:
+    """Answers whose type no field of their kind accepts (a list or an object for a text field, a number for a
+    NIK...): field name -> translated message. Fields not declared, file fields and None are not checked."""
+    errors: dict[str, str] = {}
+    for spec in all_fields(version):
+        name = spec.get("name")
+        kind = spec.get("type", "text")
+        if kind == "file" or name not in answers or answers[name] is None:
+            continue
+        accepts, message = _ANSWER_TYPES.get(kind, _TEXT_ANSWER)
+        if not accepts(answers[name]):
+            errors[name] = str(message)
+    return errors
 
 
 class _RegionCodeField(forms.ChoiceField):

@@ -6,16 +6,16 @@ from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.generics import GenericAPIView
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from simpul.agencies.api.serializers import AgencyFilterSerializer, AgencyOutputSerializer
 from simpul.agencies.models import Agency, AgencyKind
 from simpul.agencies.selectors import agency_get, agency_list
+from simpul.api.pagination import StrictLimitOffsetPagination
 
 
-class AgencyPagination(LimitOffsetPagination):
+class AgencyPagination(StrictLimitOffsetPagination):
     default_limit = 500
     max_limit = 2000
 

@@ -208,7 +208,9 @@ def test_publishing_is_blocked_by_dissonance_without_note_and_low_agreement(pers
     from simpul.assessment.services import round_set_verification
 
     round_set_verification(round=rnd, tactics=["triangulating", "member_check"], actor=personas.evaluator)
-    rnd = round_transition(round=rnd, to=RoundStatus.PUBLISHED, actor=personas.evaluator)
+    with pytest.raises(RoundError, match="No one has answered"):  # interviews only: no questionnaire answer
+        round_transition(round=rnd, to=RoundStatus.PUBLISHED, actor=personas.evaluator)
+    rnd = round_transition(round=rnd, to=RoundStatus.PUBLISHED, actor=personas.evaluator, confirm_empty=True)
     assert rnd.status == RoundStatus.PUBLISHED and rnd.published_at
 
 

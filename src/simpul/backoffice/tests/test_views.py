@@ -183,3 +183,49 @@ def test_worklist_lists_a_case_disposed_to_the_agency_once(client, personas, ver
     login(client, personas.other_officer)
     page = client.get(reverse("backoffice:worklist"))
     assert page.content.count(f">{case.reference}<".encode()) == 1
+
+
+@pytest.mark.parametrize("query", [
+    "agency=abc", "agency=99999999999999999999", "agency=-1", "status=nonsense", "due=tomorrow", "assigned=x",
+    "sort=price", "q=" + "A" * 500,
+])
+def test_an_edited_worklist_filter_is_an_error_on_the_page_not_a_server_error(client, personas, version, query):
+    case = make_case(version)
+    login(client, personas.officer)
+    response = client.get(reverse("backoffice:worklist") + "?" + query)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Sebagian saringan tidak dapat dipakai" in html and 'class="error-summary"' in html
+    assert case.reference in html  # the other filters (here none) still apply: the list is shown
+
+
+def test_a_worklist_filter_by_one_of_the_officers_agencies_still_works(client, personas, version):
+    case = make_case(version)
+    login(client, personas.officer)
+    response = client.get(reverse("backoffice:worklist") + f"?agency={personas.dukcapil.pk}&status=open")
+    assert response.status_code == 200 and case.reference in response.content.decode()
+    assert "Sebagian saringan" not in response.content.decode()
+
+
+@pytest.mark.parametrize("to_user", ["abc", "99999999999999999999", "-5", "1.5", "[1]"])
+def test_assigning_to_something_that_is_not_a_colleague_id_is_an_error_on_the_case_page(client, personas, version,
+                                                                                         to_user):
+    case = make_case(version)
+    login(client, personas.officer)
+    response = client.post(url("case_assign", case), {"to_user": to_user})
+    html = response.content.decode()
+    assert response.status_code == 400 and case.reference in html and 'class="errorlist" id="id_to_user_err"' in html
+    case.refresh_from_db()
+    assert case.assigned_to is None
+
+
+def test_assigning_to_someone_outside_the_agency_is_refused(client, personas, version):
+    case = make_case(version)
+    login(client, personas.officer)
+    response = client.post(url("case_assign", case), {"to_user": personas.citizen.pk})
+    assert response.status_code == 400
+    case.refresh_from_db()
+    assert case.assigned_to is None
+    client.post(url("case_assign", case), {"to_user": personas.officer.pk})
+    case.refresh_from_db()
+    assert case.assigned_to == personas.officer

@@ -165,3 +165,51 @@ def test_concurrent_submissions_on_postgresql(personas):
         t.join()
     assert not errors, errors[:3]
     assert len(set(results)) == 1 and Case.objects.filter(idempotency_key="same-key").count() == 1
+
+
+EVERY_TYPE_FORM = {"pages": [{"key": "p", "fields": [
+    {"name": f"f_{kind}", "type": kind, "label_id": kind.capitalize(), **({"choices": [{"value": "a", "label_id": "A"}]}
+                                                                         if kind == "choice" else {})}
+    for kind in ("text", "textarea", "number", "date", "choice", "yesno", "nik", "kk", "region", "phone", "email")
+]}]}
+# For each field type, answers of a JSON type that field never takes; a list or an object for every one of them.
+WRONG_TYPES = {kind: [["Siti", "Warga"], {"a": 1}, *extra] for kind, extra in {
+    "text": [12, True], "textarea": [3.5, False], "number": [True, [1]], "date": [20260101, True],
+    "choice": [1, True], "yesno": [1, 0.0], "nik": [1606014101900001, True], "kk": [1606010101900001, False],
+    "region": [16.06, True], "phone": [81234567890, True], "email": [1, True],
+}.items()}
+
+
+@pytest.mark.parametrize("kind", sorted(WRONG_TYPES))
+def test_an_answer_of_a_type_its_field_never_takes_is_a_400_naming_the_field(api, personas, kind):
+    from simpul.catalog.tests.factories import make_service
+
+    make_service(agency=personas.dukcapil, code="semua-jenis", form=EVERY_TYPE_FORM, documents=[])
+    for value in WRONG_TYPES[kind]:
+        response = post(api, {"service": "semua-jenis", "answers": {f"f_{kind}": value}, "documents": []},
+                        str(uuid.uuid4()))
+        assert response.status_code == 400, (kind, value, response.content)
+        assert response["Content-Type"].startswith("application/problem+json")
+        assert list(response.json()["errors"]) == [f"f_{kind}"], (kind, value, response.json())
+    assert not Case.objects.exists()
+
+
+def test_text_answers_given_as_lists_are_refused_not_stored_as_their_repr(api, version):
+    response = post(api, body(answers={**VALID_ANSWERS, "full_name": ["Siti", "Warga"], "notes": {"x": "KTP"}}),
+                    str(uuid.uuid4()))
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"full_name", "notes"}
+    assert response.json()["errors"]["notes"] == ["Jawaban ini harus berupa teks."]
+    assert not Case.objects.exists()
+
+
+def test_answers_of_the_right_types_are_still_accepted(api, personas):
+    from simpul.catalog.tests.factories import make_service
+
+    make_service(agency=personas.dukcapil, code="semua-jenis", form=EVERY_TYPE_FORM, documents=[])
+    answers = {"f_text": "Siti", "f_number": 4, "f_yesno": True, "f_date": "2026-01-05", "f_choice": "a",
+               "f_email": "siti@example.org", "f_region": "16.06.01.2001", "f_phone": "081234567890"}
+    response = post(api, {"service": "semua-jenis", "answers": answers, "documents": []}, str(uuid.uuid4()))
+    assert response.status_code == 201, response.content
+    case = Case.objects.get()
+    assert case.form_data["f_number"] == 4 and case.form_data["f_yesno"] == "yes" and case.form_data["f_text"] == "Siti"

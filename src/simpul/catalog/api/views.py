@@ -7,10 +7,10 @@ from typing import Any
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.generics import GenericAPIView
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from simpul.api.pagination import StrictLimitOffsetPagination
 from simpul.catalog.api.serializers import (
     ServiceDetailOutputSerializer,
     ServiceFilterSerializer,
@@ -20,7 +20,7 @@ from simpul.catalog.models import Audience, ServiceKind
 from simpul.catalog.selectors import service_get, service_list
 
 
-class ServicePagination(LimitOffsetPagination):
+class ServicePagination(StrictLimitOffsetPagination):
     default_limit = 100
     max_limit = 500
 

@@ -6,16 +6,16 @@ from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.generics import GenericAPIView
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from simpul.api.pagination import StrictLimitOffsetPagination
 from simpul.regions.api.serializers import RegionFilterSerializer, RegionOutputSerializer
 from simpul.regions.models import Region, RegionLevel
 from simpul.regions.selectors import region_get, region_list
 
 
-class RegionPagination(LimitOffsetPagination):
+class RegionPagination(StrictLimitOffsetPagination):
     """A kabupaten has a few hundred regions: one page holds them all by default."""
 
     default_limit = 1000
