@@ -7,7 +7,9 @@ back to zero when it has passed. `limit_hit` counts one hit and says whether the
 hash, never in clear.
 
 Storage, `settings.SIMPUL_LIMITS_STORAGE` (env `SIMPUL_LIMITS_STORAGE`):
-- `database` (the default): the `core.RateCounter` table, one row per key and window, incremented in SQL.
+- `auto` (the default): `cache` when the cache named by `SIMPUL_LIMITS_CACHE` is one every process shares
+  (Redis, Memcached), else `database`.
+- `database`: the `core.RateCounter` table, one row per key and window, incremented in SQL.
   Safe with any number of processes; nothing else to run (the hourly `core.rate_counters_purge` job deletes
   the rows of windows that have passed).
 - `cache`: the cache named by `settings.SIMPUL_LIMITS_CACHE` (default `default`). Only for a cache every
@@ -31,11 +33,18 @@ from django.utils import timezone
 
 from simpul.core.models import RateCounter
 
-STORAGES = ("database", "cache")
+STORAGES = ("auto", "database", "cache")
 # Process-local (or absent) caches: counting in them is counting per process.
 PER_PROCESS_CACHES = (
     "django.core.cache.backends.locmem.LocMemCache",
     "django.core.cache.backends.dummy.DummyCache",
+)
+# Caches every process shares, with an atomic increment: `auto` counts in them.
+SHARED_CACHES = (
+    "django.core.cache.backends.redis.RedisCache",
+    "django.core.cache.backends.memcached.PyMemcacheCache",
+    "django.core.cache.backends.memcached.PyLibMCCache",
+    "django_redis.cache.RedisCache",
 )
 
 
@@ -59,8 +68,16 @@ class LimitState:
     retry_after: int
 
 
+def limits_cache_backend() -> str:
+    alias = getattr(settings, "SIMPUL_LIMITS_CACHE", "default")
+    return str(settings.CACHES.get(alias, {}).get("BACKEND", ""))
+
+
 def limits_storage() -> str:
-    storage = getattr(settings, "SIMPUL_LIMITS_STORAGE", "database")
+    """Where limits are counted now: "database" or "cache"."""
+    storage = getattr(settings, "SIMPUL_LIMITS_STORAGE", "auto")
+    if storage == "auto":
+        return "cache" if limits_cache_backend() in SHARED_CACHES else "database"
     return storage if storage in STORAGES else "database"
 
 
