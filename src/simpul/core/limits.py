@@ -116,11 +116,12 @@ def limit_count(limit: Limit, key: str) -> int:
 
 def _increment_live(hashed: str, now: datetime) -> tuple[int, datetime] | None:
     """One statement: count a hit in the key's live window and read it back (None: no live window)."""
-    table = connection.ops.quote_name(RateCounter._meta.db_table)
+    q = connection.ops.quote_name
+    table, count, key, expires = q(RateCounter._meta.db_table), q("count"), q("key"), q("expires_at")
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET count = count + 1 WHERE key = %s AND expires_at > %s "  # noqa: S608 - model table
-            "RETURNING count, expires_at",
+            f"UPDATE {table} SET {count} = {count} + 1 WHERE {key} = %s AND {expires} > %s "  # noqa: S608 - names from the model
+            f"RETURNING {count}, {expires}",
             [hashed, now],
         )
         row = cursor.fetchone()
