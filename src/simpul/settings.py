@@ -242,9 +242,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 CLAMD_SOCKET = env.str("SIMPUL_CLAMD_SOCKET", default="")
 
 CACHES = {"default": env.cache_url("SIMPUL_CACHE_URL", default="locmemcache://simpul")}
-# Rate limits and lockouts (simpul.core.limits): "database" (default, shared by every process) or "cache"
-# (only with a cache every process shares: Redis or Memcached in SIMPUL_CACHE_URL).
-SIMPUL_LIMITS_STORAGE = env.str("SIMPUL_LIMITS_STORAGE", default="database")
+# Rate limits and lockouts (simpul.core.limits): "auto" (default: the cache when it is Redis or Memcached, else
+# the database; both shared by every process), "database", or "cache" (only with a cache every process shares).
+SIMPUL_LIMITS_STORAGE = env.str("SIMPUL_LIMITS_STORAGE", default="auto")
 SIMPUL_LIMITS_CACHE = env.str("SIMPUL_LIMITS_CACHE", default="default")
 # Reverse proxies whose X-Forwarded-For is believed (simpul.core.clientip): addresses or CIDR networks.
 # The default trusts only this machine, where the documented nginx runs; every limit counts by the client.

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
 from simpul.core.clientip import trusted_proxies
-from simpul.core.limits import PER_PROCESS_CACHES, STORAGES, limits_storage
+from simpul.core.limits import PER_PROCESS_CACHES, STORAGES, limits_cache_backend, limits_storage
 
 
 @register(Tags.security)
@@ -26,20 +26,20 @@ def check_trusted_proxies(app_configs: Any = None, **kwargs: Any) -> list[Error]
 def check_limits_shared(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
     """Limits kept in a per-process cache let each gunicorn worker count on its own (4 workers: 4x the tries)."""
     problems: list[Warning] = []
-    configured = getattr(settings, "SIMPUL_LIMITS_STORAGE", "database")
+    configured = getattr(settings, "SIMPUL_LIMITS_STORAGE", "auto")
     if configured not in STORAGES:
         problems.append(Warning(f"SIMPUL_LIMITS_STORAGE={configured!r} is not one of {', '.join(STORAGES)}; "
                                 "the database is used.", id="simpul.W002"))
     if limits_storage() != "cache":
         return problems
     alias = getattr(settings, "SIMPUL_LIMITS_CACHE", "default")
-    backend = settings.CACHES.get(alias, {}).get("BACKEND", "")
+    backend = limits_cache_backend()
     if backend in PER_PROCESS_CACHES:
         problems.append(Warning(
             f"Rate limits and lockouts are kept in the cache {alias!r} ({backend.rsplit('.', 1)[-1]}), which each "
             "web process keeps for itself: with several gunicorn workers every worker allows the full number "
             "of tries (two workers, ten PIN guesses instead of five).",
-            hint="Set SIMPUL_LIMITS_STORAGE=database (the default), or SIMPUL_CACHE_URL to a cache every process "
-                 "shares (redis://...).",
+            hint="Set SIMPUL_LIMITS_STORAGE=auto (the default: the database unless the cache is shared) or "
+                 "database, or SIMPUL_CACHE_URL to a cache every process shares (redis://...).",
             id="simpul.W001"))
     return problems

@@ -7,7 +7,10 @@ back to zero when it has passed. `limit_hit` counts one hit and says whether the
 hash, never in clear.
 
 Storage, `settings.SIMPUL_LIMITS_STORAGE` (env `SIMPUL_LIMITS_STORAGE`):
-- `database` (the default): the `core.RateCounter` table, one row per key and window, incremented in SQL.
+- `auto` (the default): `cache` when the cache named by `SIMPUL_LIMITS_CACHE` is one every process shares
+  (Redis, Memcached), else `database`.
+- `database`: the `core.RateCounter` table, one row per key and window, incremented and read back in one SQL statement
+  (`UPDATE ... RETURNING`: PostgreSQL, SQLite 3.35+).
   Safe with any number of processes; nothing else to run (the hourly `core.rate_counters_purge` job deletes
   the rows of windows that have passed).
 - `cache`: the cache named by `settings.SIMPUL_LIMITS_CACHE` (default `default`). Only for a cache every
@@ -21,21 +24,28 @@ import hashlib
 import hmac
 import math
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from simpul.core.models import RateCounter
 
-STORAGES = ("database", "cache")
+STORAGES = ("auto", "database", "cache")
 # Process-local (or absent) caches: counting in them is counting per process.
 PER_PROCESS_CACHES = (
     "django.core.cache.backends.locmem.LocMemCache",
     "django.core.cache.backends.dummy.DummyCache",
+)
+# Caches every process shares, with an atomic increment: `auto` counts in them.
+SHARED_CACHES = (
+    "django.core.cache.backends.redis.RedisCache",
+    "django.core.cache.backends.memcached.PyMemcacheCache",
+    "django.core.cache.backends.memcached.PyLibMCCache",
+    "django_redis.cache.RedisCache",
 )
 
 
@@ -59,8 +69,16 @@ class LimitState:
     retry_after: int
 
 
+def limits_cache_backend() -> str:
+    alias = getattr(settings, "SIMPUL_LIMITS_CACHE", "default")
+    return str(settings.CACHES.get(alias, {}).get("BACKEND", ""))
+
+
 def limits_storage() -> str:
-    storage = getattr(settings, "SIMPUL_LIMITS_STORAGE", "database")
+    """Where limits are counted now: "database" or "cache"."""
+    storage = getattr(settings, "SIMPUL_LIMITS_STORAGE", "auto")
+    if storage == "auto":
+        return "cache" if limits_cache_backend() in SHARED_CACHES else "database"
     return storage if storage in STORAGES else "database"
 
 
@@ -96,19 +114,41 @@ def limit_count(limit: Limit, key: str) -> int:
     return int(row.first() or 0)
 
 
+def _increment_live(hashed: str, now: datetime) -> tuple[int, datetime] | None:
+    """One statement: count a hit in the key's live window and read it back (None: no live window)."""
+    q = connection.ops.quote_name
+    table, count, key, expires = q(RateCounter._meta.db_table), q("count"), q("key"), q("expires_at")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {count} = {count} + 1 WHERE {key} = %s AND {expires} > %s "  # noqa: S608 - names from the model
+            f"RETURNING {count}, {expires}",
+            [hashed, now],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    count, expires_at = row
+    if isinstance(expires_at, str):  # SQLite hands back text
+        expires_at = parse_datetime(expires_at)
+    if expires_at is not None and timezone.is_naive(expires_at):
+        expires_at = timezone.make_aware(expires_at, UTC)
+    return int(count), expires_at or now
+
+
 def _database_hit(hashed: str, window_seconds: int) -> tuple[int, int]:
     now = timezone.now()
-    live = RateCounter.objects.filter(key=hashed, expires_at__gt=now)
-    with transaction.atomic():
-        if not live.update(count=F("count") + 1):
+    live = _increment_live(hashed, now)
+    if live is None:
+        with transaction.atomic():
             RateCounter.objects.filter(key=hashed, expires_at__lte=now).delete()
             try:
                 with transaction.atomic():
                     RateCounter.objects.create(key=hashed, count=1, expires_at=now + timedelta(seconds=window_seconds))
+                live = (1, now + timedelta(seconds=window_seconds))
             except IntegrityError:  # another process opened the window first
-                live.update(count=F("count") + 1)
-        count, expires_at = live.values_list("count", "expires_at").get()
-    return int(count), max(1, math.ceil((expires_at - now).total_seconds()))
+                live = _increment_live(hashed, now)
+    count, expires_at = live or (1, now + timedelta(seconds=window_seconds))
+    return count, max(1, math.ceil((expires_at - now).total_seconds()))
 
 
 def _cache_hit(hashed: str, window_seconds: int) -> tuple[int, int]:

@@ -69,3 +69,12 @@ def test_forged_forwarded_for_from_an_untrusted_client_is_ignored(settings, subm
     api = attacker.get(reverse("cases-status", kwargs={"reference": reference}), HTTP_X_CASE_PIN=pin,
                        HTTP_X_FORWARDED_FOR="192.0.2.201")
     assert api.status_code == 429
+
+
+def test_wrong_pins_counted_in_a_shared_cache_stop_the_sixth_try(settings, submitted):
+    settings.SIMPUL_LIMITS_STORAGE = "cache"
+    _process(settings, "shared")  # stands in for Redis: every process reaches the same cache
+    reference, pin = submitted.case.reference, submitted.pin
+    client = Client(REMOTE_ADDR="203.0.113.51")
+    assert [_track(client, reference, _wrong(pin)) for _n in range(5)] == [400] * 5
+    assert _track(client, reference, pin) == 429

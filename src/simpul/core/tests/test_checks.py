@@ -30,3 +30,14 @@ def test_deploy_check_is_quiet_with_the_default_database_limits_or_a_shared_cach
 def test_check_refuses_a_trusted_proxy_that_is_no_address(settings):
     settings.SIMPUL_TRUSTED_PROXIES = ["127.0.0.1/32", "nginx.local"]
     assert "simpul.E001" in _ids(deploy=False)
+
+
+def test_limits_follow_a_shared_cache_and_otherwise_the_database(settings):
+    from simpul.core.limits import limits_storage
+
+    settings.SIMPUL_LIMITS_STORAGE = "auto"
+    settings.CACHES = LOCMEM
+    assert limits_storage() == "database"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:6379/1"}}
+    assert limits_storage() == "cache"
