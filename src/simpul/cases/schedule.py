@@ -17,7 +17,7 @@ def retention() -> None:
 
 @periodic(name="cases.drafts_purge", every=timedelta(hours=24))
 def drafts_purge() -> None:
-    """Remove application drafts left untouched for 30 days (and their uploaded files)."""
+    """Remove application drafts left untouched for `settings.DRAFT_RETENTION_DAYS` (and their uploaded files)."""
     from simpul.cases.services import drafts_purge as purge
 
     purge()

@@ -136,7 +136,7 @@ def case_documents(case: Case, *, include_deleted: bool = False) -> list[CaseDoc
 def drafts_for_user(user: Any) -> QuerySet[Draft]:
     if not _authenticated(user):
         return Draft.objects.none()
-    return Draft.objects.filter(owner=user, case__isnull=True).select_related("service_version__service")
+    return Draft.objects.filter(owner=user).select_related("service_version__service")
 
 
 @dataclass

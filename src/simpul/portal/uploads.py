@@ -150,7 +150,7 @@ def upload_finalize(*, upload_id: str, sha256: str | None = None, draft_token: s
             part.unlink()
         raise UploadError("upload_damaged", _("The file arrived damaged. Please send it again."),
                           missing=list(range(meta["chunks"])))
-    draft = Draft.objects.filter(token=draft_token, case__isnull=True).first()
+    draft = Draft.objects.filter(token=draft_token).first()
     if draft is None:
         raise UploadError("draft_not_found", _("This application was not found or has already been sent."))
     upload = SimpleUploadedFile(meta["filename"], content)
