@@ -233,6 +233,9 @@ class Draft(models.Model):
     answers = models.JSONField(_("answers"), default=dict, blank=True)
     documents = models.JSONField(_("documents"), default=dict, blank=True)
     idempotency_key = models.CharField(_("idempotency key"), max_length=64)
+    # No longer set: a sent draft is deleted. The column stays one release for a rolling upgrade (the version
+    # before still writes it) and is dropped in the next (docs/operations.md, "Upgrading between versions").
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -865,9 +865,16 @@ def drafts_purge(*, older_than_days: int | None = None) -> int:
     from django.conf import settings
 
     days = older_than_days if older_than_days is not None else int(getattr(settings, "DRAFT_RETENTION_DAYS", 30))
+    from django.db.models import Q
+
     cutoff = timezone.now() - timedelta(days=days)
-    old = list(Draft.objects.filter(updated_at__lt=cutoff)[:1000])
+    # Also drafts the previous version sent during a rolling upgrade (it linked them to their case and kept them):
+    # their files are the case's documents.
+    old = list(Draft.objects.filter(Q(updated_at__lt=cutoff) | Q(case__isnull=False))[:1000])
     for draft in old:
         with transaction.atomic():
-            draft_delete(draft=draft)
+            if draft.case_id:
+                Draft.objects.filter(pk=draft.pk).delete()
+            else:
+                draft_delete(draft=draft)
     return len(old)

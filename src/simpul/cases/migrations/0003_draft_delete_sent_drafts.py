@@ -1,7 +1,8 @@
-"""A draft is deleted when its case is created, so a draft no longer points to a case.
+"""A draft is deleted when its case is created: delete the drafts already sent.
 
-Drafts already sent are deleted here: their answers live in the case now. Their uploaded files are the case's
-documents (same stored names), so no file is removed.
+Their answers live in the case now, and their uploaded files are the case's documents (same stored names), so
+no file is removed. The draft's `case` column is no longer written; it is dropped one release later, so the
+version before can still run during the upgrade.
 """
 
 from django.db import migrations
@@ -20,8 +21,4 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(delete_sent_drafts, migrations.RunPython.noop),
-        migrations.RemoveField(
-            model_name="draft",
-            name="case",
-        ),
     ]
