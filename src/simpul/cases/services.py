@@ -752,10 +752,21 @@ def draft_answers(draft: Draft) -> dict[str, Any]:
 def draft_update_answers(*, draft: Draft, answers: dict[str, Any]) -> Draft:
     """Keep a page's answers in the draft, protected exactly like a case's (`answers_protect`: NIK and KK
     numbers encrypted)."""
-    protected = answers_protect(version=draft.service_version, answers=answers)
-    draft.answers = {**(draft.answers or {}), **protected}
+    draft.answers = answers_protect(version=draft.service_version, answers={**(draft.answers or {}), **answers})
     draft.save(update_fields=["answers", "updated_at"])
     return draft
+
+
+def drafts_protect(*, batch: int = 500) -> int:
+    """Encrypt the NIK and KK answers that drafts saved by an earlier version still hold in clear; returns how
+    many drafts changed. Safe to run again: encrypted answers are left as they are."""
+    changed = 0
+    for draft in Draft.objects.select_related("service_version").iterator(chunk_size=batch):
+        protected = answers_protect(version=draft.service_version, answers=draft.answers or {})
+        if protected != (draft.answers or {}):
+            Draft.objects.filter(pk=draft.pk).update(answers=protected)  # not a change by its owner: same updated_at
+            changed += 1
+    return changed
 
 
 def draft_attach_documents(*, draft: Draft, files: dict[str, Any]) -> dict[str, list[str]]:

@@ -164,6 +164,17 @@ def test_refused_operator_application_leaves_no_consent_photo(client, personas, 
     assert not os.path.exists(folder) or not any(files for _root, _dirs, files in os.walk(folder))
 
 
+def test_drafts_saved_before_the_rule_get_their_nik_encrypted_by_the_daily_job(client, version):
+    draft = _start(client, version)
+    Draft.objects.filter(pk=draft.pk).update(answers={"nik": NIK, "kk_number": KK, "full_name": "Siti Warga"})
+    assert NIK in _raw_answers(draft.pk)  # as an earlier version stored it
+    drafts_purge()
+    raw = _raw_answers(draft.pk)
+    assert NIK not in raw and KK not in raw and "Siti Warga" in raw
+    page = client.get(_url("apply_page", version, draft.token, page="applicant"))
+    assert f'value="{NIK}"'.encode() in page.content
+
+
 def test_unsent_draft_and_its_files_are_purged_after_the_retention_days(client, settings, version,
                                                                        django_capture_on_commit_callbacks):
     settings.DRAFT_RETENTION_DAYS = 7
