@@ -229,7 +229,12 @@ class Disposition(models.Model):
 
 
 class Draft(models.Model):
-    """An application in progress: answers and uploaded documents kept between pages, resumable by token."""
+    """An application in progress: answers and uploaded documents kept between pages, resumable by token.
+
+    Answers are stored like a case's form data (`simpul.cases.services.answers_protect`: NIK and KK numbers
+    encrypted). A draft lives until its case is created (`draft_submit` deletes it in the same transaction) or
+    until `drafts_purge` removes it after `settings.DRAFT_RETENTION_DAYS` untouched.
+    """
 
     token = models.CharField(_("resume token"), max_length=64, unique=True, default=secrets.token_urlsafe)
     service_version = models.ForeignKey("catalog.ServiceVersion", on_delete=models.CASCADE, related_name="+")
@@ -239,6 +244,8 @@ class Draft(models.Model):
     answers = models.JSONField(_("answers"), default=dict, blank=True)
     documents = models.JSONField(_("documents"), default=dict, blank=True)
     idempotency_key = models.CharField(_("idempotency key"), max_length=64)
+    # No longer set: a sent draft is deleted. The column stays one release for a rolling upgrade (the version
+    # before still writes it) and is dropped in the next (docs/operations.md, "Upgrading between versions").
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -17,7 +17,10 @@ def retention() -> None:
 
 @periodic(name="cases.drafts_purge", every=timedelta(hours=24))
 def drafts_purge() -> None:
-    """Remove application drafts left untouched for 30 days (and their uploaded files)."""
+    """Remove application drafts left untouched for `settings.DRAFT_RETENTION_DAYS` (and their uploaded files), and
+    encrypt the NIK and KK answers that drafts saved before this rule still hold in clear."""
+    from simpul.cases.services import drafts_protect
     from simpul.cases.services import drafts_purge as purge
 
     purge()
+    drafts_protect()

@@ -167,7 +167,7 @@ def draft_for_caller(*, token: str, user: Any, session_drafts: Iterable[int]) ->
 def drafts_for_user(user: Any) -> QuerySet[Draft]:
     if not _authenticated(user):
         return Draft.objects.none()
-    return Draft.objects.filter(owner=user, case__isnull=True).select_related("service_version__service")
+    return Draft.objects.filter(owner=user).select_related("service_version__service")
 
 
 @dataclass

@@ -40,11 +40,14 @@ from simpul.cases.permissions import actor_roles, identity_answer_names, identit
 from simpul.cases.reference_numbers import pin_hash, pin_new, reference_new
 from simpul.cases.workflow import INITIAL_STATUS, PAUSED_STATUSES, TransitionNotAllowed, transition_find
 from simpul.core.calendar import add_working_days, working_days_between
-from simpul.core.services import audit_record, outbox_enqueue
+from simpul.core.idempotency import idempotency_forget
+from simpul.core.services import audit_record, outbox_enqueue, outbox_forget
+from simpul.notifications.services import messages_anonymise
 
 logger = logging.getLogger(__name__)
 
 ENCRYPTED_PREFIX = "enc:"
+DRAFT_SCOPE = "web"  # the idempotency scope of cases sent from an application draft
 REFERENCE_ATTEMPTS = 12
 
 
@@ -70,22 +73,32 @@ def _field_types(version: Any) -> dict[str, str]:
 
 def _protect_answers(version: Any, cleaned: dict[str, Any]) -> tuple[dict[str, Any], str]:
     """Answers to store: NIK and KK numbers encrypted. Returns (answers, first NIK in clear)."""
+    types = _field_types(version)
+    first_nik = next((str(value) for name, value in cleaned.items() if types.get(name) == "nik" and value), "")
+    return answers_protect(version=version, answers=cleaned), first_nik
+
+
+def answers_protect(*, version: Any, answers: dict[str, Any]) -> dict[str, Any]:
+    """`answers` as they may be stored: the answers of the form's protected fields (NIK, KK number; decided by
+    the form definition, `simpul.catalog.forms_engine.protected_fields`) encrypted, everything else as given.
+
+    The one rule for every place that keeps answers: a case's form data and an application draft alike. A value
+    that is already encrypted is kept as it is."""
+    from simpul.catalog.forms_engine import protected_fields
     from simpul.core.pdp import encrypt_text
 
-    types = _field_types(version)
+    protected = protected_fields(version)
     stored: dict[str, Any] = {}
-    first_nik = ""
-    for name, value in cleaned.items():
-        if types.get(name) in ("nik", "kk") and value:
-            if types.get(name) == "nik":
-                first_nik = first_nik or str(value)
+    for name, value in answers.items():
+        if name in protected and value and not (isinstance(value, str) and value.startswith(ENCRYPTED_PREFIX)):
             stored[name] = ENCRYPTED_PREFIX + encrypt_text(str(value))
         else:
             stored[name] = value
-    return stored, first_nik
+    return stored
 
 
-def _in_clear(stored: dict[str, Any]) -> dict[str, Any]:
+def answers_reveal(stored: dict[str, Any]) -> dict[str, Any]:
+    """Stored answers with the encrypted ones decrypted (an undecryptable value becomes empty)."""
     from simpul.core.pdp import decrypt_text
 
     out = {}
@@ -101,7 +114,7 @@ def _in_clear(stored: dict[str, Any]) -> dict[str, Any]:
 
 def answers_in_clear(case: Case) -> dict[str, Any]:
     """The case's answers with NIK fields decrypted (for pre-filling a revision form by the applicant)."""
-    return _in_clear(case.form_data)
+    return answers_reveal(case.form_data or {})
 
 
 def _applicant_fields(version: Any, cleaned: dict[str, Any], applicant: Any) -> dict[str, Any]:
@@ -577,7 +590,7 @@ def case_resubmit(
     if errors:
         raise ValidationError(errors, code="invalid")
     previous = dict(locked.form_data)
-    previous_clear = _in_clear(previous)
+    previous_clear = answers_reveal(previous)
     stored, nik = _protect_answers(version, cleaned)
     # An encrypted answer the applicant left as it was keeps its stored value (a new encryption of the same
     # NIK differs every time), so the history lists only the answers really changed: compared in clear.
@@ -808,14 +821,24 @@ def case_document_download_record(*, case: Case, document: CaseDocument, actor: 
 
 @transaction.atomic
 def case_anonymise(*, case: Case, actor: Any = None) -> Case:
-    """Retention: delete the documents and blank the personal fields of a closed case; the history stays."""
+    """Retention: delete the documents and blank the personal fields of a closed case; the history stays.
+
+    Every copy goes: the documents and the photo of a signed consent form (files), the answers, the internal
+    notes and earlier answers in the history, the notification messages about the case (recipient and text),
+    the stored API response of its idempotency key, and the payloads of its finished outbox messages. What
+    remains is the reference, the service, the dates and the public history. (Drafts need nothing: a draft is
+    deleted when its case is created.)"""
     locked = _locked(case)
     if not locked.is_closed:
         raise TransitionNotAllowed(_("Only a closed case can be anonymised."))
     documents = list(locked.documents.filter(deleted_at__isnull=True))
     now = timezone.now()
-    for document in documents:
-        transaction.on_commit(lambda name=document.stored_name: docs.document_delete(name))
+    files = [document.stored_name for document in documents]
+    consent_photo = ((locked.consent or {}).get("photo") or {}).get("stored_name", "")
+    if consent_photo:
+        files.append(str(consent_photo))
+    for name in files:
+        transaction.on_commit(lambda name=name: docs.document_delete(name))
     locked.documents.filter(pk__in=[d.pk for d in documents]).update(deleted_at=now, original_name="(dihapus)")
     locked.applicant_name = ""
     locked.nik_encrypted = ""
@@ -827,6 +850,9 @@ def case_anonymise(*, case: Case, actor: Any = None) -> Case:
     locked.anonymised_at = now
     locked.save()
     locked.events.update(internal_note="", data={})
+    messages_anonymise(case_reference=locked.reference)
+    idempotency_forget(scope=locked.idempotency_scope, key=locked.idempotency_key)
+    outbox_forget(ordering_key=locked.reference)
     audit_record(actor=actor, actor_label="" if actor else "retention", action="cases.case_anonymise", obj=locked,
                  changes={"documents_deleted": len(documents)})
     return locked
@@ -846,10 +872,29 @@ def draft_create(*, version: Any, owner: Any = None) -> Draft:
     return draft
 
 
+def draft_answers(draft: Draft) -> dict[str, Any]:
+    """The draft's answers in clear (for its own pages: pre-filling, conditions, the check page)."""
+    return answers_reveal(draft.answers or {})
+
+
 def draft_update_answers(*, draft: Draft, answers: dict[str, Any]) -> Draft:
-    draft.answers = {**(draft.answers or {}), **answers}
+    """Keep a page's answers in the draft, protected exactly like a case's (`answers_protect`: NIK and KK
+    numbers encrypted)."""
+    draft.answers = answers_protect(version=draft.service_version, answers={**(draft.answers or {}), **answers})
     draft.save(update_fields=["answers", "updated_at"])
     return draft
+
+
+def drafts_protect(*, batch: int = 500) -> int:
+    """Encrypt the NIK and KK answers that drafts saved by an earlier version still hold in clear; returns how
+    many drafts changed. Safe to run again: encrypted answers are left as they are."""
+    changed = 0
+    for draft in Draft.objects.select_related("service_version").iterator(chunk_size=batch):
+        protected = answers_protect(version=draft.service_version, answers=draft.answers or {})
+        if protected != (draft.answers or {}):
+            Draft.objects.filter(pk=draft.pk).update(answers=protected)  # not a change by its owner: same updated_at
+            changed += 1
+    return changed
 
 
 def draft_attach_documents(*, draft: Draft, files: dict[str, Any]) -> dict[str, list[str]]:
@@ -879,22 +924,52 @@ def draft_attach_documents(*, draft: Draft, files: dict[str, Any]) -> dict[str, 
     return errors
 
 
+def draft_delete(*, draft: Draft, keep: set[str] | None = None) -> None:
+    """Delete the draft and, once that commits, the files it uploaded, except those in `keep` (the stored names
+    a case now owns)."""
+    names = [data.get("stored_name", "") for data in (draft.documents or {}).values()]
+    Draft.objects.filter(pk=draft.pk).delete()
+    for name in names:
+        if name and name not in (keep or set()):
+            transaction.on_commit(lambda name=name: docs.document_delete(name))
+
+
 def draft_submit(
     *, draft: Draft, applicant: Any = None, submitted_by: Any = None, consent: dict[str, Any] | None = None
 ) -> SubmitResult:
-    """Submit a draft as a case (idempotent: the draft's key; a second call returns the same case)."""
-    if draft.case_id:
-        return SubmitResult(draft.case, pin_new(idempotency_scope="web", idempotency_key=draft.idempotency_key),
-                            replayed=True)
+    """Submit a draft as a case and delete the draft in the same transaction: once the case exists, its answers
+    and documents live only in the case (the draft's files become the case's; the others are removed).
+
+    Idempotent through the draft's key: sending it again after the draft is gone is answered by
+    `draft_submission_replay`."""
     files = {code: docs.CheckedFile.from_dict(code, data) for code, data in (draft.documents or {}).items()}
-    result = case_submit(
-        version=draft.service_version, answers=dict(draft.answers or {}), files=files, applicant=applicant,
-        submitted_by=submitted_by, consent=consent, idempotency_key=draft.idempotency_key,
-        idempotency_scope="web", channel=Channel.OPERATOR if submitted_by is not None else Channel.WEB,
-    )
-    Draft.objects.filter(pk=draft.pk).update(case=result.case)
-    draft.case = result.case
+    with transaction.atomic():
+        result = case_submit(
+            version=draft.service_version, answers=draft_answers(draft), files=files, applicant=applicant,
+            submitted_by=submitted_by, consent=consent, idempotency_key=draft.idempotency_key,
+            idempotency_scope=DRAFT_SCOPE, channel=Channel.OPERATOR if submitted_by is not None else Channel.WEB,
+        )
+        keep = set(result.case.documents.values_list("stored_name", flat=True))
+        draft_delete(draft=draft, keep=keep)
     return result
+
+
+def draft_submission_replay(*, service_code: str, idempotency_key: str, user: Any = None) -> SubmitResult | None:
+    """The case a deleted draft became, for its check page sent again (a double click, or the offline outbox
+    retrying after the first answer was lost): found by the draft's idempotency key, which only that draft's
+    pages carried, and only for the applicant or operator who sent it when the case has one."""
+    if not idempotency_key:
+        return None
+    case = (Case.objects.filter(idempotency_scope=DRAFT_SCOPE, idempotency_key=idempotency_key,
+                                service_code=service_code).select_related("service_version", "agency").first())
+    if case is None:
+        return None
+    user_id = getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None
+    owners = {pk for pk in (case.applicant_id, case.submitted_by_id) if pk is not None}
+    if owners and user_id not in owners:
+        return None
+    return SubmitResult(case, pin_new(idempotency_scope=DRAFT_SCOPE, idempotency_key=idempotency_key),
+                        replayed=True)
 
 
 # -- retention ----------------------------------------------------------------------------------------------------
@@ -921,14 +996,24 @@ def retention_run(*, dry_run: bool = False, limit: int = 1000) -> list[str]:
     return done
 
 
-def drafts_purge(*, older_than_days: int = 30) -> int:
-    """Delete drafts not touched for `older_than_days` and never submitted, with their uploaded files."""
+def drafts_purge(*, older_than_days: int | None = None) -> int:
+    """Delete drafts not touched for `older_than_days` (default `settings.DRAFT_RETENTION_DAYS`), with their
+    uploaded files: an abandoned application keeps nobody's NIK or documents for longer than that."""
     from datetime import timedelta
 
-    cutoff = timezone.now() - timedelta(days=older_than_days)
-    old = list(Draft.objects.filter(updated_at__lt=cutoff, case__isnull=True)[:1000])
+    from django.conf import settings
+
+    days = older_than_days if older_than_days is not None else int(getattr(settings, "DRAFT_RETENTION_DAYS", 30))
+    from django.db.models import Q
+
+    cutoff = timezone.now() - timedelta(days=days)
+    # Also drafts the previous version sent during a rolling upgrade (it linked them to their case and kept them):
+    # their files are the case's documents.
+    old = list(Draft.objects.filter(Q(updated_at__lt=cutoff) | Q(case__isnull=False))[:1000])
     for draft in old:
-        for data in (draft.documents or {}).values():
-            docs.document_delete(data.get("stored_name", ""))
-    Draft.objects.filter(pk__in=[d.pk for d in old]).delete()
+        with transaction.atomic():
+            if draft.case_id:
+                Draft.objects.filter(pk=draft.pk).delete()
+            else:
+                draft_delete(draft=draft)
     return len(old)

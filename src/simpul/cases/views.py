@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from simpul.cases import selectors, services
 from simpul.cases.constants import CaseStatus
 from simpul.cases.display import answer_rows
-from simpul.cases.documents import document_open, human_bytes
+from simpul.cases.documents import document_delete, document_open, human_bytes
 from simpul.cases.forms import ConsentForm, TrackForm
 from simpul.cases.models import Case, Draft
 from simpul.cases.permissions import is_applicant, personal_answer_names
@@ -28,6 +28,7 @@ from simpul.cases.throttle import client_ip, tracking_blocked, tracking_failed, 
 SESSION_TRACKED = "cases_tracked"  # references whose PIN this session has proven
 SESSION_DRAFTS = "cases_drafts"  # ids of the anonymous drafts this session made (chunked uploads may attach to them)
 SESSION_PINS = "cases_pins"  # reference -> PIN, only for cases submitted in this session (receipt, confirmation)
+SESSION_SENT = "cases_sent"  # draft token -> reference, for drafts this session sent (the draft is deleted then)
 
 
 # -- helpers ------------------------------------------------------------------------------------------------------
@@ -51,12 +52,34 @@ def _is_operator(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and village_scope(user))
 
 
+class _DraftSent(Exception):
+    """The draft of this token was sent by this session (and deleted): go to its confirmation."""
+
+
 def _draft(request: HttpRequest, code: str, token: str) -> Draft:
-    draft = get_object_or_404(Draft.objects.select_related("service_version__service", "service_version__agency"),
-                              token=token, service_version__service__code=code)
+    draft = (Draft.objects.select_related("service_version__service", "service_version__agency")
+             .filter(token=token, service_version__service__code=code).first())
+    if draft is None:
+        if token in request.session.get(SESSION_SENT, {}):
+            raise _DraftSent
+        raise Http404
     if draft.owner_id is not None and draft.owner_id != getattr(request.user, "pk", None):
         raise Http404
     return draft
+
+
+def _draft_or_done(view: Any) -> Any:
+    """A draft page whose draft this session already sent shows the confirmation instead."""
+
+    def wrapped(request: HttpRequest, code: str, token: str, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, code, token, **kwargs)
+        except _DraftSent:
+            return redirect("cases:apply_done", code=code, token=token)
+
+    wrapped.__doc__ = view.__doc__
+    wrapped.__name__ = view.__name__
+    return wrapped
 
 
 def _pages(version: Any) -> list[dict[str, Any]]:
@@ -80,6 +103,13 @@ def _remember(request: HttpRequest, reference: str, pin: str = "") -> None:
         pins = dict(request.session.get(SESSION_PINS, {}))
         pins[reference] = pin
         request.session[SESSION_PINS] = dict(list(pins.items())[-20:])
+
+
+def _remember_sent(request: HttpRequest, token: str, result: Any) -> None:
+    _remember(request, result.case.reference, result.pin)
+    sent = dict(request.session.get(SESSION_SENT, {}))
+    sent[token] = result.case.reference
+    request.session[SESSION_SENT] = dict(list(sent.items())[-20:])
 
 
 def _case_for_applicant(request: HttpRequest, reference: str) -> tuple[Case, bool]:
@@ -128,16 +158,16 @@ def apply_start(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("cases:apply_page", code=code, token=draft.token, page=first)
 
 
+@_draft_or_done
 def apply_page(request: HttpRequest, code: str, token: str, page: str) -> HttpResponse:
     draft = _draft(request, code, token)
-    if draft.case_id:
-        return redirect("cases:apply_done", code=code, token=token)
     version = draft.service_version
+    answers = services.draft_answers(draft)
     keys = [p["key"] for p in _pages(version)]
     if page not in keys:
         raise Http404
     if request.method == "POST":
-        form = _page_form(version, page, data=request.POST, answers=draft.answers)
+        form = _page_form(version, page, data=request.POST, answers=answers)
         if form.is_valid():
             from simpul.catalog.forms_engine import json_answers
 
@@ -151,7 +181,7 @@ def apply_page(request: HttpRequest, code: str, token: str, page: str) -> HttpRe
                 return redirect("cases:apply_page", code=code, token=token, page=keys[index + 1])
             return redirect("cases:apply_documents", code=code, token=token)
     else:
-        form = _page_form(version, page, answers=draft.answers)
+        form = _page_form(version, page, answers=answers)
     index = keys.index(page)
     previous = (reverse("cases:apply_page", kwargs={"code": code, "token": token, "page": keys[index - 1]})
                 if index > 0 else None)
@@ -161,14 +191,14 @@ def apply_page(request: HttpRequest, code: str, token: str, page: str) -> HttpRe
     }, status=200 if request.method == "GET" or not form.errors else 400)
 
 
+@_draft_or_done
 def apply_documents(request: HttpRequest, code: str, token: str) -> HttpResponse:
     from simpul.catalog.forms_engine import document_specs
     from simpul.catalog.models import localized
 
     draft = _draft(request, code, token)
-    if draft.case_id:
-        return redirect("cases:apply_done", code=code, token=token)
     version = draft.service_version
+    answers = services.draft_answers(draft)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         errors = services.draft_attach_documents(draft=draft, files=dict(request.FILES.items()))
@@ -176,14 +206,14 @@ def apply_documents(request: HttpRequest, code: str, token: str) -> HttpResponse
             return redirect("cases:apply_saved", code=code, token=token)
         if not errors:
             missing = [
-                s for s in document_specs(version, draft.answers) if s["required"] and s["code"] not in draft.documents
+                s for s in document_specs(version, answers) if s["required"] and s["code"] not in draft.documents
             ]
             for spec in missing:
                 errors[spec["code"]] = [_("Please upload: {document}.").format(document=localized(spec))]
             if not missing:
                 return redirect("cases:apply_review", code=code, token=token)
     specs = []
-    for spec in document_specs(version, draft.answers):
+    for spec in document_specs(version, answers):
         specs.append({
             **spec, "label": localized(spec), "hint": localized(spec, "hint"),
             "limit": human_bytes(spec["max_bytes"]), "accept": ",".join("." + t for t in spec["types"]),
@@ -198,16 +228,25 @@ def apply_documents(request: HttpRequest, code: str, token: str) -> HttpResponse
     }, status=400 if errors else 200)
 
 
+@_draft_or_done
 def apply_review(request: HttpRequest, code: str, token: str) -> HttpResponse:
     """Check your answers, then send. The POST carries the draft's idempotency key: a double click or a
     reload sends it again and gets the same case."""
     from simpul.catalog.forms_engine import document_specs
     from simpul.catalog.models import localized
 
-    draft = _draft(request, code, token)
-    if draft.case_id:
+    try:
+        draft = _draft(request, code, token)
+    except Http404:
+        replay = services.draft_submission_replay(
+            service_code=code, idempotency_key=request.POST.get("idempotency_key", ""), user=request.user,
+        ) if request.method == "POST" else None
+        if replay is None:
+            raise
+        _remember_sent(request, token, replay)
         return redirect("cases:apply_done", code=code, token=token)
     version = draft.service_version
+    answers = services.draft_answers(draft)
     operator = _is_operator(request.user)
     consent_form = ConsentForm(request.POST or None, request.FILES or None) if operator else None
     errors: dict[str, list[str]] = {}
@@ -217,24 +256,27 @@ def apply_review(request: HttpRequest, code: str, token: str) -> HttpResponse:
         elif consent_form is not None and not consent_form.is_valid():
             errors["consent"] = [str(m) for m in consent_form.errors.get("consent", [])]
         else:
+            consent = None
             try:
+                consent = _operator_consent(consent_form) if operator else None
                 result = services.draft_submit(
                     draft=draft, applicant=None if operator else request.user,
-                    submitted_by=request.user if operator else None,
-                    consent=_operator_consent(consent_form) if operator else None,
+                    submitted_by=request.user if operator else None, consent=consent,
                 )
             except ValidationError as exc:
+                # No case took the photo of the signed consent form: it must not stay behind on its own.
+                document_delete(((consent or {}).get("photo") or {}).get("stored_name", ""))
                 errors = exc.message_dict
             else:
-                _remember(request, result.case.reference, result.pin)
+                _remember_sent(request, token, result)
                 return redirect("cases:apply_done", code=code, token=token)
     documents = [
         {"label": localized(spec), "file": (draft.documents or {}).get(spec["code"])}
-        for spec in document_specs(version, draft.answers)
+        for spec in document_specs(version, answers)
     ]
     page_errors = {k: v for k, v in errors.items() if k != "__all__"}
     return render(request, "cases/apply_review.html", {
-        "version": version, "draft": draft, "rows": answer_rows(version, draft.answers or {}),
+        "version": version, "draft": draft, "rows": answer_rows(version, answers),
         "documents": documents, "consent_form": consent_form, "errors": errors,
         "general_errors": errors.get("__all__", []), "field_errors": page_errors,
         "steps": _steps(version, "periksa"),
@@ -259,16 +301,21 @@ def _operator_consent(consent_form: Any) -> dict[str, Any]:
 
 
 def apply_done(request: HttpRequest, code: str, token: str) -> HttpResponse:
-    draft = _draft(request, code, token)
-    if not draft.case_id:
-        return redirect("cases:apply_review", code=code, token=token)
-    case = draft.case
+    """The confirmation with the reference and PIN, for the session that sent the draft (which is gone now)."""
+    reference = request.session.get(SESSION_SENT, {}).get(token)
+    if reference is None:
+        if Draft.objects.filter(token=token, service_version__service__code=code).exists():
+            return redirect("cases:apply_review", code=code, token=token)
+        raise Http404
+    case = get_object_or_404(Case.objects.select_related("service_version__service"), reference=reference,
+                             service_code=code)
     pin = request.session.get(SESSION_PINS, {}).get(case.reference, "")
     if not pin:
         raise Http404  # the confirmation with the PIN belongs to the session that sent the application
     return render(request, "cases/apply_done.html", {"case": case, "pin": pin, "version": case.service_version})
 
 
+@_draft_or_done
 def apply_saved(request: HttpRequest, code: str, token: str) -> HttpResponse:
     draft = _draft(request, code, token)
     resume_url = request.build_absolute_uri(reverse("cases:apply_resume", kwargs={"code": code, "token": token}))
@@ -276,11 +323,10 @@ def apply_saved(request: HttpRequest, code: str, token: str) -> HttpResponse:
                                                       "resume_url": resume_url})
 
 
+@_draft_or_done
 def apply_resume(request: HttpRequest, code: str, token: str) -> HttpResponse:
     """The resume link: back to the first page not yet answered (or the documents page)."""
     draft = _draft(request, code, token)
-    if draft.case_id:
-        return redirect("cases:apply_done", code=code, token=token)
     for page in _pages(draft.service_version):
         names = [f["name"] for f in page.get("fields") or [] if f.get("type") != "file"]
         if names and not any(n in (draft.answers or {}) for n in names):

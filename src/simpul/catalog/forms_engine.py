@@ -19,6 +19,7 @@ Public interface (used by portal, cases and the API):
 - `validate_answers(version, answers) -> (cleaned, errors)`: all pages at once, JSON-safe cleaned values (an
   answer of a type its field never takes, such as a list for a text field, is a field error)
 - `document_specs(version, answers=None) -> list[dict]`: declared documents (those visible under `answers`)
+- `protected_fields(version) -> set[str]`: the fields whose answers are kept encrypted at rest (NIK, KK number)
 - `definition_errors(form=..., documents=...) -> list[str]`: problems of a definition, each naming its path
 """
 
@@ -48,6 +49,9 @@ FIELD_TYPES = (
 )
 YES, NO = "yes", "no"
 FILE_TYPES = ("pdf", "jpg", "jpeg", "png")
+# Answers of these types identify a person on their own (UU 27/2022): stored encrypted wherever answers are kept
+# (a case's form data, an application draft), shown masked to staff.
+PROTECTED_TYPES = ("nik", "kk")
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 PHONE_RE = re.compile(r"^(?:\+62|62|0)8[0-9]{7,12}$")
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
@@ -64,6 +68,11 @@ def _pages(version: ServiceVersion | dict[str, Any]) -> list[dict[str, Any]]:
 def all_fields(version: ServiceVersion | dict[str, Any]) -> list[dict[str, Any]]:
     """Every declared field of every page, in order."""
     return [field for page in _pages(version) for field in page.get("fields") or []]
+
+
+def protected_fields(version: ServiceVersion | dict[str, Any]) -> set[str]:
+    """Names of the declared fields whose answers are encrypted at rest (types in `PROTECTED_TYPES`)."""
+    return {field["name"] for field in all_fields(version) if field.get("type") in PROTECTED_TYPES}
 
 
 def page_keys(version: ServiceVersion) -> list[str]:

@@ -251,3 +251,11 @@ def idempotency_purge() -> int:
     """Delete expired idempotency records; returns how many."""
     deleted, _by_model = IdempotencyRecord.objects.filter(expires_at__lte=timezone.now()).delete()
     return deleted
+
+
+def idempotency_forget(*, scope: str, key: str | None) -> int:
+    """Retention: delete the record of (scope, key) with the response it stored; returns how many."""
+    if not key:
+        return 0
+    deleted, _by_model = IdempotencyRecord.objects.filter(scope=scope, key=key).delete()
+    return deleted

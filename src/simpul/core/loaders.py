@@ -23,6 +23,7 @@ APP_ORDER = [
     "infrastructure",
     "assessment",
     "opendata",
+    "portal",
 ]
 
 

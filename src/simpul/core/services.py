@@ -200,6 +200,20 @@ def _kick_outbox_worker() -> None:
         logger.warning("could not enqueue outbox delivery task", exc_info=True)
 
 
+def outbox_forget(*, ordering_key: str) -> int:
+    """Retention: empty the payloads of the finished (delivered or dead) outbox messages of `ordering_key`, and
+    of its sub-keys (`<key>:<channel>`), so a copy of what they carried does not outlive the record it came from.
+    Pending messages are left to be delivered. Returns how many were emptied."""
+    if not ordering_key:
+        return 0
+    finished = [OutboxStatus.DELIVERED, OutboxStatus.DEAD]
+    rows = OutboxMessage.objects.filter(
+        models.Q(ordering_key=ordering_key) | models.Q(ordering_key__startswith=ordering_key + ":"),
+        status__in=finished,
+    )
+    return rows.update(payload={}, receipt={}, last_error="")
+
+
 class OutboxResendError(ValueError):
     """A message that cannot be re-sent (already delivered, or being delivered right now)."""
 

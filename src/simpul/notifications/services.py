@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 
 from simpul.core.services import outbox_enqueue
-from simpul.notifications.models import Channel, Language, Message, Template
+from simpul.notifications.models import Channel, Language, Message, MessageAttempt, Template
 from simpul.notifications.outbox import BACKEND_NAME
 from simpul.notifications.reference import (
     CONTEXT_ALIASES,
@@ -125,3 +125,12 @@ def notification_send(
         )
         messages.append(message)
     return messages
+
+
+def messages_anonymise(*, case_reference: str) -> int:
+    """Retention: blank the recipient, subject and text of every message about a case, and its delivery log's
+    details (a gateway's answer may repeat the number); the rows stay as a count of what was sent."""
+    if not case_reference:
+        return 0
+    MessageAttempt.objects.filter(message__case_reference=case_reference).update(detail="")
+    return Message.objects.filter(case_reference=case_reference).update(recipient="", subject="", body="")

@@ -71,7 +71,7 @@ def portal_complaint(client: Any, version: Any, *, first: dict[str, str], report
                        {"idempotency_key": draft.idempotency_key})
     assert done.status_code == 302, done.content.decode()[:3000]
     page = client.get(done["Location"]).content.decode()
-    case = Case.objects.get(pk=Draft.objects.get(pk=draft.pk).case_id)
+    case = Case.objects.get(idempotency_key=draft.idempotency_key)  # the draft is gone once its case exists
     pin = re.search(r"\b(\d{6})\b", page.split(case.reference, 1)[-1])
     assert pin, page[:2000]
     return case, pin.group(1)
