@@ -58,9 +58,23 @@ FORM_ONLY_SERVICE = "pengaduan-kependudukan"  # Dukcapil's complaint form: no re
 API_KEY = "demo-dukcapil-key"
 ANSWERS = {"full_name": "Siti Warga", "village": "16.06.01.2001", "phone": "081234567890",
            "reason": "damaged", "address": "Jl. Merdeka RT 01", "kk_number": "1606010101900001"}
-PDF_200KB = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
-             b"3 0 obj<</Type/Page/MediaBox[0 0 200 200]/Parent 2 0 R>>endobj\n%" + b"A" * (200 * 1024 - 200)
-             + b"\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+def _pdf_200kb() -> bytes:
+    """A real one-page PDF of about 200 KB (a scan's size): the upload pipeline opens every PDF and refuses what
+    does not parse. The bulk is an unused stream of deterministic bytes, written uncompressed."""
+    import io
+
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(200, 200))
+    filler = bytes(random.Random(0).getrandbits(8) for _ in range(200 * 1024 - 1200))
+    pdf.Root.SimpulFiller = pdf.make_stream(filler)
+    out = io.BytesIO()
+    pdf.save(out, compress_streams=False, object_stream_mode=pikepdf.ObjectStreamMode.disable)
+    return out.getvalue()
+
+
+PDF_200KB = _pdf_200kb()
 
 
 def _free_port() -> int:

@@ -136,7 +136,9 @@ def test_real_upload_and_sms_responses_conform(api_schema: Any, personas: Any) -
     """The answers a fuzzer cannot reach with random ids and unsigned bodies, each checked against the schema:
     the chunked upload from opening to a document on the draft (and each refusal on the way), the SMS webhook
     signed and unsigned."""
+    from django.conf import settings
     from django.core.wsgi import get_wsgi_application
+    from django.test import Client as DjangoClient
     from werkzeug.test import Client
 
     from simpul.cases.services import draft_create
@@ -144,6 +146,9 @@ def test_real_upload_and_sms_responses_conform(api_schema: Any, personas: Any) -
     from simpul.notifications.gateways import TIMESTAMP_HEADER
 
     client = Client(get_wsgi_application())
+    signed_in = DjangoClient()
+    signed_in.force_login(personas.citizen)  # the draft is the citizen's: only its owner may attach files to it
+    client.set_cookie(settings.SESSION_COOKIE_NAME, signed_in.cookies[settings.SESSION_COOKIE_NAME].value)
     seen: set[tuple[str, int]] = set()
 
     def call(method: str, route: str, url: str, **kwargs: Any) -> Any:
@@ -167,7 +172,7 @@ def test_real_upload_and_sms_responses_conform(api_schema: Any, personas: Any) -
         assert response.status_code == 201
         return response.get_json()
 
-    draft = draft_create(version=ktp_service(personas.dukcapil), owner=None)
+    draft = draft_create(version=ktp_service(personas.dukcapil), owner=personas.citizen)
     pdf = PDF_BYTES + b"%" + b"x" * 300_000 + b"\n%%EOF\n"  # two parts
     finalize = "/uploads/{upload_id}/finalize/"
     assert post("/uploads/", "/api/v1/uploads/", {"filename": "kk.pdf"}).status_code == 400

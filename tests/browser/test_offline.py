@@ -143,8 +143,11 @@ def test_a_chunked_upload_cut_off_midway_resumes_without_resending_what_arrived(
 
     page.route("**/api/v1/uploads/*/chunks/*/", link)
     scan = tmp_path / "kk.pdf"
-    # deterministic filler (PDF comment lines): random bytes would now and then spell a refused name like /JS
-    scan.write_bytes(b"%PDF-1.4\n" + (b"%" + b"x" * 62 + b"\n") * 11_200 + b"%%EOF\n")
+    # a real PDF (the upload pipeline opens every PDF and refuses one without objects) made long by deterministic
+    # comment lines: random bytes would now and then spell a refused name like /JS
+    from simpul.cases.tests.factories import PDF_BYTES
+
+    scan.write_bytes(PDF_BYTES + (b"%" + b"x" * 62 + b"\n") * 11_200 + b"%%EOF\n")
     page.locator("#doc_kk").set_input_files(str(scan))
     page.get_by_role("button", name="Lanjut", exact=True).click()
     page.wait_for_url("**/periksa/", timeout=60_000)

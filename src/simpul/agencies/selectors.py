@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from simpul.agencies.models import Agency, Membership
+from simpul.regions.selectors import in_region
 
 
 def agency_list(*, kind: str | None = None, region: str | None = None, active_only: bool = True) -> QuerySet[Agency]:
@@ -18,7 +19,7 @@ def agency_list(*, kind: str | None = None, region: str | None = None, active_on
     if kind:
         qs = qs.filter(kind=kind)
     if region:
-        qs = qs.filter(Q(region_id=region) | Q(region__code__startswith=f"{region}."))
+        qs = qs.filter(in_region(region))
     return qs.order_by("name", "code")
 
 

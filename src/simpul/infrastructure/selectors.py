@@ -32,6 +32,7 @@ from simpul.infrastructure.models import (
 )
 from simpul.infrastructure.planner import Option, PlanSite
 from simpul.regions.models import Region, RegionLevel
+from simpul.regions.selectors import in_region
 
 
 def registry_readable_by(user: Any) -> bool:
@@ -56,10 +57,11 @@ def probe_max_gap() -> timedelta:
 # --- plain lists -------------------------------------------------------------------------------------------
 
 
+
 def site_list(*, region_code: str | None = None, kind: str | None = None) -> QuerySet[Site]:
     qs = Site.objects.select_related("region", "agency")
     if region_code:
-        qs = qs.filter(Q(region_id=region_code) | Q(region__code__startswith=f"{region_code}."))
+        qs = qs.filter(in_region(region_code))
     if kind:
         qs = qs.filter(kind=kind)
     return qs.order_by("region_id", "name")
@@ -80,7 +82,7 @@ def link_list(*, site_id: int | None = None, region_code: str | None = None) -> 
     if site_id:
         qs = qs.filter(site_id=site_id)
     if region_code:
-        qs = qs.filter(Q(site__region_id=region_code) | Q(site__region__code__startswith=f"{region_code}."))
+        qs = qs.filter(in_region(region_code, field="site__region"))
     return qs.order_by("site__region_id", "site__name", "id")
 
 
@@ -115,7 +117,7 @@ def application_list() -> QuerySet[Application]:
 def upgrade_option_list(*, region_code: str | None = None) -> QuerySet[UpgradeOption]:
     qs = UpgradeOption.objects.select_related("site", "site__region")
     if region_code:
-        qs = qs.filter(Q(site__region_id=region_code) | Q(site__region__code__startswith=f"{region_code}."))
+        qs = qs.filter(in_region(region_code, field="site__region"))
     return qs.order_by("site__region_id", "site__name", "one_off_cost_idr")
 
 

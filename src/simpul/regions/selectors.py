@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from simpul.regions.models import Region
+from simpul.regions.models import CODE_RE, Region
+
+
+def in_region(code: str, *, field: str = "region") -> Q:
+    """A filter for rows whose `field` (a foreign key to Region) is the region with this code or any region below
+    it. A string that is not a region code (a hand-typed or hostile address) matches nothing, rather than reaching
+    the database as a LIKE pattern."""
+    if not CODE_RE.match(code):
+        return Q(pk__in=[])
+    return Q(**{f"{field}_id": code}) | Q(**{f"{field}__code__startswith": f"{code}."})
 
 
 def region_list(*, parent: str | None = None, ancestor: str | None = None, level: str | None = None) -> QuerySet[Region]:
@@ -13,7 +22,7 @@ def region_list(*, parent: str | None = None, ancestor: str | None = None, level
     if parent:
         qs = qs.filter(parent_id=parent)
     if ancestor:
-        qs = qs.filter(code__startswith=f"{ancestor}.")
+        qs = qs.filter(code__startswith=f"{ancestor}.") if CODE_RE.match(ancestor) else qs.none()
     if level:
         qs = qs.filter(level=level)
     return qs.order_by("code")

@@ -9,7 +9,6 @@ level or kind updates the existing row.
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TextIO
@@ -18,9 +17,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from simpul.core.services import audit_record
-from simpul.regions.models import LEVEL_DEPTH, Region, RegionLevel, VillageKind
+from simpul.regions.models import CODE_RE, LEVEL_DEPTH, Region, RegionLevel, VillageKind
 
-CODE_RE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
 REQUIRED_COLUMNS = ("code", "name", "level")
 # The first digit of a village code's last part: 1 = kelurahan, 2 = desa (Kemendagri convention).
 KIND_BY_VILLAGE_DIGIT = {"1": VillageKind.KELURAHAN, "2": VillageKind.DESA}

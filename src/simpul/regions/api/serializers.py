@@ -3,8 +3,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from simpul.regions.models import Region, RegionLevel
-from simpul.regions.services import CODE_RE
+from simpul.regions.models import CODE_RE, Region, RegionLevel
 
 
 class RegionOutputSerializer(serializers.ModelSerializer):
