@@ -64,6 +64,9 @@ def _file_complaint(browser: Any, site: str, topic: str) -> tuple[str, Any]:
     page.get_by_role("button", name="Lanjut", exact=True).click()
     page.get_by_role("button", name="Kirim").first.click()
     reference = page.locator(".big").first.inner_text().strip()
+    done = page.locator("main").inner_text()
+    assert "Pengaduan Anda sudah terkirim" in done and "permohonan" not in done.lower()  # a complaint, not an application
+    assert "kantor yang Anda adukan tidak melihat nama dan nomor HP Anda" in done
     _shot(page, f"phone-complaint-done-{topic}")
     context.close()
     return reference, page

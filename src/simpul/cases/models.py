@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from simpul.cases.constants import (
     CLOSED_STATUSES,
+    CaseAction,
     CaseKind,
     CaseStatus,
     Channel,
@@ -163,6 +164,14 @@ class CaseEvent(models.Model):
             return str(CaseStatus(self.to_status).label)
         except ValueError:
             return self.to_status
+
+    @property
+    def action_label(self) -> str:
+        """The action in the reader's words ("Start verification"), never its code ("verify")."""
+        try:
+            return str(CaseAction(self.action).label)
+        except ValueError:
+            return self.action
 
 
 def _random_name() -> str:

@@ -106,6 +106,13 @@ class Message(TimeStampedModel):
         return f"{self.event} → {self.recipient_display} ({self.channel}, {self.status})"
 
     @property
+    def event_label(self) -> str:
+        """The event in the reader's words ("Complaint received"), never its code ("complaint.received")."""
+        from simpul.notifications.reference import EVENT_LABELS
+
+        return str(EVENT_LABELS.get(self.event, self.event))
+
+    @property
     def recipient_display(self) -> str:
         return mask_recipient(self.recipient)
 

@@ -160,6 +160,21 @@ def test_case_screen_shows_the_notification_delivery_log(client, personas, versi
     assert message.recipient not in html or message.recipient == message.recipient_display
 
 
+def test_case_screen_names_actions_and_notifications_in_words_not_codes(client, personas, version):
+    case = make_case(version, applicant=personas.citizen)
+    case_transition(case=case, action="verify", actor=personas.officer)
+    login(client, personas.officer)
+    html = client.get(url("case_detail", case)).content.decode()
+    assert "Permohonan diterima" in html and "Mulai pemeriksaan" in html
+    assert "case.submitted" not in html and "· submit" not in html and "· verify" not in html
+
+
+def test_every_notification_event_has_a_name_for_the_delivery_log():
+    from simpul.notifications.reference import EVENT_LABELS, EVENTS
+
+    assert set(EVENTS) <= set(EVENT_LABELS)
+
+
 def test_worklist_past_the_count_cap_says_more_than_and_lists_the_first(client, personas, version, monkeypatch):
     from simpul.backoffice.views import WorklistPaginator
 
