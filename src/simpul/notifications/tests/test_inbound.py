@@ -113,6 +113,10 @@ def test_refusals_are_problem_details_with_stable_codes(client: Any, case: Any) 
     invalid = client.post("/api/v1/sms/inbound/", body, content_type="application/json",
                           headers={TIMESTAMP_HEADER: stamp, SIGNATURE_HEADER: sign(SECRET, stamp, body)}).json()
     assert invalid["status"] == 400 and invalid["code"] == "invalid" and set(invalid["errors"]) == {"from"}
+    body = b'{"from": "   ", "text": "STATUS"}'
+    blank = client.post("/api/v1/sms/inbound/", body, content_type="application/json",
+                        headers={TIMESTAMP_HEADER: stamp, SIGNATURE_HEADER: sign(SECRET, stamp, body)}).json()
+    assert blank["code"] == "invalid" and set(blank["errors"]) == {"from"}
     body = b"STATUS MUBA 123456"
     malformed = client.post("/api/v1/sms/inbound/", body, content_type="text/plain",
                             headers={TIMESTAMP_HEADER: stamp, SIGNATURE_HEADER: sign(SECRET, stamp, body)}).json()
