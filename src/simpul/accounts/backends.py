@@ -9,13 +9,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.db.models import Q
 from django.http import HttpRequest
 
-
-def normalise_phone(value: str) -> str:
-    """`0812-3456 789`, `+62 812...` and `62812...` all become `+62812...`."""
-    digits = "".join(ch for ch in value if ch.isdigit())
-    if digits.startswith("0"):
-        digits = "62" + digits[1:]
-    return "+" + digits if digits else ""
+from simpul.core.text import normalise_phone
 
 
 class EmailOrPhoneBackend(ModelBackend):

@@ -15,13 +15,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from simpul.accounts.backends import normalise_phone
 from simpul.accounts.models import BusinessProfile, CitizenProfile, Role, User
 from simpul.accounts.permissions import may_reveal_nik
 from simpul.accounts.validators import validate_kbli_list, validate_nib, validate_nik
 from simpul.core.limits import Limit, limit_hit
 from simpul.core.pdp import mask_email, mask_nik, mask_phone, nik_hash
 from simpul.core.services import audit_record
+from simpul.core.text import normalise_phone
 from simpul.regions.models import Region, RegionLevel
 
 # UU 27/2022 Pasal 20(2): personal data of public-service users is processed as a public task, not on consent.

@@ -19,6 +19,16 @@ from django.db import models
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 
 
+def normalise_phone(value: str) -> str:
+    """One spelling of an Indonesian mobile number: `0812-3456 789`, `+62 812...` and `62812...` all become
+    `+62812...` ("" when there is no digit). Everything that keys on a number (log-in by phone, its lockout, the
+    status-by-SMS lockout and replies) goes through this function, so one person is one number."""
+    digits = "".join(ch for ch in value if ch.isdigit())
+    if digits.startswith("0"):
+        digits = "62" + digits[1:]
+    return "+" + digits if digits else ""
+
+
 def strip_bidi(value: Any) -> Any:
     """`value` without bidirectional control characters (anything that is not a string is returned as is)."""
     return BIDI_CONTROLS.sub("", value) if isinstance(value, str) else value

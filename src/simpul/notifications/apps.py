@@ -8,4 +8,5 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from simpul.notifications import outbox  # noqa: F401 - registers the "notification" outbox backend
+        # register the system checks and the "notification" outbox backend
+        from simpul.notifications import checks, outbox  # noqa: F401

@@ -9,8 +9,8 @@ from rest_framework import serializers
 
 class SmsInboundInputSerializer(serializers.Serializer):
     # `from` is a Python keyword: declared as `sender`, renamed in get_fields
-    sender = serializers.CharField(trim_whitespace=False,
-                                   help_text="The sender's number, e.g. `+6281234567890`; cut to 40 characters.")
+    sender = serializers.CharField(help_text="The sender's number, e.g. `+6281234567890` (`0812...`, `62812...` "
+                                   "and `+62812...` are one number); cut to 40 characters.")
     text = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False,
                                  help_text="The message, e.g. `STATUS MUBA-2026-000123 123456` (or `CEK ...`); "
                                  "cut to 480 characters.")

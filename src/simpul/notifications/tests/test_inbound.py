@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from typing import Any
@@ -47,9 +48,14 @@ def case(personas: Any, settings: Any) -> Any:  # noqa: F811 - the shared fixtur
     return result
 
 
+_SENT = itertools.count()
+
+
 def _post(client: Any, text: str, *, sender: str = "+6281234567890", secret: str = SECRET) -> Any:
+    """One new message: each gets its own second (within the 5 minutes allowed), so two messages with the same
+    words are two messages, not a re-send of one."""
     body = json.dumps({"from": sender, "text": text}).encode()
-    stamp = str(int(time.time()))
+    stamp = str(int(time.time()) - next(_SENT) % 200)
     return client.post("/api/v1/sms/inbound/", body, content_type="application/json",
                        headers={TIMESTAMP_HEADER: stamp, SIGNATURE_HEADER: sign(secret, stamp, body)})
 
@@ -107,6 +113,10 @@ def test_refusals_are_problem_details_with_stable_codes(client: Any, case: Any) 
     invalid = client.post("/api/v1/sms/inbound/", body, content_type="application/json",
                           headers={TIMESTAMP_HEADER: stamp, SIGNATURE_HEADER: sign(SECRET, stamp, body)}).json()
     assert invalid["status"] == 400 and invalid["code"] == "invalid" and set(invalid["errors"]) == {"from"}
+    body = b'{"from": "   ", "text": "STATUS"}'
+    blank = client.post("/api/v1/sms/inbound/", body, content_type="application/json",
+                        headers={TIMESTAMP_HEADER: stamp, SIGNATURE_HEADER: sign(SECRET, stamp, body)}).json()
+    assert blank["code"] == "invalid" and set(blank["errors"]) == {"from"}
     body = b"STATUS MUBA 123456"
     malformed = client.post("/api/v1/sms/inbound/", body, content_type="text/plain",
                             headers={TIMESTAMP_HEADER: stamp, SIGNATURE_HEADER: sign(SECRET, stamp, body)}).json()
@@ -133,3 +143,113 @@ def test_a_whatsapp_message_is_answered_on_whatsapp(client: Any, case: Any) -> N
     response = client.post("/api/v1/sms/inbound/", body, content_type="application/json",
                            headers={TIMESTAMP_HEADER: stamp, SIGNATURE_HEADER: sign(SECRET, stamp, body)})
     assert Message.objects.get(pk=response.json()["message_id"]).channel == "whatsapp"
+
+
+# --- the demo, one number however written, no replays, the case's delivery log -------------------------------
+
+
+def _signed(text: str, *, sender: str, stamp: int | None = None, secret: str = SECRET) -> tuple[bytes, dict[str, str]]:
+    body = json.dumps({"from": sender, "text": text}).encode()
+    timestamp = str(int(time.time()) if stamp is None else stamp)
+    return body, {TIMESTAMP_HEADER: timestamp, SIGNATURE_HEADER: sign(secret, timestamp, body)}
+
+
+def _replies() -> Any:
+    from simpul.notifications.models import Message
+
+    return Message.objects.filter(event="sms.status_reply")
+
+
+def test_the_three_spellings_of_a_number_share_one_lockout(client: Any, case: Any, settings: Any) -> None:
+    settings.TRACKING_MAX_FAILURES = 3
+    reference = case.case.reference
+    for sender in ("081234567890", "6281234567890", "+6281234567890"):
+        assert _post(client, f"STATUS {reference} 000000", sender=sender).json()["reply"] == \
+            "Nomor permohonan dan PIN tidak cocok."
+    # the right PIN is refused now, however the number is written
+    for sender in ("0812-3456-7890", "+62 812 3456 7890"):
+        blocked = _post(client, f"STATUS {reference} {case.pin}", sender=sender).json()["reply"]
+        assert blocked.startswith("Terlalu banyak percobaan salah"), blocked
+    # and every reply went to one number, in one delivery order
+    assert set(_replies().values_list("recipient", flat=True)) == {"+6281234567890"}
+    assert _post(client, f"STATUS {reference} {case.pin}", sender="081299999999").json()["reply"].startswith(
+        f"Permohonan {reference}:")
+
+
+def test_an_exact_resend_within_five_minutes_sends_no_second_reply(client: Any, case: Any) -> None:
+    from simpul.core.delivery import outbox_deliver_batch
+    from simpul.core.models import OutboxMessage
+    from simpul.notifications.models import MessageAttempt
+
+    body, headers = _signed(f"STATUS {case.case.reference} {case.pin}", sender="081234567890",
+                            stamp=int(time.time()) - 240)
+    first = client.post("/api/v1/sms/inbound/", body, content_type="application/json", headers=headers)
+    again = client.post("/api/v1/sms/inbound/", body, content_type="application/json", headers=headers)
+    assert first.status_code == again.status_code == 200
+    assert again.json() == first.json() and again["Idempotent-Replayed"] == "true"
+    assert _replies().count() == 1
+    assert OutboxMessage.objects.filter(topic="sms.status_reply").count() == 1
+    outbox_deliver_batch()
+    assert MessageAttempt.objects.filter(message__event="sms.status_reply").count() == 1
+    # a new message (another timestamp) with the same words is a new question: it gets its own reply
+    body, headers = _signed(f"STATUS {case.case.reference} {case.pin}", sender="081234567890")
+    assert client.post("/api/v1/sms/inbound/", body, content_type="application/json",
+                       headers=headers).json()["message_id"] != first.json()["message_id"]
+    assert _replies().count() == 2
+
+
+def test_the_reply_is_in_the_cases_delivery_log(client: Any, case: Any, personas: Any) -> None:  # noqa: F811
+    import re
+
+    from django.urls import reverse
+
+    from simpul.conftest import login
+    from simpul.core.delivery import outbox_deliver_batch
+
+    assert _post(client, f"STATUS {case.case.reference} {case.pin}", sender="081234567890").status_code == 200
+    _post(client, "STATUS MUBA-2099-999999 000000", sender="081234567890")  # about no case: not in its log
+    outbox_deliver_batch()
+    login(client, personas.officer)
+    page = client.get(reverse("backoffice:case_detail", kwargs={"reference": case.case.reference}))
+    assert page.status_code == 200
+    rows = [row for row in re.findall(r"<tr>(.*?)</tr>", page.content.decode(), flags=re.S)
+            if "sms.status_reply" in row]
+    assert len(rows) == 1
+    cells = [re.sub(r"\s+", " ", cell).strip() for cell in re.findall(r"<td>(.*?)</td>", rows[0], flags=re.S)]
+    assert cells[1:] == ["sms.status_reply", "SMS", "+628*******890", "Terkirim", "1"]
+
+
+def test_sms_test_command_answers_on_the_demo(case: Any, settings: Any) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    settings.DEMO_MODE = True
+    settings.SIMPUL_SMS_INBOUND_SECRET = ""
+    out, err = io.StringIO(), io.StringIO()
+    call_command("sms", "test", f"STATUS {case.case.reference} {case.pin}", "--from", "081234567890",
+                 stdout=out, stderr=err)
+    assert out.getvalue().strip().startswith(f"Permohonan {case.case.reference}: ")
+    assert _replies().get().recipient == "+6281234567890"
+
+
+def test_the_demo_secret_works_only_in_demo_mode_and_the_deploy_check_refuses_it(
+        client: Any, case: Any, settings: Any) -> None:
+    from django.core.checks import run_checks
+
+    from simpul.notifications.inbound import DEMO_SECRET
+
+    def deploy_errors() -> set[str]:
+        return {m.id for m in run_checks(include_deployment_checks=True) if m.id and m.id.startswith("simpul.E")}
+
+    settings.DEMO_MODE = False
+    settings.SIMPUL_SMS_INBOUND_SECRET = DEMO_SECRET
+    assert "simpul.E002" in deploy_errors()
+    assert _post(client, "halo", secret=DEMO_SECRET).status_code == 403
+    settings.SIMPUL_SMS_INBOUND_SECRET = ""
+    settings.DEMO_MODE = True
+    assert "simpul.E002" in deploy_errors()
+    assert _post(client, "halo", secret=DEMO_SECRET).status_code == 200
+    settings.DEMO_MODE = False
+    settings.SIMPUL_SMS_INBOUND_SECRET = SECRET
+    assert "simpul.E002" not in deploy_errors()

@@ -157,6 +157,8 @@ class Command(BaseCommand):
             width = max(len(email) for email, _ in accounts)
             lines += [f"  {email.ljust(width)}  {label}".rstrip() for email, label in accounts]
             lines.append("Staff accounts use TOTP: `simpul demo totp EMAIL` prints the current code.")
+            lines.append(f'Status by SMS: SIMPUL_DEMO_MODE=true simpul sms test "STATUS <reference> <PIN>" '
+                         f"--from 0812... --url http://{shown_host}:{port}  (signed with the demo secret)")
         lines += ["", "Press Ctrl-C to stop.", ""]
         self.stdout.write("\n".join(lines))
         self.stdout.flush()
