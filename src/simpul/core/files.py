@@ -325,30 +325,37 @@ def _clamd_scan(content: bytes, name: str) -> None:
         )
 
 
-def document_check(*, upload: Any, spec: dict[str, Any], name: str | None = None) -> CheckedFile:
-    """Check one upload against a document spec; raises ValidationError with a message naming the file."""
-    original = sanitise_name(name or getattr(upload, "name", "") or "dokumen")
+def document_limit(spec: dict[str, Any]) -> int:
+    """The most bytes a file may have for this document: the spec's `max_bytes`, capped by UPLOAD_MAX_BYTES."""
+    return min(int(spec.get("max_bytes") or settings.UPLOAD_MAX_BYTES), int(settings.UPLOAD_MAX_BYTES))
+
+
+def too_large_message(*, name: str, size: str, limit: str) -> str:
+    """The refusal of a file over its limit, sizes already written out (the documents page hands the browser
+    this sentence with `{name}` and `{size}` left in, so a file it can measure is refused in the same words)."""
+    return _("The file {name} is too large ({size}). The limit is {limit}.").format(name=name, size=size,
+                                                                                   limit=limit)
+
+
+def _check_size(name: str, size: int, limit: int) -> None:
+    if size > limit:
+        raise ValidationError(too_large_message(name=name, size=human_bytes(size), limit=human_bytes(limit)),
+                              code="file_too_large")
+
+
+def document_precheck(*, spec: dict[str, Any], name: str, size: int, head: bytes | None) -> str | None:
+    """What can be known of a file before its bytes are sent: its declared `size` against the document's limit
+    and its type from its first bytes (`head`, 4 KB suffice; None when not given: the type is then not known
+    yet). Returns the kind; raises the same ValidationError as `document_check` would on the whole file. The
+    whole file is still checked when it arrives."""
+    original = sanitise_name(name or "dokumen")
     allowed = _allowed(spec.get("types") or ["pdf", "jpg", "png"])
-    limit = min(int(spec.get("max_bytes") or settings.UPLOAD_MAX_BYTES), int(settings.UPLOAD_MAX_BYTES))
-    size = getattr(upload, "size", None)
-    if size is not None and size > limit:
-        raise ValidationError(
-            _("The file {name} is too large ({size}). The limit is {limit}.").format(
-                name=original, size=human_bytes(size), limit=human_bytes(limit)
-            ),
-            code="file_too_large",
-        )
-    content = _read(upload)
-    if len(content) > limit:
-        raise ValidationError(
-            _("The file {name} is too large ({size}). The limit is {limit}.").format(
-                name=original, size=human_bytes(len(content)), limit=human_bytes(limit)
-            ),
-            code="file_too_large",
-        )
-    if not content:
+    _check_size(original, size, document_limit(spec))
+    if head is None:
+        return None
+    if size <= 0 or not head:
         raise ValidationError(_("The file {name} is empty.").format(name=original), code="file_empty")
-    kind = detect_kind(content[:4096])
+    kind = detect_kind(head[:4096])
     if kind is None or kind not in allowed:
         raise ValidationError(
             _("The file {name} is not an allowed type. Allowed: {types}.").format(
@@ -356,6 +363,17 @@ def document_check(*, upload: Any, spec: dict[str, Any], name: str | None = None
             ),
             code="file_type",
         )
+    return kind
+
+
+def document_check(*, upload: Any, spec: dict[str, Any], name: str | None = None) -> CheckedFile:
+    """Check one upload against a document spec; raises ValidationError with a message naming the file."""
+    original = sanitise_name(name or getattr(upload, "name", "") or "dokumen")
+    size = getattr(upload, "size", None)
+    if size is not None:  # refused before reading it
+        _check_size(original, size, document_limit(spec))
+    content = _read(upload)
+    kind = document_precheck(spec=spec, name=original, size=len(content), head=content[:4096]) or ""
     if kind == "pdf":
         _check_pdf(content, original)
     else:
