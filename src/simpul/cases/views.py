@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -204,7 +205,8 @@ def _file_input(spec: dict[str, Any]) -> dict[str, Any]:
     limit = document_limit(spec)
     return {"limit": human_bytes(limit), "max_bytes_limit": limit,
             "accept": ",".join("." + t for t in spec["types"]),
-            "too_large": too_large_message(name="{name}", size="{size}", limit=human_bytes(limit))}
+            "too_large": too_large_message(name="{name}", size="{size}", limit=human_bytes(limit)),
+            "decimal_mark": get_format("DECIMAL_SEPARATOR")}
 
 
 @_draft_or_done

@@ -291,7 +291,8 @@ def test_a_file_too_large_for_its_document_is_refused_when_its_upload_opens(clie
     assert refused.status_code == 400
     assert refused["Content-Type"].startswith("application/problem+json")
     body = refused.json()
-    sentence = "Berkas scan-kk.pdf terlalu besar (2.9 MB). Batasnya 2 MB."
+    sentence = ("Berkas scan-kk.pdf terlalu besar (2,9 MB); paling besar 2 MB. Pilih berkas yang lebih kecil, "
+            "atau foto dokumennya dengan HP lalu unggah fotonya.")
     assert (body["code"], body["detail"], body["errors"]) == ("document_refused", sentence, {"kk": [sentence]})
     assert _stored_uploads() == []
     # the plain form (no JavaScript) refuses the whole file with the same sentence
@@ -302,6 +303,13 @@ def test_a_file_too_large_for_its_document_is_refused_when_its_upload_opens(clie
                         "kk": SimpleUploadedFile("scan-kk.pdf", data, content_type="application/pdf")})
     assert page.status_code == 400
     assert sentence in page.content.decode()
+    # in the language the page asked for
+    english = client.post("/api/v1/uploads/", json.dumps({
+        "filename": "scan-kk.pdf", "size": len(data), "sha256": _sha(data), "draft": draft.token, "document": "kk"}),
+        content_type="application/json", HTTP_ACCEPT_LANGUAGE="en").json()["detail"]
+    assert english == ("The file scan-kk.pdf is too large (2.9 MB); at most 2 MB is accepted. Choose a smaller "
+                       "file, or take a photo of the document with your phone and upload the photo.")
+    assert _stored_uploads() == []
     # within the limit it opens
     assert _start_for(client, _scan(1_500_000), draft.token).status_code == 201
 
@@ -312,7 +320,8 @@ def test_a_file_of_a_type_the_document_does_not_take_is_refused_from_its_first_b
     program = b"MZ" + b"\0" * 600_000
     refused = _start_for(client, program, draft.token, name="kk.pdf")
     assert refused.status_code == 400
-    sentence = "Jenis berkas kk.pdf tidak diizinkan. Yang diizinkan: JPG, PDF, PNG."
+    sentence = ("Berkas kk.pdf tidak bisa dibuka sebagai PDF/JPG/PNG. Foto dokumennya dengan HP, atau pilih "
+                "berkas lain.")
     assert (refused.json()["code"], refused.json()["detail"]) == ("document_refused", sentence)
     assert _stored_uploads() == []
     # the first bytes decide: a PDF's head opens, whatever the rest will be (the whole file is checked later)

@@ -206,16 +206,16 @@
     return blob.arrayBuffer().then(function (b) { return crypto.subtle.digest("SHA-256", b); }).then(hex);
   }
   function halfEven(x) { var r = Math.round(x); return (Math.abs(x % 1) === 0.5 && r % 2) ? r - 1 : r; }
-  function humanBytes(n) {  // as simpul.core.files.human_bytes
+  function humanBytes(n, mark) {  // as simpul.core.files.human_bytes, with the page language's decimal mark
     var MB = 1024 * 1024;
-    if (n >= MB) return n % MB === 0 ? (n / MB) + " MB" : (halfEven(n * 10 / MB) / 10).toFixed(1) + " MB";
+    if (n >= MB) return (n % MB === 0 ? String(n / MB) : (halfEven(n * 10 / MB) / 10).toFixed(1).replace(".", mark || ".")) + " MB";
     return Math.max(1, halfEven(n / 1024)) + " KB";
   }
   function tooLarge(input, file) {
     var max = Number(input.dataset.maxBytes || 0);
     if (!max || file.size <= max || !input.dataset.tooLarge) return "";
     return input.dataset.tooLarge.replace(/\{(name|size)\}/g, function (all, key) {
-      return key === "name" ? file.name : humanBytes(file.size);
+      return key === "name" ? file.name : humanBytes(file.size, input.dataset.decimalMark);
     });
   }
   function refusal(input) {
