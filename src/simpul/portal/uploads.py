@@ -2,15 +2,18 @@
 
 The API (simpul.portal.api.views, described in the OpenAPI schema) is a thin layer over the services here:
 
-    POST /api/v1/uploads/                      {"filename", "size", "sha256"} -> 201 {"id", "chunk_size", "chunks"}
+    POST /api/v1/uploads/                      {"filename", "size", "sha256"} -> 201 {"id", "chunk_size", "chunks"};
+         with {"draft", "document", "head"} the file is first checked against the document (its declared size, and
+         its type from `head`, its first bytes) and refused at once (400 `document_refused`), nothing stored
     PUT  /api/v1/uploads/<id>/chunks/<n>/      raw bytes, header X-Chunk-SHA256: <hex>  -> 204; 422 if the hash differs
     GET  /api/v1/uploads/<id>/                 -> {"received": [...], "missing": [...]}  (what to resend after a drop)
+    DELETE /api/v1/uploads/<id>/               -> 204: given up, removed now
     POST /api/v1/uploads/<id>/finalize/        {"sha256", "draft", "document"} -> the whole file is checked against
          its SHA-256 (422 on mismatch, 409 listing missing chunks), then goes through the normal document checks of
          the application draft (type by magic bytes, size cap, image re-encoding) like a file from a plain form.
 
 The upload id is a random capability (like the draft token); parts live under SIMPUL_VAR_DIR/uploads/ and are
-removed once finalized, or after 24 hours when abandoned. Anyone may start an upload (citizens apply without an
+removed once finalized, refused or given up (DELETE), or after 24 hours when abandoned. Anyone may start an upload (citizens apply without an
 account), so sizes are capped, and so is what stays open: per client (SIMPUL_UPLOAD_OPEN_PER_CLIENT uploads and
 SIMPUL_UPLOAD_OPEN_BYTES_PER_CLIENT bytes declared, 429 `upload_quota`) and in all (SIMPUL_UPLOAD_OPEN_BYTES_TOTAL
 bytes declared, each upload counted as at least one part, 413 `upload_space_full`). A part can never be larger
