@@ -140,13 +140,16 @@ def test_a_file_the_document_cannot_take_is_refused_before_any_part_goes_over_th
 
     # 3. another file goes through
     kk.set_input_files(_pdf(tmp_path / "kk.pdf", 400_000))
+    started = time.monotonic()
     page.get_by_role("button", name="Lanjut", exact=True).click()
     page.wait_for_url("**/periksa/", timeout=60_000)
+    measured_good = time.monotonic() - started
     assert [s for s in sent if s == "PUT chunk"] == ["PUT chunk"] * 2  # its two parts, and only those
     assert "kk" in Draft.objects.get(owner=personas.citizen).documents
     assert _uploads_kept(tmp_path) == []
     assert errors == []
-    print(f"refusal shown after {measured_local:.2f} s (on the phone), {measured_server:.2f} s (by the server)")
+    print(f"refusal shown after {measured_local:.2f} s (on the phone), {measured_server:.2f} s (by the server); "
+          f"a 400 KB file sent in {measured_good:.1f} s")
     assert measured_local < 1 and measured_server < 2.5
     page.context.close()
 

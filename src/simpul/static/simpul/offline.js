@@ -298,18 +298,24 @@
     }
     return round();
   }
+  document.addEventListener("submit", function (ev) {  // a form holding a refused file sends nothing
+    if (!ev.target.querySelectorAll || ev.target.dataset.chunked) return;
+    var stopped = Array.prototype.filter.call(ev.target.querySelectorAll("input[type=file][data-max-bytes]"), function (i) {
+      var why = refusal(i);
+      if (why) showRefusal(i, why);
+      return !!why;
+    });
+    if (!stopped.length) return;
+    ev.preventDefault();
+    ev.stopImmediatePropagation();
+    stopped[0].focus();
+  });
   document.addEventListener("submit", function (ev) {
     var form = ev.target, match = location.pathname.match(/\/ajukan\/([^/]+)\/dokumen\/$/);
     if (!match || !navigator.onLine || !window.crypto || !crypto.subtle || form.dataset.chunked) return;
     var chosen = Array.prototype.filter.call(form.querySelectorAll("input[type=file]"), function (i) {
       return i.files && i.files[0];
     });
-    var stopped = chosen.filter(function (i) { var why = refusal(i); if (why) showRefusal(i, why); return !!why; });
-    if (stopped.length) {  // refused already: nothing is sent
-      ev.preventDefault();
-      stopped[0].focus();
-      return;
-    }
     var big = chosen.filter(function (i) { return i.files[0].size > CHUNK_FROM; });
     if (!big.length) return;
     ev.preventDefault();
