@@ -175,3 +175,36 @@ def test_without_javascript_the_whole_file_is_refused_in_the_same_words(
     _shot(page, "js-off-too-large")
     assert_no_axe_violations(page)
     page.context.close()
+
+
+def test_when_one_file_is_refused_the_upload_opened_for_another_is_given_up_at_once(
+    browser: Any, live_server: Any, personas: Any, ktp: Any, tmp_path: Path, settings: Any,  # noqa: F811
+) -> None:
+    """Every file is checked before any part of any is sent: the family card opens, the photo of the damaged
+    card (a PDF, which that document does not take) is refused, so the card's upload is removed, not kept."""
+    settings.VAR_DIR = tmp_path
+    site = str(live_server.url)
+    page = _citizen_page(browser, site, personas, javascript=True)
+    _to_documents(page, site)
+    village_link(page)
+    sent: list[str] = []
+
+    def count(route: Any) -> None:
+        request = route.request
+        sent.append(f"{request.method} {'chunk' if '/chunks/' in request.url else 'upload'}")
+        route.continue_()
+
+    page.route("**/api/v1/uploads/**", count)
+    page.locator("#doc_kk").set_input_files(_pdf(tmp_path / "kk.pdf", 400_000))
+    page.locator("#doc_damaged_card_photo").set_input_files(_pdf(tmp_path / "ktp-rusak.pdf", 300_000))
+    with page.expect_response(lambda response: response.request.method == "DELETE") as given_up:
+        page.get_by_role("button", name="Lanjut", exact=True).click()
+    assert given_up.value.status == 204
+    refusal = page.locator("#doc_damaged_card_photo_refusal")
+    refusal.wait_for()
+    assert refusal.inner_text() == ("Berkas ktp-rusak.pdf tidak bisa dibuka sebagai JPG/PNG. Foto dokumennya dengan "
+                                    "HP, atau pilih berkas lain.")
+    assert sent == ["POST upload", "POST upload", "DELETE upload"]
+    assert _uploads_kept(tmp_path) == []
+    assert page.locator("#doc_kk_refusal").count() == 0
+    page.context.close()
