@@ -12,6 +12,7 @@ which also walks the chunked upload through every answer it documents, a random 
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import json
@@ -196,6 +197,17 @@ def test_real_upload_and_sms_responses_conform(api_schema: Any, personas: Any) -
     damaged = start(program, digest="0" * 64)
     put(damaged, 0, program)
     assert post(finalize, f"/api/v1/uploads/{damaged['id']}/finalize/", {}).status_code == 422
+    # opened for the draft's document: checked before any part (size, and type from the first bytes)
+    checked = {"filename": "kk.pdf", "size": len(pdf), "sha256": hashlib.sha256(pdf).hexdigest(),
+               "draft": draft.token, "document": "kk", "head": base64.b64encode(pdf[:4096]).decode()}
+    assert post("/uploads/", "/api/v1/uploads/", checked).status_code == 201
+    assert post("/uploads/", "/api/v1/uploads/", {**checked, "size": 3 * 1024 * 1024}).status_code == 400
+    assert post("/uploads/", "/api/v1/uploads/",
+                {**checked, "head": base64.b64encode(program).decode()}).status_code == 400
+    assert post("/uploads/", "/api/v1/uploads/", {**checked, "draft": "no-such-draft"}).status_code == 404
+    abandoned = start(program)
+    assert call("DELETE", "/uploads/{upload_id}/", f"/api/v1/uploads/{abandoned['id']}/").status_code == 204
+    assert call("DELETE", "/uploads/{upload_id}/", f"/api/v1/uploads/{abandoned['id']}/").status_code == 404
 
     body = json.dumps({"from": "+6281234567890", "text": "halo"}).encode()
     sms = "/sms/inbound/"
@@ -206,4 +218,4 @@ def test_real_upload_and_sms_responses_conform(api_schema: Any, personas: Any) -
     for bad in (b"not json", b'{"text": "STATUS"}'):
         assert call("POST", sms, "/api/v1/sms/inbound/", data=bad, content_type="application/json",
                     headers=_signed(bad)).status_code == 400
-    assert len(seen) == 15, sorted(seen)  # every documented answer of the six operations
+    assert len(seen) == 18, sorted(seen)  # every documented answer of the upload and SMS operations

@@ -166,3 +166,17 @@ def assert_no_axe_violations(page: Any, *, tags: list[str] | None = None) -> Non
             lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
             lines.extend(f"    {', '.join(node['target'])}: {node['html'][:160]}" for node in violation["nodes"][:5])
         pytest.fail("\n".join(lines), pytrace=False)
+
+
+# The village hall's shared satellite link (README): 600 ms round trips, 2 Mbit/s down, about 1 Mbit/s up for one
+# person (a 2.9 MB scan took 24 s to send).
+VILLAGE_LINK = {"offline": False, "latency": 600, "downloadThroughput": 2_000_000 // 8,
+                "uploadThroughput": 1_000_000 // 8}
+
+
+def village_link(page: Any) -> Any:
+    """Throttle `page` (Chromium's network emulation, through CDP) to the village link; returns the CDP session."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", VILLAGE_LINK)
+    return cdp

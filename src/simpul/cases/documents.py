@@ -8,10 +8,12 @@ from simpul.core.files import (
     detect_kind,
     document_check,
     document_delete,
+    document_limit,
     document_open,
     document_store,
     human_bytes,
     sanitise_name,
+    too_large_message,
 )
 
 __all__ = [
@@ -21,8 +23,10 @@ __all__ = [
     "detect_kind",
     "document_check",
     "document_delete",
+    "document_limit",
     "document_open",
     "document_store",
     "human_bytes",
     "sanitise_name",
+    "too_large_message",
 ]

@@ -12,13 +12,20 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from simpul.cases import selectors, services
 from simpul.cases.constants import CaseStatus
 from simpul.cases.display import answer_rows
-from simpul.cases.documents import document_delete, document_open, human_bytes
+from simpul.cases.documents import (
+    document_delete,
+    document_limit,
+    document_open,
+    human_bytes,
+    too_large_message,
+)
 from simpul.cases.forms import ConsentForm, TrackForm
 from simpul.cases.models import Case, Draft
 from simpul.cases.permissions import is_applicant, personal_answer_names
@@ -191,6 +198,17 @@ def apply_page(request: HttpRequest, code: str, token: str, page: str) -> HttpRe
     }, status=200 if request.method == "GET" or not form.errors else 400)
 
 
+def _file_input(spec: dict[str, Any]) -> dict[str, Any]:
+    """What a document's file input shows and tells the browser: the types it takes, its limit (written out,
+    and in bytes with the refusal sentence, `{name}` and `{size}` left in, so the page's script refuses a file
+    it can measure in the words the server would use)."""
+    limit = document_limit(spec)
+    return {"limit": human_bytes(limit), "max_bytes_limit": limit,
+            "accept": ",".join("." + t for t in spec["types"]),
+            "too_large": too_large_message(name="{name}", size="{size}", limit=human_bytes(limit)),
+            "decimal_mark": get_format("DECIMAL_SEPARATOR")}
+
+
 @_draft_or_done
 def apply_documents(request: HttpRequest, code: str, token: str) -> HttpResponse:
     from simpul.catalog.forms_engine import document_specs
@@ -215,8 +233,7 @@ def apply_documents(request: HttpRequest, code: str, token: str) -> HttpResponse
     specs = []
     for spec in document_specs(version, answers):
         specs.append({
-            **spec, "label": localized(spec), "hint": localized(spec, "hint"),
-            "limit": human_bytes(spec["max_bytes"]), "accept": ",".join("." + t for t in spec["types"]),
+            **spec, **_file_input(spec), "label": localized(spec), "hint": localized(spec, "hint"),
             "uploaded": (draft.documents or {}).get(spec["code"]), "errors": errors.get(spec["code"], []),
         })
     pages = _pages(version)
@@ -446,8 +463,7 @@ def track_revise(request: HttpRequest, reference: str) -> HttpResponse:
     history = selectors.case_public_history(case)
     revision_note = next((e.public_note for e in reversed(history) if e.action == "request_revision"), "")
     on_file = {d.spec_code: d for d in selectors.case_documents(case) if not d.is_result}
-    specs = [{**s, "label": localized(s), "limit": human_bytes(s["max_bytes"]),
-              "accept": ",".join("." + t for t in s["types"]), "on_file": on_file.get(s["code"]),
+    specs = [{**s, **_file_input(s), "label": localized(s), "on_file": on_file.get(s["code"]),
               "errors": errors.get(s["code"], [])} for s in document_specs(version, current)]
     forms = [(page, _personal_blanked(form, personal, current)) for page, form in forms]
     return render(request, "cases/track_revise.html", {

@@ -36,6 +36,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from PIL import Image
 
@@ -83,9 +84,12 @@ class CheckedFile:
 
 
 def human_bytes(size: int) -> str:
+    """A size as a person reads it, with the page language's decimal mark (2,9 MB in Indonesian, 2.9 MB in
+    English); the documents page's script writes sizes the same way (offline.js, humanBytes)."""
     if size >= 1024 * 1024:
         mb = size / (1024 * 1024)
-        return f"{mb:.0f} MB" if size % (1024 * 1024) == 0 else f"{mb:.1f} MB"
+        text = f"{mb:.0f} MB" if size % (1024 * 1024) == 0 else f"{mb:.1f} MB"
+        return text.replace(".", str(get_format("DECIMAL_SEPARATOR")))
     return f"{max(1, round(size / 1024))} KB"
 
 
@@ -128,6 +132,12 @@ def _allowed(types: list[str]) -> set[str]:
     if "jpeg" in allowed:
         allowed.add("jpg")
     return allowed & set(CONTENT_TYPES)
+
+
+def _shown_types(spec: dict[str, Any], allowed: set[str]) -> list[str]:
+    """The allowed types in the spec's order, as the documents page lists them (PDF, JPG, PNG)."""
+    named = ("jpg" if t == "jpeg" else t for t in (x.lower().lstrip(".") for x in spec.get("types") or []))
+    return list(dict.fromkeys(t.upper() for t in named if t in allowed)) or sorted(t.upper() for t in allowed)
 
 
 def _reencode(content: bytes, kind: str, name: str) -> bytes:
@@ -325,37 +335,55 @@ def _clamd_scan(content: bytes, name: str) -> None:
         )
 
 
+def document_limit(spec: dict[str, Any]) -> int:
+    """The most bytes a file may have for this document: the spec's `max_bytes`, capped by UPLOAD_MAX_BYTES."""
+    return min(int(spec.get("max_bytes") or settings.UPLOAD_MAX_BYTES), int(settings.UPLOAD_MAX_BYTES))
+
+
+def too_large_message(*, name: str, size: str, limit: str) -> str:
+    """The refusal of a file over its limit, sizes already written out (the documents page hands the browser
+    this sentence with `{name}` and `{size}` left in, so a file it can measure is refused in the same words)."""
+    return _("The file {name} is too large ({size}); at most {limit} is accepted. Choose a smaller file, or take "
+             "a photo of the document with your phone and upload the photo.").format(name=name, size=size,
+                                                                                     limit=limit)
+
+
+def _check_size(name: str, size: int, limit: int) -> None:
+    if size > limit:
+        raise ValidationError(too_large_message(name=name, size=human_bytes(size), limit=human_bytes(limit)),
+                              code="file_too_large")
+
+
+def document_precheck(*, spec: dict[str, Any], name: str, size: int, head: bytes | None) -> str | None:
+    """What can be known of a file before its bytes are sent: its declared `size` against the document's limit
+    and its type from its first bytes (`head`, 4 KB suffice; None when not given: the type is then not known
+    yet). Returns the kind; raises the same ValidationError as `document_check` would on the whole file. The
+    whole file is still checked when it arrives."""
+    original = sanitise_name(name or "dokumen")
+    allowed = _allowed(spec.get("types") or ["pdf", "jpg", "png"])
+    _check_size(original, size, document_limit(spec))
+    if head is None:
+        return None
+    if size <= 0 or not head:
+        raise ValidationError(_("The file {name} is empty.").format(name=original), code="file_empty")
+    kind = detect_kind(head[:4096])
+    if kind is None or kind not in allowed:
+        raise ValidationError(
+            _("The file {name} cannot be opened as {types}. Take a photo of the document with your phone, or "
+              "choose another file.").format(name=original, types="/".join(_shown_types(spec, allowed))),
+            code="file_type",
+        )
+    return kind
+
+
 def document_check(*, upload: Any, spec: dict[str, Any], name: str | None = None) -> CheckedFile:
     """Check one upload against a document spec; raises ValidationError with a message naming the file."""
     original = sanitise_name(name or getattr(upload, "name", "") or "dokumen")
-    allowed = _allowed(spec.get("types") or ["pdf", "jpg", "png"])
-    limit = min(int(spec.get("max_bytes") or settings.UPLOAD_MAX_BYTES), int(settings.UPLOAD_MAX_BYTES))
     size = getattr(upload, "size", None)
-    if size is not None and size > limit:
-        raise ValidationError(
-            _("The file {name} is too large ({size}). The limit is {limit}.").format(
-                name=original, size=human_bytes(size), limit=human_bytes(limit)
-            ),
-            code="file_too_large",
-        )
+    if size is not None:  # refused before reading it
+        _check_size(original, size, document_limit(spec))
     content = _read(upload)
-    if len(content) > limit:
-        raise ValidationError(
-            _("The file {name} is too large ({size}). The limit is {limit}.").format(
-                name=original, size=human_bytes(len(content)), limit=human_bytes(limit)
-            ),
-            code="file_too_large",
-        )
-    if not content:
-        raise ValidationError(_("The file {name} is empty.").format(name=original), code="file_empty")
-    kind = detect_kind(content[:4096])
-    if kind is None or kind not in allowed:
-        raise ValidationError(
-            _("The file {name} is not an allowed type. Allowed: {types}.").format(
-                name=original, types=", ".join(sorted(t.upper() for t in allowed))
-            ),
-            code="file_type",
-        )
+    kind = document_precheck(spec=spec, name=original, size=len(content), head=content[:4096]) or ""
     if kind == "pdf":
         _check_pdf(content, original)
     else:

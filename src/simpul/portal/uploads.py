@@ -2,15 +2,18 @@
 
 The API (simpul.portal.api.views, described in the OpenAPI schema) is a thin layer over the services here:
 
-    POST /api/v1/uploads/                      {"filename", "size", "sha256"} -> 201 {"id", "chunk_size", "chunks"}
+    POST /api/v1/uploads/                      {"filename", "size", "sha256"} -> 201 {"id", "chunk_size", "chunks"};
+         with {"draft", "document", "head"} the file is first checked against the document (its declared size, and
+         its type from `head`, its first bytes) and refused at once (400 `document_refused`), nothing stored
     PUT  /api/v1/uploads/<id>/chunks/<n>/      raw bytes, header X-Chunk-SHA256: <hex>  -> 204; 422 if the hash differs
     GET  /api/v1/uploads/<id>/                 -> {"received": [...], "missing": [...]}  (what to resend after a drop)
+    DELETE /api/v1/uploads/<id>/               -> 204: given up, removed now
     POST /api/v1/uploads/<id>/finalize/        {"sha256", "draft", "document"} -> the whole file is checked against
          its SHA-256 (422 on mismatch, 409 listing missing chunks), then goes through the normal document checks of
          the application draft (type by magic bytes, size cap, image re-encoding) like a file from a plain form.
 
 The upload id is a random capability (like the draft token); parts live under SIMPUL_VAR_DIR/uploads/ and are
-removed once finalized, or after 24 hours when abandoned. Anyone may start an upload (citizens apply without an
+removed once finalized, refused or given up (DELETE), or after 24 hours when abandoned. Anyone may start an upload (citizens apply without an
 account), so sizes are capped, and so is what stays open: per client (SIMPUL_UPLOAD_OPEN_PER_CLIENT uploads and
 SIMPUL_UPLOAD_OPEN_BYTES_PER_CLIENT bytes declared, 429 `upload_quota`) and in all (SIMPUL_UPLOAD_OPEN_BYTES_TOTAL
 bytes declared, each upload counted as at least one part, 413 `upload_space_full`). A part can never be larger
@@ -36,11 +39,15 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext as _
 
+from simpul.core import files as docs
+
 CHUNK_SIZE = 256 * 1024
 MAX_BYTES = 10 * 1024 * 1024
+HEAD_BYTES = 4096  # the first bytes a client may send when opening an upload, to have the file's type checked
 MAX_NAME = 200  # longer file names are cut, not refused
 KEEP = timedelta(hours=24)  # an unfinished upload is kept this long for resuming
 RETRY_AFTER = 3600  # seconds a client told there is no room waits before trying again
@@ -134,12 +141,42 @@ def _check_room(*, client: str, size: int) -> None:
                           retry_after=RETRY_AFTER)
 
 
-def upload_start(*, filename: str, size: int, sha256: str, client: str = "") -> dict[str, Any]:
+def _document_spec(*, draft_token: str, document: str, user: Any, session_drafts: Iterable[int]) -> dict[str, Any]:
+    """The spec of the draft's document `document`, for a draft the caller may change."""
+    from simpul.cases.selectors import draft_for_caller
+    from simpul.catalog.forms_engine import document_specs
+
+    draft = draft_for_caller(token=draft_token, user=user, session_drafts=session_drafts)
+    if draft is None:
+        raise UploadError("draft_not_found", _("This application was not found or has already been sent."))
+    spec = next((s for s in document_specs(draft.service_version) if s["code"] == document), None)
+    if spec is None:
+        raise UploadError("document_not_requested", _("This application does not ask for this document."))
+    return spec
+
+
+def _refused(error: ValidationError, document: str) -> UploadError:
+    return UploadError("document_refused", " ".join(error.messages), errors={document: list(error.messages)})
+
+
+def upload_start(*, filename: str, size: int, sha256: str, client: str = "", draft_token: str = "",
+                 document: str = "", head: bytes | None = None, user: Any = None,
+                 session_drafts: Iterable[int] = ()) -> dict[str, Any]:
     """Open an upload of `size` bytes for `client` (its network address); returns its id and how to cut the file
-    into parts. Refused when the client or everyone together already holds too much open."""
+    into parts. Refused when the client or everyone together already holds too much open.
+
+    Given the draft (`draft_token`, one the caller may change, as in `upload_finalize`) and its `document`, the
+    file is checked before any part is sent: its declared size against the document's limit and, with `head`
+    (its first bytes), its type, by `simpul.core.files.document_precheck`; a refusal stores nothing."""
     name, digest = str(filename or "")[:MAX_NAME], str(sha256 or "").lower()
     if not name or not _HEX.match(digest) or not 0 < size <= MAX_BYTES:
         raise UploadError("upload_invalid", upload_invalid_message())
+    if draft_token or document:
+        spec = _document_spec(draft_token=draft_token, document=document, user=user, session_drafts=session_drafts)
+        try:
+            docs.document_precheck(spec=spec, name=name, size=size, head=head)
+        except ValidationError as error:
+            raise _refused(error, document) from None
     uploads_purge()
     root = _root()
     root.mkdir(parents=True, exist_ok=True)
@@ -154,6 +191,12 @@ def upload_start(*, filename: str, size: int, sha256: str, client: str = "") -> 
                 "chunks": -(-size // CHUNK_SIZE), "client": key}
         (folder / "meta.json").write_text(json.dumps(meta))
     return {"id": upload_id, "chunk_size": CHUNK_SIZE, "chunks": meta["chunks"]}
+
+
+def upload_abandon(*, upload_id: str) -> None:
+    """Remove an upload and its parts now (the person gave up, or picked another file): no 24-hour stay."""
+    folder, _meta_data = _existing(upload_id)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def upload_get(*, upload_id: str) -> dict[str, Any]:
@@ -200,6 +243,8 @@ def upload_finalize(*, upload_id: str, sha256: str | None = None, draft_token: s
         raise UploadError("draft_not_found", _("This application was not found or has already been sent."))
     upload = SimpleUploadedFile(meta["filename"], content)
     errors = draft_attach_documents(draft=draft, files={document: upload})
+    if errors or document not in (draft.documents or {}):
+        shutil.rmtree(folder, ignore_errors=True)  # a refused file is not kept for a retry: it would fail again
     if errors:
         raise UploadError("document_refused", " ".join(m for messages in errors.values() for m in messages),
                           errors={key: [str(m) for m in messages] for key, messages in errors.items()})

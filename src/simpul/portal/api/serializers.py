@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+
 from rest_framework import serializers
 
-from simpul.portal.uploads import CHUNK_SIZE, MAX_BYTES, SHA256_PATTERN
+from simpul.portal.uploads import CHUNK_SIZE, HEAD_BYTES, MAX_BYTES, SHA256_PATTERN
+
+HEAD_BASE64 = 4 * -(-HEAD_BYTES // 3)
 
 
 class UploadCreateInputSerializer(serializers.Serializer):
@@ -13,6 +18,24 @@ class UploadCreateInputSerializer(serializers.Serializer):
     size = serializers.IntegerField(min_value=1, max_value=MAX_BYTES,
                                     help_text=f"The whole file's size in bytes, at most {MAX_BYTES}.")
     sha256 = serializers.RegexField(SHA256_PATTERN, help_text="The whole file's SHA-256, in hex.")
+    draft = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False,
+                                  help_text="The token of the application draft the document is for. With "
+                                  "`document`, the file is checked before any part is sent: its size against "
+                                  "the document's limit and, with `head`, its type (400 `document_refused`).")
+    document = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False,
+                                     help_text="The document's code in the service's `documents`, e.g. `kk`.")
+    head = serializers.CharField(required=False, max_length=HEAD_BASE64, trim_whitespace=False,
+                                 help_text=f"The file's first bytes (at most {HEAD_BYTES}; all of a smaller file), "
+                                 "in base64: its type is told from them.")
+
+    def validate_head(self, value: str) -> bytes:
+        try:
+            head = base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise serializers.ValidationError("Not base64.") from None
+        if not head or len(head) > HEAD_BYTES:
+            raise serializers.ValidationError(f"Give 1 to {HEAD_BYTES} bytes.")
+        return head
 
 
 class UploadCreatedOutputSerializer(serializers.Serializer):

@@ -1,9 +1,10 @@
 """The chunked-upload API (simpul.portal.uploads): thin DRF views, errors as RFC 9457 problem details.
 
 No API authentication and no CSRF check: the portal's offline script calls them from pages of citizens who apply
-without an account, and the random upload id is the key to an upload. An API key sent along is ignored. Only
-finalizing reads the session (same-site cookie): a file is attached to a signed-in citizen's own draft, or to an
-anonymous draft this session made, never on the draft token alone. Opening an upload counts against the
+without an account, and the random upload id is the key to an upload. An API key sent along is ignored. Opening
+an upload for a draft's document and finalizing read the session (same-site cookie): a file is checked against,
+and attached to, a signed-in citizen's own draft or an anonymous draft this session made, never on the draft
+token alone. Opening an upload counts against the
 caller's network address (`_client_ip`).
 """
 
@@ -81,15 +82,28 @@ class _UploadApi(APIView):
     parser_classes: ClassVar[list[Any]] = [JSONParser]
 
 
+def _caller(request: Request) -> dict[str, Any]:
+    """Who asks, for `draft_for_caller`: the signed-in user and the anonymous drafts this session made."""
+    return {"user": get_user(request._request),  # DRF replaced .user
+            "session_drafts": request._request.session.get(SESSION_DRAFTS, [])}
+
+
 class UploadCreateApi(_UploadApi):
     @extend_schema(
         operation_id="uploads_create", summary="Open a chunked upload", tags=TAGS,
         description="Open a resumable upload of one document (at most 10 MB). Then send its parts, ask which "
-        "arrived after a dropped link, and finalize it into an application draft.",
+        "arrived after a dropped link, and finalize it into an application draft. Give the `draft` and its "
+        "`document` (and the file's first bytes as `head`) to have the file refused before any part is sent "
+        "when it is too large for the document or of a type it does not take.",
         request=UploadCreateInputSerializer,
         responses={
             201: UploadCreatedOutputSerializer,
-            (400, PROBLEM_MEDIA_TYPE): problem("`upload_invalid` (see `errors`) or `malformed_request`."),
+            (400, PROBLEM_MEDIA_TYPE): problem(
+                "`upload_invalid` (see `errors`), `malformed_request`, `document_refused` (the document check's "
+                "message, also in `errors`: too large for the document, or not a type it takes) or "
+                "`document_not_requested`."),
+            (404, PROBLEM_MEDIA_TYPE): problem("`draft_not_found`: the application was not found, has already "
+                                               "been sent, or is not the caller's."),
             (413, PROBLEM_MEDIA_TYPE): problem("`upload_space_full`: the uploads open from everyone fill the space "
                                                "set aside; try again after `retry_after` seconds.",
                                                retry_after={"type": "integer"}),
@@ -103,8 +117,12 @@ class UploadCreateApi(_UploadApi):
         if not data.is_valid():
             raise ProblemError(status_code=400, code="upload_invalid", detail=uploads.upload_invalid_message(),
                                errors={k: [str(m) for m in v] for k, v in data.errors.items()})
+        payload = data.validated_data
         try:
-            created = uploads.upload_start(**data.validated_data, client=_client_ip(request))
+            created = uploads.upload_start(filename=payload["filename"], size=payload["size"],
+                                           sha256=payload["sha256"], client=_client_ip(request),
+                                           draft_token=payload["draft"], document=payload["document"],
+                                           head=payload.get("head"), **_caller(request))
         except uploads.UploadError as error:
             raise _problem(error) from error
         return Response(UploadCreatedOutputSerializer(created).data, status=status.HTTP_201_CREATED)
@@ -122,6 +140,19 @@ class UploadStatusApi(_UploadApi):
         except uploads.UploadError as error:
             raise _problem(error) from error
         return Response(UploadStatusOutputSerializer(state).data)
+
+    @extend_schema(
+        operation_id="uploads_destroy", summary="Abandon an upload", tags=TAGS,
+        description="Remove the upload and the parts sent so far now, instead of after 24 hours: the person "
+        "gave up, or picked another file.",
+        responses={204: None, (404, PROBLEM_MEDIA_TYPE): _NOT_FOUND},
+    )
+    def delete(self, request: Request, upload_id: str) -> Response:
+        try:
+            uploads.upload_abandon(upload_id=upload_id)
+        except uploads.UploadError as error:
+            raise _problem(error) from error
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class UploadChunkApi(_UploadApi):
@@ -182,8 +213,7 @@ class UploadFinalizeApi(_UploadApi):
         try:
             done = uploads.upload_finalize(upload_id=upload_id, sha256=payload.get("sha256"),
                                            draft_token=payload["draft"], document=payload["document"],
-                                           user=get_user(request._request),  # DRF replaced .user
-                                           session_drafts=request._request.session.get(SESSION_DRAFTS, []))
+                                           **_caller(request))
         except uploads.UploadError as error:
             raise _problem(error) from error
         return Response(UploadFinalizedOutputSerializer(done).data)

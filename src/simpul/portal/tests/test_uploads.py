@@ -257,3 +257,110 @@ def test_an_anonymous_draft_takes_chunked_files_only_from_the_session_that_made_
     assert _send_whole(maker, PDF_BYTES, draft.token).status_code == 200
     draft.refresh_from_db()
     assert "kk" in draft.documents
+
+
+def _scan(size: int) -> bytes:
+    """A real PDF of `size` bytes (comment lines make it long)."""
+    from simpul.cases.tests.factories import PDF_BYTES
+
+    body = PDF_BYTES + b"%" + b"x" * (size - len(PDF_BYTES) - 8) + b"\n"
+    return body + b"%%EOF\n"[: size - len(body)]
+
+
+def _start_for(client: Any, data: bytes, draft_token: str, *, name: str = "scan-kk.pdf",
+               head: bytes | None = None) -> Any:
+    import base64
+
+    head = data[:4096] if head is None else head
+    return client.post("/api/v1/uploads/", json.dumps({
+        "filename": name, "size": len(data), "sha256": _sha(data), "draft": draft_token, "document": "kk",
+        "head": base64.b64encode(head).decode()}), content_type="application/json")
+
+
+def _stored_uploads() -> list[Path]:
+    from simpul.portal.uploads import _root
+
+    return sorted(_root().glob("*/meta.json")) if _root().exists() else []
+
+
+@pytest.mark.django_db
+def test_a_file_too_large_for_its_document_is_refused_when_its_upload_opens(client: Any, draft: Any) -> None:
+    """A 2.9 MB PDF for the 2 MB family card: refused before any part is sent, in the words of the form."""
+    data = _scan(3_040_000)
+    refused = _start_for(client, data, draft.token)
+    assert refused.status_code == 400
+    assert refused["Content-Type"].startswith("application/problem+json")
+    body = refused.json()
+    sentence = ("Berkas scan-kk.pdf terlalu besar (2,9 MB); paling besar 2 MB. Pilih berkas yang lebih kecil, "
+            "atau foto dokumennya dengan HP lalu unggah fotonya.")
+    assert (body["code"], body["detail"], body["errors"]) == ("document_refused", sentence, {"kk": [sentence]})
+    assert _stored_uploads() == []
+    # the plain form (no JavaScript) refuses the whole file with the same sentence
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    page = client.post(reverse("cases:apply_documents", kwargs={"code": "ktp-el-penggantian", "token": draft.token}),
+                       {"idempotency_key": draft.idempotency_key, "next": "1",
+                        "kk": SimpleUploadedFile("scan-kk.pdf", data, content_type="application/pdf")})
+    assert page.status_code == 400
+    assert sentence in page.content.decode()
+    # in the language the page asked for
+    english = client.post("/api/v1/uploads/", json.dumps({
+        "filename": "scan-kk.pdf", "size": len(data), "sha256": _sha(data), "draft": draft.token, "document": "kk"}),
+        content_type="application/json", HTTP_ACCEPT_LANGUAGE="en").json()["detail"]
+    assert english == ("The file scan-kk.pdf is too large (2.9 MB); at most 2 MB is accepted. Choose a smaller "
+                       "file, or take a photo of the document with your phone and upload the photo.")
+    assert _stored_uploads() == []
+    # within the limit it opens
+    assert _start_for(client, _scan(1_500_000), draft.token).status_code == 201
+
+
+@pytest.mark.django_db
+def test_a_file_of_a_type_the_document_does_not_take_is_refused_from_its_first_bytes(client: Any,
+                                                                                       draft: Any) -> None:
+    program = b"MZ" + b"\0" * 600_000
+    refused = _start_for(client, program, draft.token, name="kk.pdf")
+    assert refused.status_code == 400
+    sentence = ("Berkas kk.pdf tidak bisa dibuka sebagai PDF/JPG/PNG. Foto dokumennya dengan HP, atau pilih "
+                "berkas lain.")
+    assert (refused.json()["code"], refused.json()["detail"]) == ("document_refused", sentence)
+    assert _stored_uploads() == []
+    # the first bytes decide: a PDF's head opens, whatever the rest will be (the whole file is checked later)
+    assert _start_for(client, program, draft.token, head=_scan(5000)[:4096]).status_code == 201
+
+
+@pytest.mark.django_db
+def test_opening_for_a_draft_that_is_not_the_callers_or_a_document_it_does_not_ask_for(draft: Any) -> None:
+    from django.test import Client
+
+    stranger = _start_for(Client(), _scan(300_000), draft.token)
+    assert (stranger.status_code, stranger.json()["code"]) == (404, "draft_not_found")
+    unknown = Client().post("/api/v1/uploads/", json.dumps({"filename": "a.pdf", "size": 10, "sha256": "a" * 64,
+                                                            "head": "not base64!"}),
+                            content_type="application/json")
+    assert (unknown.status_code, unknown.json()["code"]) == (400, "upload_invalid")
+    assert "head" in unknown.json()["errors"]
+    assert _stored_uploads() == []
+
+
+@pytest.mark.django_db
+def test_a_refused_or_abandoned_upload_frees_its_parts_at_once(client: Any, draft: Any) -> None:
+    from simpul.portal.uploads import _root
+
+    # refused at the end (the type only the whole file shows: a PDF head on a program): parts gone at once
+    program = b"%PDF-1.4\n" + b"MZ" * 200_000
+    upload = _create(client, program)
+    for n in range(upload["chunks"]):
+        assert _put(client, upload, program, n).status_code == 204
+    refused = client.post(f"/api/v1/uploads/{upload['id']}/finalize/", json.dumps(
+        {"sha256": _sha(program), "draft": draft.token, "document": "kk"}), content_type="application/json")
+    assert (refused.status_code, refused.json()["code"]) == (400, "document_refused")
+    assert not (_root() / upload["id"]).exists()
+    assert client.get(f"/api/v1/uploads/{upload['id']}/").status_code == 404
+    # abandoned by the person: removed now, not after 24 hours
+    data = _photo()
+    upload = _create(client, data)
+    assert _put(client, upload, data, 0).status_code == 204
+    assert client.delete(f"/api/v1/uploads/{upload['id']}/").status_code == 204
+    assert not (_root() / upload["id"]).exists() and _stored_uploads() == []
+    gone = client.delete(f"/api/v1/uploads/{upload['id']}/")
+    assert (gone.status_code, gone.json()["code"]) == (404, "upload_not_found")

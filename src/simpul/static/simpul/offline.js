@@ -165,10 +165,12 @@
   /* Photos are shrunk on the device before upload (long side 1600 px, JPEG): a phone photo of 3-5 MB becomes
      ~300 KB. createImageBitmap needs no blob: URL, so the CSP stays strict. */
   var CHUNK_FROM = 256 * 1024;
+  function willShrink(file) {
+    return /^image\/(jpeg|png)$/.test(file.type) && file.size >= 400 * 1024 && !!window.createImageBitmap && !!window.DataTransfer;
+  }
   document.addEventListener("change", function (ev) {
     var input = ev.target, file = input.files && input.files[0];
-    if (!file || input.type !== "file" || !/^image\/(jpeg|png)$/.test(file.type) || file.size < 400 * 1024) return;
-    if (!window.createImageBitmap || !window.DataTransfer) return;
+    if (!file || input.type !== "file" || !willShrink(file)) return;
     createImageBitmap(file).then(function (bitmap) {
       var scale = Math.min(1, 1600 / Math.max(bitmap.width, bitmap.height)), canvas = document.createElement("canvas");
       canvas.width = Math.round(bitmap.width * scale);
@@ -184,70 +186,165 @@
   });
 
   /* Documents larger than 256 KB go up in parts (/api/v1/uploads/), each checked by SHA-256: when the link drops,
-     the upload asks the server which parts it has and sends only the rest. */
+     the upload asks the server which parts it has and sends only the rest.
+     Nothing is sent that would be refused at the end: a file over its input's data-max-bytes is refused on the
+     device, in the server's words (data-too-large); every other file is checked by the server when its upload
+     opens (size against the document's limit, type from its first 4 KB), before any part. A refusal shows next
+     to the file input; the file is remembered, so pressing Continue again with it sends nothing. An upload
+     given up is removed on the server at once. */
+  var HEAD = 4096, refusedFiles = {};
+  function fileKey(file) { return [file.name, file.size, file.lastModified].join("\n"); }
   function hex(buf) {
     return Array.prototype.map.call(new Uint8Array(buf), function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+  function base64(buf) {
+    var bytes = new Uint8Array(buf), text = "";
+    for (var i = 0; i < bytes.length; i++) text += String.fromCharCode(bytes[i]);
+    return btoa(text);
   }
   function sha(blob) {
     return blob.arrayBuffer().then(function (b) { return crypto.subtle.digest("SHA-256", b); }).then(hex);
   }
+  function halfEven(x) { var r = Math.round(x); return (Math.abs(x % 1) === 0.5 && r % 2) ? r - 1 : r; }
+  function humanBytes(n, mark) {  // as simpul.core.files.human_bytes, with the page language's decimal mark
+    var MB = 1024 * 1024;
+    if (n >= MB) return (n % MB === 0 ? String(n / MB) : (halfEven(n * 10 / MB) / 10).toFixed(1).replace(".", mark || ".")) + " MB";
+    return Math.max(1, halfEven(n / 1024)) + " KB";
+  }
+  function tooLarge(input, file) {
+    var max = Number(input.dataset.maxBytes || 0);
+    if (!max || file.size <= max || !input.dataset.tooLarge) return "";
+    return input.dataset.tooLarge.replace(/\{(name|size)\}/g, function (all, key) {
+      return key === "name" ? file.name : humanBytes(file.size, input.dataset.decimalMark);
+    });
+  }
+  function refusal(input) {
+    var file = input.files && input.files[0];
+    return file ? (tooLarge(input, file) || refusedFiles[fileKey(file)] || "") : "";
+  }
+  function showRefusal(input, text) {
+    var field = input.closest(".field") || input.parentNode, note = field.querySelector(".upload-refusal");
+    if (!note) {
+      note = el("p", "", "field-error upload-refusal");
+      note.id = input.id + "_refusal";
+      note.setAttribute("role", "alert");
+      field.insertBefore(note, input);
+      input.setAttribute("aria-describedby", ((input.getAttribute("aria-describedby") || "") + " " + note.id).trim());
+    }
+    note.textContent = text;
+    field.classList.add("has-error");
+  }
+  function clearRefusal(input) {
+    var field = input.closest(".field") || input.parentNode, note = field.querySelector(".upload-refusal");
+    if (!note) return;
+    input.setAttribute("aria-describedby", (input.getAttribute("aria-describedby") || "").replace(note.id, "").trim());
+    note.remove();
+    if (!field.querySelector(".errorlist")) field.classList.remove("has-error");
+  }
+  document.addEventListener("change", function (ev) {
+    var input = ev.target, file = input.files && input.files[0];
+    if (input.type !== "file" || !input.dataset || !input.dataset.maxBytes) return;
+    clearRefusal(input);
+    if (file && !willShrink(file) && refusal(input)) showRefusal(input, refusal(input));  // a photo is checked once shrunk
+  });
   function json(url, method, body) {
-    return fetch(url, { method: method, headers: { "Content-Type": "application/json" }, credentials: "same-origin",
-                        body: body ? JSON.stringify(body) : undefined })
+    return fetch(url, { method: method, credentials: "same-origin", body: body ? JSON.stringify(body) : undefined,
+                        headers: { "Content-Type": "application/json", "Accept-Language": document.documentElement.lang || "id" } })
       .then(function (r) { return r.json().catch(function () { return {}; }).then(function (d) { d._status = r.status; return d; }); });
   }
   function wait(ms) { return new Promise(function (ok) { setTimeout(ok, ms); }); }
-  function chunked(file, draft, code, say) {
-    return sha(file).then(function (digest) {
-      return json("/api/v1/uploads/", "POST", { filename: file.name, size: file.size, sha256: digest })
+  function refused(text) { var e = new Error(text); e.final = true; e.refused = true; return e; }
+  function abandon(up) {  // best effort: when the link is down, the server removes it after 24 hours
+    return fetch("/api/v1/uploads/" + up.id + "/", { method: "DELETE", credentials: "same-origin" }).catch(function () {});
+  }
+  // open the upload: the server checks the file against the document first (size, type from its first bytes)
+  function openUpload(file, draft, code) {
+    return Promise.all([sha(file), file.slice(0, HEAD).arrayBuffer()]).then(function (got) {
+      return json("/api/v1/uploads/", "POST", { filename: file.name, size: file.size, sha256: got[0], draft: draft,
+                                                document: code, head: base64(got[1]) })
         .then(function (up) {
-          if (up._status !== 201) throw new Error(up.detail || "upload");
-          var url = "/api/v1/uploads/" + up.id + "/", tries = 0;
-          function round() {
-            return json(url, "GET").then(function (st) {
-              return st.missing.reduce(function (p, n) {
-                return p.then(function () {
-                  var part = file.slice(n * up.chunk_size, (n + 1) * up.chunk_size);
-                  say((L.lUploading || "") + " " + file.name + ": " + (n + 1) + "/" + up.chunks);
-                  return sha(part).then(function (h) {
-                    return fetch(url + "chunks/" + n + "/", { method: "PUT", body: part, headers: { "X-Chunk-SHA256": h } });
-                  });
-                });
-              }, Promise.resolve());
-            }).then(function () {
-              return json(url + "finalize/", "POST", { sha256: digest, draft: draft, document: code });
-            }).then(function (fin) {
-              if (fin._status === 200) return fin;
-              if (fin._status === 409 || fin._status === 422) throw new Error("retry");
-              var e = new Error(fin.detail || "refused"); e.final = true; throw e;
-            }).catch(function (err) {
-              if (err.final || ++tries > 30) throw err;
-              say(L.lResuming || "");
-              return wait(Math.min(2000 * tries, 30000)).then(round);  // resume: ask what the server has
-            });
-          }
-          return round();
+          if (up._status === 201) { up.digest = got[0]; return up; }
+          if (up.code === "document_refused") throw refused(up.detail);
+          var e = new Error(up.detail || "upload"); e.final = true; throw e;
         });
     });
   }
+  function chunked(file, up, draft, code, say) {
+    var url = "/api/v1/uploads/" + up.id + "/", tries = 0;
+    function round() {
+      return json(url, "GET").then(function (st) {
+        return st.missing.reduce(function (p, n) {
+          return p.then(function () {
+            var part = file.slice(n * up.chunk_size, (n + 1) * up.chunk_size);
+            say((L.lUploading || "") + " " + file.name + ": " + (n + 1) + "/" + up.chunks);
+            return sha(part).then(function (h) {
+              return fetch(url + "chunks/" + n + "/", { method: "PUT", body: part, headers: { "X-Chunk-SHA256": h } });
+            });
+          });
+        }, Promise.resolve());
+      }).then(function () {
+        return json(url + "finalize/", "POST", { sha256: up.digest, draft: draft, document: code });
+      }).then(function (fin) {
+        if (fin._status === 200) return fin;
+        if (fin._status === 409 || fin._status === 422) throw new Error("retry");
+        if (fin.code === "document_refused") throw refused(fin.detail);  // the server dropped its parts already
+        var e = new Error(fin.detail || "refused"); e.final = true; throw e;
+      }).catch(function (err) {
+        if (err.final) throw err;
+        if (++tries > 30) { abandon(up); throw err; }
+        say(L.lResuming || "");
+        return wait(Math.min(2000 * tries, 30000)).then(round);  // resume: ask what the server has
+      });
+    }
+    return round();
+  }
+  document.addEventListener("submit", function (ev) {  // a form holding a refused file sends nothing
+    if (!ev.target.querySelectorAll || ev.target.dataset.chunked) return;
+    var stopped = Array.prototype.filter.call(ev.target.querySelectorAll("input[type=file][data-max-bytes]"), function (i) {
+      var why = refusal(i);
+      if (why) showRefusal(i, why);
+      return !!why;
+    });
+    if (!stopped.length) return;
+    ev.preventDefault();
+    ev.stopImmediatePropagation();
+    stopped[0].focus();
+  });
   document.addEventListener("submit", function (ev) {
     var form = ev.target, match = location.pathname.match(/\/ajukan\/([^/]+)\/dokumen\/$/);
     if (!match || !navigator.onLine || !window.crypto || !crypto.subtle || form.dataset.chunked) return;
-    var big = Array.prototype.filter.call(form.querySelectorAll("input[type=file]"), function (i) {
-      return i.files && i.files[0] && i.files[0].size > CHUNK_FROM;
+    var chosen = Array.prototype.filter.call(form.querySelectorAll("input[type=file]"), function (i) {
+      return i.files && i.files[0];
     });
+    var big = chosen.filter(function (i) { return i.files[0].size > CHUNK_FROM; });
     if (!big.length) return;
     ev.preventDefault();
     var note = form.querySelector(".upload-progress") || el("p", "", "upload-progress");
     note.setAttribute("role", "status");
     form.insertBefore(note, form.querySelector("button"));
     function say(text) { note.textContent = text; }
-    var submitter = ev.submitter;
-    big.reduce(function (p, input) {
+    var submitter = ev.submitter, opened = [], refusals = [];
+    big.reduce(function (p, input) {  // every file is checked before any part of any is sent
       return p.then(function () {
-        return chunked(input.files[0], match[1], input.name, say).then(function () { input.value = ""; });
+        var file = input.files[0];
+        return openUpload(file, match[1], input.name).then(function (up) { opened.push([input, file, up]); }, function (err) {
+          if (!err.refused) throw err;
+          refusedFiles[fileKey(file)] = err.message;
+          refusals.push([input, err.message]);
+        });
       });
     }, Promise.resolve()).then(function () {
+      if (refusals.length) throw refused("");
+      return opened.reduce(function (p, o) {
+        return p.then(function () {
+          return chunked(o[1], o[2], match[1], o[0].name, say).then(function () { o[3] = true; o[0].value = ""; }, function (err) {
+            o[3] = true;  // refused (its parts are gone) or given up (abandoned)
+            if (err.refused) { refusedFiles[fileKey(o[1])] = err.message; refusals.push([o[0], err.message]); }
+            throw err;
+          });
+        });
+      }, Promise.resolve());
+    }).then(function () {
       if (submitter && submitter.name) {
         var h = document.createElement("input");
         h.type = "hidden"; h.name = submitter.name; h.value = submitter.value || "1";
@@ -255,7 +352,13 @@
       }
       form.dataset.chunked = "1";
       form.submit();
-    }, function (err) { say(err.message); });
+    }, function (err) {
+      opened.forEach(function (o) { if (!o[3]) abandon(o[2]); });  // what was opened but not sent is not kept
+      if (!refusals.length) { say(err.message); return; }
+      say("");
+      refusals.forEach(function (r) { showRefusal(r[0], r[1]); });
+      refusals[0][0].focus();
+    });
   });
 
   // logging out or handing the device to another operator forgets the pages kept for offline use
