@@ -187,7 +187,7 @@ AXES_USERNAME_CALLABLE = "simpul.accounts.backends.axes_username"
 OPERATOR_IDLE_SECONDS = 60 * env.int("SIMPUL_OPERATOR_IDLE_MINUTES", default=15)
 AXES_ENABLED = env.bool("SIMPUL_AXES_ENABLED", default=True)
 # The lockout counts by the same client address as every other limit (X-Forwarded-For from trusted proxies only).
-AXES_CLIENT_IP_CALLABLE = "simpul.core.clientip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "simpul.core.clientip.axes_client_ip"
 
 OTP_TOTP_ISSUER = "Simpul"
 
