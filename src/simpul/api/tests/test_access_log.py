@@ -66,9 +66,9 @@ def test_a_case_the_client_may_not_see_is_not_logged(personas: Any, case: Any) -
 
 @pytest.fixture
 def complaint_case(personas: Any, region_tree: Any) -> Any:
+    from simpul.cases.models import Case
     from simpul.catalog.selectors import service_get
     from simpul.catalog.services import service_import_yaml
-    from simpul.cases.models import Case
 
     text = (DATA / "pengaduan-infrastruktur.yaml").read_text().replace("dinas-pu", "disdukcapil")
     service_import_yaml(text=text, actor=None)
