@@ -263,26 +263,36 @@ def personal_data_access_record(
     actor: Any = None,
     api_client: Any = None,
     case: Any = None,
+    cases: Any = (),
     term: str = "",
-) -> PersonalDataAccess:
-    """Log one read of personal data: a staff `actor` or an `api_client` opened `case` (or searched `term`)
-    through `door` (`simpul.core.models.AccessDoor`). Every door calls this, after it has decided the reader may
-    see the data. One INSERT and no read: call it with what the view already holds."""
+) -> list[PersonalDataAccess]:
+    """Log one read of personal data: a staff `actor` or an `api_client` opened `case` (or each of `cases`, one
+    list read), or searched `term`, through `door` (`simpul.core.models.AccessDoor`). Every door calls this after
+    it has decided the reader may see the data. One INSERT and no read: call it with what the view already holds
+    (a list of cases is one multi-row INSERT)."""
     from simpul.core.clientip import client_ip
 
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     term = str(term or "").strip()
-    return PersonalDataAccess.objects.create(
-        door=door,
-        actor=user,
-        api_client_id=getattr(api_client, "pk", None),
-        actor_label=str(api_client)[:200] if api_client is not None else "",
-        case_id=getattr(case, "pk", None),
-        reference=str(getattr(case, "reference", "") or "")[:40],
-        term=term,
-        term_hash=search_term_hash(term) if term else "",
-        ip=client_ip(request)[:45] if request is not None else "",
-    )
+    common = {
+        "door": door,
+        "actor": user,
+        "api_client_id": getattr(api_client, "pk", None),
+        "actor_label": str(api_client)[:200] if api_client is not None else "",
+        "term": term,
+        "term_hash": search_term_hash(term) if term else "",
+        "ip": client_ip(request)[:45] if request is not None else "",
+    }
+    targets = [case] if case is not None else list(cases)
+    if not targets:
+        return [PersonalDataAccess.objects.create(**common)]
+    rows = [PersonalDataAccess(case_id=getattr(item, "pk", None),
+                               reference=str(getattr(item, "reference", "") or "")[:40], **common)
+            for item in targets]
+    if len(rows) == 1:
+        rows[0].save(force_insert=True)
+        return rows
+    return PersonalDataAccess.objects.bulk_create(rows)
 
 
 def personal_data_access_purge(*, older_than: Any = None) -> int:

@@ -225,6 +225,9 @@ def requests(request: HttpRequest, *, fmt: str) -> HttpResponse:
 
         cases = cases.filter(publicly_listed_q())
     found = _listable(list(cases.order_by("-submitted_at", "-pk")[:MAX_REQUESTS]), client)
+    read = [case for case in found if _full_read(client, case)]  # the requests returned with the reporter's words
+    if read:
+        personal_data_access_record(door=AccessDoor.API_READ, request=request, api_client=client, cases=read)
     return render(_items(found, client), fmt=fmt, root="service_requests")
 
 

@@ -99,3 +99,20 @@ def test_open311_detail_with_the_reporters_words_is_logged_and_a_public_read_is_
     assert full["description"].startswith("Jembatan kayu")
     row = PersonalDataAccess.objects.get()
     assert (row.door, row.api_client_id, row.reference) == (AccessDoor.API_READ, open311.pk, case.reference)
+
+
+def test_open311_list_read_with_a_key_logs_each_request_returned_in_one_insert(
+    client: Any, complaint_case: Any, django_assert_num_queries: Any
+) -> None:
+    case, open311 = complaint_case
+    assert client.get("/open311/v2/requests.json").json()[0]["description"] is None  # public: nothing to log
+    assert not PersonalDataAccess.objects.exists()
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        items = client.get("/open311/v2/requests.json", {"api_key": KEY}).json()
+    assert [item["service_request_id"] for item in items] == [case.reference] and items[0]["description"]
+    assert sum("INSERT" in q["sql"] and "personaldataaccess" in q["sql"] for q in queries.captured_queries) == 1
+    row = PersonalDataAccess.objects.get()
+    assert (row.door, row.api_client_id, row.reference) == (AccessDoor.API_READ, open311.pk, case.reference)
