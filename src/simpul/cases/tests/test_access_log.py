@@ -72,3 +72,19 @@ def test_the_citizen_printing_their_own_receipt_is_not_logged(client: Any, perso
     response = client.get(reverse("cases:track_receipt", kwargs={"reference": case.reference}))
     assert response.status_code == 200
     assert not PersonalDataAccess.objects.exists()
+
+
+def test_platform_admin_opening_a_case_in_the_admin_is_logged(client: Any, personas: Any) -> None:
+    version = ktp_service(personas.dukcapil)
+    case = case_submit(version=version, answers=dict(VALID_ANSWERS), files={"kk": pdf_upload()},
+                       idempotency_key="subj-admin", applicant=personas.citizen).case
+    login(client, personas.admin)
+    assert client.get(reverse("admin:cases_case_changelist")).status_code == 200  # the list: no details, no row
+    assert not PersonalDataAccess.objects.exists()
+    response = client.get(reverse("admin:cases_case_change", args=[case.pk]))
+    assert response.status_code == 200 and case.applicant_name.encode() in response.content
+    row = PersonalDataAccess.objects.get()
+    assert (row.door, row.actor_id, row.reference) == (AccessDoor.CASE_VIEW, personas.admin.pk, case.reference)
+    login(client, personas.citizen)
+    office = client.post(reverse("accounts:my_data")).json()["case_access"][0]["office"]
+    assert office == personas.dinkominfo.name and personas.admin.full_name not in office
