@@ -269,6 +269,8 @@ OUTBOX_BACKOFF_MAX_SECONDS = env.int("SIMPUL_OUTBOX_BACKOFF_MAX", default=6 * 36
 # Days a delivered outbox message is kept before the daily purge (dead letters are kept until handled).
 OUTBOX_RETENTION_DAYS = env.int("SIMPUL_OUTBOX_RETENTION_DAYS", default=30)
 IDEMPOTENCY_TTL_HOURS = env.int("SIMPUL_IDEMPOTENCY_TTL_HOURS", default=48)
+# Days a row of the personal-data access log (who opened which case, UU 27/2022) is kept before the daily purge.
+ACCESS_LOG_RETENTION_DAYS = env.int("SIMPUL_ACCESS_LOG_RETENTION_DAYS", default=365)
 # Days an application draft (answers with NIK encrypted, uploaded documents) is kept untouched before the daily
 # purge removes it; a sent draft is deleted at once, when its case is created.
 DRAFT_RETENTION_DAYS = env.int("SIMPUL_DRAFT_RETENTION_DAYS", default=30)

@@ -6,7 +6,7 @@ SP4N-LAPOR! asks), then drives, with Django's test client over the public URLs, 
 through: citizen registration; a citizen's application through the portal's draft pages with documents (one
 sent as a chunked upload) and a saved, resumed draft; an operator's assisted application with a consent photo;
 an anonymous portal complaint; an API submission (documents in base64); an Open311 complaint; an officer's
-revision request and the citizen's correction; approval with a generated decision letter; tracking by reference
+worklist search by NIK (kept in the access log); an officer's revision request and the citizen's correction; approval with a generated decision letter; tracking by reference
 and PIN (page, receipt PDF, API); a draft left unfinished. Then it lets the worker deliver the outbox and run
 the periodic jobs. It prints `JOURNEYS DONE <json>` and waits for a line on stdin before it exits, so the caller
 can read the files while the database is still open (with its -wal and -shm files).
@@ -336,6 +336,7 @@ def main() -> None:
     login(officer, people["officer"])
     for reference in (applied, assisted, by_api):
         expect(officer.get(reverse("backoffice:case_detail", kwargs={"reference": reference})), 200)
+    expect(officer.get(reverse("backoffice:worklist"), {"q": NIK}), 200)  # a search by NIK: logged, encrypted
     expect(officer.post(reverse("backoffice:case_reveal_nik", kwargs={"reference": applied})), 200, 302)
     officer_action(officer, applied, "verify")
     officer_action(officer, applied, "request_revision", note="Foto KK kurang jelas, mohon unggah ulang.")

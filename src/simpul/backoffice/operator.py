@@ -28,6 +28,8 @@ from django.utils.translation import gettext_lazy
 
 from simpul.accounts.models import Role
 from simpul.accounts.permissions import require_staff_mfa, village_scope
+from simpul.core.models import AccessDoor
+from simpul.core.services import personal_data_access_record
 
 PAPER = {"a6": "105mm 148mm", "58mm": "58mm 200mm"}
 SESSION_SEEN = "operator_seen"
@@ -64,6 +66,7 @@ def operator_receipt(request: HttpRequest, reference: str) -> HttpResponse:
         "service_version__service", "agency", "desa").first()
     if case is None:
         raise Http404
+    personal_data_access_record(door=AccessDoor.RECEIPT, request=request, actor=request.user, case=case)
     paper = request.GET.get("kertas", "a6")
     if paper not in PAPER:
         paper = "a6"

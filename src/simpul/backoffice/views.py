@@ -38,6 +38,8 @@ from simpul.cases.permissions import (
     reporter_display,
 )
 from simpul.cases.workflow import TransitionNotAllowed, transitions_from
+from simpul.core.models import AccessDoor
+from simpul.core.services import personal_data_access_record
 from simpul.notifications.selectors import messages_for_case
 
 FILTER_KEYS = ("status", "service", "kecamatan", "due", "assigned", "sort", "q", "agency")
@@ -78,6 +80,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     for case in page:
         case.reporter = reporter_display(case, request.user)
+    if filters["q"]:  # the search is logged once, not each row it finds (the term encrypted: it may be a name)
+        personal_data_access_record(door=AccessDoor.SEARCH, request=request, actor=request.user, term=filters["q"])
     return render(request, "backoffice/worklist.html", {
         "page": page, "filters": filters, "statuses": CaseStatus.choices, "services": services_choices,
         "kecamatan_list": kecamatan, "query": query.urlencode(), "today": timezone.localdate(),
@@ -158,6 +162,7 @@ def _colleagues(case: Case, user: Any) -> Any:
 @require_staff_mfa
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     case = selectors.case_get_for_staff(reference=reference, user=request.user)
+    personal_data_access_record(door=AccessDoor.CASE_VIEW, request=request, actor=request.user, case=case)
     return render(request, "backoffice/case_detail.html", _case_context(request, case))
 
 

@@ -8,6 +8,8 @@ from django.contrib import admin
 from simpul.cases.models import Case, CaseDocument, CaseEvent, Disposition
 from simpul.cases.permissions import identity_masked
 from simpul.core.admin import ReadOnlyAdmin
+from simpul.core.models import AccessDoor
+from simpul.core.services import personal_data_access_record
 
 
 class CaseEventInline(admin.TabularInline):
@@ -39,6 +41,12 @@ class CaseAdmin(ReadOnlyAdmin):
         if obj is not None and identity_masked(obj, request.user):
             exclude += ("applicant_name", "phone", "email", "applicant", "submitted_by")
         return exclude
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):  # type: ignore[no-untyped-def]
+        """A platform admin opening a case here reads its applicant's details: logged like the staff case page."""
+        if obj is not None:
+            personal_data_access_record(door=AccessDoor.CASE_VIEW, request=request, actor=request.user, case=obj)
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
 
 @admin.register(CaseDocument)

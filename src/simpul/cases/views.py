@@ -31,6 +31,8 @@ from simpul.cases.models import Case, Draft
 from simpul.cases.permissions import is_applicant, personal_answer_names
 from simpul.cases.reference_numbers import normalise_reference
 from simpul.cases.throttle import client_ip, tracking_blocked, tracking_failed, tracking_wait_minutes
+from simpul.core.models import AccessDoor
+from simpul.core.services import personal_data_access_record
 
 SESSION_TRACKED = "cases_tracked"  # references whose PIN this session has proven
 SESSION_DRAFTS = "cases_drafts"  # ids of the anonymous drafts this session made (chunked uploads may attach to them)
@@ -522,6 +524,9 @@ def track_receipt(request: HttpRequest, reference: str) -> HttpResponse:
     from simpul.cases.receipts import receipt_pdf
 
     case, _via_pin = _case_for_applicant(request, reference)
+    if case.submitted_by_id is not None and case.submitted_by_id == request.user.pk != case.applicant_id:
+        # the village operator who sent it prints it for the citizen: a read by someone else, logged
+        personal_data_access_record(door=AccessDoor.RECEIPT, request=request, actor=request.user, case=case)
     pin = request.session.get(SESSION_PINS, {}).get(case.reference, "")
     url = request.build_absolute_uri(reverse("cases:track") + "?ref=" + case.reference)
     pdf = receipt_pdf(case=case, tracking_url=url, pin=pin)

@@ -27,6 +27,7 @@ from simpul.core.models import (
     OutboxAttempt,
     OutboxMessage,
     OutboxStatus,
+    PersonalDataAccess,
     ScheduledJobRun,
 )
 from simpul.core.services import OutboxResendError, audit_record, outbox_resend
@@ -175,6 +176,22 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     search_fields = ["=object_id", "actor_label", "object_repr"]
     readonly_fields = [field.name for field in AuditEntry._meta.fields]
     date_hierarchy = "created_at"
+    show_full_result_count = False
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(ReadOnlyAdmin):
+    """The access log, read-only for platform admins and auditors (who opened which case's personal data).
+
+    Search by a case reference; `term_hash` finds the searches for a term (`simpul.core.services.search_term_hash`).
+    """
+
+    list_display = ["at", "door", "actor", "actor_label", "reference", "ip"]
+    list_filter = ["door"]
+    list_select_related = ["actor"]
+    search_fields = ["=reference", "=term_hash"]
+    readonly_fields = [field.name for field in PersonalDataAccess._meta.fields]
+    date_hierarchy = "at"
     show_full_result_count = False
 
 

@@ -1,4 +1,4 @@
-"""Models every Simpul app relies on: audit log, outbox, idempotency records, holidays."""
+"""Models every Simpul app relies on: audit log, personal-data access log, outbox, idempotency records, holidays."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from simpul.core.pdp import EncryptedTextField
 
 
 class TimeStampedModel(models.Model):
@@ -260,3 +263,50 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key[:12]}: {self.count}"
+
+
+class AccessDoor(models.TextChoices):
+    """Where personal data of a case was read (the door of `PersonalDataAccess`)."""
+
+    CASE_VIEW = "case_view", _("Case page")
+    SEARCH = "search", _("Search by name or number")
+    RECEIPT = "receipt", _("Receipt printed")
+    EXPORT = "export", _("Export")
+    API_READ = "api_read", _("API read")
+
+
+class PersonalDataAccess(models.Model):
+    """One read of personal data (UU 27/2022): who opened which case, through which door, when, from where.
+
+    An access log, not an audit entry: reads are many times more frequent than changes, so they are kept out of
+    the hash chain (one plain INSERT each, no lock) and purged after `SIMPUL_ACCESS_LOG_RETENTION_DAYS`
+    (`core.access_log_purge`). Written only by `simpul.core.services.personal_data_access_record`.
+
+    The case is named by id and reference without a foreign key (core points at no app above it, and the row
+    outlives a case's anonymisation). A search term may itself be personal data (a name, a NIK): it is kept
+    encrypted like a NIK, beside a keyed hash of its normalised form so an auditor can ask "who searched for X"
+    without reading every term.
+    """
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    door = models.CharField(_("door"), max_length=20, choices=AccessDoor.choices)
+    # DO_NOTHING without a constraint, as in the audit log: deleting a user leaves who read what.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
+        related_name="+", verbose_name=_("staff account"),
+    )
+    api_client_id = models.PositiveIntegerField(_("API client id"), null=True, blank=True)
+    actor_label = models.CharField(_("API client"), max_length=200, blank=True)
+    case_id = models.BigIntegerField(_("case id"), null=True, blank=True)
+    reference = models.CharField(_("case reference"), max_length=40, blank=True, db_index=True)
+    term = EncryptedTextField(_("search term"), blank=True)
+    term_hash = models.CharField(_("search term hash"), max_length=64, blank=True, db_index=True)
+    ip = models.CharField(_("client IP address"), max_length=45, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+
+    def __str__(self) -> str:
+        return f"{self.door} {self.reference or '-'} @ {self.at:%Y-%m-%d %H:%M}"

@@ -1,4 +1,4 @@
-"""Writes of the core app: audit entries, outbox messages and their re-sending.
+"""Writes of the core app: audit entries, the personal-data access log, outbox messages and their re-sending.
 
 Every other app records its changes with `audit_record` and its side effects with `outbox_enqueue`, inside
 its own `transaction.atomic()` block, so a change, its audit entry and its outbox rows commit together.
@@ -18,7 +18,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from simpul.core.models import AuditChainHead, AuditEntry, OutboxMessage, OutboxStatus
+from simpul.core.models import AuditChainHead, AuditEntry, OutboxMessage, OutboxStatus, PersonalDataAccess
 
 GENESIS_HASH = "0" * 64
 logger = logging.getLogger(__name__)
@@ -246,3 +246,60 @@ def outbox_resend(*, message_id: int, actor: Any) -> OutboxMessage:
     audit_record(actor=actor, action="core.outbox_resend", obj=message, changes=changes)
     transaction.on_commit(_kick_outbox_worker)
     return message
+
+
+def search_term_hash(term: str) -> str:
+    """The keyed hash a search term is logged under: case, spaces and the dots and dashes in numbers ignored, so
+    an auditor finds "Siti  Aminah" by hashing "siti aminah"."""
+    from simpul.core.pdp import keyed_hash, normalise_digits
+
+    return keyed_hash("search:" + normalise_digits(" ".join(str(term).casefold().split())))
+
+
+def personal_data_access_record(
+    *,
+    door: str,
+    request: Any = None,
+    actor: Any = None,
+    api_client: Any = None,
+    case: Any = None,
+    cases: Any = (),
+    term: str = "",
+) -> list[PersonalDataAccess]:
+    """Log one read of personal data: a staff `actor` or an `api_client` opened `case` (or each of `cases`, one
+    list read), or searched `term`, through `door` (`simpul.core.models.AccessDoor`). Every door calls this after
+    it has decided the reader may see the data. One INSERT and no read: call it with what the view already holds
+    (a list of cases is one multi-row INSERT)."""
+    from simpul.core.clientip import client_ip
+
+    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    term = str(term or "").strip()
+    common = {
+        "door": door,
+        "actor": user,
+        "api_client_id": getattr(api_client, "pk", None),
+        "actor_label": str(api_client)[:200] if api_client is not None else "",
+        "term": term,
+        "term_hash": search_term_hash(term) if term else "",
+        "ip": client_ip(request)[:45] if request is not None else "",
+    }
+    targets = [case] if case is not None else list(cases)
+    if not targets:
+        return [PersonalDataAccess.objects.create(**common)]
+    rows = [PersonalDataAccess(case_id=getattr(item, "pk", None),
+                               reference=str(getattr(item, "reference", "") or "")[:40], **common)
+            for item in targets]
+    if len(rows) == 1:
+        rows[0].save(force_insert=True)
+        return rows
+    return PersonalDataAccess.objects.bulk_create(rows)
+
+
+def personal_data_access_purge(*, older_than: Any = None) -> int:
+    """Delete access-log rows older than `settings.ACCESS_LOG_RETENTION_DAYS` (the daily `core.access_log_purge`)."""
+    from datetime import timedelta
+
+    if older_than is None:
+        older_than = timedelta(days=int(getattr(settings, "ACCESS_LOG_RETENTION_DAYS", 365)))
+    deleted, _by_model = PersonalDataAccess.objects.filter(at__lt=timezone.now() - older_than).delete()
+    return deleted

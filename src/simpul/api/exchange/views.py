@@ -39,6 +39,8 @@ from simpul.api.exchange import serializers as s
 from simpul.api.exchange.actors import case_get_for_client, cases_for_client, client_actor_for_agency
 from simpul.api.exchange.common import IDEMPOTENCY_HEADER, PROBLEM, WRITE_ERRORS, write
 from simpul.api.exchange.services import case_document_add
+from simpul.core.models import AccessDoor
+from simpul.core.services import personal_data_access_record
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
@@ -166,6 +168,7 @@ class CaseDetailApi(APIView):
     def get(self, request: Request, reference: str) -> Response:
         client = _client(request)
         case = case_get_for_client(client, reference)
+        personal_data_access_record(door=AccessDoor.API_READ, request=request, api_client=client, case=case)
         return Response(_detail(client, case))
 
 

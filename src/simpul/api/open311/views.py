@@ -40,6 +40,8 @@ from rest_framework import exceptions
 
 from simpul.api.open311 import serializers as s
 from simpul.api.open311.renderers import Open311Error, render, render_error
+from simpul.core.models import AccessDoor
+from simpul.core.services import personal_data_access_record
 
 DEFAULT_DAYS = 90
 MAX_REQUESTS = 1000
@@ -223,6 +225,9 @@ def requests(request: HttpRequest, *, fmt: str) -> HttpResponse:
 
         cases = cases.filter(publicly_listed_q())
     found = _listable(list(cases.order_by("-submitted_at", "-pk")[:MAX_REQUESTS]), client)
+    read = [case for case in found if _full_read(client, case)]  # the requests returned with the reporter's words
+    if read:
+        personal_data_access_record(door=AccessDoor.API_READ, request=request, api_client=client, cases=read)
     return render(_items(found, client), fmt=fmt, root="service_requests")
 
 
@@ -281,6 +286,8 @@ def request_detail(request: HttpRequest, request_id: str, *, fmt: str) -> HttpRe
     case = _complaint_cases().filter(reference=request_id).first()
     if case is None or not _listable([case], client):
         raise Open311Error(404, _("There is no service request {id}.").format(id=request_id))
+    if _full_read(client, case):  # the reporter's own words; a public read carries none
+        personal_data_access_record(door=AccessDoor.API_READ, request=request, api_client=client, case=case)
     return render(_items([case], client), fmt=fmt, root="service_requests")
 
 
