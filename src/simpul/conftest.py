@@ -41,8 +41,9 @@ class Personas:
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
-    """Uploaded files of a test go to its own temporary folder."""
+    """Uploaded files (and audit anchors written by the worker's daily job) of a test go to its own folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.AUDIT_ANCHOR_FILE = tmp_path / "audit-anchors.jsonl"
 
 
 @pytest.fixture(autouse=True)

@@ -46,6 +46,12 @@ SITE_URL = env.str("SIMPUL_SITE_URL", default="http://127.0.0.1:8000")
 PDP_ENCRYPTION_KEY = env.str("SIMPUL_PDP_KEY", default="")
 # Key of the keyed look-up hash (nik_hash); never rotated with SIMPUL_PDP_KEY (see simpul/core/pdp.py).
 PDP_HASH_KEY = env.str("SIMPUL_PDP_HASH_KEY", default="")
+# Key of the audit chain (HMAC-SHA256 of every entry), kept outside the database so that write access to the
+# database is not enough to rewrite history. Development, tests and the demo derive one from SECRET_KEY;
+# `simpul check --deploy` refuses that in production (simpul.E003). Never change it on a running chain.
+AUDIT_KEY = env.str("SIMPUL_AUDIT_KEY", default="")
+# `simpul audit anchor` (and the daily job core.audit_anchor) append the signed chain head here.
+AUDIT_ANCHOR_FILE = Path(env.str("SIMPUL_AUDIT_ANCHOR_FILE", default=str(VAR_DIR / "audit-anchors.jsonl")))
 
 INSTALLED_APPS = [
     "django.contrib.admin",

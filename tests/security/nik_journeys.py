@@ -91,9 +91,9 @@ def set_up() -> dict[str, Any]:
     operator = User.objects.create_user(email="operator@journey.test", password=PASSWORD,
                                         role=Role.VILLAGE_OPERATOR, full_name="Operator Sukarami",
                                         village=Region.objects.get(code=DESA))
-    kiosk = api_client_create(name="Kios desa", scopes=["cases:write", "cases:read"], rate_limit_per_minute=0)
+    kiosk = api_client_create(name="Kios desa", scopes=["cases:intake"], rate_limit_per_minute=0)
     _key, api_secret = api_key_issue(client=kiosk)
-    lapor = api_client_create(name="Open311", scopes=["cases:write", "cases:read"],
+    lapor = api_client_create(name="Open311", scopes=["cases:intake"],
                               allowed_service_kinds=["pengaduan"], rate_limit_per_minute=0)
     api_key_issue(client=lapor, secret="journey-open311-key")
     return {"officer": officer, "citizen": citizen, "operator": operator, "api_secret": api_secret}

@@ -179,7 +179,7 @@ def _chunked(client: Any, version: Any, content: bytes) -> tuple[bool, str]:
 
 
 def _api(client: Any, version: Any, content: bytes) -> tuple[bool, str]:
-    row = api_client_create(name=f"Kios {uuid.uuid4().hex[:6]}", scopes=["cases:write"])
+    row = api_client_create(name=f"Kios {uuid.uuid4().hex[:6]}", scopes=["cases:intake"])
     _key, secret = api_key_issue(client=row)
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")

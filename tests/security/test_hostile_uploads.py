@@ -137,7 +137,7 @@ def test_path_traversal_in_the_name_is_stripped(name):
 @pytest.fixture
 def api(personas):
     ktp_service(personas.dukcapil)
-    row = api_client_create(name="Kios uji", scopes=["cases:write"])
+    row = api_client_create(name="Kios uji", scopes=["cases:intake"])
     _key, secret = api_key_issue(client=row)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")

@@ -267,7 +267,7 @@ def test_no_nik_pin_password_or_key_in_any_log_line(caplog, personas, settings):
 
     # case submission through the API with a NIK, with an API key
     ktp_service(personas.dukcapil)
-    api_row = api_client_create(name="Kios log", scopes=["cases:write", "cases:read"])
+    api_row = api_client_create(name="Kios log", scopes=["cases:intake", "cases:read"])
     _key, secret = api_key_issue(client=api_row)
     secrets["API key"] = secret
     api = APIClient()

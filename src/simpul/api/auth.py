@@ -6,7 +6,8 @@
   (429 + Retry-After), and the call is marked for the call log (`simpul.api.middleware`).
 - `VerifiedSessionAuthentication`: DRF session authentication for browsers, ignoring a staff session that has
   not passed its TOTP step (it is anonymous, as everywhere).
-- `HasScope("cases:write", ...)`: a DRF permission (use the instance in `permission_classes`).
+- `HasScope("cases:write", ...)`: a DRF permission (use the instance in `permission_classes`); `HasAnyScope(...)`
+  needs one of them.
 - `client_may_act_for(client, agency=..., service_code=..., service_kind=...)`: whether the client's
   restrictions cover that agency/service; `ensure_client_may_act_for(...)` raises the 403.
 """
@@ -220,3 +221,18 @@ class HasScope(BasePermission):
 
     client_may_act_for = staticmethod(client_may_act_for)
     ensure_client_may_act_for = staticmethod(ensure_client_may_act_for)
+
+
+class HasAnyScope(HasScope):
+    """DRF permission: the call is made by an API client holding at least one of the scopes given."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        client = api_client_from_request(request)
+        if client is None:
+            raise exceptions.NotAuthenticated(_("This operation needs an API key."), code="not_authenticated")
+        if not any(s in client.scopes for s in self.scopes):
+            raise exceptions.PermissionDenied(
+                _("The API key does not have the scope {scopes}.").format(scopes=" / ".join(self.scopes)),
+                code="scope_missing",
+            )
+        return True

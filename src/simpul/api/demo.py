@@ -1,4 +1,9 @@
-"""Demo API clients with documented keys (only in demo mode): Dinas Dukcapil's system and the Open311 façade."""
+"""Demo API clients with documented keys (only in demo mode): Dinas Dukcapil's system and the Open311 façade.
+
+They show the least-privilege pattern: the agency's own system works its agency's cases (`cases:read`,
+`cases:write`); the Open311 façade only submits complaints and reads back its own submissions (`cases:intake`).
+The keys are public, so `load` also narrows a demo client of an older database to these scopes.
+"""
 
 from __future__ import annotations
 
@@ -8,21 +13,21 @@ from django.conf import settings
 
 from simpul.agencies.models import Agency
 from simpul.api.models import AgencyIntegration, ApiClient, ApiKey
-from simpul.api.scopes import CASE_SCOPES
-from simpul.api.services import api_client_create, api_key_hash, api_key_issue
+from simpul.api.scopes import AGENCY_CASE_SCOPES, INTAKE_SCOPES
+from simpul.api.services import api_client_create, api_client_update, api_key_hash, api_key_issue
 
 DEMO_CLIENTS = [
     {
         "name": "Sistem Dinas Dukcapil",
         "key": "demo-dukcapil-key",
-        "scopes": [*CASE_SCOPES, "webhooks:manage"],
+        "scopes": [*AGENCY_CASE_SCOPES, "webhooks:manage"],
         "agency": "disdukcapil",
         "allowed_service_kinds": [],
     },
     {
         "name": "Open311",
         "key": "demo-open311-key",
-        "scopes": ["cases:write", "cases:read"],
+        "scopes": [*INTAKE_SCOPES],
         "agency": None,
         "allowed_service_kinds": ["pengaduan"],
     },
@@ -41,6 +46,8 @@ def load(*, stdout: Any) -> None:
                 allowed_service_kinds=spec["allowed_service_kinds"], rate_limit_per_minute=600,
                 notes="Demo client; its key is public. Never use in production.",
             )
+        elif sorted(client.scopes) != sorted(spec["scopes"]):
+            client = api_client_update(client=client, scopes=list(spec["scopes"]))
         if not ApiKey.objects.filter(secret_hash=api_key_hash(spec["key"])).exists():
             api_key_issue(client=client, secret=spec["key"])
         stdout.write(f"demo API client: {spec['name']}  key: {spec['key']}")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import tempfile
 from typing import Any
 
 from simpul.assessment.models import Answer, Excerpt, Item, ItemKind, Round
+from simpul.core.tabular import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, Sheet, csv_bytes, xlsx_bytes
 
 
 def _columns(items: list[Item]) -> list[tuple[str, Item, str]]:
@@ -56,35 +55,26 @@ def build(*, round: Round, fmt: str) -> tuple[bytes, str, str]:
     base = f"asesmen-{round.pk}-{round.year}"
     if fmt == "csv":
         frame, _c = answers_frame(round=round)
-        return frame.to_csv(index=False).encode("utf-8"), "text/csv; charset=utf-8", base + ".csv"
+        return csv_bytes(list(frame.columns), frame.itertuples(index=False), lineterminator="\n"), \
+            CSV_MEDIA_TYPE, base + ".csv"
     if fmt == "xlsx":
-        return _xlsx(round), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", base + ".xlsx"
+        return _xlsx(round), XLSX_MEDIA_TYPE, base + ".xlsx"
     if fmt == "sav":
         return _sav(round), "application/x-spss-sav", base + ".sav"
     if fmt == "kutipan.csv":
-        return _excerpts_csv(round), "text/csv; charset=utf-8", base + "-kutipan.csv"
+        return _excerpts_csv(round), CSV_MEDIA_TYPE, base + "-kutipan.csv"
     raise KeyError(fmt)
 
 
 def _xlsx(round: Round) -> bytes:
-    from openpyxl import Workbook
-
     frame, cols = answers_frame(round=round)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "jawaban"
-    ws.append(list(frame.columns))
-    for row in frame.itertuples(index=False):
-        ws.append([None if (isinstance(v, float) and v != v) else v for v in row])
-    book = wb.create_sheet("kodebook")
-    book.append(["variable", "item", "text", "value labels"])
+    codebook = []
     for name, item, field in cols:
         points = item.scale.performance_points if field == "performance" and item.scale.performance_points \
             else item.scale.points
-        book.append([name, item.code, item.text, "; ".join(f"{p['value']}={p.get('code', '')}" for p in points)])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        codebook.append([name, item.code, item.text, "; ".join(f"{p['value']}={p.get('code', '')}" for p in points)])
+    return xlsx_bytes([Sheet("jawaban", list(frame.columns), frame.itertuples(index=False)),
+                       Sheet("kodebook", ["variable", "item", "text", "value labels"], codebook)])
 
 
 def _sav(round: Round) -> bytes:
@@ -113,10 +103,8 @@ def _sav(round: Round) -> bytes:
 
 
 def _excerpts_csv(round: Round) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["evidence_id", "evidence", "kind", "code", "parent_code", "coder_id", "start", "end", "text"])
-    for ex in Excerpt.objects.filter(evidence__round=round).select_related("evidence", "code", "code__parent"):
-        writer.writerow([ex.evidence_id, ex.evidence.title, ex.evidence.kind, ex.code.name,
-                         ex.code.parent.name if ex.code.parent else "", ex.coder_id, ex.start, ex.end, ex.text])
-    return out.getvalue().encode("utf-8")
+    rows = ([ex.evidence_id, ex.evidence.title, ex.evidence.kind, ex.code.name,
+             ex.code.parent.name if ex.code.parent else "", ex.coder_id, ex.start, ex.end, ex.text]
+            for ex in Excerpt.objects.filter(evidence__round=round).select_related("evidence", "code", "code__parent"))
+    return csv_bytes(["evidence_id", "evidence", "kind", "code", "parent_code", "coder_id", "start", "end", "text"],
+                     rows)

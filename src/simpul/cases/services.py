@@ -433,7 +433,9 @@ def _case_create(
             business_nib=_business_nib(applicant) if version.audience == "business" else "",
             form_data=stored_answers, consent=consent, status=INITIAL_STATUS[workflow],
             submitted_at=timezone.now(), due_date=add_working_days(today, version.sla_working_days),
-            idempotency_scope=idempotency_scope if idempotency_key else "",
+            # The scope is kept even without a key: for an API client it names the client that submitted the
+            # case (`simpul.api.exchange.actors.submission_scope`), which `cases:intake` may read back.
+            idempotency_scope=idempotency_scope,
             idempotency_key=idempotency_key or None,
         )
         # Foreign keys to rows loaded above (version, its agency, the desa, the users) are not queried again.

@@ -43,3 +43,16 @@ def check_limits_shared(app_configs: Any = None, **kwargs: Any) -> list[Warning]
                  "database, or SIMPUL_CACHE_URL to a cache every process shares (redis://...).",
             id="simpul.W001"))
     return problems
+
+
+@register(Tags.security, deploy=True)
+def check_audit_key(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """Without its own key the audit chain is keyed by a value derived from SECRET_KEY, which is often kept
+    beside the database; production must set SIMPUL_AUDIT_KEY (development, tests and the demo need not)."""
+    if getattr(settings, "AUDIT_KEY", "") or settings.DEBUG or settings.DEMO_MODE or settings.TESTING:
+        return []
+    return [Error(
+        "SIMPUL_AUDIT_KEY is not set: the audit chain would be keyed with a key derived from SECRET_KEY.",
+        hint="Set SIMPUL_AUDIT_KEY to a long random value (python -c 'import secrets; print(secrets.token_urlsafe(48))'), "
+             "keep it outside the database and its backups, and never change it afterwards.",
+        id="simpul.E003")]

@@ -45,8 +45,9 @@ class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
 class AuditEntry(models.Model):
     """One append-only, hash-chained entry of the audit log.
 
-    `entry_hash` is SHA-256 over the canonical JSON of this entry's fields and `prev_hash`; `simpul audit
-    verify` recomputes the chain and names the first broken link. Entries are only ever created through
+    `entry_hash` is HMAC-SHA256 under SIMPUL_AUDIT_KEY over the canonical JSON of this entry's fields and
+    `prev_hash` (plain SHA-256 for entries before the chain head's `keyed_from`); `simpul audit verify`
+    recomputes the chain and names the first broken link. Entries are only ever created through
     `simpul.core.services.audit_record`, which serialises writers so the chain never forks.
     """
 
@@ -99,6 +100,11 @@ class AuditChainHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+    # The cut-over to the keyed chain: entries before `keyed_from` were written with the unkeyed SHA-256 scheme
+    # (before SIMPUL_AUDIT_KEY existed); `keyed_from_mac` is an HMAC under the key over `keyed_from` and the last
+    # unkeyed entry's hash, so moving the cut-over to pass rewritten entries off as unkeyed is detected.
+    keyed_from = models.BigIntegerField(default=1)
+    keyed_from_mac = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("audit chain head")

@@ -15,8 +15,9 @@ The function takes no arguments, must be safe to run twice, and should finish we
 `ScheduledJobRun` row (`last_run_at` older than the interval), so of several workers exactly one wins.
 
 This module is also core's own `schedule.py`: the outbox sweep (every 15 s), the idempotency purge
-(hourly), the purge of passed rate-limit windows (hourly), the purge of old delivered outbox messages (daily) and
-the purge of the personal-data access log past its retention (daily) are registered at the bottom.
+(hourly), the purge of passed rate-limit windows (hourly), the purge of old delivered outbox messages (daily),
+the purge of the personal-data access log past its retention (daily) and the anchor of the audit chain head
+(daily, `simpul audit anchor`) are registered at the bottom.
 """
 
 from __future__ import annotations
@@ -185,3 +186,11 @@ def access_log_purge() -> None:
     from simpul.core.services import personal_data_access_purge
 
     personal_data_access_purge()
+
+
+@periodic(name="core.audit_anchor", every=timedelta(days=1))
+def audit_anchor() -> None:
+    """Write the signed audit chain head to the log and the anchor file (`simpul audit anchor`)."""
+    from simpul.core.services import audit_anchor as anchor
+
+    anchor()

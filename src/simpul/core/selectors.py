@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,19 +24,55 @@ class ChainCheck:
     ok: bool
     count: int
     seq: int | None = None
-    problem: str = ""  # "edited", "missing", "prev_link", "head"
+    problem: str = ""  # "edited", "missing", "prev_link", "head", "cutover", "anchor_forged", "rewritten"
     detail: str = ""
+    anchors: int = 0  # anchored heads found in the chain
 
 
-def audit_chain_verify() -> ChainCheck:
-    """Recompute every entry's hash and every link, in order; stop at the first broken link.
+def _cutover_check(head: AuditChainHead | None) -> ChainCheck | None:
+    """The cut-over record must carry a valid HMAC whenever entries are to be read with the unkeyed scheme."""
+    from simpul.core.services import audit_cutover_mac
+
+    keyed_from = head.keyed_from if head else 1
+    if keyed_from <= 1:
+        return None
+    last_legacy = AuditEntry.objects.filter(seq=keyed_from - 1).values_list("entry_hash", flat=True).first()
+    expected = audit_cutover_mac(keyed_from=keyed_from, legacy_head_hash=last_legacy or "")
+    if last_legacy is None or not hmac.compare_digest(expected, head.keyed_from_mac if head else ""):
+        return ChainCheck(
+            ok=False, count=0, seq=keyed_from, problem="cutover",
+            detail=(f"the record that entries before {keyed_from} use the unkeyed scheme does not verify under "
+                    "SIMPUL_AUDIT_KEY: it was moved or forged (or the key differs from the one of the upgrade)"),
+        )
+    return None
+
+
+def audit_chain_verify(*, anchors: list[dict[str, Any]] | None = None) -> ChainCheck:
+    """Recompute every entry's HMAC (or, before the keyed cut-over, SHA-256) and every link, in order; stop at the
+    first broken link; then check that every anchored head given in `anchors` is still in the chain.
 
     Works on the stored rows, so tampering done behind the ORM's back (raw SQL) is found: an edited entry no
-    longer hashes to its `entry_hash`, a deleted entry leaves a gap in `seq`, an entry whose `prev_hash` does
-    not name the entry before it breaks the link, and entries cut from the end disagree with the chain head.
+    longer matches its `entry_hash` (and a new one cannot be computed without SIMPUL_AUDIT_KEY), a deleted entry
+    leaves a gap in `seq`, an entry whose `prev_hash` does not name the entry before it breaks the link, entries
+    cut from the end disagree with the chain head, and moving the cut-over breaks its HMAC. A rewrite made with
+    the key is found only against anchors (`audit_anchor`) kept outside the database.
     """
-    from simpul.core.services import GENESIS_HASH, entry_digest
+    from simpul.core.services import GENESIS_HASH, audit_anchor_mac, entry_digest
 
+    head = AuditChainHead.objects.filter(pk=1).first()
+    broken = _cutover_check(head)
+    if broken is not None:
+        return broken
+    keyed_from = head.keyed_from if head else 1
+    wanted: dict[int, str] = {}
+    for number, anchor in enumerate(anchors or [], start=1):
+        mac = audit_anchor_mac(seq=anchor["seq"], entry_hash=anchor["hash"], at=anchor["at"])
+        if not hmac.compare_digest(mac, str(anchor.get("hmac", ""))):
+            return ChainCheck(ok=False, count=0, seq=anchor["seq"], problem="anchor_forged",
+                              detail=f"anchor {number} (head {anchor['seq']} at {anchor['at']}) is not signed "
+                                     "with SIMPUL_AUDIT_KEY")
+        wanted[anchor["seq"]] = anchor["hash"]
+    found: dict[int, str] = {0: GENESIS_HASH}
     expected_seq = 1
     prev_hash = GENESIS_HASH
     count = 0
@@ -48,13 +85,13 @@ def audit_chain_verify() -> ChainCheck:
                 problem="missing",
                 detail=f"entry {expected_seq} is missing (deleted); the next entry is {entry.seq}",
             )
-        if entry_digest(entry) != entry.entry_hash:
+        if not hmac.compare_digest(entry_digest(entry, keyed=entry.seq >= keyed_from), entry.entry_hash):
             return ChainCheck(
                 ok=False,
                 count=count,
                 seq=entry.seq,
                 problem="edited",
-                detail=f"entry {entry.seq} was edited: its content no longer matches its hash",
+                detail=f"entry {entry.seq} was edited or forged: its content does not match its keyed hash",
             )
         if entry.prev_hash != prev_hash:
             return ChainCheck(
@@ -64,10 +101,11 @@ def audit_chain_verify() -> ChainCheck:
                 problem="prev_link",
                 detail=f"entry {entry.seq} does not link to entry {entry.seq - 1} (previous hash differs)",
             )
+        if entry.seq in wanted:
+            found[entry.seq] = entry.entry_hash
         prev_hash = entry.entry_hash
         expected_seq += 1
         count += 1
-    head = AuditChainHead.objects.filter(pk=1).first()
     head_seq, head_hash = (head.seq, head.last_hash) if head else (0, GENESIS_HASH)
     if head_seq != count or head_hash != prev_hash:
         return ChainCheck(
@@ -81,7 +119,14 @@ def audit_chain_verify() -> ChainCheck:
                 else f"the chain head's last hash differs from entry {count}'s hash"
             ),
         )
-    return ChainCheck(ok=True, count=count)
+    for seq, anchored_hash in sorted(wanted.items()):
+        if found.get(seq) != anchored_hash:
+            return ChainCheck(
+                ok=False, count=count, seq=seq, problem="rewritten",
+                detail=(f"the anchored head {seq} ({anchored_hash[:16]}...) is no longer in the chain: "
+                        + ("the chain was cut short" if seq > count else "the history up to it was rewritten")),
+            )
+    return ChainCheck(ok=True, count=count, anchors=len(wanted))
 
 
 def audit_entry_list_for_object(*, obj: Model, limit: int = 50) -> list[AuditEntry]:

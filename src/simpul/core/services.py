@@ -7,10 +7,13 @@ its own `transaction.atomic()` block, so a change, its audit entry and its outbo
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import logging
 import math
 from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -24,7 +27,7 @@ GENESIS_HASH = "0" * 64
 logger = logging.getLogger(__name__)
 
 
-def audit_entry_digest(
+def _entry_body(
     *,
     seq: int,
     created_at: datetime,
@@ -37,9 +40,9 @@ def audit_entry_digest(
     object_repr: str,
     changes: Any,
     prev_hash: str,
-) -> str:
-    """SHA-256 over the canonical JSON of an entry's content and the previous entry's hash."""
-    body = json.dumps(
+) -> bytes:
+    """The canonical JSON of an entry's content and the previous entry's hash (what both schemes sign)."""
+    return json.dumps(
         {
             "seq": seq,
             "created_at": created_at.isoformat(),
@@ -57,8 +60,53 @@ def audit_entry_digest(
         separators=(",", ":"),
         ensure_ascii=False,
         default=str,
-    )
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+    ).encode("utf-8")
+
+
+def audit_entry_digest(**fields: Any) -> str:
+    """The unkeyed scheme: SHA-256 over the canonical JSON (entries written before the chain was keyed).
+
+    Anyone can compute it, so it proves nothing on its own; such entries are trusted only as the prefix sealed
+    by the keyed cut-over record (see `audit_cutover_mac`).
+    """
+    return hashlib.sha256(_entry_body(**fields)).hexdigest()
+
+
+def audit_key() -> bytes:
+    """The key of the audit chain: `settings.AUDIT_KEY` (env `SIMPUL_AUDIT_KEY`), kept outside the database.
+
+    Without it (development, tests, the demo) a key is derived from SECRET_KEY with HKDF; `simpul check
+    --deploy` refuses that in production (simpul.E003). Never change the key of a running chain: every entry
+    written under the old key would then fail `simpul audit verify`.
+    """
+    return _audit_key_for(str(getattr(settings, "AUDIT_KEY", "") or ""), str(settings.SECRET_KEY))
+
+
+@lru_cache(maxsize=4)
+def _audit_key_for(configured: str, secret_key: str) -> bytes:
+    from simpul.core.pdp import _hkdf
+
+    if configured:
+        return configured.encode("utf-8")
+    return _hkdf(secret_key.encode("utf-8"), b"simpul audit chain v1")
+
+
+def audit_entry_hmac(**fields: Any) -> str:
+    """The keyed scheme: HMAC-SHA256 under `audit_key()` over the canonical JSON of the entry."""
+    return hmac.new(audit_key(), _entry_body(**fields), hashlib.sha256).hexdigest()
+
+
+def audit_cutover_mac(*, keyed_from: int, legacy_head_hash: str) -> str:
+    """HMAC sealing the cut-over: entries before `keyed_from` use the unkeyed scheme, and the last of them hashes
+    to `legacy_head_hash`. Moving the cut-over (to pass rewritten entries off as unkeyed) breaks this seal."""
+    message = f"simpul-audit-cutover|{keyed_from}|{legacy_head_hash}".encode()
+    return hmac.new(audit_key(), message, hashlib.sha256).hexdigest()
+
+
+def audit_anchor_mac(*, seq: int, entry_hash: str, at: str) -> str:
+    """HMAC over an anchored chain head (sequence, hash, time), so an anchor line cannot be made up."""
+    message = f"simpul-audit-anchor|{seq}|{entry_hash}|{at}".encode()
+    return hmac.new(audit_key(), message, hashlib.sha256).hexdigest()
 
 
 def _canonical_numbers(value: Any) -> Any:
@@ -82,21 +130,22 @@ def _json_safe(value: Any) -> Any:
     return _canonical_numbers(json.loads(json.dumps(value, default=str)))
 
 
-def entry_digest(entry: AuditEntry) -> str:
+def entry_digest(entry: AuditEntry, *, keyed: bool = True) -> str:
     """The hash an entry should carry, recomputed from its stored content (used by `simpul audit verify`)."""
-    return audit_entry_digest(
-        seq=entry.seq,
-        created_at=entry.created_at,
-        actor_id=entry.actor_id,
-        actor_label=entry.actor_label,
-        on_behalf_of=entry.on_behalf_of,
-        action=entry.action,
-        object_type=entry.object_type,
-        object_id=entry.object_id,
-        object_repr=entry.object_repr,
-        changes=entry.changes,
-        prev_hash=entry.prev_hash,
-    )
+    fields = {
+        "seq": entry.seq,
+        "created_at": entry.created_at,
+        "actor_id": entry.actor_id,
+        "actor_label": entry.actor_label,
+        "on_behalf_of": entry.on_behalf_of,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "object_repr": entry.object_repr,
+        "changes": entry.changes,
+        "prev_hash": entry.prev_hash,
+    }
+    return audit_entry_hmac(**fields) if keyed else audit_entry_digest(**fields)
 
 
 @transaction.atomic(savepoint=False)
@@ -112,7 +161,7 @@ def audit_record(
     actor_label: str = "",
     on_behalf_of: str = "",
 ) -> AuditEntry:
-    """Append one entry to the hash-chained audit log.
+    """Append one entry to the audit log, chained with HMAC-SHA256 under `audit_key()`.
 
     `actor` is a user (or None for the system; `actor_label` then names it, e.g. an API client).
     Writers are serialised by locking the single `AuditChainHead` row (SELECT ... FOR UPDATE on PostgreSQL,
@@ -145,7 +194,7 @@ def audit_record(
         head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
     seq = head.seq + 1
     created_at = timezone.now()
-    entry_hash = audit_entry_digest(seq=seq, created_at=created_at, prev_hash=head.last_hash, **content)
+    entry_hash = audit_entry_hmac(seq=seq, created_at=created_at, prev_hash=head.last_hash, **content)
     entry = AuditEntry.objects.create(
         seq=seq, created_at=created_at, prev_hash=head.last_hash, entry_hash=entry_hash, **content
     )
@@ -153,6 +202,27 @@ def audit_record(
     head.last_hash = entry_hash
     head.save(update_fields=["seq", "last_hash"])
     return entry
+
+
+def audit_anchor(*, path: Path | None = None) -> dict[str, Any]:
+    """Write the chain head (sequence, hash, time, HMAC over them) outside the database: to the log and as one
+    JSON line appended to `settings.AUDIT_ANCHOR_FILE` (an auditor copies that file away regularly).
+
+    `simpul audit verify --anchors FILE` then finds a rewrite even when it was made with the key: a rewritten
+    chain no longer holds an anchored head.
+    """
+    head = AuditChainHead.objects.filter(pk=1).first()
+    seq, entry_hash = (head.seq, head.last_hash) if head else (0, GENESIS_HASH)
+    at = timezone.now().isoformat()
+    anchor = {"seq": seq, "hash": entry_hash, "at": at,
+              "hmac": audit_anchor_mac(seq=seq, entry_hash=entry_hash, at=at)}
+    line = json.dumps(anchor, sort_keys=True)
+    target = Path(path or settings.AUDIT_ANCHOR_FILE)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("a", encoding="utf-8") as handle:
+        handle.write(line + "\n")
+    logging.getLogger("simpul.audit").info("audit chain anchor %s", line)
+    return anchor
 
 
 def outbox_enqueue(

@@ -19,6 +19,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from simpul.agencies.models import Agency
+from simpul.core.tabular import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, Sheet, csv_bytes, xlsx_bytes
 from simpul.infrastructure import services
 from simpul.infrastructure.models import Link, Measurement, MeasurementSource, Site
 from simpul.regions.models import Region
@@ -26,41 +27,15 @@ from simpul.regions.models import Region
 # --- export ------------------------------------------------------------------------------------------------
 
 
-def _cell(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, datetime):
-        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-    if value is None:
-        return ""
-    return value if isinstance(value, int | float | date) else str(value)
-
-
 def export_response(*, filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str) -> HttpResponse:
     """A CSV (UTF-8 with BOM, for spreadsheet programs) or XLSX download of a list."""
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet(title=filename[:31])
-        ws.append(list(header))
-        for row in rows:
-            ws.append([_cell(v) for v in row])
-        buf = io.BytesIO()
-        wb.save(buf)
-        response = HttpResponse(
-            buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-        return response
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(["" if v is None else (v.isoformat() if isinstance(v, datetime | date) else v) for v in row])
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        rows = [[float(v) if isinstance(v, Decimal) else v for v in row] for row in rows]
+        content, media_type = xlsx_bytes([Sheet(filename, header, rows)]), XLSX_MEDIA_TYPE
+    else:
+        content, media_type = csv_bytes(header, rows, bom=True), CSV_MEDIA_TYPE
+    response = HttpResponse(content, content_type=media_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{"xlsx" if fmt == "xlsx" else "csv"}"'
     return response
 
 

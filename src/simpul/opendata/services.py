@@ -3,8 +3,9 @@
 - `dataset_generated_ensure(*, slug, producer)`: create the row of a generated dataset with its metadata.
 - `dataset_refresh(*, slug)`: rebuild a generated dataset's table and its CSV/XLSX/JSON distributions.
 - `datasets_refresh_generated()`: refresh all (the periodic job).
-- `dataset_upload(*, actor, upload_name, content, **metadata)`: a walidata's CSV/XLSX with its metadata; the
-  uploaded file is kept as is and the other formats are derived from it.
+- `dataset_upload(*, actor, upload_name, content, **metadata)`: a walidata's CSV/XLSX with its metadata; every
+  format, the uploaded one too, is written from the checked table through `simpul.core.tabular` (cells that would
+  start a spreadsheet formula are neutralised); the audit entry keeps the SHA-256 of the file as uploaded.
 
 Each change is audited and emits `dataset.updated` (a refresh that changes nothing emits nothing) through `simpul.api.events.publish` (a public event).
 """
@@ -44,10 +45,12 @@ def _write_table(dataset: Dataset, table: Table, *, uploaded: tuple[str, str, by
         dataset.save(update_fields=["last_refreshed"])
         return False
     for fmt in Format.values:
+        # Every format is written from the checked table, the uploaded one too: the walidata's own bytes could
+        # carry live spreadsheet formulas (or macros) to every citizen who downloads them.
+        content = RENDERERS[fmt](table) if fmt != "xlsx" else RENDERERS[fmt](table, title=dataset.slug)
         if uploaded is not None and uploaded[0] == fmt:
-            content, name, is_uploaded = uploaded[2], uploaded[1], True
+            name, is_uploaded = uploaded[1], True
         else:
-            content = RENDERERS[fmt](table) if fmt != "xlsx" else RENDERERS[fmt](table, title=dataset.slug)
             name, is_uploaded = "", False
         Distribution.objects.update_or_create(
             dataset=dataset, format=fmt,

@@ -12,6 +12,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from simpul.core.tabular import Sheet, csv_bytes, xlsx_bytes
+
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_COLUMNS = 200
 MAX_ROWS = 200_000
@@ -37,12 +39,8 @@ def _plain(value: Any) -> Any:
 
 
 def to_csv(table: Table) -> bytes:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=table.columns, lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
-    for row in table.rows:
-        writer.writerow({c: "" if row.get(c) is None else _plain(row.get(c)) for c in table.columns})
-    return out.getvalue().encode("utf-8")
+    return csv_bytes(table.columns, ([_plain(row.get(c)) for c in table.columns] for row in table.rows),
+                     lineterminator="\n")
 
 
 def to_json(table: Table) -> bytes:
@@ -51,16 +49,8 @@ def to_json(table: Table) -> bytes:
 
 
 def to_xlsx(table: Table, *, title: str = "data") -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31] or "data")
-    sheet.append(table.columns)
-    for row in table.rows:
-        sheet.append([_plain(row.get(c)) for c in table.columns])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return xlsx_bytes([Sheet(title, table.columns, ([_plain(row.get(c)) for c in table.columns]
+                                                   for row in table.rows))])
 
 
 RENDERERS = {"csv": to_csv, "json": to_json, "xlsx": to_xlsx}

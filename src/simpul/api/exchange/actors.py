@@ -1,5 +1,10 @@
 """The user an API client acts as on cases, and which cases a client may see.
 
+`cases_for_client(client)` is the one answer to "which cases may this client read", for every door an API key
+reaches (the agency exchange, Open311, webhooks of case events): with `cases:read`, the cases its agencies hold
+or are forwarded to (within its service restrictions); with `cases:intake`, the cases it submitted itself
+(`submission_scope` marks them when they are created); with neither, none.
+
 Case workflows decide who may do what by agency membership (`simpul.cases.permissions.actor_roles`). An API
 client gets one login-less user (unusable password, never staff) whose memberships are created on demand,
 and only for agencies the client may act for, as officer. So a client's action passes exactly the checks an
@@ -62,12 +67,34 @@ def case_visibility_q(client: ApiClient) -> Q:
     return q
 
 
+SUBMISSION_DOORS = ("api", "open311")
+
+
+def submission_scope(client: ApiClient, door: str) -> str:
+    """The idempotency scope stored on a case the client submits through `door` (it also marks the case as
+    the client's own submission, which `cases:intake` may read back)."""
+    if door not in SUBMISSION_DOORS:
+        raise ValueError(f"unknown submission door {door!r}")
+    return f"{door}:{client.pk}"
+
+
+def submitted_by_client_q(client: ApiClient) -> Q:
+    return Q(idempotency_scope__in=[submission_scope(client, door) for door in SUBMISSION_DOORS])
+
+
 def cases_for_client(client: ApiClient) -> QuerySet[Any]:
+    """The cases this client may read (see the module docstring)."""
     from simpul.cases.models import Case
 
-    q = case_visibility_q(client)
-    ids = Case.objects.filter(q).values("pk")
-    return Case.objects.filter(pk__in=ids).select_related("agency")
+    q = None
+    if "cases:read" in client.scopes:
+        q = Q(pk__in=Case.objects.filter(case_visibility_q(client)).values("pk"))
+    if "cases:intake" in client.scopes:
+        own = Q(pk__in=Case.objects.filter(submitted_by_client_q(client)).values("pk"))
+        q = own if q is None else q | own
+    if q is None:
+        return Case.objects.none()
+    return Case.objects.filter(q).select_related("agency")
 
 
 def case_get_for_client(client: ApiClient, reference: str) -> Any:

@@ -1,5 +1,8 @@
 """Case exchange for agency systems: `/api/v1/agency/cases/...` (scopes cases:read / cases:write).
 
+The list and every write need the agency scopes; reading one case also works with `cases:intake`, for the
+cases the client submitted itself (`cases_for_client` decides, for every door).
+
 A client sees the cases its agencies hold and the cases forwarded (pending) to them, limited to its services.
 It works them through the same workflow table as officers (`simpul.cases.workflow`): an action that is not
 allowed in the case's status answers 409 `transition_not_allowed`. Every write takes an optional
@@ -27,6 +30,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from simpul.api.auth import (
+    HasAnyScope,
     HasScope,
     api_client_from_request,
     client_allowed_agency_ids,
@@ -77,6 +81,8 @@ def _allowed_actions(client: Any, case: Any) -> list[str]:
     from simpul.cases.constants import ActorRole, DispositionStatus
     from simpul.cases.workflow import transitions_from
 
+    if not {"cases:read", "cases:write"} <= set(client.scopes):
+        return []  # an intake client reads its own submissions back; it never works a case
     roles: set[str] = set()
     if client_may_act_for(client, agency=case.agency_id):
         roles.add(ActorRole.OFFICER)
@@ -160,7 +166,8 @@ class CaseListApi(APIView):
 
 
 class CaseDetailApi(APIView):
-    permission_classes = [HasScope("cases:read")]
+    # An intake client may read back the cases it submitted (and nothing else: `cases_for_client`).
+    permission_classes = [HasAnyScope("cases:read", "cases:intake")]
 
     @extend_schema(operation_id="agency_cases_read", summary="One case with its history, documents and forwardings",
                    responses={200: s.AgencyCaseDetailSerializer, 401: PROBLEM, 403: PROBLEM, 404: PROBLEM},

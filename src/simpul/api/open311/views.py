@@ -6,7 +6,7 @@
 - `GET requests.<fmt>`: filters `service_request_id` (comma list; other filters then ignored, as the spec says),
   `service_code` (comma list), `start_date`, `end_date` (ISO 8601), `status` (`open`, `closed`). Without dates,
   the last 90 days; at most 1000 requests, newest first.
-- `POST requests.<fmt>`: form-encoded `api_key` (scope `cases:write`, restrictions of the client apply),
+- `POST requests.<fmt>`: form-encoded `api_key` (scope `cases:intake`, restrictions of the client apply),
   `service_code`, a location (`lat`+`long`, `address_string`, or `attribute[desa]` with a Kemendagri code),
   `description`, `media_url`, `email`, `phone`, `first_name`, `last_name`, `attribute[<code>]`. Creates the
   complaint with `case_submit` (channel `api`); an optional `Idempotency-Key` header makes a retry safe.
@@ -14,8 +14,9 @@
   services are `realtime`, the case exists when the POST answers).
 
 Public reads carry no text written by the reporter (`description`, `media_url` are null) unless the call
-presents an `api_key` (query parameter or `X-Api-Key` header) whose client has `cases:read` and may act for
-the case's agency and service. Errors: `[{"code": 400, "description": "..."}]` / `<errors><error>...`,
+presents an `api_key` (query parameter or `X-Api-Key` header) whose client may read the case
+(`simpul.api.exchange.actors.cases_for_client`): with `cases:intake` the requests it submitted itself, with
+`cases:read` the cases of its agencies and services. Other requests are shown as to the public. Errors: `[{"code": 400, "description": "..."}]` / `<errors><error>...`,
 with 400 (bad parameter), 403 (invalid `api_key` or a restriction), 404 (unknown service or request),
 405, 429 (rate limit).
 """
@@ -29,7 +30,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -81,8 +82,8 @@ class _KeyRequest:
         self._request = request
 
 
-def _client_for(request: HttpRequest, key: str, *, scope: str) -> Any:
-    """The API client of `key` holding `scope`; Open311Error 403 (invalid key/scope) or 429 (rate limit)."""
+def _client_for(request: HttpRequest, key: str, *, scopes: tuple[str, ...]) -> Any:
+    """The API client of `key` holding one of `scopes`; Open311Error 403 (invalid key/scope) or 429 (rate limit)."""
     from simpul.api.auth import ApiKeyAuthentication
 
     try:
@@ -94,14 +95,14 @@ def _client_for(request: HttpRequest, key: str, *, scope: str) -> Any:
     if found is None:
         raise Open311Error(403, _("An api_key is required."))
     client = found[0].client
-    if scope not in client.scopes:
-        raise Open311Error(403, _("The api_key does not have the scope {scope}.").format(scope=scope))
+    if not any(scope in client.scopes for scope in scopes):
+        raise Open311Error(403, _("The api_key does not have the scope {scope}.").format(scope=" / ".join(scopes)))
     return client
 
 
 def _read_client(request: HttpRequest) -> Any:
     key = (request.GET.get("api_key") or request.headers.get("X-Api-Key") or "").strip()
-    return _client_for(request, key, scope="cases:read") if key else None
+    return _client_for(request, key, scopes=("cases:read", "cases:intake")) if key else None
 
 
 def _complaint_version(code: str) -> Any:
@@ -122,25 +123,28 @@ def _complaint_cases() -> QuerySet:
     )
 
 
-def _full_read(client: Any, case: Any) -> bool:
-    from simpul.api.auth import client_may_act_for
+def _readable_ids(cases: list[Any], client: Any) -> set[int]:
+    """Of `cases`, those the client may read in full (`cases_for_client`: the one check for every door)."""
+    from simpul.api.exchange.actors import cases_for_client
 
-    return client is not None and client_may_act_for(
-        client, agency=case.agency_id, service_code=case.service_code, service_kind="pengaduan")
+    if client is None or not cases:
+        return set()
+    return set(cases_for_client(client).filter(pk__in=[c.pk for c in cases]).values_list("pk", flat=True))
 
 
-def _listable(cases: list[Any], client: Any) -> list[Any]:
-    """A confidential complaint is never shown publicly: only to a client acting for the agency holding it."""
+def _listable(cases: list[Any], client: Any) -> tuple[list[Any], set[int]]:
+    """A confidential complaint is never shown publicly: only to a client that may read it in full."""
     from simpul.cases.constants import IdentityProtection
 
-    return [c for c in cases if c.identity != IdentityProtection.CONFIDENTIAL or _full_read(client, c)]
+    full = _readable_ids(cases, client)
+    return [c for c in cases if c.identity != IdentityProtection.CONFIDENTIAL or c.pk in full], full
 
 
-def _items(cases: list[Any], client: Any) -> list[dict[str, Any]]:
+def _items(cases: list[Any], full: set[int]) -> list[dict[str, Any]]:
     from simpul.cases.selectors import latest_applicant_notes
 
     notes = latest_applicant_notes([c.pk for c in cases])  # notes written to the applicant, nothing else
-    return [s.request_item(c, status_note=notes.get(c.pk), full=_full_read(client, c)) for c in cases]
+    return [s.request_item(c, status_note=notes.get(c.pk), full=c.pk in full) for c in cases]
 
 
 def _when(value: str, name: str) -> datetime:
@@ -220,24 +224,29 @@ def requests(request: HttpRequest, *, fmt: str) -> HttpResponse:
             cases = cases.exclude(status__in=CLOSED_STATUSES)
         elif statuses == {"closed"}:
             cases = cases.filter(status__in=CLOSED_STATUSES)
-    if client is None:
-        from simpul.cases.permissions import publicly_listed_q
+    from simpul.cases.permissions import publicly_listed_q
 
-        cases = cases.filter(publicly_listed_q())
-    found = _listable(list(cases.order_by("-submitted_at", "-pk")[:MAX_REQUESTS]), client)
-    read = [case for case in found if _full_read(client, case)]  # the requests returned with the reporter's words
+    listed = publicly_listed_q()
+    if client is not None:  # plus the cases this client may read, publicly listed or not
+        from simpul.api.exchange.actors import cases_for_client
+
+        listed |= Q(pk__in=cases_for_client(client).values("pk"))
+    cases = cases.filter(listed)
+    found, full = _listable(list(cases.order_by("-submitted_at", "-pk")[:MAX_REQUESTS]), client)
+    read = [case for case in found if case.pk in full]  # the requests returned with the reporter's words
     if read:
         personal_data_access_record(door=AccessDoor.API_READ, request=request, api_client=client, cases=read)
-    return render(_items(found, client), fmt=fmt, root="service_requests")
+    return render(_items(found, full), fmt=fmt, root="service_requests")
 
 
 def _request_create(request: HttpRequest, *, fmt: str) -> HttpResponse:
     from simpul.api.auth import client_may_act_for
+    from simpul.api.exchange.actors import submission_scope
     from simpul.cases.constants import Channel
     from simpul.cases.services import case_submit
 
     params = request.POST
-    client = _client_for(request, (params.get("api_key") or "").strip(), scope="cases:write")
+    client = _client_for(request, (params.get("api_key") or "").strip(), scopes=("cases:intake",))
     code = (params.get("service_code") or "").strip()
     if not code:
         raise Open311Error(400, _("service_code is required."))
@@ -264,7 +273,7 @@ def _request_create(request: HttpRequest, *, fmt: str) -> HttpResponse:
     try:
         result = case_submit(
             version=version, answers=answers, channel=Channel.API, idempotency_key=key,
-            idempotency_scope=f"open311:{client.pk}",
+            idempotency_scope=submission_scope(client, "open311"),
         )
     except ValidationError as exc:
         errors = [
@@ -284,11 +293,12 @@ def _request_create(request: HttpRequest, *, fmt: str) -> HttpResponse:
 def request_detail(request: HttpRequest, request_id: str, *, fmt: str) -> HttpResponse:
     client = _read_client(request)
     case = _complaint_cases().filter(reference=request_id).first()
-    if case is None or not _listable([case], client):
+    found, full = _listable([case] if case is not None else [], client)
+    if not found:
         raise Open311Error(404, _("There is no service request {id}.").format(id=request_id))
-    if _full_read(client, case):  # the reporter's own words; a public read carries none
+    if case.pk in full:  # the reporter's own words; a public read carries none
         personal_data_access_record(door=AccessDoor.API_READ, request=request, api_client=client, case=case)
-    return render(_items([case], client), fmt=fmt, root="service_requests")
+    return render(_items(found, full), fmt=fmt, root="service_requests")
 
 
 @open311_view()

@@ -27,7 +27,7 @@ def _fast(settings):
 @pytest.fixture
 def api(personas):
     ktp_service(personas.dukcapil)
-    row = api_client_create(name="Kios", scopes=["cases:write", "cases:read"], agency=personas.dukcapil)
+    row = api_client_create(name="Kios", scopes=["cases:intake", "cases:read", "cases:write"], agency=personas.dukcapil)
     WebhookSubscription.objects.create(client=row, url="https://kios.example/h", event_types=["*"], secret="s")
     _key, secret = api_key_issue(client=row)
     client = APIClient(raise_request_exception=False)

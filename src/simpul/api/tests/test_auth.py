@@ -105,10 +105,10 @@ def test_agency_restriction_is_403_for_another_agency(client, dukcapil_client, p
 
 
 def test_client_may_act_for_services_and_kinds(personas):
-    open311 = api_client_create(name="Open311", scopes=["cases:write"], allowed_service_kinds=["pengaduan"])
+    open311 = api_client_create(name="Open311", scopes=["cases:intake"], allowed_service_kinds=["pengaduan"])
     assert client_may_act_for(open311, agency=personas.dpmptsp, service_kind="pengaduan")
     assert not client_may_act_for(open311, service_kind="perizinan")
-    coded = api_client_create(name="Coded", scopes=["cases:write"], allowed_service_codes=["ktp-el-baru"],
+    coded = api_client_create(name="Coded", scopes=["cases:intake"], allowed_service_codes=["ktp-el-baru"],
                               allowed_agencies=[personas.dpmptsp])
     assert client_may_act_for(coded, agency="dpmptsp", service_code="ktp-el-baru")
     assert not client_may_act_for(coded, agency=personas.dukcapil)

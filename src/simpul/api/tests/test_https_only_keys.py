@@ -22,7 +22,7 @@ def https_on(settings):
 
 @pytest.fixture
 def key(db):
-    row = api_client_create(name="Sistem OPD", scopes=["cases:read", "cases:write"], rate_limit_per_minute=0)
+    row = api_client_create(name="Sistem OPD", scopes=["cases:intake", "cases:read", "cases:write"], rate_limit_per_minute=0)
     api_key_issue(client=row, secret=SECRET)
     return ApiKey.objects.get(client=row)
 

@@ -37,7 +37,7 @@ def complaint(personas):
 
 @pytest.fixture
 def open311_client(db):
-    client = api_client_create(name="Open311 test", scopes=["cases:write", "cases:read"],
+    client = api_client_create(name="Open311 test", scopes=["cases:intake"],
                                allowed_service_kinds=["pengaduan"], rate_limit_per_minute=0)
     api_key_issue(client=client, secret=KEY)
     return client
@@ -241,7 +241,7 @@ def test_missing_key_and_key_without_scope_are_403(client, complaint, open311_cl
 
 
 def test_client_restricted_to_other_kinds_is_403(client, complaint):
-    other = api_client_create(name="dukcapil", scopes=["cases:write"], allowed_service_kinds=["permohonan"],
+    other = api_client_create(name="dukcapil", scopes=["cases:intake"], allowed_service_kinds=["permohonan"],
                               rate_limit_per_minute=0)
     api_key_issue(client=other, secret="other-key-0123456789")
     assert post_request(client, api_key="other-key-0123456789").status_code == 403

@@ -31,7 +31,7 @@ OPEN311_KEY = "test-protection-open311-key"
 
 @pytest.fixture
 def open311(db):
-    row = api_client_create(name="Open311 test", scopes=["cases:write", "cases:read"],
+    row = api_client_create(name="Open311 test", scopes=["cases:intake", "cases:read"],
                             allowed_service_kinds=["pengaduan"], rate_limit_per_minute=0)
     api_key_issue(client=row, secret=OPEN311_KEY)
     return row

@@ -224,3 +224,36 @@ def test_public_link_limit_behind_the_proxy_counts_each_respondent(personas, set
     assert statuses[-1] == 429
     # another villager behind the same nginx still answers
     assert answer("198.51.100.7") == 302
+
+
+def test_exports_write_hostile_text_as_text_and_answers_as_numbers(client, personas, demo_rounds):
+    """Evidence titles, excerpts, item texts and office names beginning with `=` were live formulas in exports."""
+    from simpul.assessment.models import Answer, Item
+    from simpul.assessment.services import code_create, evidence_add, excerpt_add
+    from simpul.core.tests.tabular_checks import CMD, HYPERLINK, csv_cells, xlsx_cells
+
+    rnd = demo_rounds["kebutuhan2026"]
+    evidence = evidence_add(round=rnd, kind="observation", title=HYPERLINK, actor=personas.evaluator,
+                            text=f"Catatan: {CMD} selesai.")
+    excerpt_add(evidence=evidence, code=code_create(round=rnd, name="@SUM(A1)", actor=personas.evaluator),
+                coder=personas.evaluator, quote=CMD)
+    Item.objects.filter(framework=rnd.framework).update(text="-1+cmd|' /C calc'!A0")
+    answered = Answer.objects.filter(round=rnd).select_related("response__kecamatan").first().response.kecamatan
+    answered.name = "+HYPERLINK(1)"
+    answered.save()
+    login(client, personas.evaluator)
+
+    def export(fmt):
+        response = client.get(reverse("assessment:export", args=[rnd.pk, fmt]))
+        assert response.status_code == 200
+        return response.content
+
+    excerpts = csv_cells(export("kutipan.csv"))
+    assert [excerpts[-1][1], excerpts[-1][3], excerpts[-1][8]] == ["'" + HYPERLINK, "'@SUM(A1)", "'" + CMD]
+    answers = csv_cells(export("csv"))
+    assert "'+HYPERLINK(1)" in [row[answers[0].index("kecamatan")] for row in answers]
+    cells = xlsx_cells(export("xlsx"))
+    assert "'-1+cmd|' /C calc'!A0" in [c.value for c in cells]
+    assert "'+HYPERLINK(1)" in [c.value for c in cells]
+    first_answer = cells[len(answers[0]) + answers[0].index("I_K01")]
+    assert first_answer.data_type == "n" and isinstance(first_answer.value, int | float)

@@ -1,6 +1,6 @@
 """`POST /api/v1/cases/` and `GET /api/v1/cases/<reference>/status` (contracts in ARCHITECTURE.md).
 
-Creating a case: authenticated either by an API key with scope `cases:write` (partner systems, village
+Creating a case: authenticated either by an API key with scope `cases:intake` (partner systems, village
 kiosks; idempotency scope = the API client) or by the session of a logged-in user (the portal's offline
 outbox; CSRF applies; idempotency scope = the user). The `Idempotency-Key` header is required: 201 the
 first time, 200 with the same body on a replay, 422 for the same key with another payload, 409 while the
@@ -31,6 +31,7 @@ from rest_framework.views import APIView
 
 from simpul.api.auth import api_client_from_request, ensure_client_may_act_for
 from simpul.api.errors import problem_response
+from simpul.api.exchange.actors import submission_scope
 from simpul.cases import selectors
 from simpul.cases.api.serializers import (
     CaseCreatedOutputSerializer,
@@ -97,15 +98,15 @@ class CaseCreateApi(APIView):
         client = api_client_from_request(request)
         user = request.user
         if client is not None:
-            if "cases:write" not in client.scopes:
+            if "cases:intake" not in client.scopes:
                 raise exceptions.PermissionDenied(
-                    _("The API key does not have the scope {scopes}.").format(scopes="cases:write"),
+                    _("The API key does not have the scope {scopes}.").format(scopes="cases:intake"),
                     code="scope_missing")
-            scope = f"api:{client.pk}"
+            scope = submission_scope(client, "api")
         elif getattr(user, "is_authenticated", False):
             scope = f"user:{user.pk}"
         else:
-            raise exceptions.NotAuthenticated(_("Log in or use an API key with the scope cases:write."))
+            raise exceptions.NotAuthenticated(_("Log in or use an API key with the scope cases:intake."))
         key = request.headers.get("Idempotency-Key", "").strip()
         if not key:
             return problem_response(status_code=400, code="idempotency_key_missing",

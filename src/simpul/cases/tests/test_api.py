@@ -23,7 +23,7 @@ def version(personas):
 
 @pytest.fixture
 def api(personas):
-    client_row = api_client_create(name="Kios desa", scopes=["cases:write"])
+    client_row = api_client_create(name="Kios desa", scopes=["cases:intake"])
     _key, secret = api_key_issue(client=client_row)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")

@@ -199,3 +199,173 @@ def test_changes_of_any_json_shape_round_trip_and_verify():
     assert entry.changes["money"] == "12.50"
     assert entry.changes["nan"] == "nan"
     assert audit_chain_verify().ok
+
+
+# --- the keyed chain, the cut-over and anchors ------------------------------------------------------------
+
+
+def _rewrite_without(seq: int, digest) -> None:
+    """What an attacker with database write access does: delete entry `seq`, renumber and relink the later
+    entries, recompute their hashes with `digest(entry)` and fix the chain head."""
+    from simpul.core.models import AuditChainHead
+
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_auditentry WHERE seq = %s", [seq])
+        later = list(AuditEntry.objects.filter(seq__gt=seq).order_by("seq").values_list("seq", flat=True))
+        prev_hash = AuditEntry.objects.get(seq=seq - 1).entry_hash if seq > 1 else GENESIS_HASH
+        for old in later:
+            cursor.execute("UPDATE core_auditentry SET seq = %s, prev_hash = %s WHERE seq = %s",
+                           [old - 1, prev_hash, old])
+            prev_hash = digest(AuditEntry.objects.get(seq=old - 1))
+            cursor.execute("UPDATE core_auditentry SET entry_hash = %s WHERE seq = %s", [prev_hash, old - 1])
+        cursor.execute("UPDATE core_auditchainhead SET seq = seq - 1, last_hash = %s WHERE id = 1", [prev_hash])
+    assert AuditChainHead.objects.get().seq == len(later) + seq - 1
+
+
+def _broken(*args: str) -> str:
+    with pytest.raises(CommandError) as excinfo:
+        call_command("audit", "verify", *args, stdout=StringIO())
+    assert excinfo.value.returncode == 1
+    return str(excinfo.value)
+
+
+@pytest.mark.django_db
+def test_deleting_an_entry_and_rehashing_the_rest_with_the_unkeyed_function_is_reported():
+    """Before the chain was keyed, this rewrite (Simpul's own SHA-256 function) made `audit verify` say intact."""
+    from simpul.core.services import entry_digest
+
+    _entries(5)
+    _rewrite_without(3, lambda entry: entry_digest(entry, keyed=False))
+    message = _broken()
+    assert message.startswith("audit chain BROKEN at seq 3 (edited)") and "2 entries before it are intact" in message
+
+
+@pytest.mark.django_db
+def test_a_rewrite_with_hmacs_under_a_guessed_key_is_reported():
+    import hashlib
+    import hmac
+
+    from simpul.core.services import _entry_body
+
+    def guessed(entry: AuditEntry) -> str:
+        body = _entry_body(seq=entry.seq, created_at=entry.created_at, actor_id=entry.actor_id,
+                           actor_label=entry.actor_label, on_behalf_of=entry.on_behalf_of, action=entry.action,
+                           object_type=entry.object_type, object_id=entry.object_id,
+                           object_repr=entry.object_repr, changes=entry.changes, prev_hash=entry.prev_hash)
+        return hmac.new(b"django-insecure-guess", body, hashlib.sha256).hexdigest()
+
+    _entries(5)
+    _rewrite_without(2, guessed)
+    assert _broken().startswith("audit chain BROKEN at seq 2 (edited)")
+
+
+@pytest.mark.django_db
+def test_a_rewrite_made_with_the_key_after_an_anchor_is_reported_by_anchors(tmp_path, settings, caplog):
+    from simpul.core.services import entry_digest
+
+    settings.AUDIT_ANCHOR_FILE = tmp_path / "anchors.jsonl"
+    _entries(4)
+    out = StringIO()
+    with caplog.at_level("INFO", logger="simpul.audit"):
+        call_command("audit", "anchor", stdout=out)
+    assert "head 4" in out.getvalue() and "audit chain anchor" in caplog.text
+    _entries(2)
+    call_command("audit", "anchor", stdout=StringIO())
+    anchors = str(settings.AUDIT_ANCHOR_FILE)
+    assert "6 entries verified; 2 anchored heads found" in _verify_with("--anchors", anchors)
+
+    _rewrite_without(3, entry_digest)  # with the key: the chain alone looks intact
+    assert "5 entries verified" in _verify()
+    message = _broken("--anchors", anchors)
+    assert message.startswith("audit chain BROKEN at seq 4 (rewritten): the anchored head 4")
+
+
+@pytest.mark.django_db
+def test_a_made_up_anchor_line_is_reported(tmp_path):
+    import json
+
+    _entries(2)
+    forged = tmp_path / "anchors.jsonl"
+    forged.write_text(json.dumps({"seq": 2, "hash": "ab" * 32, "at": "2026-12-01T00:00:00+00:00",
+                                  "hmac": "00" * 32}) + "\n")
+    assert "(anchor_forged)" in _broken("--anchors", str(forged))
+
+
+def _verify_with(*args: str) -> str:
+    out = StringIO()
+    call_command("audit", "verify", *args, stdout=out)
+    return out.getvalue()
+
+
+def _legacy_chain(n: int) -> None:
+    """Entries as written before the key existed (unkeyed SHA-256), sealed at the cut-over as migration 0005 does."""
+    from django.utils import timezone
+
+    from simpul.core.models import AuditChainHead
+    from simpul.core.services import audit_cutover_mac, audit_entry_digest
+
+    prev_hash = GENESIS_HASH
+    for seq in range(1, n + 1):
+        fields = {"seq": seq, "created_at": timezone.now(), "actor_id": None, "actor_label": "system",
+                  "on_behalf_of": "", "action": "test.legacy", "object_type": "test.thing",
+                  "object_id": str(seq), "object_repr": "", "changes": {"i": seq}, "prev_hash": prev_hash}
+        prev_hash = audit_entry_digest(**fields)
+        AuditEntry.objects.create(entry_hash=prev_hash, **fields)
+    AuditChainHead.objects.create(pk=1, seq=n, last_hash=prev_hash, keyed_from=n + 1,
+                                  keyed_from_mac=audit_cutover_mac(keyed_from=n + 1, legacy_head_hash=prev_hash))
+
+
+@pytest.mark.django_db
+def test_entries_written_before_the_key_still_verify_and_new_ones_are_keyed():
+    from simpul.core.services import entry_digest
+
+    _legacy_chain(3)
+    new = _entries(2)
+    assert new[0].prev_hash == AuditEntry.objects.get(seq=3).entry_hash
+    assert new[0].entry_hash == entry_digest(new[0]) != entry_digest(new[0], keyed=False)
+    assert "5 entries verified" in _verify()
+
+
+@pytest.mark.django_db
+def test_moving_the_cut_over_to_pass_a_rewrite_off_as_unkeyed_is_reported():
+    """Marking every entry 'written before the key' so the unkeyed function would do: the seal breaks."""
+    from simpul.core.services import entry_digest
+
+    _legacy_chain(2)
+    _entries(3)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE core_auditchainhead SET keyed_from = 100 WHERE id = 1")
+    _rewrite_without(4, lambda entry: entry_digest(entry, keyed=False))
+    assert _broken().startswith("audit chain BROKEN at seq 100 (cutover)")
+
+
+@pytest.mark.django_db
+def test_editing_an_entry_before_the_cut_over_is_reported():
+    _legacy_chain(3)
+    _entries(1)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE core_auditentry SET object_id = %s WHERE seq = %s", ["999", 2])
+    assert _broken().startswith("audit chain BROKEN at seq 2 (edited)")
+
+
+def test_the_daily_anchor_job_is_registered():
+    from simpul.core import schedule
+
+    schedule.discover()
+    assert schedule._jobs["core.audit_anchor"].every.days == 1
+
+
+@pytest.mark.django_db
+def test_the_upgrade_migration_seals_the_unkeyed_entries_already_written():
+    import importlib
+
+    from django.apps import apps
+
+    from simpul.core.models import AuditChainHead
+
+    _legacy_chain(3)
+    AuditChainHead.objects.filter(pk=1).update(keyed_from=1, keyed_from_mac="")  # as before the migration
+    assert "(edited)" in _broken()
+    importlib.import_module("simpul.core.migrations.0006_audit_chain_keyed_cutover").seal_cutover(apps, None)
+    _entries(1)
+    assert "4 entries verified" in _verify()

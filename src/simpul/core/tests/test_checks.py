@@ -41,3 +41,15 @@ def test_limits_follow_a_shared_cache_and_otherwise_the_database(settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                                    "LOCATION": "redis://127.0.0.1:6379/1"}}
     assert limits_storage() == "cache"
+
+
+def test_deploy_check_refuses_production_without_an_audit_key(settings):
+    settings.DEBUG = settings.DEMO_MODE = settings.TESTING = False
+    settings.AUDIT_KEY = ""
+    assert "simpul.E003" in _ids()
+    assert "simpul.E003" not in _ids(deploy=False)
+    settings.AUDIT_KEY = "a-long-random-audit-key-kept-outside-the-database"
+    assert "simpul.E003" not in _ids()
+    settings.AUDIT_KEY = ""
+    settings.DEMO_MODE = True  # the demo derives its key from SECRET_KEY
+    assert "simpul.E003" not in _ids()

@@ -41,7 +41,7 @@ def test_a_name_registered_on_the_portal_is_stored_without_bidi_controls(client,
 
 def test_a_name_sent_through_the_json_api_is_stored_without_bidi_controls(personas):
     ktp_service(personas.dukcapil)
-    row = api_client_create(name="Kios \u202edesa", scopes=["cases:write"])
+    row = api_client_create(name="Kios \u202edesa", scopes=["cases:intake"])
     assert row.name == "Kios desa"
     _key, secret = api_key_issue(client=row)
     api = APIClient()

@@ -54,7 +54,7 @@ def test_exports_csv_and_xlsx(client: Any, region_tree: Any) -> None:
 
 
 @pytest.mark.parametrize("path", ["/infrastruktur/lokasi/", "/infrastruktur/jaringan/", "/infrastruktur/kebutuhan/",
-                                  "/infrastruktur/perencana/", "/infrastruktur/aplikasi/", "/infrastruktur/impor/"])
+                                  "/infrastruktur/perencana/?budget=100000000000&horizon_months=12", "/infrastruktur/aplikasi/", "/infrastruktur/impor/"])
 def test_registry_pages_are_for_staff(client: Any, personas: Any, path: str) -> None:
     assert client.get(path).status_code == 302  # to the log-in page
     login(client, personas.citizen)
@@ -109,7 +109,7 @@ def test_planner_page_shows_plan_and_greedy(client: Any, personas: Any) -> None:
         UpgradeOptionFactory(site=site, one_off_cost_idr=1_000_000, monthly_cost_idr=100_000,
                              resulting_mbps=Decimal("20"))
     login(client, personas.officer)
-    page = client.get("/infrastruktur/perencana/", {"budget": 2_200_000, "horizon_months": 12})
+    page = client.get("/infrastruktur/perencana/?budget=100000000000&horizon_months=12", {"budget": 2_200_000, "horizon_months": 12})
     html = page.content.decode()
     assert page.status_code == 200
     assert "3.005" in html or "3,005" in html  # the bigger village is chosen (3000 residents + 5 staff)
@@ -123,10 +123,10 @@ def test_planner_says_why_there_is_no_plan(client: Any, personas: Any) -> None:
     UpgradeOptionFactory(site=SiteFactory(), one_off_cost_idr=5_000_000, monthly_cost_idr=0,
                          resulting_mbps=Decimal("20"))
     login(client, personas.officer)
-    page = client.get("/infrastruktur/perencana/", {"budget": 1_000, "horizon_months": 12})
+    page = client.get("/infrastruktur/perencana/?budget=100000000000&horizon_months=12", {"budget": 1_000, "horizon_months": 12})
     assert page.status_code == 200
     assert "5.000.000" in page.content.decode() or "5,000,000" in page.content.decode()
-    bad = client.get("/infrastruktur/perencana/", {"budget": -5, "horizon_months": 0})
+    bad = client.get("/infrastruktur/perencana/?budget=100000000000&horizon_months=12", {"budget": -5, "horizon_months": 0})
     assert bad.status_code == 200
     assert 'class="has-error"' in bad.content.decode()
 
@@ -162,3 +162,38 @@ def test_application_inventory_shows_last_check(client: Any, personas: Any) -> N
 def test_import_page_is_for_platform_admins(client: Any, personas: Any) -> None:
     login(client, personas.officer)
     assert client.get("/infrastruktur/impor/").status_code == 403
+
+
+EXPORT_PATHS = ["/infrastruktur/", "/infrastruktur/kecamatan/16.06.01/", "/infrastruktur/opd/",
+                "/infrastruktur/tren/?date_from=2026-01-01&date_to=2026-12-01", "/infrastruktur/lokasi/", "/infrastruktur/jaringan/",
+                "/infrastruktur/kebutuhan/", "/infrastruktur/perencana/?budget=100000000000&horizon_months=12", "/infrastruktur/aplikasi/"]
+
+
+def test_every_export_writes_hostile_text_as_text_and_numbers_as_numbers(client: Any, personas: Any) -> None:
+    """A site named `=HYPERLINK(...)` or a provider `=cmd|...` came out as a live formula in XLSX and CSV."""
+    from simpul.core.tests.tabular_checks import CMD, HYPERLINK, csv_cells, xlsx_cells
+
+    NeedStandardFactory()
+    site = SiteFactory(name=HYPERLINK, latitude=Decimal("-2.9"), longitude=Decimal("103.8"), staff_count=40)
+    link = LinkFactory(site=site, provider=CMD)
+    MeasurementFactory(link=link, probe_id="@SUM(1+1)")
+    UpgradeOptionFactory(site=site)
+    ApplicationFactory(name="+1+cmd|' /C calc'!A0", purpose="\t=1+1")
+    login(client, personas.officer)
+    seen = ""
+    for path in [*EXPORT_PATHS, f"/infrastruktur/lokasi/{site.pk}/"]:
+        joiner = "&" if "?" in path else "?"
+        csv_response = client.get(f"{path}{joiner}format=csv")
+        assert csv_response["Content-Type"].startswith("text/csv"), path
+        seen += repr(csv_cells(csv_response.content))
+        xlsx_response = client.get(f"{path}{joiner}format=xlsx")
+        assert xlsx_response.content.startswith(b"PK"), path
+        xlsx_cells(xlsx_response.content)
+    for hostile in (HYPERLINK, CMD, "@SUM(1+1)", "+1+cmd|' /C calc'!A0", "\t=1+1"):
+        assert repr("'" + hostile)[1:-1] in seen, hostile
+    sites = csv_cells(client.get("/infrastruktur/lokasi/?format=csv").content)
+    assert sites[1][sites[0].index("latitude")] == "-2.900000"  # a negative number is not prefixed
+    cells = xlsx_cells(client.get("/infrastruktur/lokasi/?format=xlsx").content)
+    latitude = next(c for c in cells if c.value == -2.9)
+    assert latitude.data_type == "n"
+    assert any(c.value == "'" + HYPERLINK and c.data_type == "s" for c in cells)

@@ -121,12 +121,13 @@ META = {
 }
 
 
-def test_upload_csv_keeps_original_and_derives_other_formats(personas):
+def test_upload_csv_is_marked_original_and_every_format_is_derived(personas):
     content = b"kode_kecamatan;jumlah_sd\n16.06.01;31\n16.06.02;0012\n"
     dataset = dataset_upload(actor=personas.steward, slug="sekolah-dasar", upload_name="sd.csv", content=content,
                              producer=personas.dinkominfo, **META)
     csv_dist = dataset.distributions.get(format="csv")
-    assert bytes(csv_dist.content) == content and csv_dist.is_uploaded
+    assert bytes(csv_dist.content) == b"kode_kecamatan,jumlah_sd\n16.06.01,31\n16.06.02,0012\n"
+    assert csv_dist.is_uploaded and csv_dist.original_name == "sd.csv"
     assert dataset.walidata == personas.steward and dataset.row_count == 2
     rows = json.loads(bytes(dataset.distributions.get(format="json").content))["rows"]
     assert rows[0] == {"kode_kecamatan": "16.06.01", "jumlah_sd": "31"}

@@ -128,3 +128,49 @@ def test_pages_in_english_and_small(client, built):
     detail = client.get("/en/data/kinerja-sla-opd-bulanan/")
     assert detail.status_code == 200 and "Service time performance per agency per month" in detail.content.decode()
     assert len(client.get("/data/konektivitas-desa/").content) < 50_000
+
+
+def test_uploaded_formulas_are_downloaded_as_text_and_numbers_stay_numbers(client, personas, region_tree):
+    """A walidata CSV holding `=HYPERLINK(...)` came out unchanged in the CSV and as a live formula in the XLSX."""
+    from openpyxl import Workbook
+
+    from simpul.core.tests.tabular_checks import CMD, HYPERLINK, csv_cells, xlsx_cells
+
+    login(client, personas.steward)
+    hostile = f'kode_kecamatan,jumlah_sd\n"{HYPERLINK.replace(chr(34), chr(34) * 2)}",-3.5\n"{CMD}",12\n@SUM(A1),+7\n'
+    response = client.post(reverse("opendata:upload"), {**UPLOAD, "producer": personas.dinkominfo.pk,
+                                                        "file": _file(hostile)})
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+    def download(slug, fmt):
+        return client.get(reverse("opendata:download", kwargs={"slug": slug, "fmt": fmt})).content
+
+    rows = csv_cells(download("sekolah-dasar", "csv"))
+    assert rows[1:] == [["'" + HYPERLINK, "-3.5"], ["'" + CMD, "12"], ["'@SUM(A1)", "+7"]]
+    cells = xlsx_cells(download("sekolah-dasar", "xlsx"))
+    assert [c.value for c in cells[2:]] == ["'" + HYPERLINK, "-3.5", "'" + CMD, "12", "'@SUM(A1)", "+7"]
+
+    book = Workbook()
+    book.active.append(["kode_kecamatan", "jumlah_sd"])
+    book.active.append([CMD, -3.5])
+    book.active["A2"].data_type = "s"  # text that looks like a formula, as a spreadsheet keeps a typed "'=..."
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    buffer.name = "sd.xlsx"
+    response = client.post(reverse("opendata:upload"), {**UPLOAD, "slug": "sekolah-dasar-2",
+                                                        "producer": personas.dinkominfo.pk, "file": buffer})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert csv_cells(download("sekolah-dasar-2", "csv"))[1] == ["'" + CMD, "-3.5"]
+    number = xlsx_cells(download("sekolah-dasar-2", "xlsx"))[3]
+    assert number.value == -3.5 and number.data_type == "n"
+
+
+def test_generated_downloads_hold_no_formula(client, built):
+    from simpul.core.tests.tabular_checks import csv_cells, xlsx_cells
+
+    for dataset in Dataset.objects.all():
+        for fmt, check in (("csv", csv_cells), ("xlsx", xlsx_cells)):
+            response = client.get(reverse("opendata:download", kwargs={"slug": dataset.slug, "fmt": fmt}))
+            assert response.status_code == 200
+            check(response.content)

@@ -1,25 +1,64 @@
-"""`simpul audit verify`: check the hash-chained audit log and name the first broken link."""
+"""`simpul audit verify [--anchors FILE]`: check the keyed audit chain and name the first broken link.
+`simpul audit anchor`: write the signed chain head to the log and append it to the anchor file."""
 
+import json
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from simpul.core.selectors import audit_chain_verify
+from simpul.core.services import audit_anchor
+
+
+def _read_anchors(path: str) -> list[dict[str, Any]]:
+    anchors = []
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise CommandError(f"cannot read the anchor file {path}: {exc.strerror}", returncode=2) from None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            anchor = json.loads(line)
+            anchors.append({"seq": int(anchor["seq"]), "hash": str(anchor["hash"]), "at": str(anchor["at"]),
+                            "hmac": str(anchor["hmac"])})
+        except (ValueError, KeyError, TypeError):
+            raise CommandError(f"line {number} of {path} is not an audit anchor", returncode=2) from None
+    return anchors
 
 
 class Command(BaseCommand):
-    help = "Audit log tools. `simpul audit verify` recomputes the hash chain; exits 1 at the first broken link."
+    help = ("Audit log tools. `simpul audit verify [--anchors FILE]` recomputes the keyed chain (and checks it "
+            "still holds every anchored head); exits 1 at the first broken link. `simpul audit anchor` writes "
+            "the signed chain head to the log and appends it to the anchor file.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        sub.add_parser("verify", help="Recompute every entry's hash and link; exit 1 when the chain is broken.")
+        verify = sub.add_parser("verify", help="Recompute every entry's HMAC and link; exit 1 when the chain is "
+                                               "broken.")
+        verify.add_argument("--anchors", metavar="FILE", default="",
+                            help="an anchor file written by `simpul audit anchor`: every head in it must still "
+                                 "be in the chain")
+        anchor = sub.add_parser("anchor", help="Write the signed chain head to the log and the anchor file.")
+        anchor.add_argument("--file", default="", help=f"default: {settings.AUDIT_ANCHOR_FILE}")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = audit_chain_verify()
+        if options["action"] == "anchor":
+            path = Path(options["file"]) if options["file"] else None
+            anchor = audit_anchor(path=path)
+            self.stdout.write(f"audit chain anchored: head {anchor['seq']} {anchor['hash']} at {anchor['at']} "
+                              f"(appended to {path or settings.AUDIT_ANCHOR_FILE})")
+            return
+        anchors = _read_anchors(options["anchors"]) if options["anchors"] else None
+        result = audit_chain_verify(anchors=anchors)
         if not result.ok:
             raise CommandError(
                 f"audit chain BROKEN at seq {result.seq} ({result.problem}): {result.detail}; "
                 f"{result.count} entries before it are intact",
                 returncode=1,
             )
-        self.stdout.write(f"audit chain intact: {result.count} entries verified")
+        suffix = f"; {result.anchors} anchored heads found" if anchors is not None else ""
+        self.stdout.write(f"audit chain intact: {result.count} entries verified{suffix}")
