@@ -73,7 +73,7 @@ def complaint_case(personas: Any, region_tree: Any) -> Any:
     text = (DATA / "pengaduan-infrastruktur.yaml").read_text().replace("dinas-pu", "disdukcapil")
     service_import_yaml(text=text, actor=None)
     service_get("pengaduan-infrastruktur")
-    client = api_client_create(name="Open311 test", scopes=["cases:write", "cases:read"],
+    client = api_client_create(name="Open311 test", scopes=["cases:intake", "cases:read"],
                                allowed_service_kinds=["pengaduan"], rate_limit_per_minute=0)
     api_key_issue(client=client, secret=KEY)
     from django.test import Client

@@ -213,10 +213,10 @@ def test_the_reply_is_in_the_cases_delivery_log(client: Any, case: Any, personas
     page = client.get(reverse("backoffice:case_detail", kwargs={"reference": case.case.reference}))
     assert page.status_code == 200
     rows = [row for row in re.findall(r"<tr>(.*?)</tr>", page.content.decode(), flags=re.S)
-            if "sms.status_reply" in row]
+            if "Balasan SMS status" in row]
     assert len(rows) == 1
     cells = [re.sub(r"\s+", " ", cell).strip() for cell in re.findall(r"<td>(.*?)</td>", rows[0], flags=re.S)]
-    assert cells[1:] == ["sms.status_reply", "SMS", "+628*******890", "Terkirim", "1"]
+    assert cells[1:] == ["Balasan SMS status", "SMS", "+628*******890", "Terkirim", "1"]
 
 
 def test_sms_test_command_answers_on_the_demo(case: Any, settings: Any) -> None:
