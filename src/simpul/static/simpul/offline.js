@@ -87,15 +87,16 @@
   function link(li, text, href) {
     var a = el("a", text);
     a.href = href;
-    li.appendChild(document.createTextNode(" "));
-    li.appendChild(a);
+    li.lastChild.appendChild(document.createTextNode(" "));
+    li.lastChild.appendChild(a);
+    return a;
   }
   function button(li, text, fn) {
     var b = el("button", text, "link");
     b.type = "button";
     b.addEventListener("click", fn);
-    li.appendChild(document.createTextNode(" "));
-    li.appendChild(b);
+    li.lastChild.appendChild(document.createTextNode(" "));
+    li.lastChild.appendChild(b);
   }
   function meta(it) {
     if (!mine(it) || !it.meta) return Promise.resolve(null);
@@ -105,20 +106,27 @@
   function loginUrl(m) { return L.login + "?next=" + encodeURIComponent(m ? new URL(m.page).pathname : location.pathname); }
   function render() {
     return all().then(function (items) {
+      items.sort(function (a, b) { return a.queued - b.queued; });
       return Promise.all(items.map(meta)).then(function (metas) {
         var list = box.querySelector("ul");
         list.textContent = "";
         items.forEach(function (it, i) {
           var m = metas[i], state = !keyInfo || mine(it) ? it.state : "locked", li = el("li", "", "outbox-" + state);
           li.dataset.key = it.key;
-          if (m && m.title) li.appendChild(el("strong", m.title + ": "));
+          if (m && m.title) li.appendChild(el("strong", m.title, "outbox-title"));
           li.appendChild(el("span", L["l" + state.charAt(0).toUpperCase() + state.slice(1)] || state, "outbox-state"));
           if (state === "refused" && m && m.reasons) li.appendChild(el("span", " " + m.reasons.join(" "), "outbox-reason"));
           if (it.reference) li.appendChild(el("span", " " + L.lReference + " " + it.reference, "outbox-ref"));
+          li.appendChild(el("span", "", "outbox-actions"));
           if (state === "sent" && m && m.url) link(li, L.lOpen, m.url);
-          if (state === "saved" && m && m.url) link(li, L.lNext, m.url);
+          if (state === "saved" && m && m.url) {
+            link(li, L.lNext, m.url).addEventListener("click", function (ev) {  // the step is done
+              ev.preventDefault();
+              del(it.key).then(function () { location.href = m.url; });
+            });
+          }
           if (state === "login" || state === "locked") link(li, L.lLogIn, loginUrl(m));
-          if (state === "waiting") button(li, L.lResend, function () { flush(); });
+          if (state === "waiting" && navigator.onLine) button(li, L.lResend, function () { flush(); });
           if (state === "refused" && m) link(li, L.lCorrect, m.page + "#outbox-fix=" + encodeURIComponent(it.key));
           if (state === "sent" || state === "saved") {
             button(li, L.lRemove, function () { del(it.key); });
@@ -400,6 +408,7 @@
 
   if (channel) channel.onmessage = function () { render(); };
   window.addEventListener("hashchange", refill);
+  window.addEventListener("offline", render);
   window.addEventListener("online", function () { (secret ? Promise.resolve() : loadKey()).then(flush); });
   box.appendChild(el("ul"));
   loadKey().then(acknowledged).then(function () { refill(); return flush(); });
