@@ -28,7 +28,7 @@ CITIZEN = {"width": 360, "height": 740}
 OPERATOR = {"width": 1366, "height": 768}
 WAITING = "Menunggu sambungan. Tersimpan di perangkat ini dan terkirim sendiri saat sambungan kembali."
 SENDING = "Sedang dikirim…"
-SENT = "Terkirim. Kantor sudah menerimanya."
+SENT = "Terkirim. Kantor sudah menerimanya. Buka untuk melihat PIN."
 SAVED = "Tersimpan. Lanjutkan ke langkah berikutnya."
 LOGIN = "Belum terkirim: Anda sudah keluar dari akun. Masuk lagi, lalu permohonan ini terkirim sendiri."
 REFUSED = "Belum diterima:"
@@ -181,6 +181,7 @@ def test_citizen_sends_offline_from_the_check_page_once_with_its_reference(
     case = Case.objects.get()
     assert case.reference in text and TITLE in text
     assert page.locator("#outbox a", has_text="Buka").count() == 1
+    assert page.get_by_role("button", name="Kirim permohonan").is_hidden()  # nothing to press twice
     _shot(page, "citizen-3-sent")
     assert len(link.posts) == 1
     # a reload sends nothing twice: the item is done, one case

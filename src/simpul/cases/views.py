@@ -83,7 +83,9 @@ def _draft_or_done(view: Any) -> Any:
         try:
             return view(request, code, token, **kwargs)
         except _DraftSent:
-            return redirect("cases:apply_done", code=code, token=token)
+            done = reverse("cases:apply_done", kwargs={"code": code, "token": token})
+            reference = request.session.get(SESSION_SENT, {}).get(token, "")
+            return outbox_answer(request, url=done, reference=reference if request.method == "POST" else "")
         except _LoginNeeded:
             return redirect_to_login(request.get_full_path())
 

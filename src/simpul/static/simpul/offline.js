@@ -108,11 +108,12 @@
     return all().then(function (items) {
       items.sort(function (a, b) { return a.queued - b.queued; });
       return Promise.all(items.map(meta)).then(function (metas) {
-        var list = box.querySelector("ul");
+        var list = box.querySelector("ul"), here = location.href.split("#")[0], handled = false;
         list.textContent = "";
         items.forEach(function (it, i) {
           var m = metas[i], state = !keyInfo || mine(it) ? it.state : "locked", li = el("li", "", "outbox-" + state);
           li.dataset.key = it.key;
+          if (m && m.page === here && state !== "refused") handled = true;
           if (m && m.title) li.appendChild(el("strong", m.title, "outbox-title"));
           li.appendChild(el("span", L["l" + state.charAt(0).toUpperCase() + state.slice(1)] || state, "outbox-state"));
           if (state === "refused" && m && m.reasons) li.appendChild(el("span", " " + m.reasons.join(" "), "outbox-reason"));
@@ -136,6 +137,11 @@
           list.appendChild(li);
         });
         box.hidden = items.length === 0;
+        // this page's form is in the list: no second button to press (a second copy), until it is refused
+        var own = document.querySelector("form input[name=idempotency_key]");
+        if (own) Array.prototype.forEach.call(own.form.querySelectorAll("button[type=submit]"), function (b) {
+          b.hidden = handled;
+        });
       });
     });
   }
