@@ -9,6 +9,7 @@ logout. Screenshots of every state go to /tmp/shots-offline/ (360x740 citizen, 1
 from __future__ import annotations
 
 import io
+import os
 import re
 import time
 from pathlib import Path
@@ -22,7 +23,7 @@ from simpul.conftest import personas, region_tree  # noqa: F401 - shared fixture
 pytestmark = pytest.mark.django_db(transaction=True)
 
 CATALOG = Path(__file__).resolve().parents[2] / "src" / "simpul" / "catalog" / "data" / "musi-banyuasin"
-SHOTS = Path("/tmp/shots-offline")
+SHOTS = Path(os.environ.get("SIMPUL_SHOTS", "/tmp/shots-offline"))  # noqa: S108 - screenshots to look at
 NIK, KK, NAME = "1606014101900001", "1606011503200001", "Siti Aminah"
 CITIZEN = {"width": 360, "height": 740}
 OPERATOR = {"width": 1366, "height": 768}

@@ -39,7 +39,8 @@ def outbox_key(request: HttpRequest) -> HttpResponse:
     them again (the one in a form queued before a new log-in is stale). Never stored by a browser."""
     from django.middleware.csrf import get_token
 
-    from simpul.core.offline import NO_STORE, outbox_key as key_for
+    from simpul.core.offline import NO_STORE
+    from simpul.core.offline import outbox_key as key_for
 
     response = JsonResponse({**key_for(request), "csrf": get_token(request)})
     response["Cache-Control"] = NO_STORE

@@ -43,7 +43,7 @@ def _pages(client, version, draft, **extra):
 
 def test_outbox_gets_saved_for_a_step_and_sent_with_the_reference(client, version):
     draft = _start(client, version)
-    first, second = _pages(client, version, draft, **OUTBOX)
+    first, _second = _pages(client, version, draft, **OUTBOX)
     assert first.status_code == 200 and first.json() == {
         "status": "saved", "reference": "", "url": _url("cases:apply_page", version, draft, page="reason")}
     assert first["Cache-Control"] == "private, no-store"
