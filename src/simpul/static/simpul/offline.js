@@ -140,7 +140,7 @@
         // this page's form is in the list: no second button to press (a second copy), until it is refused
         var own = document.querySelector("form input[name=idempotency_key]");
         if (own) Array.prototype.forEach.call(own.form.querySelectorAll("button[type=submit]"), function (b) {
-          b.hidden = handled;
+          b.style.display = handled ? "none" : "";  // (the stylesheet's display would beat `hidden`)
         });
       });
     });
