@@ -297,6 +297,8 @@ def test_operator_refused_item_shows_the_reason_and_correcting_it_keeps_everythi
     page.get_by_role("button", name="Kirim permohonan").click()
     _wait_panel(page, WAITING)
     link.back()
+    _wait_panel(page, SENDING)
+    _shot(page, "operator-2-sending")
     text = _wait_panel(page, REFUSED)
     assert "Jenis berkas persetujuan.jpg tidak diizinkan. Yang diizinkan: JPG, PDF, PNG." in text  # why, how to fix
     assert Case.objects.count() == 0 and len(link.posts) == 1
@@ -309,6 +311,46 @@ def test_operator_refused_item_shows_the_reason_and_correcting_it_keeps_everythi
     page.wait_for_url(re.compile(r"/terkirim/"))
     page.wait_for_timeout(800)
     assert Case.objects.count() == 1 and page.locator("#outbox").is_hidden()
+    context.close()
+
+
+def test_citizen_whose_session_ended_is_asked_to_log_in_and_a_stale_page_is_refused_with_the_reason(
+    browser: Any, live_server: Any, personas: Any, ktp: Any, tmp_path: Path  # noqa: F811
+) -> None:
+    from simpul.cases.models import Case
+
+    site = str(live_server.url)
+    context = _context(browser, CITIZEN, live_server, personas.citizen)
+    link = Link(context)
+    page = link.page()
+    _to_review(page, site, tmp_path, operator=True)
+    link.posts.clear()
+    link.cut()
+    page.get_by_role("button", name="Kirim permohonan").click()
+    _wait_panel(page, WAITING)
+    context.clear_cookies()  # the session ended meanwhile (and its CSRF cookie with it)
+    link.back()
+    text = _wait_panel(page, LOGIN)
+    assert "Terkirim" not in text and Case.objects.count() == 0 and len(link.posts) == 1
+    _shot(page, "citizen-4-needs-login")
+    _log_in(context, live_server, personas.citizen)
+    page.reload()
+    text = _wait_panel(page, SENT)
+    assert Case.objects.get().reference in text and len(link.posts) == 2
+    page.locator("#outbox button", has_text="Hapus dari daftar ini").click()
+    page.locator("#outbox").wait_for(state="hidden")
+    # a page gone stale meanwhile: refused, with the reason and how to fix it, nothing sent
+    _to_review(page, site, tmp_path, operator=True)  # (?baru=1: a new application, not the resume page)
+    link.posts.clear()
+    link.cut()
+    page.locator("input[name=idempotency_key]").evaluate("el => el.value = 'stale-key'")
+    page.get_by_role("button", name="Kirim permohonan").click()
+    _wait_panel(page, WAITING)
+    link.back()
+    text = _wait_panel(page, REFUSED)
+    assert "Halaman ini" in text and page.locator("#outbox a", has_text="Perbaiki").count() == 1
+    assert Case.objects.count() == 1 and len(link.posts) == 1
+    _shot(page, "citizen-5-refused")
     context.close()
 
 
