@@ -173,6 +173,7 @@
     if (resp.status >= 500 || resp.status === 429 || resp.status === 409) return settle(it, "waiting", {});
     return resp.json().then(function (ans) {
       if (ans.status === "sent" && ans.reference) {  // the answers are deleted: the office has them
+        sentNow = true;
         return settle(it, "sent", { reference: ans.reference, payload: null }, { url: ans.url });
       }
       if (ans.status === "saved") return settle(it, "saved", { payload: null }, { url: ans.url });
@@ -198,12 +199,17 @@
       }).reduce(function (p, it) { return p.then(function () { return send(it); }); }, Promise.resolve());
     });
   }
-  var flushing = false;
+  var flushing = false, sentNow = false;
   function flush() {
     if (flushing || !navigator.onLine || !secret) return render();
     flushing = true;
     var run = navigator.locks ? navigator.locks.request("simpul-outbox", sendAll) : sendAll();
-    return run.then(function () { flushing = false; return changed(); }, function () { flushing = false; })
+    return run.then(function () {
+      flushing = false;
+      // a list of the day's applications (the operator's) was drawn before this one arrived: draw it again
+      if (sentNow && document.querySelector("[data-outbox-refresh]")) { sentNow = false; location.reload(); }
+      return changed();
+    }, function () { flushing = false; })
       .then(retryLater);
   }
 
