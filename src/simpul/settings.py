@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "simpul.core.admission.AdmissionMiddleware",
     "django.middleware.gzip.GZipMiddleware",
+    "simpul.core.offline.PrivatePagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -245,6 +246,11 @@ SIMPUL_ADMISSION_RETRY_AFTER = env.int("SIMPUL_ADMISSION_RETRY_AFTER", default=5
 SIMPUL_PAGE_CACHE_SECONDS = env.int("SIMPUL_PAGE_CACHE_SECONDS", default=60)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# An empty file part (an optional file input left empty) is no file, on every form: simpul.core.uploads.
+FILE_UPLOAD_HANDLERS = [
+    "simpul.core.uploads.SkipEmptyMemoryFileUploadHandler",
+    "simpul.core.uploads.SkipEmptyTemporaryFileUploadHandler",
+]
 CLAMD_SOCKET = env.str("SIMPUL_CLAMD_SOCKET", default="")
 
 CACHES = {"default": env.cache_url("SIMPUL_CACHE_URL", default="locmemcache://simpul")}

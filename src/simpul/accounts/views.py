@@ -226,11 +226,12 @@ def my_data(request: HttpRequest) -> HttpResponse:
 
 class LogoutView(auth_views.LogoutView):
     """Log out (POST only, as Django requires) and tell the browser to drop its caches, so pages with
-    personal answers that the offline service worker kept do not stay on a shared device."""
+    personal answers and forms waiting in the offline outbox do not stay on a shared device (the outbox asks
+before a logout that would delete forms not sent yet)."""
 
     def post(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         response = super().post(request, *args, **kwargs)
-        response["Clear-Site-Data"] = '"cache"'
+        response["Clear-Site-Data"] = '"cache", "storage"'  # and the offline outbox (its page asked first)
         return response
 
 

@@ -114,12 +114,14 @@ def operator_switch(request: HttpRequest) -> HttpResponse:
                 otp_login(request, device)
                 request.session[SESSION_SEEN] = timezone.now().timestamp()
                 messages.success(request, _("{name} is now working on this device.").format(name=user.full_name))
-                return redirect("backoffice:operator_today")
+                response = redirect("backoffice:operator_today")
+                response["Clear-Site-Data"] = '"cache", "storage"'  # the previous operator's pages and outbox
+                return response
     return render(request, "backoffice/operator_switch.html", {"form": form}, status=status)
 
 
-def idle_minutes() -> int:
-    return int(getattr(settings, "SIMPUL_OPERATOR_IDLE_MINUTES", 15))
+def idle_minutes() -> float:
+    return float(getattr(settings, "SIMPUL_OPERATOR_IDLE_MINUTES", 15))
 
 
 class OperatorIdleLogoutMiddleware:
@@ -137,9 +139,11 @@ class OperatorIdleLogoutMiddleware:
             if seen is not None and now.timestamp() - float(seen) > timedelta(minutes=idle_minutes()).total_seconds():
                 logout(request)
                 messages.info(request, _("You were logged out after {minutes} minutes without activity.").format(
-                    minutes=idle_minutes()))
+                    minutes=f"{idle_minutes():g}"))
                 response = redirect(reverse("accounts:login") + "?next=" + request.path)
-                response["Clear-Site-Data"] = '"cache"'  # the shared device forgets cached answers too
+                # The shared device forgets its cached pages. The offline outbox stays: its forms are encrypted with
+                # a key only this operator's next log-in gets (simpul.core.offline), and are sent then.
+                response["Clear-Site-Data"] = '"cache"'
                 return response
             request.session[SESSION_SEEN] = now.timestamp()
         return self.get_response(request)

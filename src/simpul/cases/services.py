@@ -879,6 +879,12 @@ def draft_answers(draft: Draft) -> dict[str, Any]:
     return answers_reveal(draft.answers or {})
 
 
+def draft_applicant_name(draft: Draft) -> str:
+    """The applicant's name as answered so far in the draft ("" before the page that asks it)."""
+    answers = draft.answers or {}
+    return next((str(answers[n]) for n in NAME_FIELDS if answers.get(n)), "")
+
+
 def draft_update_answers(*, draft: Draft, answers: dict[str, Any]) -> Draft:
     """Keep a page's answers in the draft, protected exactly like a case's (`answers_protect`: NIK and KK
     numbers encrypted)."""

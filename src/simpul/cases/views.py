@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,6 +34,7 @@ from simpul.cases.reference_numbers import normalise_reference
 from simpul.cases.throttle import client_ip, tracking_blocked, tracking_failed, tracking_wait_minutes
 from simpul.core.models import AccessDoor
 from simpul.core.services import personal_data_access_record
+from simpul.core.offline import flat_errors, is_outbox, outbox_answer, outbox_refused
 
 SESSION_TRACKED = "cases_tracked"  # references whose PIN this session has proven
 SESSION_DRAFTS = "cases_drafts"  # ids of the anonymous drafts this session made (chunked uploads may attach to them)
@@ -65,6 +67,10 @@ class _DraftSent(Exception):
     """The draft of this token was sent by this session (and deleted): go to its confirmation."""
 
 
+class _LoginNeeded(Exception):
+    """The draft belongs to a user and this request is not logged in (an idle logout, say): log in first."""
+
+
 def _draft(request: HttpRequest, code: str, token: str) -> Draft:
     draft = (Draft.objects.select_related("service_version__service", "service_version__agency")
              .filter(token=token, service_version__service__code=code).first())
@@ -72,6 +78,8 @@ def _draft(request: HttpRequest, code: str, token: str) -> Draft:
         if token in request.session.get(SESSION_SENT, {}):
             raise _DraftSent
         raise Http404
+    if draft.owner_id is not None and not request.user.is_authenticated:
+        raise _LoginNeeded
     if draft.owner_id is not None and draft.owner_id != getattr(request.user, "pk", None):
         raise Http404
     return draft
@@ -84,7 +92,11 @@ def _draft_or_done(view: Any) -> Any:
         try:
             return view(request, code, token, **kwargs)
         except _DraftSent:
-            return redirect("cases:apply_done", code=code, token=token)
+            done = reverse("cases:apply_done", kwargs={"code": code, "token": token})
+            reference = request.session.get(SESSION_SENT, {}).get(token, "")
+            return outbox_answer(request, url=done, reference=reference if request.method == "POST" else "")
+        except _LoginNeeded:
+            return redirect_to_login(request.get_full_path())
 
     wrapped.__doc__ = view.__doc__
     wrapped.__name__ = view.__name__
@@ -134,6 +146,12 @@ def _case_for_applicant(request: HttpRequest, reference: str) -> tuple[Case, boo
     raise Http404
 
 
+def _outbox_title(draft: Draft) -> str:
+    """What the offline outbox calls a queued form: the service and the applicant (kept encrypted there)."""
+    name = services.draft_applicant_name(draft)
+    return f"{draft.service_version.name} · {name}" if name else str(draft.service_version.name)
+
+
 def _steps(version: Any, current: str) -> list[dict[str, Any]]:
     from simpul.catalog.models import localized
 
@@ -181,14 +199,18 @@ def apply_page(request: HttpRequest, code: str, token: str, page: str) -> HttpRe
             from simpul.catalog.forms_engine import json_answers
 
             services.draft_update_answers(draft=draft, answers=json_answers(form))
-            if "save" in request.POST:
-                return redirect("cases:apply_saved", code=code, token=token)
-            if request.GET.get("kembali") == "periksa":
-                return redirect("cases:apply_review", code=code, token=token)
             index = keys.index(page)
-            if index + 1 < len(keys):
-                return redirect("cases:apply_page", code=code, token=token, page=keys[index + 1])
-            return redirect("cases:apply_documents", code=code, token=token)
+            if "save" in request.POST:
+                following = reverse("cases:apply_saved", kwargs={"code": code, "token": token})
+            elif request.GET.get("kembali") == "periksa":
+                following = reverse("cases:apply_review", kwargs={"code": code, "token": token})
+            elif index + 1 < len(keys):
+                following = reverse("cases:apply_page", kwargs={"code": code, "token": token, "page": keys[index + 1]})
+            else:
+                following = reverse("cases:apply_documents", kwargs={"code": code, "token": token})
+            return outbox_answer(request, url=following)
+        if is_outbox(request):
+            return outbox_refused(request, flat_errors(form.errors), url=request.get_full_path())
     else:
         form = _page_form(version, page, answers=answers)
     index = keys.index(page)
@@ -196,7 +218,7 @@ def apply_page(request: HttpRequest, code: str, token: str, page: str) -> HttpRe
                 if index > 0 else None)
     return render(request, "cases/apply_page.html", {
         "version": version, "draft": draft, "form": form, "page": version.form["pages"][index],
-        "steps": _steps(version, page), "previous_url": previous,
+        "steps": _steps(version, page), "previous_url": previous, "outbox_title": _outbox_title(draft),
     }, status=200 if request.method == "GET" or not form.errors else 400)
 
 
@@ -223,7 +245,7 @@ def apply_documents(request: HttpRequest, code: str, token: str) -> HttpResponse
     if request.method == "POST":
         errors = services.draft_attach_documents(draft=draft, files=dict(request.FILES.items()))
         if not errors and "save" in request.POST:
-            return redirect("cases:apply_saved", code=code, token=token)
+            return outbox_answer(request, url=reverse("cases:apply_saved", kwargs={"code": code, "token": token}))
         if not errors:
             missing = [
                 s for s in document_specs(version, answers) if s["required"] and s["code"] not in draft.documents
@@ -231,7 +253,9 @@ def apply_documents(request: HttpRequest, code: str, token: str) -> HttpResponse
             for spec in missing:
                 errors[spec["code"]] = [_("Please upload: {document}.").format(document=localized(spec))]
             if not missing:
-                return redirect("cases:apply_review", code=code, token=token)
+                return outbox_answer(request, url=reverse("cases:apply_review", kwargs={"code": code, "token": token}))
+        if is_outbox(request):
+            return outbox_refused(request, flat_errors(errors), url=request.get_full_path())
     specs = []
     for spec in document_specs(version, answers):
         specs.append({
@@ -243,7 +267,7 @@ def apply_documents(request: HttpRequest, code: str, token: str) -> HttpResponse
                 if pages else None)
     return render(request, "cases/apply_documents.html", {
         "version": version, "draft": draft, "specs": specs, "errors": errors, "steps": _steps(version, "dokumen"),
-        "previous_url": previous,
+        "previous_url": previous, "outbox_title": _outbox_title(draft),
     }, status=400 if errors else 200)
 
 
@@ -254,6 +278,7 @@ def apply_review(request: HttpRequest, code: str, token: str) -> HttpResponse:
     from simpul.catalog.forms_engine import document_specs
     from simpul.catalog.models import localized
 
+    done = reverse("cases:apply_done", kwargs={"code": code, "token": token})
     try:
         draft = _draft(request, code, token)
     except Http404:
@@ -261,9 +286,11 @@ def apply_review(request: HttpRequest, code: str, token: str) -> HttpResponse:
             service_code=code, idempotency_key=request.POST.get("idempotency_key", ""), user=request.user,
         ) if request.method == "POST" else None
         if replay is None:
+            if is_outbox(request) and not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())  # an operator's draft after an idle logout
             raise
         _remember_sent(request, token, replay)
-        return redirect("cases:apply_done", code=code, token=token)
+        return outbox_answer(request, url=done, reference=replay.case.reference)
     version = draft.service_version
     answers = services.draft_answers(draft)
     operator = _is_operator(request.user)
@@ -288,7 +315,9 @@ def apply_review(request: HttpRequest, code: str, token: str) -> HttpResponse:
                 errors = exc.message_dict
             else:
                 _remember_sent(request, token, result)
-                return redirect("cases:apply_done", code=code, token=token)
+                return outbox_answer(request, url=done, reference=result.case.reference)
+        if is_outbox(request):
+            return outbox_refused(request, flat_errors(errors), url=request.get_full_path())
     documents = [
         {"label": localized(spec), "file": (draft.documents or {}).get(spec["code"])}
         for spec in document_specs(version, answers)
@@ -298,7 +327,7 @@ def apply_review(request: HttpRequest, code: str, token: str) -> HttpResponse:
         "version": version, "draft": draft, "rows": answer_rows(version, answers),
         "documents": documents, "consent_form": consent_form, "errors": errors,
         "general_errors": errors.get("__all__", []), "field_errors": page_errors,
-        "steps": _steps(version, "periksa"),
+        "steps": _steps(version, "periksa"), "outbox_title": _outbox_title(draft),
     }, status=400 if errors else 200)
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 from functools import cache
 
 from django.contrib.staticfiles import finders
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 
@@ -30,3 +31,23 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     response["Service-Worker-Allowed"] = "/"
     response["Cache-Control"] = "max-age=300"
     return response
+
+
+@require_GET
+def outbox_key(request: HttpRequest) -> HttpResponse:
+    """The key the offline outbox encrypts this person's queued forms with, and a fresh CSRF token for sending
+    them again (the one in a form queued before a new log-in is stale). Never stored by a browser."""
+    from django.middleware.csrf import get_token
+
+    from simpul.core.offline import NO_STORE
+    from simpul.core.offline import outbox_key as key_for
+
+    response = JsonResponse({**key_for(request), "csrf": get_token(request)})
+    response["Cache-Control"] = NO_STORE
+    return response
+
+
+def offline_shell(request: HttpRequest) -> HttpResponse:
+    """The page the service worker shows for any page opened without a connection: nothing personal on it and
+    no log-in state (it is kept on the device), only the list of forms waiting on this device."""
+    return render(request, "portal/offline.html", {"offline_shell": True})

@@ -251,10 +251,10 @@ def test_village_operator_session_has_an_idle_timeout(client, personas, settings
     assert client.session.get_expiry_age() == 600 + 600
 
 
-def test_logout_tells_the_browser_to_clear_its_cache(client, personas):
+def test_logout_tells_the_browser_to_clear_its_cache_and_storage(client, personas):
     login(client, personas.citizen)
     response = client.post(reverse("accounts:logout"))
-    assert response.status_code == 302 and response["Clear-Site-Data"] == '"cache"'
+    assert response.status_code == 302 and response["Clear-Site-Data"] == '"cache", "storage"'
 
 
 def test_registration_page_queries_do_not_grow_with_villages(

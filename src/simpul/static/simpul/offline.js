@@ -1,24 +1,32 @@
-/* Simpul offline outbox: optional, vanilla, CSP-safe (no inline script, no eval).
-   - registers the service worker (/sw.js) that keeps the app shell and the form pages the user opened;
-   - a form carrying a hidden `idempotency_key` that is sent while offline is kept in IndexedDB with that key
-     and sent again on the `online` event and on every page load (Background Sync is not everywhere);
-   - the #outbox list shows each item: waiting, sending, sent (with its reference), refused (with the reason;
-     the data stays to correct and send again). Sending the same item twice makes one case (same key).
+/* Simpul offline outbox: optional, vanilla, CSP-safe (no inline script, no eval), for old Android Chrome too.
+   - registers the service worker (/sw.js): it keeps static files and one page without personal data (/luring/);
+   - a form carrying a hidden `idempotency_key` that is sent while offline is kept in IndexedDB, encrypted
+     (AES-GCM) with a key the server derives for this person (/luring/kunci/, held in memory only): after a logout
+     nobody else at the device can read it; the same person logging in again sends it;
+   - it is sent again (same key, header X-Simpul-Outbox) on the `online` event and on every page load, by one tab
+     only (Web Locks); it counts as sent only when the server answers with the case's reference (JSON), and a
+     redirect (to the log-in page) or any other answer keeps it and says what to do;
+   - the #outbox panel, at the top of the page, says the truth about each item: waiting, sending, sent (reference),
+     saved (a step: continue), log in first, or not accepted (the reasons, and "Correct it" with all answers back).
    Without JavaScript none of this runs and forms post normally. */
 (function () {
   "use strict";
   var DB = "simpul-outbox", STORE = "items", box = document.getElementById("outbox");
-  if (!box || !window.indexedDB || !window.fetch || !window.FormData) return;
-  var L = box.dataset;
+  if (!box || !window.indexedDB || !window.fetch || !window.FormData || !window.crypto || !crypto.subtle) return;
+  var L = box.dataset, secret = null, keyInfo = null, titles = {};
+  var channel = window.BroadcastChannel ? new BroadcastChannel("simpul-outbox") : null;
 
   if ("serviceWorker" in navigator) {
-    navigator.serviceWorker.register(box.dataset.sw || "/sw.js", { scope: "/" }).catch(function () {});
+    navigator.serviceWorker.register(L.sw || "/sw.js", { scope: "/" }).catch(function () {});
   }
 
   function db() {
     return new Promise(function (ok, ko) {
-      var r = indexedDB.open(DB, 1);
-      r.onupgradeneeded = function () { r.result.createObjectStore(STORE, { keyPath: "key" }); };
+      var r = indexedDB.open(DB, 2);
+      r.onupgradeneeded = function () {  // version 1 kept forms in clear: dropped
+        if (r.result.objectStoreNames.contains(STORE)) r.result.deleteObjectStore(STORE);
+        r.result.createObjectStore(STORE, { keyPath: "key" });
+      };
       r.onsuccess = function () { ok(r.result); };
       r.onerror = function () { ko(r.error); };
     });
@@ -27,106 +35,181 @@
     return db().then(function (d) {
       return new Promise(function (ok, ko) {
         var t = d.transaction(STORE, mode), s = t.objectStore(STORE), out = fn(s);
-        t.oncomplete = function () { ok(out && out.result !== undefined ? out.result : out); };
-        t.onerror = function () { ko(t.error); };
+        t.oncomplete = function () { d.close(); ok(out && out.result !== undefined ? out.result : out); };
+        t.onerror = function () { d.close(); ko(t.error); };
       });
     });
   }
   function all() { return tx("readonly", function (s) { return s.getAll(); }); }
+  function changed() { if (channel) channel.postMessage("changed"); return render(); }
   function put(item) { return tx("readwrite", function (s) { s.put(item); }); }
-  function del(key) { return tx("readwrite", function (s) { s.delete(key); }); }
+  function del(key) { return tx("readwrite", function (s) { s.delete(key); }).then(changed); }
 
+  // -- the key: fetched while online, kept in memory for this page only --------------------------------------------
+  function b64(bytes) {
+    var s = "", u = new Uint8Array(bytes);
+    for (var i = 0; i < u.length; i += 8192) s += String.fromCharCode.apply(null, u.subarray(i, i + 8192));
+    return btoa(s);
+  }
+  function unb64(text) {
+    var s = atob(text), u = new Uint8Array(s.length);
+    for (var i = 0; i < s.length; i++) u[i] = s.charCodeAt(i);
+    return u;
+  }
+  function loadKey() {
+    if (!navigator.onLine) return Promise.resolve(null);
+    return fetch(L.keyUrl, { credentials: "same-origin", cache: "no-store", headers: { "X-Simpul-Outbox": "1" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (k) {
+        if (!k || !k.key) return null;
+        return crypto.subtle.importKey("raw", unb64(k.key), "AES-GCM", false, ["encrypt", "decrypt"])
+          .then(function (ck) { secret = ck; keyInfo = k; return k; });
+      }).catch(function () { return null; });
+  }
+  function seal(value) {
+    var iv = crypto.getRandomValues(new Uint8Array(12));
+    return crypto.subtle.encrypt({ name: "AES-GCM", iv: iv }, secret, new TextEncoder().encode(JSON.stringify(value)))
+      .then(function (data) { return { iv: iv, data: data }; });
+  }
+  function open(box_) {
+    return crypto.subtle.decrypt({ name: "AES-GCM", iv: box_.iv }, secret, box_.data)
+      .then(function (plain) { return JSON.parse(new TextDecoder().decode(plain)); });
+  }
+  function mine(it) { return keyInfo && it.owner === keyInfo.owner; }
+
+  // -- the panel -------------------------------------------------------------------------------------------------
   function el(tag, text, cls) {
     var e = document.createElement(tag);
     if (text) e.textContent = text;
     if (cls) e.className = cls;
     return e;
   }
+  function link(li, text, href) {
+    var a = el("a", text);
+    a.href = href;
+    li.lastChild.appendChild(document.createTextNode(" "));
+    li.lastChild.appendChild(a);
+    return a;
+  }
+  function button(li, text, fn) {
+    var b = el("button", text, "link");
+    b.type = "button";
+    b.addEventListener("click", fn);
+    li.lastChild.appendChild(document.createTextNode(" "));
+    li.lastChild.appendChild(b);
+  }
+  function meta(it) {
+    if (!mine(it) || !it.meta) return Promise.resolve(null);
+    if (titles[it.key + it.state]) return Promise.resolve(titles[it.key + it.state]);
+    return open(it.meta).then(function (m) { titles[it.key + it.state] = m; return m; }, function () { return null; });
+  }
+  function loginUrl(m) { return L.login + "?next=" + encodeURIComponent(m ? new URL(m.page).pathname : location.pathname); }
   function render() {
     return all().then(function (items) {
-      var list = box.querySelector("ul");
-      list.textContent = "";
-      items.forEach(function (it) {
-        var li = el("li", (it.title || it.action) + ": ", "outbox-" + it.state);
-        li.dataset.key = it.key;
-        li.appendChild(el("strong", L["l" + it.state.charAt(0).toUpperCase() + it.state.slice(1)] || it.state));
-        if (it.reference) li.appendChild(el("span", " " + L.lReference + " " + it.reference, "outbox-ref"));
-        if (it.state === "sent" && it.done) {
-          var next = el("a", L.lOpen);
-          next.href = it.done;
-          li.appendChild(document.createTextNode(" "));
-          li.appendChild(next);
-        }
-        if (it.reason) li.appendChild(el("span", " " + it.reason, "outbox-reason"));
-        if (it.state === "refused" || it.state === "waiting") {
-          var again = el("button", L.lResend, "link");
-          again.type = "button";
-          again.addEventListener("click", function () { it.state = "waiting"; put(it).then(flush); });
-          li.appendChild(document.createTextNode(" "));
-          li.appendChild(again);
-          if (it.page) {
-            var fix = el("a", L.lCorrect);
-            fix.href = it.page;
-            li.appendChild(document.createTextNode(" "));
-            li.appendChild(fix);
+      items.sort(function (a, b) { return a.queued - b.queued; });
+      return Promise.all(items.map(meta)).then(function (metas) {
+        var list = box.querySelector("ul"), here = location.href.split("#")[0], handled = false;
+        list.textContent = "";
+        items.forEach(function (it, i) {
+          var m = metas[i], state = !keyInfo || mine(it) ? it.state : "locked", li = el("li", "", "outbox-" + state);
+          li.dataset.key = it.key;
+          if (m && m.page === here && state !== "refused") handled = true;
+          if (m && m.title) li.appendChild(el("strong", m.title, "outbox-title"));
+          li.appendChild(el("span", L["l" + state.charAt(0).toUpperCase() + state.slice(1)] || state, "outbox-state"));
+          if (state === "refused" && m && m.reasons) li.appendChild(el("span", " " + m.reasons.join(" "), "outbox-reason"));
+          if (it.reference) li.appendChild(el("span", " " + L.lReference + " " + it.reference, "outbox-ref"));
+          li.appendChild(el("span", "", "outbox-actions"));
+          if (state === "sent" && m && m.url) link(li, L.lOpen, m.url);
+          if (state === "saved" && m && m.url) {
+            link(li, L.lNext, m.url).addEventListener("click", function (ev) {  // the step is done
+              ev.preventDefault();
+              del(it.key).then(function () { location.href = m.url; });
+            });
           }
-        }
-        if (it.state === "sent" || it.state === "refused") {
-          var drop = el("button", L.lRemove, "link");
-          drop.type = "button";
-          drop.addEventListener("click", function () { del(it.key).then(render); });
-          li.appendChild(document.createTextNode(" "));
-          li.appendChild(drop);
-        }
-        list.appendChild(li);
+          if (state === "login" || state === "locked") link(li, L.lLogIn, loginUrl(m));
+          if (state === "waiting" && navigator.onLine) button(li, L.lResend, function () { flush(); });
+          if (state === "refused" && m) link(li, L.lCorrect, m.page + "#outbox-fix=" + encodeURIComponent(it.key));
+          if (state === "sent" || state === "saved") {
+            button(li, L.lRemove, function () { del(it.key); });
+          } else if (state !== "sending") {
+            button(li, L.lDiscard, function () { if (window.confirm(L.lConfirmDiscard)) del(it.key); });
+          }
+          list.appendChild(li);
+        });
+        box.hidden = items.length === 0;
+        // this page's form is in the list: no second button to press (a second copy), until it is refused
+        var own = document.querySelector("form input[name=idempotency_key]");
+        if (own) Array.prototype.forEach.call(own.form.querySelectorAll("button[type=submit]"), function (b) {
+          b.style.display = handled ? "none" : "";  // (the stylesheet's display would beat `hidden`)
+        });
       });
-      box.hidden = items.length === 0;
     });
   }
 
-  function reasonOf(doc) {
-    var s = doc.querySelector(".error-summary ul") || doc.querySelector(".error-summary") || doc.querySelector("h1");
-    return s ? s.textContent.replace(/\s+/g, " ").trim() : "";
-  }
-
-  function send(it) {
+  // -- sending ---------------------------------------------------------------------------------------------------
+  function formData(payload) {
     var body = new FormData();
-    it.fields.forEach(function (f) { if (f.length > 2) body.append(f[0], f[1], f[2]); else body.append(f[0], f[1]); });
-    it.state = "sending";
-    return put(it).then(render).then(function () {
-      return fetch(it.action, { method: "POST", body: body, credentials: "same-origin", redirect: "follow",
-                                headers: { "X-Simpul-Outbox": "1" } });
-    }).then(function (resp) {
-      return resp.text().then(function (html) {
-        var doc = new DOMParser().parseFromString(html, "text/html"), ref = doc.querySelector(".big");
-        if (resp.ok && resp.redirected) {
-          it.state = "sent";  // accepted: the confirmation (with its reference) or the form's next page
-          it.reference = ref && /\/terkirim\//.test(resp.url) ? ref.textContent.trim() : "";
-          it.reason = "";
-          it.fields = [];  // nothing personal kept once the server has it
-          it.done = resp.url;
-        } else if (resp.status >= 500 || resp.status === 429) {
-          it.state = "waiting";  // the server is busy: try again later
-        } else {
-          it.state = "refused";
-          it.reason = reasonOf(doc) || String(resp.status);
-        }
-        return put(it);
+    payload.fields.forEach(function (f) {
+      var v = f[1];
+      if (f[0] === "csrfmiddlewaretoken") v = keyInfo.csrf;  // the token of the page it was queued on may be stale
+      if (v && v.file !== undefined) body.append(f[0], new Blob([unb64(v.file)], { type: v.type }), v.name);
+      else body.append(f[0], v);
+    });
+    return body;
+  }
+  function settle(it, state, extra, metaChanges) {
+    it.state = state;
+    for (var k in extra) it[k] = extra[k];
+    if (!metaChanges) return put(it);
+    return open(it.meta).then(function (m) {
+      for (var n in metaChanges) m[n] = metaChanges[n];
+      return seal(m);
+    }).then(function (sealed) { it.meta = sealed; return put(it); });
+  }
+  function answered(it, resp) {
+    if (resp.type === "opaqueredirect" || resp.status === 401 || resp.status === 403) {
+      return settle(it, "login", {});  // an idle logout, an expired session: kept, and the person is told to log in
+    }
+    if (resp.status >= 500 || resp.status === 429 || resp.status === 409) return settle(it, "waiting", {});
+    return resp.json().then(function (ans) {
+      if (ans.status === "sent" && ans.reference) {  // the answers are deleted: the office has them
+        sentNow = true;
+        return settle(it, "sent", { reference: ans.reference, payload: null }, { url: ans.url });
+      }
+      if (ans.status === "saved") return settle(it, "saved", { payload: null }, { url: ans.url });
+      if (ans.status === "refused") return settle(it, "refused", {}, { reasons: ans.errors || [] });
+      return settle(it, "login", {});
+    }, function () { return settle(it, "login", {}); });  // a page, not an answer: most likely the log-in page
+  }
+  function send(it) {
+    return Promise.all([open(it.payload), open(it.meta)]).then(function (opened) {
+      var payload = opened[0];
+      return settle(it, "sending", {}).then(changed).then(function () {
+        return fetch(opened[1].action, { method: "POST", body: formData(payload), credentials: "same-origin",
+                                  redirect: "manual", headers: { "X-Simpul-Outbox": "1", "X-CSRFToken": keyInfo.csrf } });
       });
-    }, function () {
-      it.state = "waiting";  // still no connection
-      return put(it);
+    }).then(function (resp) { return answered(it, resp); }, function () {
+      return it.state === "sending" ? settle(it, "waiting", {}) : null;  // still no connection
     });
   }
-
-  var flushing = false;
+  function sendAll() {
+    return all().then(function (items) {  // read again inside the lock: another tab may have sent them meanwhile
+      return items.filter(function (it) {
+        return mine(it) && it.payload && (it.state === "waiting" || it.state === "sending" || it.state === "login");
+      }).reduce(function (p, it) { return p.then(function () { return send(it); }); }, Promise.resolve());
+    });
+  }
+  var flushing = false, sentNow = false;
   function flush() {
-    if (flushing || !navigator.onLine) return render();
+    if (flushing || !navigator.onLine || !secret) return render();
     flushing = true;
-    return all().then(function (items) {
-      return items.filter(function (it) { return it.state === "waiting" || it.state === "sending"; })
-        .reduce(function (p, it) { return p.then(function () { return send(it); }); }, Promise.resolve());
-    }).then(function () { flushing = false; return render(); }, function () { flushing = false; })
+    var run = navigator.locks ? navigator.locks.request("simpul-outbox", sendAll) : sendAll();
+    return run.then(function () {
+      flushing = false;
+      // a list of the day's applications (the operator's) was drawn before this one arrived: draw it again
+      if (sentNow && document.querySelector("[data-outbox-refresh]")) { sentNow = false; location.reload(); }
+      return changed();
+    }, function () { flushing = false; })
       .then(retryLater);
   }
 
@@ -134,7 +217,7 @@
   var delay = 2000, timer = null;
   function retryLater() {
     return all().then(function (items) {
-      var waiting = items.some(function (it) { return it.state === "waiting"; });
+      var waiting = items.some(function (it) { return mine(it) && it.state === "waiting"; });
       if (!waiting) { delay = 2000; return; }
       if (timer) return;
       timer = setTimeout(function () { timer = null; flush(); }, delay);
@@ -142,25 +225,84 @@
     });
   }
 
-  function queue(form, submitter) {
-    var fields = [], key = form.querySelector("input[name=idempotency_key]").value, data;
-    try { data = new FormData(form, submitter); } catch (e) { data = new FormData(form); }
-    data.forEach(function (v, k) {
-      fields.push(v instanceof Blob ? [k, v, v.name || "file"] : [k, v]);
+  // -- queueing: exactly what the form would send (no part for a file input left empty) -------------------------
+  function field(k, v) {
+    if (!(v instanceof Blob)) return Promise.resolve([k, v]);
+    if (!v.size && !v.name) return Promise.resolve(null);  // an empty file input: a browser sends no file
+    return new Response(v).arrayBuffer().then(function (buf) {
+      return [k, { file: b64(buf), name: v.name || "file", type: v.type || "application/octet-stream" }];
     });
-    var h1 = document.querySelector("h1");
-    return put({ key: key + " " + (form.action || location.href), idempotencyKey: key, action: form.action || location.href, page: location.href, fields: fields,
-                 title: h1 ? h1.textContent.trim() : "", state: "waiting", queued: Date.now() })
-      .then(render).then(function () { box.focus(); });
+  }
+  function queue(form, submitter) {
+    var key = form.querySelector("input[name=idempotency_key]").value, data, entries = [];
+    try { data = new FormData(form, submitter); } catch (e) { data = new FormData(form); }
+    if (submitter && submitter.name && !data.has(submitter.name)) data.append(submitter.name, submitter.value || "1");
+    data.forEach(function (v, k) { entries.push(field(k, v)); });
+    // everything that could open the application again (its address, its key) is encrypted with the answers
+    var m = { title: form.dataset.outboxTitle || document.title, idem: key, action: form.action || location.href,
+              page: location.href.split("#")[0] };
+    return Promise.all(entries).then(function (fields) {
+      return Promise.all([seal({ fields: fields.filter(Boolean) }), seal(m)]);
+    }).then(function (sealed) {
+      var id = b64(crypto.getRandomValues(new Uint8Array(12)));
+      return put({ key: id, owner: keyInfo.owner, payload: sealed[0], meta: sealed[1], state: "waiting",
+                   queued: Date.now() });
+    }).then(changed).then(function () { box.focus(); box.scrollIntoView(); });
   }
 
   document.addEventListener("submit", function (ev) {
     var form = ev.target;
-    if (navigator.onLine || !form.querySelector || !form.querySelector("input[name=idempotency_key]")) return;
+    if (navigator.onLine || !secret || !form.querySelector || !form.querySelector("input[name=idempotency_key]")) return;
     if ((form.method || "").toLowerCase() !== "post") return;
     ev.preventDefault();
     queue(form, ev.submitter);
   });
+
+  // "Correct it": the form opens again with everything that was entered, ticked boxes and files included
+  function refill() {
+    var m = location.hash.match(/^#outbox-fix=(.+)$/);
+    if (!m || !secret) return;
+    var key = decodeURIComponent(m[1]);
+    all().then(function (items) {
+      var it = items.filter(function (x) { return x.key === key && mine(x) && x.payload; })[0];
+      if (!it) return;
+      open(it.payload).then(function (payload) {
+        var form = document.querySelector("form input[name=idempotency_key]");
+        form = form && form.form;
+        if (!form) return;
+        payload.fields.forEach(function (f) {
+          var name = f[0], v = f[1];
+          if (name === "csrfmiddlewaretoken" || name === "idempotency_key") return;
+          Array.prototype.forEach.call(form.elements, function (input) {
+            if (input.name !== name) return;
+            if (input.type === "checkbox" || input.type === "radio") {
+              if (input.value === v || (v === "on" && input.value === "on")) input.checked = true;
+            } else if (input.type === "file") {
+              if (v && v.file !== undefined && window.DataTransfer) {
+                var dt = new DataTransfer();
+                dt.items.add(new File([unb64(v.file)], v.name, { type: v.type }));
+                input.files = dt.files;
+              }
+            } else if (input.type !== "submit" && input.type !== "button" && typeof v === "string") {
+              input.value = v;
+            }
+          });
+        });
+      });
+    });
+  }
+
+  // the confirmation of a case sent by hand: its queued copies (same idempotency key) are done
+  function acknowledged() {
+    var sent = document.querySelector("[data-outbox-sent]");
+    if (!sent) return Promise.resolve();
+    var key = sent.getAttribute("data-outbox-sent");
+    return all().then(function (items) {
+      return Promise.all(items.filter(mine).map(function (it) {
+        return open(it.meta).then(function (m) { if (m.idem === key && it.state !== "sent") return del(it.key); });
+      }));
+    });
+  }
 
   /* Photos are shrunk on the device before upload (long side 1600 px, JPEG): a phone photo of 3-5 MB becomes
      ~300 KB. createImageBitmap needs no blob: URL, so the CSP stays strict. */
@@ -361,13 +503,28 @@
     });
   });
 
-  // logging out or handing the device to another operator forgets the pages kept for offline use
+  // Logging out or handing the device to another operator deletes this device's pages and outbox (the server
+  // sends Clear-Site-Data): forms not sent yet are deleted only when the person says so.
   document.addEventListener("submit", function (ev) {
     var action = ev.target.action || "";
-    if (window.caches && /\/(akun\/keluar|kantor\/desa\/ganti)\/$/.test(action)) caches.delete("simpul-v1");
+    if (!/\/(akun\/keluar|kantor\/desa\/ganti)\/$/.test(action) || ev.target.dataset.confirmed) return;
+    ev.preventDefault();
+    all().then(function (items) {
+      var unsent = items.some(function (it) { return it.state !== "sent" && it.state !== "saved"; });
+      if (unsent && !window.confirm(L.lConfirmLogout)) return;
+      ev.target.dataset.confirmed = "1";
+      var done = window.caches ? caches.keys().then(function (keys) {
+        return Promise.all(keys.map(function (k) { return caches.delete(k); }));
+      }) : Promise.resolve();
+      done.then(function () { return tx("readwrite", function (s) { s.clear(); }); }, function () {})
+        .then(function () { ev.target.submit(); }, function () { ev.target.submit(); });
+    }, function () { ev.target.dataset.confirmed = "1"; ev.target.submit(); });
   });
 
-  window.addEventListener("online", flush);
+  if (channel) channel.onmessage = function () { render(); };
+  window.addEventListener("hashchange", refill);
+  window.addEventListener("offline", render);
+  window.addEventListener("online", function () { (secret ? Promise.resolve() : loadKey()).then(flush); });
   box.appendChild(el("ul"));
-  flush();
+  loadKey().then(acknowledged).then(function () { refill(); return flush(); });
 })();
