@@ -33,8 +33,8 @@ from simpul.cases.permissions import is_applicant, personal_answer_names
 from simpul.cases.reference_numbers import normalise_reference
 from simpul.cases.throttle import client_ip, tracking_blocked, tracking_failed, tracking_wait_minutes
 from simpul.core.models import AccessDoor
-from simpul.core.services import personal_data_access_record
 from simpul.core.offline import flat_errors, is_outbox, outbox_answer, outbox_refused
+from simpul.core.services import personal_data_access_record
 
 SESSION_TRACKED = "cases_tracked"  # references whose PIN this session has proven
 SESSION_DRAFTS = "cases_drafts"  # ids of the anonymous drafts this session made (chunked uploads may attach to them)
