@@ -28,8 +28,8 @@ def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
                         "DJANGO_ALLOW_ASYNC_UNSAFE")}  # set by the browser tests' conftest, never in production
     env.update(
         SIMPUL_DEBUG="false", SIMPUL_HTTPS="true", SIMPUL_ALLOWED_HOSTS="simpul.example",
-        SIMPUL_SECRET_KEY="test-only-" + "k3y" * 20, SIMPUL_VAR_DIR=str(tmp_path),
-        DJANGO_SETTINGS_MODULE="simpul.settings",
+        SIMPUL_SECRET_KEY="test-only-" + "k3y" * 20, SIMPUL_AUDIT_KEY="test-only-audit-" + "k3y" * 20,
+        SIMPUL_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="simpul.settings",
     )
     env.update(extra)
     return env

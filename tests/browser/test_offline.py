@@ -304,7 +304,7 @@ def test_operator_refused_item_shows_the_reason_and_correcting_it_keeps_everythi
     _wait_panel(page, SENDING)
     _shot(page, "operator-2-sending")
     text = _wait_panel(page, REFUSED)
-    assert "Jenis berkas persetujuan.jpg tidak diizinkan. Yang diizinkan: JPG, PDF, PNG." in text  # why, how to fix
+    assert "Berkas persetujuan.jpg tidak bisa dibuka sebagai JPG/PNG/PDF. Foto dokumennya dengan HP, atau pilih berkas lain." in text  # why, how to fix
     assert Case.objects.count() == 0 and len(link.posts) == 1
     _shot(page, "operator-5-refused")
     page.locator("#outbox a", has_text="Perbaiki").click()

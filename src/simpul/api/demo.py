@@ -20,7 +20,7 @@ DEMO_CLIENTS = [
     {
         "name": "Sistem Dinas Dukcapil",
         "key": "demo-dukcapil-key",
-        "scopes": [*AGENCY_CASE_SCOPES, "webhooks:manage"],
+        "scopes": [*INTAKE_SCOPES, *AGENCY_CASE_SCOPES, "webhooks:manage"],  # SIAK submits applications too
         "agency": "disdukcapil",
         "allowed_service_kinds": [],
     },

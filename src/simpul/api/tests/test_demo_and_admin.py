@@ -25,7 +25,7 @@ def test_demo_clients_have_their_documented_keys(client, db, settings):
     assert "demo-dukcapil-key" in out.getvalue() and "demo-open311-key" in out.getvalue()
     dukcapil = ApiClient.objects.get(name="Sistem Dinas Dukcapil")
     assert dukcapil.agency.code == "disdukcapil"
-    assert set(dukcapil.scopes) == {"cases:read", "cases:write", "webhooks:manage"}
+    assert set(dukcapil.scopes) == {"cases:intake", "cases:read", "cases:write", "webhooks:manage"}
     from simpul.api.models import AgencyIntegration
 
     assert AgencyIntegration.objects.get().backend == "log"  # Dukcapil's events go to the log in the demo

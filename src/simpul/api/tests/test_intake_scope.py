@@ -87,9 +87,14 @@ def test_a_key_without_intake_cannot_submit_and_the_agency_demo_key_lists_its_ag
     from simpul.api.models import ApiClient
 
     assert ApiClient.objects.get(name="Open311").scopes == ["cases:intake"]
+    from simpul.api.services import api_client_create, api_key_issue
+
     dukcapil = _api(DUKCAPIL_DEMO_KEY)
     assert dukcapil.get("/api/v1/agency/cases/").status_code == 200
-    refused = dukcapil.post("/api/v1/cases/", {"service": "pengaduan-infrastruktur", "answers": {}}, format="json",
+    worker = api_client_create(name="Agency system, no intake", scopes=["cases:read", "cases:write"],
+                               agency=personas.dukcapil, rate_limit_per_minute=0)
+    api_key_issue(client=worker, secret="test-no-intake-key")
+    refused = _api("test-no-intake-key").post("/api/v1/cases/", {"service": "pengaduan-infrastruktur", "answers": {}}, format="json",
                             HTTP_IDEMPOTENCY_KEY="k-1")
     assert refused.status_code == 403 and refused.json()["code"] == "scope_missing"
 
