@@ -92,6 +92,7 @@ def test_confidential_complaint_about_a_bribe_reaches_only_the_inspektorat(
     assert_no_axe_violations(unit)
     unit.get_by_role("button", name="Tampilkan pelapor (tercatat)").click()
     assert "Rahmat Pelapor" in unit.locator("main").inner_text()
+    assert unit.locator("dt", has_text="Pelapor").count() == 1  # a complaint has a reporter, not an applicant
     _shot(unit, "desk-inspektorat-case-revealed")
 
     office = _staff_page(browser, site, personas.officer)
