@@ -180,3 +180,32 @@ def village_link(page: Any) -> Any:
     cdp.send("Network.enable")
     cdp.send("Network.emulateNetworkConditions", VILLAGE_LINK)
     return cdp
+
+
+DESK = {"width": 1366, "height": 768}
+
+
+def shot(page: Any, name: str) -> None:
+    """A full-page screenshot into $SIMPUL_SHOTS when it is set (to look at after a run)."""
+    from pathlib import Path
+
+    folder = os.environ.get("SIMPUL_SHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def staff_page(browser: Any, site: str, user: Any) -> Any:
+    """A desk-sized page signed in as `user` (the session made by the test client, second factor included)."""
+    from django.conf import settings
+    from django.test import Client
+
+    from simpul.conftest import login
+
+    client = Client()
+    login(client, user)
+    context = browser.new_context(locale="id-ID", viewport=DESK)
+    context.set_default_timeout(20_000)
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
+                          "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": site}])
+    return context.new_page()

@@ -5,41 +5,17 @@ and is told who will read each note. Screenshots go to $SIMPUL_SHOTS when set.""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from simpul.cases.tests.complaints import auditor, inspektorat, kependudukan  # noqa: F401 - fixtures
 from simpul.conftest import personas, region_tree  # noqa: F401 - shared fixtures
-from tests.browser.conftest import assert_no_axe_violations
+from tests.browser.conftest import assert_no_axe_violations, shot, staff_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PHONE = {"width": 360, "height": 740}
-DESK = {"width": 1366, "height": 768}
 
-
-def _shot(page: Any, name: str) -> None:
-    folder = os.environ.get("SIMPUL_SHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
-
-
-def _staff_page(browser: Any, site: str, user: Any) -> Any:
-    from django.conf import settings
-    from django.test import Client
-
-    from simpul.conftest import login
-
-    client = Client()
-    login(client, user)
-    context = browser.new_context(locale="id-ID", viewport=DESK)
-    context.set_default_timeout(20_000)
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                          "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": site}])
-    return context.new_page()
 
 
 def _file_complaint(browser: Any, site: str, topic: str) -> tuple[str, Any]:
@@ -52,13 +28,13 @@ def _file_complaint(browser: Any, site: str, topic: str) -> tuple[str, Any]:
     page.get_by_label("Ceritakan masalahnya").fill(
         "Petugas di loket meminta uang Rp200.000 agar KTP-el saya cepat dicetak, padahal gratis.")
     page.get_by_label("Desa/kelurahan lokasi masalah").select_option("16.06.01.2001")
-    _shot(page, f"phone-complaint-page1-{topic}")
+    shot(page, f"phone-complaint-page1-{topic}")
     page.get_by_role("button", name="Lanjut", exact=True).click()
     page.locator("input[name=anonymous][value=no]").check()
     page.get_by_label("Nama", exact=True).fill("Rahmat Pelapor")
     page.get_by_label("Nomor HP/WhatsApp").fill("081377778888")
     page.locator("input[name=confidential][value=yes]").check()
-    _shot(page, f"phone-complaint-reporter-{topic}")
+    shot(page, f"phone-complaint-reporter-{topic}")
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Lanjut", exact=True).click()
     page.get_by_role("button", name="Lanjut", exact=True).click()
@@ -67,7 +43,7 @@ def _file_complaint(browser: Any, site: str, topic: str) -> tuple[str, Any]:
     done = page.locator("main").inner_text()
     assert "Pengaduan Anda sudah terkirim" in done and "permohonan" not in done.lower()  # a complaint, not an application
     assert "kantor yang Anda adukan tidak melihat nama dan nomor HP Anda" in done
-    _shot(page, f"phone-complaint-done-{topic}")
+    shot(page, f"phone-complaint-done-{topic}")
     context.close()
     return reference, page
 
@@ -82,20 +58,20 @@ def test_confidential_complaint_about_a_bribe_reaches_only_the_inspektorat(
     case = Case.objects.get(reference=reference)
     assert case.agency.code == "inspektorat" and case.identity == "confidential"
 
-    unit = _staff_page(browser, site, auditor)
+    unit = staff_page(browser, site, auditor)
     unit.goto(f"{site}/kantor/")
     assert reference in unit.locator("main").inner_text() and "Rahmat" not in unit.content()
-    _shot(unit, "desk-inspektorat-worklist")
+    shot(unit, "desk-inspektorat-worklist")
     unit.goto(f"{site}/kantor/perkara/{reference}/")
     assert "Rahmat" not in unit.content()
-    _shot(unit, "desk-inspektorat-case-masked")
+    shot(unit, "desk-inspektorat-case-masked")
     assert_no_axe_violations(unit)
     unit.get_by_role("button", name="Tampilkan pelapor (tercatat)").click()
     assert "Rahmat Pelapor" in unit.locator("main").inner_text()
     assert unit.locator("dt", has_text="Pelapor").count() == 1  # a complaint has a reporter, not an applicant
-    _shot(unit, "desk-inspektorat-case-revealed")
+    shot(unit, "desk-inspektorat-case-revealed")
 
-    office = _staff_page(browser, site, personas.officer)
+    office = staff_page(browser, site, personas.officer)
     office.goto(f"{site}/kantor/perkara/{reference}/")
     assert "Rahmat" not in office.content()  # not theirs: 404
 
@@ -105,16 +81,16 @@ def test_office_complained_about_sees_no_reporter_and_who_reads_each_note(
 ) -> None:
     site = str(live_server.url)
     reference, _page = _file_complaint(browser, site, "layanan")
-    office = _staff_page(browser, site, personas.officer)
+    office = staff_page(browser, site, personas.officer)
     office.goto(f"{site}/kantor/")
     assert "Pelapor dirahasiakan" in office.locator("main").inner_text()
-    _shot(office, "desk-dukcapil-worklist")
+    shot(office, "desk-dukcapil-worklist")
     office.goto(f"{site}/kantor/perkara/{reference}/")
     for summary in office.locator("details > summary").all():
         summary.click()
     text = office.locator("main").inner_text()
     assert "Rahmat" not in office.content() and "Siapa yang akan membaca catatan ini?" in text
-    _shot(office, "desk-dukcapil-case-confidential")
+    shot(office, "desk-dukcapil-case-confidential")
     assert_no_axe_violations(office)
 
 
@@ -139,6 +115,6 @@ def test_correction_form_shows_personal_data_masked_on_a_phone(
     page.get_by_role("button", name="Tampilkan status").click()
     page.goto(f"{site}/lacak/{result.case.reference}/perbaikan/")
     assert NIK not in page.content() and "1606********0001" in page.content()
-    _shot(page, "phone-correction-form")
+    shot(page, "phone-correction-form")
     assert_no_axe_violations(page)
     context.close()
