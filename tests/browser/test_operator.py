@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from simpul.conftest import personas, region_tree  # noqa: F401 - shared fixtures
-from tests.browser.conftest import assert_no_axe_violations
+from tests.browser.conftest import assert_no_axe_violations, ktp_applicant_and_reason
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,15 +47,7 @@ def test_operator_applies_for_a_citizen_with_consent_and_prints_the_receipt(
     assert page.url.endswith("/kantor/desa/")
     assert_no_axe_violations(page)
     page.goto(f"{site}/layanan/ktp-el-penggantian/ajukan/?baru=1")
-    page.get_by_label("NIK pemohon").fill("1606014101900001")
-    page.get_by_label("Nama lengkap").fill("Siti Aminah")
-    page.get_by_label("Nomor Kartu Keluarga").fill("1606011503200001")
-    page.get_by_label("Desa/kelurahan tempat tinggal").select_option("16.06.01.2001")
-    page.get_by_label("Alamat (jalan, RT/RW, dusun)").fill("Jl. Merdeka RT 02 RW 01")
-    page.get_by_label("Nomor HP/WhatsApp").fill("081234567890")
-    page.get_by_role("button", name="Lanjut", exact=True).click()
-    page.get_by_label("KTP-el rusak").check()
-    page.get_by_role("button", name="Lanjut", exact=True).click()
+    ktp_applicant_and_reason(page)
     out = io.BytesIO()
     Image.new("RGB", (120, 80), (200, 200, 200)).save(out, format="JPEG")
     (tmp_path / "kk.jpg").write_bytes(out.getvalue())

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from simpul.conftest import personas, region_tree  # noqa: F401 - shared fixtures
-from tests.browser.conftest import assert_no_axe_violations, village_link
+from tests.browser.conftest import assert_no_axe_violations, ktp_applicant_and_reason, village_link
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -71,15 +71,7 @@ def _citizen_page(browser: Any, site: str, personas: Any, *, javascript: bool) -
 
 def _to_documents(page: Any, site: str) -> None:
     page.goto(f"{site}/layanan/ktp-el-penggantian/ajukan/")
-    page.get_by_label("NIK pemohon").fill("1606014101900001")
-    page.get_by_label("Nama lengkap").fill("Siti Aminah")
-    page.get_by_label("Nomor Kartu Keluarga").fill("1606011503200001")
-    page.get_by_label("Desa/kelurahan tempat tinggal").select_option("16.06.01.2001")
-    page.get_by_label("Alamat (jalan, RT/RW, dusun)").fill("Jl. Merdeka RT 02 RW 01")
-    page.get_by_label("Nomor HP/WhatsApp").fill("081234567890")
-    page.get_by_role("button", name="Lanjut", exact=True).click()
-    page.get_by_label("KTP-el rusak").check()
-    page.get_by_role("button", name="Lanjut", exact=True).click()
+    ktp_applicant_and_reason(page)
     page.wait_for_url("**/dokumen/", wait_until="load")
 
 
