@@ -23,6 +23,7 @@ from simpul.accounts.permissions import may_reveal_nik, require_staff_mfa, villa
 from simpul.agencies.models import Agency, Membership
 from simpul.backoffice.forms import WorklistFilterForm
 from simpul.cases import selectors, services
+from simpul.cases.answers import ENCRYPTED_PREFIX, answers_in_clear
 from simpul.cases.constants import CaseAction, CaseStatus
 from simpul.cases.display import answer_rows
 from simpul.cases.documents import document_open
@@ -124,7 +125,7 @@ def _forms_for(case: Case, user: Any, data: Any = None, files: Any = None, only:
 
 def _case_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, Any]:
     hidden = masked_answer_names(case, request.user)
-    answers = services.answers_in_clear(case)
+    answers = answers_in_clear(case)
     documents = selectors.case_documents(case, include_deleted=True)
     events = list(case.events.select_related("actor").order_by("at", "id"))
     for event in events:
@@ -132,7 +133,7 @@ def _case_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, A
         if previous:
             clear = dict(previous)
             for key, value in clear.items():
-                if isinstance(value, str) and value.startswith(services.ENCRYPTED_PREFIX):
+                if isinstance(value, str) and value.startswith(ENCRYPTED_PREFIX):
                     clear[key] = "enc"
             event.previous_rows = answer_rows(case.service_version, clear, mask=True, hidden=hidden)
     colleagues = _colleagues(case, request.user)

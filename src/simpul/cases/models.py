@@ -240,7 +240,7 @@ class Disposition(models.Model):
 class Draft(models.Model):
     """An application in progress: answers and uploaded documents kept between pages, resumable by token.
 
-    Answers are stored like a case's form data (`simpul.cases.services.answers_protect`: NIK and KK numbers
+    Answers are stored like a case's form data (`simpul.cases.answers.answers_protect`: NIK and KK numbers
     encrypted). A draft lives until its case is created (`draft_submit` deletes it in the same transaction) or
     until `drafts_purge` removes it after `settings.DRAFT_RETENTION_DAYS` untouched.
     """

@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from simpul.cases import documents as docs
+from simpul.cases import history
+from simpul.cases.answers import answers_protect, answers_reveal, field_types
 from simpul.cases.constants import (
     ANONYMOUS_FIELD,
     CLOSED_STATUSES,
@@ -28,25 +30,23 @@ from simpul.cases.constants import (
     ActorRole,
     CaseAction,
     CaseKind,
-    CaseStatus,
     Channel,
     DispositionStatus,
     IdentityProtection,
     NoteAudience,
     WorkflowCode,
 )
-from simpul.cases.models import Case, CaseDocument, CaseEvent, Disposition, Draft
+from simpul.cases.models import Case, CaseDocument, Disposition, Draft
 from simpul.cases.permissions import actor_roles, identity_answer_names, identity_masked, may_reveal_identity
 from simpul.cases.reference_numbers import pin_hash, pin_new, reference_new
 from simpul.cases.workflow import INITIAL_STATUS, PAUSED_STATUSES, TransitionNotAllowed, transition_find
 from simpul.core.calendar import add_working_days, working_days_between
 from simpul.core.idempotency import idempotency_forget
-from simpul.core.services import audit_record, outbox_enqueue, outbox_forget
+from simpul.core.services import audit_record, outbox_forget
 from simpul.notifications.services import messages_anonymise
 
 logger = logging.getLogger(__name__)
 
-ENCRYPTED_PREFIX = "enc:"
 DRAFT_SCOPE = "web"  # the idempotency scope of cases sent from an application draft
 REFERENCE_ATTEMPTS = 12
 
@@ -58,67 +58,22 @@ class SubmitResult:
     replayed: bool = False
 
 
-# -- helpers ------------------------------------------------------------------------------------------------------
+# -- submission ------------------------------------------------------------------------------------------------------
 
 
 def _today() -> date:
     return timezone.localdate()
 
 
-def _field_types(version: Any) -> dict[str, str]:
-    from simpul.catalog.forms_engine import all_fields
-
-    return {f["name"]: f.get("type", "text") for f in all_fields(version)}
-
-
 def _protect_answers(version: Any, cleaned: dict[str, Any]) -> tuple[dict[str, Any], str]:
     """Answers to store: NIK and KK numbers encrypted. Returns (answers, first NIK in clear)."""
-    types = _field_types(version)
+    types = field_types(version)
     first_nik = next((str(value) for name, value in cleaned.items() if types.get(name) == "nik" and value), "")
     return answers_protect(version=version, answers=cleaned), first_nik
 
 
-def answers_protect(*, version: Any, answers: dict[str, Any]) -> dict[str, Any]:
-    """`answers` as they may be stored: the answers of the form's protected fields (NIK, KK number; decided by
-    the form definition, `simpul.catalog.forms_engine.protected_fields`) encrypted, everything else as given.
-
-    The one rule for every place that keeps answers: a case's form data and an application draft alike. A value
-    that is already encrypted is kept as it is."""
-    from simpul.catalog.forms_engine import protected_fields
-    from simpul.core.pdp import encrypt_text
-
-    protected = protected_fields(version)
-    stored: dict[str, Any] = {}
-    for name, value in answers.items():
-        if name in protected and value and not (isinstance(value, str) and value.startswith(ENCRYPTED_PREFIX)):
-            stored[name] = ENCRYPTED_PREFIX + encrypt_text(str(value))
-        else:
-            stored[name] = value
-    return stored
-
-
-def answers_reveal(stored: dict[str, Any]) -> dict[str, Any]:
-    """Stored answers with the encrypted ones decrypted (an undecryptable value becomes empty)."""
-    from simpul.core.pdp import decrypt_text
-
-    out = {}
-    for name, value in (stored or {}).items():
-        if isinstance(value, str) and value.startswith(ENCRYPTED_PREFIX):
-            try:
-                value = decrypt_text(value[len(ENCRYPTED_PREFIX):])
-            except Exception:
-                value = ""
-        out[name] = value
-    return out
-
-
-def answers_in_clear(case: Case) -> dict[str, Any]:
-    """The case's answers with NIK fields decrypted (for pre-filling a revision form by the applicant)."""
-    return answers_reveal(case.form_data or {})
-
-
 def _applicant_fields(version: Any, cleaned: dict[str, Any], applicant: Any) -> dict[str, Any]:
-    types = _field_types(version)
+    types = field_types(version)
     found: dict[str, Any] = {"phone": "", "email": "", "desa": ""}
     for name, value in cleaned.items():
         kind = types.get(name)
@@ -135,68 +90,6 @@ def _applicant_fields(version: Any, cleaned: dict[str, Any], applicant: Any) -> 
         found["phone"] = getattr(applicant, "phone", "") or ""
     found["name"] = name
     return found
-
-
-def _loaded_related(obj: Any, name: str) -> Any:
-    """The related object `name` of `obj` if it is already loaded (select_related), else None (no query)."""
-    try:
-        field = obj._meta.get_field(name)
-    except Exception:
-        return None
-    return field.get_cached_value(obj, default=None) if field.is_cached(obj) else None
-
-
-def _actor_label(actor: Any) -> str:
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return ""
-    return str(getattr(actor, "full_name", "") or getattr(actor, "email", "") or actor.pk)
-
-
-def _notify(case: Case, event: str, context: dict[str, Any] | None = None) -> None:
-    """Queue the notification of `event` to the applicant (through the notifications app, or an outbox row)."""
-    ctx = {
-        "reference": case.reference,
-        "service": str(case.service_version.name) if case.service_version_id else case.service_code,
-        "status": case.status,
-        "status_label": str(CaseStatus(case.status).label) if case.status in CaseStatus.values else case.status,
-        "due_date": case.due_date.isoformat() if case.due_date else "",
-        "agency": str(case.agency) if case.agency_id else "",
-        **(context or {}),
-    }
-    language = getattr(case.applicant, "preferred_language", "") or "id" if case.applicant_id else "id"
-    if not (case.email or case.phone):
-        return
-    try:
-        from simpul.notifications.services import notification_send
-    except ImportError:
-        notification_send = None
-    if notification_send is not None:
-        notification_send(
-            event=event, to_email=case.email, to_phone=case.phone, language=language, context=ctx,
-            case_reference=case.reference,
-        )
-        return
-    outbox_enqueue(
-        backend="log", topic=event, ordering_key=case.reference,
-        payload={"event": event, "case": case.reference, "language": language, "context": ctx},
-    )
-
-
-def _event(
-    case: Case, *, action: str, actor: Any, from_status: str = "", to_status: str = "", public_note: str = "",
-    internal_note: str = "", visible: bool = True, data: dict[str, Any] | None = None, actor_label: str = "",
-) -> CaseEvent:
-    event = CaseEvent(
-        case=case, actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_label=actor_label or _actor_label(actor), action=action, from_status=from_status,
-        to_status=to_status, public_note=public_note, internal_note=internal_note, visible_to_applicant=visible,
-        data=data or {},
-    )
-    # The case and the actor are rows this request already holds: their existence checks would be two more
-    # queries per event for nothing (the foreign keys still hold in the database).
-    event.full_clean(exclude=["case", "actor"])
-    event.save()
-    return event
 
 
 def _store_documents(
@@ -415,7 +308,7 @@ def _case_create(
     desa = Region.objects.filter(code=desa_code).first() if desa_code else None
     today = _today()
     agency_id = getattr(version, "routing_agency_id", None) or version.agency_id
-    agency = _loaded_related(version, "routing_agency" if getattr(version, "routing_agency_id", None) else "agency")
+    agency = history.loaded_related(version, "routing_agency" if getattr(version, "routing_agency_id", None) else "agency")
     if route_to is not None:
         agency_id, agency = route_to.pk, route_to
     case = None
@@ -454,9 +347,9 @@ def _case_create(
         raise RuntimeError("could not draw a free reference number")
     _store_documents(case=case, checked=checked, round_number=0, actor=submitted_by or applicant)
     on_behalf = case.applicant_name if submitted_by is not None else ""
-    _event(case, action=CaseAction.SUBMIT, actor=submitted_by or applicant, to_status=case.status,
+    history.event_record(case, action=CaseAction.SUBMIT, actor=submitted_by or applicant, to_status=case.status,
            data={"channel": channel, "documents": len(checked)})
-    _notify(case, "complaint.received" if workflow == WorkflowCode.COMPLAINT else "case.submitted")
+    history.notify(case, "complaint.received" if workflow == WorkflowCode.COMPLAINT else "case.submitted")
     # Last: the audit chain's head stays locked from here to the commit, which serialises every submission.
     audit_record(
         actor=submitted_by or applicant, action="cases.case_submit", obj=case, on_behalf_of=on_behalf,
@@ -541,7 +434,7 @@ def case_transition(
     locked.full_clean(validate_unique=False, validate_constraints=False)
     locked.save()
     applicant_actor = ActorRole.APPLICANT in roles and not (roles & {ActorRole.OFFICER, ActorRole.HEAD})
-    _event(
+    history.event_record(
         locked, action=action, actor=actor, from_status=source, to_status=row.target, public_note=public_note,
         internal_note=internal_note, data={**(data or {}), **({"note_audience": audience} if note else {})},
         actor_label=_("Applicant (with PIN)") if via_pin and not getattr(actor, "is_authenticated", False) else "",
@@ -553,7 +446,7 @@ def case_transition(
                  **({"note_audience": audience} if note else {})},
     )
     event = NOTIFY_EVENTS.get(action, "case.status_changed")
-    _notify(locked, event, {**(notify_context or {}), "note": public_note})
+    history.notify(locked, event, {**(notify_context or {}), "note": public_note})
     case.refresh_from_db()
     return locked
 
@@ -772,7 +665,7 @@ def case_assign(*, case: Case, actor: Any, to_user: Any) -> Case:
     previous = locked.assigned_to_id
     locked.assigned_to = to_user
     locked.save(update_fields=["assigned_to", "updated_at"])
-    _event(locked, action=CaseAction.ASSIGN, actor=actor, visible=False,
+    history.event_record(locked, action=CaseAction.ASSIGN, actor=actor, visible=False,
            data={"from": previous, "to": getattr(to_user, "pk", None)},
            internal_note=_("Assigned to {name}.").format(name=to_user) if to_user else _("Unassigned."))
     audit_record(actor=actor, action="cases.case_assign", obj=locked,

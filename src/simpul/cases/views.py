@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from simpul.cases import selectors, services
+from simpul.cases.answers import answers_in_clear
 from simpul.cases.constants import CaseStatus
 from simpul.cases.display import answer_rows
 from simpul.cases.documents import (
@@ -455,7 +456,7 @@ def track_revise(request: HttpRequest, reference: str) -> HttpResponse:
     if case.status != CaseStatus.PERLU_PERBAIKAN:
         return redirect("cases:track_detail", reference=case.reference)
     version = case.service_version
-    current = services.answers_in_clear(case)
+    current = answers_in_clear(case)
     pages = _pages(version)
     # NIK, KK, phone, email and address are never sent back in clear to whoever holds the PIN: their inputs
     # start empty with the stored value masked, and an input left empty keeps the stored value.

@@ -64,9 +64,9 @@ def _nothing_left():
 # Each step after the case row is inserted, made to fail in turn.
 FAILURES = [
     "simpul.cases.services._store_documents",
-    "simpul.cases.services._event",
+    "simpul.cases.history.event_record",
     "simpul.cases.services.audit_record",
-    "simpul.cases.services._notify",
+    "simpul.cases.history.notify",
 ]
 
 
