@@ -7,6 +7,8 @@ PORT ?= 8000
 export PORT
 VAR_DIR := $(or $(SIMPUL_VAR_DIR),var)
 DB_FILE := $(VAR_DIR)/simpul.sqlite3
+# The kabupaten served (SIMPUL_KABUPATEN_CODE, e.g. 16.07): its regions load once per database and code.
+LOADED := $(VAR_DIR)/.loaded-$(or $(SIMPUL_KABUPATEN_CODE),16.06)
 
 # What each stamp depends on: when one of these changes, the step runs again.
 MIGRATIONS := $(wildcard src/simpul/*/migrations/*.py)
@@ -19,6 +21,8 @@ DB_CHANGED := $(if $(DATABASE_URL),FORCE,$(if $(wildcard $(DB_FILE)),,FORCE))
 
 DEMO := SIMPUL_DEMO_MODE=true
 PYTEST_ARGS ?=
+# `DEMO_ARGS=--force` loads Musi Banyuasin's demo into another kabupaten's installation too.
+DEMO_ARGS ?=
 
 .PHONY: run test install install-dev lint migrate demo messages static bench clean FORCE
 
@@ -55,17 +59,17 @@ $(VAR_DIR)/.static: $(STATIC_FILES) $(VENV)/.installed
 	touch $@
 
 # Reference data and the demo are idempotent: loading them again changes nothing.
-$(VAR_DIR)/.loaded: $(LOADERS) $(VAR_DIR)/.migrated $(DB_CHANGED)
+$(LOADED): $(LOADERS) $(VAR_DIR)/.migrated $(DB_CHANGED)
 	$(DEMO) $(BIN)/simpul reference
-	$(DEMO) $(BIN)/simpul demo
+	$(DEMO) $(BIN)/simpul demo $(DEMO_ARGS)
 	touch $@
 
 migrate: $(VAR_DIR)/.migrated
 messages: $(VAR_DIR)/.messages
 static: $(VAR_DIR)/.static
-demo: $(VAR_DIR)/.loaded
+demo: $(LOADED)
 
-run: $(VAR_DIR)/.migrated $(VAR_DIR)/.messages $(VAR_DIR)/.static $(VAR_DIR)/.loaded
+run: $(VAR_DIR)/.migrated $(VAR_DIR)/.messages $(VAR_DIR)/.static $(LOADED)
 	$(DEMO) $(BIN)/simpul run --port $(PORT)
 
 lint: install-dev
@@ -82,4 +86,4 @@ bench: install-dev
 FORCE:
 
 clean:
-	rm -rf $(VAR_DIR)/.migrated $(VAR_DIR)/.messages $(VAR_DIR)/.static $(VAR_DIR)/.loaded .pytest_cache
+	rm -rf $(VAR_DIR)/.migrated $(VAR_DIR)/.messages $(VAR_DIR)/.static $(VAR_DIR)/.loaded* .pytest_cache

@@ -124,7 +124,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "simpul.core.context_processors.site",
+                "simpul.portal.context_processors.site",
             ],
         },
     },
@@ -400,9 +400,12 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# Which Region is "home" for this deployment (another kabupaten sets its own code).
+# The kabupaten or kota this installation serves, by its Kemendagri code: `simpul reference` loads its regions from
+# the national tree, and its name and reference prefix come from there too (simpul.regions.national). The name and
+# prefix can be set instead; empty: the tree's name ("Kabupaten Musi Banyuasin") and the prefix derived from it (MUBA).
 SIMPUL_KABUPATEN_CODE = env.str("SIMPUL_KABUPATEN_CODE", default="16.06")
-SIMPUL_REGENCY_NAME = env.str("SIMPUL_REGENCY_NAME", default="Kabupaten Musi Banyuasin")
+SIMPUL_REGENCY_NAME = env.str("SIMPUL_REGENCY_NAME", default="")
+SIMPUL_REFERENCE_PREFIX = env.str("SIMPUL_REFERENCE_PREFIX", default="")
 
 # Infrastructure: a probe result counts for at most this many minutes; longer silences are unknown time,
 # not down time, in availability figures.

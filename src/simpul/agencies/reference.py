@@ -1,7 +1,9 @@
 """Reference data of the agencies app.
 
-- `data/agencies-16.06.csv`: the 25 OPDs of Table 1 of the paper (internet connections of OPDs, 2020), with
-  stable codes that other data (catalog, infrastructure, demo accounts) refer to. Do not change the codes.
+- `data/agencies-16.06.csv`: Musi Banyuasin's 25 OPDs of Table 1 of the paper (internet connections of OPDs,
+  2020), with stable codes that other data (catalog, infrastructure, demo accounts) refer to. Do not change the
+  codes. Loaded only when Musi Banyuasin (16.06) is home (or by `simpul demo --force`, agencies/demo.py):
+  another kabupaten enters its own OPDs in the admin.
   The column `handles_complaints` marks the complaint-handling unit (SP4N-LAPOR!): the office that receives
   complaints about other offices' staff and alone may see a confidential reporter (Musi Banyuasin: Inspektorat).
 - One kecamatan office per kecamatan of the home kabupaten (`settings.SIMPUL_KABUPATEN_CODE`), generated
@@ -20,6 +22,7 @@ from django.conf import settings
 
 from simpul.agencies.models import Agency, AgencyKind
 from simpul.agencies.services import agency_create, agency_update
+from simpul.core.loaders import DEMO_KABUPATEN_CODE
 from simpul.regions.models import Region, RegionLevel
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "agencies-16.06.csv"
@@ -47,7 +50,8 @@ def opd_rows() -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def load(*, stdout: Any) -> None:
+def load_opds(*, stdout: Any) -> None:
+    """Musi Banyuasin's OPDs (data/agencies-16.06.csv)."""
     existing = {a.code: a for a in Agency.objects.all()}
     rows = opd_rows()
     regions = Region.objects.in_bulk({r["region_code"] for r in rows if r["region_code"]})
@@ -63,6 +67,13 @@ def load(*, stdout: Any) -> None:
             "handles_complaints": (row.get("handles_complaints") or "").strip().lower() in ("1", "yes", "true"),
         }
         counts[_upsert(row["code"], fields, existing)] += 1
+    stdout.write("agencies (OPDs): {created} created, {updated} updated, {unchanged} unchanged".format(**counts))
+
+
+def load_kecamatan_offices(*, stdout: Any) -> None:
+    """One office per kecamatan of the home kabupaten."""
+    existing = {a.code: a for a in Agency.objects.all()}
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
     kecamatan = Region.objects.filter(
         level=RegionLevel.KECAMATAN, parent_id=settings.SIMPUL_KABUPATEN_CODE
     ).order_by("code")
@@ -77,5 +88,15 @@ def load(*, stdout: Any) -> None:
             "handles_complaints": False,
         }
         counts[_upsert(kecamatan_office_code(region.code), fields, existing)] += 1
-    stdout.write("agencies: {created} created, {updated} updated, {unchanged} unchanged".format(**counts))
+    stdout.write("agencies (kecamatan offices): {created} created, {updated} updated, {unchanged} unchanged".format(
+        **counts))
+
+
+def load(*, stdout: Any) -> None:
+    if settings.SIMPUL_KABUPATEN_CODE == DEMO_KABUPATEN_CODE:
+        load_opds(stdout=stdout)
+    else:
+        stdout.write(f"agencies: the shipped OPDs are Musi Banyuasin's ({DEMO_KABUPATEN_CODE}); none loaded for "
+                     f"{settings.SIMPUL_KABUPATEN_CODE}")
+    load_kecamatan_offices(stdout=stdout)
 

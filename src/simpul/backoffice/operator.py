@@ -30,6 +30,7 @@ from simpul.accounts.models import Role
 from simpul.accounts.permissions import require_staff_mfa, village_scope
 from simpul.core.models import AccessDoor
 from simpul.core.services import personal_data_access_record
+from simpul.regions.national import home_kabupaten
 
 PAPER = {"a6": "105mm 148mm", "58mm": "58mm 200mm"}
 SESSION_SEEN = "operator_seen"
@@ -76,7 +77,7 @@ def operator_receipt(request: HttpRequest, reference: str) -> HttpResponse:
         "case": case, "pin": pin, "tracking_url": tracking_url, "page_size": PAPER[paper], "narrow": paper == "58mm",
         "qr_svg": segno.make(tracking_url, error="m").svg_data_uri(scale=3, border=1),
         "operator": request.user, "printed_at": timezone.localtime(),
-        "regency": getattr(settings, "SIMPUL_REGENCY_NAME", ""),
+        "regency": home_kabupaten().name,
     }, request=request)
     pdf = HTML(string=html).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from simpul.cases.constants import NoteAudience
+from simpul.cases.reference_numbers import format_reference
 
 AUDIENCE_CHOICES = [
     (NoteAudience.INTERNAL, _("Only staff of the offices handling this case")),
@@ -19,7 +21,8 @@ INTERNAL_HINT = _("Only staff will read this note. The applicant does not see it
 
 class TrackForm(forms.Form):
     reference = forms.CharField(
-        label=_("Reference number"), max_length=40, help_text=_("For example MUBA-26-7K3QX-P."),
+        label=_("Reference number"), max_length=40, help_text=lazy(
+            lambda: _("For example {reference}.").format(reference=format_reference("26", "7K3QX")), str)(),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
     pin = forms.CharField(

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from simpul.regions.national import home_kabupaten
+
 
 def _pdf(template: str, context: dict[str, Any]) -> bytes:
     from weasyprint import HTML
@@ -26,7 +28,7 @@ def receipt_pdf(*, case: Any, tracking_url: str, pin: str = "", language: str | 
         return _pdf("cases/receipt_pdf.html", {
             "case": case, "pin": pin, "tracking_url": tracking_url,
             "qr_svg": qr.svg_data_uri(scale=4, border=2),
-            "regency": getattr(settings, "SIMPUL_REGENCY_NAME", ""), "printed_at": timezone.localtime(),
+            "regency": home_kabupaten().name, "printed_at": timezone.localtime(),
         })
 
 
@@ -34,6 +36,6 @@ def decision_letter_pdf(*, case: Any, actor: Any, note: str = "") -> bytes:
     """A plain decision letter stating that the application was approved, signed by the agency."""
     with translation.override("id"):
         return _pdf("cases/letter_pdf.html", {
-            "case": case, "actor": actor, "note": note, "regency": getattr(settings, "SIMPUL_REGENCY_NAME", ""),
+            "case": case, "actor": actor, "note": note, "regency": home_kabupaten().name,
             "today": timezone.localdate(),
         })

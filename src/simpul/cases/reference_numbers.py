@@ -1,7 +1,7 @@
 """Case reference numbers and PINs.
 
-A reference looks like ``MUBA-26-7K3QX-P``: the deployment prefix (``SIMPUL_REFERENCE_PREFIX``, default
-``MUBA`` for Musi Banyuasin), the two-digit year, five random characters and one check character.
+A reference looks like ``MUBA-26-7K3QX-P``: the home kabupaten's prefix (``SIMPUL_REFERENCE_PREFIX``, else
+derived from its name: ``MUBA`` for Musi Banyuasin; see `simpul.regions.national`), the two-digit year, five random characters and one check character.
 
 Readable aloud: the random part and the check character use a 29-character alphabet without the
 characters people confuse when reading, writing or hearing them: no 0, 1, I, L, O, U or Z (digits 2-9 and
@@ -37,6 +37,8 @@ from datetime import date
 
 from django.conf import settings
 
+from simpul.regions.national import home_kabupaten
+
 # 29 symbols (a prime): digits 2-9 first (so digit x has index x - 2), then 21 letters.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXY"
 MODULUS = len(ALPHABET)
@@ -48,7 +50,7 @@ _COMPACT = re.compile(r"^(\d{2})([" + ALPHABET + r"]{" + str(BODY_LENGTH) + r"})
 
 
 def reference_prefix() -> str:
-    return str(getattr(settings, "SIMPUL_REFERENCE_PREFIX", "MUBA")).upper()
+    return home_kabupaten().reference_prefix
 
 
 def _values(year: str, body: str) -> list[int]:

@@ -3,7 +3,8 @@
 - the default bandwidth-need standard per site kind (`NeedStandard`), valid from 2020-01-01. These figures are
   ASSUMPTIONS chosen by the Simpul team to make the need analysis work out of the box, not a regulation; each
   row says why. Admins change them (a new row with a later `valid_from` keeps the history).
-- the applications and servers the 2020 study names (`data/paper-applications-2020.json`), with their owner OPD.
+- the applications and servers the 2020 study names (`data/paper-applications-2020.json`), with their owner OPD:
+  Musi Banyuasin's, loaded only when it is home (16.06).
 """
 
 from __future__ import annotations
@@ -14,7 +15,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+
 from simpul.agencies.models import Agency
+from simpul.core.loaders import DEMO_KABUPATEN_CODE
 from simpul.infrastructure.models import Application, NeedStandard, SiteKind
 from simpul.infrastructure.services import application_create, application_update, need_standard_set
 
@@ -101,4 +105,5 @@ def load_paper_applications(*, stdout: Any) -> None:
 
 def load(*, stdout: Any) -> None:
     load_need_standards(stdout=stdout)
-    load_paper_applications(stdout=stdout)
+    if settings.SIMPUL_KABUPATEN_CODE == DEMO_KABUPATEN_CODE:
+        load_paper_applications(stdout=stdout)

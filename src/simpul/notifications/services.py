@@ -20,6 +20,7 @@ from simpul.notifications.reference import (
     default_template,
 )
 from simpul.notifications.rendering import render_text
+from simpul.regions.national import home_kabupaten
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ def _normalise_context(context: dict[str, Any]) -> dict[str, Any]:
 def _default_context(language: str) -> dict[str, Any]:
     prefix = "" if language == settings.LANGUAGE_CODE else f"/{language}"
     return {
-        "site_name": f"Simpul {settings.SIMPUL_REGENCY_NAME}",
+        "site_name": f"Simpul {home_kabupaten().name}",
         "tracking_url": f"{settings.SITE_URL.rstrip('/')}{prefix}/lacak/",
     }
 

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from simpul.opendata.models import Dataset
+from simpul.regions.national import home_kabupaten
 
 CONTEXT = {
     "dcat": "http://www.w3.org/ns/dcat#",
@@ -119,14 +120,15 @@ def dataset_node(dataset: Dataset, base: str) -> dict[str, Any]:
 
 def catalog(datasets: list[Dataset], *, base: str | None = None) -> dict[str, Any]:
     base = (base or settings.SITE_URL).rstrip("/")
+    regency = home_kabupaten().name
     return {
         "@context": CONTEXT,
         "@id": base + reverse("opendata:catalog"),
         "@type": "dcat:Catalog",
-        "dct:title": _lang("Portal Data Terbuka Kabupaten", "Regency open data portal"),
+        "dct:title": _lang(f"Portal Data Terbuka {regency}", f"Open data portal of {regency}"),
         "dct:description": _lang("Data terbuka menurut prinsip Satu Data Indonesia (Perpres 39/2019).",
                                  "Open data following the Satu Data Indonesia principles (Perpres 39/2019)."),
-        "dct:publisher": {"@type": "foaf:Organization", "foaf:name": "Dinas Komunikasi dan Informatika"},
+        "dct:publisher": {"@type": "foaf:Organization", "foaf:name": f"Dinas Komunikasi dan Informatika {regency}"},
         "foaf:homepage": {"@id": base + reverse("opendata:list")},
         "dct:language": {"@id": "http://publications.europa.eu/resource/authority/language/IND"},
         "dcat:dataset": [dataset_node(d, base) for d in datasets],

@@ -6,3 +6,6 @@ class RegionsConfig(AppConfig):
     name = "simpul.regions"
     label = "regions"
     verbose_name = _("Regions")
+
+    def ready(self) -> None:
+        from simpul.regions import checks  # noqa: F401  (registers the system checks)

@@ -1,19 +1,22 @@
-"""Reference data of the regions app: Musi Banyuasin's Kemendagri region codes (see data/README.md)."""
+"""Reference data of the regions app: the home kabupaten's regions, from the national tree (data/README.md).
+
+`settings.SIMPUL_KABUPATEN_CODE` chooses the kabupaten (16.06, Musi Banyuasin, by default); its provinsi,
+kecamatan and desa/kelurahan are read from `data/wilayah-indonesia-2025.csv.gz` and imported (idempotent).
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from simpul.regions.services import region_import
+from django.conf import settings
 
-DATA_FILE = Path(__file__).resolve().parent / "data" / "wilayah-16.06.csv"
-SOURCE = "Kepmendagri 300.2.2-2138/2025 via cahyadsn/wilayah (MIT)"
+from simpul.regions.national import SOURCE, kabupaten_rows
+from simpul.regions.services import region_import
 
 
 def load(*, stdout: Any) -> None:
-    with DATA_FILE.open(encoding="utf-8-sig", newline="") as handle:
-        result = region_import(file=handle, source=SOURCE)
+    result = region_import(rows=kabupaten_rows(settings.SIMPUL_KABUPATEN_CODE), source=SOURCE)
     stdout.write(
-        f"regions: {result.created} created, {result.updated} updated, {result.unchanged} unchanged"
+        f"regions of {settings.SIMPUL_KABUPATEN_CODE}: {result.created} created, {result.updated} updated, "
+        f"{result.unchanged} unchanged"
     )

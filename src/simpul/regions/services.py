@@ -1,8 +1,8 @@
 """Writes of the regions app: importing a Kemendagri region file.
 
-`region_import` loads any kabupaten in the format of `data/wilayah-16.06.csv` (columns `code`, `name`,
-`level`, `kind`). It validates every row before touching the database, then writes everything in one
-transaction, so a bad file imports nothing. Re-importing the same file changes nothing; a changed name,
+`region_import` loads regions from a CSV file (columns `code`, `name`, `level`, `kind`) or from rows (the
+home kabupaten's, read from the national tree by `simpul.regions.national`). It validates every row before
+touching the database, then writes everything in one transaction, so a bad file imports nothing. Re-importing the same file changes nothing; a changed name,
 level or kind updates the existing row.
 """
 

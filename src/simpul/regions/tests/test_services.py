@@ -7,7 +7,7 @@ from django.utils import translation
 
 from simpul.core.models import AuditEntry
 from simpul.regions.models import Region
-from simpul.regions.reference import DATA_FILE
+from simpul.regions.national import kabupaten_rows
 from simpul.regions.services import RegionImportFailed, region_import
 
 HEADER = "code,name,level,kind\n"
@@ -112,9 +112,8 @@ def test_rows_input_numbers_lines_as_in_a_file():
 
 
 @pytest.mark.django_db
-def test_shipped_file_imports_kabupaten_tree():
-    with DATA_FILE.open(encoding="utf-8") as handle:
-        result = region_import(file=handle, source="shipped")
+def test_shipped_national_rows_import_the_kabupaten_tree():
+    result = region_import(rows=kabupaten_rows("16.06"), source="shipped")
     assert result.created == 259
     assert Region.objects.filter(level="kecamatan").count() == 15
     assert Region.objects.filter(level="desa_kelurahan", kind="desa").count() == 229

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from simpul.core.loaders import loaders
+from simpul.core.loaders import DEMO_KABUPATEN_CODE, loaders
 
 
 class Command(BaseCommand):
@@ -16,6 +16,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", nargs="?", default="load", choices=["load", "totp"])
         parser.add_argument("email", nargs="?")
+        parser.add_argument(
+            "--force", action="store_true",
+            help=f"Load the demo (Musi Banyuasin's, {DEMO_KABUPATEN_CODE}) even when SIMPUL_KABUPATEN_CODE names "
+                 "another kabupaten: Musi Banyuasin's regions and offices come along.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO_MODE:
@@ -26,6 +31,13 @@ class Command(BaseCommand):
             if not options["email"]:
                 raise CommandError("usage: simpul demo totp EMAIL")
             self.stdout.write(totp_code(email=options["email"]))
+            return
+        home = settings.SIMPUL_KABUPATEN_CODE
+        if home != DEMO_KABUPATEN_CODE and not options["force"]:
+            self.stdout.write(
+                f"demo: the demo is Musi Banyuasin's ({DEMO_KABUPATEN_CODE}), not loaded for {home}; "
+                "`simpul demo --force` loads it anyway"
+            )
             return
         for app, load in loaders("demo"):
             with transaction.atomic():
