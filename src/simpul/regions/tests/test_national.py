@@ -8,6 +8,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -99,9 +100,9 @@ def test_home_kabupaten_follows_the_settings(settings):
 
 def test_check_refuses_an_unknown_kabupaten_and_a_bad_prefix(settings):
     settings.SIMPUL_KABUPATEN_CODE = "16.99"
-    with pytest.raises(Exception, match="regions.E001"):
+    with pytest.raises(SystemCheckError, match=r"regions\.E001"):
         call_command("check", stdout=io.StringIO(), stderr=io.StringIO())
     settings.SIMPUL_KABUPATEN_CODE = "16.06"
     settings.SIMPUL_REFERENCE_PREFIX = "MU-26"
-    with pytest.raises(Exception, match="regions.E002"):
+    with pytest.raises(SystemCheckError, match=r"regions\.E002"):
         call_command("check", stdout=io.StringIO(), stderr=io.StringIO())
