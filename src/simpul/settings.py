@@ -156,7 +156,8 @@ if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"].get("CONN_MAX_AGE", 0)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["simpul.core.db_router.ReplicaRouter"]
-    SIMPUL_REPLICA_APPS = env.list("SIMPUL_REPLICA_APPS", default=[])
+# App labels whose every read goes to the replica (only with DATABASE_REPLICA_URL).
+SIMPUL_REPLICA_APPS = env.list("SIMPUL_REPLICA_APPS", default=[])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -191,10 +192,21 @@ AXES_USERNAME_FORM_FIELD = "username"
 # Count failures per account however the email/phone was typed (case, 0812… vs +62812…).
 AXES_USERNAME_CALLABLE = "simpul.accounts.backends.axes_username"
 # A village operator on a shared village-hall device is logged out after this many idle minutes.
-OPERATOR_IDLE_SECONDS = 60 * env.int("SIMPUL_OPERATOR_IDLE_MINUTES", default=15)
+OPERATOR_IDLE_SECONDS = 60 * SIMPUL_OPERATOR_IDLE_MINUTES
 AXES_ENABLED = env.bool("SIMPUL_AXES_ENABLED", default=True)
 # The lockout counts by the same client address as every other limit (X-Forwarded-For from trusted proxies only).
 AXES_CLIENT_IP_CALLABLE = "simpul.core.clientip.axes_client_ip"
+# Password-reset e-mails (simpul.accounts.services): at most this many per address and per client in the window.
+PASSWORD_RESET_PER_ADDRESS = env.int("SIMPUL_PASSWORD_RESET_PER_ADDRESS", default=3)
+PASSWORD_RESET_PER_CLIENT = env.int("SIMPUL_PASSWORD_RESET_PER_CLIENT", default=10)
+PASSWORD_RESET_WINDOW_SECONDS = env.int("SIMPUL_PASSWORD_RESET_WINDOW_SECONDS", default=3600)
+# Case tracking by reference and PIN (simpul.cases.throttle): wrong PINs allowed per reference and client, and per
+# client across references, within the window (seconds), before the client must wait.
+TRACKING_MAX_FAILURES = env.int("SIMPUL_TRACKING_MAX_FAILURES", default=5)
+TRACKING_MAX_FAILURES_PER_IP = env.int("SIMPUL_TRACKING_MAX_FAILURES_PER_CLIENT", default=30)
+TRACKING_WINDOW_SECONDS = env.int("SIMPUL_TRACKING_WINDOW_SECONDS", default=15 * 60)
+# Answers to the public questionnaire (simpul.assessment.views) one client may send per hour.
+ASSESSMENT_PUBLIC_RATE_PER_HOUR = env.int("SIMPUL_ASSESSMENT_PUBLIC_RATE_PER_HOUR", default=30)
 
 OTP_TOTP_ISSUER = "Simpul"
 
@@ -265,9 +277,9 @@ SIMPUL_TRUSTED_PROXIES = env.list("SIMPUL_TRUSTED_PROXIES", default=["127.0.0.1/
 # Background work: Django's Tasks API (django-tasks backport). Default: database backend with
 # `simpul worker`; SIMPUL_TASKS_BACKEND=rq uses django-tasks-rq on Redis (SIMPUL_REDIS_URL).
 _TASKS_BACKEND = env.str("SIMPUL_TASKS_BACKEND", default="database")
+RQ_QUEUES = {"default": {"URL": env.str("SIMPUL_REDIS_URL", default="redis://127.0.0.1:6379/0")}}
 if _TASKS_BACKEND == "rq":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]  # django-tasks-rq's check needs django_rq installed
-    RQ_QUEUES = {"default": {"URL": env.str("SIMPUL_REDIS_URL", default="redis://127.0.0.1:6379/0")}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 elif _TASKS_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -316,6 +328,17 @@ NOTIFICATION_PHONE_CHANNELS = env.list("SIMPUL_NOTIFY_PHONE_CHANNELS", default=[
 # across a SECRET_KEY change). Bodies larger than API_MAX_BODY_BYTES get a 413 problem.
 API_KEY_HMAC_KEY = env.str("SIMPUL_API_KEY_HMAC_KEY", default="")
 API_MAX_BODY_BYTES = env.int("SIMPUL_API_MAX_BODY_BYTES", default=DATA_UPLOAD_MAX_MEMORY_SIZE)
+# Days a row of the API call log is kept before the daily purge.
+API_CALL_LOG_RETENTION_DAYS = env.int("SIMPUL_API_CALL_LOG_RETENTION_DAYS", default=180)
+# Webhooks and agency integrations (simpul.api.webhooks, docs/webhooks.md): the CloudEvents `source` of every event,
+# seconds before a delivery attempt counts as failed, hours of retries before a message is dead-lettered, and
+# whether URLs may be plain http:// or reach private/loopback addresses (both only in development by default).
+SIMPUL_EVENT_SOURCE = env.str("SIMPUL_EVENT_SOURCE", default="urn:simpul:events")
+WEBHOOK_TIMEOUT_SECONDS = env.float("SIMPUL_WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+WEBHOOK_RETRY_HOURS = env.float("SIMPUL_WEBHOOK_RETRY_HOURS", default=24.0)
+INTEGRATION_RETRY_HOURS = env.float("SIMPUL_INTEGRATION_RETRY_HOURS", default=72.0)
+WEBHOOK_ALLOW_INSECURE_URLS = env.bool("SIMPUL_WEBHOOK_ALLOW_INSECURE_URLS", default=DEBUG)
+WEBHOOK_ALLOW_PRIVATE_HOSTS = env.bool("SIMPUL_WEBHOOK_ALLOW_PRIVATE_HOSTS", default=DEBUG)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

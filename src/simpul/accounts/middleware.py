@@ -62,7 +62,7 @@ class StaffMFAMiddleware:
             # shared devices at the village hall: a sliding idle timeout, refreshed by every request
             # (the session outlives the idle limit by a margin so that OperatorIdleLogoutMiddleware sees the
             # idle session, logs it out with a message and clears the browser's cache)
-            request.session.set_expiry(getattr(settings, "OPERATOR_IDLE_SECONDS", 900) + 600)
+            request.session.set_expiry(settings.OPERATOR_IDLE_SECONDS + 600)
         if user is not None and needs_mfa(user) and not is_mfa_verified(user):
             name = _view_name(request.path_info, getattr(request, "urlconf", None))
             if name in LOGIN_VIEWS:

@@ -28,10 +28,6 @@ from simpul.regions.models import Region, RegionLevel
 LEGAL_BASIS_PUBLIC_SERVICE = "public_service"
 CITIZEN_EDITABLE = ("full_name", "phone", "domicile")
 BUSINESS_EDITABLE = ("business_name", "kbli_codes", "address", "desa", "phone")
-# Password-reset e-mails: at most this many an hour to one address, and from one client (any addresses).
-PASSWORD_RESET_PER_ADDRESS = 3
-PASSWORD_RESET_PER_CLIENT = 10
-PASSWORD_RESET_WINDOW_SECONDS = 3600
 
 
 def _check_desa(region: Region | None, field: str) -> dict[str, str]:
@@ -361,15 +357,14 @@ def subject_data_export(*, user: User) -> dict[str, Any]:
 
 def password_reset_limited(*, email: str, client: str) -> int | None:
     """Count one password-reset request; the minutes to wait when the address or the client has had its share
-    (`PASSWORD_RESET_PER_ADDRESS`, `PASSWORD_RESET_PER_CLIENT` an hour), else None.
+    (`settings.PASSWORD_RESET_PER_ADDRESS`, `PASSWORD_RESET_PER_CLIENT` in `PASSWORD_RESET_WINDOW_SECONDS`),
+    else None.
 
     Every address typed is counted, with or without an account, so a refusal says nothing about which
     addresses exist."""
-    window = int(getattr(settings, "PASSWORD_RESET_WINDOW_SECONDS", PASSWORD_RESET_WINDOW_SECONDS))
-    per_address = Limit("password-reset-address",
-                        int(getattr(settings, "PASSWORD_RESET_PER_ADDRESS", PASSWORD_RESET_PER_ADDRESS)), window)
-    per_client = Limit("password-reset-client",
-                       int(getattr(settings, "PASSWORD_RESET_PER_CLIENT", PASSWORD_RESET_PER_CLIENT)), window)
+    window = settings.PASSWORD_RESET_WINDOW_SECONDS
+    per_address = Limit("password-reset-address", settings.PASSWORD_RESET_PER_ADDRESS, window)
+    per_client = Limit("password-reset-client", settings.PASSWORD_RESET_PER_CLIENT, window)
     states = [limit_hit(per_address, email.strip().lower()), limit_hit(per_client, client)]
     refused = [state for state in states if state.exceeded]
     if not refused:

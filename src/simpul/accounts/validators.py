@@ -258,7 +258,7 @@ class DemoPasswordValidator:
     """Refuses the published demo password unless the install runs in demo mode (`SIMPUL_DEMO_MODE`)."""
 
     def validate(self, password: str, user: Any = None) -> None:
-        if password == DEMO_PASSWORD and not getattr(settings, "DEMO_MODE", False):
+        if password == DEMO_PASSWORD and not settings.DEMO_MODE:
             raise ValidationError(
                 _("This password is published for the demo and cannot be used here."), code="password_demo"
             )

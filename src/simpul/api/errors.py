@@ -100,7 +100,7 @@ class ProblemError(exceptions.APIException):
 
 
 def api_max_body_bytes() -> int:
-    return int(getattr(settings, "API_MAX_BODY_BYTES", 0) or settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0)
+    return int(settings.API_MAX_BODY_BYTES or settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
 
 
 def problem_body(*, status_code: int, code: str, detail: str, title: str = "",

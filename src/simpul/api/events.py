@@ -52,7 +52,7 @@ SPEC_VERSION = "1.0"
 
 
 def event_source() -> str:
-    return str(getattr(settings, "SIMPUL_EVENT_SOURCE", "urn:simpul:events"))
+    return str(settings.SIMPUL_EVENT_SOURCE)
 
 
 def required_scope(event_type: str) -> str:
@@ -72,12 +72,12 @@ def _attempts_for(hours: float) -> int:
 
 def webhook_max_attempts() -> int:
     """Attempts for a webhook: enough to keep retrying for `settings.WEBHOOK_RETRY_HOURS` (default 24)."""
-    return _attempts_for(float(getattr(settings, "WEBHOOK_RETRY_HOURS", 24)))
+    return _attempts_for(float(settings.WEBHOOK_RETRY_HOURS))
 
 
 def integration_max_attempts() -> int:
     """Attempts for an agency integration: `settings.INTEGRATION_RETRY_HOURS` (default 72) of retries."""
-    return _attempts_for(float(getattr(settings, "INTEGRATION_RETRY_HOURS", 72)))
+    return _attempts_for(float(settings.INTEGRATION_RETRY_HOURS))
 
 
 def cloud_event(

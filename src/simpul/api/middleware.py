@@ -49,7 +49,7 @@ class PlainHttpKeyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if (getattr(settings, "HTTPS", False) and not request.is_secure()
+        if (settings.HTTPS and not request.is_secure()
                 and request.path.startswith(NEGOTIATED_PREFIXES) and _carries_api_key(request)):
             translation.activate(translation.get_language_from_request(request, check_path=False))
             return problem_response(

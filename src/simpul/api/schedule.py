@@ -15,8 +15,8 @@ BATCH = 5000
 
 @periodic(name="api.call_log_purge", every=timedelta(hours=6))
 def call_log_purge() -> int:
-    """Delete API call log rows older than `settings.API_CALL_LOG_RETENTION_DAYS` (default 180), in batches."""
-    days = int(getattr(settings, "API_CALL_LOG_RETENTION_DAYS", 180))
+    """Delete API call log rows older than `settings.API_CALL_LOG_RETENTION_DAYS`, in batches."""
+    days = settings.API_CALL_LOG_RETENTION_DAYS
     cutoff = timezone.now() - timedelta(days=days)
     deleted = 0
     while True:

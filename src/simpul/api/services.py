@@ -31,7 +31,7 @@ MIN_KEY_LENGTH = 16
 
 def api_key_hash(secret: str) -> str:
     """The keyed hash stored for a key (hex HMAC-SHA256)."""
-    pepper = (getattr(settings, "API_KEY_HMAC_KEY", "") or settings.SECRET_KEY).encode("utf-8")
+    pepper = (settings.API_KEY_HMAC_KEY or settings.SECRET_KEY).encode("utf-8")
     return hmac.new(pepper, secret.encode("utf-8"), hashlib.sha256).hexdigest()
 
 

@@ -147,7 +147,7 @@ _opener = urllib.request.build_opener(_NoRedirect)
 
 
 def timeout_seconds() -> float:
-    return float(getattr(settings, "WEBHOOK_TIMEOUT_SECONDS", 5))
+    return float(settings.WEBHOOK_TIMEOUT_SECONDS)
 
 
 def _check_destination(url: str, *, allow_private: bool) -> None:
@@ -243,5 +243,5 @@ class WebhookBackend(OutboxBackend):
         )
         if subscription is None or not subscription.is_active:
             return {"skipped": "subscription removed"}
-        allow_private = bool(getattr(settings, "WEBHOOK_ALLOW_PRIVATE_HOSTS", settings.DEBUG))
+        allow_private = settings.WEBHOOK_ALLOW_PRIVATE_HOSTS
         return deliver_http(message, url=subscription.url, secret=subscription.secret, allow_private=allow_private)

@@ -44,7 +44,6 @@ from simpul.core.clientip import client_ip
 from simpul.core.limits import Limit, limit_hit
 
 evaluator_only = require_staff_mfa(roles={Role.EVALUATOR, Role.PLATFORM_ADMIN})
-PUBLIC_RATE_PER_HOUR = getattr(settings, "ASSESSMENT_PUBLIC_RATE_PER_HOUR", 30)
 
 
 def _round(request: HttpRequest, pk: int) -> Round:
@@ -422,8 +421,9 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _rate_limited(request: HttpRequest, rnd: Round) -> bool:
-    """At most PUBLIC_RATE_PER_HOUR answers an hour from one client to one public link (simpul.core.limits)."""
-    limit = Limit("assessment-public", PUBLIC_RATE_PER_HOUR, 3600)
+    """At most `settings.ASSESSMENT_PUBLIC_RATE_PER_HOUR` answers an hour from one client to one public link
+    (simpul.core.limits)."""
+    limit = Limit("assessment-public", settings.ASSESSMENT_PUBLIC_RATE_PER_HOUR, 3600)
     return limit_hit(limit, f"{rnd.public_slug}|{client_ip(request)}").exceeded
 
 

@@ -122,7 +122,7 @@ def operator_switch(request: HttpRequest) -> HttpResponse:
 
 
 def idle_minutes() -> float:
-    return float(getattr(settings, "SIMPUL_OPERATOR_IDLE_MINUTES", 15))
+    return float(settings.SIMPUL_OPERATOR_IDLE_MINUTES)
 
 
 class OperatorIdleLogoutMiddleware:

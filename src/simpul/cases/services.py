@@ -904,7 +904,7 @@ def drafts_purge(*, older_than_days: int | None = None) -> int:
 
     from django.conf import settings
 
-    days = older_than_days if older_than_days is not None else int(getattr(settings, "DRAFT_RETENTION_DAYS", 30))
+    days = older_than_days if older_than_days is not None else settings.DRAFT_RETENTION_DAYS
     from django.db.models import Q
 
     cutoff = timezone.now() - timedelta(days=days)

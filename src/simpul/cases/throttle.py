@@ -1,6 +1,6 @@
 """Throttle for PIN guessing on the tracking page, the status API and status-by-SMS (`simpul.core.limits`).
 
-After `TRACKING_MAX_FAILURES` wrong PINs for one reference from one client within `TRACKING_WINDOW_SECONDS`,
+After `settings.TRACKING_MAX_FAILURES` wrong PINs for one reference from one client within `TRACKING_WINDOW_SECONDS`,
 further attempts are refused until the window has passed; a wider per-client limit
 (`TRACKING_MAX_FAILURES_PER_IP`) stops guessing across many references. The client is
 `simpul.core.clientip.client_ip` (behind a trusted proxy, the address in X-Forwarded-For) or, for SMS, the
@@ -16,10 +16,6 @@ from django.conf import settings
 from simpul.core.clientip import client_ip as _client_ip
 from simpul.core.limits import Limit, limit_hit, limit_reached
 
-TRACKING_MAX_FAILURES = 5
-TRACKING_MAX_FAILURES_PER_IP = 30
-TRACKING_WINDOW_SECONDS = 15 * 60
-
 
 def client_ip(request: Any) -> str:
     """The client the tracking throttle counts (kept here for the doors that import it)."""
@@ -27,9 +23,9 @@ def client_ip(request: Any) -> str:
 
 
 def _limits() -> tuple[Limit, Limit]:
-    window = int(getattr(settings, "TRACKING_WINDOW_SECONDS", TRACKING_WINDOW_SECONDS))
-    per_reference = int(getattr(settings, "TRACKING_MAX_FAILURES", TRACKING_MAX_FAILURES))
-    per_client = int(getattr(settings, "TRACKING_MAX_FAILURES_PER_IP", TRACKING_MAX_FAILURES_PER_IP))
+    window = settings.TRACKING_WINDOW_SECONDS
+    per_reference = settings.TRACKING_MAX_FAILURES
+    per_client = settings.TRACKING_MAX_FAILURES_PER_IP
     return Limit("tracking-pin", per_reference, window), Limit("tracking-pin-client", per_client, window)
 
 

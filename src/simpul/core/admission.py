@@ -52,9 +52,9 @@ logger = logging.getLogger(__name__)
 class AdmissionMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.limit = int(getattr(settings, "SIMPUL_MAX_INFLIGHT", 8))
-        self.wait_seconds = max(0, int(getattr(settings, "SIMPUL_ADMISSION_WAIT_MS", 1000))) / 1000
-        self.retry_after = max(1, int(getattr(settings, "SIMPUL_ADMISSION_RETRY_AFTER", 5)))
+        self.limit = settings.SIMPUL_MAX_INFLIGHT
+        self.wait_seconds = max(0, settings.SIMPUL_ADMISSION_WAIT_MS) / 1000
+        self.retry_after = max(1, settings.SIMPUL_ADMISSION_RETRY_AFTER)
         self.slots = threading.BoundedSemaphore(self.limit) if self.limit > 0 else None
         self.shed_count = 0
         self._log_lock = threading.Lock()

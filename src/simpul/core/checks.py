@@ -26,13 +26,13 @@ def check_trusted_proxies(app_configs: Any = None, **kwargs: Any) -> list[Error]
 def check_limits_shared(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
     """Limits kept in a per-process cache let each gunicorn worker count on its own (4 workers: 4x the tries)."""
     problems: list[Warning] = []
-    configured = getattr(settings, "SIMPUL_LIMITS_STORAGE", "auto")
+    configured = settings.SIMPUL_LIMITS_STORAGE
     if configured not in STORAGES:
         problems.append(Warning(f"SIMPUL_LIMITS_STORAGE={configured!r} is not one of {', '.join(STORAGES)}; "
                                 "the database is used.", id="simpul.W002"))
     if limits_storage() != "cache":
         return problems
-    alias = getattr(settings, "SIMPUL_LIMITS_CACHE", "default")
+    alias = settings.SIMPUL_LIMITS_CACHE
     backend = limits_cache_backend()
     if backend in PER_PROCESS_CACHES:
         problems.append(Warning(
@@ -49,7 +49,7 @@ def check_limits_shared(app_configs: Any = None, **kwargs: Any) -> list[Warning]
 def check_audit_key(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     """Without its own key the audit chain is keyed by a value derived from SECRET_KEY, which is often kept
     beside the database; production must set SIMPUL_AUDIT_KEY (development, tests and the demo need not)."""
-    if getattr(settings, "AUDIT_KEY", "") or settings.DEBUG or settings.DEMO_MODE or settings.TESTING:
+    if settings.AUDIT_KEY or settings.DEBUG or settings.DEMO_MODE or settings.TESTING:
         return []
     return [Error(
         "SIMPUL_AUDIT_KEY is not set: the audit chain would be keyed with a key derived from SECRET_KEY.",

@@ -27,7 +27,7 @@ def _networks(entries: tuple[str, ...]) -> tuple[IPNetwork, ...]:
 
 def trusted_proxies() -> tuple[IPNetwork, ...]:
     """The configured proxies as networks (a bad entry fails loudly: `simpul check` reports it)."""
-    return _networks(tuple(getattr(settings, "SIMPUL_TRUSTED_PROXIES", ()) or ()))
+    return _networks(tuple(settings.SIMPUL_TRUSTED_PROXIES))
 
 
 def _address(text: str) -> IPAddress | None:

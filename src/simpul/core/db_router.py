@@ -44,7 +44,7 @@ class ReplicaRouter:
     def db_for_read(self, model: Any, **hints: Any) -> str | None:
         if not replica_configured():
             return None
-        if _reporting.get() or model._meta.app_label in getattr(settings, "SIMPUL_REPLICA_APPS", ()):
+        if _reporting.get() or model._meta.app_label in settings.SIMPUL_REPLICA_APPS:
             return REPLICA
         return None
 

@@ -306,7 +306,7 @@ def _check_pdf(content: bytes, name: str) -> None:
 
 
 def _clamd_scan(content: bytes, name: str) -> None:
-    path = getattr(settings, "CLAMD_SOCKET", "")
+    path = settings.CLAMD_SOCKET
     if not path:
         return
     try:

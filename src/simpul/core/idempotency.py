@@ -137,7 +137,7 @@ def _ttl() -> timedelta:
 
 
 def _stale_after() -> timedelta:
-    return timedelta(seconds=getattr(settings, "IDEMPOTENCY_IN_FLIGHT_SECONDS", 120))
+    return timedelta(seconds=settings.IDEMPOTENCY_IN_FLIGHT_SECONDS)
 
 
 def _error(status: int, outcome: str, code: str, detail: str) -> IdempotentResult:

@@ -70,25 +70,25 @@ class LimitState:
 
 
 def limits_cache_backend() -> str:
-    alias = getattr(settings, "SIMPUL_LIMITS_CACHE", "default")
+    alias = settings.SIMPUL_LIMITS_CACHE
     return str(settings.CACHES.get(alias, {}).get("BACKEND", ""))
 
 
 def limits_storage() -> str:
     """Where limits are counted now: "database" or "cache"."""
-    storage = getattr(settings, "SIMPUL_LIMITS_STORAGE", "auto")
+    storage = settings.SIMPUL_LIMITS_STORAGE
     if storage == "auto":
         return "cache" if limits_cache_backend() in SHARED_CACHES else "database"
     return storage if storage in STORAGES else "database"
 
 
 def _hashed(limit: Limit, key: str) -> str:
-    secret = (getattr(settings, "SECRET_KEY", "") or "simpul").encode()
+    secret = (settings.SECRET_KEY or "simpul").encode()
     return hmac.new(secret, f"{limit.scope}|{key}".encode(), hashlib.sha256).hexdigest()
 
 
 def _cache():  # type: ignore[no-untyped-def]
-    return caches[getattr(settings, "SIMPUL_LIMITS_CACHE", "default")]
+    return caches[settings.SIMPUL_LIMITS_CACHE]
 
 
 def limit_hit(limit: Limit, key: str) -> LimitState:

@@ -28,6 +28,7 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
@@ -40,7 +41,7 @@ INVALIDATING_APPS = frozenset({"catalog", "agencies", "regions", "portal"})
 
 
 def _seconds() -> int:
-    return int(getattr(settings, "SIMPUL_PAGE_CACHE_SECONDS", 60))
+    return settings.SIMPUL_PAGE_CACHE_SECONDS
 
 
 def _generation() -> str:
@@ -61,8 +62,7 @@ def _request_cacheable(request: HttpRequest) -> bool:
     if request.method != "GET" or len(request.META.get("QUERY_STRING", "")) > MAX_QUERY:
         return False
     cookies = request.COOKIES
-    return settings.SESSION_COOKIE_NAME not in cookies and getattr(settings, "MESSAGE_COOKIE_NAME",
-                                                                    "messages") not in cookies
+    return settings.SESSION_COOKIE_NAME not in cookies and CookieStorage.cookie_name not in cookies
 
 
 def _response_cacheable(request: HttpRequest, response: HttpResponse) -> bool:

@@ -97,9 +97,9 @@ def _keys_for(raw_keys: tuple[str, ...], secret_key: str, hash_key: str) -> tupl
 
 def _keys() -> tuple[MultiFernet, bytes]:
     return _keys_for(
-        tuple(_split_keys(getattr(settings, "PDP_ENCRYPTION_KEY", ""))),
+        tuple(_split_keys(settings.PDP_ENCRYPTION_KEY)),
         str(settings.SECRET_KEY),
-        str(getattr(settings, "PDP_HASH_KEY", "") or ""),
+        settings.PDP_HASH_KEY,
     )
 
 

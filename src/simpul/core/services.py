@@ -79,7 +79,7 @@ def audit_key() -> bytes:
     --deploy` refuses that in production (simpul.E003). Never change the key of a running chain: every entry
     written under the old key would then fail `simpul audit verify`.
     """
-    return _audit_key_for(str(getattr(settings, "AUDIT_KEY", "") or ""), str(settings.SECRET_KEY))
+    return _audit_key_for(settings.AUDIT_KEY, str(settings.SECRET_KEY))
 
 
 @lru_cache(maxsize=4)
@@ -370,6 +370,6 @@ def personal_data_access_purge(*, older_than: Any = None) -> int:
     from datetime import timedelta
 
     if older_than is None:
-        older_than = timedelta(days=int(getattr(settings, "ACCESS_LOG_RETENTION_DAYS", 365)))
+        older_than = timedelta(days=settings.ACCESS_LOG_RETENTION_DAYS)
     deleted, _by_model = PersonalDataAccess.objects.filter(at__lt=timezone.now() - older_than).delete()
     return deleted

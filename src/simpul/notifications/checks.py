@@ -13,8 +13,8 @@ def check_sms_inbound_secret(app_configs: Any = None, **kwargs: Any) -> list[Err
     """The demo's SMS secret is published: with it anyone can ask for a status and make Simpul send SMS."""
     from simpul.notifications.inbound import DEMO_SECRET
 
-    configured = getattr(settings, "SIMPUL_SMS_INBOUND_SECRET", "")
-    demo_fallback = not configured and getattr(settings, "DEMO_MODE", False)
+    configured = settings.SIMPUL_SMS_INBOUND_SECRET
+    demo_fallback = not configured and settings.DEMO_MODE
     if configured != DEMO_SECRET and not demo_fallback:
         return []
     return [Error(

@@ -67,7 +67,7 @@ class GatewayRegistry:
 
     def for_channel(self, channel: str) -> Gateway:
         """The configured gateway of `channel`."""
-        config = dict(getattr(settings, "NOTIFICATION_GATEWAYS", {}).get(channel) or {})
+        config = dict(settings.NOTIFICATION_GATEWAYS.get(channel) or {})
         name = config.pop("BACKEND", "") or ("email" if channel == "email" else "console")
         try:
             cls = self._gateways[name]

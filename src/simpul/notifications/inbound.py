@@ -43,8 +43,8 @@ _COMMAND = re.compile(r"^\s*(?:STATUS|CEK)\s+(?P<reference>.+?)\s+(?P<pin>\d{4,8
 def inbound_secret() -> str:
     """The secret inbound messages must be signed with ("" refuses them all): SIMPUL_SMS_INBOUND_SECRET, or in
     demo mode the published `DEMO_SECRET`. Outside demo mode the demo secret is never accepted."""
-    configured = str(getattr(settings, "SIMPUL_SMS_INBOUND_SECRET", "") or "")
-    demo = bool(getattr(settings, "DEMO_MODE", False))
+    configured = settings.SIMPUL_SMS_INBOUND_SECRET
+    demo = settings.DEMO_MODE
     if configured == DEMO_SECRET and not demo:
         return ""
     return configured or (DEMO_SECRET if demo else "")

@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 
 def _phone_channels() -> list[str]:
-    channels = getattr(settings, "NOTIFICATION_PHONE_CHANNELS", [Channel.SMS])
+    channels = settings.NOTIFICATION_PHONE_CHANNELS
     return [c for c in channels if c in (Channel.SMS, Channel.WHATSAPP)]
 
 

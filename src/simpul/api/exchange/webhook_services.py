@@ -18,7 +18,7 @@ from simpul.core.services import audit_record, outbox_resend
 
 
 def _check_url(url: str) -> None:
-    insecure_ok = bool(getattr(settings, "WEBHOOK_ALLOW_INSECURE_URLS", settings.DEBUG))
+    insecure_ok = settings.WEBHOOK_ALLOW_INSECURE_URLS
     if not url.lower().startswith("https://") and not insecure_ok:
         raise ValidationError({"url": [_("The receiver URL must start with https://.")]})
 

@@ -130,16 +130,15 @@ def test_public_questionnaire_with_a_village_name_longer_than_any_is_an_error_no
 
 
 def test_public_link_is_rate_limited(client, personas, settings):
-    from simpul.assessment import views
 
     rnd = round_set_public(round=open_round(actor=personas.evaluator), enabled=True, actor=personas.evaluator)
     url = reverse("assessment:public", args=[rnd.public_slug])
     statuses = []
-    for _n in range(views.PUBLIC_RATE_PER_HOUR + 1):
+    for _n in range(settings.ASSESSMENT_PUBLIC_RATE_PER_HOUR + 1):
         data = {"response_id": str(uuid.uuid4())} | {f"v_K{n:02d}": "4" for n in range(1, 11)} | {
             f"p_K{n:02d}": "4" for n in range(1, 11)}
         statuses.append(client.post(url, data).status_code)
-    assert statuses[-1] == 429 and statuses.count(302) == views.PUBLIC_RATE_PER_HOUR
+    assert statuses[-1] == 429 and statuses.count(302) == settings.ASSESSMENT_PUBLIC_RATE_PER_HOUR
 
 
 def test_invitation_link_allows_one_answer(client, personas):
@@ -208,7 +207,6 @@ def test_recommendation_owner_due_date_and_status_are_set_on_the_page(client, pe
 def test_public_link_limit_behind_the_proxy_counts_each_respondent(personas, settings):
     from django.test import Client
 
-    from simpul.assessment import views
 
     settings.SIMPUL_TRUSTED_PROXIES = ["127.0.0.1/32"]
     rnd = round_set_public(round=open_round(actor=personas.evaluator), enabled=True, actor=personas.evaluator)
@@ -220,7 +218,7 @@ def test_public_link_limit_behind_the_proxy_counts_each_respondent(personas, set
             f"p_K{n:02d}": "4" for n in range(1, 11)}
         return behind_nginx.post(url, data, HTTP_X_FORWARDED_FOR=forwarded_for).status_code
 
-    statuses = [answer("203.0.113.66") for _n in range(views.PUBLIC_RATE_PER_HOUR + 1)]
+    statuses = [answer("203.0.113.66") for _n in range(settings.ASSESSMENT_PUBLIC_RATE_PER_HOUR + 1)]
     assert statuses[-1] == 429
     # another villager behind the same nginx still answers
     assert answer("198.51.100.7") == 302

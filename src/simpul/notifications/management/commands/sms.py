@@ -56,7 +56,7 @@ def _post_in_process(body: bytes, headers: dict[str, str]) -> tuple[int, dict[st
     client = Client(HTTP_HOST=hosts[0] if hosts else "localhost")
     extra = {k: v for k, v in headers.items() if k != "Content-Type"}
     response = client.post(INBOUND_PATH, body, content_type=headers["Content-Type"], headers=extra,
-                           secure=bool(getattr(settings, "SECURE_SSL_REDIRECT", False)))
+                           secure=settings.SECURE_SSL_REDIRECT)
     answer = _json(response.content)
     answer["replayed"] = response.headers.get("Idempotent-Replayed") == "true"
     return response.status_code, answer
