@@ -4,8 +4,8 @@ NIK (Nomor Induk Kependudukan, UU 23/2006 jo. 24/2013), 16 digits `PPKKCC DDMMYY
 
 - `PPKKCC` is the province-kabupaten-kecamatan code where the NIK was first registered (never the domicile).
   Area rule, because the Region table only holds the regions this install serves (Musi Banyuasin by default):
-  the province `PP` must be one of the 38 Indonesian province codes (shipped in `data/provinsi.csv`,
-  Kepmendagri 300.2.2-2138/2025 via the MIT-licensed `cahyadsn/wilayah`); `KK` and `CC` must not be `00`;
+  the province `PP` must be one of the 38 Indonesian province codes (from the national region tree shipped in
+  `simpul/regions/data/`, Kepmendagri 300.2.2-2138/2025 via the MIT-licensed `cahyadsn/wilayah`); `KK` and `CC` must not be `00`;
   when the kabupaten `PP.KK` is in our Region table, the kecamatan `PP.KK.CC` must be there too. A NIK from
   a kabupaten we do not hold is accepted on its province code alone: we cannot check what we do not have.
 - `DD` is the day of birth, plus 40 for women (valid: 01-31, 41-71); `MM` the month; `YY` the year, whose
@@ -20,11 +20,8 @@ Each failure raises `ValidationError` with its own `code` (listed in `NIK_ERROR_
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -34,8 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from simpul.core.pdp import normalise_digits
-
-DATA_DIR = Path(__file__).resolve().parent / "data"
+from simpul.regions.national import province_names
 
 NIK_ERROR_CODES = (
     "nik_length",
@@ -53,11 +49,9 @@ NIK_ERROR_CODES = (
 DEMO_PASSWORD = "simpul-demo-2026"  # noqa: S105 - the published demo password, refused outside demo mode
 
 
-@cache
 def province_codes() -> dict[str, str]:
     """The 38 Indonesian province codes and names."""
-    with (DATA_DIR / "provinsi.csv").open(encoding="utf-8") as handle:
-        return {row["code"]: row["name"] for row in csv.DictReader(handle)}
+    return province_names()
 
 
 @dataclass(frozen=True)

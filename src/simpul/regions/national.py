@@ -89,6 +89,19 @@ def kabupaten_rows(code: str) -> list[dict[str, str]]:
     return rows
 
 
+@lru_cache(maxsize=1)
+def province_names() -> dict[str, str]:
+    """The 38 provinsi of Indonesia, code to name (one pass over the file's codes)."""
+    found = {}
+    with gzip.open(NATIONAL_FILE, "rt", encoding="utf-8", newline="") as handle:
+        next(handle)  # header
+        for line in handle:
+            code, _rest = line.split(",", 1)
+            if "." not in code:
+                found[code] = next(csv.reader([line]))[1]
+    return found
+
+
 @lru_cache(maxsize=16)
 def kabupaten_name(code: str) -> str:
     """The official name of a kabupaten/kota ("Kabupaten Banyuasin", "Kota Palembang")."""

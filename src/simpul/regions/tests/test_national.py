@@ -19,6 +19,7 @@ from simpul.regions.national import (
     home_kabupaten,
     kabupaten_name,
     kabupaten_rows,
+    province_names,
     reference_prefix_for,
 )
 
@@ -48,6 +49,12 @@ def test_kabupaten_rows_are_exactly_the_kabupaten_its_province_and_everything_be
     assert (len(kecamatan), len(villages)) == (21, 313)
     assert {r["kind"] for r in villages if r["code"].rsplit(".", 1)[1].startswith("1")} == {"kelurahan"}
     assert {r["kind"] for r in villages if r["code"].rsplit(".", 1)[1].startswith("2")} == {"desa"}
+
+
+def test_province_names_are_the_38_provinsi():
+    provinces = province_names()
+    assert provinces == {code: name for code, name in _national() if "." not in code}
+    assert len(provinces) == 38 and provinces["16"] == "Sumatera Selatan"
 
 
 def test_the_first_and_last_kabupaten_of_the_file_load_too():
