@@ -14,7 +14,7 @@ LOADED := $(VAR_DIR)/.loaded-$(or $(SIMPUL_KABUPATEN_CODE),16.06)
 MIGRATIONS := $(wildcard src/simpul/*/migrations/*.py)
 PO_FILES := $(wildcard src/simpul/*/locale/*/LC_MESSAGES/*.po)
 STATIC_FILES := $(shell find src/simpul -path '*/static/*' -type f 2>/dev/null)
-LOADERS := $(wildcard src/simpul/*/reference.py src/simpul/*/demo.py src/simpul/core/loaders.py) \
+LOADERS := $(wildcard src/simpul/*/reference.py src/simpul/*/demo.py src/simpul/core/loaders.py src/simpul/regions/national.py) \
 	$(shell find src/simpul -path '*/data/*' -type f 2>/dev/null)
 # A missing SQLite file (or another database) means the database steps must run whatever the stamps say.
 DB_CHANGED := $(if $(DATABASE_URL),FORCE,$(if $(wildcard $(DB_FILE)),,FORCE))

@@ -51,7 +51,8 @@ class HomeKabupaten:
 
 
 def _rows_under(code: str) -> Iterator[tuple[str, str]]:
-    """(code, name) of the region `code`, its ancestors and everything below it, reading only as far as needed.
+    """(code, name) of the provinsi of `code` (a kabupaten), of `code` itself and of everything below it,
+    reading only as far as needed.
 
     The file is sorted by code, so the block below `code` is contiguous: the read stops at its end."""
     province = code.split(".", 1)[0]
