@@ -154,6 +154,11 @@ def test_every_variable_settings_py_reads_is_documented_in_env_example() -> None
     assert sorted(read - _documented()) == [], "add these to .env.example with a comment"
 
 
+def test_every_variable_is_listed_once_in_env_example() -> None:
+    listed = re.findall(r"(?m)^#?\s?([A-Z][A-Z0-9_]*)=", ENV_EXAMPLE.read_text(encoding="utf-8"))
+    assert sorted({name for name in listed if listed.count(name) > 1}) == []
+
+
 def test_every_variable_in_env_example_is_read_somewhere() -> None:
     stale = _documented() - _env_reads_in_settings_py() - _env_reads_elsewhere()
     assert sorted(stale) == [], "remove these from .env.example, or read them"
