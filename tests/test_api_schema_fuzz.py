@@ -142,7 +142,7 @@ def test_real_upload_and_sms_responses_conform(api_schema: Any, personas: Any) -
     from django.test import Client as DjangoClient
     from werkzeug.test import Client
 
-    from simpul.cases.services import draft_create
+    from simpul.cases.drafts import draft_create
     from simpul.cases.tests.factories import PDF_BYTES, ktp_service
     from simpul.notifications.gateways import TIMESTAMP_HEADER
 

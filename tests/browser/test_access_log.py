@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_officer_reads_then_admin_sees_who_read_what(browser: Any, site: str, personas: Any, settings: Any) -> None:  # noqa: F811
-    from simpul.cases.services import case_submit
+    from simpul.cases.intake import case_submit
     from simpul.cases.tests.factories import VALID_ANSWERS, ktp_service, pdf_upload
     from simpul.core.models import AccessDoor, PersonalDataAccess
 

@@ -358,7 +358,8 @@ def world(personas: Any) -> dict[str, Any]:
     from simpul.accounts.tests.factories import BusinessProfileFactory, CitizenProfileFactory
     from simpul.assessment.services import invitation_create, round_set_public
     from simpul.assessment.tests.factories import open_round
-    from simpul.cases.services import case_request_revision, case_submit, case_transition
+    from simpul.cases.intake import case_submit
+    from simpul.cases.services import case_request_revision, case_transition
     from simpul.infrastructure.tests.factories import SiteFactory
 
     CitizenProfileFactory(user=personas.citizen)
@@ -378,7 +379,7 @@ def world(personas: Any) -> dict[str, Any]:
 
 def _draft_pages(world: dict[str, Any], user: Any) -> list[str]:
     """The pages of an application in progress, all answered, so its documents and review pages have forms."""
-    from simpul.cases.services import draft_attach_documents, draft_create, draft_update_answers
+    from simpul.cases.drafts import draft_attach_documents, draft_create, draft_update_answers
 
     version = world["version"]
     draft = draft_create(version=version, owner=user)

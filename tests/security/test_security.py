@@ -22,7 +22,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from simpul.cases.services import case_submit
+from simpul.cases.intake import case_submit
 from simpul.cases.tests.factories import PDF_BYTES, VALID_ANSWERS, ktp_service, pdf_upload
 from simpul.conftest import login
 

@@ -3,7 +3,7 @@ desa and their states, a receipt for the citizen on A6 or 58 mm thermal paper (P
 page), a quick switch of operator on the shared device, and logout after inactivity.
 
 Submitting on a citizen's behalf (NIK, consent) is the normal application flow: `simpul.cases.views.apply_review`
-asks an operator for the consent and `simpul.cases.services.case_submit` records both identities in the audit log
+asks an operator for the consent and `simpul.cases.intake.submit` records both identities in the audit log
 (actor = operator, on_behalf_of = the citizen). Which cases an operator reads is decided in one place:
 `simpul.cases.selectors.cases_for_operator` (only their own submissions, only their own desa).
 """

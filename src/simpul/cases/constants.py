@@ -109,7 +109,7 @@ class NoteAudience(models.TextChoices):
 # Declared form fields that hold the applicant's name (the first one answered is `Case.applicant_name`).
 NAME_FIELDS = ("applicant_name", "full_name", "nama_lengkap", "nama", "name", "nama_pelapor", "nama_pemohon")
 
-# Declared complaint-form fields that decide identity protection and routing (see `cases.services.case_submit`).
+# Declared complaint-form fields that decide identity protection and routing (see `cases.intake.submit`).
 ANONYMOUS_FIELD = "anonymous"
 CONFIDENTIAL_FIELD = "confidential"
 # A choice of a complaint form marked `to_complaint_unit: true` (e.g. "pungli", "maladministrasi") sends the

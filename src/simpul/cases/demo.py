@@ -38,7 +38,8 @@ def load(*, stdout: Any) -> None:
 
     from simpul.accounts.models import User
     from simpul.cases.constants import CaseStatus
-    from simpul.cases.services import case_request_revision, case_submit, case_transition
+    from simpul.cases.intake import case_submit
+    from simpul.cases.services import case_request_revision, case_transition
     from simpul.catalog.models import Service
 
     service = Service.objects.filter(code="ktp-el-penggantian").select_related("current_version").first()
@@ -83,7 +84,7 @@ def _complaint(stdout: Any) -> None:
     officer sees the reporter masked until an audited reveal."""
     from django.core.exceptions import ValidationError
 
-    from simpul.cases.services import case_submit
+    from simpul.cases.intake import case_submit
     from simpul.catalog.models import Service
 
     service = Service.objects.filter(code="pengaduan-kependudukan").select_related("current_version").first()

@@ -19,8 +19,8 @@ def retention() -> None:
 def drafts_purge() -> None:
     """Remove application drafts left untouched for `settings.DRAFT_RETENTION_DAYS` (and their uploaded files), and
     encrypt the NIK and KK answers that drafts saved before this rule still hold in clear."""
-    from simpul.cases.services import drafts_protect
-    from simpul.cases.services import drafts_purge as purge
+    from simpul.cases.drafts import drafts_protect
+    from simpul.cases.drafts import drafts_purge as purge
 
     purge()
     drafts_protect()

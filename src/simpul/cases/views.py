@@ -17,6 +17,7 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from simpul.cases import drafts as draft_service
 from simpul.cases import selectors, services
 from simpul.cases.answers import answers_in_clear
 from simpul.cases.constants import CaseStatus
@@ -149,7 +150,7 @@ def _case_for_applicant(request: HttpRequest, reference: str) -> tuple[Case, boo
 
 def _outbox_title(draft: Draft) -> str:
     """What the offline outbox calls a queued form: the service and the applicant (kept encrypted there)."""
-    name = services.draft_applicant_name(draft)
+    name = draft_service.draft_applicant_name(draft)
     return f"{draft.service_version.name} · {name}" if name else str(draft.service_version.name)
 
 
@@ -178,7 +179,7 @@ def apply_start(request: HttpRequest, code: str) -> HttpResponse:
         drafts = [d for d in selectors.drafts_for_user(request.user) if d.service_version.service.code == code]
         if drafts:
             return render(request, "cases/apply_resume.html", {"version": version, "drafts": drafts})
-    draft = services.draft_create(version=version, owner=request.user)
+    draft = draft_service.draft_create(version=version, owner=request.user)
     if draft.owner_id is None:
         request.session[SESSION_DRAFTS] = [*request.session.get(SESSION_DRAFTS, []), draft.pk][-20:]
     pages = _pages(version)
@@ -190,7 +191,7 @@ def apply_start(request: HttpRequest, code: str) -> HttpResponse:
 def apply_page(request: HttpRequest, code: str, token: str, page: str) -> HttpResponse:
     draft = _draft(request, code, token)
     version = draft.service_version
-    answers = services.draft_answers(draft)
+    answers = draft_service.draft_answers(draft)
     keys = [p["key"] for p in _pages(version)]
     if page not in keys:
         raise Http404
@@ -199,7 +200,7 @@ def apply_page(request: HttpRequest, code: str, token: str, page: str) -> HttpRe
         if form.is_valid():
             from simpul.catalog.forms_engine import json_answers
 
-            services.draft_update_answers(draft=draft, answers=json_answers(form))
+            draft_service.draft_update_answers(draft=draft, answers=json_answers(form))
             index = keys.index(page)
             if "save" in request.POST:
                 following = reverse("cases:apply_saved", kwargs={"code": code, "token": token})
@@ -241,10 +242,10 @@ def apply_documents(request: HttpRequest, code: str, token: str) -> HttpResponse
 
     draft = _draft(request, code, token)
     version = draft.service_version
-    answers = services.draft_answers(draft)
+    answers = draft_service.draft_answers(draft)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        errors = services.draft_attach_documents(draft=draft, files=dict(request.FILES.items()))
+        errors = draft_service.draft_attach_documents(draft=draft, files=dict(request.FILES.items()))
         if not errors and "save" in request.POST:
             return outbox_answer(request, url=reverse("cases:apply_saved", kwargs={"code": code, "token": token}))
         if not errors:
@@ -283,7 +284,7 @@ def apply_review(request: HttpRequest, code: str, token: str) -> HttpResponse:
     try:
         draft = _draft(request, code, token)
     except Http404:
-        replay = services.draft_submission_replay(
+        replay = draft_service.draft_submission_replay(
             service_code=code, idempotency_key=request.POST.get("idempotency_key", ""), user=request.user,
         ) if request.method == "POST" else None
         if replay is None:
@@ -293,7 +294,7 @@ def apply_review(request: HttpRequest, code: str, token: str) -> HttpResponse:
         _remember_sent(request, token, replay)
         return outbox_answer(request, url=done, reference=replay.case.reference)
     version = draft.service_version
-    answers = services.draft_answers(draft)
+    answers = draft_service.draft_answers(draft)
     operator = _is_operator(request.user)
     consent_form = ConsentForm(request.POST or None, request.FILES or None) if operator else None
     errors: dict[str, list[str]] = {}
@@ -306,7 +307,7 @@ def apply_review(request: HttpRequest, code: str, token: str) -> HttpResponse:
             consent = None
             try:
                 consent = _operator_consent(consent_form) if operator else None
-                result = services.draft_submit(
+                result = draft_service.draft_submit(
                     draft=draft, applicant=None if operator else request.user,
                     submitted_by=request.user if operator else None, consent=consent,
                 )

@@ -225,8 +225,8 @@ def upload_finalize(*, upload_id: str, sha256: str | None = None, draft_token: s
     """Join the parts, check the whole file's SHA-256, attach it to the application draft through the normal
     document checks, and remove the upload. `user` and `session_drafts` (the anonymous drafts the caller's session
     made) say whose draft the caller may change."""
+    from simpul.cases.drafts import draft_attach_documents
     from simpul.cases.selectors import draft_for_caller
-    from simpul.cases.services import draft_attach_documents
 
     folder, meta = _existing(upload_id)
     missing = [n for n in range(meta["chunks"]) if n not in _received(folder, meta)]

@@ -23,8 +23,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from simpul.accounts.middleware import LOGIN_VIEWS, MFA_PENDING_VIEWS
 from simpul.accounts.models import User
+from simpul.cases.intake import case_submit
 from simpul.cases.models import Case
-from simpul.cases.services import case_submit
 from simpul.cases.tests.factories import VALID_ANSWERS, ktp_service, pdf_upload
 
 pytestmark = pytest.mark.django_db

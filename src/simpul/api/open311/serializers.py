@@ -19,8 +19,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from simpul.cases.constants import CLOSED_STATUSES
-from simpul.cases.services import NAME_FIELDS
+from simpul.cases.constants import CLOSED_STATUSES, NAME_FIELDS
 from simpul.catalog.forms_engine import all_fields
 from simpul.catalog.models import ServiceVersion, localized
 

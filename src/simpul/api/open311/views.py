@@ -243,7 +243,7 @@ def _request_create(request: HttpRequest, *, fmt: str) -> HttpResponse:
     from simpul.api.auth import client_may_act_for
     from simpul.api.exchange.actors import submission_scope
     from simpul.cases.constants import Channel
-    from simpul.cases.services import case_submit
+    from simpul.cases.intake import case_submit
 
     params = request.POST
     client = _client_for(request, (params.get("api_key") or "").strip(), scopes=("cases:intake",))

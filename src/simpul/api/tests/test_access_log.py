@@ -12,7 +12,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from simpul.api.services import api_client_create, api_key_issue
-from simpul.cases.services import case_submit
+from simpul.cases.intake import case_submit
 from simpul.cases.tests.factories import VALID_ANSWERS, ktp_service, pdf_upload
 from simpul.core.models import AccessDoor, PersonalDataAccess
 

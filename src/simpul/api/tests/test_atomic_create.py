@@ -63,9 +63,9 @@ def _nothing_left():
 
 # Each step after the case row is inserted, made to fail in turn.
 FAILURES = [
-    "simpul.cases.services._store_documents",
+    "simpul.cases.intake.store_documents",
     "simpul.cases.history.event_record",
-    "simpul.cases.services.audit_record",
+    "simpul.cases.intake.audit_record",
     "simpul.cases.history.notify",
 ]
 
@@ -84,7 +84,7 @@ def test_a_failure_in_the_middle_leaves_nothing_and_the_key_can_be_retried(api, 
 
 
 def test_a_failure_in_the_middle_leaves_no_file_in_storage(api, settings):
-    with mock.patch("simpul.cases.services.audit_record", side_effect=RuntimeError("disk full")):
+    with mock.patch("simpul.cases.intake.audit_record", side_effect=RuntimeError("disk full")):
         assert _post(api, str(uuid.uuid4())).status_code == 500
     assert _files(settings) == []
 

@@ -10,8 +10,9 @@ from django.utils import timezone
 from simpul.api.events import RELAY_NAME, case_events_relay
 from simpul.api.models import AgencyIntegration, EventDelivery, PublishedCaseEvent, RelayCursor
 from simpul.api.tests.receiver import Receiver
+from simpul.cases.intake import case_submit
 from simpul.cases.models import CaseEvent
-from simpul.cases.services import case_submit, case_transition
+from simpul.cases.services import case_transition
 from simpul.cases.tests.factories import VALID_ANSWERS, ktp_service, pdf_upload
 from simpul.core.delivery import outbox_deliver_batch
 from simpul.core.models import OutboxMessage, OutboxStatus

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from simpul.cases.services import case_submit
+from simpul.cases.intake import case_submit
 from simpul.cases.tests.factories import VALID_ANSWERS, ktp_service, pdf_upload
 from simpul.conftest import login
 from simpul.core.models import AccessDoor, PersonalDataAccess

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from simpul.cases.services import case_submit
+from simpul.cases.intake import case_submit
 from simpul.cases.tests.factories import VALID_ANSWERS, ktp_service, pdf_upload
 from simpul.conftest import PASSWORD, login, make_user, personas, region_tree  # noqa: F401 - shared fixtures
 
@@ -117,7 +117,7 @@ def test_an_idle_operator_is_logged_out(client: Any, personas: Any, settings: An
 
 
 def _operator_draft(personas: Any) -> Any:  # noqa: F811
-    from simpul.cases.services import draft_attach_documents, draft_create, draft_update_answers
+    from simpul.cases.drafts import draft_attach_documents, draft_create, draft_update_answers
 
     version = ktp_service(personas.dukcapil)
     draft = draft_create(version=version, owner=personas.operator)

@@ -3,8 +3,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from simpul.cases.intake import case_submit
 from simpul.cases.models import Case
-from simpul.cases.services import case_submit, case_transition
+from simpul.cases.services import case_transition
 from simpul.cases.tests.factories import VALID_ANSWERS, ktp_service, pdf_upload
 from simpul.conftest import login
 from simpul.core.models import AuditEntry

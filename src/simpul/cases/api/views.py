@@ -39,8 +39,8 @@ from simpul.cases.api.serializers import (
     CaseStatusOutputSerializer,
 )
 from simpul.cases.constants import Channel
+from simpul.cases.intake import case_submit
 from simpul.cases.reference_numbers import normalise_reference
-from simpul.cases.services import case_submit
 from simpul.cases.throttle import client_ip, tracking_blocked, tracking_failed, tracking_wait_minutes
 from simpul.core.idempotency import idempotent, request_fingerprint
 

@@ -129,7 +129,7 @@ def test_concurrent_submissions_on_postgresql(personas):
         pytest.skip("needs PostgreSQL")
     from django.db import close_old_connections
 
-    from simpul.cases.services import case_submit
+    from simpul.cases.intake import case_submit
     from simpul.cases.tests.factories import pdf_upload
 
     version = ktp_service(personas.dukcapil)

@@ -8,7 +8,7 @@ import re
 
 from django.urls import reverse
 
-from simpul.cases.services import case_submit
+from simpul.cases.intake import case_submit
 from simpul.cases.tests.factories import VALID_ANSWERS, ktp_service, pdf_upload
 from simpul.conftest import login
 from simpul.notifications.models import Message

@@ -7,8 +7,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from simpul.cases.drafts import draft_create, drafts_purge
+from simpul.cases.intake import case_submit
 from simpul.cases.models import Case
-from simpul.cases.services import case_submit, case_withdraw, draft_create, drafts_purge
+from simpul.cases.services import case_withdraw
 from simpul.cases.tests.factories import VALID_ANSWERS, ktp_service, pdf_upload
 
 

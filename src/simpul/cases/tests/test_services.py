@@ -11,6 +11,7 @@ from PIL import Image
 
 from simpul.cases import services
 from simpul.cases.constants import CaseStatus
+from simpul.cases.intake import case_submit
 from simpul.cases.models import Case, CaseDocument, CaseEvent, Disposition
 from simpul.cases.reference_numbers import normalise_reference, pin_matches
 from simpul.cases.services import (
@@ -19,7 +20,6 @@ from simpul.cases.services import (
     case_forward,
     case_request_revision,
     case_resubmit,
-    case_submit,
     case_transition,
     disposition_accept,
 )

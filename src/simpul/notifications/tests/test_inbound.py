@@ -39,7 +39,7 @@ def test_parsing_never_crashes(text: str) -> None:
 
 @pytest.fixture
 def case(personas: Any, settings: Any) -> Any:  # noqa: F811 - the shared fixture
-    from simpul.cases.services import case_submit
+    from simpul.cases.intake import case_submit
     from simpul.cases.tests.factories import VALID_ANSWERS, ktp_service, pdf_upload
 
     settings.SIMPUL_SMS_INBOUND_SECRET = SECRET

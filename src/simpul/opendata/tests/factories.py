@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from simpul.cases.services import case_submit
+from simpul.cases.intake import case_submit
 from simpul.catalog.models import ServiceKind, Workflow
 from simpul.catalog.services import service_create
 

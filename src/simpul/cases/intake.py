@@ -1,0 +1,360 @@
+"""Case intake: the one pipeline every door submits through (JSON API, Open311, the portal's drafts and their
+chunked uploads, the village operator's counter).
+
+A door parses its request into a `Submission` and calls `submit`; it gets a `SubmitResult` back (the case, its
+PIN in clear, whether it was a replay) or one of the typed refusals below, which it renders in its own format.
+The rules that decide the outcome live here and nowhere else:
+
+- the agency a case goes to (`case_agency`): the complaint-handling unit when an answer asks for it, else the
+  service's routing agency, else its owner; an API client restricted to agencies is checked against THAT agency;
+- the idempotency scope (`idempotency_scope`): `client:<id>` for an API client whatever its door, `user:<id>`
+  for a signed-in person using the JSON API, `draft` for a portal draft (whose key only its pages carry);
+- the payload fingerprint (`submission_fingerprint`): the service, the answers and the documents' SHA-256; the
+  same key with the same payload returns the first case, with another payload `IdempotencyConflict`.
+
+Everything is validated before any row is locked or written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from simpul.cases import documents as docs
+from simpul.cases import history
+from simpul.cases.answers import answers_protect, field_types
+from simpul.cases.constants import (
+    ANONYMOUS_FIELD,
+    COMPLAINT_UNIT_CHOICE_FLAG,
+    CONFIDENTIAL_FIELD,
+    NAME_FIELDS,
+    CaseAction,
+    CaseKind,
+    Channel,
+    IdentityProtection,
+    WorkflowCode,
+)
+from simpul.cases.models import Case, CaseDocument
+from simpul.cases.permissions import identity_answer_names
+from simpul.cases.reference_numbers import pin_hash, pin_new, reference_new
+from simpul.cases.workflow import INITIAL_STATUS
+from simpul.core.calendar import add_working_days
+from simpul.core.services import audit_record
+
+REFERENCE_ATTEMPTS = 12
+
+
+@dataclass
+class SubmitResult:
+    case: Case
+    pin: str
+    replayed: bool = False
+
+
+# -- submission ------------------------------------------------------------------------------------------------------
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def protect_answers(version: Any, cleaned: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """Answers to store: NIK and KK numbers encrypted. Returns (answers, first NIK in clear)."""
+    types = field_types(version)
+    first_nik = next((str(value) for name, value in cleaned.items() if types.get(name) == "nik" and value), "")
+    return answers_protect(version=version, answers=cleaned), first_nik
+
+
+def _applicant_fields(version: Any, cleaned: dict[str, Any], applicant: Any) -> dict[str, Any]:
+    types = field_types(version)
+    found: dict[str, Any] = {"phone": "", "email": "", "desa": ""}
+    for name, value in cleaned.items():
+        kind = types.get(name)
+        if kind in ("phone", "email") and value and not found[kind]:
+            found[kind] = str(value)
+        if kind == "region" and value and not found["desa"]:
+            found["desa"] = str(value)
+    name = next((str(cleaned[n]) for n in NAME_FIELDS if cleaned.get(n)), "")
+    if not name and applicant is not None:
+        name = getattr(applicant, "full_name", "") or ""
+    if not found["email"] and applicant is not None:
+        found["email"] = getattr(applicant, "email", "") or ""
+    if not found["phone"] and applicant is not None:
+        found["phone"] = getattr(applicant, "phone", "") or ""
+    found["name"] = name
+    return found
+
+
+def store_documents(
+    *, case: Case, checked: list[docs.CheckedFile], round_number: int, actor: Any, is_result: bool = False
+) -> list[CaseDocument]:
+    rows = []
+    for item in checked:
+        name = docs.document_store(item)
+        row = CaseDocument(
+            case=case, spec_code=item.spec_code or "result", original_name=item.original_name, stored_name=name,
+            content_type=item.content_type, size=item.size, sha256=item.sha256, round=round_number,
+            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None, is_result=is_result,
+        )
+        # Case and uploader are rows in hand (no existence queries); `stored_name` is a fresh random name that
+        # the unique index still guards.
+        row.full_clean(exclude=["case", "uploaded_by"], validate_unique=False)
+        row.save()
+        rows.append(row)
+    return rows
+
+
+def documents_check(
+    *, version: Any, answers: dict[str, Any], files: dict[str, Any], existing: set[str] | None = None
+) -> tuple[list[docs.CheckedFile], dict[str, list[str]]]:
+    """Check uploads against the version's document specs. `existing`: spec codes already on file (revision)."""
+    from simpul.catalog.forms_engine import document_specs
+    from simpul.catalog.models import localized
+
+    checked: list[docs.CheckedFile] = []
+    errors: dict[str, list[str]] = {}
+    specs = document_specs(version, answers)
+    known = {spec["code"] for spec in document_specs(version)}
+    for code in files:
+        if code not in known:
+            errors.setdefault(code, []).append(_("This document is not part of the service."))
+    for spec in specs:
+        upload = files.get(spec["code"])
+        if upload is None or upload == "":
+            if spec["required"] and spec["code"] not in (existing or set()):
+                errors.setdefault(spec["code"], []).append(
+                    _("Please upload: {document}.").format(document=localized(spec))
+                )
+            continue
+        if isinstance(upload, docs.CheckedFile):
+            upload.spec_code = spec["code"]
+            checked.append(upload)
+            continue
+        try:
+            item = docs.document_check(upload=upload, spec=spec)
+        except ValidationError as exc:
+            errors.setdefault(spec["code"], []).extend(exc.messages)
+            continue
+        checked.append(item)
+    return checked, errors
+
+
+# -- submission ---------------------------------------------------------------------------------------------------
+
+
+def _business_nib(applicant: Any) -> str:
+    profile = getattr(applicant, "business_profile", None) if applicant is not None else None
+    return str(getattr(profile, "nib", "") or "")
+
+
+def _check_audience(version: Any, applicant: Any) -> None:
+    from simpul.accounts.models import Role
+
+    is_business = applicant is not None and getattr(applicant, "role", None) == Role.BUSINESS
+    if version.audience == "business" and not (is_business and _business_nib(applicant)):
+        raise ValidationError(
+            {"__all__": [_("This service is for businesses: log in with a business account that has a NIB.")]},
+            code="business_account_required",
+        )
+    if getattr(version, "requires_account", False) and applicant is None:
+        raise ValidationError({"__all__": [_("Log in to apply for this service.")]}, code="account_required")
+
+
+def _yes(value: Any) -> bool:
+    return value is True or str(value).strip().lower() in ("yes", "ya", "true", "1")
+
+
+def submission_protection(*, version: Any, answers: dict[str, Any]) -> tuple[str, Any]:
+    """How a new case protects its reporter, and the agency it goes to first when not the service's own.
+
+    The one place that decides it, for every door (portal, JSON API, Open311): the declared answers
+    `anonymous` (no identity kept) and `confidential` (identity hidden from the office complained about);
+    and, for a complaint, a chosen answer marked `to_complaint_unit` (bribery, illegal levies,
+    maladministration by an office's own staff), which sends it to the complaint-handling unit first.
+    """
+    from simpul.agencies.selectors import complaint_unit
+    from simpul.catalog.forms_engine import all_fields
+
+    if _yes(answers.get(ANONYMOUS_FIELD)):
+        identity = IdentityProtection.ANONYMOUS
+    elif _yes(answers.get(CONFIDENTIAL_FIELD)):
+        identity = IdentityProtection.CONFIDENTIAL
+    else:
+        identity = IdentityProtection.OPEN
+    route_to = None
+    if version.workflow == WorkflowCode.COMPLAINT:
+        for spec in all_fields(version):
+            if spec.get("type") != "choice" or answers.get(spec["name"]) in (None, ""):
+                continue
+            chosen = next((c for c in spec.get("choices") or [] if str(c.get("value")) == str(answers[spec["name"]])),
+                          None)
+            if chosen is not None and chosen.get(COMPLAINT_UNIT_CHOICE_FLAG):
+                route_to = complaint_unit()
+                break
+    return identity, route_to
+
+
+def _existing(scope: str, key: str) -> Case | None:
+    if not key:
+        return None
+    matching = Case.objects.filter(idempotency_scope=scope, idempotency_key=key)
+    if not matching.exists():  # the usual answer: a cheap query, no rows and no joins to build
+        return None
+    return matching.select_related("service_version", "agency").first()
+
+
+def case_submit(
+    *,
+    version: Any,
+    answers: dict[str, Any],
+    files: dict[str, Any] | None = None,
+    applicant: Any = None,
+    submitted_by: Any = None,
+    consent: dict[str, Any] | None = None,
+    idempotency_key: str = "",
+    idempotency_scope: str = "web",
+    channel: str = Channel.WEB,
+) -> SubmitResult:
+    """Create a case from answers and documents, in one transaction; returns it with the PIN in clear.
+
+    With an idempotency key, a second call with the same (scope, key) returns the first case (same PIN,
+    `replayed=True`) and creates nothing, also when the calls run concurrently. Raises ValidationError with a
+    dict of field/document code → messages (answers are never lost: the caller still holds them).
+    """
+    files = dict(files or {})
+    if not getattr(applicant, "is_authenticated", False):
+        applicant = None
+    existing = _existing(idempotency_scope, idempotency_key)
+    if existing is not None:
+        return SubmitResult(existing, pin_new(idempotency_scope=idempotency_scope, idempotency_key=idempotency_key),
+                            replayed=True)
+    if getattr(version, "status", "published") != "published":
+        raise ValidationError({"__all__": [_("This service is not open for applications.")]}, code="not_published")
+    _check_audience(version, applicant)
+    from simpul.catalog.forms_engine import validate_answers
+
+    cleaned, errors = validate_answers(version, answers)
+    checked, doc_errors = documents_check(version=version, answers=cleaned, files=files)
+    errors = {**errors, **doc_errors}
+    fields = _applicant_fields(version, cleaned, applicant)
+    operator_desa = None
+    if submitted_by is not None:
+        from simpul.accounts.permissions import village_scope
+
+        operator_desa = village_scope(submitted_by)
+        if operator_desa is None:
+            errors.setdefault("__all__", []).append(_("Only a village operator may submit on behalf of a citizen."))
+        elif fields["desa"] and fields["desa"] != operator_desa:
+            errors.setdefault("__all__", []).append(
+                _("A village operator can only submit applications for residents of their own village.")
+            )
+        if not (consent or {}).get("given"):
+            errors.setdefault("consent", []).append(
+                _("The citizen must agree that the operator submits this application for them.")
+            )
+    if errors:
+        raise ValidationError(errors, code="invalid")
+    desa_code = fields["desa"] or operator_desa or ""
+    identity, route_to = submission_protection(version=version, answers=cleaned)
+    if identity == IdentityProtection.ANONYMOUS:
+        # Nothing that identifies the reporter is kept, not even what a logged-in account would fill in.
+        cleaned = {k: v for k, v in cleaned.items() if k not in identity_answer_names(version)}
+        fields = {**fields, "name": "", "phone": "", "email": ""}
+    stored_answers, nik = protect_answers(version, cleaned)
+    pin = pin_new(idempotency_scope=idempotency_scope, idempotency_key=idempotency_key)
+    try:
+        result = _case_create(
+            version=version, stored_answers=stored_answers, nik=nik, fields=fields, desa_code=desa_code,
+            applicant=applicant, submitted_by=submitted_by, consent=consent or {}, channel=channel,
+            idempotency_scope=idempotency_scope, idempotency_key=idempotency_key, checked=checked, pin=pin,
+            identity=identity, route_to=route_to,
+        )
+    except _Replay as replay:
+        for item in checked:
+            docs.document_delete(item.stored_name)
+        return SubmitResult(replay.case, pin, replayed=True)
+    except BaseException:
+        # The transaction rolled back: files stored before it must not outlive it.
+        for item in checked:
+            docs.document_delete(item.stored_name)
+        raise
+    return result
+
+
+class _Replay(Exception):
+    def __init__(self, case: Case) -> None:
+        super().__init__(case.reference)
+        self.case = case
+
+
+@transaction.atomic
+def _case_create(
+    *, version: Any, stored_answers: dict[str, Any], nik: str, fields: dict[str, Any], desa_code: str,
+    applicant: Any, submitted_by: Any, consent: dict[str, Any], channel: str, idempotency_scope: str,
+    idempotency_key: str, checked: list[docs.CheckedFile], pin: str, identity: str = IdentityProtection.OPEN,
+    route_to: Any = None,
+) -> SubmitResult:
+    from simpul.core.pdp import encrypt_text, nik_hash
+    from simpul.regions.models import Region
+
+    workflow = version.workflow if version.workflow in WorkflowCode.values else WorkflowCode.APPLICATION
+    desa = Region.objects.filter(code=desa_code).first() if desa_code else None
+    today = _today()
+    agency_id = getattr(version, "routing_agency_id", None) or version.agency_id
+    agency = history.loaded_related(version, "routing_agency" if getattr(version, "routing_agency_id", None) else "agency")
+    if route_to is not None:
+        agency_id, agency = route_to.pk, route_to
+    case = None
+    for _attempt in range(REFERENCE_ATTEMPTS):
+        reference = reference_new(today=today)
+        case = Case(
+            reference=reference, pin_hash=pin_hash(reference, pin), service_version=version,
+            service_code=version.service.code, kind=version.kind if version.kind in CaseKind.values else "permohonan",
+            workflow=workflow, **({"agency": agency} if agency is not None else {"agency_id": agency_id}),
+            applicant=applicant if getattr(applicant, "is_authenticated", False) else None,
+            submitted_by=submitted_by, channel=channel, applicant_name=fields["name"][:200],
+            nik_encrypted=encrypt_text(nik) if nik else "", nik_hash=nik_hash(nik) if nik else "",
+            phone=fields["phone"][:20], email=fields["email"][:254], identity=identity, desa=desa,
+            kecamatan_code=(desa.kecamatan_code or "") if desa else "",
+            business_nib=_business_nib(applicant) if version.audience == "business" else "",
+            form_data=stored_answers, consent=consent, status=INITIAL_STATUS[workflow],
+            submitted_at=timezone.now(), due_date=add_working_days(today, version.sla_working_days),
+            # The scope is kept even without a key: for an API client it names the client that submitted the
+            # case (`simpul.api.exchange.actors.submission_scope`), which `cases:intake` may read back.
+            idempotency_scope=idempotency_scope,
+            idempotency_key=idempotency_key or None,
+        )
+        # Foreign keys to rows loaded above (version, its agency, the desa, the users) are not queried again.
+        case.full_clean(exclude=["service_version", "agency", "desa", "applicant", "submitted_by"],
+                        validate_unique=False, validate_constraints=False)
+        try:
+            with transaction.atomic():
+                case.save(force_insert=True)
+            break
+        except IntegrityError:
+            existing = _existing(idempotency_scope, idempotency_key)
+            if existing is not None:
+                raise _Replay(existing) from None
+            case = None  # reference collision: draw another
+    if case is None:
+        raise RuntimeError("could not draw a free reference number")
+    store_documents(case=case, checked=checked, round_number=0, actor=submitted_by or applicant)
+    on_behalf = case.applicant_name if submitted_by is not None else ""
+    history.event_record(case, action=CaseAction.SUBMIT, actor=submitted_by or applicant, to_status=case.status,
+           data={"channel": channel, "documents": len(checked)})
+    history.notify(case, "complaint.received" if workflow == WorkflowCode.COMPLAINT else "case.submitted")
+    # Last: the audit chain's head stays locked from here to the commit, which serialises every submission.
+    audit_record(
+        actor=submitted_by or applicant, action="cases.case_submit", obj=case, on_behalf_of=on_behalf,
+        changes={"reference": case.reference, "service": case.service_code, "channel": channel,
+                 "status": case.status, "documents": [c.sha256 for c in checked], "identity": identity,
+                 "agency": case.agency_id,
+                 "consent": bool(consent.get("given")) if submitted_by is not None else None},
+    )
+    return SubmitResult(case, pin, replayed=False)
