@@ -16,13 +16,12 @@ from simpul.cases.constants import (
     NAME_FIELDS,
     Channel,
 )
-from simpul.cases.intake import SubmitResult, case_submit
+from simpul.cases.intake import DRAFT_SCOPE, SubmitResult, case_submit
 from simpul.cases.models import Case, Draft
 from simpul.cases.reference_numbers import pin_new
 
 logger = logging.getLogger(__name__)
 
-DRAFT_SCOPE = "draft"  # the idempotency scope of cases sent from an application draft (`intake.idempotency_scope`)
 
 
 # -- drafts (save and resume) -------------------------------------------------------------------------------------

@@ -17,7 +17,9 @@ Everything is validated before any row is locked or written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -26,6 +28,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from simpul.api.auth import client_may_act_for  # moves below the domain apps with the HTTP kit
 from simpul.cases import documents as docs
 from simpul.cases import history
 from simpul.cases.answers import answers_protect, field_types
@@ -44,10 +47,12 @@ from simpul.cases.models import Case, CaseDocument
 from simpul.cases.permissions import identity_answer_names
 from simpul.cases.reference_numbers import pin_hash, pin_new, reference_new
 from simpul.cases.workflow import INITIAL_STATUS
+from simpul.core.actors import Actor, ActorKind
 from simpul.core.calendar import add_working_days
 from simpul.core.services import audit_record
 
 REFERENCE_ATTEMPTS = 12
+DRAFT_SCOPE = "draft"
 
 
 @dataclass
@@ -55,6 +60,99 @@ class SubmitResult:
     case: Case
     pin: str
     replayed: bool = False
+
+
+class IdempotencyConflict(Exception):
+    """The idempotency key was used before with another payload (the doors answer 422)."""
+
+    def __init__(self, case: Case) -> None:
+        super().__init__(case.reference)
+        self.case = case
+
+
+class ClientNotAllowed(Exception):
+    """The API client may not submit to the agency the case would go to (the doors answer 403)."""
+
+    def __init__(self, agency: Any) -> None:
+        super().__init__(getattr(agency, "code", ""))
+        self.agency = agency
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What every door hands to `submit`: one case to create."""
+
+    version: Any  # simpul.catalog.models.ServiceVersion
+    answers: dict[str, Any]
+    actor: Actor  # who sends it: the applicant, a village operator, an API client, or anonymous
+    channel: str = Channel.WEB
+    files: dict[str, Any] = field(default_factory=dict)
+    idempotency_key: str = ""
+    consent: dict[str, Any] | None = None
+    client: Any = None  # the API client (simpul.clients) when an agency system sends it
+    on_behalf: bool = False  # a village operator submits for a citizen (actor.user is the operator)
+    from_draft: bool = False
+
+    @property
+    def scope(self) -> str:
+        return DRAFT_SCOPE if self.from_draft else idempotency_scope(self.actor, client=self.client)
+
+
+def idempotency_scope(actor: Actor, *, client: Any = None) -> str:
+    """The one scope rule: a client's keys are its own whatever the door, a person's are theirs."""
+    if client is not None:
+        return f"client:{client.pk}"
+    if actor.kind is ActorKind.API_CLIENT and actor.client_id is not None:
+        return f"client:{actor.client_id}"
+    if actor.account is not None:
+        return f"user:{actor.account.pk}"
+    return "anonymous"
+
+
+def _file_digest(upload: Any) -> str:
+    if isinstance(upload, docs.CheckedFile):
+        return upload.sha256
+    if upload is None or upload == "":
+        return ""
+    content = getattr(upload, "content", None)
+    if content is None:
+        content = upload.read()
+        if hasattr(upload, "seek"):
+            upload.seek(0)
+    return hashlib.sha256(content if isinstance(content, bytes) else str(content).encode()).hexdigest()
+
+
+def submission_fingerprint(*, service_code: str, answers: dict[str, Any], files: dict[str, Any] | None) -> str:
+    """The one payload-fingerprint rule: the service, the answers (canonical JSON) and each document's SHA-256."""
+    body = {
+        "service": service_code,
+        "answers": answers,
+        "documents": {code: _file_digest(upload) for code, upload in sorted((files or {}).items())},
+    }
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def case_agency(version: Any, route_to: Any = None) -> Any:
+    """The one agency rule: the complaint-handling unit when an answer asks for it, else the service's routing
+    agency, else its owner."""
+    if route_to is not None:
+        return route_to
+    if getattr(version, "routing_agency_id", None):
+        return version.routing_agency
+    return version.agency
+
+
+def submit(command: Submission) -> SubmitResult:
+    """Create the case `command` describes (see the module docstring); raises ValidationError (field/document
+    code -> messages), ClientNotAllowed or IdempotencyConflict, and writes nothing then."""
+    user = command.actor.account if command.actor.kind is ActorKind.PERSON else None
+    return case_submit(
+        version=command.version, answers=command.answers, files=command.files,
+        applicant=None if command.on_behalf else user, submitted_by=user if command.on_behalf else None,
+        consent=command.consent, idempotency_key=command.idempotency_key, idempotency_scope=command.scope,
+        channel=command.channel, client=command.client,
+    )
 
 
 # -- submission ------------------------------------------------------------------------------------------------------
@@ -218,8 +316,9 @@ def case_submit(
     submitted_by: Any = None,
     consent: dict[str, Any] | None = None,
     idempotency_key: str = "",
-    idempotency_scope: str = "web",
+    idempotency_scope: str = DRAFT_SCOPE,
     channel: str = Channel.WEB,
+    client: Any = None,
 ) -> SubmitResult:
     """Create a case from answers and documents, in one transaction; returns it with the PIN in clear.
 
@@ -230,10 +329,10 @@ def case_submit(
     files = dict(files or {})
     if not getattr(applicant, "is_authenticated", False):
         applicant = None
+    fingerprint = submission_fingerprint(service_code=version.service.code, answers=answers, files=files)
     existing = _existing(idempotency_scope, idempotency_key)
     if existing is not None:
-        return SubmitResult(existing, pin_new(idempotency_scope=idempotency_scope, idempotency_key=idempotency_key),
-                            replayed=True)
+        return _replayed(existing, fingerprint=fingerprint, scope=idempotency_scope, key=idempotency_key)
     if getattr(version, "status", "published") != "published":
         raise ValidationError({"__all__": [_("This service is not open for applications.")]}, code="not_published")
     _check_audience(version, applicant)
@@ -262,6 +361,10 @@ def case_submit(
         raise ValidationError(errors, code="invalid")
     desa_code = fields["desa"] or operator_desa or ""
     identity, route_to = submission_protection(version=version, answers=cleaned)
+    agency = case_agency(version, route_to)
+    if client is not None and not client_may_act_for(client, agency=agency, service_code=version.service.code,
+                                                     service_kind=version.kind):
+        raise ClientNotAllowed(agency)
     if identity == IdentityProtection.ANONYMOUS:
         # Nothing that identifies the reporter is kept, not even what a logged-in account would fill in.
         cleaned = {k: v for k, v in cleaned.items() if k not in identity_answer_names(version)}
@@ -273,18 +376,26 @@ def case_submit(
             version=version, stored_answers=stored_answers, nik=nik, fields=fields, desa_code=desa_code,
             applicant=applicant, submitted_by=submitted_by, consent=consent or {}, channel=channel,
             idempotency_scope=idempotency_scope, idempotency_key=idempotency_key, checked=checked, pin=pin,
-            identity=identity, route_to=route_to,
+            identity=identity, agency=agency, fingerprint=fingerprint,
         )
     except _Replay as replay:
         for item in checked:
             docs.document_delete(item.stored_name)
-        return SubmitResult(replay.case, pin, replayed=True)
+        return _replayed(replay.case, fingerprint=fingerprint, scope=idempotency_scope, key=idempotency_key)
     except BaseException:
         # The transaction rolled back: files stored before it must not outlive it.
         for item in checked:
             docs.document_delete(item.stored_name)
         raise
     return result
+
+
+def _replayed(case: Case, *, fingerprint: str, scope: str, key: str) -> SubmitResult:
+    """The first case of (scope, key), or IdempotencyConflict when it was made from another payload (a case from
+    before fingerprints were kept has none and is taken as the same)."""
+    if case.idempotency_fingerprint and case.idempotency_fingerprint != fingerprint:
+        raise IdempotencyConflict(case)
+    return SubmitResult(case, pin_new(idempotency_scope=scope, idempotency_key=key), replayed=True)
 
 
 class _Replay(Exception):
@@ -298,7 +409,7 @@ def _case_create(
     *, version: Any, stored_answers: dict[str, Any], nik: str, fields: dict[str, Any], desa_code: str,
     applicant: Any, submitted_by: Any, consent: dict[str, Any], channel: str, idempotency_scope: str,
     idempotency_key: str, checked: list[docs.CheckedFile], pin: str, identity: str = IdentityProtection.OPEN,
-    route_to: Any = None,
+    agency: Any, fingerprint: str = "",
 ) -> SubmitResult:
     from simpul.core.pdp import encrypt_text, nik_hash
     from simpul.regions.models import Region
@@ -306,17 +417,13 @@ def _case_create(
     workflow = version.workflow if version.workflow in WorkflowCode.values else WorkflowCode.APPLICATION
     desa = Region.objects.filter(code=desa_code).first() if desa_code else None
     today = _today()
-    agency_id = getattr(version, "routing_agency_id", None) or version.agency_id
-    agency = history.loaded_related(version, "routing_agency" if getattr(version, "routing_agency_id", None) else "agency")
-    if route_to is not None:
-        agency_id, agency = route_to.pk, route_to
     case = None
     for _attempt in range(REFERENCE_ATTEMPTS):
         reference = reference_new(today=today)
         case = Case(
             reference=reference, pin_hash=pin_hash(reference, pin), service_version=version,
             service_code=version.service.code, kind=version.kind if version.kind in CaseKind.values else "permohonan",
-            workflow=workflow, **({"agency": agency} if agency is not None else {"agency_id": agency_id}),
+            workflow=workflow, agency=agency,
             applicant=applicant if getattr(applicant, "is_authenticated", False) else None,
             submitted_by=submitted_by, channel=channel, applicant_name=fields["name"][:200],
             nik_encrypted=encrypt_text(nik) if nik else "", nik_hash=nik_hash(nik) if nik else "",
@@ -326,9 +433,9 @@ def _case_create(
             form_data=stored_answers, consent=consent, status=INITIAL_STATUS[workflow],
             submitted_at=timezone.now(), due_date=add_working_days(today, version.sla_working_days),
             # The scope is kept even without a key: for an API client it names the client that submitted the
-            # case (`simpul.api.exchange.actors.submission_scope`), which `cases:intake` may read back.
+            # case (`idempotency_scope`), which `cases:intake` may read back.
             idempotency_scope=idempotency_scope,
-            idempotency_key=idempotency_key or None,
+            idempotency_key=idempotency_key or None, idempotency_fingerprint=fingerprint if idempotency_key else "",
         )
         # Foreign keys to rows loaded above (version, its agency, the desa, the users) are not queried again.
         case.full_clean(exclude=["service_version", "agency", "desa", "applicant", "submitted_by"],

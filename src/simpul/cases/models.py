@@ -84,6 +84,8 @@ class Case(models.Model):
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
     idempotency_scope = models.CharField(_("idempotency scope"), max_length=200, blank=True)
     idempotency_key = models.CharField(_("idempotency key"), max_length=200, null=True, blank=True)
+    # SHA-256 of the payload (`simpul.cases.intake.submission_fingerprint`): the same key with another payload is refused.
+    idempotency_fingerprint = models.CharField(_("idempotency fingerprint"), max_length=64, blank=True, default="")
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     class Meta:

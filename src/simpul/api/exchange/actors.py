@@ -3,7 +3,7 @@
 `cases_for_client(client)` is the one answer to "which cases may this client read", for every door an API key
 reaches (the agency exchange, Open311, webhooks of case events): with `cases:read`, the cases its agencies hold
 or are forwarded to (within its service restrictions); with `cases:intake`, the cases it submitted itself
-(`submission_scope` marks them when they are created); with neither, none.
+(the intake's idempotency scope marks them when they are created); with neither, none.
 
 Case workflows decide who may do what by agency membership (`simpul.cases.permissions.actor_roles`). An API
 client gets one login-less user (unusable password, never staff) whose memberships are created on demand,
@@ -21,6 +21,8 @@ from django.db.models import Q, QuerySet
 
 from simpul.api.auth import client_allowed_agency_ids
 from simpul.api.models import ApiClient, ApiClientActor
+from simpul.cases.intake import idempotency_scope
+from simpul.core.actors import Actor
 
 
 @transaction.atomic
@@ -67,19 +69,9 @@ def case_visibility_q(client: ApiClient) -> Q:
     return q
 
 
-SUBMISSION_DOORS = ("api", "open311")
-
-
-def submission_scope(client: ApiClient, door: str) -> str:
-    """The idempotency scope stored on a case the client submits through `door` (it also marks the case as
-    the client's own submission, which `cases:intake` may read back)."""
-    if door not in SUBMISSION_DOORS:
-        raise ValueError(f"unknown submission door {door!r}")
-    return f"{door}:{client.pk}"
-
-
 def submitted_by_client_q(client: ApiClient) -> Q:
-    return Q(idempotency_scope__in=[submission_scope(client, door) for door in SUBMISSION_DOORS])
+    """Cases the client submitted itself, through any door (`simpul.cases.intake.idempotency_scope`)."""
+    return Q(idempotency_scope=idempotency_scope(Actor.api_client(client), client=client))
 
 
 def cases_for_client(client: ApiClient) -> QuerySet[Any]:

@@ -240,10 +240,9 @@ def requests(request: HttpRequest, *, fmt: str) -> HttpResponse:
 
 
 def _request_create(request: HttpRequest, *, fmt: str) -> HttpResponse:
-    from simpul.api.auth import client_may_act_for
-    from simpul.api.exchange.actors import submission_scope
     from simpul.cases.constants import Channel
-    from simpul.cases.intake import case_submit
+    from simpul.cases.intake import ClientNotAllowed, IdempotencyConflict, Submission, submit
+    from simpul.core.actors import Actor
 
     params = request.POST
     client = _client_for(request, (params.get("api_key") or "").strip(), scopes=("cases:intake",))
@@ -251,9 +250,6 @@ def _request_create(request: HttpRequest, *, fmt: str) -> HttpResponse:
     if not code:
         raise Open311Error(400, _("service_code is required."))
     version = _complaint_version(code)
-    if not client_may_act_for(client, agency=version.routing_agency or version.agency,
-                              service_code=code, service_kind=version.kind):
-        raise Open311Error(403, _("This api_key may not submit requests for the service {code}.").format(code=code))
     lat, lon = (params.get("lat") or "").strip(), (params.get("long") or "").strip()
     if lat or lon:
         try:
@@ -270,11 +266,16 @@ def _request_create(request: HttpRequest, *, fmt: str) -> HttpResponse:
     if std.region and not answers.get(std.region) and (params.get("address_id") or "").strip():
         answers[std.region] = params["address_id"].strip()
     key = (request.headers.get("Idempotency-Key") or "").strip()[:200]
+    command = Submission(version=version, answers=answers, actor=Actor.api_client(client), client=client,
+                         channel=Channel.API, idempotency_key=key)
     try:
-        result = case_submit(
-            version=version, answers=answers, channel=Channel.API, idempotency_key=key,
-            idempotency_scope=submission_scope(client, "open311"),
-        )
+        result = submit(command)
+    except ClientNotAllowed:
+        raise Open311Error(403, _("This api_key may not submit requests for the service {code}.").format(code=code)) \
+            from None
+    except IdempotencyConflict:
+        raise Open311Error(422, _("This idempotency key was already used for a different request. Use a new key.")) \
+            from None
     except ValidationError as exc:
         errors = [
             {"code": 400, "description": f"{s.error_param(name, std)}: {message}"}

@@ -29,9 +29,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from simpul.api.auth import api_client_from_request, ensure_client_may_act_for
-from simpul.api.errors import problem_response
-from simpul.api.exchange.actors import submission_scope
+from simpul.accounts.permissions import village_scope
+from simpul.api.auth import api_client_from_request
+from simpul.api.errors import problem_body, problem_response
 from simpul.cases import selectors
 from simpul.cases.api.serializers import (
     CaseCreatedOutputSerializer,
@@ -39,10 +39,18 @@ from simpul.cases.api.serializers import (
     CaseStatusOutputSerializer,
 )
 from simpul.cases.constants import Channel
-from simpul.cases.intake import case_submit
+from simpul.cases.intake import (
+    ClientNotAllowed,
+    IdempotencyConflict,
+    Submission,
+    submission_fingerprint,
+    submit,
+)
 from simpul.cases.reference_numbers import normalise_reference
 from simpul.cases.throttle import client_ip, tracking_blocked, tracking_failed, tracking_wait_minutes
-from simpul.core.idempotency import idempotent, request_fingerprint
+from simpul.catalog.selectors import service_get
+from simpul.core.actors import Actor
+from simpul.core.idempotency import idempotent
 
 PROBLEM = OpenApiResponse(description="RFC 9457 problem details (`application/problem+json`).")
 
@@ -96,25 +104,28 @@ class CaseCreateApi(APIView):
     )
     def post(self, request: Request) -> Response:
         client = api_client_from_request(request)
-        user = request.user
         if client is not None:
             if "cases:intake" not in client.scopes:
                 raise exceptions.PermissionDenied(
                     _("The API key does not have the scope {scopes}.").format(scopes="cases:intake"),
                     code="scope_missing")
-            scope = submission_scope(client, "api")
-        elif getattr(user, "is_authenticated", False):
-            scope = f"user:{user.pk}"
+            actor = Actor.api_client(client)
         else:
-            raise exceptions.NotAuthenticated(_("Log in or use an API key with the scope cases:intake."))
+            actor = Actor.of(request.user)
+            if not actor.is_person:
+                raise exceptions.NotAuthenticated(_("Log in or use an API key with the scope cases:intake."))
         key = request.headers.get("Idempotency-Key", "").strip()
         if not key:
             return problem_response(status_code=400, code="idempotency_key_missing",
                                     detail=_("The Idempotency-Key header is required."))
-        result = idempotent(
-            scope=scope, key=key, fingerprint=request_fingerprint("POST", request.path, request.body),
-            handler=lambda: self._create(request, client=client, scope=scope, key=key),
-        )
+        parsed = self._command(request, actor=actor, client=client, key=key)
+        if isinstance(parsed, Response):
+            return parsed
+        command = parsed
+        fingerprint = submission_fingerprint(service_code=command.version.service.code, answers=command.answers,
+                                             files=command.files)
+        result = idempotent(scope=command.scope, key=key, fingerprint=fingerprint,
+                            handler=lambda: self._create(request, command))
         if result.outcome in ("conflict", "in_flight", "invalid_key"):
             return problem_response(status_code=result.status, code=result.body.get("code", "idempotency"),
                                     detail=result.body.get("detail", ""))
@@ -125,43 +136,38 @@ class CaseCreateApi(APIView):
             response["Idempotent-Replayed"] = "true"
         return response
 
-    def _create(self, request: Request, *, client: Any, scope: str, key: str) -> tuple[int, dict[str, Any]]:
-        from simpul.api.errors import problem_body
-        from simpul.catalog.selectors import service_get
-
+    def _command(self, request: Request, *, actor: Actor, client: Any, key: str) -> Submission | Response:
+        """The request as an intake command, or the 400 that says what is wrong with it."""
         data = CaseCreateInputSerializer(data=request.data)
         if not data.is_valid():
-            return 400, problem_body(status_code=400, code="invalid", detail=_("Some fields are not valid; see errors."),
-                                     errors={k: [str(m) for m in v] if isinstance(v, list) else [str(v)]
-                                             for k, v in data.errors.items()})
+            return _invalid({k: [str(m) for m in v] if isinstance(v, list) else [str(v)] for k, v in data.errors.items()})
         payload = data.validated_data
         try:
             version = service_get(payload["service"])
         except Http404:
-            return 400, problem_body(status_code=400, code="invalid", detail=_("Some fields are not valid; see errors."),
-                                     errors={"service": [_("No open service has this code.")]})
-        if client is not None:
-            ensure_client_may_act_for(client, agency=version.agency, service_code=version.service.code,
-                                      service_kind=version.kind)
+            return _invalid({"service": [_("No open service has this code.")]})
         try:
             files = _decode_documents(payload.get("documents") or [])
         except exceptions.ValidationError as exc:
-            return 400, problem_body(status_code=400, code="invalid", detail=_("Some fields are not valid; see errors."),
-                                     errors={k: [str(m) for m in v] for k, v in exc.detail.items()})
-        user = request.user if client is None else None
-        from simpul.accounts.permissions import village_scope
+            return _invalid({k: [str(m) for m in v] for k, v in exc.detail.items()})
+        operator = actor.is_person and village_scope(actor.user) is not None
+        return Submission(version=version, answers=dict(payload["answers"]), files=files, actor=actor,
+                          client=client, channel=Channel.API, idempotency_key=key, on_behalf=operator,
+                          consent=payload.get("consent") or None)
 
-        operator = user is not None and village_scope(user) is not None
+    def _create(self, request: Request, command: Submission) -> tuple[int, dict[str, Any]]:
         try:
-            result = case_submit(
-                version=version, answers=dict(payload["answers"]), files=files,
-                applicant=None if operator else user, submitted_by=user if operator else None,
-                consent=payload.get("consent") or None, idempotency_key=key, idempotency_scope=scope,
-                channel=Channel.API,
-            )
+            result = submit(command)
         except ValidationError as exc:
             return 400, problem_body(status_code=400, code="invalid", detail=_("Some fields are not valid; see errors."),
                                      errors={k: [str(m) for m in v] for k, v in exc.message_dict.items()})
+        except ClientNotAllowed:
+            return 403, problem_body(status_code=403, code="scope_restricted",
+                                     detail=_("This API client may not act for this agency or service."))
+        except IdempotencyConflict:
+            return 422, problem_body(status_code=422, code="idempotency_key_reused",
+                                     detail=_("This idempotency key was already used for a different request. "
+                                              "Use a new key."))
         case = result.case
         body = CaseCreatedOutputSerializer({
             "reference": case.reference, "pin": result.pin, "status": case.status,
@@ -170,6 +176,12 @@ class CaseCreateApi(APIView):
             "tracking_url": request.build_absolute_uri(reverse("cases:track") + "?ref=" + case.reference),
         }).data
         return 201, dict(body)
+
+
+def _invalid(errors: dict[str, list[str]]) -> Response:
+    body = problem_body(status_code=400, code="invalid", detail=_("Some fields are not valid; see errors."),
+                        errors=errors)
+    return Response(body, status=400, content_type="application/problem+json")
 
 
 class CaseStatusApi(APIView):

@@ -67,12 +67,14 @@ def test_in_flight_is_409(api, version):
     from django.utils import timezone
 
     from simpul.api.models import ApiClient
-    from simpul.core.idempotency import request_fingerprint
+    from simpul.cases.intake import submission_fingerprint
 
     client_row = ApiClient.objects.get()
-    raw = json.dumps(body())
+    payload = body()
+    raw = json.dumps(payload)
+    fingerprint = submission_fingerprint(service_code=payload["service"], answers=payload["answers"], files={})
     IdempotencyRecord.objects.create(
-        scope=f"api:{client_row.pk}", key="busy", fingerprint=request_fingerprint("POST", "/api/v1/cases/", raw),
+        scope=f"client:{client_row.pk}", key="busy", fingerprint=fingerprint,
         state="in_flight", locked_at=timezone.now(), lock_token="x",
         expires_at=timezone.now() + timezone.timedelta(hours=24),
     )
