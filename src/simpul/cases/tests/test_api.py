@@ -4,6 +4,7 @@ import base64
 import json
 import threading
 import uuid
+from unittest import mock
 
 import pytest
 from django.db import connection
@@ -72,7 +73,8 @@ def test_in_flight_is_409(api, version):
     client_row = ApiClient.objects.get()
     payload = body()
     raw = json.dumps(payload)
-    fingerprint = submission_fingerprint(service_code=payload["service"], answers=payload["answers"], files={})
+    fingerprint = submission_fingerprint(service_code=payload["service"], answers=payload["answers"],
+                                         files={"kk": mock.Mock(content=PDF_BYTES)})
     IdempotencyRecord.objects.create(
         scope=f"client:{client_row.pk}", key="busy", fingerprint=fingerprint,
         state="in_flight", locked_at=timezone.now(), lock_token="x",
