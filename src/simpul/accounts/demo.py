@@ -157,6 +157,16 @@ def _print_logins(stdout: Any) -> None:
         )
 
 
+def demo_logins() -> tuple[list[tuple[str, str]], str]:
+    """The demo accounts as `simpul run` lists them (email, "role (agency)") and their one password
+    (a hook of `simpul.core.loaders.demo_hook`)."""
+    logins = []
+    for account in ACCOUNTS:
+        role = str(Role(account.role).label)
+        logins.append((account.email, f"{role} ({account.agency})" if account.agency else role))
+    return logins, DEMO_PASSWORD
+
+
 def totp_code(*, email: str) -> str:
     """The current TOTP code of a demo staff account (demo mode only)."""
     from django_otp.oath import TOTP

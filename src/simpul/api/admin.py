@@ -11,16 +11,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from simpul.api.models import (
-    AgencyIntegration,
-    ApiCallLog,
-    ApiClient,
-    ApiKey,
-    EventDelivery,
-    WebhookSubscription,
-)
-from simpul.api.scopes import scope_choices
-from simpul.api.services import api_key_issue, api_key_revoke, api_key_rotate
+from simpul.api.models import AgencyIntegration, EventDelivery, WebhookSubscription
+from simpul.clients.models import ApiCallLog, ApiClient, ApiKey
+from simpul.clients.scopes import scope_choices
+from simpul.clients.services import api_key_issue, api_key_revoke, api_key_rotate
 from simpul.core.admin import AuditedModelAdmin, ReadOnlyAdmin
 
 

@@ -8,4 +8,9 @@ class ApiConfig(AppConfig):
     verbose_name = _("API")
 
     def ready(self) -> None:
-        from simpul.api import integrations, schema, webhooks  # noqa: F401 - security scheme, outbox backends
+        # Importing these registers the outbox backends; they need the app registry ready, hence here.
+        from simpul.api import integrations, webhooks  # noqa: F401
+        from simpul.api.events import publish
+        from simpul.core.events import announcer_register
+
+        announcer_register("api", publish)

@@ -97,7 +97,7 @@ def cloud_event(
 
 
 def _subscriptions_for(event_type: str, agency_ids: set[int]) -> list[WebhookSubscription]:
-    from simpul.api.auth import client_allowed_agency_ids
+    from simpul.clients.auth import client_allowed_agency_ids
 
     now = timezone.now()
     candidates = (

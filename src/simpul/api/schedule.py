@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from simpul.api.models import ApiCallLog
+from simpul.clients.models import ApiCallLog
 from simpul.core.schedule import periodic
 
 BATCH = 5000

@@ -327,7 +327,7 @@ def _case_create(
             form_data=stored_answers, consent=consent, status=INITIAL_STATUS[workflow],
             submitted_at=timezone.now(), due_date=add_working_days(today, version.sla_working_days),
             # The scope is kept even without a key: for an API client it names the client that submitted the
-            # case (`simpul.api.exchange.actors.submission_scope`), which `cases:intake` may read back.
+            # case (`simpul.clients.auth.submission_scope`), which `cases:intake` may read back.
             idempotency_scope=idempotency_scope,
             idempotency_key=idempotency_key or None,
         )

@@ -7,7 +7,7 @@
   format, the uploaded one too, is written from the checked table through `simpul.core.tabular` (cells that would
   start a spreadsheet formula are neutralised); the audit entry keeps the SHA-256 of the file as uploaded.
 
-Each change is audited and emits `dataset.updated` (a refresh that changes nothing emits nothing) through `simpul.api.events.publish` (a public event).
+Each change is audited and emits `dataset.updated` (a refresh that changes nothing emits nothing) through `simpul.core.events.event_announce` (a public event).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from simpul.catalog.models import normalize_search
+from simpul.core.events import event_announce
 from simpul.core.services import audit_record
 from simpul.opendata.generators import GENERATED, RULE_ID
 from simpul.opendata.models import Dataset, Distribution, Format
@@ -70,9 +71,7 @@ def _write_table(dataset: Dataset, table: Table, *, uploaded: tuple[str, str, by
 
 
 def _publish_updated(dataset: Dataset) -> None:
-    from simpul.api.events import publish
-
-    publish(
+    event_announce(
         "dataset.updated", subject=dataset.slug, agency_ids=[], ordering_key=f"dataset:{dataset.slug}",
         data={"slug": dataset.slug, "title": dataset.title_id, "rows": dataset.row_count,
               "modified": dataset.last_refreshed.isoformat() if dataset.last_refreshed else None},

@@ -3,7 +3,7 @@
 `cases_for_client(client)` is the one answer to "which cases may this client read", for every door an API key
 reaches (the agency exchange, Open311, webhooks of case events): with `cases:read`, the cases its agencies hold
 or are forwarded to (within its service restrictions); with `cases:intake`, the cases it submitted itself
-(`submission_scope` marks them when they are created); with neither, none.
+(`simpul.clients.auth.submission_scope` marks them when they are created); with neither, none.
 
 Case workflows decide who may do what by agency membership (`simpul.cases.permissions.actor_roles`). An API
 client gets one login-less user (unusable password, never staff) whose memberships are created on demand,
@@ -19,8 +19,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from simpul.api.auth import client_allowed_agency_ids
-from simpul.api.models import ApiClient, ApiClientActor
+from simpul.clients.auth import SUBMISSION_DOORS, client_allowed_agency_ids, submission_scope
+from simpul.clients.models import ApiClient, ApiClientActor
 
 
 @transaction.atomic
@@ -65,17 +65,6 @@ def case_visibility_q(client: ApiClient) -> Q:
     if client.allowed_service_kinds:
         q &= Q(kind__in=client.allowed_service_kinds)
     return q
-
-
-SUBMISSION_DOORS = ("api", "open311")
-
-
-def submission_scope(client: ApiClient, door: str) -> str:
-    """The idempotency scope stored on a case the client submits through `door` (it also marks the case as
-    the client's own submission, which `cases:intake` may read back)."""
-    if door not in SUBMISSION_DOORS:
-        raise ValueError(f"unknown submission door {door!r}")
-    return f"{door}:{client.pk}"
 
 
 def submitted_by_client_q(client: ApiClient) -> Q:

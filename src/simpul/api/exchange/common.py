@@ -11,8 +11,8 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from simpul.api.auth import api_client_from_request
-from simpul.api.errors import problem_response
+from simpul.clients.auth import api_client_from_request
+from simpul.core.http.problems import problem_response
 from simpul.core.idempotency import idempotent, request_fingerprint
 
 PROBLEM = OpenApiResponse(description="RFC 9457 problem details (`application/problem+json`).")

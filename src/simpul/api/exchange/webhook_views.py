@@ -17,8 +17,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from simpul.api.auth import HasScope
-from simpul.api.errors import Conflict
 from simpul.api.events import EVENT_TYPES, required_scope
 from simpul.api.exchange.actors import client_actor
 from simpul.api.exchange.common import IDEMPOTENCY_HEADER, PROBLEM, WRITE_ERRORS, write
@@ -30,6 +28,8 @@ from simpul.api.exchange.webhook_services import (
 )
 from simpul.api.models import EventDelivery, WebhookSubscription
 from simpul.api.serializers import StrictFieldsMixin
+from simpul.clients.auth import HasScope
+from simpul.core.http.problems import Conflict
 from simpul.core.services import OutboxResendError
 
 TAGS = ["webhooks"]

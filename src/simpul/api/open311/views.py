@@ -84,7 +84,7 @@ class _KeyRequest:
 
 def _client_for(request: HttpRequest, key: str, *, scopes: tuple[str, ...]) -> Any:
     """The API client of `key` holding one of `scopes`; Open311Error 403 (invalid key/scope) or 429 (rate limit)."""
-    from simpul.api.auth import ApiKeyAuthentication
+    from simpul.clients.auth import ApiKeyAuthentication
 
     try:
         found = ApiKeyAuthentication().authenticate(_KeyRequest(request, key))  # type: ignore[arg-type]
@@ -240,10 +240,9 @@ def requests(request: HttpRequest, *, fmt: str) -> HttpResponse:
 
 
 def _request_create(request: HttpRequest, *, fmt: str) -> HttpResponse:
-    from simpul.api.auth import client_may_act_for
-    from simpul.api.exchange.actors import submission_scope
     from simpul.cases.constants import Channel
     from simpul.cases.services import case_submit
+    from simpul.clients.auth import client_may_act_for, submission_scope
 
     params = request.POST
     client = _client_for(request, (params.get("api_key") or "").strip(), scopes=("cases:intake",))

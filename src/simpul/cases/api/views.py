@@ -29,9 +29,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from simpul.api.auth import api_client_from_request, ensure_client_may_act_for
-from simpul.api.errors import problem_response
-from simpul.api.exchange.actors import submission_scope
 from simpul.cases import selectors
 from simpul.cases.api.serializers import (
     CaseCreatedOutputSerializer,
@@ -42,6 +39,8 @@ from simpul.cases.constants import Channel
 from simpul.cases.reference_numbers import normalise_reference
 from simpul.cases.services import case_submit
 from simpul.cases.throttle import client_ip, tracking_blocked, tracking_failed, tracking_wait_minutes
+from simpul.clients.auth import api_client_from_request, ensure_client_may_act_for, submission_scope
+from simpul.core.http.problems import problem_response
 from simpul.core.idempotency import idempotent, request_fingerprint
 
 PROBLEM = OpenApiResponse(description="RFC 9457 problem details (`application/problem+json`).")
@@ -126,8 +125,8 @@ class CaseCreateApi(APIView):
         return response
 
     def _create(self, request: Request, *, client: Any, scope: str, key: str) -> tuple[int, dict[str, Any]]:
-        from simpul.api.errors import problem_body
         from simpul.catalog.selectors import service_get
+        from simpul.core.http.problems import problem_body
 
         data = CaseCreateInputSerializer(data=request.data)
         if not data.is_valid():

@@ -10,6 +10,7 @@
   needs one of them.
 - `client_may_act_for(client, agency=..., service_code=..., service_kind=...)`: whether the client's
   restrictions cover that agency/service; `ensure_client_may_act_for(...)` raises the 403.
+- `submission_scope(client, door)`: the idempotency scope of a case the client submits (`api`, `open311`).
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 from simpul.accounts.permissions import is_mfa_verified, needs_mfa
-from simpul.api.models import ApiClient, ApiKey
-from simpul.api.services import api_key_hash
+from simpul.clients.models import ApiClient, ApiKey
+from simpul.clients.services import api_key_hash
 from simpul.core.limits import Limit, limit_hit
 
 REQUEST_MARK = "_simpul_api_call"
@@ -196,7 +197,7 @@ class HasScope(BasePermission):
     """
 
     def __init__(self, *scopes: str) -> None:
-        from simpul.api.scopes import SCOPES
+        from simpul.clients.scopes import SCOPES
 
         unknown = [s for s in scopes if s not in SCOPES]
         if unknown:
@@ -236,3 +237,15 @@ class HasAnyScope(HasScope):
                 code="scope_missing",
             )
         return True
+
+
+# The doors through which a client submits cases; the scope also marks a case as the client's own submission.
+SUBMISSION_DOORS = ("api", "open311")
+
+
+def submission_scope(client: ApiClient, door: str) -> str:
+    """The idempotency scope stored on a case the client submits through `door` (it also marks the case as
+    the client's own submission, which `cases:intake` may read back)."""
+    if door not in SUBMISSION_DOORS:
+        raise ValueError(f"unknown submission door {door!r}")
+    return f"{door}:{client.pk}"

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ClientsConfig(AppConfig):
+    """API clients (an agency's system or a partner), their keys, scopes and call log, and how a request
+    authenticates with a key. Below the domain apps, so their API views can ask who is calling."""
+
+    name = "simpul.clients"
+    label = "clients"
+    verbose_name = _("API clients")
+
+    def ready(self) -> None:
+        from simpul.clients import schema  # noqa: F401 - registers the OpenAPI security schemes on import
