@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from simpul.accounts.models import Role
 from simpul.accounts.permissions import require_staff_mfa
 from simpul.agencies.models import Agency
-from simpul.assessment import charts, exports, selectors, services
+from simpul.assessment import exports, selectors, services
 from simpul.assessment.frameworks import FrameworkError, parse_framework
 from simpul.assessment.models import (
     Channel,
@@ -40,6 +40,7 @@ from simpul.assessment.models import (
     TriangulationRow,
     VerificationTactic,
 )
+from simpul.assessment.reports import results_context, round_report_pdf
 from simpul.core.clientip import client_ip
 from simpul.core.limits import Limit, limit_hit
 
@@ -181,25 +182,6 @@ def round_results(request: HttpRequest, pk: int) -> HttpResponse:
         services.round_set_crosshair(round=rnd, crosshair=request.POST["crosshair"], actor=request.user)
         return _back("round_results", pk)
     return render(request, "assessment/results.html", results_context(rnd))
-
-
-def results_context(rnd: Round) -> dict[str, Any]:
-    res = selectors.round_results(round=rnd)
-    trend = selectors.round_trend(round=rnd)
-    ctx: dict[str, Any] = {"round": rnd, "res": res, "trend": trend, "crosshairs": Crosshair.choices,
-                           "deltas": selectors.item_deltas(round=rnd, current=res),
-                           "assessors": selectors.assessor_agreement(round=rnd)}
-    if res.ipa and res.ipa.rows:
-        ctx["ipa_svg"] = charts.ipa_scatter(res.ipa)
-        ctx["ipa_rows"] = sorted(res.ipa.rows, key=lambda r: r.tk)
-        ctx["item_text"] = {r.item.code: r.item.text for r in res.items}
-    if res.sections:
-        top = [s for s in res.sections if s["score"] is not None]
-        ctx["sections_svg"] = charts.bars([(s["name"], float(s["score"])) for s in top],
-                                          title=_("Score per section"), maximum=5)
-    if len([p for p in trend if p["value"] is not None]) > 1:
-        ctx["trend_svg"] = charts.trend(trend, title=_("Trend across rounds"), lo=-1 if res.ipa else 1)
-    return ctx
 
 
 @evaluator_only
@@ -410,8 +392,6 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 @evaluator_only
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    from simpul.assessment.reports import round_report_pdf
-
     rnd = _round(request, pk)
     response = HttpResponse(round_report_pdf(round=rnd, request=request), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="asesmen-{rnd.pk}-{rnd.year}.pdf"'

@@ -38,7 +38,6 @@ from django.core.validators import RegexValidator
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from simpul.catalog.models import localized
 from simpul.core.text import PlainCharField
 
 if TYPE_CHECKING:
@@ -58,6 +57,14 @@ DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 
 
 # -- definition helpers -----------------------------------------------------------------------------------------
+
+
+def localized(mapping: dict[str, Any] | Any, key: str = "label", language: str | None = None) -> str:
+    """The `<key>_<lang>` entry of a declared field/document/choice, falling back to Indonesian."""
+    lang = (language or translation.get_language() or "id")[:2]
+    if isinstance(mapping, dict):
+        return str(mapping.get(f"{key}_{lang}") or mapping.get(f"{key}_id") or mapping.get(key) or "")
+    return str(getattr(mapping, f"{key}_{lang}", "") or getattr(mapping, f"{key}_id", "") or "")
 
 
 def _pages(version: ServiceVersion | dict[str, Any]) -> list[dict[str, Any]]:

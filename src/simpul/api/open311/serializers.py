@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 
 from simpul.cases.constants import CLOSED_STATUSES
 from simpul.cases.services import NAME_FIELDS
-from simpul.catalog.forms_engine import all_fields
-from simpul.catalog.models import ServiceVersion, localized
+from simpul.catalog.forms_engine import all_fields, localized
+from simpul.catalog.models import ServiceVersion
 
 DATATYPES = {
     "text": "string", "textarea": "text", "number": "number", "date": "datetime", "choice": "singlevaluelist",
