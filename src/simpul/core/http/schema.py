@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
 PROBLEM_SCHEMA = {
     "type": "object",
@@ -58,3 +59,13 @@ def problem(description: str, **extensions: dict[str, Any]) -> Any:
         schema = {"allOf": [PROBLEM_REF, {"type": "object", "properties": extensions,
                                           "required": sorted(extensions)}]}
     return OpenApiResponse(response=schema, description=description)
+
+
+# What an idempotent write documents (`simpul.clients.idempotency.write`): its header and its errors.
+PROBLEM = OpenApiResponse(description="RFC 9457 problem details (`application/problem+json`).")
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key", OpenApiTypes.STR, location=OpenApiParameter.HEADER, required=False,
+    description="Optional client-made key (a UUID). A retry with the same key and body answers 200 with the "
+                "first response; the same key with another body 422; while the first still runs 409.",
+)
+WRITE_ERRORS = {400: PROBLEM, 401: PROBLEM, 403: PROBLEM, 404: PROBLEM, 409: PROBLEM, 413: PROBLEM, 422: PROBLEM}
