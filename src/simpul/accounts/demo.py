@@ -18,7 +18,9 @@ from django.db import transaction
 
 from simpul.accounts.models import BusinessProfile, CitizenProfile, Role, User
 from simpul.accounts.validators import DEMO_PASSWORD, validate_nik
+from simpul.agencies.models import Agency, Membership
 from simpul.core.pdp import nik_hash
+from simpul.regions.models import Region
 
 DEMO_DESA = "16.06.01.2001"  # Sukarami, Kecamatan Sekayu
 DEMO_NIK = "1606014107950001"  # registered in Sekayu (16.06.01), female, born 1 July 1995, serial 0001
@@ -96,9 +98,6 @@ def _user(account: DemoAccount, village: Any) -> User:
 def load(*, stdout: Any) -> None:
     """Create or refresh the demo accounts (idempotent) and print the logins table."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from simpul.agencies.models import Agency, Membership
-    from simpul.regions.models import Region
 
     _require_demo_mode()
     desa = Region.objects.filter(code=DEMO_DESA).first()
