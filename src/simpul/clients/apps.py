@@ -11,4 +11,5 @@ class ClientsConfig(AppConfig):
     verbose_name = _("API clients")
 
     def ready(self) -> None:
+        # In ready(), not at the top: drf-spectacular's extensions read DRF's settings, loaded with the apps.
         from simpul.clients import schema  # noqa: F401 - registers the OpenAPI security schemes on import

@@ -26,7 +26,9 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 from simpul.accounts.permissions import is_mfa_verified, needs_mfa
+from simpul.agencies.models import Agency
 from simpul.clients.models import ApiClient, ApiKey
+from simpul.clients.scopes import SCOPES
 from simpul.clients.services import api_key_hash
 from simpul.core.limits import Limit, limit_hit
 
@@ -148,8 +150,6 @@ def _agency_id(agency: Any) -> int | None:
     if isinstance(agency, int):
         return agency
     if isinstance(agency, str):
-        from simpul.agencies.models import Agency
-
         return Agency.objects.filter(code=agency).values_list("pk", flat=True).first() or -1
     return agency.pk
 
@@ -197,8 +197,6 @@ class HasScope(BasePermission):
     """
 
     def __init__(self, *scopes: str) -> None:
-        from simpul.clients.scopes import SCOPES
-
         unknown = [s for s in scopes if s not in SCOPES]
         if unknown:
             raise ValueError(f"unknown scope(s): {unknown}")
