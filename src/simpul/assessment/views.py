@@ -41,8 +41,11 @@ from simpul.assessment.models import (
     VerificationTactic,
 )
 from simpul.assessment.reports import results_context, round_report_pdf
+from simpul.assessment.system_evidence import system_evidence_add, system_evidence_offers
+from simpul.assessment.xlsform import xlsform_to_definition
 from simpul.core.clientip import client_ip
 from simpul.core.limits import Limit, limit_hit
+from simpul.regions.models import Region
 
 evaluator_only = require_staff_mfa(roles={Role.EVALUATOR, Role.PLATFORM_ADMIN})
 PUBLIC_RATE_PER_HOUR = getattr(settings, "ASSESSMENT_PUBLIC_RATE_PER_HOUR", 30)
@@ -102,8 +105,6 @@ def framework_import(request: HttpRequest) -> HttpResponse:
         if upload is None:
             raise FrameworkError([_("Choose a framework file.")])
         if upload.name.endswith((".xlsx", ".xls")):
-            from simpul.assessment.xlsform import xlsform_to_definition
-
             data, _skipped = xlsform_to_definition(upload.read(), filename=upload.name)
         else:
             raw = upload.read().decode("utf-8")
@@ -203,8 +204,6 @@ def round_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     items = selectors.round_items(round=rnd)
     errors: dict[str, Any] = {}
     if request.method == "POST" and request.POST.get("system"):
-        from simpul.assessment.system_evidence import system_evidence_add
-
         try:
             system_evidence_add(round=rnd, key=request.POST["system"], actor=request.user)
             messages.success(request, _("Evidence added."))
@@ -234,8 +233,6 @@ def round_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _offers(rnd: Round) -> list[Any]:
-    from simpul.assessment.system_evidence import system_evidence_offers
-
     try:
         return system_evidence_offers(round=rnd)
     except Exception:  # another app's figures must never break the evidence page
@@ -453,8 +450,6 @@ def _questionnaire_rows(items: list[Item]) -> tuple[dict[str, list[dict[str, Any
 def _questionnaire(request: HttpRequest, rnd: Round, *, channel: str, token: str = "") -> HttpResponse:
     """The questionnaire of a round, by invitation or public link: every item of the framework, each on its own
     scale (importance, importance and performance, or maturity level with an explanation)."""
-    from simpul.regions.models import Region
-
     items = selectors.round_items(round=rnd)
     kecamatan = Region.objects.filter(level="kecamatan", code__startswith=settings.SIMPUL_KABUPATEN_CODE + ".")
     errors: dict[str, str] = {}

@@ -24,7 +24,8 @@ from simpul.core.events import event_announce
 from simpul.core.services import audit_record
 from simpul.opendata.generators import GENERATED, RULE_ID
 from simpul.opendata.models import Dataset, Distribution, Format
-from simpul.opendata.tables import PREVIEW_ROWS, RENDERERS, Table
+from simpul.opendata.tables import PREVIEW_ROWS, RENDERERS, Table, TableError, read_upload
+from simpul.regions.models import Region
 
 CASE_DATASETS = {"kasus-per-layanan-kecamatan-bulanan", "kinerja-sla-opd-bulanan", "pengaduan-per-kategori-bulanan"}
 
@@ -89,8 +90,6 @@ def dataset_generated_ensure(*, slug: str, producer: Any, walidata: Any = None) 
     fields["generator"] = slug
     dataset = Dataset.objects.filter(slug=slug).first()
     if dataset is None:
-        from simpul.regions.models import Region
-
         kabupaten = Region.objects.filter(code=settings.SIMPUL_KABUPATEN_CODE).first()
         dataset = Dataset(slug=slug, producer=producer, walidata=walidata,
                           spatial_code=settings.SIMPUL_KABUPATEN_CODE,
@@ -159,8 +158,6 @@ def dataset_upload(*, actor: Any, slug: str, upload_name: str, content: bytes, *
 
     A generated dataset cannot be replaced by an upload.
     """
-    from simpul.opendata.tables import TableError, read_upload
-
     unknown = set(metadata) - set(METADATA_FIELDS)
     if unknown:
         raise ValueError(f"unknown metadata {sorted(unknown)}")
