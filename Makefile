@@ -74,6 +74,7 @@ run: $(VAR_DIR)/.migrated $(VAR_DIR)/.messages $(VAR_DIR)/.static $(LOADED)
 
 lint: install-dev
 	$(BIN)/ruff check src bench tests conftest.py
+	PYTHONPATH=src $(BIN)/lint-imports --no-cache
 
 # Serial on purpose: the browser tests share pytest-django's live server and the in-memory SQLite database.
 test: install-dev lint

@@ -114,7 +114,7 @@ def prepare_without_static(env: dict[str, str]) -> None:
     simpul = [str(BIN / "simpul")]
     for cmd in (["migrate", "--noinput", "-v", "0"], ["reference"], ["demo"], ["compilemessages_simpul"]):
         subprocess.run(simpul + cmd, env=env, check=True, stdout=subprocess.DEVNULL)
-    lift = "from simpul.api.models import ApiClient; ApiClient.objects.update(rate_limit_per_minute=0)"
+    lift = "from simpul.clients.models import ApiClient; ApiClient.objects.update(rate_limit_per_minute=0)"
     subprocess.run([*simpul, "shell", "-c", lift], env=env, check=True, stdout=subprocess.DEVNULL)
 
 

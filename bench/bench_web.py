@@ -288,7 +288,7 @@ def prepare(env: dict[str, str]) -> None:
         steps.append(["collectstatic", "--noinput", "-v", "0"])
     for cmd in steps:
         subprocess.run(simpul + cmd, env=env, check=True, stdout=subprocess.DEVNULL)
-    lift = ("from simpul.api.models import ApiClient; "
+    lift = ("from simpul.clients.models import ApiClient; "
             "ApiClient.objects.update(rate_limit_per_minute=0)")
     subprocess.run([*simpul, "shell", "-c", lift], env=env, check=True, stdout=subprocess.DEVNULL)
 

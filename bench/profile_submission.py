@@ -63,7 +63,7 @@ def setup(database: str) -> str:
     django.setup()
     from django.core.management import call_command
 
-    from simpul.api.models import ApiClient
+    from simpul.clients.models import ApiClient
 
     for command in (["migrate", "--noinput", "-v", "0"], ["reference"], ["demo"]):
         call_command(*command, stdout=io.StringIO())

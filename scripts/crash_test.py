@@ -293,7 +293,7 @@ def prepare(env: dict[str, str]) -> None:
     simpul = [str(BIN / "simpul")]
     for cmd in (["migrate", "--noinput", "-v", "0"], ["reference"], ["demo"]):
         subprocess.run(simpul + cmd, env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
-    lift = "from simpul.api.models import ApiClient; ApiClient.objects.update(rate_limit_per_minute=0)"
+    lift = "from simpul.clients.models import ApiClient; ApiClient.objects.update(rate_limit_per_minute=0)"
     subprocess.run([*simpul, "shell", "-c", lift], env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
 
 

@@ -18,11 +18,11 @@ from rest_framework.test import APIClient
 
 from simpul.agencies.models import Agency, AgencyKind
 from simpul.agencies.services import agency_create
-from simpul.api.services import api_client_create, api_key_issue
 from simpul.cases.models import Case
 from simpul.cases.reference_numbers import normalise_reference
 from simpul.cases.tests.factories import PDF_BYTES
 from simpul.catalog.tests.factories import make_service
+from simpul.clients.services import api_client_create, api_key_issue
 from simpul.regions.models import Region, RegionLevel
 from simpul.regions.national import NATIONAL_FILE
 

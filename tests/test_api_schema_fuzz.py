@@ -58,9 +58,9 @@ def _keep_test_connection() -> Any:
 def api_schema(db: Any, personas: Any, settings: Any, _keep_test_connection: Any, tmp_path: Path) -> Any:  # noqa: F811
     from django.core.wsgi import get_wsgi_application
 
-    from simpul.api.scopes import SCOPES
-    from simpul.api.services import api_client_create, api_key_issue
     from simpul.catalog.services import service_import_yaml
+    from simpul.clients.scopes import SCOPES
+    from simpul.clients.services import api_client_create, api_key_issue
     from simpul.opendata import reference
     from simpul.opendata.services import datasets_refresh_generated
 

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "simpul.regions",
     "simpul.agencies",
     "simpul.accounts",
+    "simpul.clients",
     "simpul.catalog",
     "simpul.cases",
     "simpul.notifications",
@@ -343,13 +344,13 @@ WEBHOOK_ALLOW_PRIVATE_HOSTS = env.bool("SIMPUL_WEBHOOK_ALLOW_PRIVATE_HOSTS", def
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "simpul.api.auth.ApiKeyAuthentication",
-        "simpul.api.auth.VerifiedSessionAuthentication",
+        "simpul.clients.auth.ApiKeyAuthentication",
+        "simpul.clients.auth.VerifiedSessionAuthentication",
     ],
-    "EXCEPTION_HANDLER": "simpul.api.errors.problem_exception_handler",
+    "EXCEPTION_HANDLER": "simpul.core.http.problems.problem_exception_handler",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "simpul.api.pagination.StrictLimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "simpul.core.http.pagination.StrictLimitOffsetPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
@@ -363,10 +364,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
-    # Every operation documents its errors as RFC 9457 problem details (simpul.api.errors).
+    # Every operation documents its errors as RFC 9457 problem details (simpul.core.http.problems).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "simpul.api.schema.add_problem_responses",
+        "simpul.core.http.schema.add_problem_responses",
     ],
 }
 

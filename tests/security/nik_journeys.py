@@ -76,7 +76,7 @@ def set_up() -> dict[str, Any]:
 
     from simpul.accounts.models import Role, User
     from simpul.agencies.models import Agency, Membership, MembershipRole
-    from simpul.api.services import api_client_create, api_key_issue
+    from simpul.clients.services import api_client_create, api_key_issue
     from simpul.regions.models import Region
 
     call_command("migrate", verbosity=0, interactive=False)

@@ -23,11 +23,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from simpul.api.services import api_client_create, api_key_issue
 from simpul.assessment.models import Evidence
 from simpul.assessment.tests.factories import open_round
 from simpul.cases.models import Case, Draft
 from simpul.cases.tests.factories import VALID_ANSWERS, ktp_service, pdf_bytes
+from simpul.clients.services import api_client_create, api_key_issue
 from simpul.conftest import login
 
 pytestmark = pytest.mark.django_db

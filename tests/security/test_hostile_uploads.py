@@ -18,10 +18,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from rest_framework.test import APIClient
 
-from simpul.api.services import api_client_create, api_key_issue
 from simpul.cases.documents import document_check
 from simpul.cases.models import Case
 from simpul.cases.tests.factories import PDF_BYTES, VALID_ANSWERS, ktp_service, png_bytes
+from simpul.clients.services import api_client_create, api_key_issue
 
 pytestmark = pytest.mark.django_db
 

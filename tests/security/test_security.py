@@ -156,7 +156,7 @@ def test_admin_site_only_for_the_platform_admin(personas):
 def test_api_case_creation_needs_a_key_with_scope(personas):
     from rest_framework.test import APIClient
 
-    from simpul.api.services import api_client_create, api_key_issue
+    from simpul.clients.services import api_client_create, api_key_issue
 
     ktp_service(personas.dukcapil)
     body = {"service": "ktp-el-penggantian", "answers": dict(VALID_ANSWERS),
@@ -252,7 +252,7 @@ def test_security_headers(client, path, personas):
 def test_no_nik_pin_password_or_key_in_any_log_line(caplog, personas, settings):
     from rest_framework.test import APIClient
 
-    from simpul.api.services import api_client_create, api_key_issue
+    from simpul.clients.services import api_client_create, api_key_issue
 
     caplog.set_level(logging.DEBUG)
     secrets: dict[str, str] = {}

@@ -18,7 +18,9 @@ from django.db import transaction
 
 from simpul.accounts.models import BusinessProfile, CitizenProfile, Role, User
 from simpul.accounts.validators import DEMO_PASSWORD, validate_nik
+from simpul.agencies.models import Agency, Membership
 from simpul.core.pdp import nik_hash
+from simpul.regions.models import Region
 
 DEMO_DESA = "16.06.01.2001"  # Sukarami, Kecamatan Sekayu
 DEMO_NIK = "1606014107950001"  # registered in Sekayu (16.06.01), female, born 1 July 1995, serial 0001
@@ -97,9 +99,6 @@ def load(*, stdout: Any) -> None:
     """Create or refresh the demo accounts (idempotent) and print the logins table."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from simpul.agencies.models import Agency, Membership
-    from simpul.regions.models import Region
-
     _require_demo_mode()
     desa = Region.objects.filter(code=DEMO_DESA).first()
     if desa is None:
@@ -155,6 +154,16 @@ def _print_logins(stdout: Any) -> None:
         stdout.write(
             f"  {account.email.ljust(width)}  {str(account.role).ljust(role_width)}  {extra}".rstrip()
         )
+
+
+def demo_logins() -> tuple[list[tuple[str, str]], str]:
+    """The demo accounts as `simpul run` lists them (email, "role (agency)") and their one password
+    (a hook of `simpul.core.loaders.demo_hook`)."""
+    logins = []
+    for account in ACCOUNTS:
+        role = str(Role(account.role).label)
+        logins.append((account.email, f"{role} ({account.agency})" if account.agency else role))
+    return logins, DEMO_PASSWORD
 
 
 def totp_code(*, email: str) -> str:

@@ -10,9 +10,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from simpul.accounts.validators import validate_kbli_list, validate_nib
 from simpul.core.models import TimeStampedModel
 from simpul.core.pdp import EncryptedTextField, mask_nik
 from simpul.core.text import NameField
+from simpul.regions.models import RegionLevel
 
 
 class Role(models.TextChoices):
@@ -108,8 +110,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         """A village operator is scoped to exactly one desa/kelurahan."""
         from django.core.exceptions import ValidationError
 
-        from simpul.regions.models import RegionLevel
-
         super().clean()
         if self.role == Role.VILLAGE_OPERATOR:
             if self.village_id is None:
@@ -184,8 +184,6 @@ class BusinessProfile(TimeStampedModel):
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
-
-        from simpul.accounts.validators import validate_kbli_list, validate_nib
 
         errors: dict[str, Any] = {}
         try:

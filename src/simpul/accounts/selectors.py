@@ -6,7 +6,7 @@ from base64 import b32encode
 from typing import Any
 
 from simpul.accounts.models import BusinessProfile, CitizenProfile, Role, User
-from simpul.core.pdp import mask_email, mask_phone
+from simpul.core.pdp import mask_email, mask_phone, nik_hash
 
 
 def profile_for_user(*, user: User) -> CitizenProfile | BusinessProfile | None:
@@ -52,8 +52,6 @@ def account_overview(*, user: User) -> dict[str, Any]:
 
 def citizen_profile_by_nik(*, nik: str) -> CitizenProfile | None:
     """Find a citizen by NIK through the keyed hash (the NIK itself is never searchable)."""
-    from simpul.core.pdp import nik_hash
-
     return CitizenProfile.objects.select_related("user", "domicile").filter(nik_hash=nik_hash(nik)).first()
 
 

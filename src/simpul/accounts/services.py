@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from simpul.accounts.models import BusinessProfile, CitizenProfile, Role, User
 from simpul.accounts.permissions import may_reveal_nik
+from simpul.accounts.subject_data import collect
 from simpul.accounts.validators import validate_kbli_list, validate_nib, validate_nik
 from simpul.core.limits import Limit, limit_hit
 from simpul.core.pdp import mask_email, mask_nik, mask_phone, nik_hash
@@ -341,8 +342,6 @@ def totp_device_confirm(*, user: User, device: Any, token: str) -> bool:
 def subject_data_export(*, user: User) -> dict[str, Any]:
     """Everything Simpul holds about `user` (UU 27/2022 access and portability), audited."""
     from django.utils import timezone
-
-    from simpul.accounts.subject_data import collect
 
     data = {"generated_at": timezone.now().isoformat(), **collect(user)}
     audit_record(

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from simpul.core.pdp import normalise_digits
+from simpul.regions.models import Region
 from simpul.regions.national import province_names
 
 NIK_ERROR_CODES = (
@@ -101,8 +102,6 @@ def _check_digits(value: str, *, prefix: str, label: str) -> str:
 
 def _check_area(value: str, *, prefix: str, label: str) -> str:
     """Check `PPKKCC` and return the kecamatan code `PP.KK.CC`."""
-    from simpul.regions.models import Region
-
     pp, kk, cc = value[0:2], value[2:4], value[4:6]
     if pp not in province_codes():
         raise ValidationError(

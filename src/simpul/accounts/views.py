@@ -26,6 +26,7 @@ from simpul.accounts.forms import (
     LoginForm,
     TokenForm,
 )
+from simpul.accounts.models import Role
 from simpul.accounts.permissions import has_confirmed_device, is_mfa_verified, mfa_required, needs_mfa
 from simpul.core.clientip import client_ip
 
@@ -109,8 +110,6 @@ def _query(**params: str) -> str:
 def _staff_default(user: Any) -> str:
     """Where a staff user lands after the TOTP step when no `next` was given."""
     from django.urls import NoReverseMatch
-
-    from simpul.accounts.models import Role
 
     if user.role in (Role.OFFICER, Role.AGENCY_HEAD):
         try:

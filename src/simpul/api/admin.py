@@ -11,17 +11,14 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from simpul.api.models import (
-    AgencyIntegration,
-    ApiCallLog,
-    ApiClient,
-    ApiKey,
-    EventDelivery,
-    WebhookSubscription,
-)
-from simpul.api.scopes import scope_choices
-from simpul.api.services import api_key_issue, api_key_revoke, api_key_rotate
+from simpul.api.integrations import integration_backends
+from simpul.api.models import AgencyIntegration, EventDelivery, WebhookSubscription
+from simpul.api.webhooks import new_secret
+from simpul.clients.models import ApiCallLog, ApiClient, ApiKey
+from simpul.clients.scopes import scope_choices
+from simpul.clients.services import api_key_issue, api_key_revoke, api_key_rotate
 from simpul.core.admin import AuditedModelAdmin, ReadOnlyAdmin
+from simpul.core.services import OutboxResendError, outbox_resend
 
 
 def _is_platform_admin(request: HttpRequest) -> bool:
@@ -151,8 +148,6 @@ class WebhookSubscriptionAdmin(PlatformAdminOnly, AuditedModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: WebhookSubscription, form: Any, change: bool) -> None:
         if not obj.secret:
-            from simpul.api.webhooks import new_secret
-
             obj.secret = new_secret()
         super().save_model(request, obj, form, change)
 
@@ -168,8 +163,6 @@ class AgencyIntegrationForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from simpul.api.integrations import integration_backends
-
         self.fields["backend"].choices = integration_backends.choices()
 
 
@@ -205,8 +198,6 @@ class EventDeliveryAdmin(ReadOnlyAdmin):
 
     @admin.action(description=gettext_lazy("Re-send now"))
     def resend(self, request: HttpRequest, queryset: QuerySet[EventDelivery]) -> None:
-        from simpul.core.services import OutboxResendError, outbox_resend
-
         done = 0
         for delivery in queryset:
             try:

@@ -8,4 +8,10 @@ class ApiConfig(AppConfig):
     verbose_name = _("API")
 
     def ready(self) -> None:
-        from simpul.api import integrations, schema, webhooks  # noqa: F401 - security scheme, outbox backends
+        # In ready(), not at the top: these modules import models, which exist only once the app registry is
+        # ready. Importing integrations and webhooks registers their outbox backends.
+        from simpul.api import integrations, webhooks  # noqa: F401
+        from simpul.api.events import publish
+        from simpul.core.events import announcer_register
+
+        announcer_register("api", publish)

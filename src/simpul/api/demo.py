@@ -12,9 +12,10 @@ from typing import Any
 from django.conf import settings
 
 from simpul.agencies.models import Agency
-from simpul.api.models import AgencyIntegration, ApiClient, ApiKey
-from simpul.api.scopes import AGENCY_CASE_SCOPES, INTAKE_SCOPES
-from simpul.api.services import api_client_create, api_client_update, api_key_hash, api_key_issue
+from simpul.api.models import AgencyIntegration
+from simpul.clients.models import ApiClient, ApiKey
+from simpul.clients.scopes import AGENCY_CASE_SCOPES, INTAKE_SCOPES
+from simpul.clients.services import api_client_create, api_client_update, api_key_hash, api_key_issue
 
 DEMO_CLIENTS = [
     {

@@ -25,6 +25,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from simpul.agencies.models import Agency
 from simpul.api.models import (
     AgencyIntegration,
     EventDelivery,
@@ -32,6 +33,9 @@ from simpul.api.models import (
     RelayCursor,
     WebhookSubscription,
 )
+from simpul.cases.constants import CaseAction, DispositionStatus
+from simpul.cases.models import Case, CaseEvent
+from simpul.clients.auth import client_allowed_agency_ids
 from simpul.core.services import outbox_enqueue
 
 # Event types other systems may subscribe to (code → description), with the scope a client needs for them.
@@ -97,8 +101,6 @@ def cloud_event(
 
 
 def _subscriptions_for(event_type: str, agency_ids: set[int]) -> list[WebhookSubscription]:
-    from simpul.api.auth import client_allowed_agency_ids
-
     now = timezone.now()
     candidates = (
         WebhookSubscription.objects.filter(is_active=True, client__is_active=True)
@@ -183,8 +185,6 @@ def publish(
 
 def case_event_type(case_event: Any) -> str | None:
     """The published type of a case history entry, or None for internal entries (notes, assignments)."""
-    from simpul.cases.constants import CaseAction
-
     action = case_event.action
     if action == CaseAction.SUBMIT:
         return "case.submitted"
@@ -232,8 +232,6 @@ def _holders(case: Any, entries: list[Any], codes_to_ids: dict[str, int]) -> dic
     The holder changes when a forwarding is accepted and when a complaint is sent to the complaint-handling unit,
     so the first holder is found by walking the history back from today's, then it is replayed forward.
     """
-    from simpul.cases.constants import CaseAction, DispositionStatus
-
     accepted = iter(reversed(list(case.dispositions.filter(status=DispositionStatus.ACCEPTED)
                                   .order_by("decided_at", "id"))))
     holder = case.agency_id
@@ -264,9 +262,6 @@ def case_events_publish(*, case: Any) -> int:
     Takes the case's row lock (like every case service), so two callers never publish the same entry twice
     and entries of one case are queued in their order.
     """
-    from simpul.agencies.models import Agency
-    from simpul.cases.models import Case, CaseEvent
-
     locked = Case.objects.select_for_update().select_related("agency").get(pk=case.pk)
     published = PublishedCaseEvent.objects.filter(case_event_id=OuterRef("id"))
     entries = list(CaseEvent.objects.filter(case=locked).annotate(done=Exists(published)).order_by("id"))
@@ -300,8 +295,6 @@ def case_events_relay(*, limit: int = 500) -> int:
     Scans entries after the cursor; the cursor then moves only over entries older than `RELAY_SAFETY`, so an
     entry whose transaction commits late (up to that long) is still found on a later run.
     """
-    from simpul.cases.models import Case, CaseEvent
-
     cursor, _created = RelayCursor.objects.get_or_create(name=RELAY_NAME)
     rows = list(
         CaseEvent.objects.filter(id__gt=cursor.last_id)

@@ -21,6 +21,8 @@ import abc
 import logging
 from typing import Any, ClassVar
 
+from simpul.api.models import AgencyIntegration
+from simpul.api.webhooks import deliver_http
 from simpul.core.outbox import OutboxBackend, registry
 
 logger = logging.getLogger(__name__)
@@ -75,8 +77,6 @@ class HttpJsonIntegration(IntegrationBackend):
     name = "http-json"
 
     def deliver(self, integration: Any, message: Any) -> dict[str, Any]:
-        from simpul.api.webhooks import deliver_http
-
         # Endpoints are entered by platform admins (agency systems usually sit on the regency's own network).
         return deliver_http(message, url=integration.endpoint_url, secret=integration.secret, allow_private=True)
 
@@ -88,8 +88,6 @@ class AgencyIntegrationBackend(OutboxBackend):
     name = "agency-integration"
 
     def deliver(self, message: Any) -> dict[str, Any]:
-        from simpul.api.models import AgencyIntegration
-
         integration = AgencyIntegration.objects.filter(pk=message.payload.get("integration_id")).first()
         if integration is None or not integration.is_active:
             return {"skipped": "integration removed or inactive"}

@@ -21,9 +21,9 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
-from simpul.api.auth import REQUEST_MARK
-from simpul.api.errors import PROBLEM_CONTENT_TYPE, api_max_body_bytes, problem_response
-from simpul.api.models import ApiCallLog
+from simpul.clients.auth import REQUEST_MARK
+from simpul.clients.models import ApiCallLog
+from simpul.core.http.problems import PROBLEM_CONTENT_TYPE, api_max_body_bytes, problem_response
 
 logger = logging.getLogger(__name__)
 API_PREFIX = "/api/"

@@ -7,7 +7,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from simpul.api.models import ApiCallLog
+from simpul.api.events import case_events_relay as relay
+from simpul.clients.models import ApiCallLog
 from simpul.core.schedule import periodic
 
 BATCH = 5000
@@ -29,8 +30,6 @@ def call_log_purge() -> int:
 @periodic(name="api.case_events_relay", every=timedelta(minutes=1))
 def case_events_relay() -> int:
     """Publish new case history entries as events to webhook subscriptions and agency integrations."""
-    from simpul.api.events import case_events_relay as relay
-
     handled = 0
     while True:
         batch = relay(limit=500)

@@ -36,6 +36,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.utils import timezone
 
+from simpul.api.models import EventDelivery, WebhookSubscription
 from simpul.core.outbox import DeliveryError, OutboxBackend, registry
 
 SIGNATURE_HEADER = "Simpul-Signature"
@@ -192,8 +193,6 @@ def post_signed(url: str, secret: str, event: dict[str, Any], *, allow_private: 
 
 
 def _note_response(message: Any, status: int | None) -> None:
-    from simpul.api.models import EventDelivery
-
     EventDelivery.objects.filter(message_id=message.pk).update(
         last_response_status=status, last_attempt_at=timezone.now()
     )
@@ -235,8 +234,6 @@ class WebhookBackend(OutboxBackend):
     name = "webhook"
 
     def deliver(self, message: Any) -> dict[str, Any]:
-        from simpul.api.models import WebhookSubscription
-
         subscription = (
             WebhookSubscription.objects.select_related("client")
             .filter(pk=message.payload.get("subscription_id")).first()

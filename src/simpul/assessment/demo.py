@@ -16,6 +16,8 @@ from typing import Any
 
 from django.conf import settings
 
+from simpul.accounts.models import Role, User
+from simpul.agencies.models import Agency
 from simpul.assessment.frameworks import DATA_DIR
 from simpul.assessment.models import Channel, Framework, Method, Round, RoundStatus, Stance, StudyStage
 from simpul.assessment.services import (
@@ -31,6 +33,7 @@ from simpul.assessment.services import (
     round_transition,
     triangulation_row_save,
 )
+from simpul.regions.models import Region
 
 PAPER_ROUND = "Analisis Kebutuhan Layanan Digital E-Government Muba 2020"
 NEEDS_ROUND = "Survei Kebutuhan Layanan Digital 2026 (data contoh)"
@@ -55,8 +58,6 @@ def _uid(*parts: Any) -> uuid.UUID:
 def load(*, stdout: Any) -> None:
     if not settings.DEMO_MODE:
         return
-    from simpul.accounts.models import Role, User
-
     actor = User.objects.filter(role=Role.EVALUATOR).order_by("id").first()
     _paper_round(actor, stdout)
     _needs_round(actor, stdout)
@@ -99,10 +100,6 @@ def _paper_round(actor: Any, stdout: Any) -> None:
 def _needs_round(actor: Any, stdout: Any) -> None:
     if Round.objects.filter(name=NEEDS_ROUND).exists():
         return
-    from simpul.accounts.models import Role, User
-    from simpul.agencies.models import Agency
-    from simpul.regions.models import Region
-
     fw = Framework.objects.get(code="kebutuhan", version="2026")
     rnd = round_create(framework=fw, name=NEEDS_ROUND, year=2026, actor=actor, scope_label="Kabupaten Musi Banyuasin")
     rnd = round_transition(round=rnd, to=RoundStatus.OPEN, actor=actor)

@@ -12,6 +12,8 @@ from typing import Any
 import numpy as np
 from django.db.models import Count, QuerySet
 
+from simpul.accounts.models import Role
+from simpul.agencies.models import Agency
 from simpul.assessment import stats
 from simpul.assessment.frameworks import FrameworkError, FrameworkSpec, parse_framework
 from simpul.assessment.models import (
@@ -38,8 +40,6 @@ _SPEC_CACHE: dict[tuple[int, str], FrameworkSpec] = {}
 
 def user_is_evaluator(user: Any) -> bool:
     """Evaluators and platform admins run assessment rounds."""
-    from simpul.accounts.models import Role
-
     # API-key principals are authenticated but have no role: they see published rounds only.
     return bool(getattr(user, "is_authenticated", False)) and (
         getattr(user, "role", None) in (Role.EVALUATOR, Role.PLATFORM_ADMIN) or bool(getattr(user, "is_superuser", False))
@@ -232,8 +232,6 @@ def round_half(value: float) -> float:
 
 def _rwg_by_agency(agg: _Aggregate, items: list[Item]) -> list[dict[str, Any]]:
     """r_wg per OPD (mean over its importance items), to decide whether an OPD's respondents may be pooled."""
-    from simpul.agencies.models import Agency
-
     likert = {i.pk: i for i in items if i.kind in (ItemKind.LIKERT, ItemKind.DUAL)}
     per_agency: dict[int, list[float]] = defaultdict(list)
     for (agency_id, item_id), counts in agg.by_agency.items():

@@ -43,7 +43,9 @@ from simpul.assessment.models import (
     StudyStage,
     TriangulationCell,
     TriangulationRow,
+    VerificationTactic,
 )
+from simpul.assessment.selectors import publish_blockers, round_results
 from simpul.core.files import document_check, document_delete, document_store
 from simpul.core.services import audit_record
 
@@ -165,8 +167,6 @@ def round_transition(*, round: Round, to: str, actor: Any, confirm_empty: bool =
     if to not in TRANSITIONS.get(RoundStatus(rnd.status), set()):
         raise RoundError(_("A round cannot go from {old} to {new}.").format(old=rnd.get_status_display(), new=to))
     if to == RoundStatus.PUBLISHED:
-        from simpul.assessment.selectors import publish_blockers
-
         if rnd.stage != StudyStage.CONCLUSION:
             raise RoundError(_("Publish only after the study reached conclusion drawing and verification."))
         blockers = publish_blockers(round=rnd)
@@ -216,8 +216,6 @@ def round_advance_stage(*, round: Round, actor: Any) -> Round:
 @transaction.atomic
 def round_set_verification(*, round: Round, tactics: Iterable[str], actor: Any) -> Round:
     """Record which verification tactics the conclusions were checked with."""
-    from simpul.assessment.models import VerificationTactic
-
     chosen = sorted(set(tactics))
     unknown = [t for t in chosen if t not in VerificationTactic.values]
     if unknown:
@@ -622,8 +620,6 @@ def recommendations_generate(*, round: Round, actor: Any, target_level: int = 3,
 
     Items that already have an open recommendation in this round are skipped, so running it twice adds nothing.
     """
-    from simpul.assessment.selectors import round_results
-
     res = round_results(round=round)
     have = set(round.recommendations.exclude(status=RecommendationStatus.DROPPED).values_list("item_code", flat=True))
     items = {r.item.code: r.item for r in res.items}

@@ -17,8 +17,13 @@ import yaml
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from simpul.agencies.models import Agency
 from simpul.assessment.frameworks import DATA_DIR
 from simpul.assessment.models import EvidenceKind, Item, Round
+from simpul.assessment.services import evidence_add
+from simpul.cases.selectors import complaint_handling_stats, dashboard_stats
+from simpul.infrastructure.selectors import coverage_by_kecamatan, coverage_total
+from simpul.opendata.selectors import dataset_list
 
 MAPPING_FILE = DATA_DIR / "system-evidence.yaml"
 
@@ -39,10 +44,6 @@ def _mapping(round: Round) -> dict[str, list[str]]:
 
 
 def _connectivity(start: date, end: date) -> tuple[str, str] | None:
-    try:
-        from simpul.infrastructure.selectors import coverage_by_kecamatan, coverage_total
-    except ImportError:
-        return None
     from datetime import datetime, time
 
     tz = timezone.get_current_timezone()
@@ -60,12 +61,6 @@ def _connectivity(start: date, end: date) -> tuple[str, str] | None:
 
 
 def _service_sla(start: date, end: date) -> tuple[str, str] | None:
-    try:
-        from simpul.cases.selectors import dashboard_stats
-    except ImportError:
-        return None
-    from simpul.agencies.models import Agency
-
     closed = on_time = 0.0
     for agency in Agency.objects.filter(is_active=True).only("id"):
         stats = dashboard_stats(agency_id=agency.pk, start=start, end=end)
@@ -80,10 +75,6 @@ def _service_sla(start: date, end: date) -> tuple[str, str] | None:
 
 
 def _complaints(start: date, end: date) -> tuple[str, str] | None:
-    try:
-        from simpul.cases.selectors import complaint_handling_stats
-    except ImportError:
-        return None
     stats = complaint_handling_stats(start=start, end=end)
     if not stats.received:
         return None
@@ -96,10 +87,6 @@ def _complaints(start: date, end: date) -> tuple[str, str] | None:
 
 
 def _open_data(start: date, end: date) -> tuple[str, str] | None:
-    try:
-        from simpul.opendata.selectors import dataset_list
-    except ImportError:
-        return None
     datasets = list(dataset_list())
     if not datasets:
         return None
@@ -135,8 +122,6 @@ def system_evidence_offers(*, round: Round, start: date | None = None, end: date
 def system_evidence_add(*, round: Round, key: str, actor: Any) -> Any:
     """Store one offered figure as evidence (kind 'system') linked to its indicators, with its period."""
     from django.core.exceptions import ValidationError
-
-    from simpul.assessment.services import evidence_add
 
     offer = next((o for o in system_evidence_offers(round=round) if o.key == key), None)
     if offer is None:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from simpul.accounts.models import Role
 from simpul.accounts.permissions import require_staff_mfa
 from simpul.agencies.models import Agency
-from simpul.assessment import charts, exports, selectors, services
+from simpul.assessment import exports, selectors, services
 from simpul.assessment.frameworks import FrameworkError, parse_framework
 from simpul.assessment.models import (
     Channel,
@@ -40,8 +40,12 @@ from simpul.assessment.models import (
     TriangulationRow,
     VerificationTactic,
 )
+from simpul.assessment.reports import results_context, round_report_pdf
+from simpul.assessment.system_evidence import system_evidence_add, system_evidence_offers
+from simpul.assessment.xlsform import xlsform_to_definition
 from simpul.core.clientip import client_ip
 from simpul.core.limits import Limit, limit_hit
+from simpul.regions.models import Region
 
 evaluator_only = require_staff_mfa(roles={Role.EVALUATOR, Role.PLATFORM_ADMIN})
 
@@ -100,8 +104,6 @@ def framework_import(request: HttpRequest) -> HttpResponse:
         if upload is None:
             raise FrameworkError([_("Choose a framework file.")])
         if upload.name.endswith((".xlsx", ".xls")):
-            from simpul.assessment.xlsform import xlsform_to_definition
-
             data, _skipped = xlsform_to_definition(upload.read(), filename=upload.name)
         else:
             raw = upload.read().decode("utf-8")
@@ -182,25 +184,6 @@ def round_results(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "assessment/results.html", results_context(rnd))
 
 
-def results_context(rnd: Round) -> dict[str, Any]:
-    res = selectors.round_results(round=rnd)
-    trend = selectors.round_trend(round=rnd)
-    ctx: dict[str, Any] = {"round": rnd, "res": res, "trend": trend, "crosshairs": Crosshair.choices,
-                           "deltas": selectors.item_deltas(round=rnd, current=res),
-                           "assessors": selectors.assessor_agreement(round=rnd)}
-    if res.ipa and res.ipa.rows:
-        ctx["ipa_svg"] = charts.ipa_scatter(res.ipa)
-        ctx["ipa_rows"] = sorted(res.ipa.rows, key=lambda r: r.tk)
-        ctx["item_text"] = {r.item.code: r.item.text for r in res.items}
-    if res.sections:
-        top = [s for s in res.sections if s["score"] is not None]
-        ctx["sections_svg"] = charts.bars([(s["name"], float(s["score"])) for s in top],
-                                          title=_("Score per section"), maximum=5)
-    if len([p for p in trend if p["value"] is not None]) > 1:
-        ctx["trend_svg"] = charts.trend(trend, title=_("Trend across rounds"), lo=-1 if res.ipa else 1)
-    return ctx
-
-
 @evaluator_only
 def round_tables(request: HttpRequest, pk: int) -> HttpResponse:
     """The paper's Tables 3, 5 and 6, rebuilt from the round's data."""
@@ -220,8 +203,6 @@ def round_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     items = selectors.round_items(round=rnd)
     errors: dict[str, Any] = {}
     if request.method == "POST" and request.POST.get("system"):
-        from simpul.assessment.system_evidence import system_evidence_add
-
         try:
             system_evidence_add(round=rnd, key=request.POST["system"], actor=request.user)
             messages.success(request, _("Evidence added."))
@@ -251,8 +232,6 @@ def round_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _offers(rnd: Round) -> list[Any]:
-    from simpul.assessment.system_evidence import system_evidence_offers
-
     try:
         return system_evidence_offers(round=rnd)
     except Exception:  # another app's figures must never break the evidence page
@@ -409,8 +388,6 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 @evaluator_only
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    from simpul.assessment.reports import round_report_pdf
-
     rnd = _round(request, pk)
     response = HttpResponse(round_report_pdf(round=rnd, request=request), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="asesmen-{rnd.pk}-{rnd.year}.pdf"'
@@ -473,8 +450,6 @@ def _questionnaire_rows(items: list[Item]) -> tuple[dict[str, list[dict[str, Any
 def _questionnaire(request: HttpRequest, rnd: Round, *, channel: str, token: str = "") -> HttpResponse:
     """The questionnaire of a round, by invitation or public link: every item of the framework, each on its own
     scale (importance, importance and performance, or maturity level with an explanation)."""
-    from simpul.regions.models import Region
-
     items = selectors.round_items(round=rnd)
     kecamatan = Region.objects.filter(level="kecamatan", code__startswith=settings.SIMPUL_KABUPATEN_CODE + ".")
     errors: dict[str, str] = {}

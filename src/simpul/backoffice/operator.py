@@ -28,6 +28,8 @@ from django.utils.translation import gettext_lazy
 
 from simpul.accounts.models import Role
 from simpul.accounts.permissions import require_staff_mfa, village_scope
+from simpul.accounts.selectors import totp_device_matching
+from simpul.cases.selectors import cases_for_operator
 from simpul.core.models import AccessDoor
 from simpul.core.services import personal_data_access_record
 from simpul.regions.national import home_kabupaten
@@ -44,8 +46,6 @@ def _operator_only(request: HttpRequest) -> None:
 @require_staff_mfa
 def operator_today(request: HttpRequest) -> HttpResponse:
     """The applications this operator sent today for their desa, newest first, with their states."""
-    from simpul.cases.selectors import cases_for_operator
-
     _operator_only(request)
     today = timezone.localdate()
     cases = list(cases_for_operator(request.user).filter(submitted_at__date=today)
@@ -59,8 +59,6 @@ def operator_today(request: HttpRequest) -> HttpResponse:
 def operator_receipt(request: HttpRequest, reference: str) -> HttpResponse:
     """The citizen's receipt for a printer at the village hall: ?kertas=a6 (default) or ?kertas=58mm."""
     from weasyprint import HTML
-
-    from simpul.cases.selectors import cases_for_operator
 
     _operator_only(request)
     case = cases_for_operator(request.user).filter(reference=reference).select_related(
@@ -96,8 +94,6 @@ def operator_switch(request: HttpRequest) -> HttpResponse:
     """Hand the shared device to another operator: the current one is logged out and the next one logged in
     (password and TOTP code) in one step. Open to anyone on the device: it only ever logs someone in."""
     from django_otp import login as otp_login
-
-    from simpul.accounts.selectors import totp_device_matching
 
     form = SwitchForm(request.POST or None)
     status = 200

@@ -28,7 +28,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from simpul.api.auth import client_may_act_for  # moves below the domain apps with the HTTP kit
 from simpul.cases import documents as docs
 from simpul.cases import history
 from simpul.cases.answers import answers_protect, field_types
@@ -47,6 +46,7 @@ from simpul.cases.models import Case, CaseDocument
 from simpul.cases.permissions import identity_answer_names
 from simpul.cases.reference_numbers import pin_hash, pin_new, reference_new
 from simpul.cases.workflow import INITIAL_STATUS
+from simpul.clients.auth import client_may_act_for
 from simpul.core.actors import Actor, ActorKind
 from simpul.core.calendar import add_working_days
 from simpul.core.services import audit_record

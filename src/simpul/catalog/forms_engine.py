@@ -38,8 +38,9 @@ from django.core.validators import RegexValidator
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from simpul.catalog.models import localized
+from simpul.accounts.validators import validate_kk, validate_nik
 from simpul.core.text import PlainCharField
+from simpul.regions.models import Region, RegionLevel
 
 if TYPE_CHECKING:
     from simpul.catalog.models import ServiceVersion
@@ -58,6 +59,14 @@ DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 
 
 # -- definition helpers -----------------------------------------------------------------------------------------
+
+
+def localized(mapping: dict[str, Any] | Any, key: str = "label", language: str | None = None) -> str:
+    """The `<key>_<lang>` entry of a declared field/document/choice, falling back to Indonesian."""
+    lang = (language or translation.get_language() or "id")[:2]
+    if isinstance(mapping, dict):
+        return str(mapping.get(f"{key}_{lang}") or mapping.get(f"{key}_id") or mapping.get(key) or "")
+    return str(getattr(mapping, f"{key}_{lang}", "") or getattr(mapping, f"{key}_id", "") or "")
 
 
 def _pages(version: ServiceVersion | dict[str, Any]) -> list[dict[str, Any]]:
@@ -145,26 +154,8 @@ def document_specs(version: ServiceVersion, answers: dict[str, Any] | None = Non
 # -- building Django fields ---------------------------------------------------------------------------------------
 
 
-def _nik_validator() -> Any:
-    try:
-        from simpul.accounts.validators import validate_nik
-    except ImportError:
-        return RegexValidator(r"^[0-9]{16}$", message=_("A NIK has exactly 16 digits."), code="nik")
-    return validate_nik
-
-
-def _kk_validator() -> Any:
-    try:
-        from simpul.accounts.validators import validate_kk
-    except ImportError:
-        return RegexValidator(r"^[0-9]{16}$", message=_("A family card number has exactly 16 digits."), code="kk")
-    return validate_kk
-
-
 def region_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     """Desa/kelurahan codes grouped by kecamatan name, for the region picker."""
-    from simpul.regions.models import Region, RegionLevel
-
     groups: dict[str, list[tuple[str, str]]] = {}
     names: dict[str, str] = {}
     for code, name, parent_id, parent_name in Region.objects.filter(level=RegionLevel.DESA).values_list(
@@ -237,7 +228,7 @@ def build_field(spec: dict[str, Any], *, region_options: list[Any] | None = None
     elif kind == "yesno":
         field = forms.ChoiceField(choices=[(YES, _("Yes")), (NO, _("No"))], widget=forms.RadioSelect, **common)
     elif kind in ("nik", "kk"):
-        check = _nik_validator() if kind == "nik" else _kk_validator()
+        check = validate_nik if kind == "nik" else validate_kk
         field = forms.CharField(
             min_length=16, max_length=16, validators=[check, *validators],
             widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9]{16}"}),
@@ -487,8 +478,6 @@ class _RegionCodeField(forms.ChoiceField):
     (the same rule as its choices, `region_choices`), checked with one indexed look-up of that code."""
 
     def valid_value(self, value: Any) -> bool:
-        from simpul.regions.models import Region, RegionLevel
-
         return Region.objects.filter(level=RegionLevel.DESA, code=str(value)).exists()
 
 

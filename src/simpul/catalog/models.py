@@ -13,9 +13,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from simpul.catalog.forms_engine import definition_errors, localized
 from simpul.core.models import TimeStampedModel
 
 
@@ -51,14 +51,6 @@ def normalize_search(text: str) -> str:
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     cleaned = "".join(ch if ch.isalnum() else " " for ch in stripped.casefold())
     return " ".join(cleaned.split())
-
-
-def localized(mapping: dict[str, Any] | Any, key: str = "label", language: str | None = None) -> str:
-    """The `<key>_<lang>` entry of a declared field/document/choice, falling back to Indonesian."""
-    lang = (language or get_language() or "id")[:2]
-    if isinstance(mapping, dict):
-        return str(mapping.get(f"{key}_{lang}") or mapping.get(f"{key}_id") or mapping.get(key) or "")
-    return str(getattr(mapping, f"{key}_{lang}", "") or getattr(mapping, f"{key}_id", "") or "")
 
 
 class Service(TimeStampedModel):
@@ -217,8 +209,6 @@ class ServiceVersion(TimeStampedModel):
         self.check_mutable()
         if self.kind == ServiceKind.PENGADUAN and self.workflow != Workflow.COMPLAINT:
             raise ValidationError({"workflow": _("A complaint service must follow the complaint workflow.")})
-        from simpul.catalog.forms_engine import definition_errors
-
         errors = definition_errors(form=self.form, documents=self.documents)
         if errors:
             raise ValidationError({"form": errors})

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from simpul.agencies.models import Agency
+from simpul.catalog.forms_engine import definition_errors
 from simpul.catalog.models import CONTENT_FIELDS, Service, ServiceVersion, VersionStatus
 from simpul.core.services import audit_record
 
@@ -172,8 +173,6 @@ def _parse_yaml(text: str) -> dict[str, Any]:
 
 
 def _check_import(doc: dict[str, Any]) -> list[str]:
-    from simpul.catalog.forms_engine import definition_errors
-
     errors: list[str] = []
     code = doc.get("code")
     if not isinstance(code, str) or not code:

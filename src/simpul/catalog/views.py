@@ -7,8 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
-from simpul.catalog.forms_engine import document_specs, human_bytes
-from simpul.catalog.models import ServiceKind, localized
+from simpul.catalog.forms_engine import document_specs, human_bytes, localized
+from simpul.catalog.models import ServiceKind
 from simpul.catalog.selectors import complaint_services, service_apply_blocker, service_get, service_list
 from simpul.core.pagecache import anonymous_page_cache
 

@@ -20,6 +20,8 @@ from functools import lru_cache
 
 import holidays as holidays_lib
 
+from simpul.core.models import Holiday
+
 
 @lru_cache(maxsize=64)
 def _national_holidays(year: int) -> frozenset[date]:
@@ -38,8 +40,6 @@ class WorkingDays:
 
     def admin_days(self, year: int) -> frozenset[date]:
         if year not in self._years:
-            from simpul.core.models import Holiday
-
             self._years[year] = frozenset(
                 Holiday.objects.filter(date__year=year).values_list("date", flat=True)
             )

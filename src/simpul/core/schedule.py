@@ -33,6 +33,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from simpul.core import idempotency, limits
+from simpul.core import services as core_services
+from simpul.core.delivery import outbox_deliver_batch, outbox_purge_delivered
+from simpul.core.loaders import APP_ORDER
 from simpul.core.models import JobStatus, ScheduledJobRun
 
 logger = logging.getLogger(__name__)
@@ -76,8 +80,6 @@ def discover() -> None:
     global _discovered
     if _discovered:
         return
-    from simpul.core.loaders import APP_ORDER
-
     for app in APP_ORDER:
         module_name = f"simpul.{app}.schedule"
         try:
@@ -151,46 +153,34 @@ def run_due(*, only: list[str] | None = None) -> list[JobOutcome]:
 @periodic(name="core.outbox_sweep", every=timedelta(seconds=15))
 def outbox_sweep() -> None:
     """Deliver due outbox messages (the worker also sweeps on every pass; this covers RQ deployments)."""
-    from simpul.core.delivery import outbox_deliver_batch
-
     outbox_deliver_batch()
 
 
 @periodic(name="core.outbox_purge", every=timedelta(days=1))
 def outbox_purge() -> None:
     """Delete delivered outbox messages past their retention (SIMPUL_OUTBOX_RETENTION_DAYS)."""
-    from simpul.core.delivery import outbox_purge_delivered
-
     outbox_purge_delivered()
 
 
 @periodic(name="core.idempotency_purge", every=timedelta(hours=1))
 def idempotency_purge() -> None:
     """Delete expired idempotency records."""
-    from simpul.core.idempotency import idempotency_purge as purge
-
-    purge()
+    idempotency.idempotency_purge()
 
 
 @periodic(name="core.rate_counters_purge", every=timedelta(hours=1))
 def rate_counters_purge() -> None:
     """Delete the counters of rate-limit windows that have passed (simpul.core.limits)."""
-    from simpul.core.limits import rate_counters_purge as purge
-
-    purge()
+    limits.rate_counters_purge()
 
 
 @periodic(name="core.access_log_purge", every=timedelta(days=1))
 def access_log_purge() -> None:
     """Delete personal-data access-log rows past their retention (SIMPUL_ACCESS_LOG_RETENTION_DAYS)."""
-    from simpul.core.services import personal_data_access_purge
-
-    personal_data_access_purge()
+    core_services.personal_data_access_purge()
 
 
 @periodic(name="core.audit_anchor", every=timedelta(days=1))
 def audit_anchor() -> None:
     """Write the signed audit chain head to the log and the anchor file (`simpul audit anchor`)."""
-    from simpul.core.services import audit_anchor as anchor
-
-    anchor()
+    core_services.audit_anchor()

@@ -12,6 +12,7 @@ from django.db.models import Count, Max, Model
 from django.utils import timezone
 
 from simpul.core.models import AuditChainHead, AuditEntry, OutboxMessage, OutboxStatus, ScheduledJobRun
+from simpul.core.services import GENESIS_HASH, audit_anchor_mac, audit_cutover_mac, entry_digest
 
 # A worker runs the outbox sweep every 15 s; not seen for this long means no worker is running.
 WORKER_RECENT = timedelta(minutes=2)
@@ -31,8 +32,6 @@ class ChainCheck:
 
 def _cutover_check(head: AuditChainHead | None) -> ChainCheck | None:
     """The cut-over record must carry a valid HMAC whenever entries are to be read with the unkeyed scheme."""
-    from simpul.core.services import audit_cutover_mac
-
     keyed_from = head.keyed_from if head else 1
     if keyed_from <= 1:
         return None
@@ -57,8 +56,6 @@ def audit_chain_verify(*, anchors: list[dict[str, Any]] | None = None) -> ChainC
     cut from the end disagree with the chain head, and moving the cut-over breaks its HMAC. A rewrite made with
     the key is found only against anchors (`audit_anchor`) kept outside the database.
     """
-    from simpul.core.services import GENESIS_HASH, audit_anchor_mac, entry_digest
-
     head = AuditChainHead.objects.filter(pk=1).first()
     broken = _cutover_check(head)
     if broken is not None:

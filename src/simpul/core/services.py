@@ -21,7 +21,11 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from simpul.core.clientip import client_ip
 from simpul.core.models import AuditChainHead, AuditEntry, OutboxMessage, OutboxStatus, PersonalDataAccess
+from simpul.core.outbox import registry
+from simpul.core.pdp import _hkdf, keyed_hash, normalise_digits
+from simpul.core.tasks import outbox_deliver_due
 
 GENESIS_HASH = "0" * 64
 logger = logging.getLogger(__name__)
@@ -84,8 +88,6 @@ def audit_key() -> bytes:
 
 @lru_cache(maxsize=4)
 def _audit_key_for(configured: str, secret_key: str) -> bytes:
-    from simpul.core.pdp import _hkdf
-
     if configured:
         return configured.encode("utf-8")
     return _hkdf(secret_key.encode("utf-8"), b"simpul audit chain v1")
@@ -237,8 +239,6 @@ def outbox_enqueue(
 
     `backend` names a delivery backend registered in `simpul.core.outbox.registry`.
     """
-    from simpul.core.outbox import registry
-
     registry.get(backend)  # unknown backend: fail now, inside the caller's transaction
     message = OutboxMessage(
         backend=backend,
@@ -262,8 +262,6 @@ def _kick_outbox_worker() -> None:
     """
     if settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db."):
         return
-    from simpul.core.tasks import outbox_deliver_due
-
     try:
         outbox_deliver_due.enqueue()
     except Exception:
@@ -321,8 +319,6 @@ def outbox_resend(*, message_id: int, actor: Any) -> OutboxMessage:
 def search_term_hash(term: str) -> str:
     """The keyed hash a search term is logged under: case, spaces and the dots and dashes in numbers ignored, so
     an auditor finds "Siti  Aminah" by hashing "siti aminah"."""
-    from simpul.core.pdp import keyed_hash, normalise_digits
-
     return keyed_hash("search:" + normalise_digits(" ".join(str(term).casefold().split())))
 
 
@@ -340,8 +336,6 @@ def personal_data_access_record(
     list read), or searched `term`, through `door` (`simpul.core.models.AccessDoor`). Every door calls this after
     it has decided the reader may see the data. One INSERT and no read: call it with what the view already holds
     (a list of cases is one multi-row INSERT)."""
-    from simpul.core.clientip import client_ip
-
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     term = str(term or "").strip()
     common = {

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from simpul.core.delivery import outbox_deliver_batch
+
 
 @task()
 def outbox_deliver_due() -> int:
     """Deliver every outbox message that is due; safe to run twice (leases, see `simpul.core.delivery`)."""
-    from simpul.core.delivery import outbox_deliver_batch
-
     return outbox_deliver_batch()

@@ -34,7 +34,7 @@ from simpul.infrastructure.models import (
     SiteKind,
     UpgradeOption,
 )
-from simpul.infrastructure.services import link_create, site_create
+from simpul.infrastructure.services import application_update, link_create, site_create
 from simpul.regions.models import Region, RegionLevel
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -165,8 +165,6 @@ def link_applications_to_hosts(*, stdout: Any) -> None:
         for word, code in hosts.items():
             site = Site.objects.filter(code=code).first()
             if word in note and site is not None:
-                from simpul.infrastructure.services import application_update
-
                 application_update(actor=None, application=app, hosting_site=site)
                 break
 

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from simpul.accounts.models import Role
 from simpul.infrastructure.analysis import availability
 from simpul.infrastructure.models import (
     Application,
@@ -42,8 +43,6 @@ def registry_readable_by(user: Any) -> bool:
 
 def registry_writable_by(user: Any) -> bool:
     """Platform admins change the registry (imports, health-check addresses)."""
-    from simpul.accounts.models import Role
-
     return bool(
         user is not None and getattr(user, "is_authenticated", False)
         and (user.is_superuser or user.role == Role.PLATFORM_ADMIN)

@@ -26,6 +26,7 @@ from simpul.infrastructure.models import (
     Site,
     UpgradeOption,
 )
+from simpul.notifications.services import notification_send
 
 logger = logging.getLogger(__name__)
 
@@ -222,12 +223,7 @@ def _send_down_alert(app: Application, at: datetime, *, status: str) -> None:
     to_email = app.alert_email or (app.owner_agency.email if app.owner_agency else "")
     sent: list[Any] = []
     if to_email:
-        try:
-            from simpul.notifications.services import notification_send
-        except ImportError:
-            notification_send = None
-        if notification_send is not None:
-            sent = list(notification_send(event="application.down_alert", to_email=to_email, context=context))
+        sent = list(notification_send(event="application.down_alert", to_email=to_email, context=context))
     if not sent:
         outbox_enqueue(backend="log", topic="application.down_alert", ordering_key=f"app:{app.pk}",
                        payload={"to_email": to_email, **context})

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from simpul.accounts.models import Role
 from simpul.accounts.permissions import require_staff_mfa
+from simpul.core.models import AuditEntry
 from simpul.infrastructure import selectors
 from simpul.infrastructure.charts import bar_chart, line_chart
 from simpul.infrastructure.forms import IMPORT_HELP, ImportForm, PeriodForm, PlannerForm, TrendForm
@@ -208,8 +209,6 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
         points=latency, unit=" ms",
     ) if latency else None
     needs = {n.site.pk: n for n in selectors.site_needs(region_code=site.region_id)}
-    from simpul.core.models import AuditEntry
-
     audit = AuditEntry.objects.filter(object_type="infrastructure.site", object_id=str(site.pk)).order_by("-seq")[:20]
     return render(request, "infrastructure/site_detail.html", {
         "site": site, "links": list(site.links.all()), "options": list(site.upgrade_options.all()),

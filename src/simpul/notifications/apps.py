@@ -8,5 +8,6 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        # register the system checks and the "notification" outbox backend
+        # Registers the system checks and the "notification" outbox backend; in ready(), not at the top, because
+        # these modules import models, which exist only once the app registry is ready.
         from simpul.notifications import checks, outbox  # noqa: F401

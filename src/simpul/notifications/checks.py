@@ -7,12 +7,12 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 
+from simpul.notifications.inbound import DEMO_SECRET
+
 
 @register(Tags.security, deploy=True)
 def check_sms_inbound_secret(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     """The demo's SMS secret is published: with it anyone can ask for a status and make Simpul send SMS."""
-    from simpul.notifications.inbound import DEMO_SECRET
-
     configured = settings.SIMPUL_SMS_INBOUND_SECRET
     demo_fallback = not configured and settings.DEMO_MODE
     if configured != DEMO_SECRET and not demo_fallback:

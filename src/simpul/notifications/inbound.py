@@ -79,6 +79,8 @@ def parse_command(text: str) -> StatusQuery | None:
 def answer_for(*, sender: str, text: str) -> Answer:
     """The reply to one inbound message (Indonesian: the language of the regency's feature-phone users);
     `sender` as given by `sender_key`."""
+    # Inside the function: the SMS status door reads cases, an app above notifications (cases sends
+    # notifications). It moves above cases with the one tracking function (cases/tracking.py).
     from simpul.cases.reference_numbers import normalise_reference
     from simpul.cases.selectors import case_get_for_tracking
     from simpul.cases.throttle import tracking_blocked, tracking_failed, tracking_wait_minutes

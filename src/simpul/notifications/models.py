@@ -10,6 +10,8 @@ from django.template import TemplateSyntaxError
 from django.utils.translation import gettext_lazy as _
 
 from simpul.core.models import TimeStampedModel
+from simpul.notifications.events import EVENT_LABELS
+from simpul.notifications.rendering import compile_template
 
 
 class Channel(models.TextChoices):
@@ -55,8 +57,6 @@ class Template(TimeStampedModel):
         return f"{self.event} / {self.channel} / {self.language}"
 
     def clean(self) -> None:
-        from simpul.notifications.rendering import compile_template
-
         errors = {}
         for field in ("subject", "body"):
             try:
@@ -108,8 +108,6 @@ class Message(TimeStampedModel):
     @property
     def event_label(self) -> str:
         """The event in the reader's words ("Complaint received"), never its code ("complaint.received")."""
-        from simpul.notifications.reference import EVENT_LABELS
-
         return str(EVENT_LABELS.get(self.event, self.event))
 
     @property

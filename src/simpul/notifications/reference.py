@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
-
 from simpul.notifications.models import Channel, Template
 
 EVENT_VARIABLES: dict[str, tuple[str, ...]] = {
@@ -29,22 +27,6 @@ EVENT_VARIABLES: dict[str, tuple[str, ...]] = {
     "complaint.resolved": ("reference", "reason", "tracking_url"),
     "application.down_alert": ("application_name", "since", "status", "tracking_url"),
     "assessment.invitation": ("round_name", "due_date", "survey_url"),
-}
-
-# What each event is called where staff read the delivery log (the case page's notifications table).
-EVENT_LABELS: dict[str, Any] = {
-    "case.submitted": _("Application received"),
-    "case.revision_requested": _("Correction requested"),
-    "case.resubmitted": _("Correction received"),
-    "case.approved": _("Application approved"),
-    "case.rejected": _("Application rejected"),
-    "case.status_changed": _("Status changed"),
-    "case.forwarded": _("Forwarded to another office"),
-    "complaint.received": _("Complaint received"),
-    "complaint.resolved": _("Complaint resolved"),
-    "application.down_alert": _("Application down"),
-    "assessment.invitation": _("Questionnaire invitation"),
-    "sms.status_reply": _("Reply to a status SMS"),
 }
 
 # Other names callers may use for a variable: filled in when the template's own name is missing.

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from simpul.accounts.models import Role, User
+from simpul.opendata.models import Dataset
+from simpul.opendata.services import datasets_refresh_generated
+
 
 def load(*, stdout: Any) -> None:
-    from simpul.accounts.models import Role, User
-    from simpul.opendata.models import Dataset
-    from simpul.opendata.services import datasets_refresh_generated
-
     steward = User.objects.filter(role=Role.DATA_STEWARD, is_active=True).order_by("pk").first()
     if steward is not None:
         Dataset.objects.exclude(generator="").filter(walidata__isnull=True).update(walidata=steward)

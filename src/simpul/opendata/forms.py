@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from simpul.agencies.models import Agency
 from simpul.opendata.models import Frequency, License, ReferenceCode, Theme
+from simpul.regions.models import Region
 
 
 def _lines(text: str, keys: tuple[str, ...]) -> list[dict[str, str]]:
@@ -80,8 +81,6 @@ class DatasetUploadForm(forms.Form):
         spatial = data.get("spatial_code") or ""
         label = ""
         if spatial:
-            from simpul.regions.models import Region
-
             label = Region.objects.filter(code=spatial).values_list("name", flat=True).first() or ""
         return {
             "title_id": data["title_id"], "title_en": data.get("title_en", ""),

@@ -19,8 +19,14 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from simpul.cases.constants import CaseStatus
+from simpul.cases.models import Case
+from simpul.catalog.models import Service
+from simpul.core.calendar import working_days_between
+from simpul.infrastructure.selectors import coverage_by_desa
 from simpul.opendata import suppression as sup
 from simpul.opendata.tables import Table
+from simpul.regions.models import Region, RegionLevel
 
 MONTHS_BACK = 36
 UNKNOWN_KECAMATAN = "(tidak diketahui)"
@@ -47,8 +53,6 @@ def _month(value: Any) -> str:
 
 
 def _kecamatan_names() -> dict[str, str]:
-    from simpul.regions.models import Region, RegionLevel
-
     return dict(Region.objects.filter(
         level=RegionLevel.KECAMATAN, code__startswith=settings.SIMPUL_KABUPATEN_CODE + ".",
     ).values_list("code", "name"))
@@ -56,8 +60,6 @@ def _kecamatan_names() -> dict[str, str]:
 
 def _service_info() -> dict[str, tuple[str, str, str]]:
     """service code -> (name, kind, complaint category) from the current version."""
-    from simpul.catalog.models import Service
-
     info = {}
     for service in Service.objects.select_related("current_version"):
         version = service.current_version
@@ -68,8 +70,6 @@ def _service_info() -> dict[str, tuple[str, str, str]]:
 
 def _complaint_counts() -> tuple[list[dict[str, Any]], dict[str, tuple[str, str, str]]]:
     """Raw (unsuppressed) counts of cases per month, service and kecamatan."""
-    from simpul.cases.models import Case
-
     counts: dict[tuple[str, str, str], int] = defaultdict(int)
     rows = (
         Case.objects.filter(submitted_at__gte=_since())
@@ -115,10 +115,6 @@ def complaints_per_category() -> Table:
 
 
 def sla_per_agency() -> Table:
-    from simpul.cases.constants import CaseStatus
-    from simpul.cases.models import Case
-    from simpul.core.calendar import working_days_between
-
     groups: dict[tuple[str, str, str], list[tuple[bool, int]]] = defaultdict(list)
     closed = (
         Case.objects.filter(closed_at__gte=_since()).exclude(status=CaseStatus.DIBATALKAN)
@@ -141,8 +137,6 @@ def sla_per_agency() -> Table:
 
 
 def connectivity_per_desa() -> Table:
-    from simpul.infrastructure.selectors import coverage_by_desa
-
     names = _kecamatan_names()
     rows = []
     for kecamatan_code, kecamatan_name in sorted(names.items()):

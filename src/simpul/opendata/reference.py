@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from simpul.agencies.models import Agency
 from simpul.opendata.generators import GENERATED
+from simpul.opendata.services import dataset_generated_ensure
 
 PRODUCER = "dinkominfo"
 
 
 def load(*, stdout: Any) -> None:
-    from simpul.agencies.models import Agency
-    from simpul.opendata.services import dataset_generated_ensure
-
     producer = Agency.objects.filter(code=PRODUCER).first()
     if producer is None:
         stdout.write("opendata: agency dinkominfo missing; generated datasets not created")

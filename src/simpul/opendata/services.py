@@ -7,7 +7,7 @@
   format, the uploaded one too, is written from the checked table through `simpul.core.tabular` (cells that would
   start a spreadsheet formula are neutralised); the audit entry keeps the SHA-256 of the file as uploaded.
 
-Each change is audited and emits `dataset.updated` (a refresh that changes nothing emits nothing) through `simpul.api.events.publish` (a public event).
+Each change is audited and emits `dataset.updated` (a refresh that changes nothing emits nothing) through `simpul.core.events.event_announce` (a public event).
 """
 
 from __future__ import annotations
@@ -20,10 +20,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from simpul.catalog.models import normalize_search
+from simpul.core.events import event_announce
 from simpul.core.services import audit_record
 from simpul.opendata.generators import GENERATED, RULE_ID
 from simpul.opendata.models import Dataset, Distribution, Format
-from simpul.opendata.tables import PREVIEW_ROWS, RENDERERS, Table
+from simpul.opendata.tables import PREVIEW_ROWS, RENDERERS, Table, TableError, read_upload
+from simpul.regions.models import Region
 
 CASE_DATASETS = {"kasus-per-layanan-kecamatan-bulanan", "kinerja-sla-opd-bulanan", "pengaduan-per-kategori-bulanan"}
 
@@ -70,9 +72,7 @@ def _write_table(dataset: Dataset, table: Table, *, uploaded: tuple[str, str, by
 
 
 def _publish_updated(dataset: Dataset) -> None:
-    from simpul.api.events import publish
-
-    publish(
+    event_announce(
         "dataset.updated", subject=dataset.slug, agency_ids=[], ordering_key=f"dataset:{dataset.slug}",
         data={"slug": dataset.slug, "title": dataset.title_id, "rows": dataset.row_count,
               "modified": dataset.last_refreshed.isoformat() if dataset.last_refreshed else None},
@@ -90,8 +90,6 @@ def dataset_generated_ensure(*, slug: str, producer: Any, walidata: Any = None) 
     fields["generator"] = slug
     dataset = Dataset.objects.filter(slug=slug).first()
     if dataset is None:
-        from simpul.regions.models import Region
-
         kabupaten = Region.objects.filter(code=settings.SIMPUL_KABUPATEN_CODE).first()
         dataset = Dataset(slug=slug, producer=producer, walidata=walidata,
                           spatial_code=settings.SIMPUL_KABUPATEN_CODE,
@@ -160,8 +158,6 @@ def dataset_upload(*, actor: Any, slug: str, upload_name: str, content: bytes, *
 
     A generated dataset cannot be replaced by an upload.
     """
-    from simpul.opendata.tables import TableError, read_upload
-
     unknown = set(metadata) - set(METADATA_FIELDS)
     if unknown:
         raise ValueError(f"unknown metadata {sorted(unknown)}")

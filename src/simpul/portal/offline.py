@@ -12,6 +12,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from simpul.core.offline import NO_STORE
+from simpul.core.offline import outbox_key as key_for
+
 
 @cache
 def _worker_source() -> bytes:
@@ -38,9 +41,6 @@ def outbox_key(request: HttpRequest) -> HttpResponse:
     """The key the offline outbox encrypts this person's queued forms with, and a fresh CSRF token for sending
     them again (the one in a form queued before a new log-in is stale). Never stored by a browser."""
     from django.middleware.csrf import get_token
-
-    from simpul.core.offline import NO_STORE
-    from simpul.core.offline import outbox_key as key_for
 
     response = JsonResponse({**key_for(request), "csrf": get_token(request)})
     response["Cache-Control"] = NO_STORE

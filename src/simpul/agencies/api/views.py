@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from simpul.agencies.api.serializers import AgencyFilterSerializer, AgencyOutputSerializer
 from simpul.agencies.models import Agency, AgencyKind
 from simpul.agencies.selectors import agency_get, agency_list
-from simpul.api.pagination import StrictLimitOffsetPagination
+from simpul.core.http.pagination import StrictLimitOffsetPagination
 
 
 class AgencyPagination(StrictLimitOffsetPagination):

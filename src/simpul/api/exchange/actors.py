@@ -19,9 +19,13 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from simpul.api.auth import client_allowed_agency_ids
-from simpul.api.models import ApiClient, ApiClientActor
+from simpul.agencies.models import Membership, MembershipRole
+from simpul.agencies.services import membership_add
+from simpul.cases.constants import DispositionStatus
 from simpul.cases.intake import idempotency_scope
+from simpul.cases.models import Case
+from simpul.clients.auth import client_allowed_agency_ids
+from simpul.clients.models import ApiClient, ApiClientActor
 from simpul.core.actors import Actor
 
 
@@ -42,9 +46,6 @@ def client_actor(client: ApiClient) -> Any:
 
 def client_actor_for_agency(client: ApiClient, agency: Any) -> Any:
     """The acting user, made an officer of `agency` (the caller has checked the client may act for it)."""
-    from simpul.agencies.models import Membership, MembershipRole
-    from simpul.agencies.services import membership_add
-
     user = client_actor(client)
     if not Membership.objects.filter(user=user, agency=agency, is_active=True).exists():
         membership_add(user=user, agency=agency, role=MembershipRole.OFFICER)
@@ -53,8 +54,6 @@ def client_actor_for_agency(client: ApiClient, agency: Any) -> Any:
 
 def case_visibility_q(client: ApiClient) -> Q:
     """Cases the client's agencies hold, or that are forwarded (pending) to one of them; then its services."""
-    from simpul.cases.constants import DispositionStatus
-
     agency_ids = client_allowed_agency_ids(client)
     q = Q()
     if agency_ids:
@@ -76,8 +75,6 @@ def submitted_by_client_q(client: ApiClient) -> Q:
 
 def cases_for_client(client: ApiClient) -> QuerySet[Any]:
     """The cases this client may read (see the module docstring)."""
-    from simpul.cases.models import Case
-
     q = None
     if "cases:read" in client.scopes:
         q = Q(pk__in=Case.objects.filter(case_visibility_q(client)).values("pk"))

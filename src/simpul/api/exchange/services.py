@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from simpul.cases import documents as docs
+from simpul.cases.models import Case, CaseDocument, CaseEvent
 from simpul.core.services import audit_record
 
 DOCUMENT_ADDED = "document_added"
@@ -21,9 +23,6 @@ DOCUMENT_ADDED = "document_added"
 @transaction.atomic
 def case_document_add(*, case: Any, actor: Any, upload: Any, spec_code: str, filename: str = "", note: str = "") -> Any:
     """Add one checked document to `case`; returns the `CaseDocument`. Raises ValidationError naming the file."""
-    from simpul.cases import documents as docs
-    from simpul.cases.models import Case, CaseDocument, CaseEvent
-
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if locked.is_closed:
         raise ValidationError({"file": [_("A closed case cannot get new documents.")]})

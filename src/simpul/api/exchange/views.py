@@ -29,7 +29,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from simpul.api.auth import (
+from simpul.api.events import case_events_publish
+from simpul.api.exchange import serializers as s
+from simpul.api.exchange.actors import case_get_for_client, cases_for_client, client_actor_for_agency
+from simpul.api.exchange.services import case_document_add
+from simpul.clients.auth import (
     HasAnyScope,
     HasScope,
     api_client_from_request,
@@ -37,12 +41,9 @@ from simpul.api.auth import (
     client_may_act_for,
     ensure_client_may_act_for,
 )
-from simpul.api.errors import Conflict
-from simpul.api.events import case_events_publish
-from simpul.api.exchange import serializers as s
-from simpul.api.exchange.actors import case_get_for_client, cases_for_client, client_actor_for_agency
-from simpul.api.exchange.common import IDEMPOTENCY_HEADER, PROBLEM, WRITE_ERRORS, write
-from simpul.api.exchange.services import case_document_add
+from simpul.clients.idempotency import write
+from simpul.core.http.problems import Conflict
+from simpul.core.http.schema import IDEMPOTENCY_HEADER, PROBLEM, WRITE_ERRORS
 from simpul.core.models import AccessDoor
 from simpul.core.services import personal_data_access_record
 

@@ -10,10 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from simpul.api.auth import client_allowed_agency_ids
 from simpul.api.events import EVENT_TYPES, required_scope
-from simpul.api.models import ApiClient, EventDelivery, WebhookSubscription
+from simpul.api.models import EventDelivery, WebhookSubscription
 from simpul.api.webhooks import new_secret
+from simpul.clients.auth import client_allowed_agency_ids
+from simpul.clients.models import ApiClient
 from simpul.core.services import audit_record, outbox_resend
 
 

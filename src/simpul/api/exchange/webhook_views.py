@@ -17,11 +17,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from simpul.api.auth import HasScope
-from simpul.api.errors import Conflict
+from simpul.agencies.models import Agency
 from simpul.api.events import EVENT_TYPES, required_scope
 from simpul.api.exchange.actors import client_actor
-from simpul.api.exchange.common import IDEMPOTENCY_HEADER, PROBLEM, WRITE_ERRORS, write
 from simpul.api.exchange.views import _client, _valid
 from simpul.api.exchange.webhook_services import (
     event_delivery_resend,
@@ -30,6 +28,10 @@ from simpul.api.exchange.webhook_services import (
 )
 from simpul.api.models import EventDelivery, WebhookSubscription
 from simpul.api.serializers import StrictFieldsMixin
+from simpul.clients.auth import HasScope
+from simpul.clients.idempotency import write
+from simpul.core.http.problems import Conflict
+from simpul.core.http.schema import IDEMPOTENCY_HEADER, PROBLEM, WRITE_ERRORS
 from simpul.core.services import OutboxResendError
 
 TAGS = ["webhooks"]
@@ -129,8 +131,6 @@ class SubscriptionListApi(APIView):
         client = _client(request)
 
         def handler() -> tuple[int, dict[str, Any]]:
-            from simpul.agencies.models import Agency
-
             data = _valid(WebhookSubscriptionInputSerializer, request.data)
             agencies = list(Agency.objects.filter(code__in=data["agencies"]))
             missing = sorted(set(data["agencies"]) - {a.code for a in agencies})

@@ -20,8 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from simpul.cases.constants import CLOSED_STATUSES, NAME_FIELDS
-from simpul.catalog.forms_engine import all_fields
-from simpul.catalog.models import ServiceVersion, localized
+from simpul.catalog.forms_engine import all_fields, localized
+from simpul.catalog.models import ServiceVersion, normalize_search
+from simpul.regions.models import Region, RegionLevel
 
 DATATYPES = {
     "text": "string", "textarea": "text", "number": "number", "date": "datetime", "choice": "singlevaluelist",
@@ -73,8 +74,6 @@ def _hidden(std: StandardFields) -> set[str]:
 
 
 def _desa_values() -> list[dict[str, str]]:
-    from simpul.regions.models import Region, RegionLevel
-
     rows = Region.objects.filter(
         level=RegionLevel.DESA, code__startswith=settings.SIMPUL_KABUPATEN_CODE + "."
     ).select_related("parent").order_by("code")
@@ -148,9 +147,6 @@ def _clip_title(text: str, limit: int = 150) -> str:
 
 
 def _desa_from_address(address: str) -> str:
-    from simpul.catalog.models import normalize_search
-    from simpul.regions.models import Region, RegionLevel
-
     words = f" {normalize_search(address)} "
     if not words.strip():
         return ""

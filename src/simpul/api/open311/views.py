@@ -84,7 +84,7 @@ class _KeyRequest:
 
 def _client_for(request: HttpRequest, key: str, *, scopes: tuple[str, ...]) -> Any:
     """The API client of `key` holding one of `scopes`; Open311Error 403 (invalid key/scope) or 429 (rate limit)."""
-    from simpul.api.auth import ApiKeyAuthentication
+    from simpul.clients.auth import ApiKeyAuthentication
 
     try:
         found = ApiKeyAuthentication().authenticate(_KeyRequest(request, key))  # type: ignore[arg-type]

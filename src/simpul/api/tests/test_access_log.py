@@ -11,9 +11,9 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from simpul.api.services import api_client_create, api_key_issue
 from simpul.cases.intake import case_submit
 from simpul.cases.tests.factories import VALID_ANSWERS, ktp_service, pdf_upload
+from simpul.clients.services import api_client_create, api_key_issue
 from simpul.core.models import AccessDoor, PersonalDataAccess
 
 DATA = Path(__file__).resolve().parents[2] / "catalog" / "data" / "musi-banyuasin"

@@ -13,9 +13,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from simpul.api.models import EventDelivery, WebhookSubscription
-from simpul.api.services import api_client_create, api_key_issue
 from simpul.cases.models import Case, CaseDocument, CaseEvent
 from simpul.cases.tests.factories import PDF_BYTES, VALID_ANSWERS, ktp_service
+from simpul.clients.services import api_client_create, api_key_issue
 from simpul.core.models import AuditEntry, IdempotencyRecord, OutboxMessage
 
 

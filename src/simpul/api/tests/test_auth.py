@@ -7,9 +7,9 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from simpul.agencies.models import Agency
-from simpul.api.auth import client_may_act_for
-from simpul.api.models import ApiCallLog, ApiKey
-from simpul.api.services import api_client_create, api_key_issue, api_key_revoke, api_key_rotate
+from simpul.clients.auth import client_may_act_for
+from simpul.clients.models import ApiCallLog, ApiKey
+from simpul.clients.services import api_client_create, api_key_issue, api_key_revoke, api_key_rotate
 from simpul.core.models import AuditEntry
 
 pytestmark = pytest.mark.urls("simpul.api.tests.urls")

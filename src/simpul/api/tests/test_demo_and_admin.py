@@ -5,8 +5,8 @@ from django.core.cache import cache
 
 from simpul.agencies.models import Agency
 from simpul.api import demo
-from simpul.api.auth import client_may_act_for
-from simpul.api.models import ApiClient, ApiKey
+from simpul.clients.auth import client_may_act_for
+from simpul.clients.models import ApiClient, ApiKey
 from simpul.conftest import login
 
 
@@ -45,18 +45,18 @@ def test_admin_issues_a_key_shown_once(client, personas):
     api_client = ApiClient.objects.create(name="Mitra", scopes=["opendata:read"])
     login(client, personas.admin)
     response = client.post(
-        "/admin/api/apiclient/", {"action": "issue_key", "_selected_action": [api_client.pk]}, follow=True
+        "/admin/clients/apiclient/", {"action": "issue_key", "_selected_action": [api_client.pk]}, follow=True
     )
     text = response.content.decode()
     key = ApiKey.objects.get(client=api_client)
     assert "smpl_" in text and key.prefix in text
-    page = client.get(f"/admin/api/apiclient/{api_client.pk}/change/").content.decode()
+    page = client.get(f"/admin/clients/apiclient/{api_client.pk}/change/").content.decode()
     assert key.prefix in page and key.secret_hash not in page
 
 
 def test_admin_is_for_platform_admins_only(client, personas):
     login(client, personas.officer)
-    assert client.get("/admin/api/apiclient/").status_code in (302, 403)
+    assert client.get("/admin/clients/apiclient/").status_code in (302, 403)
 
 
 def test_schema_documents_api_key_security(client, db):
@@ -73,7 +73,7 @@ def test_schema_documents_problem_responses_for_every_operation(client, db):
 
 
 ADMIN_PAGES = [
-    "/admin/api/apiclient/", "/admin/api/apiclient/add/", "/admin/api/apikey/", "/admin/api/apicalllog/",
+    "/admin/clients/apiclient/", "/admin/clients/apiclient/add/", "/admin/clients/apikey/", "/admin/clients/apicalllog/",
     "/admin/regions/region/", "/admin/agencies/agency/", "/admin/agencies/agency/add/",
     "/admin/agencies/membership/", "/admin/notifications/template/", "/admin/notifications/template/add/",
     "/admin/notifications/message/",
@@ -86,7 +86,7 @@ def test_admin_pages_of_regions_agencies_api_and_notifications_render(client, pe
     [message] = notification_send(event="case.approved", to_phone="081234567890", context={}, case_reference="R9")
     api_client = ApiClient.objects.create(name="Mitra", scopes=["opendata:read"])
     login(client, personas.admin)
-    pages = [*ADMIN_PAGES, f"/admin/api/apiclient/{api_client.pk}/change/",
+    pages = [*ADMIN_PAGES, f"/admin/clients/apiclient/{api_client.pk}/change/",
              f"/admin/regions/region/{personas.desa.pk}/change/",
              f"/admin/agencies/agency/{personas.dukcapil.pk}/change/",
              f"/admin/notifications/message/{message.pk}/change/"]

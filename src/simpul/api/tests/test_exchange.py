@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from simpul.api.models import EventDelivery, WebhookSubscription
-from simpul.api.services import api_client_create, api_key_issue
 from simpul.cases.intake import case_submit
 from simpul.cases.models import Case, CaseDocument, Disposition
 from simpul.cases.tests.factories import PDF_BYTES, VALID_ANSWERS, ktp_service, pdf_upload, png_bytes
+from simpul.clients.services import api_client_create, api_key_issue
 from simpul.core.models import AuditEntry
 
 

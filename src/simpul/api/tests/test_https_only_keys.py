@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from simpul.api.models import ApiCallLog, ApiKey
-from simpul.api.services import api_client_create, api_key_issue
+from simpul.clients.models import ApiCallLog, ApiKey
+from simpul.clients.services import api_client_create, api_key_issue
 
 pytestmark = pytest.mark.django_db
 SECRET = "plain-http-test-key-0123456789"

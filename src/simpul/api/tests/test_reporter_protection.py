@@ -11,7 +11,6 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from simpul.api.services import api_client_create, api_key_issue
 from simpul.cases.models import Case
 from simpul.cases.services import case_withdraw
 from simpul.cases.tests.complaints import (
@@ -22,6 +21,7 @@ from simpul.cases.tests.complaints import (
     kependudukan,
     portal_complaint,
 )
+from simpul.clients.services import api_client_create, api_key_issue
 from simpul.conftest import login
 
 __all__ = ["auditor", "inspektorat", "kependudukan"]  # fixtures

@@ -17,7 +17,6 @@ from rest_framework.test import APIClient
 from simpul.agencies.models import Agency
 from simpul.api.events import EVENT_TYPES, cloud_event, publish, webhook_max_attempts
 from simpul.api.models import EventDelivery, WebhookSubscription
-from simpul.api.services import api_client_create, api_key_issue
 from simpul.api.tests.receiver import Receiver
 from simpul.api.webhooks import (
     InvalidSignature,
@@ -27,6 +26,7 @@ from simpul.api.webhooks import (
     signed_headers,
     verify_signature,
 )
+from simpul.clients.services import api_client_create, api_key_issue
 from simpul.core.delivery import outbox_deliver_batch
 from simpul.core.models import OutboxMessage, OutboxStatus
 

@@ -5,8 +5,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from simpul.api.auth import HasScope, api_client_from_request, ensure_client_may_act_for
 from simpul.api.serializers import StrictFieldsMixin
+from simpul.clients.auth import HasScope, api_client_from_request, ensure_client_may_act_for
 
 
 class _Input(StrictFieldsMixin, serializers.Serializer):

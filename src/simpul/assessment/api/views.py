@@ -14,6 +14,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from simpul.accounts.permissions import is_mfa_verified
 from simpul.assessment import selectors
 from simpul.assessment.api.serializers import (
     FrameworkDetailSerializer,
@@ -25,8 +26,6 @@ from simpul.assessment.models import Framework, Round, RoundStatus
 
 
 def _may_see_unpublished(request: Request) -> bool:
-    from simpul.accounts.permissions import is_mfa_verified
-
     return selectors.user_is_evaluator(request.user) and is_mfa_verified(request.user)
 
 

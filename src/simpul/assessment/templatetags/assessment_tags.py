@@ -4,6 +4,8 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext as _
 
+from simpul.assessment.models import RespondentGroup
+
 register = template.Library()
 
 
@@ -57,8 +59,6 @@ def verdict(code: str) -> str:
 
 @register.filter
 def group_label(code: str) -> str:
-    from simpul.assessment.models import RespondentGroup
-
     try:
         return str(RespondentGroup(code).label)
     except ValueError:

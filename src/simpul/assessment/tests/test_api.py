@@ -43,7 +43,7 @@ def test_schema_lists_assessment_endpoints(client, db):
 
 def test_api_key_caller_sees_published_rounds_only(client, personas, settings):
     """An API-key principal has no role: it must get the public view, never a server error."""
-    from simpul.api.services import api_client_create, api_key_issue
+    from simpul.clients.services import api_client_create, api_key_issue
 
     settings.DEMO_MODE = True
     reference.load(stdout=Out())

@@ -171,7 +171,8 @@ def test_case_screen_names_actions_and_notifications_in_words_not_codes(client, 
 
 
 def test_every_notification_event_has_a_name_for_the_delivery_log():
-    from simpul.notifications.reference import EVENT_LABELS, EVENTS
+    from simpul.notifications.events import EVENT_LABELS
+    from simpul.notifications.reference import EVENTS
 
     assert set(EVENTS) <= set(EVENT_LABELS)
 

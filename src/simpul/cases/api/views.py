@@ -30,8 +30,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from simpul.accounts.permissions import village_scope
-from simpul.api.auth import api_client_from_request
-from simpul.api.errors import problem_body, problem_response
 from simpul.cases import selectors
 from simpul.cases.api.serializers import (
     CaseCreatedOutputSerializer,
@@ -49,7 +47,9 @@ from simpul.cases.intake import (
 from simpul.cases.reference_numbers import normalise_reference
 from simpul.cases.throttle import client_ip, tracking_blocked, tracking_failed, tracking_wait_minutes
 from simpul.catalog.selectors import service_get
+from simpul.clients.auth import api_client_from_request
 from simpul.core.actors import Actor
+from simpul.core.http.problems import problem_body, problem_response
 from simpul.core.idempotency import idempotent
 
 PROBLEM = OpenApiResponse(description="RFC 9457 problem details (`application/problem+json`).")

@@ -10,9 +10,9 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
-from simpul.api.services import api_client_create, api_key_issue
 from simpul.cases.models import Case
 from simpul.cases.tests.factories import PDF_BYTES, VALID_ANSWERS, ktp_service
+from simpul.clients.services import api_client_create, api_key_issue
 from simpul.conftest import login
 from simpul.core.models import IdempotencyRecord
 
@@ -67,8 +67,8 @@ def test_missing_key_is_400(api, version):
 def test_in_flight_is_409(api, version):
     from django.utils import timezone
 
-    from simpul.api.models import ApiClient
     from simpul.cases.intake import submission_fingerprint
+    from simpul.clients.models import ApiClient
 
     client_row = ApiClient.objects.get()
     payload = body()

@@ -13,9 +13,9 @@ from rest_framework.test import APIClient
 
 from simpul.agencies.models import Agency
 from simpul.api.open311.serializers import answers_from_params
-from simpul.api.services import api_client_create, api_key_issue
 from simpul.cases.models import Case
 from simpul.catalog.models import ServiceVersion
+from simpul.clients.services import api_client_create, api_key_issue
 
 DATA = Path(__file__).resolve().parents[2] / "catalog" / "data" / "musi-banyuasin"
 PARAMS = {

@@ -7,6 +7,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from simpul.catalog.forms_engine import document_specs
 from simpul.catalog.models import Audience, ServiceKind, ServiceVersion
 
 
@@ -103,6 +104,4 @@ class ServiceDetailOutputSerializer(ServiceListOutputSerializer):
 
     @extend_schema_field(DocumentSerializer(many=True))
     def get_documents(self, obj: ServiceVersion) -> list[dict[str, Any]]:
-        from simpul.catalog.forms_engine import document_specs
-
         return document_specs(obj)

@@ -10,7 +10,6 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from simpul.api.pagination import StrictLimitOffsetPagination
 from simpul.catalog.api.serializers import (
     ServiceDetailOutputSerializer,
     ServiceFilterSerializer,
@@ -18,6 +17,7 @@ from simpul.catalog.api.serializers import (
 )
 from simpul.catalog.models import Audience, ServiceKind
 from simpul.catalog.selectors import service_get, service_list
+from simpul.core.http.pagination import StrictLimitOffsetPagination
 
 
 class ServicePagination(StrictLimitOffsetPagination):

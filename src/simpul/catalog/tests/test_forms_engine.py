@@ -165,23 +165,6 @@ def test_file_field_checks_type_and_size(personas):
     assert validate_answers(version, {}) == ({}, {})
 
 
-def test_nik_falls_back_to_sixteen_digits_without_accounts_validator(monkeypatch):
-    import builtins
-
-    real_import = builtins.__import__
-
-    def fake_import(name, *args, **kwargs):
-        if name == "simpul.accounts.validators":
-            raise ImportError(name)
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", fake_import)
-    validator = forms_engine._nik_validator()
-    validator("1234567890123456")
-    with pytest.raises(Exception):  # noqa: B017 - a Django ValidationError
-        validator("12345")
-
-
 @pytest.mark.parametrize(
     ("form", "documents", "needle"),
     [

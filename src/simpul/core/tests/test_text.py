@@ -10,10 +10,10 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from simpul.accounts.models import User
-from simpul.api.services import api_client_create, api_key_issue
 from simpul.api.tests.test_open311 import complaint, open311_client, post_request  # noqa: F401 - fixtures
 from simpul.cases.models import Case
 from simpul.cases.tests.factories import PDF_BYTES, VALID_ANSWERS, ktp_service
+from simpul.clients.services import api_client_create, api_key_issue
 from simpul.core.text import strip_bidi
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 """Who may use the infrastructure API.
 
-API clients authenticate with the api app's keys (`simpul.api.auth.ApiKeyAuthentication`: `Authorization: Bearer
+API clients authenticate with the api app's keys (`simpul.clients.auth.ApiKeyAuthentication`: `Authorization: Bearer
 <key>` or `X-Api-Key`) and need the scope `infrastructure:read` (reads) or `infrastructure:write` (posting
 measurements). Staff with a verified second factor may read through their browser session.
 """
@@ -12,7 +12,7 @@ from typing import Any
 from rest_framework.permissions import BasePermission
 
 from simpul.accounts.permissions import StaffMFAPermission
-from simpul.api.auth import (
+from simpul.clients.auth import (
     ApiKeyAuthentication,
     HasScope,
     VerifiedSessionAuthentication,

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
-from simpul.api.services import api_client_create, api_key_issue
+from simpul.clients.services import api_client_create, api_key_issue
 from simpul.conftest import login
 from simpul.infrastructure.api.serializers import MeasurementInputSerializer
 from simpul.infrastructure.models import Measurement

@@ -66,7 +66,7 @@ def test_probe_needs_targets_and_a_destination(region_tree: Any, monkeypatch: An
 
 
 def test_probe_pushes_to_the_api_with_a_key(live_server: Any, server_url: str, transactional_db: Any) -> None:
-    from simpul.api.services import api_client_create, api_key_issue
+    from simpul.clients.services import api_client_create, api_key_issue
     from simpul.regions.models import Region, RegionLevel
 
     Region.objects.create(code="16", name="Sumatera Selatan", level=RegionLevel.PROVINSI)

@@ -24,8 +24,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from simpul.api.errors import ProblemError
-from simpul.api.schema import PROBLEM_MEDIA_TYPE, problem
+from simpul.core.http.problems import ProblemError
+from simpul.core.http.schema import PROBLEM_MEDIA_TYPE, problem
 from simpul.core.idempotency import idempotent, request_fingerprint
 from simpul.notifications.api.serializers import SmsInboundInputSerializer, SmsInboundOutputSerializer
 from simpul.notifications.gateways import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify_signature

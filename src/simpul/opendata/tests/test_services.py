@@ -94,7 +94,7 @@ def test_connectivity_dataset_lists_every_desa(generated, region_tree):
 
 def test_refresh_is_idempotent_writes_three_formats_and_emits_event(generated, personas, region_tree):
     from simpul.api.models import EventDelivery, WebhookSubscription
-    from simpul.api.services import api_client_create
+    from simpul.clients.services import api_client_create
 
     client = api_client_create(name="portal data nasional", scopes=["opendata:read"])
     WebhookSubscription.objects.create(client=client, url="https://example.org/hook",

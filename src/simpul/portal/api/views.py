@@ -22,9 +22,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from simpul.api.errors import ProblemError
-from simpul.api.schema import PROBLEM_MEDIA_TYPE, problem
 from simpul.cases.views import SESSION_DRAFTS
+from simpul.core.http.problems import ProblemError
+from simpul.core.http.schema import PROBLEM_MEDIA_TYPE, problem
 from simpul.portal import uploads
 from simpul.portal.api.serializers import (
     UploadCreatedOutputSerializer,

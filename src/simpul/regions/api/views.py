@@ -9,7 +9,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from simpul.api.pagination import StrictLimitOffsetPagination
+from simpul.core.http.pagination import StrictLimitOffsetPagination
 from simpul.regions.api.serializers import RegionFilterSerializer, RegionOutputSerializer
 from simpul.regions.models import Region, RegionLevel
 from simpul.regions.selectors import region_get, region_list

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from simpul.assessment.frameworks import FrameworkError, load_framework_file, shipped_framework
+from simpul.assessment.selectors import framework_spec_by_slug
 from simpul.assessment.spbe import ScoreInputError, compute_index, parse_levels, read_levels_csv
 
 
@@ -61,8 +62,6 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
 
     def _framework(self, slug: str) -> Any:
-        from simpul.assessment.selectors import framework_spec_by_slug
-
         try:
             spec = framework_spec_by_slug(slug=slug)
         except Exception:  # no database yet (fresh checkout): fall back to the shipped files

@@ -19,43 +19,17 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from simpul.core.loaders import demo_hook
 from simpul.startup import refuse_insecure_secret_key
 
-# Shown when simpul.accounts.demo does not (yet) expose DEMO_ACCOUNTS; issue 2 fixes these logins.
-FALLBACK_DEMO_ACCOUNTS = [
-    ("warga@simpul.test", "citizen"),
-    ("usaha@simpul.test", "business"),
-    ("operator.sekayu@simpul.test", "village operator"),
-    ("petugas.dukcapil@simpul.test", "officer, Dinas Dukcapil"),
-    ("kepala.dukcapil@simpul.test", "agency head, Dinas Dukcapil"),
-    ("petugas.dpmptsp@simpul.test", "officer, DPMPTSP"),
-    ("admin@simpul.test", "platform admin"),
-    ("evaluator@simpul.test", "evaluator"),
-    ("walidata@simpul.test", "data steward"),
-]
-FALLBACK_DEMO_PASSWORD = "simpul-demo-2026"  # noqa: S105 - the published demo password, refused outside demo mode
 STOP_GRACE_SECONDS = 20.0
 
 
 def demo_logins() -> tuple[list[tuple[str, str]], str]:
-    """The demo accounts (email, what it is) and their password, from simpul.accounts.demo when it has them."""
-    try:
-        from simpul.accounts import demo
-    except ImportError:
-        return FALLBACK_DEMO_ACCOUNTS, FALLBACK_DEMO_PASSWORD
-    accounts: list[tuple[str, str]] = []
-    for item in getattr(demo, "DEMO_ACCOUNTS", None) or getattr(demo, "ACCOUNTS", None) or []:
-        if isinstance(item, str):
-            accounts.append((item, ""))
-        elif isinstance(item, list | tuple) and item:
-            accounts.append((str(item[0]), str(item[1]) if len(item) > 1 else ""))
-        else:
-            role = getattr(item, "role", "")
-            label = str(getattr(role, "label", role))
-            agency = str(getattr(item, "agency", "") or "")
-            accounts.append((str(getattr(item, "email", item)), f"{label} ({agency})" if agency else label))
-    password = str(getattr(demo, "DEMO_PASSWORD", FALLBACK_DEMO_PASSWORD))
-    return (accounts or FALLBACK_DEMO_ACCOUNTS), password
+    """The demo accounts (email, what it is) and their password, from the app whose demo makes them (its demo
+    module's `demo_logins`; `simpul.core.loaders.demo_hook`). None without such an app."""
+    hook = demo_hook("demo_logins")
+    return hook() if hook is not None else ([], "")
 
 
 def web_sizing(cpus: int | None) -> tuple[int, int]:
@@ -153,10 +127,11 @@ class Command(BaseCommand):
             lines.append(f"WARNING: no static files in {settings.STATIC_ROOT}: run `simpul collectstatic` first.")
         if settings.DEMO_MODE:
             accounts, password = demo_logins()
-            lines += ["", f"Demo logins (password {password} for all):"]
-            width = max(len(email) for email, _ in accounts)
-            lines += [f"  {email.ljust(width)}  {label}".rstrip() for email, label in accounts]
-            lines.append("Staff accounts use TOTP: `simpul demo totp EMAIL` prints the current code.")
+            if accounts:
+                lines += ["", f"Demo logins (password {password} for all):"]
+                width = max(len(email) for email, _ in accounts)
+                lines += [f"  {email.ljust(width)}  {label}".rstrip() for email, label in accounts]
+                lines.append("Staff accounts use TOTP: `simpul demo totp EMAIL` prints the current code.")
             lines.append(f'Status by SMS: SIMPUL_DEMO_MODE=true simpul sms test "STATUS <reference> <PIN>" '
                          f"--from 0812... --url http://{shown_host}:{port}  (signed with the demo secret)")
         lines += ["", "Press Ctrl-C to stop.", ""]

@@ -23,7 +23,8 @@ from urllib.parse import urlsplit
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from simpul.infrastructure.services import http_check
+from simpul.infrastructure.models import Link, MeasurementSource
+from simpul.infrastructure.services import http_check, measurement_record
 
 
 @dataclass
@@ -123,9 +124,6 @@ class Command(BaseCommand):
         for link_id, url in targets:
             result = probe_once(link_id, url, timeout=options["timeout"])
             if options["local"]:
-                from simpul.infrastructure.models import Link, MeasurementSource
-                from simpul.infrastructure.services import measurement_record
-
                 link = Link.objects.filter(pk=link_id).first()
                 if link is None:
                     raise CommandError(f"unknown link {link_id}")

@@ -25,8 +25,10 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 from simpul.accounts.permissions import is_mfa_verified, needs_mfa
-from simpul.api.models import ApiClient, ApiKey
-from simpul.api.services import api_key_hash
+from simpul.agencies.models import Agency
+from simpul.clients.models import ApiClient, ApiKey
+from simpul.clients.scopes import SCOPES
+from simpul.clients.services import api_key_hash
 from simpul.core.limits import Limit, limit_hit
 
 REQUEST_MARK = "_simpul_api_call"
@@ -147,8 +149,6 @@ def _agency_id(agency: Any) -> int | None:
     if isinstance(agency, int):
         return agency
     if isinstance(agency, str):
-        from simpul.agencies.models import Agency
-
         return Agency.objects.filter(code=agency).values_list("pk", flat=True).first() or -1
     return agency.pk
 
@@ -196,8 +196,6 @@ class HasScope(BasePermission):
     """
 
     def __init__(self, *scopes: str) -> None:
-        from simpul.api.scopes import SCOPES
-
         unknown = [s for s in scopes if s not in SCOPES]
         if unknown:
             raise ValueError(f"unknown scope(s): {unknown}")
@@ -236,3 +234,6 @@ class HasAnyScope(HasScope):
                 code="scope_missing",
             )
         return True
+
+
+# The doors through which a client submits cases; the scope also marks a case as the client's own submission.

@@ -1,32 +1,13 @@
-"""drf-spectacular: describe API key authentication in the OpenAPI document (imported by ApiConfig.ready)."""
+"""OpenAPI (drf-spectacular) helpers for problem details: the `Problem` schema every operation's `default`
+response refers to (`add_problem_responses`, a post-processing hook in settings) and `problem(...)` for an
+operation's documented errors."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.authentication import SessionScheme
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
-
-
-class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
-    target_class = "simpul.api.auth.ApiKeyAuthentication"
-    name = "ApiKey"
-
-    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
-        return {
-            "type": "http",
-            "scheme": "bearer",
-            "description": "An API key issued by a platform admin: `Authorization: Bearer <key>` "
-            "(or the header `X-Api-Key: <key>`).",
-        }
-
-
-class VerifiedSessionScheme(SessionScheme):
-    """The browser session (staff who passed their second factor), documented as DRF's session cookie."""
-
-    target_class = "simpul.api.auth.VerifiedSessionAuthentication"
-    priority = 0
-
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
 PROBLEM_SCHEMA = {
     "type": "object",
@@ -73,10 +54,18 @@ PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 def problem(description: str, **extensions: dict[str, Any]) -> Any:
     """One documented error response for `extend_schema(responses={(status, PROBLEM_MEDIA_TYPE): problem(...)})`:
     the Problem schema, plus the extension members this operation always adds (name -> JSON schema)."""
-    from drf_spectacular.utils import OpenApiResponse
-
     schema: dict[str, Any] = PROBLEM_REF
     if extensions:
         schema = {"allOf": [PROBLEM_REF, {"type": "object", "properties": extensions,
                                           "required": sorted(extensions)}]}
     return OpenApiResponse(response=schema, description=description)
+
+
+# What an idempotent write documents (`simpul.clients.idempotency.write`): its header and its errors.
+PROBLEM = OpenApiResponse(description="RFC 9457 problem details (`application/problem+json`).")
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key", OpenApiTypes.STR, location=OpenApiParameter.HEADER, required=False,
+    description="Optional client-made key (a UUID). A retry with the same key and body answers 200 with the "
+                "first response; the same key with another body 422; while the first still runs 409.",
+)
+WRITE_ERRORS = {400: PROBLEM, 401: PROBLEM, 403: PROBLEM, 404: PROBLEM, 409: PROBLEM, 413: PROBLEM, 422: PROBLEM}

@@ -21,8 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from simpul.api.models import ApiClient, ApiKey
-from simpul.api.scopes import SCOPES
+from simpul.clients.models import ApiClient, ApiKey
+from simpul.clients.scopes import SCOPES
 from simpul.core.services import audit_record
 
 KEY_PREFIX = "smpl_"

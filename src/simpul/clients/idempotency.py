@@ -1,4 +1,7 @@
-"""Shared plumbing of the exchange and webhook APIs: idempotent writes and the problem schema."""
+"""Idempotent writes of an API view: `write(request, handler)` runs the handler once per client and
+`Idempotency-Key` (`simpul.core.idempotency`), in one transaction, and answers its (status, body); a replay gets
+the first answer, another body with the same key a 422 problem. Document such an operation with
+`simpul.core.http.schema.IDEMPOTENCY_HEADER` and `WRITE_ERRORS`."""
 
 from __future__ import annotations
 
@@ -6,22 +9,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from simpul.api.auth import api_client_from_request
-from simpul.api.errors import problem_response
+from simpul.clients.auth import api_client_from_request
+from simpul.core.http.problems import problem_response
 from simpul.core.idempotency import idempotent, request_fingerprint
-
-PROBLEM = OpenApiResponse(description="RFC 9457 problem details (`application/problem+json`).")
-IDEMPOTENCY_HEADER = OpenApiParameter(
-    "Idempotency-Key", OpenApiTypes.STR, location=OpenApiParameter.HEADER, required=False,
-    description="Optional client-made key (a UUID). A retry with the same key and body answers 200 with the "
-                "first response; the same key with another body 422; while the first still runs 409.",
-)
-WRITE_ERRORS = {400: PROBLEM, 401: PROBLEM, 403: PROBLEM, 404: PROBLEM, 409: PROBLEM, 413: PROBLEM, 422: PROBLEM}
 
 
 def write(request: Request, handler: Callable[[], tuple[int, dict[str, Any]]]) -> Response:
