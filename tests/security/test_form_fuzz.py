@@ -358,7 +358,8 @@ def world(personas: Any) -> dict[str, Any]:
     from simpul.accounts.tests.factories import BusinessProfileFactory, CitizenProfileFactory
     from simpul.assessment.services import invitation_create, round_set_public
     from simpul.assessment.tests.factories import open_round
-    from simpul.cases.services import case_request_revision, case_submit, case_transition
+    from simpul.cases.actions import case_request_revision, case_transition
+    from simpul.cases.services import case_submit
     from simpul.infrastructure.tests.factories import SiteFactory
 
     CitizenProfileFactory(user=personas.citizen)

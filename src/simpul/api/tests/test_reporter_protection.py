@@ -12,8 +12,8 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from simpul.api.services import api_client_create, api_key_issue
+from simpul.cases.actions import case_withdraw
 from simpul.cases.models import Case
-from simpul.cases.services import case_withdraw
 from simpul.cases.tests.complaints import (
     COMPLAINT,
     REPORTER,
