@@ -97,8 +97,8 @@ def test_office_complained_about_sees_no_reporter_and_who_reads_each_note(
 def test_correction_form_shows_personal_data_masked_on_a_phone(
     browser: Any, live_server: Any, personas: Any,  # noqa: F811
 ) -> None:
+    from simpul.cases.actions import case_request_revision, case_transition
     from simpul.cases.intake import case_submit
-    from simpul.cases.services import case_request_revision, case_transition
     from simpul.cases.tests.factories import png_upload
     from simpul.cases.tests.test_correction_form import ANSWERS, DATA, NIK
     from simpul.catalog.services import service_import_yaml

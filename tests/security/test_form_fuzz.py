@@ -358,8 +358,8 @@ def world(personas: Any) -> dict[str, Any]:
     from simpul.accounts.tests.factories import BusinessProfileFactory, CitizenProfileFactory
     from simpul.assessment.services import invitation_create, round_set_public
     from simpul.assessment.tests.factories import open_round
+    from simpul.cases.actions import case_request_revision, case_transition
     from simpul.cases.intake import case_submit
-    from simpul.cases.services import case_request_revision, case_transition
     from simpul.infrastructure.tests.factories import SiteFactory
 
     CitizenProfileFactory(user=personas.citizen)

@@ -46,6 +46,7 @@ from simpul.assessment.models import (
     VerificationTactic,
 )
 from simpul.assessment.selectors import publish_blockers, round_results
+from simpul.core.actors import account_of
 from simpul.core.files import document_check, document_delete, document_store
 from simpul.core.services import audit_record
 
@@ -432,7 +433,7 @@ def _submit_new(*, round: Round, response_id: Any, clean: dict[str, dict[str, An
         round=rnd, uuid=response_id, invitation=invitation, channel=channel, group=attrs.get("group") or "",
         kecamatan=attrs.get("kecamatan"), desa=attrs.get("desa"), agency=attrs.get("agency"),
         respondent_label=str(attrs.get("respondent_label", ""))[:200],
-        submitted_by=user if getattr(user, "is_authenticated", False) else None, content_hash=digest,
+        submitted_by=account_of(user), content_hash=digest,
     )
     response.full_clean(exclude=["invitation", "uuid"])
     response.save()
@@ -482,7 +483,7 @@ def evidence_add(*, round: Round, kind: str, title: str, actor: Any, text: str =
         raise ValidationError(errors)
     ev = Evidence(round=round, kind=kind, title=title, text=text, informant=informant, informant_role=informant_role,
                   consent_recorded=consent_recorded, consent_date=consent_date, dated=dated, period=period,
-                  source=source, added_by=actor if getattr(actor, "is_authenticated", False) else None)
+                  source=source, added_by=account_of(actor))
     if file is not None:
         # The one upload pipeline (type by content, size cap, PDF active-content check, images re-encoded),
         # stored under a random name like every other upload.

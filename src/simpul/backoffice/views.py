@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -22,7 +23,8 @@ from django.views.decorators.http import require_POST
 from simpul.accounts.permissions import may_reveal_nik, require_staff_mfa, village_scope
 from simpul.agencies.models import Agency, Membership
 from simpul.backoffice.forms import WorklistFilterForm
-from simpul.cases import selectors, services
+from simpul.cases import actions, privacy, selectors
+from simpul.cases.actions import Form
 from simpul.cases.answers import ENCRYPTED_PREFIX, answers_in_clear
 from simpul.cases.constants import CaseAction, CaseStatus
 from simpul.cases.display import answer_rows
@@ -30,7 +32,6 @@ from simpul.cases.documents import document_open
 from simpul.cases.forms import ApproveForm, AssignForm, ForwardForm, NoteForm, note_audience_set
 from simpul.cases.models import Case
 from simpul.cases.permissions import (
-    actor_roles,
     contact_display,
     identity_masked,
     masked_answer_names,
@@ -38,7 +39,8 @@ from simpul.cases.permissions import (
     member_agency_ids,
     reporter_display,
 )
-from simpul.cases.workflow import TransitionNotAllowed, transitions_from
+from simpul.cases.workflow import TransitionNotAllowed
+from simpul.core.actors import Actor
 from simpul.core.models import AccessDoor
 from simpul.core.services import personal_data_access_record
 from simpul.notifications.selectors import messages_for_case
@@ -91,35 +93,26 @@ def worklist(request: HttpRequest) -> HttpResponse:
 
 
 def _forms_for(case: Case, user: Any, data: Any = None, files: Any = None, only: str = "") -> dict[str, Any]:
-    """A form for each action the user may take now (bound to `data` for the action `only`)."""
-    from simpul.agencies.selectors import complaint_unit
-
-    roles = actor_roles(case, user)
+    """A form for each workflow action the user may take now (`simpul.cases.actions.available_actions`), bound
+    to `data` for the action `only`."""
     forms: dict[str, Any] = {}
-    unit = None
-    for row in transitions_from(case.workflow, case.status, roles):
-        if row.action in (CaseAction.WITHDRAW, CaseAction.RESUBMIT):
-            continue
-        label = CaseAction(row.action).label
-        if row.action == CaseAction.TO_COMPLAINT_UNIT:
-            unit = unit or complaint_unit()
-            if unit is None or unit.pk == case.agency_id:
-                continue
-            label = _("Send to the complaint-handling unit ({unit})").format(unit=unit)
-        bound = (data, files) if row.action == only else (None, None)
-        if row.action == CaseAction.APPROVE:
-            form: Any = ApproveForm(*bound, prefix=row.action)
-        elif row.action == CaseAction.FORWARD:
+    for item in actions.available_actions(case, Actor.of(user)):
+        kind = item.spec.form
+        if kind not in (Form.NOTE, Form.APPROVE, Form.FORWARD):
+            continue  # the applicant's own actions, and assigning (its own form on the page)
+        bound = (data, files) if item.action == only else (None, None)
+        if kind == Form.APPROVE:
+            form: Any = ApproveForm(*bound, prefix=item.action)
+        elif kind == Form.FORWARD:
             agencies = Agency.objects.filter(is_active=True).exclude(pk=case.agency_id).order_by("name")
-            form = ForwardForm(*bound, prefix=row.action, agencies=agencies)
+            form = ForwardForm(*bound, prefix=item.action, agencies=agencies)
         else:
-            form = NoteForm(*bound, prefix=row.action)
-            form.fields["note"].required = row.note_required
-            if row.note_required:
+            form = NoteForm(*bound, prefix=item.action)
+            form.fields["note"].required = item.note_required
+            if item.note_required:
                 form.fields["note"].label = _("Reason or message (required)")
-        note_audience_set(form, audience=row.audience, fixed=row.audience_fixed)
-        forms[row.action] = {"form": form, "label": label, "action": row.action,
-                             "target": CaseStatus(row.target).label}
+        note_audience_set(form, audience=item.audience, fixed=item.audience_fixed)
+        forms[item.action] = {"form": form, "label": item.label, "action": item.action, "target": item.target_label}
     return forms
 
 
@@ -152,10 +145,8 @@ def _case_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, A
 
 def _colleagues(case: Case, user: Any) -> Any:
     """Whom an officer or head may assign an open case to (the active members of its agency), else None."""
-    if not actor_roles(case, user) & {"officer", "head"} or case.is_closed:
+    if not actions.may_assign(case, Actor.of(user)):
         return None
-    from django.contrib.auth import get_user_model
-
     members = Membership.objects.filter(agency_id=case.agency_id, is_active=True).values("user_id")
     return get_user_model().objects.filter(pk__in=members).order_by("full_name")
 
@@ -190,25 +181,18 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
 
 
 def _run(case: Case, action: str, user: Any, data: dict[str, Any]) -> None:
+    """The action's parameters from its form (`simpul.cases.actions.ACTIONS` says which), then `perform`."""
     note = data.get("note", "") or ""
     audience = data.get("note_audience") or None
-    if action == CaseAction.REQUEST_REVISION:
-        services.case_request_revision(case=case, actor=user, message=note)
-    elif action == CaseAction.APPROVE:
-        services.case_approve(case=case, actor=user, note=note, result_file=data.get("result_file"),
-                              generate_letter=bool(data.get("generate_letter")) and not data.get("result_file"))
-    elif action == CaseAction.REJECT:
-        services.case_reject(case=case, actor=user, reason=note)
-    elif action == CaseAction.FORWARD:
-        services.case_forward(case=case, actor=user, to_agency=data["to_agency"], reason=note, note_audience=audience)
-    elif action == CaseAction.ACCEPT_DISPOSITION:
-        services.disposition_accept(case=case, actor=user, note=note, note_audience=audience)
-    elif action == CaseAction.RETURN_DISPOSITION:
-        services.disposition_return(case=case, actor=user, reason=note, note_audience=audience)
-    elif action == CaseAction.TO_COMPLAINT_UNIT:
-        services.case_send_to_complaint_unit(case=case, actor=user, note=note, note_audience=audience)
+    kind = actions.ACTIONS[action].form
+    if kind == Form.APPROVE:
+        params: dict[str, Any] = {"note": note, "result_file": data.get("result_file"),
+                                  "generate_letter": bool(data.get("generate_letter"))}
+    elif kind == Form.FORWARD:
+        params = {"to_agency": data["to_agency"], "note": note, "note_audience": audience}
     else:
-        services.case_transition(case=case, action=action, actor=user, note=note, note_audience=audience)
+        params = {"note": note, "note_audience": audience}
+    actions.perform(case, action, Actor.of(user), **params)
 
 
 @require_staff_mfa
@@ -227,7 +211,7 @@ def case_assign(request: HttpRequest, reference: str) -> HttpResponse:
                               _case_context(request, case, assign_form=form), status=400)
             to_user = form.cleaned_data["to_user"]
     try:
-        services.case_assign(case=case, actor=request.user, to_user=to_user)
+        actions.perform(case, CaseAction.ASSIGN, Actor.of(request.user), to_user=to_user)
     except (TransitionNotAllowed, ValidationError) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     else:
@@ -242,7 +226,7 @@ def case_assign(request: HttpRequest, reference: str) -> HttpResponse:
 def case_reveal_nik(request: HttpRequest, reference: str) -> HttpResponse:
     case = selectors.case_get_for_staff(reference=reference, user=request.user)
     try:
-        nik = services.case_nik_reveal(case=case, actor=request.user)
+        nik = privacy.case_nik_reveal(case=case, actor=Actor.of(request.user))
     except TransitionNotAllowed as exc:
         messages.error(request, str(exc))
         return redirect("backoffice:case_detail", reference=case.reference)
@@ -255,7 +239,7 @@ def case_reveal_identity(request: HttpRequest, reference: str) -> HttpResponse:
     """The complaint-handling unit reveals a confidential reporter (audited); refused to every other office."""
     case = selectors.case_get_for_staff(reference=reference, user=request.user)
     try:
-        identity = services.case_identity_reveal(case=case, actor=request.user)
+        identity = privacy.case_identity_reveal(case=case, actor=Actor.of(request.user))
     except TransitionNotAllowed as exc:
         messages.error(request, str(exc))
         return redirect("backoffice:case_detail", reference=case.reference)
@@ -266,7 +250,7 @@ def case_reveal_identity(request: HttpRequest, reference: str) -> HttpResponse:
 def case_document(request: HttpRequest, reference: str, document_id: int) -> HttpResponse:
     case = selectors.case_get_for_staff(reference=reference, user=request.user)
     document = get_object_or_404(case.documents, pk=document_id, deleted_at__isnull=True)
-    services.case_document_download_record(case=case, document=document, actor=request.user)
+    privacy.case_document_download_record(case=case, document=document, actor=Actor.of(request.user))
     try:
         handle = document_open(document.stored_name)
     except FileNotFoundError:

@@ -37,9 +37,9 @@ def load(*, stdout: Any) -> None:
     from django.core.exceptions import ValidationError
 
     from simpul.accounts.models import User
+    from simpul.cases.actions import case_request_revision, case_transition
     from simpul.cases.constants import CaseStatus
     from simpul.cases.intake import case_submit
-    from simpul.cases.services import case_request_revision, case_transition
     from simpul.catalog.models import Service
 
     service = Service.objects.filter(code="ktp-el-penggantian").select_related("current_version").first()

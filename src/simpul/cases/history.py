@@ -10,6 +10,7 @@ from typing import Any
 
 from simpul.cases.constants import CaseStatus
 from simpul.cases.models import Case, CaseEvent
+from simpul.core.actors import Actor
 from simpul.notifications.services import notification_send
 
 
@@ -22,10 +23,9 @@ def loaded_related(obj: Any, name: str) -> Any:
     return field.get_cached_value(obj, default=None) if field.is_cached(obj) else None
 
 
-def actor_name(actor: Any) -> str:
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return ""
-    return str(getattr(actor, "full_name", "") or getattr(actor, "email", "") or actor.pk)
+def actor_name(actor: Actor | Any) -> str:
+    """How the history names `actor` (an `Actor` or a user): "" for nobody signed in (the caller words that)."""
+    return Actor.of(actor).label
 
 
 def notify(case: Case, event: str, context: dict[str, Any] | None = None) -> None:
@@ -49,12 +49,12 @@ def notify(case: Case, event: str, context: dict[str, Any] | None = None) -> Non
 
 
 def event_record(
-    case: Case, *, action: str, actor: Any, from_status: str = "", to_status: str = "", public_note: str = "",
+    case: Case, *, action: str, actor: Actor | Any, from_status: str = "", to_status: str = "", public_note: str = "",
     internal_note: str = "", visible: bool = True, data: dict[str, Any] | None = None, actor_label: str = "",
 ) -> CaseEvent:
+    who = Actor.of(actor)
     event = CaseEvent(
-        case=case, actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_label=actor_label or actor_name(actor), action=action, from_status=from_status,
+        case=case, actor=who.account, actor_label=(actor_label or who.label)[:200], action=action, from_status=from_status,
         to_status=to_status, public_note=public_note, internal_note=internal_note, visible_to_applicant=visible,
         data=data or {},
     )

@@ -1,5 +1,6 @@
 """Cases: every submission (application, permit, complaint, information request), its history, documents and
-dispositions between agencies. Writes go through `simpul.cases.services`; reads through `selectors`."""
+dispositions between agencies. Writes go through the services (`services`: submission and drafts; `actions`;
+`privacy`); reads through `selectors`."""
 
 from __future__ import annotations
 

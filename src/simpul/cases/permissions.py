@@ -11,7 +11,7 @@ What each persona sees of a case, field by field (every page, export, notificati
 - The reporter of a confidential or anonymous complaint (`Case.identity`): name, phone, email, NIK and KK are
   masked for every office (`identity_masked`, `reporter_display`, `masked_answer_names`). An anonymous
   complaint keeps none of them. Only members of the complaint-handling unit may reveal a confidential
-  reporter (`may_reveal_identity`), and every reveal is audited (`simpul.cases.services.case_identity_reveal`).
+  reporter (`may_reveal_identity`), and every reveal is audited (`simpul.cases.privacy.case_identity_reveal`).
   A confidential complaint is never shown publicly (`publicly_listed_q`).
 - Notes: the applicant, and anyone holding the PIN, sees only notes written to the applicant (the event's
   `public_note` on an event visible to the applicant); internal notes never leave the back office
@@ -28,14 +28,19 @@ from django.utils.translation import gettext_lazy as _
 
 from simpul.agencies.models import Membership, MembershipRole
 from simpul.cases.constants import NAME_FIELDS, ActorRole, DispositionStatus, IdentityProtection
+from simpul.core.actors import Actor, ActorKind
 
 
-def _authenticated(user: Any) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False) and getattr(user, "is_active", True))
+def person_of(who: Any) -> Any:
+    """The signed-in, active person behind `who` (an `Actor` or a user), else None: the one test of "is this
+    someone signed in" for the checks below (an API client, a PIN holder and the system are nobody's account)."""
+    actor = Actor.of(who)
+    return actor.user if actor.is_person else None
 
 
 def member_agency_ids(user: Any, *, roles: list[str] | None = None) -> list[int]:
-    if not _authenticated(user):
+    user = person_of(user)
+    if user is None:
         return []
     qs = Membership.objects.filter(user=user, is_active=True, agency__is_active=True)
     if roles:
@@ -71,7 +76,8 @@ def staff_visibility_q(user: Any) -> Q:
 
 
 def is_applicant(case: Any, user: Any) -> bool:
-    if not _authenticated(user):
+    user = person_of(user)
+    if user is None:
         return False
     if case.applicant_id is not None and case.applicant_id == user.pk:
         return True
@@ -79,12 +85,20 @@ def is_applicant(case: Any, user: Any) -> bool:
     return case.submitted_by_id is not None and case.submitted_by_id == user.pk
 
 
-def actor_roles(case: Any, user: Any, *, via_pin: bool = False) -> set[str]:
-    """The workflow roles `user` holds on `case` (see `simpul.cases.workflow`)."""
+def actor_roles(case: Any, actor: Any, *, via_pin: bool = False) -> set[str]:
+    """The workflow roles `actor` (an `Actor`, or a user) holds on `case` (see `simpul.cases.workflow`).
+
+    A person: applicant of their own case (or whoever holds its PIN), officer or head of its agency, receiver
+    when it is forwarded (pending) to one of their agencies. An API client: officer when it may act for the
+    case's agency, receiver when the case is forwarded to an agency it may act for."""
+    who = Actor.of(actor)
+    if who.kind is ActorKind.API_CLIENT:
+        return _client_roles(case, who)
     roles: set[str] = set()
-    if via_pin or is_applicant(case, user):
+    if via_pin or who.kind is ActorKind.PIN_HOLDER or is_applicant(case, who):
         roles.add(ActorRole.APPLICANT)
-    if not _authenticated(user):
+    user = person_of(who)
+    if user is None:
         return roles
     memberships = Membership.objects.filter(user=user, is_active=True, agency__is_active=True)
     for agency_id, role in memberships.values_list("agency_id", "role"):
@@ -94,6 +108,17 @@ def actor_roles(case: Any, user: Any, *, via_pin: bool = False) -> set[str]:
                 roles.add(ActorRole.HEAD)
     pending = case.dispositions.filter(status=DispositionStatus.PENDING).values_list("to_agency_id", flat=True)
     if set(pending) & {agency_id for agency_id, _role in memberships.values_list("agency_id", "role")}:
+        roles.add(ActorRole.RECEIVER)
+    return roles
+
+
+def _client_roles(case: Any, client: Actor) -> set[str]:
+    allowed = client.agency_ids  # empty: any agency
+    roles: set[str] = set()
+    if not allowed or case.agency_id in allowed:
+        roles.add(ActorRole.OFFICER)
+    pending = case.dispositions.filter(status=DispositionStatus.PENDING).values_list("to_agency_id", flat=True)
+    if any(not allowed or agency_id in allowed for agency_id in pending):
         roles.add(ActorRole.RECEIVER)
     return roles
 
@@ -115,13 +140,14 @@ HIDDEN = _("(hidden)")
 
 def identity_masked(case: Any, user: Any = None) -> bool:
     """Whether the reporter's identity is masked for `user`: for everyone on a confidential or anonymous case
-    (the complaint-handling unit too, until it reveals it with `simpul.cases.services.case_identity_reveal`)."""
+    (the complaint-handling unit too, until it reveals it with `simpul.cases.privacy.case_identity_reveal`)."""
     return getattr(case, "identity", IdentityProtection.OPEN) != IdentityProtection.OPEN
 
 
 def is_complaint_unit_member(user: Any) -> bool:
     """An officer or head of the complaint-handling unit (an agency marked `handles_complaints`)."""
-    if not _authenticated(user):
+    user = person_of(user)
+    if user is None:
         return False
     return Membership.objects.filter(
         user=user, is_active=True, agency__is_active=True, agency__handles_complaints=True,

@@ -10,7 +10,7 @@ from simpul.core.schedule import periodic
 @periodic(name="cases.retention", every=timedelta(hours=24))
 def retention() -> None:
     """Delete documents and anonymise personal fields of closed cases past their service's retention period."""
-    from simpul.cases.services import retention_run
+    from simpul.cases.privacy import retention_run
 
     retention_run()
 

@@ -15,11 +15,11 @@ from django.utils import timezone
 from simpul.cases.constants import CLOSED_STATUSES, CaseKind, CaseStatus
 from simpul.cases.models import Case, CaseDocument, CaseEvent, Draft
 from simpul.cases.permissions import (
-    _authenticated,
     applicant_events_q,
     applicant_note_q,
     can_view_as_staff,
     member_agency_ids,
+    person_of,
     staff_visibility_q,
 )
 from simpul.cases.reference_numbers import normalise_reference, pin_matches
@@ -96,7 +96,7 @@ def case_get_for_staff(*, reference: str, user: Any) -> Case:
 
 def case_get_for_applicant(*, reference: str, user: Any) -> Case:
     """One case of the logged-in applicant (or of the operator who submitted it); Http404 otherwise."""
-    if not _authenticated(user):
+    if person_of(user) is None:
         raise Http404
     case = _base().filter(reference=reference).filter(Q(applicant=user) | Q(submitted_by=user)).first()
     if case is None:
@@ -117,14 +117,14 @@ def case_get_for_tracking(reference: str, pin: str) -> Case | None:
 
 def cases_for_applicant(user: Any) -> QuerySet[Case]:
     """The cases a logged-in citizen or business applied for, newest first."""
-    if not _authenticated(user):
+    if person_of(user) is None:
         return Case.objects.none()
     return _base().filter(applicant=user).order_by("-submitted_at")
 
 
 def cases_for_operator(user: Any) -> QuerySet[Case]:
     """The cases a village operator submitted, only in their own desa."""
-    if not _authenticated(user) or not getattr(user, "village_id", None):
+    if person_of(user) is None or not getattr(user, "village_id", None):
         return Case.objects.none()
     return _base().filter(submitted_by=user, desa_id=user.village_id).order_by("-submitted_at")
 
@@ -160,12 +160,12 @@ def draft_for_caller(*, token: str, user: Any, session_drafts: Iterable[int]) ->
     if draft is None:
         return None
     if draft.owner_id is not None:
-        return draft if _authenticated(user) and user.pk == draft.owner_id else None
+        return draft if person_of(user) is not None and user.pk == draft.owner_id else None
     return draft if draft.pk in set(session_drafts) else None
 
 
 def drafts_for_user(user: Any) -> QuerySet[Draft]:
-    if not _authenticated(user):
+    if person_of(user) is None:
         return Draft.objects.none()
     return Draft.objects.filter(owner=user).select_related("service_version__service")
 

@@ -17,8 +17,8 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from simpul.cases import actions, selectors
 from simpul.cases import drafts as draft_service
-from simpul.cases import selectors, services
 from simpul.cases.answers import answers_in_clear
 from simpul.cases.constants import CaseStatus
 from simpul.cases.display import answer_rows
@@ -438,8 +438,8 @@ def track_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
     from simpul.cases.workflow import TransitionNotAllowed
 
     try:
-        services.case_withdraw(case=case, actor=request.user, via_pin=via_pin,
-                               reason=request.POST.get("reason", "")[:1000])
+        actions.case_withdraw(case=case, actor=request.user, via_pin=via_pin,
+                              reason=request.POST.get("reason", "")[:1000])
     except (TransitionNotAllowed, ValidationError) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     else:
@@ -484,8 +484,8 @@ def track_revise(request: HttpRequest, reference: str) -> HttpResponse:
                 valid = False
         if valid:
             try:
-                services.case_resubmit(case=case, actor=request.user, via_pin=via_pin, answers=merged,
-                                       files=dict(request.FILES.items()), note=request.POST.get("note", "")[:2000])
+                actions.case_resubmit(case=case, actor=request.user, via_pin=via_pin, answers=merged,
+                                      files=dict(request.FILES.items()), note=request.POST.get("note", "")[:2000])
             except ValidationError as exc:
                 errors = exc.message_dict
             except TransitionNotAllowed as exc:

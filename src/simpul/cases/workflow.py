@@ -1,7 +1,7 @@
 """Workflow tables: which action moves a case from which status to which, who may do it, and whether a
 note is required. One table per workflow code; `transition_find` is the only place that reads them.
 
-`simpul.cases.services.case_transition` enforces these rows (actor roles come from
+`simpul.cases.actions.case_transition` enforces these rows (actor roles come from
 `simpul.cases.permissions.actor_roles`) and writes the event and the audit entry.
 
 Each row also says who reads the note written with it (`audience`): the applicant (tracking page, status API,
@@ -92,7 +92,7 @@ COMPLAINT = (
     _t(S.DITINDAKLANJUTI, A.POSTPONE, S.DITUNDA, STAFF, note=True),
     _t(S.DITUNDA, A.RESUME, S.TERVERIFIKASI, STAFF),
     # Complaints about an office's own staff go to the complaint-handling unit (Inspektorat): any office holding
-    # a complaint may send it there; the unit receives it as new (`simpul.cases.services.case_send_to_complaint_unit`).
+    # a complaint may send it there; the unit receives it as new (`simpul.cases.actions.case_send_to_complaint_unit`).
     _t(S.DITERIMA, A.TO_COMPLAINT_UNIT, S.DITERIMA, STAFF, note=True, **INTERNAL),
     _t(S.TERVERIFIKASI, A.TO_COMPLAINT_UNIT, S.DITERIMA, STAFF, note=True, **INTERNAL),
     _t(S.DITINDAKLANJUTI, A.TO_COMPLAINT_UNIT, S.DITERIMA, STAFF, note=True, **INTERNAL),

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from simpul.clients.models import ApiClient, ApiKey
 from simpul.clients.scopes import SCOPES
+from simpul.core.actors import account_of
 from simpul.core.services import audit_record
 
 KEY_PREFIX = "smpl_"
@@ -140,7 +141,7 @@ def api_key_issue(
         prefix=secret[:8],
         secret_hash=api_key_hash(secret),
         expires_at=expires_at,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=account_of(actor),
     )
     key.full_clean()
     key.save()

@@ -5,9 +5,10 @@ down: intake, the case actions, the audit log and the history all read the same 
 
 - `Actor.of(user)`: a signed-in person (citizen, business, village operator, officer, head, admin, ...) or,
   for an anonymous request, `Actor.anonymous()`.
-- `Actor.api_client(client, user)`: an agency system acting through its API key; `user` is the client's
-  login-less acting user (`simpul.api.exchange.actors.client_actor`), so its actions pass the same membership
-  checks as an officer's.
+- `Actor.api_client(client, user, agency_ids=...)`: an agency system acting through its API key; `user` is the
+  client's login-less acting user (`simpul.api.exchange.actors.client_actor`), stored as who did it, and
+  `agency_ids` the agencies it may act for (`simpul.api.exchange.actors.case_actor` builds it): on a case it
+  holds the roles an officer of those agencies would.
 - `Actor.pin_holder()`: whoever holds a case's reference + PIN (tracking page, status API, SMS).
 - `Actor.system()`: the platform itself (retention, the worker, management commands).
 
@@ -17,6 +18,7 @@ It lives in core because core's audit log records actors too; it names no app ab
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +37,9 @@ class Actor:
     user: Any = None  # the signed-in (or acting) user model instance, or None
     client_id: int | None = None
     client_name: str = ""
+    # The agencies an API client may act for (its own and those it is allowed); empty: any agency. The cases
+    # app reads it to give a client the roles an officer of those agencies has (`simpul.cases.permissions`).
+    agency_ids: frozenset[int] = frozenset()
 
     # -- constructors --------------------------------------------------------------------------------------------
 
@@ -52,9 +57,9 @@ class Actor:
         return cls(ActorKind.ANONYMOUS)
 
     @classmethod
-    def api_client(cls, client: Any, user: Any = None) -> Actor:
+    def api_client(cls, client: Any, user: Any = None, *, agency_ids: Iterable[int] = ()) -> Actor:
         return cls(ActorKind.API_CLIENT, user=user, client_id=getattr(client, "pk", None),
-                   client_name=str(getattr(client, "name", "") or ""))
+                   client_name=str(getattr(client, "name", "") or ""), agency_ids=frozenset(agency_ids))
 
     @classmethod
     def pin_holder(cls) -> Actor:

@@ -21,6 +21,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from simpul.core.actors import account_of
 from simpul.core.clientip import client_ip
 from simpul.core.models import AuditChainHead, AuditEntry, OutboxMessage, OutboxStatus, PersonalDataAccess
 from simpul.core.outbox import registry
@@ -165,7 +166,8 @@ def audit_record(
 ) -> AuditEntry:
     """Append one entry to the audit log, chained with HMAC-SHA256 under `audit_key()`.
 
-    `actor` is a user (or None for the system; `actor_label` then names it, e.g. an API client).
+    `actor` is an `Actor` (`simpul.core.actors`) or a user; its account is stored (none for the system or a PIN
+    holder: `actor_label` then names it).
     Writers are serialised by locking the single `AuditChainHead` row (SELECT ... FOR UPDATE on PostgreSQL,
     the database write lock on SQLite), so the chain never forks. The entry commits or rolls back with the
     caller's transaction (no savepoint of its own: an error here fails that whole transaction, and two round
@@ -177,9 +179,10 @@ def audit_record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)
-    actor_id = getattr(actor, "pk", None) if actor is not None and getattr(actor, "is_authenticated", False) else None
+    account = account_of(actor)
+    actor_id = account.pk if account is not None else None
     if not actor_label and actor_id is not None:
-        actor_label = str(getattr(actor, "email", "") or getattr(actor, "phone", "") or actor_id)
+        actor_label = str(getattr(account, "email", "") or getattr(account, "phone", "") or actor_id)
     # Cut every field to its column size *before* hashing, so the stored row hashes to what was computed.
     content: dict[str, Any] = {
         "actor_id": actor_id,
@@ -336,7 +339,7 @@ def personal_data_access_record(
     list read), or searched `term`, through `door` (`simpul.core.models.AccessDoor`). Every door calls this after
     it has decided the reader may see the data. One INSERT and no read: call it with what the view already holds
     (a list of cases is one multi-row INSERT)."""
-    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    user = account_of(actor)
     term = str(term or "").strip()
     common = {
         "door": door,

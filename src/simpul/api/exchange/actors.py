@@ -5,10 +5,10 @@ reaches (the agency exchange, Open311, webhooks of case events): with `cases:rea
 or are forwarded to (within its service restrictions); with `cases:intake`, the cases it submitted itself
 (the intake's idempotency scope marks them when they are created); with neither, none.
 
-Case workflows decide who may do what by agency membership (`simpul.cases.permissions.actor_roles`). An API
-client gets one login-less user (unusable password, never staff) whose memberships are created on demand,
-and only for agencies the client may act for, as officer. So a client's action passes exactly the checks an
-officer's would, and the history and audit log name "<client> (API)".
+On a case a client acts as an `Actor` (`case_actor`): it holds the roles an officer of the agencies it may act
+for would (`simpul.cases.permissions.actor_roles`), and its actions are stored as done by one login-less user
+(unusable password, never staff), made an officer of each agency it acts for on first use; the history and
+the audit log name "<client> (API)".
 """
 
 from __future__ import annotations
@@ -50,6 +50,14 @@ def client_actor_for_agency(client: ApiClient, agency: Any) -> Any:
     if not Membership.objects.filter(user=user, agency=agency, is_active=True).exists():
         membership_add(user=user, agency=agency, role=MembershipRole.OFFICER)
     return user
+
+
+def case_actor(client: ApiClient, agency: Any = None) -> Actor:
+    """The `Actor` of `client` on cases: the agencies it may act for, and its acting user, made an officer of
+    `agency` (the caller has checked the client may act for it). Without `agency` (to ask what the client may do,
+    not to do it) no acting user is looked up or created."""
+    user = client_actor_for_agency(client, agency) if agency is not None else None
+    return Actor.api_client(client, user, agency_ids=client_allowed_agency_ids(client))
 
 
 def case_visibility_q(client: ApiClient) -> Q:

@@ -31,13 +31,19 @@ from rest_framework.views import APIView
 
 from simpul.api.events import case_events_publish
 from simpul.api.exchange import serializers as s
-from simpul.api.exchange.actors import case_get_for_client, cases_for_client, client_actor_for_agency
+from simpul.api.exchange.actors import (
+    case_actor,
+    case_get_for_client,
+    cases_for_client,
+)
 from simpul.api.exchange.services import case_document_add
+from simpul.cases.actions import ACTIONS, Endpoint, available_actions, perform
+from simpul.cases.constants import CaseAction, DispositionStatus
+from simpul.cases.workflow import TransitionNotAllowed
 from simpul.clients.auth import (
     HasAnyScope,
     HasScope,
     api_client_from_request,
-    client_allowed_agency_ids,
     client_may_act_for,
     ensure_client_may_act_for,
 )
@@ -49,8 +55,6 @@ from simpul.core.services import personal_data_access_record
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
-# Actions with their own endpoint (dispositions) or that belong to the applicant.
-NOT_HERE = {"forward", "accept_disposition", "return_disposition", "submit", "resubmit", "withdraw", "assign", "note"}
 
 
 def _client(request: Request) -> Any:
@@ -79,19 +83,10 @@ def _decode_cursor(value: str) -> tuple[datetime, int]:
 
 
 def _allowed_actions(client: Any, case: Any) -> list[str]:
-    from simpul.cases.constants import ActorRole, DispositionStatus
-    from simpul.cases.workflow import transitions_from
-
     if not {"cases:read", "cases:write"} <= set(client.scopes):
         return []  # an intake client reads its own submissions back; it never works a case
-    roles: set[str] = set()
-    if client_may_act_for(client, agency=case.agency_id):
-        roles.add(ActorRole.OFFICER)
-    allowed = client_allowed_agency_ids(client)
-    pending = [d for d in case.disposition_rows if d.status == DispositionStatus.PENDING]
-    if any(not allowed or d.to_agency_id in allowed for d in pending):
-        roles.add(ActorRole.RECEIVER)
-    return sorted({t.action for t in transitions_from(case.workflow, case.status, roles)})
+    return sorted({item.action for item in available_actions(case, case_actor(client))
+                   if item.spec.api != Endpoint.NONE})
 
 
 def _detail(client: Any, case: Any) -> dict[str, Any]:
@@ -195,26 +190,15 @@ class CaseActionApi(APIView):
         client = _client(request)
 
         def handler() -> tuple[int, dict[str, Any]]:
-            from simpul.cases.constants import CaseAction
-            from simpul.cases.services import case_approve, case_transition
-            from simpul.cases.workflow import TransitionNotAllowed
-
             data = _valid(s.AgencyActionInputSerializer, request.data)
             action = data["action"]
-            if action not in CaseAction.values or action in NOT_HERE:
+            spec = ACTIONS.get(action)
+            if spec is None or spec.api != Endpoint.ACTION:
                 raise exceptions.ValidationError({"action": [_("This action cannot be applied here.")]})
             case = case_get_for_client(client, reference)
             ensure_client_may_act_for(client, agency=case.agency_id)
-            actor = client_actor_for_agency(client, case.agency)
             try:
-                if action == CaseAction.APPROVE:
-                    case = case_approve(case=case, actor=actor, note=data["note"])
-                elif action == CaseAction.TO_COMPLAINT_UNIT:
-                    from simpul.cases.services import case_send_to_complaint_unit
-
-                    case = case_send_to_complaint_unit(case=case, actor=actor, note=data["note"])
-                else:
-                    case = case_transition(case=case, action=action, actor=actor, note=data["note"])
+                case = perform(case, action, case_actor(client, case.agency), note=data["note"])
             except TransitionNotAllowed as exc:
                 raise _as_conflict(exc) from None
             case_events_publish(case=case)
@@ -254,7 +238,7 @@ class CaseDocumentApi(APIView):
                 upload = SimpleUploadedFile(data["filename"] or "dokumen", content)
             case = case_get_for_client(client, reference)
             ensure_client_may_act_for(client, agency=case.agency_id)
-            actor = client_actor_for_agency(client, case.agency)
+            actor = case_actor(client, case.agency)
             document = case_document_add(case=case, actor=actor, upload=upload, spec_code=data["spec_code"],
                                          filename=data["filename"] or getattr(upload, "name", ""), note=data["note"])
             case_events_publish(case=case)
@@ -274,8 +258,6 @@ class DispositionCreateApi(APIView):
 
         def handler() -> tuple[int, dict[str, Any]]:
             from simpul.agencies.models import Agency
-            from simpul.cases.services import case_forward
-            from simpul.cases.workflow import TransitionNotAllowed
 
             data = _valid(s.AgencyDispositionInputSerializer, request.data)
             to_agency = Agency.objects.filter(code=data["to_agency"], is_active=True).first()
@@ -283,9 +265,9 @@ class DispositionCreateApi(APIView):
                 raise exceptions.ValidationError({"to_agency": [_("No active agency has this code.")]})
             case = case_get_for_client(client, reference)
             ensure_client_may_act_for(client, agency=case.agency_id)
-            actor = client_actor_for_agency(client, case.agency)
             try:
-                disposition = case_forward(case=case, actor=actor, to_agency=to_agency, reason=data["reason"])
+                disposition = perform(case, CaseAction.FORWARD, case_actor(client, case.agency), to_agency=to_agency,
+                                      note=data["reason"])
             except TransitionNotAllowed as exc:
                 raise _as_conflict(exc) from None
             case_events_publish(case=case)
@@ -306,10 +288,6 @@ class DispositionDecisionApi(APIView):
         client = _client(request)
 
         def handler() -> tuple[int, dict[str, Any]]:
-            from simpul.cases.constants import DispositionStatus
-            from simpul.cases.services import disposition_accept, disposition_return
-            from simpul.cases.workflow import TransitionNotAllowed
-
             data = _valid(s.AgencyDecisionInputSerializer, request.data)
             case = case_get_for_client(client, reference)
             disposition = (case.dispositions.filter(status=DispositionStatus.PENDING)
@@ -317,14 +295,14 @@ class DispositionDecisionApi(APIView):
             if disposition is None or not client_may_act_for(client, agency=disposition.to_agency_id):
                 raise Conflict(_("This case is not waiting for your agency's decision."),
                                code="no_pending_disposition")
-            actor = client_actor_for_agency(client, disposition.to_agency)
+            actor = case_actor(client, disposition.to_agency)
             try:
                 if self.decision == "accept":
-                    case = disposition_accept(case=case, actor=actor, note=data["note"])
+                    case = perform(case, CaseAction.ACCEPT_DISPOSITION, actor, note=data["note"])
                 else:
                     if not data["note"].strip():
                         raise exceptions.ValidationError({"note": [_("Please write why the case is returned.")]})
-                    case = disposition_return(case=case, actor=actor, reason=data["note"])
+                    case = perform(case, CaseAction.RETURN_DISPOSITION, actor, note=data["note"])
             except TransitionNotAllowed as exc:
                 raise _as_conflict(exc) from None
             case_events_publish(case=case)

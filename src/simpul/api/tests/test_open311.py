@@ -8,9 +8,9 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
+from simpul.cases.actions import case_transition
 from simpul.cases.constants import CaseAction
 from simpul.cases.models import Case
-from simpul.cases.services import case_transition
 from simpul.clients.services import api_client_create, api_key_issue
 
 DATA = Path(__file__).resolve().parents[2] / "catalog" / "data" / "musi-banyuasin"

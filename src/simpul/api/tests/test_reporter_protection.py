@@ -11,8 +11,8 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
+from simpul.cases.actions import case_withdraw
 from simpul.cases.models import Case
-from simpul.cases.services import case_withdraw
 from simpul.cases.tests.complaints import (
     COMPLAINT,
     REPORTER,

@@ -10,9 +10,9 @@ from django.utils import timezone
 from simpul.api.events import RELAY_NAME, case_events_relay
 from simpul.api.models import AgencyIntegration, EventDelivery, PublishedCaseEvent, RelayCursor
 from simpul.api.tests.receiver import Receiver
+from simpul.cases.actions import case_transition
 from simpul.cases.intake import case_submit
 from simpul.cases.models import CaseEvent
-from simpul.cases.services import case_transition
 from simpul.cases.tests.factories import VALID_ANSWERS, ktp_service, pdf_upload
 from simpul.core.delivery import outbox_deliver_batch
 from simpul.core.models import OutboxMessage, OutboxStatus
@@ -129,7 +129,7 @@ def test_integration_of_another_agency_gets_nothing_and_event_filter_applies(per
 
 
 def test_disposition_events_reach_both_agencies(personas, version):
-    from simpul.cases.services import case_forward, disposition_accept
+    from simpul.cases.actions import case_forward, disposition_accept
 
     AgencyIntegration.objects.create(agency=personas.dukcapil, name="Dukcapil")
     AgencyIntegration.objects.create(agency=personas.dpmptsp, name="DPMPTSP")

@@ -3,9 +3,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from simpul.cases.actions import case_transition
 from simpul.cases.intake import case_submit
 from simpul.cases.models import Case
-from simpul.cases.services import case_transition
 from simpul.cases.tests.factories import VALID_ANSWERS, ktp_service, pdf_upload
 from simpul.conftest import login
 from simpul.core.models import AuditEntry
@@ -193,7 +193,7 @@ def test_worklist_past_the_count_cap_says_more_than_and_lists_the_first(client, 
 
 
 def test_worklist_lists_a_case_disposed_to_the_agency_once(client, personas, version):
-    from simpul.cases.services import case_forward
+    from simpul.cases.actions import case_forward
 
     case = make_case(version)
     case_forward(case=case, actor=personas.officer, to_agency=personas.dpmptsp, reason="wewenang")

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from simpul.cases.actions import case_forward, case_transition
 from simpul.cases.intake import case_submit
-from simpul.cases.services import case_forward, case_transition
 from simpul.cases.tests.factories import VALID_ANSWERS, ktp_service, pdf_upload
 from simpul.conftest import login
 from simpul.core.models import AccessDoor, PersonalDataAccess

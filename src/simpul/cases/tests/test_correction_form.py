@@ -9,9 +9,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from simpul.cases.actions import case_request_revision, case_transition
 from simpul.cases.answers import answers_in_clear
 from simpul.cases.intake import case_submit
-from simpul.cases.services import case_request_revision, case_transition
 from simpul.cases.tests.factories import png_upload
 from simpul.conftest import login
 

@@ -17,9 +17,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from simpul.cases.actions import case_withdraw
 from simpul.cases.models import Case, Draft
 from simpul.cases.schedule import drafts_purge
-from simpul.cases.services import case_withdraw
 from simpul.cases.tests.factories import VALID_ANSWERS, ktp_service, png_upload
 from simpul.conftest import login
 from simpul.core.models import IdempotencyRecord, OutboxMessage

@@ -7,10 +7,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from simpul.cases.actions import case_withdraw
 from simpul.cases.drafts import draft_create, drafts_purge
 from simpul.cases.intake import case_submit
 from simpul.cases.models import Case
-from simpul.cases.services import case_withdraw
 from simpul.cases.tests.factories import VALID_ANSWERS, ktp_service, pdf_upload
 
 
@@ -57,3 +57,46 @@ def test_old_drafts_are_purged(personas):
 
     Draft.objects.filter(pk=draft.pk).update(updated_at=timezone.now() - timedelta(days=40))
     assert drafts_purge() == 1
+
+
+def test_a_case_one_day_inside_its_period_is_kept_and_one_day_past_it_is_anonymised(personas):
+    """The period is per service and is computed by the database (SQLite and PostgreSQL alike)."""
+    from simpul.cases.privacy import cases_due_for_retention, retention_run
+
+    short = ktp_service(personas.dukcapil, code="ktp-short", retention_days=10)
+    long = ktp_service(personas.dukcapil, code="ktp-long", retention_days=400)
+    now = timezone.now()
+    cases = {}
+    for name, version, closed_days_ago in (("short_inside", short, 9), ("short_past", short, 11),
+                                           ("long_inside", long, 399), ("long_past", long, 401)):
+        case = case_submit(version=version, answers=dict(VALID_ANSWERS), files={"kk": pdf_upload()},
+                           applicant=personas.citizen, idempotency_key=name).case
+        case_withdraw(case=case, actor=personas.citizen)
+        Case.objects.filter(pk=case.pk).update(closed_at=now - timedelta(days=closed_days_ago))
+        cases[name] = case
+    assert {c.reference for c in cases_due_for_retention(now=now)} == {
+        cases["short_past"].reference, cases["long_past"].reference}
+    assert sorted(retention_run()) == sorted([cases["short_past"].reference, cases["long_past"].reference])
+    kept = {name: Case.objects.get(pk=case.pk) for name, case in cases.items()}
+    assert [name for name, case in kept.items() if case.anonymised_at is None] == ["short_inside", "long_inside"]
+    assert kept["short_inside"].applicant_name == "Siti Warga" and kept["short_past"].applicant_name == ""
+
+
+def test_retention_selects_in_one_query_however_many_cases_are_closed(closed_case, django_assert_num_queries):
+    from simpul.cases.privacy import cases_due_for_retention
+
+    Case.objects.filter(pk=closed_case.pk).update(closed_at=timezone.now() - timedelta(days=31))
+    with django_assert_num_queries(1):
+        due = list(cases_due_for_retention())
+    assert [c.reference for c in due] == [closed_case.reference]
+
+
+def test_an_open_or_already_anonymised_case_is_never_due(closed_case, personas):
+    from simpul.cases.privacy import cases_due_for_retention
+
+    old = timezone.now() - timedelta(days=100)
+    Case.objects.filter(pk=closed_case.pk).update(closed_at=old, anonymised_at=old)
+    open_case = case_submit(version=closed_case.service_version, answers=dict(VALID_ANSWERS),
+                            files={"kk": pdf_upload()}, applicant=personas.citizen, idempotency_key="open").case
+    Case.objects.filter(pk=open_case.pk).update(updated_at=old)
+    assert list(cases_due_for_retention()) == []

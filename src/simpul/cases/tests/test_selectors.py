@@ -7,8 +7,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from simpul.cases import selectors
+from simpul.cases.actions import case_forward
 from simpul.cases.intake import case_submit
-from simpul.cases.services import case_forward
 from simpul.cases.tests.factories import VALID_ANSWERS, ktp_service, pdf_upload
 
 
@@ -91,7 +91,7 @@ def test_worklist_query_count(personas, version, django_assert_num_queries):
 def test_dashboard_stats(personas, version):
     from django.utils import timezone
 
-    from simpul.cases.services import case_withdraw
+    from simpul.cases.actions import case_withdraw
 
     submit(version, "a")
     closed = submit(version, "b").case
@@ -102,9 +102,9 @@ def test_dashboard_stats(personas, version):
 
 
 def test_complaint_handling_stats_count_received_closed_and_on_time(personas):
+    from simpul.cases.actions import case_transition
     from simpul.cases.intake import case_submit
     from simpul.cases.selectors import complaint_handling_stats
-    from simpul.cases.services import case_transition
     from simpul.cases.tests.factories import VALID_ANSWERS, ktp_service
 
     version = ktp_service(personas.dukcapil, code="pengaduan-jalan", kind="pengaduan", workflow="complaint",

@@ -9,12 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from simpul.cases import services
-from simpul.cases.constants import CaseStatus
-from simpul.cases.intake import case_submit
-from simpul.cases.models import Case, CaseDocument, CaseEvent, Disposition
-from simpul.cases.reference_numbers import normalise_reference, pin_matches
-from simpul.cases.services import (
+from simpul.cases import actions, privacy
+from simpul.cases.actions import (
     case_approve,
     case_assign,
     case_forward,
@@ -23,6 +19,10 @@ from simpul.cases.services import (
     case_transition,
     disposition_accept,
 )
+from simpul.cases.constants import CaseStatus
+from simpul.cases.intake import case_submit
+from simpul.cases.models import Case, CaseDocument, CaseEvent, Disposition
+from simpul.cases.reference_numbers import normalise_reference, pin_matches
 from simpul.cases.tests.factories import VALID_ANSWERS, jpeg_with_exif, ktp_service, pdf_upload, png_upload
 from simpul.cases.workflow import TransitionNotAllowed
 from simpul.core.calendar import add_working_days
@@ -165,9 +165,9 @@ def test_sla_clock_pauses_while_waiting_for_the_applicant(version, personas, mon
     case_transition(case=case, action="verify", actor=personas.officer)
     due = Case.objects.get(pk=case.pk).due_date
     monday = dt.date(2026, 11, 2)
-    monkeypatch.setattr(services, "_today", lambda: monday)
+    monkeypatch.setattr(actions, "_today", lambda: monday)
     case_request_revision(case=case, actor=personas.officer, message="Lengkapi")
-    monkeypatch.setattr(services, "_today", lambda: monday + dt.timedelta(days=2))  # Wednesday: 2 working days
+    monkeypatch.setattr(actions, "_today", lambda: monday + dt.timedelta(days=2))  # Wednesday: 2 working days
     case_resubmit(case=case, actor=personas.citizen, answers=dict(VALID_ANSWERS), files={})
     case.refresh_from_db()
     assert case.sla_paused_days == 2
@@ -180,7 +180,7 @@ def test_note_is_required_for_revision_and_rejection(version, personas):
     with pytest.raises(ValidationError):
         case_request_revision(case=case, actor=personas.officer, message="  ")
     with pytest.raises(ValidationError):
-        services.case_reject(case=case, actor=personas.officer, reason="")
+        actions.case_reject(case=case, actor=personas.officer, reason="")
 
 
 def test_other_agency_officer_and_applicant_may_not_act(version, personas):
@@ -194,7 +194,7 @@ def test_other_agency_officer_and_applicant_may_not_act(version, personas):
 
 def test_applicant_may_withdraw_before_decision(version, personas):
     case = submit(version, personas).case
-    services.case_withdraw(case=case, actor=personas.citizen)
+    actions.case_withdraw(case=case, actor=personas.citizen)
     case.refresh_from_db()
     assert case.status == CaseStatus.DIBATALKAN
 
@@ -230,18 +230,18 @@ def test_approve_with_generated_letter(version, personas):
 
 def test_nik_reveal_is_audited_and_limited_to_staff(version, personas):
     case = submit(version, personas).case
-    assert services.case_nik_reveal(case=case, actor=personas.officer) == "1606014101900001"
+    assert privacy.case_nik_reveal(case=case, actor=personas.officer) == "1606014101900001"
     assert AuditEntry.objects.filter(action="cases.nik_reveal").count() == 1
     with pytest.raises(TransitionNotAllowed):
-        services.case_nik_reveal(case=case, actor=personas.other_officer)
+        privacy.case_nik_reveal(case=case, actor=personas.other_officer)
 
 
 def test_anonymise_deletes_documents_and_personal_fields(version, personas, django_capture_on_commit_callbacks):
     case = submit(version, personas).case
-    services.case_withdraw(case=case, actor=personas.citizen)
+    actions.case_withdraw(case=case, actor=personas.citizen)
     stored = case.documents.get().stored_name
     with django_capture_on_commit_callbacks(execute=True):
-        services.case_anonymise(case=case)
+        privacy.case_anonymise(case=case)
     case.refresh_from_db()
     assert case.applicant_name == "" and case.form_data == {} and case.nik_hash == ""
     assert not default_storage.exists(stored)

@@ -6,9 +6,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from simpul.cases.actions import case_request_revision, case_transition
 from simpul.cases.intake import case_submit
 from simpul.cases.models import Case, Draft
-from simpul.cases.services import case_request_revision, case_transition
 from simpul.cases.tests.factories import VALID_ANSWERS, ktp_service, pdf_upload, png_upload
 from simpul.conftest import login
 

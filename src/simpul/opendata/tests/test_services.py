@@ -63,7 +63,7 @@ def test_cases_per_kecamatan_suppresses_small_counts_and_complementary_cell(gene
 
 
 def _reject(case, officer):
-    from simpul.cases.services import case_reject, case_transition
+    from simpul.cases.actions import case_reject, case_transition
 
     case = case_transition(case=case, action="verify", actor=officer)
     case_reject(case=case, actor=officer, reason="Berkas tidak lengkap sama sekali.")

@@ -17,7 +17,7 @@ class Command(BaseCommand):
         retention.add_argument("--limit", type=int, default=1000)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from simpul.cases.services import retention_run
+        from simpul.cases.privacy import retention_run
 
         dry_run = options["dry_run"]
         references = retention_run(dry_run=dry_run, limit=options["limit"])
