@@ -24,6 +24,7 @@ from typing import Any, ClassVar
 from simpul.api.models import AgencyIntegration
 from simpul.api.webhooks import deliver_http
 from simpul.core.outbox import OutboxBackend, registry
+from simpul.core.registry import Registry
 
 logger = logging.getLogger(__name__)
 
@@ -36,30 +37,12 @@ class IntegrationBackend(abc.ABC):
         """Deliver `message.payload["event"]` to `integration`; return the receipt or raise."""
 
 
-class IntegrationRegistry:
-    def __init__(self) -> None:
-        self._backends: dict[str, type[IntegrationBackend]] = {}
-
-    def register(self, cls: type[IntegrationBackend]) -> type[IntegrationBackend]:
-        if not cls.name:
-            raise ValueError("an integration backend needs a name")
-        self._backends[cls.name] = cls
-        return cls
-
-    def get(self, name: str) -> IntegrationBackend:
-        try:
-            return self._backends[name]()
-        except KeyError:
-            raise LookupError(f"no integration backend named {name!r}") from None
-
-    def names(self) -> list[str]:
-        return sorted(self._backends)
-
+class IntegrationRegistry(Registry[type[IntegrationBackend]]):
     def choices(self) -> list[tuple[str, str]]:
         return [(name, name) for name in self.names()]
 
 
-integration_backends = IntegrationRegistry()
+integration_backends = IntegrationRegistry("integration backend")
 
 
 @integration_backends.register
@@ -91,4 +74,4 @@ class AgencyIntegrationBackend(OutboxBackend):
         integration = AgencyIntegration.objects.filter(pk=message.payload.get("integration_id")).first()
         if integration is None or not integration.is_active:
             return {"skipped": "integration removed or inactive"}
-        return integration_backends.get(integration.backend).deliver(integration, message)
+        return integration_backends.get(integration.backend)().deliver(integration, message)

@@ -117,7 +117,7 @@ def _record(message: OutboxMessage, token: str, *, ok: bool, detail: str, receip
 
 def _deliver_leased(message: OutboxMessage, token: str) -> bool:
     try:
-        backend = registry.get(message.backend)
+        backend = registry.get(message.backend)()
         receipt = backend.deliver(message)
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"[:2000]

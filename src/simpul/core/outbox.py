@@ -11,6 +11,8 @@ import abc
 import logging
 from typing import Any, ClassVar
 
+from simpul.core.registry import Registry
+
 logger = logging.getLogger(__name__)
 
 
@@ -33,30 +35,7 @@ class OutboxBackend(abc.ABC):
         """Deliver one message; return a receipt or raise."""
 
 
-class Registry:
-    def __init__(self) -> None:
-        self._backends: dict[str, type[OutboxBackend]] = {}
-
-    def register(self, cls: type[OutboxBackend]) -> type[OutboxBackend]:
-        if not cls.name:
-            raise ValueError("an outbox backend needs a name")
-        self._backends[cls.name] = cls
-        return cls
-
-    def unregister(self, name: str) -> None:
-        self._backends.pop(name, None)
-
-    def get(self, name: str) -> OutboxBackend:
-        try:
-            return self._backends[name]()
-        except KeyError:
-            raise LookupError(f"no outbox backend named {name!r}") from None
-
-    def names(self) -> list[str]:
-        return sorted(self._backends)
-
-
-registry = Registry()
+registry: Registry[type[OutboxBackend]] = Registry("outbox backend")
 
 
 @registry.register

@@ -26,6 +26,8 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.core.mail import EmailMessage
 
+from simpul.core.registry import NotRegistered, Registry
+
 logger = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Simpul-Signature"
@@ -52,31 +54,19 @@ class Gateway:
         raise GatewayError(f"gateway {self.name!r} cannot send")
 
 
-class GatewayRegistry:
-    def __init__(self) -> None:
-        self._gateways: dict[str, type[Gateway]] = {}
-
-    def register(self, cls: type[Gateway]) -> type[Gateway]:
-        if not cls.name:
-            raise ValueError("a gateway needs a name")
-        self._gateways[cls.name] = cls
-        return cls
-
-    def names(self) -> list[str]:
-        return sorted(self._gateways)
-
+class GatewayRegistry(Registry[type[Gateway]]):
     def for_channel(self, channel: str) -> Gateway:
         """The configured gateway of `channel`."""
         config = dict(settings.NOTIFICATION_GATEWAYS.get(channel) or {})
         name = config.pop("BACKEND", "") or ("email" if channel == "email" else "console")
         try:
-            cls = self._gateways[name]
-        except KeyError:
-            raise LookupError(f"no notification gateway named {name!r} (channel {channel})") from None
+            cls = self.get(name)
+        except NotRegistered:
+            raise NotRegistered(f"no notification gateway named {name!r} (channel {channel})") from None
         return cls(channel, {k.lower(): v for k, v in config.items()})
 
 
-registry = GatewayRegistry()
+registry = GatewayRegistry("notification gateway")
 
 
 @registry.register

@@ -80,14 +80,6 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
-class UnprocessableEntity(exceptions.APIException):
-    """422: well-formed but not acceptable (e.g. an Idempotency-Key reused with another payload)."""
-
-    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
-    default_detail = gettext_lazy("The request cannot be processed.")
-    default_code = "unprocessable"
-
-
 class ProblemError(exceptions.APIException):
     """An error with its own status and stable code, and optional extension members (RFC 9457 section 3.2),
     e.g. the parts an upload still misses: `ProblemError(status_code=409, code="upload_incomplete",

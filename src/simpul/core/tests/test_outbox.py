@@ -38,9 +38,8 @@ def flaky(settings):
     FlakyBackend.failures = 0
     FlakyBackend.calls = []
     FlakyBackend.delivered = []
-    registry.register(FlakyBackend)
-    yield FlakyBackend
-    registry.unregister(FlakyBackend.name)
+    with registry.override(FlakyBackend.name, FlakyBackend):
+        yield FlakyBackend
 
 
 def _make_due(message: OutboxMessage) -> None:
