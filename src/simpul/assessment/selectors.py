@@ -15,7 +15,7 @@ from django.db.models import Count, QuerySet
 from simpul.accounts.models import Role
 from simpul.agencies.models import Agency
 from simpul.assessment import stats
-from simpul.assessment.frameworks import FrameworkError, FrameworkSpec, parse_framework
+from simpul.assessment.frameworks import FrameworkSpec, parse_framework
 from simpul.assessment.models import (
     Answer,
     AnswerTally,
@@ -84,10 +84,6 @@ def round_list_for_user(*, user: Any) -> QuerySet[Round]:
 
 def round_get_for_user(*, user: Any, pk: int) -> Round:
     return round_list_for_user(user=user).get(pk=pk)
-
-
-def round_published_list() -> QuerySet[Round]:
-    return Round.objects.filter(status=RoundStatus.PUBLISHED).select_related("framework", "agency")
 
 
 def round_public_get(*, slug: str) -> Round:
@@ -376,13 +372,6 @@ def recommendation_list(*, round: Round) -> QuerySet[Recommendation]:
 
 def evidence_list(*, round: Round) -> QuerySet[Evidence]:
     return Evidence.objects.filter(round=round).prefetch_related("items").annotate(n_excerpts=Count("excerpts"))
-
-
-def safe_framework_spec(framework: Framework) -> FrameworkSpec | None:
-    try:
-        return framework_spec(framework=framework)
-    except FrameworkError:
-        return None
 
 
 def item_deltas(*, round: Round, current: RoundResults | None = None) -> dict[str, dict[str, float | None]]:

@@ -48,16 +48,6 @@ class NoteForm(forms.Form):
                            required=False)
 
 
-class RevisionRequestForm(forms.Form):
-    note = forms.CharField(label=_("What must the applicant correct?"), widget=forms.Textarea(attrs={"rows": 4}),
-                           max_length=4000)
-
-
-class RejectForm(forms.Form):
-    note = forms.CharField(label=_("Reason for rejection"), widget=forms.Textarea(attrs={"rows": 4}),
-                           max_length=4000)
-
-
 class ApproveForm(forms.Form):
     note = forms.CharField(label=_("Message to the applicant"), widget=forms.Textarea(attrs={"rows": 3}),
                            max_length=4000, required=False)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -18,7 +18,6 @@ from simpul.cases.permissions import (
     applicant_events_q,
     applicant_note_q,
     can_view_as_staff,
-    member_agency_ids,
     person_of,
     staff_visibility_q,
 )
@@ -90,16 +89,6 @@ def case_get_for_staff(*, reference: str, user: Any) -> Case:
     """One case for an agency member who may see it; Http404 otherwise (no hint that it exists)."""
     case = _base().select_related("applicant", "submitted_by").filter(reference=reference).first()
     if case is None or not can_view_as_staff(case, user):
-        raise Http404
-    return case
-
-
-def case_get_for_applicant(*, reference: str, user: Any) -> Case:
-    """One case of the logged-in applicant (or of the operator who submitted it); Http404 otherwise."""
-    if person_of(user) is None:
-        raise Http404
-    case = _base().filter(reference=reference).filter(Q(applicant=user) | Q(submitted_by=user)).first()
-    if case is None:
         raise Http404
     return case
 
@@ -200,10 +189,6 @@ def dashboard_stats(*, agency_id: int, start: date, end: date) -> AgencyStats:
         on_time_rate=(on_time / len(closed)) if closed else None,
         median_days=round(statistics.median(durations), 1) if durations else None, by_status=by_status,
     )
-
-
-def agencies_of(user: Any) -> list[int]:
-    return member_agency_ids(user)
 
 
 @dataclass

@@ -59,16 +59,6 @@ def service_get(code: str) -> ServiceVersion:
     return version
 
 
-def service_version_get(*, code: str, number: int) -> ServiceVersion:
-    """A given version of a service (any status): what a case was submitted under."""
-    version = ServiceVersion.objects.select_related("service", "agency", "routing_agency").filter(
-        service__code=code, number=number
-    ).first()
-    if version is None:
-        raise Http404(code)
-    return version
-
-
 def complaint_services() -> QuerySet[ServiceVersion]:
     """Current complaint (pengaduan) services, for the complaint form and Open311 `services`."""
     return _current_versions().filter(kind=ServiceKind.PENGADUAN).order_by("name_id")

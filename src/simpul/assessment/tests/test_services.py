@@ -216,12 +216,13 @@ def test_publishing_is_blocked_by_dissonance_without_note_and_low_agreement(pers
 
 def test_recommendations_from_ipa_quadrant_one_are_carried_into_the_next_round(personas):
     rnd = open_round(actor=personas.evaluator)
-    for n in range(4):
+    for _ in range(4):
         answers = dual_answers(value=4, performance=4)
         answers["K01"] = {"value": 5, "performance": 1}  # high importance, low performance
-        response_submit(round=rnd, response_id=uuid.uuid4(), channel=Channel.PUBLIC, answers=answers,
-                        attrs={"group": "warga"})
-        assert n >= 0
+        outcome = response_submit(round=rnd, response_id=uuid.uuid4(), channel=Channel.PUBLIC, answers=answers,
+                                  attrs={"group": "warga"})
+        assert outcome.created
+    assert Response.objects.filter(round=rnd).count() == 4
     created = recommendations_generate(round=rnd, actor=personas.evaluator)
     assert [r.item_code for r in created] == ["K01"]
     assert recommendations_generate(round=rnd, actor=personas.evaluator) == []

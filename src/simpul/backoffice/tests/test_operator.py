@@ -57,7 +57,8 @@ def test_another_desa_operator_never_reads_the_case(client: Any, operator_case: 
     login(client, other_operator)
     assert operator_case.reference not in client.get("/kantor/desa/").content.decode()
     assert client.get(f"/kantor/desa/{operator_case.reference}/tanda-terima.pdf").status_code == 404
-    assert client.get(f"/lacak/{operator_case.reference}/").status_code in (302, 404)
+    tracking = client.get(f"/lacak/{operator_case.reference}/")  # not theirs: the reference + PIN form
+    assert tracking.status_code == 302 and tracking["Location"] == f"/lacak/?ref={operator_case.reference}"
 
 
 @pytest.mark.parametrize("paper", ["a6", "58mm"])
