@@ -24,7 +24,7 @@ PYTEST_ARGS ?=
 # `DEMO_ARGS=--force` loads Musi Banyuasin's demo into another kabupaten's installation too.
 DEMO_ARGS ?=
 
-.PHONY: run test install install-dev lint migrate demo messages static bench clean FORCE
+.PHONY: run test test-fast install install-dev lint migrate demo messages static bench clean FORCE
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,10 +76,21 @@ lint: install-dev
 	$(BIN)/ruff check src bench tests conftest.py
 	PYTHONPATH=src $(BIN)/lint-imports --no-cache
 
-# Serial on purpose: the browser tests share pytest-django's live server and the in-memory SQLite database.
-test: install-dev lint
+# The unit and HTTP tests run in parallel, one process per core (`make test-fast`: about a minute). The whole-system
+# tests (marker `system`, set by path in conftest.py: browser, servers as subprocesses, fuzzing, backup, string
+# extraction) then run serially: they share a live server and some of them measure time. SYSTEM_TESTS=no leaves
+# them out (CI runs them once, on PostgreSQL). Exit status 5 is pytest's "nothing selected" (PYTEST_ARGS chose none).
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+SYSTEM_TESTS ?= yes
+
+test-fast: install-dev lint
 	SIMPUL_TESTING=true $(BIN)/simpul compilemessages_simpul
-	SIMPUL_TESTING=true $(BIN)/pytest -q -p no:randomly --timeout=300 $(PYTEST_ARGS)
+	SIMPUL_TESTING=true $(BIN)/pytest -q --timeout=300 -n $(JOBS) -m "not system" $(PYTEST_ARGS) || [ $$? -eq 5 ]
+
+test: test-fast
+ifeq ($(SYSTEM_TESTS),yes)
+	SIMPUL_TESTING=true $(BIN)/pytest -q --timeout=300 -m system $(PYTEST_ARGS) || [ $$? -eq 5 ]
+endif
 
 bench: install-dev
 	$(BIN)/python bench/run.py

@@ -4,4 +4,11 @@ pytest only applies a conftest.py to the tests below it, so tests under tests/ g
 here: use `personas`, `region_tree` (and `from simpul.conftest import login`) without importing the fixtures.
 """
 
-from simpul.conftest import _fast_password_hashing, _media_in_tmp, personas, region_tree  # noqa: F401 - re-exported fixtures
+from simpul.conftest import (  # noqa: F401 - re-exported fixtures
+    _default_language,
+    _empty_cache,
+    _fast_password_hashing,
+    _media_in_tmp,
+    personas,
+    region_tree,
+)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 
 from simpul.accounts.models import Role, User
 from simpul.agencies.models import Agency, AgencyKind, Membership, MembershipRole
@@ -55,6 +57,15 @@ def _empty_cache() -> Any:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Any:
+    """Each test starts in the default language (Indonesian): a request to an English page or to the API leaves
+    its language active in the thread, and a `reverse()` in the next test would otherwise give an /en/ address."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
