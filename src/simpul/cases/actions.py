@@ -369,6 +369,15 @@ def _pending_disposition(case: Case) -> Disposition:
     return disposition
 
 
+def _disposition_decide(disposition: Disposition, *, status: str, by: Actor, note: str) -> None:
+    """Record the receiving agency's decision on a forwarded case (accepted or returned)."""
+    disposition.status = status
+    disposition.decided_by = by.account
+    disposition.decided_at = timezone.now()
+    disposition.decision_note = note
+    disposition.save()
+
+
 @transaction.atomic
 def disposition_accept(
     *, case: Case, actor: Actor | Any, note: str = "", note_audience: str | None = None
@@ -379,11 +388,7 @@ def disposition_accept(
     disposition = _pending_disposition(locked)
 
     def accept(obj: Case) -> None:
-        disposition.status = DispositionStatus.ACCEPTED
-        disposition.decided_by = who.account
-        disposition.decided_at = timezone.now()
-        disposition.decision_note = note
-        disposition.save()
+        _disposition_decide(disposition, status=DispositionStatus.ACCEPTED, by=who, note=note)
         obj.agency_id = disposition.to_agency_id
         obj.assigned_to = None
 
@@ -400,11 +405,7 @@ def disposition_return(*, case: Case, actor: Actor | Any, reason: str, note_audi
     disposition = _pending_disposition(locked)
 
     def give_back(obj: Case) -> None:
-        disposition.status = DispositionStatus.RETURNED
-        disposition.decided_by = who.account
-        disposition.decided_at = timezone.now()
-        disposition.decision_note = reason
-        disposition.save()
+        _disposition_decide(disposition, status=DispositionStatus.RETURNED, by=who, note=reason)
 
     return case_transition(case=locked, action=CaseAction.RETURN_DISPOSITION, actor=who, note=reason,
                            before_save=give_back, data={"agency": disposition.to_agency.code},

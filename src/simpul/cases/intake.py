@@ -115,11 +115,13 @@ def _file_digest(upload: Any) -> str:
     if upload is None or upload == "":
         return ""
     content = getattr(upload, "content", None)
-    if content is None:
-        content = upload.read()
-        if hasattr(upload, "seek"):
-            upload.seek(0)
-    return hashlib.sha256(content if isinstance(content, bytes) else str(content).encode()).hexdigest()
+    if isinstance(content, bytes):  # a document decoded from the JSON API's base64
+        return hashlib.sha256(content).hexdigest()
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():  # a posted file, read in parts and rewound for the document check
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
 
 
 def submission_fingerprint(*, service_code: str, answers: dict[str, Any], files: dict[str, Any] | None) -> str:
