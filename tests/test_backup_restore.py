@@ -18,9 +18,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 WRITE_AUDIT = (
-    "from simpul.core.services import audit_record\n"
+    "from simpul.core.services import audit_chain, audit_record\n"
     "for i in range(5):\n"
     "    audit_record(action='ops.backup_test', object_type='test', object_id=str(i), changes={'i': i})\n"
+    "audit_chain()\n"
 )
 
 

@@ -171,7 +171,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ["seq", "created_at", "actor_label", "action", "object_type", "object_id", "object_repr"]
+    list_display = ["id", "seq", "created_at", "actor_label", "action", "object_type", "object_id", "object_repr"]
     list_filter = ["action", "object_type"]
     search_fields = ["=object_id", "actor_label", "object_repr"]
     readonly_fields = [field.name for field in AuditEntry._meta.fields]

@@ -41,17 +41,32 @@ class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
     def bulk_update(self, *args: object, **kwargs: object) -> int:
         raise AppendOnlyError("audit entries are append-only: no UPDATE")
 
+    def link(self, *, pk: int, seq: int, prev_hash: str, entry_hash: str) -> int:
+        """The chainer's one write: give a pending entry its place in the chain. An entry already chained is
+        never touched (the filter on `seq IS NULL`), so a link, once made, cannot be made again."""
+        pending = self.filter(pk=pk, seq__isnull=True)
+        return models.QuerySet.update(pending, seq=seq, prev_hash=prev_hash, entry_hash=entry_hash)
+
 
 class AuditEntry(models.Model):
     """One append-only, hash-chained entry of the audit log.
 
-    `entry_hash` is HMAC-SHA256 under SIMPUL_AUDIT_KEY over the canonical JSON of this entry's fields and
-    `prev_hash` (plain SHA-256 for entries before the chain head's `keyed_from`); `simpul audit verify`
-    recomputes the chain and names the first broken link. Entries are only ever created through
-    `simpul.core.services.audit_record`, which serialises writers so the chain never forks.
+    Written in two steps, so writers never wait on each other:
+
+    1. `simpul.core.services.audit_record` inserts the entry *pending*, in the caller's transaction and without
+       any lock: its content, a random `nonce`, and `content_mac`, an HMAC under SIMPUL_AUDIT_KEY over both
+       (so a pending entry edited in the database is detected too).
+    2. `simpul.core.services.audit_chain` (the worker, every pass; `simpul audit chain`) takes the committed
+       pending entries in insertion order under the chain head's lock and gives each its `seq`, `prev_hash`
+       and `entry_hash`, an HMAC over the sequence, the previous hash and `content_mac`.
+
+    Entries chained before the two-step scheme carry no `content_mac`: their `entry_hash` is the HMAC over
+    all their fields and `prev_hash` (plain SHA-256 before the chain head's `keyed_from`). `simpul audit
+    verify` recomputes both kinds and names the first broken link.
     """
 
-    seq = models.BigIntegerField(_("sequence"), unique=True)
+    # Empty (NULL) while the entry waits for the chainer; then its place in the chain.
+    seq = models.BigIntegerField(_("sequence"), unique=True, null=True, blank=True)
     created_at = models.DateTimeField(_("time"))
     # DO_NOTHING without a database constraint: deleting a user must not rewrite (and so break) the chain;
     # the entry keeps the id and `actor_label` of who acted.
@@ -71,16 +86,22 @@ class AuditEntry(models.Model):
     object_id = models.CharField(_("object id"), max_length=100, blank=True, db_index=True)
     object_repr = models.CharField(_("object"), max_length=200, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
-    prev_hash = models.CharField(_("previous hash"), max_length=64)
-    entry_hash = models.CharField(_("hash"), max_length=64, unique=True)
+    nonce = models.CharField(_("nonce"), max_length=32, blank=True, default="")
+    content_mac = models.CharField(_("content HMAC"), max_length=64, unique=True, null=True, blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True, default="")
+    entry_hash = models.CharField(_("hash"), max_length=64, unique=True, null=True, blank=True)
 
     objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
-        ordering = ["seq"]
+        # Insertion order: the chain's order for every entry, pending ones included.
+        ordering = ["id"]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
-        indexes = [models.Index(fields=["object_type", "object_id", "seq"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "seq"]),
+            models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="core_audit_pending"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
@@ -93,9 +114,13 @@ class AuditEntry(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("audit entries are append-only: no DELETE")
 
+    @property
+    def chained(self) -> bool:
+        return self.seq is not None
+
 
 class AuditChainHead(models.Model):
-    """A single row locked by writers (SELECT ... FOR UPDATE) so appends to the chain are serialised."""
+    """A single row locked by the chainer (SELECT ... FOR UPDATE) so links are added one chainer at a time."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.BigIntegerField(default=0)

@@ -12,7 +12,13 @@ from django.db.models import Count, Max, Model
 from django.utils import timezone
 
 from simpul.core.models import AuditChainHead, AuditEntry, OutboxMessage, OutboxStatus, ScheduledJobRun
-from simpul.core.services import GENESIS_HASH, audit_anchor_mac, audit_cutover_mac, entry_digest
+from simpul.core.services import (
+    GENESIS_HASH,
+    audit_anchor_mac,
+    audit_cutover_mac,
+    entry_content_intact,
+    entry_digest,
+)
 
 # A worker runs the outbox sweep every 15 s; not seen for this long means no worker is running.
 WORKER_RECENT = timedelta(minutes=2)
@@ -28,6 +34,7 @@ class ChainCheck:
     problem: str = ""  # "edited", "missing", "prev_link", "head", "cutover", "anchor_forged", "rewritten"
     detail: str = ""
     anchors: int = 0  # anchored heads found in the chain
+    pending: int = 0  # entries written and intact, not yet linked by the chainer
 
 
 def _cutover_check(head: AuditChainHead | None) -> ChainCheck | None:
@@ -54,7 +61,8 @@ def audit_chain_verify(*, anchors: list[dict[str, Any]] | None = None) -> ChainC
     longer matches its `entry_hash` (and a new one cannot be computed without SIMPUL_AUDIT_KEY), a deleted entry
     leaves a gap in `seq`, an entry whose `prev_hash` does not name the entry before it breaks the link, entries
     cut from the end disagree with the chain head, and moving the cut-over breaks its HMAC. A rewrite made with
-    the key is found only against anchors (`audit_anchor`) kept outside the database.
+    the key is found only against anchors (`audit_anchor`) kept outside the database. Entries not yet linked by
+    the chainer are checked against their content HMAC and counted in `pending`.
     """
     head = AuditChainHead.objects.filter(pk=1).first()
     broken = _cutover_check(head)
@@ -73,7 +81,7 @@ def audit_chain_verify(*, anchors: list[dict[str, Any]] | None = None) -> ChainC
     expected_seq = 1
     prev_hash = GENESIS_HASH
     count = 0
-    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
+    for entry in AuditEntry.objects.filter(seq__isnull=False).order_by("seq").iterator(chunk_size=2000):
         if entry.seq != expected_seq:
             return ChainCheck(
                 ok=False,
@@ -82,7 +90,9 @@ def audit_chain_verify(*, anchors: list[dict[str, Any]] | None = None) -> ChainC
                 problem="missing",
                 detail=f"entry {expected_seq} is missing (deleted); the next entry is {entry.seq}",
             )
-        if not hmac.compare_digest(entry_digest(entry, keyed=entry.seq >= keyed_from), entry.entry_hash):
+        if (entry.content_mac and not entry_content_intact(entry)) or not hmac.compare_digest(
+            entry_digest(entry, keyed=bool(entry.content_mac) or entry.seq >= keyed_from), entry.entry_hash or ""
+        ):
             return ChainCheck(
                 ok=False,
                 count=count,
@@ -123,7 +133,16 @@ def audit_chain_verify(*, anchors: list[dict[str, Any]] | None = None) -> ChainC
                 detail=(f"the anchored head {seq} ({anchored_hash[:16]}...) is no longer in the chain: "
                         + ("the chain was cut short" if seq > count else "the history up to it was rewritten")),
             )
-    return ChainCheck(ok=True, count=count, anchors=len(wanted))
+    pending = 0
+    for entry in AuditEntry.objects.filter(seq__isnull=True).order_by("id").iterator(chunk_size=2000):
+        if not entry_content_intact(entry):
+            return ChainCheck(
+                ok=False, count=count, seq=None, problem="edited",
+                detail=f"pending entry id {entry.pk} (not yet chained) was edited or forged: its content does "
+                       "not match its keyed hash",
+            )
+        pending += 1
+    return ChainCheck(ok=True, count=count, anchors=len(wanted), pending=pending)
 
 
 def audit_entry_list_for_object(*, obj: Model, limit: int = 50) -> list[AuditEntry]:
@@ -132,7 +151,7 @@ def audit_entry_list_for_object(*, obj: Model, limit: int = 50) -> list[AuditEnt
     Access is the caller's concern: show it only to staff who may see the object itself.
     """
     return list(
-        AuditEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("-seq")[
+        AuditEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("-id")[
             :limit
         ]
     )

@@ -11,6 +11,7 @@ import hmac
 import json
 import logging
 import math
+import secrets
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -133,8 +134,75 @@ def _json_safe(value: Any) -> Any:
     return _canonical_numbers(json.loads(json.dumps(value, default=str)))
 
 
+def _content_body(*, nonce: str, created_at: datetime, actor_id: int | None, actor_label: str, on_behalf_of: str,
+                  action: str, object_type: str, object_id: str, object_repr: str, changes: Any) -> bytes:
+    """The canonical JSON of a pending entry's content and its nonce (what `content_mac` signs)."""
+    return json.dumps(
+        {
+            "v": 2,
+            "nonce": nonce,
+            "created_at": created_at.isoformat(),
+            "actor_id": actor_id,
+            "actor_label": actor_label,
+            "on_behalf_of": on_behalf_of,
+            "action": action,
+            "object_type": object_type,
+            "object_id": object_id,
+            "object_repr": object_repr,
+            "changes": changes,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        default=str,
+    ).encode("utf-8")
+
+
+def audit_content_mac(**fields: Any) -> str:
+    """HMAC-SHA256 under `audit_key()` over an entry's content and nonce: set when the entry is written."""
+    return hmac.new(audit_key(), _content_body(**fields), hashlib.sha256).hexdigest()
+
+
+def _link_message(*, seq: int, prev_hash: str, content_mac: str) -> bytes:
+    return f"simpul-audit-link|{seq}|{prev_hash}|{content_mac}".encode()
+
+
+def audit_link_mac(*, seq: int, prev_hash: str, content_mac: str) -> str:
+    """The link the chainer adds: HMAC over the entry's place, the previous entry's hash and its content HMAC."""
+    return hmac.new(audit_key(), _link_message(seq=seq, prev_hash=prev_hash, content_mac=content_mac),
+                    hashlib.sha256).hexdigest()
+
+
+def _content_fields(entry: AuditEntry) -> dict[str, Any]:
+    return {
+        "nonce": entry.nonce,
+        "created_at": entry.created_at,
+        "actor_id": entry.actor_id,
+        "actor_label": entry.actor_label,
+        "on_behalf_of": entry.on_behalf_of,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "object_repr": entry.object_repr,
+        "changes": entry.changes,
+    }
+
+
+def entry_content_intact(entry: AuditEntry) -> bool:
+    """Whether a two-step entry's stored content still matches its `content_mac` (used by `simpul audit verify`)."""
+    return bool(entry.content_mac) and hmac.compare_digest(
+        audit_content_mac(**_content_fields(entry)), entry.content_mac or ""
+    )
+
+
 def entry_digest(entry: AuditEntry, *, keyed: bool = True) -> str:
-    """The hash an entry should carry, recomputed from its stored content (used by `simpul audit verify`)."""
+    """The hash a chained entry should carry, recomputed from its stored content (used by `simpul audit verify`).
+
+    A two-step entry (with `content_mac`) links its sequence, the previous hash and its content HMAC, after its
+    content is checked against that HMAC (`entry_content_intact`); an older entry hashes all its fields."""
+    if entry.content_mac:
+        link = {"seq": int(entry.seq or 0), "prev_hash": entry.prev_hash, "content_mac": entry.content_mac}
+        return audit_link_mac(**link) if keyed else hashlib.sha256(_link_message(**link)).hexdigest()
     fields = {
         "seq": entry.seq,
         "created_at": entry.created_at,
@@ -151,7 +219,6 @@ def entry_digest(entry: AuditEntry, *, keyed: bool = True) -> str:
     return audit_entry_hmac(**fields) if keyed else audit_entry_digest(**fields)
 
 
-@transaction.atomic(savepoint=False)
 def audit_record(
     *,
     actor: Any = None,
@@ -164,16 +231,15 @@ def audit_record(
     actor_label: str = "",
     on_behalf_of: str = "",
 ) -> AuditEntry:
-    """Append one entry to the audit log, chained with HMAC-SHA256 under `audit_key()`.
+    """Append one entry to the audit log: one INSERT in the caller's transaction, no lock.
 
     `actor` is an `Actor` (`simpul.core.actors`) or a user; its account is stored (none for the system or a PIN
     holder: `actor_label` then names it).
-    Writers are serialised by locking the single `AuditChainHead` row (SELECT ... FOR UPDATE on PostgreSQL,
-    the database write lock on SQLite), so the chain never forks. The entry commits or rolls back with the
-    caller's transaction (no savepoint of its own: an error here fails that whole transaction, and two round
-    trips fewer are spent while the head is locked). Call it last in a transaction: the head stays locked until
-    the commit. `changes` must not hold personal data in clear (mask NIK, never log PINs or keys;
-    `simpul.core.admin.mask_changes` helps).
+    The entry is written *pending*: its content with a random nonce and `content_mac`, an HMAC under
+    `audit_key()` over both. It commits or rolls back with the caller's transaction. The chainer
+    (`audit_chain`, run by the worker on every pass) then links the committed entries in insertion order, so
+    writers never wait on one another for the chain's head. `changes` must not hold personal data in clear
+    (mask NIK, never log PINs or keys; `simpul.core.admin.mask_changes` helps).
     """
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
@@ -185,6 +251,8 @@ def audit_record(
         actor_label = str(getattr(account, "email", "") or getattr(account, "phone", "") or actor_id)
     # Cut every field to its column size *before* hashing, so the stored row hashes to what was computed.
     content: dict[str, Any] = {
+        "nonce": secrets.token_hex(16),
+        "created_at": timezone.now(),
         "actor_id": actor_id,
         "actor_label": actor_label[:200],
         "on_behalf_of": on_behalf_of[:200],
@@ -194,19 +262,37 @@ def audit_record(
         "object_repr": object_repr[:200],
         "changes": _json_safe(changes or {}),
     }
-    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
-    seq = head.seq + 1
-    created_at = timezone.now()
-    entry_hash = audit_entry_hmac(seq=seq, created_at=created_at, prev_hash=head.last_hash, **content)
-    entry = AuditEntry.objects.create(
-        seq=seq, created_at=created_at, prev_hash=head.last_hash, entry_hash=entry_hash, **content
-    )
-    head.seq = seq
-    head.last_hash = entry_hash
-    head.save(update_fields=["seq", "last_hash"])
-    return entry
+    return AuditEntry.objects.create(content_mac=audit_content_mac(**content), **content)
+
+
+def audit_chain(*, limit: int = 2000) -> int:
+    """Link the committed pending audit entries into the chain, in insertion order; returns how many.
+
+    One short transaction holds the chain head's lock (SELECT ... FOR UPDATE on PostgreSQL, the write lock on
+    SQLite): chainers on several machines take turns, and a second one finds nothing left to do. An entry
+    whose content no longer matches its `content_mac` is linked all the same (the chain records what is
+    there) and `simpul audit verify` names it. Run by the worker on every pass and by `simpul audit chain`.
+    """
+    linked = 0
+    with transaction.atomic():
+        head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+        if head is None:
+            head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        pending = list(
+            AuditEntry.objects.filter(seq__isnull=True).order_by("id").values_list("pk", "content_mac")[:limit]
+        )
+        if not pending:
+            return 0
+        seq, prev_hash = head.seq, head.last_hash
+        for pk, content_mac in pending:
+            seq += 1
+            entry_hash = audit_link_mac(seq=seq, prev_hash=prev_hash, content_mac=content_mac or "")
+            linked += AuditEntry.objects.link(pk=pk, seq=seq, prev_hash=prev_hash, entry_hash=entry_hash)
+            prev_hash = entry_hash
+        head.seq = seq
+        head.last_hash = prev_hash
+        head.save(update_fields=["seq", "last_hash"])
+    return linked
 
 
 def audit_anchor(*, path: Path | None = None) -> dict[str, Any]:

@@ -4,7 +4,8 @@ With the default database task backend (django-tasks-db) one loop does, on every
 
 1. run the queued tasks (django-tasks-db's own `Worker`, in batch mode, at most `max_tasks` per pass),
 2. run the periodic jobs that are due (`simpul.core.schedule.run_due`),
-3. deliver the due outbox messages (`simpul.core.delivery.outbox_deliver_batch`),
+3. link the audit entries written since the last pass into the chain (`simpul.core.services.audit_chain`),
+4. deliver the due outbox messages (`simpul.core.delivery.outbox_deliver_batch`),
 
 then sleeps `interval` seconds. `stop()` (SIGINT/SIGTERM in the command) finishes the current task and
 the current pass, then returns. Several workers may run at once, on one machine or many: tasks are claimed
@@ -27,6 +28,7 @@ from django.db import close_old_connections, connection
 
 from simpul.core import schedule
 from simpul.core.delivery import outbox_deliver_batch
+from simpul.core.services import audit_chain
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +52,7 @@ class PassResult:
     tasks: int = 0
     jobs: list[str] = field(default_factory=list)
     delivered: int = 0
+    chained: int = 0
 
 
 class SimpulWorker:
@@ -107,6 +110,8 @@ class SimpulWorker:
     def run_periodic(self) -> PassResult:
         result = PassResult()
         if not self.stopping:
+            result.chained = audit_chain()
+        if not self.stopping:
             result.jobs = [outcome.name for outcome in schedule.run_due()]
         if not self.stopping:
             result.delivered = outbox_deliver_batch()
@@ -130,12 +135,13 @@ class SimpulWorker:
                     raise
                 logger.exception("worker pass failed; retrying after %s s", self.interval)
             else:
-                if result.tasks or result.jobs or result.delivered:
+                if result.tasks or result.jobs or result.delivered or result.chained:
                     logger.info(
-                        "worker pass: %s task(s), jobs %s, %s outbox message(s) delivered",
+                        "worker pass: %s task(s), jobs %s, %s outbox message(s) delivered, %s audit entries chained",
                         result.tasks,
                         ",".join(result.jobs) or "-",
                         result.delivered,
+                        result.chained,
                     )
             if once:
                 break

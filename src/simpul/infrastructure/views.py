@@ -209,7 +209,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
         points=latency, unit=" ms",
     ) if latency else None
     needs = {n.site.pk: n for n in selectors.site_needs(region_code=site.region_id)}
-    audit = AuditEntry.objects.filter(object_type="infrastructure.site", object_id=str(site.pk)).order_by("-seq")[:20]
+    audit = AuditEntry.objects.filter(object_type="infrastructure.site", object_id=str(site.pk)).order_by("-id")[:20]
     return render(request, "infrastructure/site_detail.html", {
         "site": site, "links": list(site.links.all()), "options": list(site.upgrade_options.all()),
         "history": history, "chart": chart, "form": form, "need": needs.get(site.pk), "audit": audit,

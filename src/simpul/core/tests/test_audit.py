@@ -12,14 +12,17 @@ from django.db import connection, connections, models
 
 from simpul.core.models import AppendOnlyError, AuditEntry
 from simpul.core.selectors import audit_chain_verify
-from simpul.core.services import GENESIS_HASH, audit_record
+from simpul.core.services import GENESIS_HASH, audit_chain, audit_record
 
 
 def _entries(n: int) -> list[AuditEntry]:
-    return [
+    """`n` entries written and then linked by the chainer, as the worker does after their commit."""
+    written = [
         audit_record(action="test.thing_change", object_type="test.thing", object_id=str(i), changes={"i": i})
         for i in range(1, n + 1)
     ]
+    audit_chain()
+    return list(AuditEntry.objects.filter(pk__in=[e.pk for e in written]).order_by("seq"))
 
 
 def _verify() -> str:
@@ -102,15 +105,17 @@ def test_raw_sql_delete_of_a_middle_entry_is_detected():
 @pytest.mark.django_db
 def test_rehashed_forgery_still_breaks_the_next_link():
     """An attacker who edits an entry and recomputes its hash breaks the link of the entry after it."""
-    from simpul.core.services import entry_digest
+    from simpul.core.services import _content_fields, audit_content_mac, entry_digest
 
     _entries(4)
     with connection.cursor() as cursor:
         cursor.execute("UPDATE core_auditentry SET action = %s WHERE seq = %s", ["test.forged", 2])
     forged = AuditEntry.objects.get(seq=2)
+    forged.content_mac = audit_content_mac(**_content_fields(forged))
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE core_auditentry SET entry_hash = %s WHERE seq = %s", [entry_digest(forged), 2]
+            "UPDATE core_auditentry SET content_mac = %s, entry_hash = %s WHERE seq = %s",
+            [forged.content_mac, entry_digest(forged), 2],
         )
     result = audit_chain_verify()
     assert not result.ok
@@ -127,6 +132,54 @@ def test_deleting_the_last_entries_is_detected_by_the_chain_head():
     assert not result.ok
     assert result.problem == "head"
     assert result.seq == 3
+
+
+@pytest.mark.django_db
+def test_a_new_entry_waits_pending_until_the_chainer_links_it():
+    entry = audit_record(action="test.thing_change", object_type="test.thing", object_id="1")
+    assert (entry.seq, entry.entry_hash, entry.prev_hash) == (None, None, "")
+    assert len(entry.content_mac or "") == 64
+    assert _verify() == "audit chain intact: 0 entries verified; 1 newer entries intact, waiting for the chainer\n"
+    out = StringIO()
+    call_command("audit", "chain", stdout=out)
+    assert out.getvalue() == "audit chain: 1 pending entries linked\n"
+    entry.refresh_from_db()
+    assert entry.seq == 1 and entry.prev_hash == GENESIS_HASH
+    assert _verify() == "audit chain intact: 1 entries verified\n"
+    assert audit_chain() == 0  # nothing left: a second chainer finds no work
+
+
+@pytest.mark.django_db
+def test_a_pending_entry_edited_before_it_is_chained_is_detected():
+    entry = audit_record(action="test.thing_change", object_type="test.thing", object_id="1")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE core_auditentry SET object_id = %s WHERE id = %s", ["2", entry.pk])
+    assert _broken() == (f"audit chain BROKEN at a pending entry (edited): pending entry id {entry.pk} (not yet chained) "
+                         "was edited or forged: its content does not match its keyed hash; 0 entries before it "
+                         "are intact")
+    audit_chain()  # linked as it stands: the chain records what is there, and verify still names it
+    assert _broken().startswith("audit chain BROKEN at seq 1 (edited)")
+
+
+@pytest.mark.django_db
+def test_reordering_two_chained_entries_is_detected():
+    entries = _entries(3)
+    with connection.cursor() as cursor:  # swap the places of entries 1 and 2, links and all
+        cursor.execute("UPDATE core_auditentry SET seq = -1 WHERE seq = 1")
+        cursor.execute("UPDATE core_auditentry SET seq = 1, prev_hash = %s WHERE seq = 2", [GENESIS_HASH])
+        cursor.execute("UPDATE core_auditentry SET seq = 2, prev_hash = %s WHERE seq = -1",
+                       [entries[1].entry_hash])
+    assert _broken().startswith("audit chain BROKEN at seq 1 (edited)")
+
+
+@pytest.mark.django_db
+def test_the_worker_links_pending_entries_on_every_pass():
+    from simpul.core.worker import SimpulWorker
+
+    audit_record(action="test.a")
+    audit_record(action="test.b")
+    SimpulWorker(interval=0).run_periodic()
+    assert list(AuditEntry.objects.values_list("action", "seq")) == [("test.a", 1), ("test.b", 2)]
 
 
 @pytest.mark.django_db
@@ -148,6 +201,8 @@ def test_concurrent_appends_on_postgresql_form_one_linear_chain():
             barrier.wait()
             for i in range(per_thread):
                 audit_record(action="test.concurrent", object_id=f"{t}-{i}")
+                if t < 2:  # two of the threads also chain as they go, as two workers would
+                    audit_chain()
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
         finally:
@@ -159,6 +214,8 @@ def test_concurrent_appends_on_postgresql_form_one_linear_chain():
     for thread in threads:
         thread.join()
     assert errors == []
+    while audit_chain():
+        pass
     entries = list(AuditEntry.objects.order_by("seq"))
     assert [e.seq for e in entries] == list(range(1, threads_n * per_thread + 1))
     prev_hashes = [e.prev_hash for e in entries]

@@ -1,4 +1,5 @@
 """`simpul audit verify [--anchors FILE]`: check the keyed audit chain and name the first broken link.
+`simpul audit chain`: link the pending entries now (the worker does it on every pass).
 `simpul audit anchor`: write the signed chain head to the log and append it to the anchor file."""
 
 import json
@@ -9,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from simpul.core.selectors import audit_chain_verify
-from simpul.core.services import audit_anchor
+from simpul.core.services import audit_anchor, audit_chain
 
 
 def _read_anchors(path: str) -> list[dict[str, Any]]:
@@ -32,7 +33,8 @@ def _read_anchors(path: str) -> list[dict[str, Any]]:
 
 class Command(BaseCommand):
     help = ("Audit log tools. `simpul audit verify [--anchors FILE]` recomputes the keyed chain (and checks it "
-            "still holds every anchored head); exits 1 at the first broken link. `simpul audit anchor` writes "
+            "still holds every anchored head); exits 1 at the first broken link. `simpul audit chain` links the "
+            "pending entries. `simpul audit anchor` writes "
             "the signed chain head to the log and appends it to the anchor file.")
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -42,6 +44,7 @@ class Command(BaseCommand):
         verify.add_argument("--anchors", metavar="FILE", default="",
                             help="an anchor file written by `simpul audit anchor`: every head in it must still "
                                  "be in the chain")
+        sub.add_parser("chain", help="Link the entries written since the last pass of the worker into the chain.")
         anchor = sub.add_parser("anchor", help="Write the signed chain head to the log and the anchor file.")
         anchor.add_argument("--file", default="", help=f"default: {settings.AUDIT_ANCHOR_FILE}")
 
@@ -52,13 +55,24 @@ class Command(BaseCommand):
             self.stdout.write(f"audit chain anchored: head {anchor['seq']} {anchor['hash']} at {anchor['at']} "
                               f"(appended to {path or settings.AUDIT_ANCHOR_FILE})")
             return
+        if options["action"] == "chain":
+            linked = total = audit_chain()
+            while linked:
+                linked = audit_chain()
+                total += linked
+            self.stdout.write(f"audit chain: {total} pending entries linked")
+            return
         anchors = _read_anchors(options["anchors"]) if options["anchors"] else None
         result = audit_chain_verify(anchors=anchors)
         if not result.ok:
             raise CommandError(
-                f"audit chain BROKEN at seq {result.seq} ({result.problem}): {result.detail}; "
+                "audit chain BROKEN at "
+                + (f"seq {result.seq}" if result.seq is not None else "a pending entry")
+                + f" ({result.problem}): {result.detail}; "
                 f"{result.count} entries before it are intact",
                 returncode=1,
             )
         suffix = f"; {result.anchors} anchored heads found" if anchors is not None else ""
+        if result.pending:
+            suffix += f"; {result.pending} newer entries intact, waiting for the chainer"
         self.stdout.write(f"audit chain intact: {result.count} entries verified{suffix}")
