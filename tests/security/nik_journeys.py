@@ -66,8 +66,9 @@ def load_catalogue() -> None:
         if data["code"] == "pengaduan-kependudukan":
             for version in data["versions"]:
                 page = next(p for p in version["form"]["pages"] if p["key"] == "pelapor")
-                page["fields"].insert(1, {"name": "nik", "type": "nik", "label_id": "NIK pelapor",
-                                          "label_en": "Your NIK", "required": False})
+                page["fields"].insert(1, {"name": "nik", "type": "nik", "role": "applicant_nik",
+                                          "label_id": "NIK pelapor", "label_en": "Your NIK",
+                                          "required": False})
         service_import_yaml(text=yaml.safe_dump(data, allow_unicode=True), actor=None)
 
 

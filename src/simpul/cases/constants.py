@@ -106,9 +106,6 @@ class NoteAudience(models.TextChoices):
     INTERNAL = "internal", _("Staff only")
 
 
-# Declared form fields that hold the applicant's name (the first one answered is `Case.applicant_name`).
-NAME_FIELDS = ("applicant_name", "full_name", "nama_lengkap", "nama", "name", "nama_pelapor", "nama_pemohon")
-
 # Declared complaint-form fields that decide identity protection and routing (see `cases.intake.submit`).
 ANONYMOUS_FIELD = "anonymous"
 CONFIDENTIAL_FIELD = "confidential"

@@ -12,13 +12,11 @@ from django.utils import timezone
 
 from simpul.cases import documents as docs
 from simpul.cases.answers import answers_protect, answers_reveal
-from simpul.cases.constants import (
-    NAME_FIELDS,
-    Channel,
-)
+from simpul.cases.constants import Channel
 from simpul.cases.intake import DRAFT_SCOPE, SubmitResult, case_submit
 from simpul.cases.models import Case, Draft
 from simpul.cases.reference_numbers import pin_new
+from simpul.catalog.forms_engine import FieldRole, answer_for_role
 
 logger = logging.getLogger(__name__)
 
@@ -45,8 +43,7 @@ def draft_answers(draft: Draft) -> dict[str, Any]:
 
 def draft_applicant_name(draft: Draft) -> str:
     """The applicant's name as answered so far in the draft ("" before the page that asks it)."""
-    answers = draft.answers or {}
-    return next((str(answers[n]) for n in NAME_FIELDS if answers.get(n)), "")
+    return answer_for_role(draft.service_version, draft.answers, FieldRole.APPLICANT_NAME)
 
 
 def draft_update_answers(*, draft: Draft, answers: dict[str, Any]) -> Draft:

@@ -35,7 +35,6 @@ from simpul.cases.constants import (
     ANONYMOUS_FIELD,
     COMPLAINT_UNIT_CHOICE_FLAG,
     CONFIDENTIAL_FIELD,
-    NAME_FIELDS,
     CaseAction,
     CaseKind,
     Channel,
@@ -46,6 +45,7 @@ from simpul.cases.models import Case, CaseDocument
 from simpul.cases.permissions import identity_answer_names
 from simpul.cases.reference_numbers import pin_hash, pin_new, reference_new
 from simpul.cases.workflow import INITIAL_STATUS
+from simpul.catalog.forms_engine import FieldRole, answer_for_role
 from simpul.clients.auth import client_may_act_for
 from simpul.core.actors import Actor, ActorKind
 from simpul.core.calendar import add_working_days
@@ -165,29 +165,25 @@ def _today() -> date:
 
 
 def protect_answers(version: Any, cleaned: dict[str, Any]) -> tuple[dict[str, Any], str]:
-    """Answers to store: NIK and KK numbers encrypted. Returns (answers, first NIK in clear)."""
-    types = field_types(version)
-    first_nik = next((str(value) for name, value in cleaned.items() if types.get(name) == "nik" and value), "")
-    return answers_protect(version=version, answers=cleaned), first_nik
+    """Answers to store: NIK and KK numbers encrypted. Returns (answers, the applicant's NIK in clear)."""
+    return answers_protect(version=version, answers=cleaned), answer_for_role(version, cleaned, FieldRole.APPLICANT_NIK)
 
 
 def _applicant_fields(version: Any, cleaned: dict[str, Any], applicant: Any) -> dict[str, Any]:
+    """The applicant's name, phone and email from the fields declared with those roles (else from the signed-in
+    applicant's account), and the village from the first region answer."""
     types = field_types(version)
-    found: dict[str, Any] = {"phone": "", "email": "", "desa": ""}
-    for name, value in cleaned.items():
-        kind = types.get(name)
-        if kind in ("phone", "email") and value and not found[kind]:
-            found[kind] = str(value)
-        if kind == "region" and value and not found["desa"]:
-            found["desa"] = str(value)
-    name = next((str(cleaned[n]) for n in NAME_FIELDS if cleaned.get(n)), "")
-    if not name and applicant is not None:
-        name = getattr(applicant, "full_name", "") or ""
-    if not found["email"] and applicant is not None:
-        found["email"] = getattr(applicant, "email", "") or ""
-    if not found["phone"] and applicant is not None:
-        found["phone"] = getattr(applicant, "phone", "") or ""
-    found["name"] = name
+    desa = next((str(value) for name, value in cleaned.items() if types.get(name) == "region" and value), "")
+    found: dict[str, Any] = {
+        "name": answer_for_role(version, cleaned, FieldRole.APPLICANT_NAME),
+        "phone": answer_for_role(version, cleaned, FieldRole.APPLICANT_PHONE),
+        "email": answer_for_role(version, cleaned, FieldRole.APPLICANT_EMAIL),
+        "desa": desa,
+    }
+    if applicant is not None:
+        for key, attribute in (("name", "full_name"), ("phone", "phone"), ("email", "email")):
+            if not found[key]:
+                found[key] = getattr(applicant, attribute, "") or ""
     return found
 
 

@@ -27,7 +27,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from simpul.agencies.models import Membership, MembershipRole
-from simpul.cases.constants import NAME_FIELDS, ActorRole, DispositionStatus, IdentityProtection
+from simpul.cases.constants import ActorRole, DispositionStatus, IdentityProtection
+from simpul.catalog.forms_engine import FieldRole, all_fields, fields_with_role, role_field_names
 from simpul.core.actors import Actor, ActorKind
 
 
@@ -130,7 +131,8 @@ def can_view_as_staff(case: Any, user: Any) -> bool:
 
 # -- the reporter's identity --------------------------------------------------------------------------------------
 
-# Answer types that identify a person; with the name fields (`NAME_FIELDS`) they are the reporter's identity.
+# Answer types that identify a person; with the fields declared with a role (the applicant's name, NIK, phone,
+# email and address: `simpul.catalog.forms_engine.FieldRole`) they are the reporter's identity.
 IDENTITY_FIELD_TYPES = frozenset({"nik", "kk", "phone", "email"})
 # Answer types and names masked when shown to whoever holds the reference + PIN (the correction form).
 PERSONAL_FIELD_TYPES = frozenset({"nik", "kk", "phone", "email"})
@@ -183,11 +185,10 @@ def contact_display(case: Any, user: Any = None) -> dict[str, str]:
 
 
 def identity_answer_names(version: Any) -> set[str]:
-    """Names of the form fields that identify the reporter (name, NIK, KK, phone, email)."""
-    from simpul.catalog.forms_engine import all_fields
-
-    return {f["name"] for f in all_fields(version)
-            if f.get("type") in IDENTITY_FIELD_TYPES or (f.get("type", "text") == "text" and f["name"] in NAME_FIELDS)}
+    """Names of the form fields that identify the reporter: every NIK, KK, phone and email answer, and the fields
+    declared with a role (the applicant's name, address...)."""
+    by_type = {f["name"] for f in all_fields(version) if f.get("type") in IDENTITY_FIELD_TYPES}
+    return by_type | role_field_names(version)
 
 
 def masked_answer_names(case: Any, user: Any = None) -> set[str]:
@@ -198,11 +199,11 @@ def masked_answer_names(case: Any, user: Any = None) -> set[str]:
 
 
 def personal_answer_names(version: Any) -> set[str]:
-    """Answers shown masked to whoever holds the reference + PIN: NIK, KK, phone, email and the address."""
-    from simpul.catalog.forms_engine import all_fields
-
-    return {f["name"] for f in all_fields(version)
-            if f.get("type") in PERSONAL_FIELD_TYPES or f["name"] in ADDRESS_FIELDS}
+    """Answers shown masked to whoever holds the reference + PIN: NIK, KK, phone, email and the address (the
+    field declared as the applicant's address, or one with a usual address name)."""
+    address = {f["name"] for f in fields_with_role(version, FieldRole.APPLICANT_ADDRESS)}
+    return address | {f["name"] for f in all_fields(version)
+                      if f.get("type") in PERSONAL_FIELD_TYPES or f["name"] in ADDRESS_FIELDS}
 
 
 def publicly_listed_q() -> Q:

@@ -12,6 +12,8 @@ file. Rules: required,
 min_length, max_length, pattern (+ pattern_message_id/_en), min, max (numbers; ISO dates or "today" for dates).
 `show_if` hides a field unless another field's answer equals a value (`equals`) or is one of several (`in`);
 a hidden field is never required and its answer is dropped.
+`role` (optional, each at most once per form) says what a field is about the applicant, so that the case takes its
+name, NIK, phone, email and address from it whatever the field is called (`FieldRole`).
 
 Public interface (used by portal, cases and the API):
 - `page_form(version, page_key, data=None, files=None, *, language=None, answers=None) -> forms.Form`
@@ -20,6 +22,8 @@ Public interface (used by portal, cases and the API):
   answer of a type its field never takes, such as a list for a text field, is a field error)
 - `document_specs(version, answers=None) -> list[dict]`: declared documents (those visible under `answers`)
 - `protected_fields(version) -> set[str]`: the fields whose answers are kept encrypted at rest (NIK, KK number)
+- `fields_with_role(version, role) -> list[dict]`, `answer_for_role(version, answers, role) -> str`,
+  `role_field_names(version) -> set[str]`: the fields declared with a role, and their answers
 - `definition_errors(form=..., documents=...) -> list[str]`: problems of a definition, each naming its path
 """
 
@@ -35,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.db.models import TextChoices
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -56,6 +61,26 @@ PROTECTED_TYPES = ("nik", "kk")
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 PHONE_RE = re.compile(r"^(?:\+62|62|0)8[0-9]{7,12}$")
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+
+
+class FieldRole(TextChoices):
+    """What a declared field says about the applicant (the `role` key of a field; each at most once per form)."""
+
+    APPLICANT_NAME = "applicant_name", _("Applicant's name")
+    APPLICANT_NIK = "applicant_nik", _("Applicant's NIK")
+    APPLICANT_PHONE = "applicant_phone", _("Applicant's mobile number")
+    APPLICANT_EMAIL = "applicant_email", _("Applicant's email")
+    APPLICANT_ADDRESS = "applicant_address", _("Applicant's address")
+
+
+# The field types each role may be given to (a phone role on a phone field, so the case gets a valid number).
+ROLE_TYPES: dict[str, tuple[str, ...]] = {
+    FieldRole.APPLICANT_NAME: ("text",),
+    FieldRole.APPLICANT_NIK: ("nik",),
+    FieldRole.APPLICANT_PHONE: ("phone",),
+    FieldRole.APPLICANT_EMAIL: ("email",),
+    FieldRole.APPLICANT_ADDRESS: ("text", "textarea"),
+}
 
 
 # -- definition helpers -----------------------------------------------------------------------------------------
@@ -82,6 +107,26 @@ def all_fields(version: ServiceVersion | dict[str, Any]) -> list[dict[str, Any]]
 def protected_fields(version: ServiceVersion | dict[str, Any]) -> set[str]:
     """Names of the declared fields whose answers are encrypted at rest (types in `PROTECTED_TYPES`)."""
     return {field["name"] for field in all_fields(version) if field.get("type") in PROTECTED_TYPES}
+
+
+def fields_with_role(version: ServiceVersion | dict[str, Any], role: str) -> list[dict[str, Any]]:
+    """The declared fields given `role` (at most one in a valid definition), in order."""
+    return [field for field in all_fields(version) if field.get("role") == role]
+
+
+def answer_for_role(version: ServiceVersion | dict[str, Any], answers: dict[str, Any] | None, role: str) -> str:
+    """The answer to the field declared with `role`, as text ("" when the form has no such field or no answer)."""
+    answers = answers or {}
+    for field in fields_with_role(version, role):
+        value = answers.get(field["name"])
+        if value not in (None, ""):
+            return str(value)
+    return ""
+
+
+def role_field_names(version: ServiceVersion | dict[str, Any]) -> set[str]:
+    """Names of the fields declared with any role (those that identify the applicant)."""
+    return {field["name"] for field in all_fields(version) if field.get("role")}
 
 
 def page_keys(version: ServiceVersion) -> list[str]:
@@ -546,6 +591,7 @@ def definition_errors(*, form: Any, documents: Any) -> list[str]:
     if not isinstance(pages, list):
         return [str(_("form.pages: must be a list"))]
     seen: dict[str, str] = {}
+    roles_seen: dict[str, str] = {}
     page_keys_seen: set[str] = set()
     for p_index, page in enumerate(pages):
         ppath = f"form.pages[{p_index}]"
@@ -564,6 +610,7 @@ def definition_errors(*, form: Any, documents: Any) -> list[str]:
             continue
         for f_index, field in enumerate(fields):
             errors += _field_errors(f"{ppath}.fields[{f_index}]", field, seen)
+            errors += _role_errors(f"{ppath}.fields[{f_index}]", field, roles_seen)
     errors += _condition_errors(pages, seen)
     errors += _document_errors(documents, seen)
     return errors
@@ -615,6 +662,23 @@ def _field_errors(path: str, field: Any, seen: dict[str, str]) -> list[str]:
         elif not isinstance(field[key], int | float) or isinstance(field[key], bool):
             errors.append(str(_("{path}.{key}: must be a number")).format(path=path, key=key))
     return errors
+
+
+def _role_errors(path: str, field: Any, roles_seen: dict[str, str]) -> list[str]:
+    if not isinstance(field, dict) or field.get("role") in (None, ""):
+        return []
+    role = field["role"]
+    if not isinstance(role, str) or role not in FieldRole.values:
+        return [str(_("{path}.role: unknown role '{role}' (allowed: {allowed})")).format(
+            path=path, role=role, allowed=", ".join(FieldRole.values))]
+    if role in roles_seen:
+        return [str(_("{path}.role: the role '{role}' is already given to {first}")).format(
+            path=path, role=role, first=roles_seen[role])]
+    roles_seen[role] = path
+    if field.get("type") not in ROLE_TYPES[role]:
+        return [str(_("{path}.role: the role '{role}' needs a field of type {types}")).format(
+            path=path, role=role, types=", ".join(ROLE_TYPES[role]))]
+    return []
 
 
 def _check_condition(path: str, condition: Any, known: Iterable[str]) -> list[str]:

@@ -2,7 +2,8 @@
 
 Service definition: every field of the service's declared form becomes an attribute, except the fields that
 Open311's own parameters fill (see `standard_fields`): the complaint text (`description`), the reporter's name
-(`first_name` + `last_name`), `phone`, `email`, and the location detail (`address_string`, `lat`/`long`).
+(`first_name` + `last_name`), `phone` and `email` (the fields declared with the applicant's name, phone and
+email roles), and the location detail (`address_string`, `lat`/`long`).
 The village (a `region` field) is an attribute with the Kemendagri desa codes as values; it can also be sent
 as `attribute[desa]`, or found from `address_string` when that names exactly one village of the regency.
 A short-title field (`title`) is optional for Open311 clients: when absent it is taken from the description.
@@ -19,8 +20,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from simpul.cases.constants import CLOSED_STATUSES, NAME_FIELDS
-from simpul.catalog.forms_engine import all_fields, localized
+from simpul.cases.constants import CLOSED_STATUSES
+from simpul.catalog.forms_engine import FieldRole, all_fields, fields_with_role, localized
 from simpul.catalog.models import ServiceVersion, normalize_search
 from simpul.regions.models import Region, RegionLevel
 
@@ -48,20 +49,26 @@ class StandardFields:
     params: dict[str, str] = field(default_factory=dict)  # form field -> Open311 parameter (for errors)
 
 
+# The Open311 parameters filled from the fields declared with a role.
+ROLE_PARAMS = (("name", FieldRole.APPLICANT_NAME, "first_name"), ("phone", FieldRole.APPLICANT_PHONE, "phone"),
+               ("email", FieldRole.APPLICANT_EMAIL, "email"))
+
+
 def standard_fields(version: ServiceVersion) -> StandardFields:
     found = StandardFields()
+    for attribute, role, param in ROLE_PARAMS:
+        declared = fields_with_role(version, role)
+        if declared:
+            setattr(found, attribute, declared[0]["name"])
+            found.params[declared[0]["name"]] = param
     for spec in all_fields(version):
         name, kind = spec["name"], spec.get("type", "text")
+        if name in found.params:
+            continue
         if kind == "textarea" and found.description is None:
             found.description, found.params[name] = name, "description"
-        elif kind == "phone" and found.phone is None:
-            found.phone, found.params[name] = name, "phone"
-        elif kind == "email" and found.email is None:
-            found.email, found.params[name] = name, "email"
         elif kind == "region" and found.region is None:
             found.region, found.params[name] = name, f"attribute[{name}]"
-        elif kind == "text" and name in NAME_FIELDS and found.name is None:
-            found.name, found.params[name] = name, "first_name"
         elif kind == "text" and name == TITLE_FIELD and found.title is None:
             found.title, found.params[name] = name, f"attribute[{name}]"
         elif kind == "text" and "location" in name and found.location is None:

@@ -11,6 +11,7 @@ import pytest
 from simpul.cases.actions import case_transition
 from simpul.cases.constants import CaseAction
 from simpul.cases.models import Case
+from simpul.catalog.services import service_import_yaml
 from simpul.clients.services import api_client_create, api_key_issue
 
 DATA = Path(__file__).resolve().parents[2] / "catalog" / "data" / "musi-banyuasin"
@@ -301,3 +302,18 @@ def test_xml_escapes_text(client, complaint, open311_client, region_tree):
                              ).json()[0]["service_request_id"]
     root = xml(client.get(f"{BASE}requests/{reference}.xml", {"api_key": KEY}))
     assert root.find("request/description").text == "Jalan <rusak> & berlubang \"parah\" di dekat sekolah dasar."
+
+
+def test_open311_fills_the_fields_declared_with_the_applicant_roles_whatever_their_names(
+        client, personas, open311_client, region_tree):
+    text = (DATA / "pengaduan-infrastruktur.yaml").read_text().replace("dinas-pu", "disdukcapil")
+    for old, new in (("full_name", "nama_warga"), ("phone", "hp_warga"), ("email", "surel_warga")):
+        text = text.replace(f"- name: {old}\n", f"- name: {new}\n")
+    service_import_yaml(text=text, actor=None)
+    attributes = client.get(f"{BASE}services/pengaduan-infrastruktur.json").json()["attributes"]
+    assert not {"nama_warga", "hp_warga", "surel_warga"} & {a["code"] for a in attributes}
+    response = post_request(client)
+    assert response.status_code == 201, response.content
+    case = Case.objects.get(reference=response.json()[0]["service_request_id"])
+    assert (case.applicant_name, case.phone, case.email) == ("Siti Aminah", "081234567890", "siti@example.org")
+    assert case.form_data["nama_warga"] == "Siti Aminah"

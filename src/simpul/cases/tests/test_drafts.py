@@ -31,10 +31,12 @@ KK = "1606011204150003"
 FORM_WITH_KK = {
     "pages": [
         {"key": "applicant", "title_id": "Pemohon", "title_en": "Applicant", "fields": [
-            {"name": "nik", "type": "nik", "label_id": "NIK", "label_en": "NIK", "required": True},
+            {"name": "nik", "type": "nik", "role": "applicant_nik", "label_id": "NIK", "label_en": "NIK",
+             "required": True},
             {"name": "kk_number", "type": "kk", "label_id": "Nomor KK", "label_en": "Family card number",
              "required": True},
-            {"name": "full_name", "type": "text", "label_id": "Nama", "label_en": "Name", "required": True},
+            {"name": "full_name", "type": "text", "role": "applicant_name", "label_id": "Nama", "label_en": "Name",
+             "required": True},
             {"name": "reason", "type": "choice", "label_id": "Alasan", "label_en": "Reason", "required": True,
              "choices": [{"value": "lost", "label_id": "Hilang", "label_en": "Lost"},
                          {"value": "damaged", "label_id": "Rusak", "label_en": "Damaged"}]},

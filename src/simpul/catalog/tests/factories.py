@@ -16,12 +16,14 @@ SAMPLE_FORM: dict[str, Any] = {
             "title_id": "Data pemohon",
             "title_en": "Applicant",
             "fields": [
-                {"name": "nik", "type": "nik", "label_id": "NIK", "label_en": "NIK", "required": True},
-                {"name": "full_name", "type": "text", "label_id": "Nama lengkap", "label_en": "Full name",
+                {"name": "nik", "type": "nik", "role": "applicant_nik", "label_id": "NIK", "label_en": "NIK",
+                 "required": True},
+                {"name": "full_name", "type": "text", "role": "applicant_name", "label_id": "Nama lengkap", "label_en": "Full name",
                  "required": True, "min_length": 3, "max_length": 100},
                 {"name": "village", "type": "region", "label_id": "Desa/kelurahan", "label_en": "Village",
                  "required": True},
-                {"name": "phone", "type": "phone", "label_id": "Nomor HP", "label_en": "Mobile number"},
+                {"name": "phone", "type": "phone", "role": "applicant_phone", "label_id": "Nomor HP",
+                 "label_en": "Mobile number"},
             ],
         },
         {

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -198,3 +198,61 @@ def test_sample_definition_has_no_errors():
 @given(st.text(max_size=40))
 def test_normalised_phone_never_contains_separators(value):
     assert not any(ch in forms_engine.normalize_phone(value) for ch in " -().")
+
+
+# -- field roles --------------------------------------------------------------------------------------------------
+
+
+def _one_page(*fields):
+    return {"pages": [{"key": "p", "fields": list(fields)}]}
+
+
+def test_an_unknown_role_is_refused_in_indonesian_naming_the_field():
+    form = _one_page({"name": "nama_warga", "type": "text", "label_id": "Nama", "role": "applicant_shoe_size"})
+    with translation.override("id"):
+        errors = definition_errors(form=form, documents=[])
+    assert errors == [
+        "form.pages[0].fields[0].role: peran 'applicant_shoe_size' tidak dikenal (yang boleh: applicant_name, "
+        "applicant_nik, applicant_phone, applicant_email, applicant_address)"
+    ]
+
+
+def test_a_role_given_twice_is_refused_naming_both_fields():
+    form = {"pages": [
+        {"key": "p", "fields": [{"name": "nama_warga", "type": "text", "label_id": "Nama", "role": "applicant_name"}]},
+        {"key": "q", "fields": [{"name": "nama_ibu", "type": "text", "label_id": "Ibu", "role": "applicant_name"}]},
+    ]}
+    with translation.override("en"):
+        errors = definition_errors(form=form, documents=[])
+    assert errors == ["form.pages[1].fields[0].role: the role 'applicant_name' is already given to "
+                      "form.pages[0].fields[0]"]
+
+
+def test_a_role_on_a_field_of_the_wrong_type_is_refused():
+    form = _one_page({"name": "hp", "type": "text", "label_id": "HP", "role": "applicant_phone"})
+    with translation.override("en"):
+        errors = definition_errors(form=form, documents=[])
+    assert errors == ["form.pages[0].fields[0].role: the role 'applicant_phone' needs a field of type phone"]
+
+
+def test_each_role_on_a_fitting_field_is_accepted():
+    form = _one_page(
+        {"name": "nama_warga", "type": "text", "label_id": "Nama", "role": "applicant_name"},
+        {"name": "nomor_induk", "type": "nik", "label_id": "NIK", "role": "applicant_nik"},
+        {"name": "hp", "type": "phone", "label_id": "HP", "role": "applicant_phone"},
+        {"name": "surel", "type": "email", "label_id": "Email", "role": "applicant_email"},
+        {"name": "tempat_tinggal", "type": "textarea", "label_id": "Alamat", "role": "applicant_address"},
+        {"name": "catatan", "type": "text", "label_id": "Catatan"},
+    )
+    assert definition_errors(form=form, documents=[]) == []
+    assert [f["name"] for f in forms_engine.fields_with_role(form, forms_engine.FieldRole.APPLICANT_PHONE)] == ["hp"]
+    assert forms_engine.role_field_names(form) == {"nama_warga", "nomor_induk", "hp", "surel", "tempat_tinggal"}
+
+
+def test_answer_for_role_reads_the_declared_field_whatever_its_name():
+    form = _one_page({"name": "full_name", "type": "text", "label_id": "Nama lain"},
+                     {"name": "nama_warga", "type": "text", "label_id": "Nama", "role": "applicant_name"})
+    answers = {"full_name": "Bukan Ini", "nama_warga": "Siti Aminah"}
+    assert forms_engine.answer_for_role(form, answers, forms_engine.FieldRole.APPLICANT_NAME) == "Siti Aminah"
+    assert forms_engine.answer_for_role(form, answers, forms_engine.FieldRole.APPLICANT_PHONE) == ""
+    assert forms_engine.answer_for_role(form, {}, forms_engine.FieldRole.APPLICANT_NAME) == ""
