@@ -11,7 +11,7 @@ from typing import Any
 from simpul.cases.constants import CaseStatus
 from simpul.cases.models import Case, CaseEvent
 from simpul.core.actors import Actor
-from simpul.notifications.services import notification_send
+from simpul.notifications.services import notification_queue
 
 
 def loaded_related(obj: Any, name: str) -> Any:
@@ -42,7 +42,7 @@ def notify(case: Case, event: str, context: dict[str, Any] | None = None) -> Non
     language = getattr(case.applicant, "preferred_language", "") or "id" if case.applicant_id else "id"
     if not (case.email or case.phone):
         return
-    notification_send(
+    notification_queue(
         event=event, to_email=case.email, to_phone=case.phone, language=language, context=ctx,
         case_reference=case.reference,
     )

@@ -1,4 +1,5 @@
-"""The outbox backend "notification": delivers one `Message` through its channel's gateway.
+"""The outbox backends of notifications: "notification.render" renders a queued event into messages, and
+"notification" delivers one `Message` through its channel's gateway.
 
 Payload: `{"message_id": <Message.pk>}`. Idempotent: a message already sent is not sent again (the gateway
 also gets `Message.uid` to de-duplicate). Each attempt is written to the message's delivery log; when the
@@ -13,11 +14,35 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from simpul.core.models import OutboxMessage
 from simpul.core.outbox import DeliveryError, OutboxBackend, registry
 from simpul.notifications.gateways import registry as gateways
 from simpul.notifications.models import Message, MessageAttempt, MessageStatus
+from simpul.notifications.services import BACKEND_NAME, RENDER_BACKEND_NAME, notification_send
 
-BACKEND_NAME = "notification"
+__all__ = ["BACKEND_NAME", "RENDER_BACKEND_NAME", "NotificationBackend", "NotificationRenderBackend"]
+
+
+@registry.register
+class NotificationRenderBackend(OutboxBackend):
+    """Renders one queued event (`notification_queue`) into its messages, one per channel, each queued for the
+    "notification" backend. Idempotent: once rendered, the payload holds only the message ids."""
+
+    name = RENDER_BACKEND_NAME
+
+    def deliver(self, message: Any) -> dict[str, Any]:
+        payload = dict(message.payload or {})
+        if "message_ids" in payload or "event" not in payload:
+            return {"message_ids": payload.get("message_ids", []), "already_rendered": True}
+        with transaction.atomic():
+            queued = notification_send(
+                event=str(payload["event"]), to_email=str(payload.get("to_email", "")),
+                to_phone=str(payload.get("to_phone", "")), language=str(payload.get("language", "id")),
+                context=dict(payload.get("context") or {}), case_reference=str(payload.get("case_reference", "")),
+            )
+            ids = [m.pk for m in queued]
+            OutboxMessage.objects.filter(pk=message.pk).update(payload={"message_ids": ids})
+        return {"message_ids": ids}
 
 
 @registry.register

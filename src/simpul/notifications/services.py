@@ -10,9 +10,9 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from simpul.core.models import OutboxMessage
 from simpul.core.services import outbox_enqueue
 from simpul.notifications.models import Channel, Language, Message, MessageAttempt, Template
-from simpul.notifications.outbox import BACKEND_NAME
 from simpul.notifications.reference import (
     CONTEXT_ALIASES,
     CONTEXT_DISPLAY_OVERRIDES,
@@ -23,6 +23,12 @@ from simpul.notifications.rendering import render_text
 from simpul.regions.national import home_kabupaten
 
 logger = logging.getLogger(__name__)
+
+
+# The outbox backends of this app (simpul.notifications.outbox): "notification" delivers one rendered message,
+# "notification.render" renders an event's messages in the worker and queues them.
+BACKEND_NAME = "notification"
+RENDER_BACKEND_NAME = "notification.render"
 
 
 def _phone_channels() -> list[str]:
@@ -126,6 +132,33 @@ def notification_send(
         )
         messages.append(message)
     return messages
+
+
+def notification_queue(
+    *,
+    event: str,
+    to_email: str = "",
+    to_phone: str = "",
+    language: str = "id",
+    context: dict[str, Any],
+    case_reference: str = "",
+) -> OutboxMessage | None:
+    """Queue `event` to be rendered and sent by the worker: one outbox row in the caller's transaction, instead of
+    the template look-ups, the rendering and a message row per channel while a citizen waits for the answer.
+
+    The worker's "notification.render" backend calls `notification_send` with these arguments and then replaces
+    the row's payload with the ids of the messages it queued, so the recipient is not kept twice. Returns the
+    outbox row, or None when there is no recipient. The context must be JSON (dates as ISO strings).
+    """
+    if not (to_email or to_phone):
+        return None
+    return outbox_enqueue(
+        backend=RENDER_BACKEND_NAME,
+        payload={"event": event, "to_email": to_email, "to_phone": to_phone, "language": language,
+                 "context": context, "case_reference": case_reference},
+        topic=event,
+        ordering_key=case_reference,
+    )
 
 
 def messages_anonymise(*, case_reference: str) -> int:

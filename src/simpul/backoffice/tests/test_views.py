@@ -8,6 +8,7 @@ from simpul.cases.intake import case_submit
 from simpul.cases.models import Case
 from simpul.cases.tests.factories import VALID_ANSWERS, ktp_service, pdf_upload
 from simpul.conftest import login
+from simpul.core.delivery import outbox_deliver_batch
 from simpul.core.models import AuditEntry
 
 
@@ -152,6 +153,7 @@ def test_case_screen_shows_the_notification_delivery_log(client, personas, versi
     case = make_case(version, applicant=personas.citizen)
     from simpul.notifications.models import Message
 
+    outbox_deliver_batch()  # the worker renders the submission's notification
     assert Message.objects.filter(case_reference=case.reference).exists()
     login(client, personas.officer)
     html = client.get(url("case_detail", case)).content.decode()
@@ -164,6 +166,7 @@ def test_case_screen_shows_the_notification_delivery_log(client, personas, versi
 def test_case_screen_names_actions_and_notifications_in_words_not_codes(client, personas, version):
     case = make_case(version, applicant=personas.citizen)
     case_transition(case=case, action="verify", actor=personas.officer)
+    outbox_deliver_batch()  # the worker renders the notifications
     login(client, personas.officer)
     html = client.get(url("case_detail", case)).content.decode()
     assert "Permohonan diterima" in html and "Mulai pemeriksaan" in html

@@ -22,6 +22,7 @@ from simpul.cases.models import Case, Draft
 from simpul.cases.schedule import drafts_purge
 from simpul.cases.tests.factories import VALID_ANSWERS, ktp_service, png_upload
 from simpul.conftest import login
+from simpul.core.delivery import outbox_deliver_batch
 from simpul.core.models import IdempotencyRecord, OutboxMessage
 from simpul.core.schedule import jobs
 from simpul.notifications.models import Message
@@ -224,6 +225,7 @@ def test_retention_of_a_case_leaves_no_copy_of_its_personal_data(client, persona
     Case.objects.filter(pk=case.pk).update(email="siti@example.org", phone="081234567890")
     case.refresh_from_db()
     case_withdraw(case=case, actor=None, via_pin=True)
+    outbox_deliver_batch()  # the worker renders the notifications into messages
     OutboxMessage.objects.filter(ordering_key__startswith=case.reference).update(status="delivered")
     IdempotencyRecord.objects.create(scope=case.idempotency_scope, key=case.idempotency_key, fingerprint="f",
                                      state="done", response_status=201, response_body={"pin": "123456"},

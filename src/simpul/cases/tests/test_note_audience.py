@@ -11,6 +11,7 @@ from django.urls import reverse
 from simpul.cases.intake import case_submit
 from simpul.cases.tests.factories import VALID_ANSWERS, ktp_service, pdf_upload
 from simpul.conftest import login
+from simpul.core.delivery import outbox_deliver_batch
 from simpul.notifications.models import Message
 
 NOTE = "Uji penerusan antar-OPD"
@@ -56,6 +57,7 @@ def test_forward_note_between_offices_never_reaches_the_applicant(client, person
 def test_forward_sms_names_the_agency_it_goes_to(client, personas):
     case, _pin = _submitted(personas)
     _forward(client, personas, case)
+    outbox_deliver_batch()  # the worker renders the notification
     sms = Message.objects.get(case_reference=case.reference, event="case.forwarded", channel="sms")
     assert "diteruskan ke DPMPTSP" in sms.body
     assert "Disdukcapil" not in sms.body

@@ -252,3 +252,35 @@ def test_context_aliases_labels_and_iso_dates(templates):
     [en_mail] = notification_send(event="case.submitted", to_email="a@example.org", context=context,
                                   case_reference="MB-A", language="en")
     assert "12 Des" in id_mail.body and "Dec. 12, 2026" in en_mail.body
+
+
+@pytest.mark.django_db
+def test_an_event_queued_in_a_request_is_rendered_by_the_worker_once():
+    """`notification_queue` writes one outbox row and no message; the worker renders one message per channel and
+    keeps only their ids in the row, so the recipient is not stored twice and a second pass renders nothing."""
+    from simpul.core.delivery import outbox_deliver_batch
+    from simpul.core.models import OutboxMessage
+    from simpul.notifications.services import RENDER_BACKEND_NAME, notification_queue
+
+    row = notification_queue(event="case.submitted", to_email="siti@example.org", to_phone="081234567890",
+                             context={"reference": "MUBA-26-AAAAA-A", "service": "KTP-el", "status": "diajukan",
+                                      "due_date": "2026-12-10"},
+                             case_reference="MUBA-26-AAAAA-A")
+    assert row is not None and row.backend == RENDER_BACKEND_NAME
+    assert not Message.objects.exists()
+    outbox_deliver_batch()
+    messages = list(Message.objects.filter(case_reference="MUBA-26-AAAAA-A").order_by("channel"))
+    assert [m.channel for m in messages] == ["email", "sms"]
+    assert "MUBA-26-AAAAA-A" in messages[1].body
+    row.refresh_from_db()
+    assert row.payload == {"message_ids": sorted(m.pk for m in messages)}
+    assert "081234567890" not in str(row.payload)
+    outbox_deliver_batch()
+    assert Message.objects.filter(case_reference="MUBA-26-AAAAA-A").count() == 2
+
+
+@pytest.mark.django_db
+def test_no_recipient_queues_nothing():
+    from simpul.notifications.services import notification_queue
+
+    assert notification_queue(event="case.submitted", context={}, case_reference="MUBA-26-AAAAA-A") is None
