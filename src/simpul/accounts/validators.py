@@ -31,8 +31,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from simpul.core.pdp import normalise_digits
-from simpul.regions.models import Region
 from simpul.regions.national import province_names
+from simpul.regions.selectors import area_codes
 
 NIK_ERROR_CODES = (
     "nik_length",
@@ -118,7 +118,8 @@ def _check_area(value: str, *, prefix: str, label: str) -> str:
             code=f"{prefix}_area",
         )
     kabupaten, kecamatan = f"{pp}.{kk}", f"{pp}.{kk}.{cc}"
-    known = set(Region.objects.filter(code__in=[kabupaten, kecamatan]).values_list("code", flat=True))
+    loaded = area_codes()
+    known = {code for code in (kabupaten, kecamatan) if code in loaded}
     if known and kecamatan not in known:
         raise ValidationError(
             _("The district code {code} in the {label} does not exist in this regency.").format(

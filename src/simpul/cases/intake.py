@@ -28,6 +28,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from simpul.accounts.models import Role
+from simpul.accounts.permissions import village_scope
+from simpul.agencies.selectors import complaint_unit
 from simpul.cases import documents as docs
 from simpul.cases import history
 from simpul.cases.answers import answers_protect, field_types
@@ -45,10 +48,18 @@ from simpul.cases.models import Case, CaseDocument
 from simpul.cases.permissions import identity_answer_names
 from simpul.cases.reference_numbers import pin_hash, pin_new, reference_new
 from simpul.cases.workflow import INITIAL_STATUS
-from simpul.catalog.forms_engine import FieldRole, answer_for_role
+from simpul.catalog.forms_engine import (
+    FieldRole,
+    all_fields,
+    answer_for_role,
+    document_specs,
+    validate_answers,
+)
+from simpul.catalog.models import localized
 from simpul.clients.auth import client_may_act_for
 from simpul.core.actors import Actor, ActorKind
 from simpul.core.calendar import add_working_days
+from simpul.core.pdp import encrypt_text, nik_hash
 from simpul.core.services import audit_record
 
 REFERENCE_ATTEMPTS = 12
@@ -210,8 +221,6 @@ def documents_check(
     *, version: Any, answers: dict[str, Any], files: dict[str, Any], existing: set[str] | None = None
 ) -> tuple[list[docs.CheckedFile], dict[str, list[str]]]:
     """Check uploads against the version's document specs. `existing`: spec codes already on file (revision)."""
-    from simpul.catalog.forms_engine import document_specs
-    from simpul.catalog.models import localized
 
     checked: list[docs.CheckedFile] = []
     errors: dict[str, list[str]] = {}
@@ -250,7 +259,6 @@ def _business_nib(applicant: Any) -> str:
 
 
 def _check_audience(version: Any, applicant: Any) -> None:
-    from simpul.accounts.models import Role
 
     is_business = applicant is not None and getattr(applicant, "role", None) == Role.BUSINESS
     if version.audience == "business" and not (is_business and _business_nib(applicant)):
@@ -274,8 +282,6 @@ def submission_protection(*, version: Any, answers: dict[str, Any]) -> tuple[str
     and, for a complaint, a chosen answer marked `to_complaint_unit` (bribery, illegal levies,
     maladministration by an office's own staff), which sends it to the complaint-handling unit first.
     """
-    from simpul.agencies.selectors import complaint_unit
-    from simpul.catalog.forms_engine import all_fields
 
     if _yes(answers.get(ANONYMOUS_FIELD)):
         identity = IdentityProtection.ANONYMOUS
@@ -334,16 +340,12 @@ def case_submit(
     if getattr(version, "status", "published") != "published":
         raise ValidationError({"__all__": [_("This service is not open for applications.")]}, code="not_published")
     _check_audience(version, applicant)
-    from simpul.catalog.forms_engine import validate_answers
-
     cleaned, errors = validate_answers(version, answers)
     checked, doc_errors = documents_check(version=version, answers=cleaned, files=files)
     errors = {**errors, **doc_errors}
     fields = _applicant_fields(version, cleaned, applicant)
     operator_desa = None
     if submitted_by is not None:
-        from simpul.accounts.permissions import village_scope
-
         operator_desa = village_scope(submitted_by)
         if operator_desa is None:
             errors.setdefault("__all__", []).append(_("Only a village operator may submit on behalf of a citizen."))
@@ -409,11 +411,9 @@ def _case_create(
     idempotency_key: str, checked: list[docs.CheckedFile], pin: str, identity: str = IdentityProtection.OPEN,
     agency: Any, fingerprint: str = "",
 ) -> SubmitResult:
-    from simpul.core.pdp import encrypt_text, nik_hash
-    from simpul.regions.models import Region
-
     workflow = version.workflow if version.workflow in WorkflowCode.values else WorkflowCode.APPLICATION
-    desa = Region.objects.filter(code=desa_code).first() if desa_code else None
+    # The desa's code was checked (a region answer) or comes from the operator's own village: no need to load it.
+    kecamatan_code = ".".join(desa_code.split(".")[:3]) if desa_code.count(".") >= 2 else ""
     today = _today()
     case = None
     for _attempt in range(REFERENCE_ATTEMPTS):
@@ -425,8 +425,8 @@ def _case_create(
             applicant=applicant if getattr(applicant, "is_authenticated", False) else None,
             submitted_by=submitted_by, channel=channel, applicant_name=fields["name"][:200],
             nik_encrypted=encrypt_text(nik) if nik else "", nik_hash=nik_hash(nik) if nik else "",
-            phone=fields["phone"][:20], email=fields["email"][:254], identity=identity, desa=desa,
-            kecamatan_code=(desa.kecamatan_code or "") if desa else "",
+            phone=fields["phone"][:20], email=fields["email"][:254], identity=identity, desa_id=desa_code or None,
+            kecamatan_code=kecamatan_code,
             business_nib=_business_nib(applicant) if version.audience == "business" else "",
             form_data=stored_answers, consent=consent, status=INITIAL_STATUS[workflow],
             submitted_at=timezone.now(), due_date=add_working_days(today, version.sla_working_days),

@@ -19,6 +19,11 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays as holidays_lib
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils import timezone
 
 from simpul.core.models import Holiday
 
@@ -26,6 +31,33 @@ from simpul.core.models import Holiday
 @lru_cache(maxsize=64)
 def _national_holidays(year: int) -> frozenset[date]:
     return frozenset(holidays_lib.country_holidays("ID", years=year, categories=("public",)).keys())
+
+
+# The admin-entered days of a year, kept in the shared cache (every process sees a change at once: saving or
+# deleting a Holiday drops its year's entry) and read again at most this often in any case.
+HOLIDAYS_CACHE_SECONDS = 300
+
+
+def _holidays_key(year: int) -> str:
+    return f"simpul:holidays:{year}"
+
+
+def admin_holidays(year: int) -> frozenset[date]:
+    """The `Holiday` rows of `year` (cuti bersama, local days): from the cache, else one query."""
+    days = cache.get(_holidays_key(year))
+    if days is None:
+        days = frozenset(Holiday.objects.filter(date__year=year).values_list("date", flat=True))
+        cache.set(_holidays_key(year), days, HOLIDAYS_CACHE_SECONDS)
+    return frozenset(days)
+
+
+@receiver([post_save, post_delete], sender=Holiday, dispatch_uid="simpul.core.calendar.holidays_changed")
+def _holidays_changed(sender: type[Holiday], instance: Holiday, **kwargs: object) -> None:
+    # The year it is in now, and the years around today (a day moved to another year left one of those).
+    this_year = timezone.localdate().year
+    years = {instance.date.year, *range(this_year - 1, this_year + 3)}
+    cache.delete_many([_holidays_key(y) for y in years])
+    transaction.on_commit(lambda: cache.delete_many([_holidays_key(y) for y in years]))
 
 
 class WorkingDays:
@@ -40,9 +72,7 @@ class WorkingDays:
 
     def admin_days(self, year: int) -> frozenset[date]:
         if year not in self._years:
-            self._years[year] = frozenset(
-                Holiday.objects.filter(date__year=year).values_list("date", flat=True)
-            )
+            self._years[year] = admin_holidays(year)
         return self._years[year]
 
     def is_working_day(self, day: date) -> bool:

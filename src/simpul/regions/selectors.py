@@ -2,9 +2,39 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
-from simpul.regions.models import CODE_RE, Region
+from simpul.regions.models import CODE_RE, Region, RegionLevel
+
+# The loaded kabupaten/kota and kecamatan codes (a few dozen), kept in the shared cache: every NIK and KK number
+# submitted is checked against them. Saving or deleting a region drops the entry; the loader does too.
+_AREA_CODES_KEY = "simpul:regions:area-codes"
+AREA_CODES_CACHE_SECONDS = 300
+
+
+def area_codes() -> frozenset[str]:
+    """The codes of every kabupaten/kota and kecamatan loaded: from the cache, else one query."""
+    codes = cache.get(_AREA_CODES_KEY)
+    if codes is None:
+        codes = frozenset(
+            Region.objects.filter(level__in=[RegionLevel.KABUPATEN, RegionLevel.KECAMATAN]).values_list("code", flat=True)
+        )
+        cache.set(_AREA_CODES_KEY, codes, AREA_CODES_CACHE_SECONDS)
+    return frozenset(codes)
+
+
+def area_codes_forget() -> None:
+    """Drop the cached area codes (after loading regions in bulk)."""
+    cache.delete(_AREA_CODES_KEY)
+
+
+@receiver([post_save, post_delete], sender=Region, dispatch_uid="simpul.regions.area_codes_changed")
+def _regions_changed(sender: type[Region], instance: Region, **kwargs: object) -> None:
+    if instance.level in (RegionLevel.KABUPATEN, RegionLevel.KECAMATAN):
+        area_codes_forget()
 
 
 def in_region(code: str, *, field: str = "region") -> Q:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from simpul.core.services import audit_record
 from simpul.regions.models import CODE_RE, LEVEL_DEPTH, Region, RegionLevel, VillageKind
+from simpul.regions.selectors import area_codes_forget
 
 REQUIRED_COLUMNS = ("code", "name", "level")
 # The first digit of a village code's last part: 1 = kelurahan, 2 = desa (Kemendagri convention).
@@ -226,6 +227,8 @@ def region_import(
     if to_update:
         Region.objects.bulk_update(to_update, ["name", "level", "kind", "parent", "source"], batch_size=500)
     if to_create or to_update:
+        transaction.on_commit(area_codes_forget)
+        area_codes_forget()
         audit_record(
             actor=actor,
             actor_label="" if actor is not None else "system",

@@ -115,3 +115,15 @@ def test_one_working_days_instance_reads_each_year_once(cuti_bersama, django_ass
             assert days.between(start, days.add(start, 10)) == 10
             if days.add(start, 10).year != 2026:
                 break
+
+
+@pytest.mark.django_db
+def test_admin_days_are_read_once_and_a_new_holiday_is_seen_at_once(django_assert_num_queries):
+    monday = date(2031, 3, 3)
+    add_working_days(monday, 1)  # fills the cache for 2031
+    with django_assert_num_queries(0):
+        assert add_working_days(monday, 1) == date(2031, 3, 4)
+    Holiday.objects.create(date=date(2031, 3, 4), name="Cuti bersama")
+    assert add_working_days(monday, 1) == date(2031, 3, 5)
+    Holiday.objects.filter(date=date(2031, 3, 4)).first().delete()
+    assert add_working_days(monday, 1) == date(2031, 3, 4)
