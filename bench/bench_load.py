@@ -1,7 +1,7 @@
 """Load test "opening day": Simpul under gunicorn + PostgreSQL at 3x its capacity, driven by Locust (open model).
 
     .venv/bin/python bench/bench_load.py [--short] [--database-url postgres://postgres@127.0.0.1:5432/simpul_bench_load]
-        [--workers 2] [--threads 16] [--max-inflight 8] [--admission-wait-ms 1000] [--csv-dir DIR] [--json FILE]
+        [--workers 2] [--threads 16] [--max-inflight N] [--admission-wait-ms MS] [--csv-dir DIR] [--json FILE]
 
 What it does (bounded, loopback only, stops by itself):
 1. Creates the PostgreSQL database afresh (dropped again at the end), a temporary SIMPUL_VAR_DIR, then
@@ -256,7 +256,8 @@ def main() -> int:
                         help="a PostgreSQL database that this run creates afresh and drops at the end")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=16)
-    parser.add_argument("--max-inflight", type=int, default=8, help="SIMPUL_MAX_INFLIGHT per process")
+    parser.add_argument("--max-inflight", type=int, default=None,
+                        help="SIMPUL_MAX_INFLIGHT per process (default: Simpul's own, from the CPU count)")
     parser.add_argument("--admission-wait-ms", type=int, default=None,
                         help="SIMPUL_ADMISSION_WAIT_MS (default: Simpul's)")
     parser.add_argument("--pacing", type=float, default=5.0, help="seconds between one visitor's actions")
@@ -282,14 +283,16 @@ def main() -> int:
             (var_dir / "static").mkdir()  # WhiteNoise warns at every start without it
         else:
             prepare(env)
-        server_env = {**env, "SIMPUL_MAX_INFLIGHT": str(args.max_inflight)}
+        server_env = dict(env)
+        if args.max_inflight is not None:
+            server_env["SIMPUL_MAX_INFLIGHT"] = str(args.max_inflight)
         if args.admission_wait_ms is not None:
             server_env["SIMPUL_ADMISSION_WAIT_MS"] = str(args.admission_wait_ms)
         port = _free_port()
         server = start_server(server_env, port, args.workers, args.threads)
         workers_before = _children(server.pid)
         print(f"machine: {machine()}; PostgreSQL {urlsplit(args.database_url).path.lstrip('/')}; gunicorn gthread "
-              f"{args.workers}x{args.threads}, SIMPUL_MAX_INFLIGHT={args.max_inflight}, SIMPUL_ADMISSION_WAIT_MS="
+              f"{args.workers}x{args.threads}, SIMPUL_MAX_INFLIGHT={args.max_inflight if args.max_inflight is not None else 'default'}, SIMPUL_ADMISSION_WAIT_MS="
               f"{args.admission_wait_ms if args.admission_wait_ms is not None else 'default'}; Locust on the same "
               f"machine, one action per visitor every {args.pacing:g} s; {'short' if args.short else 'full'} "
               f"profile (setup {time.perf_counter() - t0:.0f} s)")

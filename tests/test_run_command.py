@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from simpul.core.management.commands.run import demo_logins, web_sizing
+from simpul.core.management.commands.run import demo_logins
+from simpul.core.sizing import default_admission_wait_ms, default_max_inflight, web_sizing
 
 START_TIMEOUT = 120.0
 STOP_TIMEOUT = 40.0
@@ -134,3 +135,8 @@ def test_web_sizing_stays_between_two_and_four_processes() -> None:
     assert web_sizing(2) == (2, 4)
     assert web_sizing(64) == (4, 4)
     assert web_sizing(None) == (2, 4)
+
+
+def test_admission_defaults_follow_the_cpu_count() -> None:
+    assert [default_max_inflight(n) for n in (1, 2, 4, 16)] == [2, 4, 8, 32]
+    assert [default_admission_wait_ms(n) for n in (1, 2, 4, 16)] == [500, 500, 1000, 1000]

@@ -18,7 +18,7 @@ from simpul.notifications import reference
 from simpul.notifications.gateways import sign, verify_signature
 from simpul.notifications.models import Message, MessageStatus, Template, mask_recipient
 from simpul.notifications.selectors import messages_for_case
-from simpul.notifications.services import notification_send
+from simpul.notifications.services import RENDER_BACKEND_NAME, notification_queue, notification_send
 
 CONTEXT = {
     "service_name": "KTP-el penggantian",
@@ -258,10 +258,6 @@ def test_context_aliases_labels_and_iso_dates(templates):
 def test_an_event_queued_in_a_request_is_rendered_by_the_worker_once():
     """`notification_queue` writes one outbox row and no message; the worker renders one message per channel and
     keeps only their ids in the row, so the recipient is not stored twice and a second pass renders nothing."""
-    from simpul.core.delivery import outbox_deliver_batch
-    from simpul.core.models import OutboxMessage
-    from simpul.notifications.services import RENDER_BACKEND_NAME, notification_queue
-
     row = notification_queue(event="case.submitted", to_email="siti@example.org", to_phone="081234567890",
                              context={"reference": "MUBA-26-AAAAA-A", "service": "KTP-el", "status": "diajukan",
                                       "due_date": "2026-12-10"},
@@ -281,6 +277,4 @@ def test_an_event_queued_in_a_request_is_rendered_by_the_worker_once():
 
 @pytest.mark.django_db
 def test_no_recipient_queues_nothing():
-    from simpul.notifications.services import notification_queue
-
     assert notification_queue(event="case.submitted", context={}, case_reference="MUBA-26-AAAAA-A") is None

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from simpul.core.loaders import demo_hook
+from simpul.core.sizing import cpu_count, web_sizing
 from simpul.startup import refuse_insecure_secret_key
 
 STOP_GRACE_SECONDS = 20.0
@@ -30,11 +31,6 @@ def demo_logins() -> tuple[list[tuple[str, str]], str]:
     module's `demo_logins`; `simpul.core.loaders.demo_hook`). None without such an app."""
     hook = demo_hook("demo_logins")
     return hook() if hook is not None else ([], "")
-
-
-def web_sizing(cpus: int | None) -> tuple[int, int]:
-    """Gunicorn processes and threads for this machine: 2 to 4 processes, 4 threads each."""
-    return max(2, min(4, cpus or 2)), 4
 
 
 class Command(BaseCommand):
@@ -50,7 +46,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         refuse_insecure_secret_key()
         host, port = options["host"], options["port"]
-        workers, threads = web_sizing(os.cpu_count())
+        workers, threads = web_sizing(cpu_count())
         if options["workers"]:
             workers = options["workers"]
         web_cmd = [
