@@ -203,7 +203,7 @@ AXES_CLIENT_IP_CALLABLE = "simpul.core.clientip.axes_client_ip"
 PASSWORD_RESET_PER_ADDRESS = env.int("SIMPUL_PASSWORD_RESET_PER_ADDRESS", default=3)
 PASSWORD_RESET_PER_CLIENT = env.int("SIMPUL_PASSWORD_RESET_PER_CLIENT", default=10)
 PASSWORD_RESET_WINDOW_SECONDS = env.int("SIMPUL_PASSWORD_RESET_WINDOW_SECONDS", default=3600)
-# Case tracking by reference and PIN (simpul.cases.throttle): wrong PINs allowed per reference and client, and per
+# Case tracking by reference and PIN (simpul.cases.tracking): wrong PINs allowed per reference and client, and per
 # client across references, within the window (seconds), before the client must wait.
 TRACKING_MAX_FAILURES = env.int("SIMPUL_TRACKING_MAX_FAILURES", default=5)
 TRACKING_MAX_FAILURES_PER_IP = env.int("SIMPUL_TRACKING_MAX_FAILURES_PER_CLIENT", default=30)

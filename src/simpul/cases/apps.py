@@ -8,4 +8,4 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
-        from simpul.cases import subject_data  # noqa: F401  (registers the cases' part of the data-subject export)
+        from simpul.cases import sms, subject_data  # noqa: F401  (register the SMS status answer, the data export)

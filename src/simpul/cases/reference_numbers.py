@@ -22,7 +22,7 @@ reference with or without it.
 PIN: six random digits, shown once. Stored as HMAC-SHA256 keyed with a key derived from SECRET_KEY over
 (reference, PIN): a stolen database alone does not reveal PINs (the 10^6 space would fall to any fast
 unkeyed hash, and a slow hash would make every tracking lookup a CPU cost on a 2-core server). Online
-guessing is stopped by the tracking throttle (`simpul.cases.throttle`). When a submission carries an
+guessing is stopped by the tracking throttle (`simpul.cases.tracking`). When a submission carries an
 idempotency key the PIN is derived from it with the same secret, so a retried submission shows the
 same PIN without the clear PIN ever being stored.
 """

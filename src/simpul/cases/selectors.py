@@ -21,7 +21,7 @@ from simpul.cases.permissions import (
     person_of,
     staff_visibility_q,
 )
-from simpul.cases.reference_numbers import normalise_reference, pin_matches
+from simpul.cases.reference_numbers import normalise_reference
 
 SORTS = {
     "due": ("due_date", "id"),
@@ -90,17 +90,6 @@ def case_get_for_staff(*, reference: str, user: Any) -> Case:
     case = _base().select_related("applicant", "submitted_by").filter(reference=reference).first()
     if case is None or not can_view_as_staff(case, user):
         raise Http404
-    return case
-
-
-def case_get_for_tracking(reference: str, pin: str) -> Case | None:
-    """The case with this reference if the PIN matches, else None (the caller throttles wrong guesses)."""
-    canonical = normalise_reference(reference)
-    if canonical is None:
-        return None
-    case = _base().filter(reference=canonical).first()
-    if case is None or not pin_matches(canonical, pin, case.pin_hash):
-        return None
     return case
 
 

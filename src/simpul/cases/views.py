@@ -17,7 +17,7 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from simpul.cases import actions, selectors
+from simpul.cases import actions, selectors, tracking
 from simpul.cases import drafts as draft_service
 from simpul.cases.answers import answers_in_clear
 from simpul.cases.constants import CaseStatus
@@ -33,7 +33,7 @@ from simpul.cases.forms import ConsentForm, TrackForm
 from simpul.cases.models import Case, Draft
 from simpul.cases.permissions import is_applicant, personal_answer_names
 from simpul.cases.reference_numbers import normalise_reference
-from simpul.cases.throttle import client_ip, tracking_blocked, tracking_failed, tracking_wait_minutes
+from simpul.cases.tracking import Blocked, Requester
 from simpul.core.models import AccessDoor
 from simpul.core.offline import flat_errors, is_outbox, outbox_answer, outbox_refused
 from simpul.core.services import personal_data_access_record
@@ -392,24 +392,20 @@ def track(request: HttpRequest) -> HttpResponse:
     form = TrackForm(request.POST or None, initial={"reference": request.GET.get("ref", "")})
     status = 200
     if request.method == "POST" and form.is_valid():
-        reference = normalise_reference(form.cleaned_data["reference"])
-        ip = client_ip(request)
-        if reference is None:
+        found = tracking.track(form.cleaned_data["reference"], form.cleaned_data["pin"], Requester.web(request))
+        if isinstance(found, Case):
+            _remember(request, found.reference)
+            return redirect("cases:track_detail", reference=found.reference)
+        if isinstance(found, Blocked):
+            form.add_error(None, _("Too many wrong PINs. Please wait {minutes} minutes and try again.").format(
+                minutes=found.wait_minutes))
+            status = 429
+        elif found.malformed:
             form.add_error("reference", _("This reference number is not valid. Check it for typing mistakes."))
             status = 400
-        elif tracking_blocked(ip, reference):
-            form.add_error(None, _("Too many wrong PINs. Please wait {minutes} minutes and try again.").format(
-                minutes=tracking_wait_minutes()))
-            status = 429
         else:
-            case = selectors.case_get_for_tracking(reference, form.cleaned_data["pin"])
-            if case is None:
-                tracking_failed(ip, reference)
-                form.add_error(None, _("The reference number and PIN do not match."))
-                status = 400
-            else:
-                _remember(request, case.reference)
-                return redirect("cases:track_detail", reference=case.reference)
+            form.add_error(None, _("The reference number and PIN do not match."))
+            status = 400
     elif request.method == "POST":
         status = 400
     return render(request, "cases/track.html", {"form": form}, status=status)

@@ -44,8 +44,7 @@ from simpul.cases.intake import (
     submission_fingerprint,
     submit,
 )
-from simpul.cases.reference_numbers import normalise_reference
-from simpul.cases.throttle import client_ip, tracking_blocked, tracking_failed, tracking_wait_minutes
+from simpul.cases.tracking import Blocked, NotFound, Requester, track
 from simpul.catalog.selectors import service_get
 from simpul.clients.auth import api_client_from_request
 from simpul.core.actors import Actor
@@ -202,18 +201,13 @@ class CaseStatusApi(APIView):
         tags=["cases"],
     )
     def get(self, request: Request, reference: str) -> Response:
-        canonical = normalise_reference(reference)
         pin = request.headers.get("X-Case-PIN") or request.query_params.get("pin", "")
-        ip = client_ip(request)
-        if canonical is None:
-            raise exceptions.NotFound(_("No case with this reference and PIN."))
-        if tracking_blocked(ip, canonical):
-            raise exceptions.Throttled(wait=tracking_wait_minutes() * 60,
+        case = track(reference, pin, Requester.api(request))
+        if isinstance(case, Blocked):
+            raise exceptions.Throttled(wait=case.retry_after_seconds,
                                        detail=_("Too many wrong PINs. Please wait {minutes} minutes and try again.")
-                                       .format(minutes=tracking_wait_minutes()))
-        case = selectors.case_get_for_tracking(canonical, pin)
-        if case is None:
-            tracking_failed(ip, canonical)
+                                       .format(minutes=case.wait_minutes))
+        if isinstance(case, NotFound):
             raise exceptions.NotFound(_("No case with this reference and PIN."))
         history = selectors.case_public_history(case)
         data = CaseStatusOutputSerializer({

@@ -55,13 +55,6 @@ def test_operator_sees_only_what_they_submitted_in_their_village(personas, versi
     assert not selectors.cases_for_operator(other_operator).exists()
 
 
-def test_tracking_needs_the_right_pin(personas, version):
-    result = submit(version, "a")
-    assert selectors.case_get_for_tracking(result.case.reference.lower(), result.pin) == result.case
-    assert selectors.case_get_for_tracking(result.case.reference, "000000" if result.pin != "000000" else "111111") is None
-    assert selectors.case_get_for_tracking("MUBA-26-AAAAA-A", result.pin) is None
-
-
 def test_worklist_filters(personas, version):
     a = submit(version, "a").case
     b = submit(version, "b").case
