@@ -75,6 +75,7 @@ run: $(VAR_DIR)/.migrated $(VAR_DIR)/.messages $(VAR_DIR)/.static $(LOADED)
 lint: install-dev
 	$(BIN)/ruff check src bench tests conftest.py
 	PYTHONPATH=src $(BIN)/lint-imports --no-cache
+	SIMPUL_DEMO_MODE=true $(BIN)/mypy
 
 # The unit and HTTP tests run in parallel, one process per core (`make test-fast`: about a minute). The whole-system
 # tests (marker `system`, set by path in conftest.py: browser, servers as subprocesses, fuzzing, backup, string

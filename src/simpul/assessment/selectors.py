@@ -206,7 +206,7 @@ def round_results(*, round: Round, with_answers: bool = False) -> RoundResults:
     index = None
     level_items = [r for r in results if r.item.kind == ItemKind.LEVEL and r.level_mean is not None]
     if level_items:
-        means = {r.item.code: Decimal(str(round_half(r.level_mean))) for r in level_items}
+        means = {r.item.code: Decimal(str(round_half(float(r.level_mean or 0)))) for r in level_items}
         index = compute_index(spec, means, require_complete=True)
     sections = []
     if index is not None:
@@ -258,14 +258,14 @@ def _by_group(agg: _Aggregate, items: list[Item], spec: FrameworkSpec) -> dict[s
 
 def round_trend(*, round: Round) -> list[dict[str, Any]]:
     """The index (or mean importance) of this round and its predecessors, oldest first, with deltas."""
-    chain = []
-    seen = set()
+    chain: list[Round] = []
+    seen: set[int] = set()
     current: Round | None = round
     while current is not None and current.pk not in seen and len(chain) < 20:
         seen.add(current.pk)
         chain.append(current)
         current = current.previous
-    points = []
+    points: list[dict[str, Any]] = []
     for r in reversed(chain):
         res = round_results(round=r)
         value = None

@@ -464,7 +464,7 @@ EVIDENCE_FILE_SPEC: dict[str, Any] = {"code": "evidence", "types": ["pdf", "jpg"
 @transaction.atomic
 def evidence_add(*, round: Round, kind: str, title: str, actor: Any, text: str = "", informant: str = "",
                  informant_role: str = "", consent_recorded: bool = False, consent_date: date | None = None,
-                 dated: date | None = None, period: str = "", source: str = "", file: UploadedFile | None = None,
+                 dated: date | None = None, period: str = "", source: str = "", file: UploadedFile[Any] | None = None,
                  items: Iterable[Item] = ()) -> Evidence:
     """Add an interview, observation, document or Simpul figure as evidence of a round."""
     errors: dict[str, str] = {}

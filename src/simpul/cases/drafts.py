@@ -4,6 +4,7 @@ draft sent as a case through the intake pipeline (`simpul.cases.intake`)."""
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -100,7 +101,7 @@ def draft_delete(*, draft: Draft, keep: set[str] | None = None) -> None:
     Draft.objects.filter(pk=draft.pk).delete()
     for name in names:
         if name and name not in (keep or set()):
-            transaction.on_commit(lambda name=name: docs.document_delete(name))
+            transaction.on_commit(partial(docs.document_delete, name))
 
 
 def draft_submit(

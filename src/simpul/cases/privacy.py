@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -88,7 +89,7 @@ def case_anonymise(*, case: Case, actor: Actor | Any = None) -> Case:
     if consent_photo:
         files.append(str(consent_photo))
     for name in files:
-        transaction.on_commit(lambda name=name: docs.document_delete(name))
+        transaction.on_commit(partial(docs.document_delete, name))
     locked.documents.filter(pk__in=[d.pk for d in documents]).update(deleted_at=now, original_name="(dihapus)")
     locked.applicant_name = ""
     locked.nik_encrypted = ""

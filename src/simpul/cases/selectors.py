@@ -172,7 +172,8 @@ def dashboard_stats(*, agency_id: int, start: date, end: date) -> AgencyStats:
         .values_list("submitted_at", "closed_at", "due_date")
     )
     on_time = sum(1 for _s, closed_at, due in closed if timezone.localdate(closed_at) <= due)
-    durations = [(closed_at - submitted).total_seconds() / 86400 for submitted, closed_at, _d in closed]
+    durations = [(closed_at - submitted).total_seconds() / 86400 for submitted, closed_at, _d in closed
+                 if closed_at is not None]
     return AgencyStats(
         open=sum(by_status.values()), overdue=overdue, closed_in_period=len(closed),
         on_time_rate=(on_time / len(closed)) if closed else None,
@@ -200,7 +201,8 @@ def complaint_handling_stats(*, start: date, end: date) -> ComplaintStats:
     )
     closed = [row for row in received if row[0] in CLOSED_STATUSES and row[2] is not None]
     on_time = sum(1 for _s, _sub, closed_at, due in closed if timezone.localdate(closed_at) <= due)
-    durations = [(closed_at - submitted).total_seconds() / 86400 for _s, submitted, closed_at, _d in closed]
+    durations = [(closed_at - submitted).total_seconds() / 86400 for _s, submitted, closed_at, _d in closed
+                 if closed_at is not None]
     return ComplaintStats(
         received=len(received),
         closed=len(closed),

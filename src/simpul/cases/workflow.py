@@ -13,7 +13,9 @@ correction message is for staff).
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from typing import TypedDict
 
 from django.utils.translation import gettext_lazy as _
 
@@ -43,15 +45,20 @@ class Transition:
 
 
 def _t(
-    source: str, action: str, target: str, roles: set[str], note: bool = False, *,
+    source: str, action: str, target: str, roles: AbstractSet[str], note: bool = False, *,
     audience: str = NoteAudience.APPLICANT, fixed: bool = False,
 ) -> Transition:
     return Transition(source, action, target, frozenset(roles), note, audience, fixed)
 
 
-INTERNAL = {"audience": NoteAudience.INTERNAL}
-TO_APPLICANT_ONLY = {"audience": NoteAudience.APPLICANT, "fixed": True}
-FROM_APPLICANT = {"audience": NoteAudience.INTERNAL, "fixed": True}
+class _NoteOptions(TypedDict, total=False):
+    audience: str
+    fixed: bool
+
+
+INTERNAL: _NoteOptions = {"audience": NoteAudience.INTERNAL}
+TO_APPLICANT_ONLY: _NoteOptions = {"audience": NoteAudience.APPLICANT, "fixed": True}
+FROM_APPLICANT: _NoteOptions = {"audience": NoteAudience.INTERNAL, "fixed": True}
 
 
 STAFF = {R.OFFICER, R.HEAD}

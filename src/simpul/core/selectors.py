@@ -109,8 +109,8 @@ def audit_chain_verify(*, anchors: list[dict[str, Any]] | None = None) -> ChainC
                 detail=f"entry {entry.seq} does not link to entry {entry.seq - 1} (previous hash differs)",
             )
         if entry.seq in wanted:
-            found[entry.seq] = entry.entry_hash
-        prev_hash = entry.entry_hash
+            found[entry.seq] = entry.entry_hash or ""
+        prev_hash = entry.entry_hash or ""
         expected_seq += 1
         count += 1
     head_seq, head_hash = (head.seq, head.last_hash) if head else (0, GENESIS_HASH)
@@ -159,12 +159,13 @@ def audit_entry_list_for_object(*, obj: Model, limit: int = 50) -> list[AuditEnt
 
 def worker_last_seen() -> datetime | None:
     """When a worker last started a periodic job (None when no worker ever ran)."""
-    return ScheduledJobRun.objects.aggregate(last=Max("last_run_at"))["last"]
+    last: datetime | None = ScheduledJobRun.objects.aggregate(last=Max("last_run_at"))["last"]
+    return last
 
 
 def task_queue_state() -> dict[str, Any]:
     """State of the task queue and the outbox, for /healthz."""
-    backend = settings.TASKS["default"]["BACKEND"]
+    backend = str(settings.TASKS["default"]["BACKEND"])
     state: dict[str, Any] = {"status": "ok", "backend": backend.rsplit(".", 1)[-1]}
     try:
         counts = dict(

@@ -201,8 +201,10 @@ def entry_digest(entry: AuditEntry, *, keyed: bool = True) -> str:
     A two-step entry (with `content_mac`) links its sequence, the previous hash and its content HMAC, after its
     content is checked against that HMAC (`entry_content_intact`); an older entry hashes all its fields."""
     if entry.content_mac:
-        link = {"seq": int(entry.seq or 0), "prev_hash": entry.prev_hash, "content_mac": entry.content_mac}
-        return audit_link_mac(**link) if keyed else hashlib.sha256(_link_message(**link)).hexdigest()
+        seq, prev_hash, content_mac = int(entry.seq or 0), entry.prev_hash, entry.content_mac
+        if keyed:
+            return audit_link_mac(seq=seq, prev_hash=prev_hash, content_mac=content_mac)
+        return hashlib.sha256(_link_message(seq=seq, prev_hash=prev_hash, content_mac=content_mac)).hexdigest()
     fields = {
         "seq": entry.seq,
         "created_at": entry.created_at,
@@ -349,7 +351,7 @@ def _kick_outbox_worker() -> None:
     With the database task backend this is skipped: `simpul worker` sweeps the outbox on every pass anyway,
     and a task row per message would double the writes of every submission.
     """
-    if settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db."):
+    if str(settings.TASKS["default"]["BACKEND"]).startswith("django_tasks_db."):
         return
     try:
         outbox_deliver_due.enqueue()

@@ -8,6 +8,7 @@ kecamatan and the OPD table are public aggregates.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -224,16 +225,18 @@ def _period(start: datetime | None, end: datetime | None) -> tuple[datetime, dat
     return start, end
 
 
-def _availability_by_site(site_ids: list[int], start: datetime, end: datetime) -> dict[int, list[tuple[Any, Any]]]:
-    """Probe results per site in the period (one query), plus the last sample before it per link."""
-    series: dict[int, list[tuple[datetime, bool]]] = defaultdict(list)
+def _availability_by_site(
+    site_ids: list[int], start: datetime, end: datetime
+) -> dict[int, list[list[tuple[datetime, bool]]]]:
+    """Probe results per site in the period (one query), per link: (time, up) samples, oldest first."""
+    series: dict[int, list[list[tuple[datetime, bool]]]] = defaultdict(list)
     rows = Measurement.objects.filter(
         link__site_id__in=site_ids, available__isnull=False, measured_at__gte=start - probe_max_gap(),
         measured_at__lt=end,
     ).values_list("link__site_id", "link_id", "measured_at", "available")
     per_link: dict[tuple[int, int], list[tuple[datetime, bool]]] = defaultdict(list)
     for site_id, link_id, at, up in rows:
-        per_link[(site_id, link_id)].append((at, up))
+        per_link[(site_id, link_id)].append((at, bool(up)))
     for (site_id, _link_id), samples in per_link.items():
         series[site_id].append(samples)
     return series
@@ -420,14 +423,14 @@ class TrendRow:
         return self.mbps_to - self.mbps_from
 
 
-def _link_in_force(link: dict[str, Any], on: date) -> bool:
+def _link_in_force(link: Mapping[str, Any], on: date) -> bool:
     if link["status"] == LinkStatus.PLANNED:
         return False
     if link["contract_start"] and link["contract_start"] > on:
         return False
     if link["contract_end"]:
-        return link["contract_end"] >= on
-    return link["status"] != LinkStatus.ENDED
+        return bool(link["contract_end"] >= on)
+    return bool(link["status"] != LinkStatus.ENDED)
 
 
 def coverage_trend(*, date_from: date, date_to: date, kabupaten_code: str | None = None) -> list[TrendRow]:

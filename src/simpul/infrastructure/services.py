@@ -9,7 +9,7 @@ import urllib.error
 import urllib.request
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -40,10 +40,13 @@ def _changes(obj: models.Model, fields: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+M = TypeVar("M", bound=models.Model)
+
+
 def _save(
-    *, model: type[models.Model], instance: models.Model | None, fields: dict[str, Any], actor: Any, action: str,
+    *, model: type[M], instance: M | None, fields: dict[str, Any], actor: Any, action: str,
     actor_label: str = "",
-) -> Any:
+) -> M:
     obj = instance or model()
     changes = _changes(obj, fields) if instance is not None else {k: v for k, v in fields.items()}
     for name, value in fields.items():

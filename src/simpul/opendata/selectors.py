@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
@@ -9,7 +11,7 @@ from simpul.catalog.models import normalize_search
 from simpul.opendata.models import Dataset, Distribution
 
 
-def _distributions() -> Prefetch:
+def _distributions() -> Prefetch[Any]:
     return Prefetch("distributions", queryset=Distribution.objects.defer("content").order_by("format"))
 
 

@@ -13,6 +13,7 @@ Each change is audited and emits `dataset.updated` (a refresh that changes nothi
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -126,7 +127,7 @@ def dataset_refresh(*, slug: str) -> Dataset:
         return dataset
     times = [r["bulan"] for r in table.rows if isinstance(r.get("bulan"), str)]
     if times:
-        dataset.temporal_start = timezone.datetime.strptime(min(times), "%Y-%m").date()
+        dataset.temporal_start = date.fromisoformat(f"{min(times)}-01")
         dataset.temporal_end = timezone.localdate()
         dataset.save(update_fields=["temporal_start", "temporal_end"])
     audit_record(actor=None, actor_label="system", action="opendata.dataset_refresh", obj=dataset,

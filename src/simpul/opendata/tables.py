@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -53,7 +54,7 @@ def to_xlsx(table: Table, *, title: str = "data") -> bytes:
                                                    for row in table.rows))])
 
 
-RENDERERS = {"csv": to_csv, "json": to_json, "xlsx": to_xlsx}
+RENDERERS: dict[str, Callable[..., bytes]] = {"csv": to_csv, "json": to_json, "xlsx": to_xlsx}
 
 
 def _header(raw: list[Any]) -> list[str]:
