@@ -454,7 +454,7 @@ def _case_create(
     history.event_record(case, action=CaseAction.SUBMIT, actor=submitted_by or applicant, to_status=case.status,
            data={"channel": channel, "documents": len(checked)})
     history.notify(case, "complaint.received" if workflow == WorkflowCode.COMPLAINT else "case.submitted")
-    # Last: the audit chain's head stays locked from here to the commit, which serialises every submission.
+    # The entry is written pending (no lock on the chain's head); the worker's chainer links it after the commit.
     audit_record(
         actor=submitted_by or applicant, action="cases.case_submit", obj=case, on_behalf_of=on_behalf,
         changes={"reference": case.reference, "service": case.service_code, "channel": channel,

@@ -1,5 +1,6 @@
-"""Door parity: the same submission through every door (JSON API, Open311, the portal's draft) gets the same
-agency decision and the same replay / conflict answer, because every door is an adapter of `cases.intake`."""
+"""Door parity: the same submission through every door (JSON API, Open311, the portal's draft, a draft whose
+document came by chunked upload) gets the same agency decision and the same replay / conflict answer, because
+every door is an adapter of `cases.intake`."""
 
 from __future__ import annotations
 
@@ -136,3 +137,42 @@ def test_the_portal_draft_sent_twice_is_one_case(client, personas):
     assert again is not None and again.replayed and again.case.pk == first.case.pk and again.pin == first.pin
     assert draft_submission_replay(service_code=version.service.code, idempotency_key=key,
                                    user=personas.officer) is None
+
+
+@pytest.mark.django_db
+def test_a_draft_whose_document_came_by_chunked_upload_is_one_case_when_sent_twice(client, personas, settings,
+                                                                                  tmp_path):
+    """The fourth door: the document arrives in parts (/api/v1/uploads/), then the check page is sent, and sent
+    again from a new session (the first answer was lost on the link): one case, with the uploaded file."""
+    import hashlib
+
+    from django.test import Client
+    from django.urls import reverse
+
+    from simpul.cases.models import Draft
+    from simpul.cases.tests.factories import PDF_BYTES, VALID_ANSWERS, ktp_service
+
+    settings.VAR_DIR = tmp_path
+    version = ktp_service(personas.dukcapil)
+    code = version.service.code
+    assert client.get(reverse("cases:apply_start", kwargs={"code": code}) + "?baru=1").status_code == 302
+    draft = Draft.objects.latest("id")
+    draft.answers = dict(VALID_ANSWERS)
+    draft.save()
+    sha = hashlib.sha256(PDF_BYTES).hexdigest()
+    upload = client.post("/api/v1/uploads/", json.dumps({"filename": "kk.pdf", "size": len(PDF_BYTES), "sha256": sha}),
+                         content_type="application/json").json()
+    assert upload["chunks"] == 1
+    assert client.generic("PUT", f"/api/v1/uploads/{upload['id']}/chunks/0/", PDF_BYTES,
+                          content_type="application/octet-stream", HTTP_X_CHUNK_SHA256=sha).status_code == 204
+    done = client.post(f"/api/v1/uploads/{upload['id']}/finalize/",
+                       json.dumps({"sha256": sha, "draft": draft.token, "document": "kk"}),
+                       content_type="application/json")
+    assert done.status_code == 200, done.content
+    review = reverse("cases:apply_review", kwargs={"code": code, "token": draft.token})
+    first = client.post(review, {"idempotency_key": draft.idempotency_key})
+    again = Client().post(review, {"idempotency_key": draft.idempotency_key})
+    assert first.status_code == 302 and again.status_code == 302 and again["Location"] == first["Location"]
+    case = Case.objects.get()
+    assert case.agency == version.agency
+    assert list(case.documents.values_list("spec_code", "sha256")) == [("kk", sha)]
