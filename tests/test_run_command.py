@@ -140,3 +140,17 @@ def test_web_sizing_stays_between_two_and_four_processes() -> None:
 def test_admission_defaults_follow_the_cpu_count() -> None:
     assert [default_max_inflight(n) for n in (1, 2, 4, 16)] == [2, 4, 8, 32]
     assert [default_admission_wait_ms(n) for n in (1, 2, 4, 16)] == [500, 500, 1000, 1000]
+
+
+@pytest.mark.parametrize(("extra", "expected"), [
+    ({"PORT": "9123"}, "http://127.0.0.1:9123"),
+    ({"PORT": "9123", "SIMPUL_SITE_URL": "https://simpul.mubakab.go.id"}, "https://simpul.mubakab.go.id"),
+    ({}, "http://127.0.0.1:8000"),
+])
+def test_absolute_links_follow_the_port_unless_the_site_address_is_set(extra, expected):
+    env = {k: v for k, v in os.environ.items() if k not in ("PORT", "SIMPUL_SITE_URL")}
+    env.update({"DJANGO_SETTINGS_MODULE": "simpul.settings", "SIMPUL_TESTING": "true", **extra})
+    code = ("import django; django.setup(); from simpul.core.http.urls import absolute_url; "
+            "print(absolute_url('/lacak/'))")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == expected + "/lacak/"

@@ -41,7 +41,10 @@ INSECURE_DEV_KEY = "django-insecure-simpul-development-key-change-me-in-producti
 SECRET_KEY = env.str("SIMPUL_SECRET_KEY", default=INSECURE_DEV_KEY)
 ALLOWED_HOSTS = env.list("SIMPUL_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("SIMPUL_CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SIMPUL_SITE_URL", default="http://127.0.0.1:8000")
+# The public address every absolute link is built from (simpul.core.http.urls.absolute_url): the DCAT catalogue, links
+# in SMS, WhatsApp and e-mail, Open311 answers. Without it, the local address on PORT (`make run` and `simpul run
+# --port` fill it in).
+SITE_URL = env.str("SIMPUL_SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}")
 
 # Key for personal-data encryption at rest (NIK) and the keyed look-up hash. Defaults derive from SECRET_KEY
 # for a first run; production sets its own, kept apart from SECRET_KEY and backed up with the database.

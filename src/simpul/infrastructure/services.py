@@ -12,8 +12,10 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db import IntegrityError, models, transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from simpul.core.http.urls import absolute_url
 from simpul.core.services import audit_record, outbox_enqueue
 from simpul.infrastructure.models import (
     Application,
@@ -214,13 +216,10 @@ def application_check_record(
 def _send_down_alert(app: Application, at: datetime, *, status: str) -> None:
     """Alert the application's alert address (or its owner OPD) through the notifications outbox; without a
     recipient or without the notifications app, the alert goes to the log backend so it is never lost."""
-    from django.conf import settings
-    from django.urls import reverse
-
     since = timezone.localtime(app.down_since).strftime("%Y-%m-%d %H:%M") if app.down_since else ""
     context = {
         "application_name": app.name, "since": since, "status": status,
-        "tracking_url": settings.SITE_URL.rstrip("/") + reverse("infrastructure:applications"),
+        "tracking_url": absolute_url(reverse("infrastructure:applications")),
         "minutes_down": int((at - app.down_since).total_seconds() // 60) if app.down_since else 0,
     }
     to_email = app.alert_email or (app.owner_agency.email if app.owner_agency else "")

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from simpul.core.http.urls import absolute_url
 from simpul.core.models import OutboxMessage
 from simpul.core.services import outbox_enqueue
 from simpul.notifications.models import Channel, Language, Message, MessageAttempt, Template
@@ -75,7 +76,7 @@ def _default_context(language: str) -> dict[str, Any]:
     prefix = "" if language == settings.LANGUAGE_CODE else f"/{language}"
     return {
         "site_name": f"Simpul {home_kabupaten().name}",
-        "tracking_url": f"{settings.SITE_URL.rstrip('/')}{prefix}/lacak/",
+        "tracking_url": absolute_url(f"{prefix}/lacak/"),
     }
 
 

@@ -28,7 +28,6 @@ from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -41,6 +40,7 @@ from rest_framework import exceptions
 
 from simpul.api.open311 import serializers as s
 from simpul.api.open311.renderers import Open311Error, render, render_error
+from simpul.core.http.urls import absolute_url
 from simpul.core.models import AccessDoor
 from simpul.core.services import personal_data_access_record
 
@@ -164,10 +164,10 @@ def _when(value: str, name: str) -> datetime:
 
 @open311_view()
 def discovery(request: HttpRequest, *, fmt: str) -> HttpResponse:
-    base = request.build_absolute_uri(reverse("open311:discovery", kwargs={"fmt": fmt})).rsplit("/", 1)[0]
+    base = absolute_url(reverse("open311:discovery", kwargs={"fmt": fmt})).rsplit("/", 1)[0]
     data = {
         "changeset": CHANGESET,
-        "contact": _("Complaints service of the regency: see {url}").format(url=settings.SITE_URL),
+        "contact": _("Complaints service of the regency: see {url}").format(url=absolute_url("/")),
         "key_service": _("API keys are issued by the platform administrators (Dinas Kominfo)."),
         "endpoints": [{
             "specification": SPEC_URL,
@@ -284,7 +284,7 @@ def _request_create(request: HttpRequest, *, fmt: str) -> HttpResponse:
         return render(errors, fmt=fmt, root="errors", status=400)
     case = result.case
     notice = _("Complaint received with number {reference} and PIN {pin}. Track it at {url}").format(
-        reference=case.reference, pin=result.pin, url=settings.SITE_URL.rstrip("/") + reverse("cases:track"))
+        reference=case.reference, pin=result.pin, url=absolute_url(reverse("cases:track")))
     item = {"service_request_id": case.reference, "token": case.reference, "service_notice": notice,
             "account_id": None}
     return render([item], fmt=fmt, root="service_requests", status=200 if result.replayed else 201)

@@ -62,6 +62,10 @@ class Command(BaseCommand):
         ]  # fmt: skip
         children: dict[str, subprocess.Popen[bytes]] = {}
         stop_requested = False
+        if not os.environ.get("SIMPUL_SITE_URL"):
+            # Links the server and the worker build (SMS, e-mail, the DCAT catalogue) point at the port it serves.
+            shown_host = "127.0.0.1" if host in ("0.0.0.0", "") else host  # noqa: S104 - only an address to show
+            os.environ["SIMPUL_SITE_URL"] = f"http://{shown_host}:{port}"
 
         def request_stop(signum: int, frame: FrameType | None) -> None:
             nonlocal stop_requested
