@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from simpul.accounts.models import Role
@@ -483,3 +483,27 @@ def planner_sites(*, region_code: str | None = None, on: date | None = None) -> 
 def sample_data_shown(*, region_code: str | None = None) -> bool:
     """Whether any site shown for this area is sample data (pages then show the sample banner)."""
     return site_list(region_code=region_code).filter(is_sample=True).exists()
+
+
+@dataclass(frozen=True)
+class Extent:
+    """The bounding box of the registered sites with coordinates (degrees, WGS 84)."""
+
+    min_lat: Decimal
+    min_lon: Decimal
+    max_lat: Decimal
+    max_lon: Decimal
+
+    @property
+    def centre(self) -> tuple[Decimal, Decimal]:
+        return (self.min_lat + self.max_lat) / 2, (self.min_lon + self.max_lon) / 2
+
+
+def sites_extent() -> Extent | None:
+    """Where the regency's registered sites lie (None without two sites with coordinates)."""
+    found = Site.objects.filter(latitude__isnull=False, longitude__isnull=False).aggregate(
+        n=Count("id"), min_lat=Min("latitude"), min_lon=Min("longitude"), max_lat=Max("latitude"),
+        max_lon=Max("longitude"))
+    if (found["n"] or 0) < 2:
+        return None
+    return Extent(found["min_lat"], found["min_lon"], found["max_lat"], found["max_lon"])

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from simpul.agencies.models import Agency
+from simpul.opendata.dcat import CKAN_TAG
 from simpul.opendata.models import Frequency, License, ReferenceCode, Theme
 from simpul.regions.models import Region
 
@@ -41,7 +42,9 @@ class DatasetUploadForm(forms.Form):
     producer = forms.ModelChoiceField(label=_("Producer (OPD)"), queryset=Agency.objects.filter(is_active=True))
     theme = forms.ChoiceField(label=_("Theme"), choices=Theme.choices)
     keywords = forms.CharField(label=_("Keywords"), required=False, max_length=300,
-                               help_text=_("Separate them with commas."))
+                               help_text=_("Separate them with commas. Letters, digits, spaces, dashes, dots and "
+                                           "underscores only, 2 to 100 characters each (so data portals such as "
+                                           "Satu Data and CKAN accept them)."))
     license = forms.ChoiceField(label=_("License"), choices=License.choices, initial=License.CC_BY_4)
     update_frequency = forms.ChoiceField(label=_("Update frequency"), choices=Frequency.choices)
     temporal_start = forms.DateField(label=_("Period from"), required=False,
@@ -63,6 +66,16 @@ class DatasetUploadForm(forms.Form):
         label=_("MS-Ind: indicators"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
         help_text=_("One line per indicator: name | definition | formula | unit."),
     )
+
+    def clean_keywords(self) -> str:
+        text = self.cleaned_data.get("keywords") or ""
+        refused = [k.strip() for k in text.split(",") if k.strip() and not CKAN_TAG.match(k.strip())]
+        if refused:
+            raise forms.ValidationError(
+                _("These keywords have characters or a length data portals refuse: %(keywords)s. Use letters, "
+                  "digits, spaces, dashes, dots and underscores, 2 to 100 characters each."),
+                params={"keywords": ", ".join(refused)}, code="keyword")
+        return text
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -11,7 +11,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -151,14 +151,33 @@ def connectivity_per_desa() -> Table:
                   "terhubung", "total_mbps", "ketersediaan_persen"], rows)
 
 
+def months_period(table: Table) -> tuple[date, date]:
+    """The period a monthly table covers: from its first month (or the window's start when it has no rows yet)
+    to today."""
+    months = [r["bulan"] for r in table.rows if isinstance(r.get("bulan"), str)]
+    start = date.fromisoformat(f"{min(months)}-01") if months else _since().date()
+    return start, timezone.localdate()
+
+
+def monitoring_period(table: Table) -> tuple[date, date]:
+    """A snapshot of the registry with availability over the last 30 days."""
+    today = timezone.localdate()
+    return today - timedelta(days=30), today
+
+
 @dataclass(frozen=True)
 class Generated:
     build: Callable[[], Table]
     metadata: dict[str, Any] = field(default_factory=dict)
+    period: Callable[[Table], tuple[date, date]] = months_period
 
 
 def _var(name: str, definition: str, kind: str = "string", unit: str = "", reference: str = "") -> dict[str, str]:
     return {"name": name, "definition": definition, "type": kind, "unit": unit, "reference": reference}
+
+
+def _flag(column: str) -> dict[str, str]:
+    return _var(f"{column}_flag", f"\"<5\" bila angka {column} disembunyikan (aturan sel kecil), selain itu kosong.")
 
 
 _MONTH = _var("bulan", "Bulan (YYYY-MM, waktu Indonesia Barat) saat kasus diajukan.")
@@ -189,7 +208,7 @@ GENERATED: dict[str, Generated] = {
                         reference="kemendagri-wilayah"),
                    _var("nama_kecamatan", "Nama kecamatan."),
                    _var("jumlah_kasus", "Banyaknya kasus yang diajukan.", "integer", "kasus"),
-                   _var("jumlah_kasus_flag", "\"<5\" bila angka disembunyikan.")],
+                   _flag("jumlah_kasus")],
         "ms_ind": [],
     }),
     "kinerja-sla-opd-bulanan": Generated(sla_per_agency, {
@@ -206,9 +225,12 @@ GENERATED: dict[str, Generated] = {
                    _var("kode_opd", "Kode OPD pada Simpul.", reference="simpul-opd"), _var("nama_opd", "Nama OPD."),
                    _var("jumlah_selesai", "Kasus yang selesai (tidak termasuk yang dibatalkan pemohon).",
                         "integer", "kasus"),
+                   _flag("jumlah_selesai"),
                    _var("persen_tepat_waktu", "Persen kasus selesai pada atau sebelum batas waktu.", "decimal", "%"),
                    _var("median_hari_kerja", "Median hari kerja dari pengajuan sampai selesai.", "decimal",
-                        "hari kerja")],
+                        "hari kerja"),
+                   _var("indikator_flag", "\"<5\" bila persentase dan median tidak ditampilkan karena kurang dari "
+                                          "5 kasus.")],
         "ms_ind": [{"name": "persen_tepat_waktu", "definition": "Kepatuhan terhadap standar waktu layanan",
                     "formula": "kasus selesai tepat waktu / kasus selesai × 100", "unit": "%",
                     "interpretation": "Makin tinggi makin baik"},
@@ -221,14 +243,15 @@ GENERATED: dict[str, Generated] = {
         "title_en": "Complaints per category per month",
         "description_id": "Banyaknya pengaduan masyarakat (SP4N-LAPOR!) per kategori per bulan.",
         "description_en": "Public complaints (SP4N-LAPOR!) per category and month.",
-        "theme": "pemerintahan", "update_frequency": "daily", "keywords": ["pengaduan", "LAPOR!"],
+        "theme": "pemerintahan", "update_frequency": "daily", "keywords": ["pengaduan", "SP4N-LAPOR"],
         "reference_codes": [],
         "ms_keg": _KEG,
         "ms_var": [_MONTH, _var("kategori", "Kategori pengaduan pada katalog layanan."),
-                   _var("jumlah_pengaduan", "Banyaknya pengaduan yang diajukan.", "integer", "pengaduan")],
+                   _var("jumlah_pengaduan", "Banyaknya pengaduan yang diajukan.", "integer", "pengaduan"),
+                   _flag("jumlah_pengaduan")],
         "ms_ind": [],
     }),
-    "konektivitas-desa": Generated(connectivity_per_desa, {
+    "konektivitas-desa": Generated(connectivity_per_desa, period=monitoring_period, metadata={
         "title_id": "Konektivitas internet per desa/kelurahan",
         "title_en": "Internet connectivity per village",
         "description_id": "Lokasi layanan pemerintah per desa/kelurahan, berapa yang terhubung internet, "
@@ -237,10 +260,21 @@ GENERATED: dict[str, Generated] = {
                           "over the last 30 days from monitoring.",
         "theme": "tik", "update_frequency": "daily", "keywords": ["internet", "desa", "blank spot"],
         "reference_codes": ["kemendagri-wilayah"],
-        "ms_keg": {**_KEG, "judul": "Registri infrastruktur TIK Simpul"},
+        "ms_keg": {**_KEG, "judul": "Registri infrastruktur TIK Simpul",
+                   "cara_pengumpulan": "Data administrasi registri infrastruktur TIK dan pengukuran pemantauan "
+                                       "sambungan, dihitung otomatis",
+                   "tujuan": "Menyediakan data terbuka tentang jangkauan internet layanan pemerintah per desa untuk "
+                             "perencanaan peningkatan sambungan",
+                   "cakupan": "Seluruh lokasi layanan pemerintah (kantor OPD, kecamatan, desa/kelurahan) yang "
+                              "tercatat di registri infrastruktur TIK Simpul"},
         "ms_var": [_var("kode_desa", "Kode desa/kelurahan Kemendagri.", reference="kemendagri-wilayah"),
+                   _var("nama_desa", "Nama desa/kelurahan."),
+                   _var("kode_kecamatan", "Kode kecamatan Kemendagri.", reference="kemendagri-wilayah"),
+                   _var("nama_kecamatan", "Nama kecamatan."),
                    _var("jumlah_lokasi", "Lokasi layanan pemerintah tercatat.", "integer", "lokasi"),
                    _var("lokasi_terhubung", "Lokasi dengan sambungan internet aktif.", "integer", "lokasi"),
+                   _var("terhubung", "\"ya\" bila paling sedikit satu lokasi di desa terhubung, selain itu "
+                                     "\"tidak\"."),
                    _var("total_mbps", "Jumlah kapasitas sambungan.", "decimal", "Mbps"),
                    _var("ketersediaan_persen", "Persen waktu sambungan tersedia (30 hari).", "decimal", "%")],
         "ms_ind": [{"name": "ketersediaan_persen", "definition": "Ketersediaan sambungan",

@@ -13,7 +13,6 @@ Each change is audited and emits `dataset.updated` (a refresh that changes nothi
 from __future__ import annotations
 
 import hashlib
-from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -123,13 +122,12 @@ def dataset_refresh(*, slug: str) -> Dataset:
     if not dataset.generator:
         raise ValidationError({"slug": ["not a generated dataset"]})
     table = GENERATED[dataset.generator].build()
+    period = GENERATED[dataset.generator].period(table)
+    if (dataset.temporal_start, dataset.temporal_end) != period:  # the period moves on even when the rows do not
+        dataset.temporal_start, dataset.temporal_end = period
+        dataset.save(update_fields=["temporal_start", "temporal_end"])
     if not _write_table(dataset, table):
         return dataset
-    times = [r["bulan"] for r in table.rows if isinstance(r.get("bulan"), str)]
-    if times:
-        dataset.temporal_start = date.fromisoformat(f"{min(times)}-01")
-        dataset.temporal_end = timezone.localdate()
-        dataset.save(update_fields=["temporal_start", "temporal_end"])
     audit_record(actor=None, actor_label="system", action="opendata.dataset_refresh", obj=dataset,
                  changes={"rows": dataset.row_count})
     _publish_updated(dataset)

@@ -1,15 +1,16 @@
-"""Public open-data pages (`/data/`), downloads, the DCAT JSON-LD catalogue, and the walidata's upload page."""
+"""Public open-data pages (`/data/`), downloads, the DCAT catalogue (JSON-LD, Turtle, RDF/XML) and the Satu Data
+vocabulary, and the walidata's upload page."""
 
 from __future__ import annotations
-
-import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -38,7 +39,7 @@ def dataset_list(request: HttpRequest) -> HttpResponse:
 def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
     dataset = selectors.dataset_get(slug)
     return render(request, "opendata/dataset_detail.html", {
-        "dataset": dataset, "distributions": list(dataset.distributions.all()),
+        "dataset": dataset, "distributions": list(dataset.distributions.all()), "walidata": dcat.walidata_name(),
         "preview": [[row.get(c) for c in dataset.columns] for row in dataset.preview],
     })
 
@@ -53,11 +54,49 @@ def download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     return response
 
 
+NEGOTIATED = [("text/turtle", "ttl"), ("application/rdf+xml", "rdf"), ("application/ld+json", "jsonld"),
+              ("application/json", "jsonld")]
+
+
+def _negotiated(request: HttpRequest) -> str:
+    """The catalogue format the Accept header prefers (JSON-LD when it names none of them)."""
+    best, best_q = "jsonld", 0.0
+    for part in request.headers.get("Accept", "").split(","):
+        media, _sep, params = part.strip().partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            key, _eq, value = param.strip().partition("=")
+            if key == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        for known, fmt in NEGOTIATED:
+            if media.strip().lower() == known and quality > best_q:
+                best, best_q = fmt, quality
+    return best
+
+
 @require_GET
-def catalog_jsonld(request: HttpRequest) -> HttpResponse:
+def catalog(request: HttpRequest, fmt: str = "") -> HttpResponse:
+    """`/data/catalog.jsonld`, `.ttl`, `.rdf`: that format; `/data/catalog`: the one the Accept header asks for."""
+    chosen = fmt or _negotiated(request)
     with translation.override("id"):
         body = dcat.catalog(list(selectors.dataset_list()))
-    response = HttpResponse(json.dumps(body, ensure_ascii=False, indent=1), content_type="application/ld+json")
+        base = reverse("opendata:catalog_negotiated")
+    response = HttpResponse(dcat.serialize(body, chosen), content_type=f"{dcat.RDF_FORMATS[chosen]}; charset=utf-8")
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Link"] = ", ".join(f'<{base}.{f}>; rel="alternate"; type="{media}"'
+                                 for f, media in dcat.RDF_FORMATS.items())
+    if not fmt:
+        patch_vary_headers(response, ["Accept"])
+    return response
+
+
+@require_GET
+def vocabulary(request: HttpRequest) -> HttpResponse:
+    """The Satu Data vocabulary (`sdi:`) the catalogue uses, as Turtle."""
+    response = HttpResponse(dcat.vocabulary_turtle(), content_type="text/turtle; charset=utf-8")
     response["Access-Control-Allow-Origin"] = "*"
     return response
 

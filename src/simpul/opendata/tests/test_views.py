@@ -53,7 +53,7 @@ def test_download_formats(client, built):
 
 def test_dcat_catalog(client, built):
     response = client.get("/data/catalog.jsonld")
-    assert response.status_code == 200 and response["Content-Type"] == "application/ld+json"
+    assert response.status_code == 200 and response["Content-Type"] == "application/ld+json; charset=utf-8"
     doc = json.loads(response.content)
     assert doc["@type"] == "dcat:Catalog" and doc["@context"]["dcat"] == "http://www.w3.org/ns/dcat#"
     datasets = {d["dct:identifier"]: d for d in doc["dcat:dataset"]}
@@ -61,17 +61,24 @@ def test_dcat_catalog(client, built):
     node = datasets["pengaduan-per-kategori-bulanan"]
     assert node["@type"] == "dcat:Dataset"
     assert node["dct:publisher"]["foaf:name"] == "Dinas Komunikasi dan Informatika"
-    assert node["dcat:contactPoint"]["@type"] == "vcard:Organization"
+    assert node["dcat:contactPoint"]["@type"] == ["vcard:Kind", "vcard:Organization"]
     assert node["dct:license"]["@id"] == "https://creativecommons.org/licenses/by/4.0/"
     assert node["dct:accrualPeriodicity"]["@id"].endswith("/frequency/DAILY")
+    assert node["dcat:theme"]["@id"] == "http://publications.europa.eu/resource/authority/data-theme/GOVE"
+    assert node["dct:subject"]["@id"].endswith("/data/?theme=pemerintahan")
+    assert [k["@value"] for k in node["dcat:keyword"]] == ["pengaduan", "SP4N-LAPOR"]
     assert {"@value": "Jumlah pengaduan per kategori per bulan", "@language": "id"} in node["dct:title"]
-    formats = {d["dct:format"]: d for d in node["dcat:distribution"]}
+    formats = {d["dct:format"]["@id"].rsplit("/", 1)[1]: d for d in node["dcat:distribution"]}
     assert set(formats) == {"CSV", "XLSX", "JSON"}
     csv_dist = formats["CSV"]
-    assert csv_dist["@type"] == "dcat:Distribution" and csv_dist["dcat:mediaType"] == "text/csv"
+    assert csv_dist["@type"] == "dcat:Distribution"
+    assert csv_dist["dcat:mediaType"]["@id"] == "https://www.iana.org/assignments/media-types/text/csv"
     assert csv_dist["dcat:downloadURL"]["@id"].endswith("/data/pengaduan-per-kategori-bulanan/unduh.csv")
-    assert len(csv_dist["spdx:checksum"]["spdx:checksumValue"]) == 64
+    assert csv_dist["dcat:byteSize"]["@type"] == "xsd:nonNegativeInteger"
+    checksum = csv_dist["spdx:checksum"]["spdx:checksumValue"]
+    assert checksum["@type"] == "xsd:hexBinary" and len(checksum["@value"]) == 64
     assert datasets["konektivitas-desa"]["dct:spatial"]["skos:notation"] == "16.06"
+    assert all("dct:temporal" in d for d in datasets.values())
 
 
 UPLOAD = {
@@ -120,6 +127,17 @@ def test_bad_upload_keeps_what_was_typed(client, personas):
     body = response.content.decode()
     assert response.status_code == 400
     assert "Judul saya" in body and "error-summary" in body
+    assert not Dataset.objects.exists()
+
+
+def test_a_keyword_data_portals_refuse_is_named_in_indonesian_and_nothing_typed_is_lost(client, personas):
+    login(client, personas.steward)
+    response = client.post(reverse("opendata:upload"), {
+        **UPLOAD, "producer": personas.dinkominfo.pk, "file": _file(), "keywords": "sekolah, LAPOR!, x"})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Kata kunci ini memuat karakter atau panjang yang ditolak portal data: LAPOR!, x." in body
+    assert 'value="sekolah, LAPOR!, x"' in body
     assert not Dataset.objects.exists()
 
 
