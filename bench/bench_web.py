@@ -21,7 +21,12 @@ What it does (bounded, loopback only, stops by itself):
 4. Transferred bytes (gzip, headers included) and request counts of the home, catalog, service page, each
    application step and the tracking page, first visit (every linked stylesheet, script, image and icon fetched
    once per page).
-5. Load shedding (simpul.core.admission): a second gunicorn with 16 threads per process and
+5. Before and after, in the same run (`--before REV`, default the commit before the intake rebuild; `--before ""`
+   skips it): the bare view and both submissions against a second gunicorn serving REV's code (`git archive` of
+   REV into a temporary folder, its own database and SIMPUL_VAR_DIR, the same settings and sizes), measured
+   first, then the current code; one table with both rows and the ratio now/before. Then the audit chainer:
+   how long `simpul audit chain` takes to link the entries the current code's submissions left pending.
+6. Load shedding (simpul.core.admission): a second gunicorn with 16 threads per process and
    SIMPUL_MAX_INFLIGHT=4, driven on the catalog at 8, then --overload-connections (64), then 8 connections again:
    admitted req/s, p95 of admitted requests, and how many were shed with 503.
 
@@ -262,6 +267,10 @@ def page_weights(port: int) -> list[tuple[str, int, int, int]]:
 
 
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/simpul_bench_web"
+BEFORE_POSTGRES = "postgres://postgres@127.0.0.1:5432/simpul_bench_web_before"
+# The last commit before the intake pipeline and the audit chainer were rebuilt (issue "one intake, one action
+# table"): the "before" of the submission rows.
+BASELINE = "a7b822b"
 
 
 def postgres_database(url: str, *, recreate: bool) -> None:
@@ -278,11 +287,17 @@ def postgres_database(url: str, *, recreate: bool) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def prepare(env: dict[str, str]) -> None:
+def prepare(env: dict[str, str], *, pages: bool = True) -> None:
+    """Migrate, load reference data and the demo; with `pages`, translations and static files too (the
+    before-server answers only the bare view and the API, which need neither)."""
     simpul = [str(BIN / "simpul")]
-    steps = [["migrate", "--noinput", "-v", "0"], ["reference"], ["demo"], ["compilemessages_simpul"]]
+    steps = [["migrate", "--noinput", "-v", "0"], ["reference"], ["demo"]]
+    if pages:
+        steps.append(["compilemessages_simpul"])
     collected = ROOT / "var" / "static"
-    if (collected / "staticfiles.json").exists():  # `make static` already ran: reuse it (collecting takes minutes)
+    if not pages:
+        pass  # the bare view and the API render no static file
+    elif (collected / "staticfiles.json").exists():  # `make static` already ran: reuse it (collecting takes minutes)
         os.symlink(collected, Path(env["SIMPUL_VAR_DIR"]) / "static")
     else:
         steps.append(["collectstatic", "--noinput", "-v", "0"])
@@ -304,8 +319,8 @@ def stop_process(proc: subprocess.Popen | None) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
 
 
-def start_server(env: dict[str, str], port: int, workers: int, threads: int) -> subprocess.Popen:
-    cmd = [str(BIN / "gunicorn"), "simpul.wsgi:application", "--pythonpath", str(ROOT / "bench"),
+def start_server(env: dict[str, str], port: int, workers: int, threads: int, *, root: Path = ROOT) -> subprocess.Popen:
+    cmd = [str(BIN / "gunicorn"), "simpul.wsgi:application", "--pythonpath", str(root / "bench"),
            "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
            "--worker-class", "simpul.core.gunicorn_worker.QueueTimedThreadWorker", "--timeout", "60", "--log-level", "warning", "--keep-alive", "30"]
     server = subprocess.Popen(cmd, env={**env, "DJANGO_SETTINGS_MODULE": "bench_web_settings"},
@@ -349,6 +364,74 @@ def overload(env: dict[str, str], args: argparse.Namespace) -> None:
             os.killpg(server.pid, signal.SIGKILL)
 
 
+SUBMISSIONS = [
+    ("bare Django view (3 KB)", {"kind": "get", "path": "/__bench__/bare/"}),
+    (f"POST /api/v1/cases/ form only ({FORM_ONLY_SERVICE})", {"kind": "post", "path": "/api/v1/cases/", "document": False}),
+    (f"POST /api/v1/cases/ + 200 KB PDF ({SERVICE})", {"kind": "post", "path": "/api/v1/cases/", "document": True}),
+]
+
+
+def before_tree(rev: str, folder: Path) -> str | None:
+    """REV's src/ and the benchmark's settings, unpacked into `folder`; its short hash, or None (with the reason
+    printed) when this clone does not hold REV."""
+    found = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", f"{rev}^{{commit}}"],
+                           capture_output=True, text=True)
+    if found.returncode != 0:
+        print(f"before/after skipped: this clone has no commit {rev} (a shallow clone?)")
+        return None
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "src", "bench/bench_web_settings.py",
+                              "bench/bench_web_urls.py"], capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+    return found.stdout.strip()
+
+
+def measure_before(rev: str, env: dict[str, str], args: argparse.Namespace) -> tuple[str, list] | None:
+    """The submission targets against REV's code, in its own database and var dir."""
+    folder = Path(tempfile.mkdtemp(prefix="simpul-bench-before-"))
+    server = None
+    try:
+        short = before_tree(rev, folder)
+        if short is None:
+            return None
+        (folder / "var" / "static").mkdir(parents=True)  # empty: nothing it serves needs a static file
+        before_env = {**env, "SIMPUL_VAR_DIR": str(folder / "var"), "PYTHONPATH": str(folder / "src")}
+        if env.get("DATABASE_URL", "").startswith("postgres"):
+            before_env["DATABASE_URL"] = BEFORE_POSTGRES
+            postgres_database(BEFORE_POSTGRES, recreate=True)
+        prepare(before_env, pages=False)
+        port = _free_port()
+        server = start_server(before_env, port, args.workers, args.threads, root=folder)
+        return short, [(label, measure(port, target, seconds=args.seconds, connections=args.connections,
+                                       seed=index + 1)) for index, (label, target) in enumerate(SUBMISSIONS)]
+    finally:
+        stop_process(server)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def print_before_after(short: str, before: list, now: list) -> None:
+    print(f"before/after in this run: before = {short} (the code before the intake rebuild), now = this checkout")
+    print(f"{'target':<58} {'before/s':>9} {'p95 ms':>8} {'now/s':>9} {'p95 ms':>8} {'now/before':>10}")
+    current = dict(now)
+    for label, b in before:
+        n = current[label]
+        ratio = n["rps"] / b["rps"] if b["rps"] else float("nan")
+        print(f"{label:<58} {b['rps']:>9.1f} {b['p95_ms']:>8.1f} {n['rps']:>9.1f} {n['p95_ms']:>8.1f} {ratio:>10.2f}")
+
+
+def chainer(env: dict[str, str]) -> None:
+    """How fast the worker's chainer links what the submissions left pending (`simpul audit chain`)."""
+    count = ("from simpul.core.models import AuditEntry; "
+             "print(AuditEntry.objects.filter(seq__isnull=True).count())")
+    simpul = [str(BIN / "simpul")]
+    pending = int(subprocess.run([*simpul, "shell", "-c", count], env=env, check=True, capture_output=True,
+                                 text=True).stdout.strip().splitlines()[-1])
+    t0 = time.perf_counter()
+    subprocess.run([*simpul, "audit", "chain"], env=env, check=True, stdout=subprocess.DEVNULL)
+    took = time.perf_counter() - t0
+    print(f"audit chainer: linked {pending:,} pending entries in {took:.2f} s, process start included "
+          f"({pending / took:,.0f} entries/s)")
+
+
 def machine() -> str:
     import django
 
@@ -377,6 +460,8 @@ def main() -> None:
     parser.add_argument("--database", choices=["auto", "sqlite", "postgres"], default="auto",
                         help="auto: PostgreSQL when DATABASE_URL is set, else SQLite; postgres: DATABASE_URL or a "
                              "fresh simpul_bench_web database on 127.0.0.1")
+    parser.add_argument("--before", default=BASELINE,
+                        help="measure the submissions against this commit's code first (\"\" skips it)")
     parser.add_argument("--overload-connections", type=int, default=64,
                         help="connections in the load-shedding phase (0 skips it)")
     args = parser.parse_args()
@@ -397,6 +482,7 @@ def main() -> None:
     server = None
     try:
         t0 = time.perf_counter()
+        before = measure_before(args.before, env, args) if args.before else None
         prepare(env)
         port = _free_port()
         server = start_server(env, port, args.workers, args.threads)
@@ -421,6 +507,9 @@ def main() -> None:
             print(f"{label:<58} {r['rps']:>9.1f} {r['rps'] / bare:>7.2f} {r['p95_ms']:>8.1f}  {statuses}")
             if r["error"]:
                 print(f"  first error answer: {' '.join(r['error'].split())[:240]}")
+        if before is not None:
+            print_before_after(before[0], before[1], results)
+        chainer(env)
         if args.overload:
             overload(env, args)
         print(f"{'page (first visit, gzip, headers included)':<58} {'status':>6} {'bytes':>8} {'requests':>8}")
