@@ -35,6 +35,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from simpul.accounts.models import Role, User
+from simpul.core.actors import Actor
 
 NIK_REVEAL_ROLES = frozenset({Role.OFFICER, Role.AGENCY_HEAD, Role.PLATFORM_ADMIN})
 # The request attribute holding a staff user whose session has not passed the TOTP step (request.user is
@@ -45,7 +46,7 @@ MFA_PENDING_ATTR = "mfa_pending_user"
 def needs_mfa(user: Any) -> bool:
     """Staff roles and admin-site users must pass a TOTP step."""
     return bool(
-        getattr(user, "is_authenticated", False)
+        Actor.of(user).is_person
         and (getattr(user, "is_staff_role", False) or getattr(user, "is_staff", False))
     )
 
@@ -80,7 +81,7 @@ def login_redirect(request: HttpRequest) -> HttpResponseRedirect:
 def may_reveal_nik(user: Any) -> bool:
     """Officers, agency heads and platform admins may see a NIK in clear (each reveal is audited)."""
     return bool(
-        getattr(user, "is_authenticated", False)
+        Actor.of(user).is_person
         and getattr(user, "is_active", False)
         and (getattr(user, "role", None) in NIK_REVEAL_ROLES or getattr(user, "is_superuser", False))
     )

@@ -18,23 +18,20 @@ from collections.abc import Callable
 from typing import Any
 
 from simpul.accounts.models import BusinessProfile, CitizenProfile, User
+from simpul.core.registry import Registry
 
 Contributor = Callable[[User], Any]
-_contributors: dict[str, Contributor] = {}
+sections: Registry[Contributor] = Registry("data-subject export section")
 
 
 def register_subject_data(name: str) -> Callable[[Contributor], Contributor]:
-    """Register `func(user)` under `name` in the data-subject export (re-registering a name replaces it)."""
+    """Register `func(user)` under `name` in the data-subject export; a name is registered once
+    (`AlreadyRegistered` otherwise)."""
 
     def decorate(func: Contributor) -> Contributor:
-        _contributors[name] = func
-        return func
+        return sections.register(func, name=name)
 
     return decorate
-
-
-def contributors() -> dict[str, Contributor]:
-    return dict(_contributors)
 
 
 def _account(user: User) -> dict[str, Any]:
@@ -85,6 +82,6 @@ def _business_profile(user: User) -> dict[str, Any] | None:
 def collect(user: User) -> dict[str, Any]:
     """The whole export for `user` (read-only; call the audited service to hand it out)."""
     data: dict[str, Any] = {"account": _account(user)}
-    for name, func in sorted(_contributors.items()):
+    for name, func in sections.items():
         data[name] = func(user)
     return data

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from simpul.agencies.models import Agency, Membership
+from simpul.core.actors import Actor
 from simpul.regions.selectors import in_region
 
 
@@ -30,7 +31,7 @@ def agency_get(*, code: str) -> Agency:
 
 def agencies_for_user(user: Any, *, roles: Iterable[str] | None = None) -> QuerySet[Agency]:
     """The active agencies `user` is an active member of (optionally only with one of `roles`)."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    if not Actor.of(user).is_person:
         return Agency.objects.none()
     memberships = Membership.objects.filter(user=user, is_active=True)
     if roles is not None:
@@ -40,7 +41,7 @@ def agencies_for_user(user: Any, *, roles: Iterable[str] | None = None) -> Query
 
 def user_is_member(user: Any, agency: Agency | int, *, roles: Iterable[str] | None = None) -> bool:
     """Whether `user` is an active member of `agency` (an Agency or its id), optionally with one of `roles`."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    if not Actor.of(user).is_person:
         return False
     agency_id = agency.pk if isinstance(agency, Agency) else agency
     qs = Membership.objects.filter(user=user, agency_id=agency_id, is_active=True)

@@ -34,6 +34,7 @@ from simpul.assessment.models import (
 )
 from simpul.assessment.spbe import IndexResult, compute_index
 from simpul.assessment.triangulation import Verdict, triangulate
+from simpul.core.actors import Actor
 
 _SPEC_CACHE: dict[tuple[int, str], FrameworkSpec] = {}
 
@@ -41,7 +42,7 @@ _SPEC_CACHE: dict[tuple[int, str], FrameworkSpec] = {}
 def user_is_evaluator(user: Any) -> bool:
     """Evaluators and platform admins run assessment rounds."""
     # API-key principals are authenticated but have no role: they see published rounds only.
-    return bool(getattr(user, "is_authenticated", False)) and (
+    return Actor.of(user).is_person and (
         getattr(user, "role", None) in (Role.EVALUATOR, Role.PLATFORM_ADMIN) or bool(getattr(user, "is_superuser", False))
     )
 

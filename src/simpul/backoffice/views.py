@@ -40,10 +40,12 @@ from simpul.cases.permissions import (
     reporter_display,
 )
 from simpul.cases.workflow import TransitionNotAllowed
+from simpul.catalog.models import ServiceVersion
 from simpul.core.actors import Actor
 from simpul.core.models import AccessDoor
 from simpul.core.services import personal_data_access_record
 from simpul.notifications.selectors import messages_for_case
+from simpul.regions.models import Region, RegionLevel
 
 FILTER_KEYS = ("status", "service", "kecamatan", "due", "assigned", "sort", "q", "agency")
 
@@ -73,8 +75,6 @@ def worklist(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     page = WorklistPaginator(selectors.case_list_for_officer(request.user, filters), 50).get_page(
         request.GET.get("page"))
-    from simpul.catalog.models import ServiceVersion
-    from simpul.regions.models import Region, RegionLevel
 
     services_choices = (ServiceVersion.objects.filter(agency_id__in=agency_ids, status="published")
                         .select_related("service").order_by("name_id"))

@@ -8,4 +8,5 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
+        # In ready(), not at the top: these modules import models, which exist only once the app registry is ready.
         from simpul.cases import sms, subject_data  # noqa: F401  (register the SMS status answer, the data export)

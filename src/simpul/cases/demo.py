@@ -6,6 +6,12 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from simpul.accounts.models import User
+from simpul.cases.actions import case_request_revision, case_transition
+from simpul.cases.constants import CaseStatus
+from simpul.cases.intake import case_submit
+from simpul.catalog.models import Service
+
 DEMO_ANSWERS = {
     "nik": "1606014101900001",
     "full_name": "Siti Aminah",
@@ -36,11 +42,6 @@ class _Upload:
 def load(*, stdout: Any) -> None:
     from django.core.exceptions import ValidationError
 
-    from simpul.accounts.models import User
-    from simpul.cases.actions import case_request_revision, case_transition
-    from simpul.cases.constants import CaseStatus
-    from simpul.cases.intake import case_submit
-    from simpul.catalog.models import Service
 
     service = Service.objects.filter(code="ktp-el-penggantian").select_related("current_version").first()
     citizen = User.objects.filter(email="warga@simpul.test").first()
@@ -84,8 +85,6 @@ def _complaint(stdout: Any) -> None:
     officer sees the reporter masked until an audited reveal."""
     from django.core.exceptions import ValidationError
 
-    from simpul.cases.intake import case_submit
-    from simpul.catalog.models import Service
 
     service = Service.objects.filter(code="pengaduan-kependudukan").select_related("current_version").first()
     if service is None or service.current_version is None:

@@ -7,11 +7,13 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from simpul.cases.permissions import HIDDEN
+from simpul.catalog.forms_engine import visible_fields
+from simpul.catalog.models import localized
+from simpul.core.pdp import mask_nik
+from simpul.regions.models import Region
 
 
 def display_answer(spec: dict[str, Any], value: Any) -> str:
-    from simpul.catalog.models import localized
-
     if value in (None, ""):
         return "—"
     if spec.get("type") == "choice":
@@ -21,13 +23,9 @@ def display_answer(spec: dict[str, Any], value: Any) -> str:
     if spec.get("type") == "yesno":
         return _("Yes") if value in ("yes", True) else _("No")
     if spec.get("type") == "region":
-        from simpul.regions.models import Region
-
         region = Region.objects.filter(code=value).select_related("parent").first()
         return f"{region.name}, {region.parent.name}" if region and region.parent else str(value)
     if spec.get("type") in ("nik", "kk"):
-        from simpul.core.pdp import mask_nik
-
         return mask_nik(str(value))
     return str(value)
 
@@ -38,8 +36,6 @@ def answer_rows(
     """One row per visible field: page key, label, display value (NIK masked when `mask`; the answers named in
     `hidden`, as `simpul.cases.permissions.masked_answer_names` decides, replaced by "(hidden)")."""
 
-    from simpul.catalog.forms_engine import visible_fields
-    from simpul.catalog.models import localized
 
     visible = set(visible_fields(version, answers))
     rows = []

@@ -4,6 +4,7 @@ draft sent as a case through the intake pipeline (`simpul.cases.intake`)."""
 from __future__ import annotations
 
 import logging
+import uuid
 from functools import partial
 from typing import Any
 
@@ -17,7 +18,8 @@ from simpul.cases.constants import Channel
 from simpul.cases.intake import DRAFT_SCOPE, SubmitResult, case_submit
 from simpul.cases.models import Case, Draft
 from simpul.cases.reference_numbers import pin_new
-from simpul.catalog.forms_engine import FieldRole, answer_for_role
+from simpul.catalog.forms_engine import FieldRole, answer_for_role, document_specs
+from simpul.core.actors import Actor
 
 logger = logging.getLogger(__name__)
 
@@ -28,9 +30,7 @@ logger = logging.getLogger(__name__)
 
 def draft_create(*, version: Any, owner: Any = None) -> Draft:
     """A new application in progress with its idempotency key (kept in every step's hidden field)."""
-    import uuid
-
-    draft = Draft(service_version=version, owner=owner if getattr(owner, "is_authenticated", False) else None,
+    draft = Draft(service_version=version, owner=Actor.of(owner).account,
                   idempotency_key=str(uuid.uuid4()))
     draft.full_clean()
     draft.save()
@@ -71,8 +71,6 @@ def draft_attach_documents(*, draft: Draft, files: dict[str, Any]) -> dict[str, 
     """Check and store each upload of the draft (replacing an earlier one of the same document).
 
     Returns the errors per document code; files that passed are kept even when others failed."""
-    from simpul.catalog.forms_engine import document_specs
-
     specs = {spec["code"]: spec for spec in document_specs(draft.service_version)}
     errors: dict[str, list[str]] = {}
     kept = dict(draft.documents or {})
@@ -134,7 +132,8 @@ def draft_submission_replay(*, service_code: str, idempotency_key: str, user: An
                                 service_code=service_code).select_related("service_version", "agency").first())
     if case is None:
         return None
-    user_id = getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None
+    account = Actor.of(user).account
+    user_id = account.pk if account is not None else None
     owners = {pk for pk in (case.applicant_id, case.submitted_by_id) if pk is not None}
     if owners and user_id not in owners:
         return None

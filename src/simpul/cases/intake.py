@@ -57,7 +57,7 @@ from simpul.catalog.forms_engine import (
 )
 from simpul.catalog.models import localized
 from simpul.clients.auth import client_may_act_for
-from simpul.core.actors import Actor, ActorKind
+from simpul.core.actors import Actor, ActorKind, account_of
 from simpul.core.calendar import add_working_days
 from simpul.core.pdp import encrypt_text, nik_hash
 from simpul.core.services import audit_record
@@ -207,7 +207,7 @@ def store_documents(
         row = CaseDocument(
             case=case, spec_code=item.spec_code or "result", original_name=item.original_name, stored_name=name,
             content_type=item.content_type, size=item.size, sha256=item.sha256, round=round_number,
-            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None, is_result=is_result,
+            uploaded_by=account_of(actor), is_result=is_result,
         )
         # Case and uploader are rows in hand (no existence queries); `stored_name` is a fresh random name that
         # the unique index still guards.
@@ -331,8 +331,7 @@ def case_submit(
     dict of field/document code → messages (answers are never lost: the caller still holds them).
     """
     files = dict(files or {})
-    if not getattr(applicant, "is_authenticated", False):
-        applicant = None
+    applicant = Actor.of(applicant).account  # a signed-in person, else None
     fingerprint = submission_fingerprint(service_code=version.service.code, answers=answers, files=files)
     existing = _existing(idempotency_scope, idempotency_key)
     if existing is not None:
@@ -422,7 +421,7 @@ def _case_create(
             reference=reference, pin_hash=pin_hash(reference, pin), service_version=version,
             service_code=version.service.code, kind=version.kind if version.kind in CaseKind.values else "permohonan",
             workflow=workflow, agency=agency,
-            applicant=applicant if getattr(applicant, "is_authenticated", False) else None,
+            applicant=applicant,
             submitted_by=submitted_by, channel=channel, applicant_name=fields["name"][:200],
             nik_encrypted=encrypt_text(nik) if nik else "", nik_hash=nik_hash(nik) if nik else "",
             phone=fields["phone"][:20], email=fields["email"][:254], identity=identity, desa_id=desa_code or None,

@@ -28,8 +28,10 @@ from django.utils.translation import gettext_lazy as _
 
 from simpul.agencies.models import Membership, MembershipRole
 from simpul.cases.constants import ActorRole, DispositionStatus, IdentityProtection
+from simpul.cases.models import Disposition
 from simpul.catalog.forms_engine import FieldRole, all_fields, fields_with_role, role_field_names
 from simpul.core.actors import Actor, ActorKind
+from simpul.core.pdp import mask_email, mask_phone
 
 
 def person_of(who: Any) -> Any:
@@ -62,8 +64,6 @@ def staff_visibility_q(user: Any) -> Q:
     a million-case table through its indexes (docs/operations.md, "Worklist at scale"). Without pending
     dispositions the condition is the agency alone, which the indexes that start with the agency serve.
     """
-    from simpul.cases.models import Disposition
-
     agency_ids = member_agency_ids(user)
     if not agency_ids:
         return Q(pk__in=[])
@@ -176,8 +176,6 @@ def reporter_display(case: Any, user: Any = None) -> str:
 def contact_display(case: Any, user: Any = None) -> dict[str, str]:
     """Name, phone and email of the applicant as `user` may see them: `HIDDEN` in place of each value a
     protected reporter gave, else the name and the phone and email partly masked (as everywhere for staff)."""
-    from simpul.core.pdp import mask_email, mask_phone
-
     if identity_masked(case, user):
         return {"name": reporter_display(case, user), "phone": str(HIDDEN) if case.phone else "",
                 "email": str(HIDDEN) if case.email else ""}

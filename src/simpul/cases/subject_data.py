@@ -14,16 +14,17 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from simpul.accounts.models import Role
 from simpul.accounts.subject_data import register_subject_data
+from simpul.agencies.models import Membership
+from simpul.cases.models import Case, Disposition
+from simpul.core.models import AccessDoor, PersonalDataAccess
 
 
 def _offices(accesses: list[Any], cases: dict[int, Any]) -> dict[int, str]:
     """The office name of each access, by access id (three queries, whatever the number of rows)."""
     from django.contrib.auth import get_user_model
 
-    from simpul.accounts.models import Role
-    from simpul.agencies.models import Membership
-    from simpul.cases.models import Disposition
 
     actor_ids = {a.actor_id for a in accesses if a.actor_id}
     users = {u.pk: u for u in get_user_model().objects.filter(pk__in=actor_ids).select_related("village")}
@@ -53,8 +54,6 @@ def _offices(accesses: list[Any], cases: dict[int, Any]) -> dict[int, str]:
 @register_subject_data("case_access")
 def case_access(user: Any) -> list[dict[str, Any]]:
     """Each read of the personal data of `user`'s cases: the case, when, through which door, by which office."""
-    from simpul.cases.models import Case
-    from simpul.core.models import AccessDoor, PersonalDataAccess
 
     cases = {case.pk: case for case in Case.objects.filter(applicant=user).only("pk", "reference", "agency_id")}
     if not cases:

@@ -17,25 +17,35 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from simpul.accounts.permissions import village_scope
 from simpul.cases import actions, selectors, tracking
 from simpul.cases import drafts as draft_service
 from simpul.cases.answers import answers_in_clear
 from simpul.cases.constants import CaseStatus
 from simpul.cases.display import answer_rows
 from simpul.cases.documents import (
+    document_check,
     document_delete,
     document_limit,
     document_open,
+    document_store,
     human_bytes,
     too_large_message,
 )
 from simpul.cases.forms import ConsentForm, TrackForm
 from simpul.cases.models import Case, Draft
 from simpul.cases.permissions import is_applicant, personal_answer_names
+from simpul.cases.receipts import receipt_pdf
 from simpul.cases.reference_numbers import normalise_reference
 from simpul.cases.tracking import Blocked, Requester
+from simpul.cases.workflow import TransitionNotAllowed, transitions_from
+from simpul.catalog.forms_engine import document_specs, json_answers, page_form
+from simpul.catalog.models import localized
+from simpul.catalog.selectors import service_apply_blocker, service_get
+from simpul.core.actors import Actor
 from simpul.core.models import AccessDoor
 from simpul.core.offline import flat_errors, is_outbox, outbox_answer, outbox_refused
+from simpul.core.pdp import mask_email, mask_nik, mask_phone
 from simpul.core.services import personal_data_access_record
 
 SESSION_TRACKED = "cases_tracked"  # references whose PIN this session has proven
@@ -48,21 +58,15 @@ SESSION_SENT = "cases_sent"  # draft token -> reference, for drafts this session
 
 
 def _version(code: str) -> Any:
-    from simpul.catalog.selectors import service_get
-
     return service_get(code)
 
 
 def _blocker(version: Any, user: Any) -> str | None:
-    from simpul.catalog.selectors import service_apply_blocker
-
     return service_apply_blocker(version=version, user=user)
 
 
 def _is_operator(user: Any) -> bool:
-    from simpul.accounts.permissions import village_scope
-
-    return bool(getattr(user, "is_authenticated", False) and village_scope(user))
+    return Actor.of(user).is_person and bool(village_scope(user))
 
 
 class _DraftSent(Exception):
@@ -110,8 +114,6 @@ def _pages(version: Any) -> list[dict[str, Any]]:
 
 
 def _page_form(version: Any, key: str, data: Any = None, answers: dict[str, Any] | None = None) -> Any:
-    from simpul.catalog.forms_engine import page_form
-
     form = page_form(version, key, data=data, answers=answers)
     for name in [n for n, f in form.fields.items() if getattr(f, "simpul_spec", {}).get("type") == "file"]:
         form.fields.pop(name)
@@ -155,8 +157,6 @@ def _outbox_title(draft: Draft) -> str:
 
 
 def _steps(version: Any, current: str) -> list[dict[str, Any]]:
-    from simpul.catalog.models import localized
-
     steps = [{"key": p["key"], "title": localized(p, "title") or p["key"]} for p in _pages(version)]
     steps.append({"key": "dokumen", "title": _("Documents")})
     steps.append({"key": "periksa", "title": _("Check and send")})
@@ -198,8 +198,6 @@ def apply_page(request: HttpRequest, code: str, token: str, page: str) -> HttpRe
     if request.method == "POST":
         form = _page_form(version, page, data=request.POST, answers=answers)
         if form.is_valid():
-            from simpul.catalog.forms_engine import json_answers
-
             draft_service.draft_update_answers(draft=draft, answers=json_answers(form))
             index = keys.index(page)
             if "save" in request.POST:
@@ -237,8 +235,6 @@ def _file_input(spec: dict[str, Any]) -> dict[str, Any]:
 
 @_draft_or_done
 def apply_documents(request: HttpRequest, code: str, token: str) -> HttpResponse:
-    from simpul.catalog.forms_engine import document_specs
-    from simpul.catalog.models import localized
 
     draft = _draft(request, code, token)
     version = draft.service_version
@@ -277,8 +273,6 @@ def apply_documents(request: HttpRequest, code: str, token: str) -> HttpResponse
 def apply_review(request: HttpRequest, code: str, token: str) -> HttpResponse:
     """Check your answers, then send. The POST carries the draft's idempotency key: a double click or a
     reload sends it again and gets the same case."""
-    from simpul.catalog.forms_engine import document_specs
-    from simpul.catalog.models import localized
 
     done = reverse("cases:apply_done", kwargs={"code": code, "token": token})
     try:
@@ -336,8 +330,6 @@ def apply_review(request: HttpRequest, code: str, token: str) -> HttpResponse:
 def _operator_consent(consent_form: Any) -> dict[str, Any]:
     """The consent an operator recorded, with the photo of the signed consent form when one was given (checked
     like any document: JPG, PNG or PDF by content, size cap; raises ValidationError naming the file)."""
-    from simpul.cases.documents import document_check, document_store
-
     consent: dict[str, Any] = {"given": True, "by": "operator"}
     photo = consent_form.cleaned_data.get("consent_photo")
     if photo:
@@ -419,7 +411,6 @@ def track_detail(request: HttpRequest, reference: str) -> HttpResponse:
     history = selectors.case_public_history(case)
     results = [d for d in selectors.case_documents(case) if d.is_result]
     revision_note = next((e.public_note for e in reversed(history) if e.action == "request_revision"), "")
-    from simpul.cases.workflow import transitions_from
 
     can_withdraw = any(t.action == "withdraw" for t in transitions_from(case.workflow, case.status))
     return render(request, "cases/track_detail.html", {
@@ -431,7 +422,6 @@ def track_detail(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def track_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
     case, via_pin = _case_for_applicant(request, reference)
-    from simpul.cases.workflow import TransitionNotAllowed
 
     try:
         actions.case_withdraw(case=case, actor=request.user, via_pin=via_pin,
@@ -445,9 +435,6 @@ def track_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
 
 def track_revise(request: HttpRequest, reference: str) -> HttpResponse:
     """The applicant's correction: every page of the form in one page, plus new documents."""
-    from simpul.cases.workflow import TransitionNotAllowed
-    from simpul.catalog.forms_engine import document_specs, json_answers
-    from simpul.catalog.models import localized
 
     case, via_pin = _case_for_applicant(request, reference)
     if case.status != CaseStatus.PERLU_PERBAIKAN:
@@ -524,8 +511,6 @@ def _personal_blanked(form: Any, personal: set[str], current: dict[str, Any]) ->
 
 
 def _mask_for_form(field: Any, value: Any) -> str:
-    from simpul.core.pdp import mask_email, mask_nik, mask_phone
-
     kind = getattr(field, "simpul_spec", {}).get("type")
     text = str(value)
     if kind in ("nik", "kk"):
@@ -538,8 +523,6 @@ def _mask_for_form(field: Any, value: Any) -> str:
 
 
 def _page_form_prefixed(version: Any, key: str, data: Any, answers: dict[str, Any]) -> Any:
-    from simpul.catalog.forms_engine import page_form
-
     form = page_form(version, key, data=data, answers=answers, prefix=key)
     for name in [n for n, f in form.fields.items() if getattr(f, "simpul_spec", {}).get("type") == "file"]:
         form.fields.pop(name)
@@ -548,8 +531,6 @@ def _page_form_prefixed(version: Any, key: str, data: Any, answers: dict[str, An
 
 def track_receipt(request: HttpRequest, reference: str) -> HttpResponse:
     """/lacak/<reference>/tanda-terima.pdf: for the owner, or a session that proved the PIN."""
-    from simpul.cases.receipts import receipt_pdf
-
     case, _via_pin = _case_for_applicant(request, reference)
     if case.submitted_by_id is not None and case.submitted_by_id == request.user.pk != case.applicant_id:
         # the village operator who sent it prints it for the citizen: a read by someone else, logged

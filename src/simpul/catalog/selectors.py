@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from simpul.catalog.models import Audience, ServiceKind, ServiceVersion, VersionStatus, normalize_search
+from simpul.core.actors import Actor
 
 # Applications first, complaints last: what most visitors come for.
 KIND_ORDER = Case(
@@ -71,7 +72,7 @@ def service_apply_blocker(*, version: ServiceVersion, user: Any) -> str | None:
     (NIB); a service with `requires_account` needs a logged-in account. Staff may apply on behalf of others
     only for citizen services (the cases app checks their scope).
     """
-    authenticated = bool(getattr(user, "is_authenticated", False))
+    authenticated = Actor.of(user).is_person
     if version.audience == Audience.BUSINESS:
         if not authenticated:
             return str(_("This service is for businesses: log in with a business account (with an NIB) to apply."))

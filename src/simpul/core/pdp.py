@@ -45,6 +45,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.db import models
 
+from simpul.core.registry import Registry
+
 __all__ = [
     "EncryptedTextField",
     "InvalidToken",
@@ -165,32 +167,26 @@ def mask_email(value: str | None) -> str:
     return f"{masked}@{domain}"
 
 
-_rekey_jobs: dict[str, Callable[[], int]] = {}
+RekeyJob = Callable[[], int]
+rekey_registry: Registry[RekeyJob] = Registry("re-encryption job")
 
 
-def register_rekey(
-    name: str,
-) -> Callable[
-    [
-        Callable[[], int],
-    ],
-    Callable[[], int],
-]:
+def register_rekey(name: str) -> Callable[[RekeyJob], RekeyJob]:
     """Register a function that re-encrypts an app's own stored tokens (`reencrypt_text`) and returns a count.
 
     `simpul pdp_rekey` re-encrypts every `EncryptedTextField` by itself; apps that keep tokens elsewhere (a
-    TextField, inside JSON) register a job, e.g. in `AppConfig.ready()`.
+    TextField, inside JSON) register a job, e.g. in `AppConfig.ready()`. A name is registered once.
     """
 
-    def decorate(func: Callable[[], int]) -> Callable[[], int]:
-        _rekey_jobs[name] = func
-        return func
+    def decorate(func: RekeyJob) -> RekeyJob:
+        return rekey_registry.register(func, name=name)
 
     return decorate
 
 
-def rekey_jobs() -> dict[str, Callable[[], int]]:
-    return dict(_rekey_jobs)
+def rekey_jobs() -> list[tuple[str, RekeyJob]]:
+    """The registered jobs as (name, job), sorted by name."""
+    return rekey_registry.items()
 
 
 class EncryptedTextField(models.TextField):

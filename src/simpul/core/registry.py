@@ -1,4 +1,5 @@
-"""One registry for every plug-in list: outbox backends, notification gateways, agency integrations.
+"""One registry for every plug-in list: outbox backends, notification gateways, agency integrations, SMS status
+answerers, data-subject export sections and re-encryption jobs.
 
 A name is registered once: a second registration under the same name is a configuration mistake (two modules
 claiming one backend) and raises `AlreadyRegistered` at import time instead of silently replacing the first.
@@ -49,6 +50,10 @@ class Registry(Generic[T]):
 
     def names(self) -> list[str]:
         return sorted(self._entries)
+
+    def items(self) -> list[tuple[str, T]]:
+        """Every entry as (name, entry), sorted by name."""
+        return sorted(self._entries.items(), key=lambda pair: pair[0])
 
     def __contains__(self, name: Any) -> bool:
         return name in self._entries

@@ -19,6 +19,7 @@ from django.db.models import Count, Max, Min, OuterRef, Prefetch, Q, QuerySet, S
 from django.utils import timezone
 
 from simpul.accounts.models import Role
+from simpul.core.actors import Actor
 from simpul.infrastructure.analysis import availability
 from simpul.infrastructure.models import (
     Application,
@@ -39,13 +40,13 @@ from simpul.regions.selectors import in_region
 
 def registry_readable_by(user: Any) -> bool:
     """Staff (any staff role) may read the registry; citizens and anonymous visitors only see coverage summaries."""
-    return bool(user is not None and getattr(user, "is_authenticated", False) and getattr(user, "is_staff_role", False))
+    return bool(Actor.of(user).is_person and getattr(user, "is_staff_role", False))
 
 
 def registry_writable_by(user: Any) -> bool:
     """Platform admins change the registry (imports, health-check addresses)."""
     return bool(
-        user is not None and getattr(user, "is_authenticated", False)
+        Actor.of(user).is_person
         and (user.is_superuser or user.role == Role.PLATFORM_ADMIN)
     )
 

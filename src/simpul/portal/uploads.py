@@ -43,6 +43,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext as _
 
+from simpul.cases.drafts import draft_attach_documents
+from simpul.cases.selectors import draft_for_caller
+from simpul.catalog.forms_engine import document_specs
 from simpul.core import files as docs
 
 CHUNK_SIZE = 256 * 1024
@@ -143,8 +146,6 @@ def _check_room(*, client: str, size: int) -> None:
 
 def _document_spec(*, draft_token: str, document: str, user: Any, session_drafts: Iterable[int]) -> dict[str, Any]:
     """The spec of the draft's document `document`, for a draft the caller may change."""
-    from simpul.cases.selectors import draft_for_caller
-    from simpul.catalog.forms_engine import document_specs
 
     draft = draft_for_caller(token=draft_token, user=user, session_drafts=session_drafts)
     if draft is None:
@@ -225,8 +226,6 @@ def upload_finalize(*, upload_id: str, sha256: str | None = None, draft_token: s
     """Join the parts, check the whole file's SHA-256, attach it to the application draft through the normal
     document checks, and remove the upload. `user` and `session_drafts` (the anonymous drafts the caller's session
     made) say whose draft the caller may change."""
-    from simpul.cases.drafts import draft_attach_documents
-    from simpul.cases.selectors import draft_for_caller
 
     folder, meta = _existing(upload_id)
     missing = [n for n in range(meta["chunks"]) if n not in _received(folder, meta)]

@@ -8,4 +8,5 @@ class RegionsConfig(AppConfig):
     verbose_name = _("Regions")
 
     def ready(self) -> None:
+        # In ready(), not at the top: these modules import models, which exist only once the app registry is ready.
         from simpul.regions import checks  # noqa: F401  (registers the system checks)

@@ -112,10 +112,7 @@ def test_rekey_runs_registered_jobs(settings):
     from django.core.management import call_command
 
     calls = []
-    pdp.register_rekey("test.job")(lambda: calls.append(1) or 7)
-    try:
-        out = io.StringIO()
+    out = io.StringIO()
+    with pdp.rekey_registry.override("test.job", lambda: calls.append(1) or 7):
         call_command("pdp_rekey", stdout=out)
-    finally:
-        pdp._rekey_jobs.pop("test.job", None)
     assert calls == [1] and "test.job: re-encrypted 7" in out.getvalue()

@@ -265,18 +265,13 @@ def test_registration_page_queries_do_not_grow_with_villages(
 
 
 def test_data_subject_export_is_complete_and_audited(client, region_tree):
-    from simpul.accounts.subject_data import register_subject_data
+    from simpul.accounts.subject_data import sections
 
-    register_subject_data("test_extra")(lambda user: {"hello": user.full_name})
-    try:
+    with sections.override("test_extra", lambda user: {"hello": user.full_name}):
         client.post(reverse("accounts:register_citizen"), citizen_form())
         assert client.get(reverse("accounts:my_data")).status_code == 200
         response = client.post(reverse("accounts:my_data"))
         data = response.json()
-    finally:
-        from simpul.accounts import subject_data
-
-        subject_data._contributors.pop("test_extra", None)
     assert response["Content-Disposition"].startswith("attachment")
     assert data["citizen_profile"]["nik"] == NIK and data["account"]["email"] == "siti@example.id"
     assert data["test_extra"] == {"hello": "Siti Aminah"}

@@ -29,6 +29,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from simpul.agencies.models import Agency
 from simpul.api.events import case_events_publish
 from simpul.api.exchange import serializers as s
 from simpul.api.exchange.actors import (
@@ -257,8 +258,6 @@ class DispositionCreateApi(APIView):
         client = _client(request)
 
         def handler() -> tuple[int, dict[str, Any]]:
-            from simpul.agencies.models import Agency
-
             data = _valid(s.AgencyDispositionInputSerializer, request.data)
             to_agency = Agency.objects.filter(code=data["to_agency"], is_active=True).first()
             if to_agency is None:

@@ -38,8 +38,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
 
+from simpul.api.exchange.actors import cases_for_client
 from simpul.api.open311 import serializers as s
 from simpul.api.open311.renderers import Open311Error, render, render_error
+from simpul.cases.constants import CLOSED_STATUSES, Channel, IdentityProtection, WorkflowCode
+from simpul.cases.intake import ClientNotAllowed, IdempotencyConflict, Submission, submit
+from simpul.cases.models import Case
+from simpul.cases.permissions import publicly_listed_q
+from simpul.cases.selectors import latest_applicant_notes
+from simpul.catalog.selectors import complaint_services
+from simpul.clients.auth import ApiKeyAuthentication
+from simpul.core.actors import Actor
 from simpul.core.http.urls import absolute_url
 from simpul.core.models import AccessDoor
 from simpul.core.services import personal_data_access_record
@@ -84,8 +93,6 @@ class _KeyRequest:
 
 def _client_for(request: HttpRequest, key: str, *, scopes: tuple[str, ...]) -> Any:
     """The API client of `key` holding one of `scopes`; Open311Error 403 (invalid key/scope) or 429 (rate limit)."""
-    from simpul.clients.auth import ApiKeyAuthentication
-
     try:
         found = ApiKeyAuthentication().authenticate(_KeyRequest(request, key))  # type: ignore[arg-type]
     except exceptions.Throttled as exc:
@@ -106,8 +113,6 @@ def _read_client(request: HttpRequest) -> Any:
 
 
 def _complaint_version(code: str) -> Any:
-    from simpul.catalog.selectors import complaint_services
-
     version = complaint_services().filter(service__code=code).first()
     if version is None:
         raise Open311Error(404, _("There is no complaint service with the code {code}.").format(code=code))
@@ -115,8 +120,6 @@ def _complaint_version(code: str) -> Any:
 
 
 def _complaint_cases() -> QuerySet:
-    from simpul.cases.constants import WorkflowCode
-    from simpul.cases.models import Case
 
     return Case.objects.filter(workflow=WorkflowCode.COMPLAINT).select_related(
         "service_version", "service_version__service", "agency", "desa", "desa__parent"
@@ -125,8 +128,6 @@ def _complaint_cases() -> QuerySet:
 
 def _readable_ids(cases: list[Any], client: Any) -> set[int]:
     """Of `cases`, those the client may read in full (`cases_for_client`: the one check for every door)."""
-    from simpul.api.exchange.actors import cases_for_client
-
     if client is None or not cases:
         return set()
     return set(cases_for_client(client).filter(pk__in=[c.pk for c in cases]).values_list("pk", flat=True))
@@ -134,15 +135,11 @@ def _readable_ids(cases: list[Any], client: Any) -> set[int]:
 
 def _listable(cases: list[Any], client: Any) -> tuple[list[Any], set[int]]:
     """A confidential complaint is never shown publicly: only to a client that may read it in full."""
-    from simpul.cases.constants import IdentityProtection
-
     full = _readable_ids(cases, client)
     return [c for c in cases if c.identity != IdentityProtection.CONFIDENTIAL or c.pk in full], full
 
 
 def _items(cases: list[Any], full: set[int]) -> list[dict[str, Any]]:
-    from simpul.cases.selectors import latest_applicant_notes
-
     notes = latest_applicant_notes([c.pk for c in cases])  # notes written to the applicant, nothing else
     return [s.request_item(c, status_note=notes.get(c.pk), full=c.pk in full) for c in cases]
 
@@ -182,8 +179,6 @@ def discovery(request: HttpRequest, *, fmt: str) -> HttpResponse:
 
 @open311_view()
 def service_list(request: HttpRequest, *, fmt: str) -> HttpResponse:
-    from simpul.catalog.selectors import complaint_services
-
     items = [
         s.service_item(v, has_attributes=bool(s.service_attributes(v, desa_values=[])))
         for v in complaint_services()
@@ -218,17 +213,14 @@ def requests(request: HttpRequest, *, fmt: str) -> HttpResponse:
         statuses = {v.strip() for v in (request.GET.get("status") or "").split(",") if v.strip()}
         if statuses - {"open", "closed"}:
             raise Open311Error(400, _("status must be open or closed."))
-        from simpul.cases.constants import CLOSED_STATUSES
 
         if statuses == {"open"}:
             cases = cases.exclude(status__in=CLOSED_STATUSES)
         elif statuses == {"closed"}:
             cases = cases.filter(status__in=CLOSED_STATUSES)
-    from simpul.cases.permissions import publicly_listed_q
 
     listed = publicly_listed_q()
     if client is not None:  # plus the cases this client may read, publicly listed or not
-        from simpul.api.exchange.actors import cases_for_client
 
         listed |= Q(pk__in=cases_for_client(client).values("pk"))
     cases = cases.filter(listed)
@@ -240,9 +232,6 @@ def requests(request: HttpRequest, *, fmt: str) -> HttpResponse:
 
 
 def _request_create(request: HttpRequest, *, fmt: str) -> HttpResponse:
-    from simpul.cases.constants import Channel
-    from simpul.cases.intake import ClientNotAllowed, IdempotencyConflict, Submission, submit
-    from simpul.core.actors import Actor
 
     params = request.POST
     client = _client_for(request, (params.get("api_key") or "").strip(), scopes=("cases:intake",))

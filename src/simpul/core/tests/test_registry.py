@@ -6,9 +6,11 @@ from typing import Any
 
 import pytest
 
+from simpul.accounts.subject_data import register_subject_data, sections
 from simpul.api.integrations import IntegrationBackend, integration_backends
 from simpul.core.outbox import OutboxBackend
 from simpul.core.outbox import registry as outbox_backends
+from simpul.core.pdp import register_rekey, rekey_registry
 from simpul.core.registry import AlreadyRegistered, NotRegistered, Registry
 from simpul.notifications.gateways import ConsoleGateway, Gateway
 from simpul.notifications.gateways import registry as gateways
@@ -69,3 +71,13 @@ def test_an_entry_needs_a_name() -> None:
     with pytest.raises(Exception, match="a thing needs a name"):
         registry.register(object())
     assert registry.register(42, name="answer") == 42 and registry.names() == ["answer"]
+
+
+def test_the_export_sections_and_rekey_jobs_refuse_a_taken_name_too() -> None:
+    first = sections.get("citizen_profile")
+    with pytest.raises(AlreadyRegistered, match="'citizen_profile'"):
+        register_subject_data("citizen_profile")(lambda user: {})
+    assert sections.get("citizen_profile") is first
+    with rekey_registry.override("test.job", lambda: 0), pytest.raises(AlreadyRegistered, match=r"'test\.job'"):
+        register_rekey("test.job")(lambda: 1)
+    assert "test.job" not in rekey_registry

@@ -28,7 +28,7 @@ class Command(BaseCommand):
             if names:
                 count = self._rekey_model(model, names, options["batch_size"])
                 self.stdout.write(f"{model._meta.label}: re-encrypted {count} row(s)")
-        for name, job in sorted(rekey_jobs().items()):
+        for name, job in rekey_jobs():
             with transaction.atomic():
                 count = job()
             self.stdout.write(f"{name}: re-encrypted {count} value(s)")

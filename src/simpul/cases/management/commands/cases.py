@@ -6,6 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from simpul.cases.privacy import retention_run
+
 
 class Command(BaseCommand):
     help = "Case maintenance. `retention`: anonymise closed cases past their retention period."
@@ -17,8 +19,6 @@ class Command(BaseCommand):
         retention.add_argument("--limit", type=int, default=1000)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from simpul.cases.privacy import retention_run
-
         dry_run = options["dry_run"]
         references = retention_run(dry_run=dry_run, limit=options["limit"])
         verb = "would be anonymised" if dry_run else "anonymised"
