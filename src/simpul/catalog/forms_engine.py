@@ -44,6 +44,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from simpul.accounts.validators import validate_kk, validate_nik
+from simpul.core.files import document_precheck
 from simpul.core.text import PlainCharField
 from simpul.regions.models import Region, RegionLevel
 
@@ -331,30 +332,17 @@ def _phone_validator(value: str) -> None:
 
 
 def _file_validator(types: list[str], max_bytes: int) -> Any:
+    """The file field's check, the one upload pipeline's (`simpul.core.files`): size against the field's cap and
+    `UPLOAD_MAX_BYTES`, type from the content's first bytes (not the name); the whole file is checked again when
+    it is stored."""
+    spec = {"types": types, "max_bytes": max_bytes}
+
     def check(upload: Any) -> None:
-        name = getattr(upload, "name", "") or ""
-        ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-        allowed = set(types) | ({"jpeg"} if "jpg" in types else set())
-        if ext not in allowed:
-            raise ValidationError(
-                _("The file {name} is not allowed. Allowed types: {types}.").format(
-                    name=name, types=", ".join(types).upper()
-                ),
-                code="file_type",
-            )
-        if getattr(upload, "size", 0) > max_bytes:
-            raise ValidationError(
-                _("The file {name} is too large. The limit is {limit}.").format(name=name, limit=human_bytes(max_bytes)),
-                code="file_size",
-            )
+        head = upload.read(4096)
+        upload.seek(0)
+        document_precheck(spec=spec, name=getattr(upload, "name", "") or "", size=upload.size, head=head)
 
     return check
-
-
-def human_bytes(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.0f} MB" if size % (1024 * 1024) == 0 else f"{size / (1024 * 1024):.1f} MB"
-    return f"{max(1, round(size / 1024))} KB"
 
 
 class DeclaredForm(forms.Form):

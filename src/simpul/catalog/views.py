@@ -7,9 +7,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
-from simpul.catalog.forms_engine import document_specs, human_bytes, localized
+from simpul.catalog.forms_engine import document_specs, localized
 from simpul.catalog.models import ServiceKind
 from simpul.catalog.selectors import complaint_services, service_apply_blocker, service_get, service_list
+from simpul.core.files import human_bytes
 from simpul.core.pagecache import anonymous_page_cache
 
 MAX_QUERY = 100

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from simpul.core.tabular import TableError, upload_precheck
 from simpul.infrastructure.transfer import IMPORT_COLUMNS
 from simpul.regions.models import Region, RegionLevel
 
@@ -71,10 +72,10 @@ class ImportForm(forms.Form):
 
     def clean_file(self) -> Any:
         f = self.cleaned_data["file"]
-        if not f.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError(_("Choose a .csv or .xlsx file."))
-        if f.size > settings.UPLOAD_MAX_BYTES:
-            raise forms.ValidationError(_("The file is too large."))
+        try:
+            upload_precheck(f.name, f.size, max_bytes=settings.UPLOAD_MAX_BYTES)
+        except TableError as exc:
+            raise forms.ValidationError(str(exc)) from None
         return f
 
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import copy
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
@@ -19,7 +18,16 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from simpul.agencies.models import Agency
-from simpul.core.tabular import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, Sheet, csv_bytes, xlsx_bytes
+from simpul.core.tabular import (
+    CSV_MEDIA_TYPE,
+    XLSX_MEDIA_TYPE,
+    Sheet,
+    TableError,
+    csv_bytes,
+    plain_value,
+    read_upload,
+    xlsx_bytes,
+)
 from simpul.infrastructure import services
 from simpul.infrastructure.models import Link, Measurement, MeasurementSource, Site
 from simpul.regions.models import Region
@@ -84,34 +92,18 @@ class _Bad(Exception):
 
 
 def read_table(*, data: bytes, filename: str) -> list[tuple[int, dict[str, str]]]:
-    """Rows of a CSV or XLSX file as (line number, {column: text}); the header is line 1."""
-    if filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        ws = wb.worksheets[0]
-        rows_iter = ws.iter_rows(values_only=True)
-        header = [str(h or "").strip().lower() for h in next(rows_iter, ())]
-        out = []
-        for n, values in enumerate(rows_iter, start=2):
-            if values is None or all(v in (None, "") for v in values):
-                continue
-            texts = {}
-            for h, v in zip(header, values, strict=False):
-                if isinstance(v, date):
-                    texts[h] = v.isoformat()
-                else:
-                    texts[h] = "" if v is None else str(v).strip()
-            out.append((n, texts))
-        return out
-    text = data.decode("utf-8-sig")
-    reader = csv.reader(io.StringIO(text))
-    header = [h.strip().lower() for h in next(reader, [])]
+    """Rows of a CSV or XLSX file as (line number, {column: text}); the header is line 1. Read by the one table
+    reader (`simpul.core.tabular.read_upload`, TableError with a translated reason); column names are matched
+    in lower case and every cell is text (an XLSX date as ISO)."""
+    _format, table = read_upload(filename, data, max_bytes=settings.UPLOAD_MAX_BYTES)
+    columns = [c.lower() for c in table.columns]
     out = []
-    for n, values in enumerate(reader, start=2):
-        if not any(v.strip() for v in values):
-            continue
-        out.append((n, {h: v.strip() for h, v in zip(header, values, strict=False)}))
+    for line, row in zip(table.lines, table.rows, strict=True):
+        texts = {}
+        for name, column in zip(columns, table.columns, strict=True):
+            value = plain_value(row.get(column))
+            texts[name] = "" if value is None else str(value).strip()
+        out.append((line, texts))
     return out
 
 
@@ -243,8 +235,8 @@ def infrastructure_import(*, actor: Any, kind: str, data: bytes, filename: str, 
         return report
     try:
         rows = read_table(data=data, filename=filename)
-    except Exception:
-        report.problems.append(ImportProblem(1, "", _("The file cannot be read as CSV (UTF-8) or XLSX.")))
+    except TableError as exc:
+        report.problems.append(ImportProblem(1, "", str(exc)))
         return report
     report.rows = len(rows)
     if not rows:

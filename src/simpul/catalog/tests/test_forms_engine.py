@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 from hypothesis import given
 from hypothesis import strategies as st
+from PIL import Image
 
 from simpul.catalog import forms_engine
 from simpul.catalog.forms_engine import (
@@ -155,12 +157,17 @@ def test_yesno_and_email_fields(personas):
 def test_file_field_checks_type_and_size(personas):
     form = {"pages": [{"key": "p", "fields": [
         {"name": "photo", "type": "file", "label_id": "Foto", "required": True, "types": ["jpg"],
-         "max_bytes": 10}]}]}
+         "max_bytes": 100}]}]}
     version = make_service(agency=personas.dukcapil, code="file", form=form, documents=[])
     bad_type = page_form(version, "p", data={}, files={"photo": SimpleUploadedFile("a.exe", b"MZ")})
     assert not bad_type.is_valid() and "a.exe" in bad_type.errors["photo"][0]
-    too_big = page_form(version, "p", data={}, files={"photo": SimpleUploadedFile("a.jpg", b"x" * 11)})
-    assert not too_big.is_valid() and "10 bytes" not in too_big.errors["photo"][0]
+    too_big = page_form(version, "p", data={}, files={"photo": SimpleUploadedFile("a.jpg", b"x" * 101)})
+    assert not too_big.is_valid() and "101 bytes" not in too_big.errors["photo"][0]
+    # The content decides, as everywhere else files come in (simpul.core.files): a PNG named .jpg is refused
+    png = io.BytesIO()
+    Image.new("RGB", (2, 2)).save(png, "PNG")
+    renamed = page_form(version, "p", data={}, files={"photo": SimpleUploadedFile("a.jpg", png.getvalue())})
+    assert not renamed.is_valid() and renamed.errors["photo"][0].startswith("Berkas a.jpg tidak bisa dibuka sebagai JPG.")
     # validate_answers leaves files to the cases app
     assert validate_answers(version, {}) == ({}, {})
 
