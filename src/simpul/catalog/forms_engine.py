@@ -34,7 +34,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -48,8 +48,14 @@ from simpul.core.files import document_precheck
 from simpul.core.text import PlainCharField
 from simpul.regions.models import Region, RegionLevel
 
-if TYPE_CHECKING:
-    from simpul.catalog.models import ServiceVersion
+
+class ServiceVersion(Protocol):
+    """What the engine reads of a service version (`simpul.catalog.models.ServiceVersion` is one): its form and
+    document definitions. A protocol, not the model, so that the model module can use the engine without the
+    two importing each other."""
+
+    form: Any
+    documents: Any
 
 FIELD_TYPES = (
     "text", "textarea", "number", "date", "choice", "yesno", "nik", "kk", "region", "phone", "email", "file",
