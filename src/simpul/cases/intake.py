@@ -59,6 +59,7 @@ from simpul.catalog.models import localized
 from simpul.clients.auth import client_may_act_for
 from simpul.core.actors import Actor, ActorKind, account_of
 from simpul.core.calendar import add_working_days
+from simpul.core.idempotency import key_is_valid
 from simpul.core.pdp import encrypt_text, nik_hash
 from simpul.core.services import audit_record
 
@@ -79,6 +80,11 @@ class IdempotencyConflict(Exception):
     def __init__(self, case: Case) -> None:
         super().__init__(case.reference)
         self.case = case
+
+
+class InvalidIdempotencyKey(Exception):
+    """The idempotency key is not 1-200 printable ASCII characters (`simpul.core.idempotency.key_is_valid`; the
+    doors answer 400)."""
 
 
 class ClientNotAllowed(Exception):
@@ -158,7 +164,9 @@ def case_agency(version: Any, route_to: Any = None) -> Any:
 
 def submit(command: Submission) -> SubmitResult:
     """Create the case `command` describes (see the module docstring); raises ValidationError (field/document
-    code -> messages), ClientNotAllowed or IdempotencyConflict, and writes nothing then."""
+    code -> messages), InvalidIdempotencyKey, ClientNotAllowed or IdempotencyConflict, and writes nothing then."""
+    if command.idempotency_key and not key_is_valid(command.idempotency_key):
+        raise InvalidIdempotencyKey
     user = command.actor.account if command.actor.kind is ActorKind.PERSON else None
     return case_submit(
         version=command.version, answers=command.answers, files=command.files,

@@ -14,7 +14,12 @@ from rest_framework.response import Response
 
 from simpul.clients.auth import api_client_from_request
 from simpul.core.http.problems import problem_response
-from simpul.core.idempotency import idempotent, request_fingerprint
+from simpul.core.idempotency import (
+    idempotency_key_header,
+    idempotent,
+    request_body_for_fingerprint,
+    request_fingerprint,
+)
 
 
 def write(request: Request, handler: Callable[[], tuple[int, dict[str, Any]]]) -> Response:
@@ -23,12 +28,12 @@ def write(request: Request, handler: Callable[[], tuple[int, dict[str, Any]]]) -
     Call before touching `request.data` (the fingerprint needs the raw body).
     """
     client = api_client_from_request(request)
-    key = request.headers.get("Idempotency-Key", "").strip()
+    key = idempotency_key_header(request)
     if not key:
         with transaction.atomic():
             status, body = handler()
         return Response(body, status=status)
-    fingerprint = request_fingerprint(request.method or "POST", request.path, request.body)
+    fingerprint = request_fingerprint(request.method or "POST", request.path, request_body_for_fingerprint(request))
     result = idempotent(scope=f"api:{client.pk if client else 'anon'}", key=key, fingerprint=fingerprint,
                         handler=handler)
     if result.outcome in ("conflict", "in_flight", "invalid_key"):

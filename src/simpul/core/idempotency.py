@@ -3,11 +3,11 @@
 Use it for every write a client may retry: `POST /api/v1/cases/` (key from the `Idempotency-Key` header)
 and the portal's application form (key from a hidden field, reused by the offline outbox when it retries)::
 
-    fingerprint = request_fingerprint(request.method, request.path, request.body)       # API
+    fingerprint = request_fingerprint(request.method, request.path, request_body_for_fingerprint(request))  # API
     fingerprint = form_fingerprint(request)  # form: fields minus CSRF token and key, files by SHA-256
     result = idempotent(
         scope=f"api:{client.pk}",          # or f"user:{user.pk}", or f"session:{session_key}" for anonymous
-        key=request.headers.get("Idempotency-Key", ""),
+        key=idempotency_key_header(request),
         fingerprint=fingerprint,
         handler=lambda: (201, CaseOut(case_submit(...)).data),
     )
@@ -56,6 +56,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+import http_sf
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -79,6 +80,39 @@ class IdempotentResult:
     replayed: bool = False
     outcome: str = "created"  # created | replayed | conflict | in_flight | invalid_key
     original_status: int | None = None
+
+
+def idempotency_key_header(request: HttpRequest) -> str:
+    """The key in a request's `Idempotency-Key` header ("" when absent), read here for every door.
+
+    The IETF draft makes the header an RFC 8941 structured-field string, `"8e03978e-40d5-43e8-bc93-6894a57f9324"`,
+    parsed with `http_sf`; a bare value (what many clients send, and what a UUID is not as a structured field)
+    is taken as the key as it stands, so `"abc"` and `abc` are one key. A quoted value that is not a valid string
+    comes back as sent, quotes included, and `key_is_valid` refuses it (400).
+    """
+    raw = (request.headers.get("Idempotency-Key") or "").strip()
+    if not raw.startswith('"'):
+        return raw
+    try:
+        item: Any = http_sf.parse(raw.encode("ascii"), tltype="item")  # (value, parameters)
+    except (http_sf.StructuredFieldError, UnicodeEncodeError, ValueError):
+        return raw
+    value = item[0] if isinstance(item, tuple) else None
+    return value if isinstance(value, str) else raw
+
+
+def request_body_for_fingerprint(request: HttpRequest) -> bytes | dict[str, Any] | list[Any]:
+    """What a request's fingerprint covers: a JSON body parsed (so the same document re-indented, or with its
+    keys in another order, is the same request), any other body as its bytes."""
+    body = request.body
+    if (request.content_type or "").split(";")[0].strip().lower().endswith(("/json", "+json")):
+        try:
+            parsed = json.loads(body or b"null")
+        except ValueError:
+            return body
+        if isinstance(parsed, dict | list):
+            return parsed
+    return body
 
 
 def request_fingerprint(method: str, path: str, body: bytes | str | dict[str, Any] | list[Any] | None) -> str:
@@ -128,8 +162,9 @@ def form_fingerprint(request: HttpRequest, *, key_field: str = "idempotency_key"
 
 
 def key_is_valid(key: str) -> bool:
-    """1–200 printable ASCII characters (a UUID is the expected form)."""
-    return 1 <= len(key) <= KEY_MAX_LENGTH and all(" " <= ch <= "~" for ch in key)
+    """1–200 printable ASCII characters without a double quote (a UUID is the expected form; a quote is left only
+    by a malformed structured-field string, see `idempotency_key_header`)."""
+    return 1 <= len(key) <= KEY_MAX_LENGTH and all(" " <= ch <= "~" and ch != '"' for ch in key)
 
 
 def _ttl() -> timedelta:

@@ -42,7 +42,13 @@ from simpul.api.exchange.actors import cases_for_client
 from simpul.api.open311 import serializers as s
 from simpul.api.open311.renderers import Open311Error, render, render_error
 from simpul.cases.constants import CLOSED_STATUSES, Channel, IdentityProtection, WorkflowCode
-from simpul.cases.intake import ClientNotAllowed, IdempotencyConflict, Submission, submit
+from simpul.cases.intake import (
+    ClientNotAllowed,
+    IdempotencyConflict,
+    InvalidIdempotencyKey,
+    Submission,
+    submit,
+)
 from simpul.cases.models import Case
 from simpul.cases.permissions import publicly_listed_q
 from simpul.cases.selectors import latest_applicant_notes
@@ -50,6 +56,7 @@ from simpul.catalog.selectors import complaint_services
 from simpul.clients.auth import ApiKeyAuthentication
 from simpul.core.actors import Actor
 from simpul.core.http.urls import absolute_url
+from simpul.core.idempotency import idempotency_key_header
 from simpul.core.models import AccessDoor
 from simpul.core.services import personal_data_access_record
 
@@ -254,7 +261,7 @@ def _request_create(request: HttpRequest, *, fmt: str) -> HttpResponse:
     answers, std = s.answers_from_params(version, params)
     if std.region and not answers.get(std.region) and (params.get("address_id") or "").strip():
         answers[std.region] = params["address_id"].strip()
-    key = (request.headers.get("Idempotency-Key") or "").strip()[:200]
+    key = idempotency_key_header(request)
     command = Submission(version=version, answers=answers, actor=Actor.api_client(client), client=client,
                          channel=Channel.API, idempotency_key=key)
     try:
@@ -262,6 +269,9 @@ def _request_create(request: HttpRequest, *, fmt: str) -> HttpResponse:
     except ClientNotAllowed:
         raise Open311Error(403, _("This api_key may not submit requests for the service {code}.").format(code=code)) \
             from None
+    except InvalidIdempotencyKey:
+        raise Open311Error(400, _("The Idempotency-Key header must be 1 to 200 printable ASCII characters, as a "
+                                  "string (\"...\") or as they are.")) from None
     except IdempotencyConflict:
         raise Open311Error(422, _("This idempotency key was already used for a different request. Use a new key.")) \
             from None

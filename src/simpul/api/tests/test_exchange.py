@@ -185,6 +185,24 @@ def test_action_with_idempotency_key_runs_once(clients, version):
     assert other.status_code == 422
 
 
+def test_the_same_json_re_indented_under_a_quoted_key_is_a_replay_not_another_request(clients, version):
+    """The key is an sf-string (`"<uuid>"` is the key `<uuid>`) and the fingerprint is over parsed JSON: whitespace
+    and key order do not make another request; another value does."""
+    case = submit(version)
+    key = str(uuid.uuid4())
+    url = f"/api/v1/agency/cases/{case.reference}/actions/"
+    api = clients.dukcapil.api
+    first = api.post(url, data='{"action": "verify", "note": ""}', content_type="application/json",
+                     HTTP_IDEMPOTENCY_KEY=f'"{key}"')
+    again = api.post(url, data='{\n  "note": "",\n  "action": "verify"\n}', content_type="application/json",
+                     HTTP_IDEMPOTENCY_KEY=key)
+    assert first.status_code == 200 and again.status_code == 200 and again["Idempotent-Replayed"] == "true"
+    assert Case.objects.get(pk=case.pk).events.filter(action="verify").count() == 1
+    other = api.post(url, data='{"action": "verify", "note": "x"}', content_type="application/json",
+                     HTTP_IDEMPOTENCY_KEY=key)
+    assert other.status_code == 422
+
+
 def test_add_document_as_base64_json_and_as_multipart(clients, version):
     case = submit(version)
     api = clients.dukcapil.api

@@ -49,7 +49,7 @@ from simpul.catalog.selectors import service_get
 from simpul.clients.auth import api_client_from_request
 from simpul.core.actors import Actor
 from simpul.core.http.problems import problem_body, problem_response
-from simpul.core.idempotency import idempotent
+from simpul.core.idempotency import idempotency_key_header, idempotent
 
 PROBLEM = OpenApiResponse(description="RFC 9457 problem details (`application/problem+json`).")
 
@@ -113,7 +113,7 @@ class CaseCreateApi(APIView):
             actor = Actor.of(request.user)
             if not actor.is_person:
                 raise exceptions.NotAuthenticated(_("Log in or use an API key with the scope cases:intake."))
-        key = request.headers.get("Idempotency-Key", "").strip()
+        key = idempotency_key_header(request)
         if not key:
             return problem_response(status_code=400, code="idempotency_key_missing",
                                     detail=_("The Idempotency-Key header is required."))

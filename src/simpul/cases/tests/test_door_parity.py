@@ -115,6 +115,25 @@ def test_one_client_key_is_one_submission_whichever_door_it_uses(routed):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("door", DOORS)
+def test_a_key_sent_as_a_structured_field_string_is_the_same_key_as_the_bare_value(door, routed):
+    """draft-ietf-httpapi-idempotency-key-header: the header is an sf-string, `"<uuid>"`; many clients send the bare
+    value. Both are one key (they made two cases)."""
+    secret, key = _client("parity-test-sf-key", [routed["routing"]]), str(uuid.uuid4())
+    first = DOORS[door](secret, f'"{key}"', PARAMS)
+    assert DOORS[door](secret, key, PARAMS) == (200, first[1])
+    assert first[0] == 201 and Case.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("door", DOORS)
+def test_a_malformed_structured_field_key_is_refused(door, routed):
+    secret = _client("parity-test-bad-sf-key", [routed["routing"]])
+    assert DOORS[door](secret, '"unterminated', PARAMS)[0] == 400
+    assert Case.objects.count() == 0
+
+
+@pytest.mark.django_db
 def test_the_portal_draft_sent_twice_is_one_case(client, personas):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
