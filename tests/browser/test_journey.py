@@ -12,10 +12,11 @@ import pytest
 from PIL import Image
 
 from simpul.conftest import personas, region_tree  # noqa: F401 - shared fixtures
-from tests.browser.conftest import CHROMIUM, assert_no_axe_violations
+from tests.browser.conftest import CHROMIUM, DESK, assert_no_axe_violations, shot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+PHONE = {"width": 360, "height": 740}
 CATALOG = Path(__file__).resolve().parents[2] / "src" / "simpul" / "catalog" / "data" / "musi-banyuasin"
 
 
@@ -43,7 +44,7 @@ def _officer_context(browser: Any, site: str, user: Any, javascript: bool) -> An
 
     client = Client()
     login(client, user)
-    context = browser.new_context(java_script_enabled=javascript, locale="id-ID")
+    context = browser.new_context(java_script_enabled=javascript, locale="id-ID", viewport=DESK)
     context.set_default_timeout(15_000)
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
                           "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": site}])
@@ -63,7 +64,10 @@ def test_apply_revise_approve_track(
         if javascript:  # axe-core runs in the page: only possible with JavaScript on
             assert_no_axe_violations(target)
 
-    citizen_context = browser.new_context(java_script_enabled=javascript, locale="id-ID")
+    def look(target: Any, name: str) -> None:
+        shot(target, f"journey-{'js' if javascript else 'nojs'}-{name}")
+
+    citizen_context = browser.new_context(java_script_enabled=javascript, locale="id-ID", viewport=PHONE)
     citizen_context.set_default_timeout(15_000)
     page = citizen_context.new_page()
 
@@ -71,6 +75,7 @@ def test_apply_revise_approve_track(
     page.goto(f"{site}/layanan/ktp-el-penggantian/ajukan/")
     assert page.url.endswith("/pemohon/")
     check_axe(page)
+    look(page, "1-applicant")
     page.get_by_label("NIK pemohon").fill("1606014101900001")
     page.get_by_label("Nama lengkap").fill("Siti Aminah")
     page.get_by_label("Nomor Kartu Keluarga").fill("1606011503200001")
@@ -82,29 +87,34 @@ def test_apply_revise_approve_track(
     page.get_by_role("button", name="Lanjut", exact=True).click()
     assert "/dokumen/" in page.url
     check_axe(page)
+    look(page, "2-documents")
     page.locator("#doc_kk").set_input_files(_scan(tmp_path, "kk.jpg", (200, 200, 200)))
     page.get_by_role("button", name="Lanjut", exact=True).click()
     assert "/periksa/" in page.url and "Siti Aminah" in page.locator("main").inner_text()
     check_axe(page)
+    look(page, "3-review")
     page.get_by_role("button", name="Kirim permohonan").click()
     reference, pin = (el.inner_text().strip() for el in page.locator(".big").all())
     assert reference.startswith("MUBA-") and len(pin) == 6
     check_axe(page)
+    look(page, "4-confirmation")
 
     # 2. the officer asks for a revision
     officer_context = _officer_context(browser, site, personas.officer, javascript)
     officer = officer_context.new_page()
     officer.goto(f"{site}/kantor/")
     officer.get_by_role("link", name=reference).click()
+    look(officer, "5-officer-case")
     officer.locator("summary", has_text="Mulai pemeriksaan").click()
     officer.get_by_role("button", name="Mulai pemeriksaan", exact=True).click()
     officer.locator("summary", has_text="Minta pemohon memperbaiki").click()
     officer.locator("#id_request_revision-note").fill("Foto Kartu Keluarga terlalu gelap, mohon unggah ulang.")
     officer.get_by_role("button", name="Minta pemohon memperbaiki").click()
     assert "Perlu perbaikan" in officer.locator("main").inner_text()
+    look(officer, "6-officer-asked-revision")
 
     # 3. the citizen tracks with reference + PIN and fixes it (a fresh browser: no session from applying)
-    tracker_context = browser.new_context(java_script_enabled=javascript, locale="id-ID")
+    tracker_context = browser.new_context(java_script_enabled=javascript, locale="id-ID", viewport=PHONE)
     tracker = tracker_context.new_page()
     tracker.goto(f"{site}/lacak/")
     check_axe(tracker)
@@ -113,10 +123,12 @@ def test_apply_revise_approve_track(
     tracker.get_by_role("button", name="Tampilkan status").click()
     assert "terlalu gelap" in tracker.locator("main").inner_text()
     check_axe(tracker)
+    look(tracker, "7-tracking-revision")
     tracker.get_by_role("link", name="Perbaiki dan kirim lagi").click()
     tracker.locator("#doc_kk").set_input_files(_scan(tmp_path, "kk-terang.jpg", (250, 250, 250)))
     tracker.get_by_role("button", name="Kirim perbaikan").click()
     assert "Sedang diperiksa" in tracker.locator("main").inner_text()
+    look(tracker, "8-revision-sent")
 
     # 4. the officer approves with a result document
     officer.reload()
@@ -124,11 +136,13 @@ def test_apply_revise_approve_track(
     officer.locator("#id_approve-result_file").set_input_files(_scan(tmp_path, "ktp-el-baru.jpg", (10, 90, 10)))
     officer.get_by_role("button", name="Setujui", exact=True).click()
     assert "Selesai" in officer.locator("main").inner_text()
+    look(officer, "9-officer-approved")
 
     # 5. the citizen sees it finished and downloads the receipt
     tracker.reload()
     text = tracker.locator("main").inner_text()
     assert "Selesai" in text and "ktp-el-baru" in text
+    look(tracker, "10-tracking-done")
     receipt = tracker.request.get(f"{site}/lacak/{reference}/tanda-terima.pdf")
     assert receipt.status == 200 and receipt.body()[:4] == b"%PDF"
     for context in (citizen_context, officer_context, tracker_context):
