@@ -19,7 +19,7 @@ LOADERS := $(wildcard src/simpul/*/reference.py src/simpul/*/demo.py src/simpul/
 # A missing SQLite file (or another database) means the database steps must run whatever the stamps say.
 DB_CHANGED := $(if $(DATABASE_URL),FORCE,$(if $(wildcard $(DB_FILE)),,FORCE))
 
-DEMO := SIMPUL_DEMO_MODE=true
+DEMO := SIMPUL_DEMO_MODE=true SIMPUL_WEBHOOK_ALLOWED_RECEIVERS=$${SIMPUL_WEBHOOK_ALLOWED_RECEIVERS:-http://127.0.0.1:8765}
 PYTEST_ARGS ?=
 # `DEMO_ARGS=--force` loads Musi Banyuasin's demo into another kabupaten's installation too.
 DEMO_ARGS ?=

@@ -348,6 +348,9 @@ WEBHOOK_RETRY_HOURS = env.float("SIMPUL_WEBHOOK_RETRY_HOURS", default=24.0)
 INTEGRATION_RETRY_HOURS = env.float("SIMPUL_INTEGRATION_RETRY_HOURS", default=72.0)
 WEBHOOK_ALLOW_INSECURE_URLS = env.bool("SIMPUL_WEBHOOK_ALLOW_INSECURE_URLS", default=DEBUG)
 WEBHOOK_ALLOW_PRIVATE_HOSTS = env.bool("SIMPUL_WEBHOOK_ALLOW_PRIVATE_HOSTS", default=DEBUG)
+# Receiver origins allowed even over http:// or on a private address (`make run` allows the demo's local
+# receiver, `simpul webhook_receiver`, at http://127.0.0.1:8765).
+WEBHOOK_ALLOWED_RECEIVERS = env.list("SIMPUL_WEBHOOK_ALLOWED_RECEIVERS", default=[])
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

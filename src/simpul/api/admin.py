@@ -11,6 +11,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from simpul.api.events import EVENT_TYPES
+from simpul.api.exchange.webhook_services import (
+    webhook_subscription_new_secret,
+    webhook_subscription_problems,
+)
 from simpul.api.integrations import integration_backends
 from simpul.api.models import AgencyIntegration, EventDelivery, WebhookSubscription
 from simpul.api.webhooks import new_secret
@@ -127,17 +132,38 @@ class ApiCallLogAdmin(ReadOnlyAdmin):
     show_full_result_count = False
 
 
+def _event_type_choices() -> list[tuple[str, str]]:
+    return [("*", _("every event the client may receive")),
+            *((code, f"{code}: {description}") for code, description in EVENT_TYPES.items())]
+
+
 class WebhookSubscriptionForm(forms.ModelForm):
-    url = forms.URLField(label=gettext_lazy("receiver URL"), max_length=500, assume_scheme="https")
+    url = forms.URLField(label=gettext_lazy("receiver URL"), max_length=500, assume_scheme="https",
+                         widget=forms.URLInput(attrs={"size": 70}))
+    event_types = forms.MultipleChoiceField(label=gettext_lazy("event types"), choices=_event_type_choices,
+                                            widget=forms.CheckboxSelectMultiple)
 
     class Meta:
         model = WebhookSubscription
         fields = ["client", "url", "event_types", "agencies", "description", "is_active"]
 
+    def clean(self) -> dict[str, Any]:
+        """The subscription API's own checks (receiver address, event types and scopes, agencies)."""
+        data = super().clean() or {}
+        if "url" in data and data.get("client") is not None:
+            problems = webhook_subscription_problems(
+                client=data["client"], url=data["url"], event_types=data.get("event_types") or [],
+                agencies=data.get("agencies") or [])
+            for field, messages_ in problems.items():
+                for message in messages_:
+                    self.add_error(field if field in self.fields else None, message)
+        return data
+
 
 @admin.register(WebhookSubscription)
 class WebhookSubscriptionAdmin(PlatformAdminOnly, AuditedModelAdmin):
-    """Subscriptions are made by clients through the API; admins may see, stop or correct them here."""
+    """Subscriptions are made by clients through the API; admins may add, stop or correct them here. A new
+    subscription's secret is shown once, in the admin message, like an API key."""
 
     form = WebhookSubscriptionForm
     list_display = ["client", "url", "is_active", "created_at"]
@@ -145,11 +171,29 @@ class WebhookSubscriptionAdmin(PlatformAdminOnly, AuditedModelAdmin):
     list_select_related = ["client"]
     search_fields = ["url", "client__name"]
     filter_horizontal = ["agencies"]
+    actions = ["new_secret"]
 
     def save_model(self, request: HttpRequest, obj: WebhookSubscription, form: Any, change: bool) -> None:
-        if not obj.secret:
+        created = not obj.secret
+        if created:
             obj.secret = new_secret()
         super().save_model(request, obj, form, change)
+        if created:
+            self._show_once(request, obj)
+
+    @admin.action(description=gettext_lazy("Draw a new secret (shown once; the old one stops working)"))
+    def new_secret(self, request: HttpRequest, queryset: QuerySet[WebhookSubscription]) -> None:
+        for subscription in queryset:
+            webhook_subscription_new_secret(subscription=subscription, actor=request.user)
+            self._show_once(request, subscription)
+
+    def _show_once(self, request: HttpRequest, subscription: WebhookSubscription) -> None:
+        self.message_user(
+            request,
+            _("Signing secret for {url}: {secret} — give it to the receiver now, it will not be shown again.").format(
+                url=subscription.url, secret=subscription.secret),
+            messages.WARNING,
+        )
 
 
 class AgencyIntegrationForm(forms.ModelForm):

@@ -35,6 +35,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from simpul.api.models import EventDelivery, WebhookSubscription
 from simpul.core.outbox import DeliveryError, OutboxBackend, registry
@@ -151,20 +152,82 @@ def timeout_seconds() -> float:
     return float(settings.WEBHOOK_TIMEOUT_SECONDS)
 
 
+def _origin(url: str) -> str:
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port or (443 if scheme == "https" else 80)
+    except ValueError:
+        return ""
+    return f"{scheme}://{(parts.hostname or '').lower()}:{port}"
+
+
+def _allowed_receiver(url: str) -> bool:
+    """True for a receiver the operator allowed by origin (`SIMPUL_WEBHOOK_ALLOWED_RECEIVERS`), e.g. the
+    demo's local receiver: allowed even when it is plain http or on a private address."""
+    return _origin(url) in {_origin(o) for o in settings.WEBHOOK_ALLOWED_RECEIVERS if o.strip()}
+
+
+def _internal(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    return bool(ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast
+                or ip.is_unspecified)
+
+
+def _addresses(host: str, port: int) -> list[str] | None:
+    """The addresses `host` resolves to, or None when it does not resolve."""
+    try:
+        return [str(info[4][0]) for info in socket.getaddrinfo(host, port)]
+    except (OSError, UnicodeError):
+        return None
+
+
+def receiver_url_problem(url: str) -> str:
+    """Why `url` cannot be a webhook receiver (a translated sentence), or "" when it can.
+
+    The one rule for every door that takes a receiver URL (the subscription API and the admin form), checked
+    again at every delivery: http(s) with a host and no credentials; https unless
+    `SIMPUL_WEBHOOK_ALLOW_INSECURE_URLS`; not a private, loopback or link-local address (nor a name resolving to
+    one) unless `SIMPUL_WEBHOOK_ALLOW_PRIVATE_HOSTS`. Origins listed in `SIMPUL_WEBHOOK_ALLOWED_RECEIVERS` pass.
+    A name that does not resolve now is accepted (the delivery will say so); one resolving inward is not.
+    """
+    parts = urlsplit(url.strip())
+    try:
+        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+    except ValueError:
+        return _("The receiver URL has an invalid port.")
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return _("The receiver URL must be an http(s) address with a host name.")
+    if parts.username or parts.password:
+        return _("The receiver URL may not contain a user name or password; the signature proves the sender.")
+    if _allowed_receiver(url):
+        return ""
+    if parts.scheme.lower() != "https" and not settings.WEBHOOK_ALLOW_INSECURE_URLS:
+        return _("The receiver URL must start with https://.")
+    if settings.WEBHOOK_ALLOW_PRIVATE_HOSTS:
+        return ""
+    host = parts.hostname.lower()
+    inward = _("The receiver URL points into this server or a private network ({host}); events can only be "
+               "sent to a public address.").format(host=host)
+    if host == "localhost" or host.endswith(".localhost"):
+        return inward
+    addresses = _addresses(host, port)
+    if addresses and any(_internal(a) for a in addresses):
+        return inward
+    return ""
+
+
 def _check_destination(url: str, *, allow_private: bool) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise DeliveryError(f"not an http(s) URL: {url!r}")
-    if allow_private:
+    if allow_private or _allowed_receiver(url):
         return
-    try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
-    except OSError as exc:
-        raise DeliveryError(f"cannot resolve {parts.hostname}: {exc}") from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if address.is_private or address.is_loopback or address.is_link_local or address.is_reserved:
-            raise DeliveryError(f"{parts.hostname} resolves to a private address; refused")
+    addresses = _addresses(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
+    if addresses is None:
+        raise DeliveryError(f"cannot resolve {parts.hostname}")
+    if any(_internal(a) for a in addresses):
+        raise DeliveryError(f"{parts.hostname} resolves to a private address; refused")
 
 
 def post_signed(url: str, secret: str, event: dict[str, Any], *, allow_private: bool = False,

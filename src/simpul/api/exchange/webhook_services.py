@@ -5,23 +5,41 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from simpul.api.events import EVENT_TYPES, required_scope
 from simpul.api.models import EventDelivery, WebhookSubscription
-from simpul.api.webhooks import new_secret
+from simpul.api.webhooks import new_secret, receiver_url_problem
 from simpul.clients.auth import client_allowed_agency_ids
 from simpul.clients.models import ApiClient
 from simpul.core.services import audit_record, outbox_resend
 
 
-def _check_url(url: str) -> None:
-    insecure_ok = settings.WEBHOOK_ALLOW_INSECURE_URLS
-    if not url.lower().startswith("https://") and not insecure_ok:
-        raise ValidationError({"url": [_("The receiver URL must start with https://.")]})
+def webhook_subscription_problems(
+    *, client: ApiClient | None, url: str, event_types: Iterable[str], agencies: Iterable[Any] = (),
+) -> dict[str, list[str]]:
+    """What is wrong with a subscription before it is saved, by field (empty when nothing is): the one check
+    behind the subscription API and the admin form."""
+    errors: dict[str, list[str]] = {}
+    event_types = list(event_types)
+    if not event_types:
+        errors["event_types"] = [_("Choose at least one event type.")]
+    scopes = client.scopes if client is not None else []
+    for code in event_types:
+        if code != "*" and code not in EVENT_TYPES:
+            errors.setdefault("event_types", []).append(_("Unknown event type: {code}.").format(code=code))
+        elif code != "*" and required_scope(code) and required_scope(code) not in scopes:
+            errors.setdefault("event_types", []).append(
+                _("The event type {code} needs the scope {scope}.").format(code=code, scope=required_scope(code)))
+    allowed = client_allowed_agency_ids(client) if client is not None else set()
+    if allowed and any(a.pk not in allowed for a in agencies):
+        errors["agencies"] = [_("This API client may not act for one of these agencies.")]
+    problem = receiver_url_problem(url)
+    if problem:
+        errors["url"] = [problem]
+    return errors
 
 
 @transaction.atomic
@@ -31,23 +49,8 @@ def webhook_subscription_create(
 ) -> WebhookSubscription:
     """Subscribe `client` to `event_types` at `url`; a new signing secret is drawn (shown to the client once)."""
     event_types = list(dict.fromkeys(event_types))
-    errors: dict[str, list[str]] = {}
-    if not event_types:
-        errors["event_types"] = [_("Choose at least one event type.")]
-    for code in event_types:
-        if code != "*" and code not in EVENT_TYPES:
-            errors.setdefault("event_types", []).append(_("Unknown event type: {code}.").format(code=code))
-        elif code != "*" and required_scope(code) and required_scope(code) not in client.scopes:
-            errors.setdefault("event_types", []).append(
-                _("The event type {code} needs the scope {scope}.").format(code=code, scope=required_scope(code)))
     agencies = list(agencies)
-    allowed = client_allowed_agency_ids(client)
-    if allowed and any(a.pk not in allowed for a in agencies):
-        errors["agencies"] = [_("This API client may not act for one of these agencies.")]
-    try:
-        _check_url(url)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
+    errors = webhook_subscription_problems(client=client, url=url, event_types=event_types, agencies=agencies)
     if errors:
         raise ValidationError(errors)
     subscription = WebhookSubscription(client=client, url=url, event_types=event_types, secret=new_secret(),
@@ -70,6 +73,16 @@ def webhook_subscription_deactivate(*, subscription: WebhookSubscription, actor:
         subscription.save(update_fields=["is_active", "updated_at"])
         audit_record(actor=actor, actor_label="" if actor else f"api:{subscription.client.name}"[:200],
                      action="api.webhook_subscription_deactivate", obj=subscription, changes={"is_active": False})
+    return subscription
+
+
+@transaction.atomic
+def webhook_subscription_new_secret(*, subscription: WebhookSubscription, actor: Any = None) -> WebhookSubscription:
+    """Draw a new signing secret (the caller shows it once); the old one stops at once."""
+    subscription.secret = new_secret()
+    subscription.save(update_fields=["secret", "updated_at"])
+    audit_record(actor=actor, action="api.webhook_subscription_new_secret", obj=subscription,
+                 changes={"secret": "(new)"})
     return subscription
 
 

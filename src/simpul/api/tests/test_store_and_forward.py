@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from simpul.api.events import RELAY_NAME, case_events_relay
 from simpul.api.models import AgencyIntegration, EventDelivery, PublishedCaseEvent, RelayCursor
-from simpul.api.tests.receiver import Receiver
+from simpul.api.receiver import Receiver
 from simpul.cases.actions import case_transition
 from simpul.cases.intake import case_submit
 from simpul.cases.models import CaseEvent

@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 from simpul.agencies.models import Agency
 from simpul.api.events import EVENT_TYPES, cloud_event, publish, webhook_max_attempts
 from simpul.api.models import EventDelivery, WebhookSubscription
-from simpul.api.tests.receiver import Receiver
+from simpul.api.receiver import Receiver
 from simpul.api.webhooks import (
     InvalidSignature,
     compute_signature,
