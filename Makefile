@@ -27,13 +27,15 @@ DEMO_ARGS ?=
 .PHONY: run test test-fast install install-dev lint migrate demo messages static bench clean FORCE
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade "pip>=24,<27"
+	@echo "==> Making the virtual environment $(VENV)"
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade "pip>=24,<27"
 
 # Runtime dependencies only: what `make run` needs.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
-	touch $@
+	@echo "==> Installing Simpul and its libraries into $(VENV) (the first time: about a minute)"
+	@$(BIN)/pip install --quiet -e .
+	@touch $@
 
 # Runtime plus test, lint and RQ dependencies: what `make test` needs.
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
@@ -45,24 +47,29 @@ install-dev: $(VENV)/.installed-dev
 
 $(VAR_DIR)/.migrated: $(MIGRATIONS) $(VENV)/.installed $(DB_CHANGED)
 	@mkdir -p $(VAR_DIR)
-	$(DEMO) $(BIN)/simpul migrate --noinput
-	touch $@
+	@echo "==> Preparing the database"
+	@$(DEMO) $(BIN)/simpul migrate --noinput --verbosity 0
+	@touch $@
 
 $(VAR_DIR)/.messages: $(PO_FILES) $(VENV)/.installed
 	@mkdir -p $(VAR_DIR)
-	$(DEMO) $(BIN)/simpul compilemessages_simpul
-	touch $@
+	@echo "==> Compiling the translations"
+	@$(DEMO) $(BIN)/simpul compilemessages_simpul >/dev/null
+	@touch $@
 
 $(VAR_DIR)/.static: $(STATIC_FILES) $(VENV)/.installed
 	@mkdir -p $(VAR_DIR)
-	$(DEMO) $(BIN)/simpul collectstatic --noinput --verbosity 0
-	touch $@
+	@echo "==> Collecting and compressing the static files (the first time: about 15 s)"
+	@$(DEMO) $(BIN)/simpul collectstatic --noinput --verbosity 0
+	@touch $@
 
 # Reference data and the demo are idempotent: loading them again changes nothing.
 $(LOADED): $(LOADERS) $(VAR_DIR)/.migrated $(DB_CHANGED)
-	$(DEMO) $(BIN)/simpul reference
-	$(DEMO) $(BIN)/simpul demo $(DEMO_ARGS)
-	touch $@
+	@echo "==> Loading reference data and the demo"
+	@$(DEMO) $(BIN)/simpul reference >$(VAR_DIR)/reference.log 2>&1 || { cat $(VAR_DIR)/reference.log; exit 1; }
+	@$(DEMO) $(BIN)/simpul demo $(DEMO_ARGS) >$(VAR_DIR)/demo.log 2>&1 || { cat $(VAR_DIR)/demo.log; exit 1; }
+	@echo "    (what was loaded: $(VAR_DIR)/reference.log, $(VAR_DIR)/demo.log)"
+	@touch $@
 
 migrate: $(VAR_DIR)/.migrated
 messages: $(VAR_DIR)/.messages
@@ -70,7 +77,7 @@ static: $(VAR_DIR)/.static
 demo: $(LOADED)
 
 run: $(VAR_DIR)/.migrated $(VAR_DIR)/.messages $(VAR_DIR)/.static $(LOADED)
-	$(DEMO) $(BIN)/simpul run --port $(PORT)
+	@$(DEMO) $(BIN)/simpul run --port $(PORT)
 
 lint: install-dev
 	$(BIN)/ruff check src bench tests conftest.py

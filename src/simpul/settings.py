@@ -7,11 +7,13 @@ with nothing else installed; production sets `SIMPUL_SECRET_KEY`, `SIMPUL_DEBUG=
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import timedelta
 from pathlib import Path
 
 import environ
+from whitenoise.compress import Compressor
 from django.utils.translation import gettext_lazy as _
 
 from simpul.core import sizing
@@ -28,13 +30,19 @@ VAR_DIR = Path(env.str("SIMPUL_VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("SIMPUL_DEBUG", default=False)
-DEMO_MODE = env.bool("SIMPUL_DEMO_MODE", default=False)
+# The test suite (make test sets it; a bare `pytest` run counts too): plain static storage, no key check.
+TESTING = env.bool("SIMPUL_TESTING", default="pytest" in sys.modules)
+# `make run` leaves the marker `var/demo-mode` beside the SQLite database it fills with the demo, so that
+# `.venv/bin/simpul demo totp EMAIL` (and every other command) runs in demo mode there without
+# SIMPUL_DEMO_MODE=true; the marker counts only on that out-of-the-box installation: no SIMPUL_SECRET_KEY,
+# no DATABASE_URL, not under test.
+_DEMO_DEFAULT = ((VAR_DIR / "demo-mode").exists() and not TESTING
+                 and not os.environ.get("SIMPUL_SECRET_KEY") and not os.environ.get("DATABASE_URL"))
+DEMO_MODE = env.bool("SIMPUL_DEMO_MODE", default=_DEMO_DEFAULT)
 # village operators on a shared device at the village hall are logged out after this many idle minutes
 SIMPUL_OPERATOR_IDLE_MINUTES = env.int("SIMPUL_OPERATOR_IDLE_MINUTES", default=15)
 # shared secret of the SMS/WhatsApp gateway for inbound "STATUS <reference> <PIN>" messages (empty: refused)
 SIMPUL_SMS_INBOUND_SECRET = env.str("SIMPUL_SMS_INBOUND_SECRET", default="")
-# The test suite (make test sets it; a bare `pytest` run counts too): plain static storage, no key check.
-TESTING = env.bool("SIMPUL_TESTING", default="pytest" in sys.modules)
 # The "django-insecure-" prefix makes `simpul check --deploy` flag this key (security.W009), and
 # simpul.wsgi refuses to serve with it unless SIMPUL_DEBUG or SIMPUL_DEMO_MODE is on.
 INSECURE_DEV_KEY = "django-insecure-simpul-development-key-change-me-in-production-0123456789"
@@ -238,6 +246,9 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 31536000
+# Source maps are for developers' tools, fetched rarely: compressing the API documentation's 20 MB of them
+# (gzip and brotli) was most of collectstatic's time on a first `make run`.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 # S3-compatible document storage (MinIO, Ceph, a cloud bucket): `pip install -e .[s3]`,
 # SIMPUL_FILE_STORAGE=storages.backends.s3.S3Storage and the SIMPUL_S3_* variables (docs/operations.md).
 if STORAGES["default"]["BACKEND"] == "storages.backends.s3.S3Storage":
@@ -432,7 +443,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["pdp"]}},
     "root": {"handlers": ["console"], "level": env.str("SIMPUL_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # pikepdf's "logger bridge initialized" and django-axes' start-up banner say nothing an operator needs
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "pikepdf": {"level": "WARNING"},
+                "axes.apps": {"level": "WARNING"}},
 }
 
 # The kabupaten or kota this installation serves, by its Kemendagri code: `simpul reference` loads its regions from

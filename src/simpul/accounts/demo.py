@@ -145,15 +145,7 @@ def load(*, stdout: Any) -> None:
 
 
 def _print_logins(stdout: Any) -> None:
-    stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}); staff also enter a TOTP code:")
-    width = max(len(account.email) for account in ACCOUNTS)
-    role_width = max(len(str(account.role)) for account in ACCOUNTS)
-    for account in ACCOUNTS:
-        staff = account.role not in (Role.CITIZEN, Role.BUSINESS)
-        extra = f"code: simpul demo totp {account.email}" if staff else ""
-        stdout.write(
-            f"  {account.email.ljust(width)}  {str(account.role).ljust(role_width)}  {extra}".rstrip()
-        )
+    stdout.write(f"demo accounts: {len(ACCOUNTS)} logins (`simpul run` lists them)")
 
 
 def demo_logins() -> tuple[list[tuple[str, str]], str]:

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from simpul.cases.actions import case_request_revision, case_transition
+from simpul.cases.actions import case_approve, case_request_revision, case_transition
 from simpul.cases.intake import case_submit
 from simpul.cases.models import Case, Draft
 from simpul.cases.tests.factories import VALID_ANSWERS, ktp_service, pdf_upload, png_upload
@@ -211,3 +212,23 @@ def test_stale_idempotency_key_is_refused_without_losing_the_draft(client, versi
     response = client.post(url, {"idempotency_key": "something-else"})
     assert response.status_code == 400 and Case.objects.count() == 0
     assert Draft.objects.get(pk=draft.pk).answers["full_name"] == "Siti Warga"
+
+
+def _tracked(client, result):
+    client.post(reverse("cases:track"), {"reference": result.case.reference, "pin": result.pin})
+    return client.get(reverse("cases:track_detail", kwargs={"reference": result.case.reference})).content.decode()
+
+
+def test_the_tracking_page_shows_the_finish_date_once_approved_and_never_breaks_the_reference(
+    client, personas, version,
+):
+    result = _submitted(personas, version)
+    page = _tracked(client, result)
+    assert f'<h1>Permohonan <span class="ref">{result.case.reference}</span></h1>' in page
+    assert "Perkiraan selesai" in page and "Selesai pada" not in page
+    case_transition(case=result.case, action="verify", actor=personas.officer)
+    case = case_approve(case=Case.objects.get(pk=result.case.pk), actor=personas.officer)
+    page = _tracked(client, result)
+    day = case.closed_at.astimezone(ZoneInfo("Asia/Jakarta")).day
+    assert re.search(rf"<dt>Selesai pada</dt><dd>{day} [A-Z][a-z]+ \d{{4}}</dd>", page)
+    assert "Perkiraan selesai" not in page

@@ -1,3 +1,4 @@
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -44,3 +45,6 @@ class Command(BaseCommand):
             with transaction.atomic():
                 load(stdout=self.stdout)
             self.stdout.write(f"demo loaded: {app}")
+        # the marker that keeps `.venv/bin/simpul ...` in demo mode on this out-of-the-box installation
+        # (settings.DEMO_MODE: honoured only without SIMPUL_SECRET_KEY and DATABASE_URL)
+        (Path(settings.VAR_DIR) / "demo-mode").touch()

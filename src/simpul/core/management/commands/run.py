@@ -33,6 +33,12 @@ def demo_logins() -> tuple[list[tuple[str, str]], str]:
     return hook() if hook is not None else ([], "")
 
 
+def demo_samples() -> list[tuple[str, str, str]]:
+    """The demo's sample cases (reference, PIN, what it is), from the app whose demo makes them."""
+    hook = demo_hook("demo_samples")
+    return hook() if hook is not None else []
+
+
 class Command(BaseCommand):
     help = "Start the web server (gunicorn) and the task worker together; Ctrl-C stops both."
     requires_system_checks: list[str] = []
@@ -131,9 +137,13 @@ class Command(BaseCommand):
                 lines += ["", f"Demo logins (password {password} for all):"]
                 width = max(len(email) for email, _ in accounts)
                 lines += [f"  {email.ljust(width)}  {label}".rstrip() for email, label in accounts]
-                lines.append("Staff accounts use TOTP: `simpul demo totp EMAIL` prints the current code.")
-            lines.append(f'Status by SMS: SIMPUL_DEMO_MODE=true simpul sms test "STATUS <reference> <PIN>" '
-                         f"--from 0812... --url http://{shown_host}:{port}  (signed with the demo secret)")
+                lines.append("  Staff also enter a code from `.venv/bin/simpul demo totp EMAIL`.")
+            samples = demo_samples()
+            if samples:
+                lines += ["", f"Sample cases (http://{shown_host}:{port}/lacak/, reference + PIN):"]
+                lines += [f"  {reference}  PIN {pin}  {note}".rstrip() for reference, pin, note in samples]
+            lines.append(f'Status by SMS: .venv/bin/simpul sms test "STATUS <reference> <PIN>" --from 0812... '
+                         f"--url http://{shown_host}:{port}")
         lines += ["", "Press Ctrl-C to stop.", ""]
         self.stdout.write("\n".join(lines))
         self.stdout.flush()
