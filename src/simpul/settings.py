@@ -13,8 +13,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from whitenoise.compress import Compressor
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 from simpul.core import sizing
 
