@@ -321,7 +321,11 @@ DRAFT_RETENTION_DAYS = env.int("SIMPUL_DRAFT_RETENTION_DAYS", default=30)
 # An in-flight idempotent request older than this is taken to be abandoned (its process died).
 IDEMPOTENCY_IN_FLIGHT_SECONDS = env.int("SIMPUL_IDEMPOTENCY_IN_FLIGHT_SECONDS", default=120)
 
-EMAIL_BACKEND = env.str("SIMPUL_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# The demo writes its e-mails to files under var/mail/ (one per message) instead of burying the start-up block
+# on the console; anywhere else the default prints them.
+EMAIL_BACKEND = env.str("SIMPUL_EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend"
+                        if DEMO_MODE else "django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = env.str("SIMPUL_EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 EMAIL_HOST = env.str("SIMPUL_EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("SIMPUL_EMAIL_PORT", default=25)
 DEFAULT_FROM_EMAIL = env.str("SIMPUL_FROM_EMAIL", default="Simpul <no-reply@simpul.test>")

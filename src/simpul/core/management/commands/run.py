@@ -142,6 +142,8 @@ class Command(BaseCommand):
             if samples:
                 lines += ["", f"Sample cases (http://{shown_host}:{port}/lacak/, reference + PIN):"]
                 lines += [f"  {reference}  PIN {pin}  {note}".rstrip() for reference, pin, note in samples]
+            if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+                lines.append(f"E-mails the demo sends: {settings.EMAIL_FILE_PATH}/ (SMS and WhatsApp: logged below)")
             lines.append(f'Status by SMS: .venv/bin/simpul sms test "STATUS <reference> <PIN>" --from 0812... '
                          f"--url http://{shown_host}:{port}")
         lines += ["", "Press Ctrl-C to stop.", ""]
