@@ -34,3 +34,7 @@ urlpatterns += i18n_patterns(
     path("", include("simpul.portal.urls")),
     prefix_default_language=False,
 )
+
+# The 500 page needs no database or context processors; 400, 403 (and the CSRF failure) and 404 are the
+# templates of the same names in simpul/portal/templates, rendered with the site's header and links.
+handler500 = "simpul.portal.views.server_error"

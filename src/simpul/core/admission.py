@@ -29,6 +29,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -98,9 +99,8 @@ class AdmissionMiddleware:
                                "code": "overloaded"})
             response = HttpResponse(body, status=503, content_type="application/problem+json")
         else:
-            body = (f'<!doctype html><html lang="{language}"><head><meta charset="utf-8">'
-                    f'<meta name="viewport" content="width=device-width,initial-scale=1"><title>{title}</title>'
-                    f"</head><body><h1>{title}</h1><p>{detail}</p></body></html>")
+            with translation.override(language):
+                body = render_to_string("error_standalone.html", {"title": title, "paragraphs": [detail]})
             response = HttpResponse(body, status=503, content_type="text/html; charset=utf-8")
         response["Retry-After"] = str(self.retry_after)
         response["Cache-Control"] = "no-store"

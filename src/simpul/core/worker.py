@@ -135,7 +135,8 @@ class SimpulWorker:
                     raise
                 logger.exception("worker pass failed; retrying after %s s", self.interval)
             else:
-                if result.tasks or result.jobs or result.delivered or result.chained:
+                # the outbox sweep runs every pass: a pass that only swept and found nothing says nothing
+                if result.tasks or result.delivered or result.chained or set(result.jobs) - {"core.outbox_sweep"}:
                     logger.info(
                         "worker pass: %s task(s), jobs %s, %s outbox message(s) delivered, %s audit entries chained",
                         result.tasks,
