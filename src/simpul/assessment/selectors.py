@@ -17,6 +17,7 @@ from simpul.agencies.models import Agency
 from simpul.assessment import stats
 from simpul.assessment.frameworks import FrameworkSpec, parse_framework
 from simpul.assessment.models import (
+    OPEN_KINDS,
     Answer,
     AnswerTally,
     Code,
@@ -109,6 +110,8 @@ class ItemResult:
     level_n: int = 0
     levels: list[int] = field(default_factory=list)
     answers: list[Answer] = field(default_factory=list)
+    choices: list[tuple[str, int]] = field(default_factory=list)  # a choice item's categories and their counts
+    answered: int = 0  # how many answered a context question
 
 
 @dataclass
@@ -178,10 +181,20 @@ def round_results(*, round: Round, with_answers: bool = False) -> RoundResults:
         for a in Answer.objects.filter(round=round).order_by("response_id"):
             answers_by_item[a.item_id].append(a)
     results = []
+    open_counts = dict(Answer.objects.filter(round=round, item__kind__in=OPEN_KINDS).values("item_id")
+                       .annotate(n=Count("id")).values_list("item_id", "n"))
     for item in items:
-        scale = spec.scales[item.scale.code]
         res = ItemResult(item=item, answers=answers_by_item.get(item.pk, []))
-        if item.kind in (ItemKind.LIKERT, ItemKind.DUAL):
+        if item.is_open:
+            res.answered = open_counts.get(item.pk, 0)
+            results.append(res)
+            continue
+        scale = spec.scales[item.scale.code]
+        if item.kind == ItemKind.CHOICE:
+            counts = agg.values.get(item.pk, {})
+            res.choices = [(p.label_id or p.code, counts.get(p.value, 0)) for p in scale.points]
+            res.answered = sum(counts.values())
+        elif item.kind in (ItemKind.LIKERT, ItemKind.DUAL):
             res.summary = stats.likert_summary_from_counts(agg.values.get(item.pk, {}), scale.values)
             if res.summary.mean is not None:
                 res.band = scale.band_for(res.summary.mean)
