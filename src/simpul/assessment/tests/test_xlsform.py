@@ -71,7 +71,7 @@ def test_a_year_list_is_a_choice_item_counted_never_a_scale():
     assert spec.scales["tahun"].kind == "nominal"
     assert [p.code for p in spec.scales["tahun"].points] == ["2019", "2020", "2021", "2022", "2023"]
     row = next(r for r in result.rows if r.name == "tahun")
-    assert row.imported and "not a rating scale" in row.why
+    assert row.imported and "bukan skala penilaian" in row.why
 
 
 def test_text_numbers_and_dates_become_context_questions_and_groups_nested_sections_with_notes():
@@ -176,4 +176,4 @@ def test_a_form_that_cannot_be_imported_is_refused_in_indonesian_naming_sheet_ro
 def test_an_xlsx_saved_under_an_xls_name_is_read_by_its_content():
     result = xlsform_to_definition(needs_form(), filename="survei.xls")
     assert result.definition["code"] == "survei_desa"
-    assert result.notes == ["The file is named .xls but holds an .xlsx workbook: it was read by its content."]
+    assert result.notes == ["Berkas bernama .xls tetapi berisi buku kerja .xlsx: berkas dibaca menurut isinya."]
