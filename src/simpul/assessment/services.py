@@ -110,13 +110,14 @@ def framework_load(*, spec: FrameworkSpec, actor: Any = None) -> LoadOutcome:
     sections: dict[str, Section] = {}
     for s in spec.sections:
         section = Section(framework=fw, parent=sections.get(s.parent_code or ""), code=s.code, name=s.name[:300],
-                          level=s.level, weight=s.weight, order=s.order)
+                          level=s.level, weight=s.weight, order=s.order, text=s.text)
         section.save()
         sections[s.code] = section
     Item.objects.bulk_create([
-        Item(framework=fw, section=sections[i.section_code], scale=scales[i.scale_code], code=i.code, text=i.text,
-             kind=i.kind, weight=i.weight, requires_explanation=i.requires_explanation,
-             level_criteria=i.level_criteria, evidence_criteria=i.evidence_criteria, order=i.order)
+        Item(framework=fw, section=sections[i.section_code], scale=scales.get(i.scale_code), code=i.code,
+             text=i.text, kind=i.kind, weight=i.weight, requires_explanation=i.requires_explanation,
+             level_criteria=i.level_criteria, evidence_criteria=i.evidence_criteria, order=i.order,
+             required=i.required, show_if=i.show_if)
         for i in spec.items
     ])
     audit_record(actor=actor, action=f"assessment.framework_{state}", obj=fw,
