@@ -12,9 +12,8 @@ from pyxform.xls2xform import convert
 
 from simpul.assessment import demo, reference, selectors, services
 from simpul.assessment.models import Answer, Framework, Item, Response, Round
-from simpul.assessment.tests.test_xlsform import LIKERT, needs_form, q, workbook
+from simpul.assessment.tests.test_xlsform import LIKERT, q, workbook
 from simpul.assessment.xlsform import xlsform_to_definition
-from simpul.assessment.xlsform_export import framework_to_xlsform
 from simpul.conftest import login
 from simpul.core.models import AuditEntry
 
