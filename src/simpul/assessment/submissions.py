@@ -41,9 +41,9 @@ def map_columns(columns: list[str], spec: FrameworkSpec) -> ColumnMap:
     lowered = {c.lower(): c for c in columns}
     id_column = next((lowered[c] for c in ID_COLUMNS if c in lowered), "")
     for column in columns:
-        f = by_path.get(column.strip().lower())
-        if f is not None and f not in mapped.values():
-            mapped[column] = f
+        found = by_path.get(column.strip().lower())
+        if found is not None and found not in mapped.values():
+            mapped[column] = found
         elif column != id_column:
             ignored.append(column)
     answered = {(f.item, f.part) for f in mapped.values()}
