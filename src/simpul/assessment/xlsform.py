@@ -402,10 +402,12 @@ class _Walk:
         while code in self.scales and self.scales[code]["_list"] != (list_name, with_other):
             code = code[:MAX_CODE - 2] + "-x"
         if code not in self.scales:
-            points = []
-            for index, (_n, r) in enumerate(entries, start=1):
+            points: list[dict[str, Any]] = []
+            for _n, r in entries:
+                if any(p["code"] == str(r["name"]).strip() for p in points):
+                    continue  # the same name twice (allow_choice_duplicates, for a filter): one answer
                 label = _label(r, self.choice_label_key) or str(r["name"])
-                value = int(str(r["name"]).strip()) if scored else index
+                value = int(str(r["name"]).strip()) if scored else len(points) + 1
                 points.append({"value": value, "code": str(r["name"]).strip(), "label_id": self.text(label)[0]})
             if with_other and OTHER not in names:
                 points.append({"value": len(points) + 1, "code": OTHER, "label_id": _("Other")})
