@@ -661,8 +661,13 @@ class _Walk:
         return False, _("it is required only when “{condition}”: it is kept optional").format(condition=value)
 
     def describe(self, conditions: list[dict[str, Any]]) -> str:
+        """Conditions in words, a choice shown by its label (as the respondent sees it)."""
         parts = []
         for cond in conditions:
+            scale = self.scales.get(self.items.get(cond["item"], {}).get("scale", ""), {})
+            labels = {p["code"] if scale.get("kind") == "nominal" else str(p["value"]): p["label_id"]
+                      for p in scale.get("points", [])}
+            cond = {**cond, "values": [labels.get(v) or v for v in cond.get("values", [])]}
             if cond["op"] == "answered":
                 parts.append(_("“{item}” is answered").format(item=cond["item"]))
             elif cond["op"] == "in":

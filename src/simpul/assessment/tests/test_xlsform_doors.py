@@ -75,7 +75,7 @@ def test_the_import_page_reports_every_row_in_indonesian(client, personas):
     assert client.get(url).status_code == 200
     page = client.post(url, {"file": _upload("survei.xlsx", survey_form())}).content.decode()
     assert "Berhasil diimpor" in page and "belum diverifikasi" in page
-    assert "butir berskor pada skala “imp”" in page and "hanya ditanyakan jika “punya_hp” adalah ya" in page
+    assert "butir berskor pada skala “imp”" in page and "hanya ditanyakan jika “punya_hp” adalah Ya" in page
     again = client.post(url, {"file": _upload("survei.xlsx", survey_form())}).content.decode()
     assert "Versi 1 dari survei_hp sudah diimpor: tidak ada yang diubah." in again
     refused = client.post(url, {"file": _upload("rusak.xlsx", workbook([q("calculate", "c")]))})
