@@ -13,7 +13,9 @@ from simpul.core.tabular import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, Sheet, csv_byte
 def _columns(items: list[Item]) -> list[tuple[str, Item, str]]:
     cols = []
     for item in items:
-        if item.kind == ItemKind.LEVEL:
+        if item.is_open:
+            cols.append((f"T_{item.code}", item, "answer_text"))
+        elif item.kind == ItemKind.LEVEL:
             cols.append((f"L_{item.code}", item, "level"))
         else:
             cols.append((f"I_{item.code}" if item.kind == ItemKind.DUAL else f"Q_{item.code}", item, "value"))
@@ -35,7 +37,7 @@ def answers_frame(*, round: Round) -> tuple[Any, list[tuple[str, Item, str]]]:
     qs = (Answer.objects.filter(round=round)
           .values("response_id", "response__uuid", "response__group", "response__channel",
                   "response__kecamatan__name", "response__desa__name", "response__agency__name", "item__code",
-                  "value", "performance", "level"))
+                  "value", "performance", "level", "answer_text"))
     for a in qs.iterator(chunk_size=5000):
         row = rows.setdefault(a["response_id"], {
             "response_id": str(a["response__uuid"]), "group": a["response__group"] or "",
@@ -46,8 +48,11 @@ def answers_frame(*, round: Round) -> tuple[Any, list[tuple[str, Item, str]]]:
             row[name] = a[field]
     frame = pd.DataFrame(list(rows.values()), columns=["response_id", "group", "channel", "kecamatan", "desa", "opd"]
                          + [c[0] for c in cols])
-    for name, _item, _f in cols:
-        frame[name] = pd.to_numeric(frame[name], errors="coerce")
+    for name, _item, field in cols:
+        if field == "answer_text":
+            frame[name] = frame[name].fillna("").astype(str)
+        else:
+            frame[name] = pd.to_numeric(frame[name], errors="coerce")
     return frame, cols
 
 
@@ -70,6 +75,9 @@ def _xlsx(round: Round) -> bytes:
     frame, cols = answers_frame(round=round)
     codebook = []
     for name, item, field in cols:
+        if item.scale is None:
+            codebook.append([name, item.code, item.text, ""])
+            continue
         points = item.scale.performance_points if field == "performance" and item.scale.performance_points \
             else item.scale.points
         codebook.append([name, item.code, item.text, "; ".join(f"{p['value']}={p.get('code', '')}" for p in points)])
@@ -84,10 +92,13 @@ def _sav(round: Round) -> bytes:
     labels, value_labels, measure = {}, {}, {}
     for name, item, field in cols:
         labels[name] = item.text[:250]
+        if item.scale is None:
+            measure[name] = "nominal"
+            continue
         points = item.scale.performance_points if field == "performance" and item.scale.performance_points \
             else item.scale.points
         value_labels[name] = {float(p["value"]): str(p.get("code") or p.get("label_id"))[:120] for p in points}
-        measure[name] = "ordinal"
+        measure[name] = "nominal" if item.kind == ItemKind.CHOICE else "ordinal"
     for col in ("response_id", "group", "channel", "kecamatan", "desa", "opd"):
         frame[col] = frame[col].astype(str)
         measure[col] = "nominal"

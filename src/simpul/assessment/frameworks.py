@@ -6,8 +6,14 @@ Pure Python (no Django): the loader in `reference.py`, the `simpul assessment` c
 A framework file is YAML (or JSON) with: `code`, `version`, `name`, `source`, `status`, `verified`,
 `section_levels`, optional `index` (`total_weight`, `decimals`), `predicate_bands` (descending `min`),
 `scales` (points with value/code/labels, optional `performance_points` and mean `bands`), `item_defaults`,
-and either nested `sections` (each with `items` or child `sections`) or an `items_source` in a known format
-(`spbe-csv`, `paper-json`). Weights are decimal strings. Whenever a section declares a weight and its children
+and either nested `sections` (each with `items`, child `sections` and an optional `text` shown above its
+questions) or an `items_source` in a known format (`spbe-csv`, `paper-json`).
+
+An item's `kind` is a scored one (`likert`, `dual`, `level`, on a likert or level scale), `choice` (one category
+of a `nominal` scale: counted, never averaged) or a context/respondent question without a scale (`text`,
+`integer`, `decimal`, `date`). `required: false` makes an item optional; `show_if` lists conditions on earlier
+items, all of which must hold for the item to be asked: `{item, op: in | not_in | answered, values}`, the values
+being point codes of a choice item and point values of a scored one. Weights are decimal strings. Whenever a section declares a weight and its children
 carry weights, the children must sum to it; when `index.total_weight` is declared, the top sections (or all
 items) must sum to it. Every problem found is reported at once in `FrameworkError.problems`.
 """
@@ -26,8 +32,12 @@ import yaml
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 FRAMEWORKS_DIR = DATA_DIR / "frameworks"
-ITEM_KINDS = ("likert", "dual", "level")
-SCALE_KINDS = ("likert", "level")
+SCORED_KINDS = ("likert", "dual", "level")
+CHOICE_KIND = "choice"  # one answer from a list of categories (a nominal scale): counted, never averaged
+OPEN_KINDS = ("text", "integer", "decimal", "date")  # context or respondent questions: no scale
+ITEM_KINDS = (*SCORED_KINDS, CHOICE_KIND, *OPEN_KINDS)
+SCALE_KINDS = ("likert", "level", "nominal")
+SHOW_IF_OPS = ("in", "not_in", "answered")
 STATUSES = ("draft", "active", "retired")
 
 
@@ -111,6 +121,12 @@ class ItemSpec:
     evidence_criteria: str = ""
     order: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    required: bool = True
+    show_if: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def is_open(self) -> bool:
+        return self.kind in OPEN_KINDS
 
 
 @dataclass
@@ -121,6 +137,7 @@ class SectionSpec:
     parent_code: str | None
     weight: Decimal | None = None
     order: int = 0
+    text: str = ""
 
 
 @dataclass
@@ -308,8 +325,6 @@ def parse_framework(data: dict[str, Any], *, base_dir: Path = FRAMEWORKS_DIR, so
         scale = _scale(str(code), raw, problems)
         if scale:
             scales[str(code)] = scale
-    if not scales:
-        problems.append("no scales defined")
 
     defaults = dict(data.get("item_defaults") or {})
     sections: list[SectionSpec] = []
@@ -332,7 +347,8 @@ def parse_framework(data: dict[str, Any], *, base_dir: Path = FRAMEWORKS_DIR, so
                 continue
             level = levels[depth] if depth < len(levels) else levels[-1]
             sections.append(SectionSpec(code=code, name=str(s.get("name", code)), level=level, parent_code=parent,
-                                        weight=_decimal(s.get("weight"), f"section {code}", problems), order=order))
+                                        weight=_decimal(s.get("weight"), f"section {code}", problems), order=order,
+                                        text=str(s.get("text", "") or "")))
             flat_items.extend((it, code) for it in its)
 
     seen_sections: set[str] = set()
@@ -352,12 +368,17 @@ def parse_framework(data: dict[str, Any], *, base_dir: Path = FRAMEWORKS_DIR, so
         if code in seen_items:
             problems.append(f"duplicate item code {code!r}")
         seen_items.add(code)
-        scale_code = str(merged.get("scale", ""))
-        if scale_code not in scales:
-            problems.append(f"{where}: unknown scale {scale_code!r}")
         kind = str(merged.get("kind", "likert"))
         if kind not in ITEM_KINDS:
             problems.append(f"{where}: unknown kind {kind!r}")
+        scale_code = "" if kind in OPEN_KINDS and "scale" not in it else str(merged.get("scale", ""))
+        if kind in OPEN_KINDS:
+            if scale_code:
+                problems.append(f"{where}: a {kind} question takes no scale")
+        elif scale_code not in scales:
+            problems.append(f"{where}: unknown scale {scale_code!r}")
+        elif (scales[scale_code].kind == "nominal") != (kind == CHOICE_KIND):
+            problems.append(f"{where}: a {kind} item cannot use the {scales[scale_code].kind} scale {scale_code!r}")
         if not str(merged.get("text", "")).strip():
             problems.append(f"{where}: missing text")
         items.append(ItemSpec(
@@ -366,7 +387,11 @@ def parse_framework(data: dict[str, Any], *, base_dir: Path = FRAMEWORKS_DIR, so
             requires_explanation=bool(merged.get("requires_explanation", False)),
             level_criteria={str(k): str(v) for k, v in (merged.get("level_criteria") or {}).items()},
             evidence_criteria=str(merged.get("evidence_criteria", "")), order=order,
+            required=bool(merged.get("required", True)), show_if=list(merged.get("show_if") or []),
         ))
+    _check_conditions(items, scales, problems)
+    if not scales and (not items or not all(i.is_open for i in items)):
+        problems.append("no scales defined")
     if not items:
         problems.append("no items defined")
 
@@ -390,6 +415,44 @@ def parse_framework(data: dict[str, Any], *, base_dir: Path = FRAMEWORKS_DIR, so
         verified=bool(data.get("verified", False)), section_levels=levels, scales=scales, sections=sections,
         items=items, predicate_bands=bands, total_weight=total, decimals=int(index.get("decimals", 2)), raw=data,
     )
+
+
+def _answer_keys(item: ItemSpec, scales: dict[str, Scale]) -> set[str] | None:
+    """What a condition on `item` may compare its answer with (None: any text, for a context question)."""
+    if item.is_open:
+        return None
+    scale = scales.get(item.scale_code)
+    if scale is None:
+        return set()
+    return {p.code for p in scale.points} if item.kind == CHOICE_KIND else {str(p.value) for p in scale.points}
+
+
+def _check_conditions(items: list[ItemSpec], scales: dict[str, Scale], problems: list[str]) -> None:
+    """Every `show_if` condition names an earlier item, a known operator and answers that item can have."""
+    earlier: dict[str, ItemSpec] = {}
+    for item in items:
+        for cond in item.show_if:
+            where = f"item {item.code}: show_if"
+            if not isinstance(cond, dict):
+                problems.append(f"{where} {cond!r} must be a mapping")
+                continue
+            target = earlier.get(str(cond.get("item", "")))
+            if target is None:
+                problems.append(f"{where} names {cond.get('item')!r}, which is not an earlier item")
+                continue
+            op = cond.get("op", "in")
+            if op not in SHOW_IF_OPS:
+                problems.append(f"{where}: unknown operator {op!r}")
+                continue
+            values = cond.get("values") or []
+            if op != "answered" and (not isinstance(values, list) or not values):
+                problems.append(f"{where}: needs a list of values")
+                continue
+            keys = _answer_keys(target, scales)
+            unknown = [str(v) for v in values if keys is not None and str(v) not in keys]
+            if unknown:
+                problems.append(f"{where}: {', '.join(unknown)} is not an answer of {target.code}")
+        earlier[item.code] = item
 
 
 def _check_weights(sections: list[SectionSpec], items: list[ItemSpec], total: Decimal | None,
@@ -461,10 +524,19 @@ def spec_to_definition(spec: FrameworkSpec) -> dict[str, Any]:
         out: dict[str, Any] = {"code": s.code, "name": s.name}
         if s.weight is not None:
             out["weight"] = str(s.weight)
+        if s.text:
+            out["text"] = s.text
         items = []
         for i in spec.items_in(s.code):
-            item: dict[str, Any] = {"code": i.code, "text": i.text, "scale": i.scale_code, "kind": i.kind,
+            # Keys at their default are left out, so a definition written before they existed keeps its hash.
+            item: dict[str, Any] = {"code": i.code, "text": i.text, "kind": i.kind,
                                     "requires_explanation": i.requires_explanation}
+            if i.scale_code:
+                item["scale"] = i.scale_code
+            if not i.required:
+                item["required"] = False
+            if i.show_if:
+                item["show_if"] = i.show_if
             if i.weight is not None:
                 item["weight"] = str(i.weight)
             if i.level_criteria:

@@ -33,7 +33,7 @@ class Framework(TimeStampedModel):
     source = models.TextField(_("source"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=FrameworkStatus.choices,
                               default=FrameworkStatus.ACTIVE)
-    verified = models.BooleanField(_("verified against the official text"), default=True)
+    verified = models.BooleanField(_("verified against the official text"), default=False)
     definition = models.JSONField(_("definition"), default=dict)
     content_hash = models.CharField(_("content hash"), max_length=64)
     total_weight = models.DecimalField(_("total weight"), max_digits=8, decimal_places=3, null=True, blank=True)
@@ -59,6 +59,7 @@ class Scale(models.Model):
     class Kind(models.TextChoices):
         LIKERT = "likert", _("Likert")
         LEVEL = "level", _("Level")
+        NOMINAL = "nominal", _("Categories")
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="scales")
     code = models.SlugField(_("code"), max_length=40)
@@ -91,6 +92,7 @@ class Section(models.Model):
     level = models.CharField(_("level"), max_length=40)
     weight = models.DecimalField(_("weight"), max_digits=8, decimal_places=3, null=True, blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
+    text = models.TextField(_("text shown above the questions"), blank=True)
 
     class Meta:
         ordering = ["framework", "order"]
@@ -106,14 +108,27 @@ class ItemKind(models.TextChoices):
     LIKERT = "likert", _("One scale")
     DUAL = "dual", _("Importance and performance")
     LEVEL = "level", _("Maturity level")
+    CHOICE = "choice", _("One category from a list")
+    TEXT = "text", _("Context question: text")
+    INTEGER = "integer", _("Context question: whole number")
+    DECIMAL = "decimal", _("Context question: number")
+    DATE = "date", _("Context question: date")
+
+
+OPEN_KINDS = frozenset({ItemKind.TEXT, ItemKind.INTEGER, ItemKind.DECIMAL, ItemKind.DATE})
+SCORED_KINDS = frozenset({ItemKind.LIKERT, ItemKind.DUAL, ItemKind.LEVEL})
 
 
 class Item(models.Model):
-    """A question or indicator. `code` is stable across framework versions, so rounds can be compared."""
+    """A question or indicator. `code` is stable across framework versions, so rounds can be compared.
+
+    Scored and choice items answer on their scale; context questions (text, numbers, a date) have none and keep
+    their answer as text. `show_if` lists conditions on earlier items (all must hold) for the item to be asked.
+    """
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="items")
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="items")
-    scale = models.ForeignKey(Scale, on_delete=models.PROTECT, related_name="items")
+    scale = models.ForeignKey(Scale, on_delete=models.PROTECT, related_name="items", null=True, blank=True)
     code = models.CharField(_("code"), max_length=40)
     text = models.TextField(_("text"))
     kind = models.CharField(_("kind"), max_length=10, choices=ItemKind.choices, default=ItemKind.LIKERT)
@@ -122,6 +137,8 @@ class Item(models.Model):
     level_criteria = models.JSONField(_("level criteria"), default=dict, blank=True)
     evidence_criteria = models.TextField(_("evidence criteria"), blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
+    required = models.BooleanField(_("answer required"), default=True)
+    show_if = models.JSONField(_("asked only if"), default=list, blank=True)
 
     class Meta:
         ordering = ["framework", "order"]
@@ -131,6 +148,10 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}. {self.text[:80]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.kind in OPEN_KINDS
 
 
 class RoundStatus(models.TextChoices):

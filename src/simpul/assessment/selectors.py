@@ -17,6 +17,7 @@ from simpul.agencies.models import Agency
 from simpul.assessment import stats
 from simpul.assessment.frameworks import FrameworkSpec, parse_framework
 from simpul.assessment.models import (
+    OPEN_KINDS,
     Answer,
     AnswerTally,
     Code,
@@ -109,6 +110,8 @@ class ItemResult:
     level_n: int = 0
     levels: list[int] = field(default_factory=list)
     answers: list[Answer] = field(default_factory=list)
+    choices: list[tuple[str, int]] = field(default_factory=list)  # a choice item's categories and their counts
+    answered: int = 0  # how many answered a context question
 
 
 @dataclass
@@ -178,10 +181,20 @@ def round_results(*, round: Round, with_answers: bool = False) -> RoundResults:
         for a in Answer.objects.filter(round=round).order_by("response_id"):
             answers_by_item[a.item_id].append(a)
     results = []
+    open_counts = dict(Answer.objects.filter(round=round, item__kind__in=OPEN_KINDS).values("item_id")
+                       .annotate(n=Count("id")).values_list("item_id", "n"))
     for item in items:
-        scale = spec.scales[item.scale.code]
         res = ItemResult(item=item, answers=answers_by_item.get(item.pk, []))
-        if item.kind in (ItemKind.LIKERT, ItemKind.DUAL):
+        if item.is_open:
+            res.answered = open_counts.get(item.pk, 0)
+            results.append(res)
+            continue
+        scale = spec.scales[_scale_code(item)]
+        if item.kind == ItemKind.CHOICE:
+            counts = agg.values.get(item.pk, {})
+            res.choices = [(p.label_id or p.code, counts.get(p.value, 0)) for p in scale.points]
+            res.answered = sum(counts.values())
+        elif item.kind in (ItemKind.LIKERT, ItemKind.DUAL):
             res.summary = stats.likert_summary_from_counts(agg.values.get(item.pk, {}), scale.values)
             if res.summary.mean is not None:
                 res.band = scale.band_for(res.summary.mean)
@@ -201,7 +214,7 @@ def round_results(*, round: Round, with_answers: bool = False) -> RoundResults:
         sums = [agg.ipa.get(i.pk, [0, 0, 0]) for i in dual]
         ipa_result = stats.ipa(
             [i.code for i in dual], [s[0] for s in sums], [s[1] for s in sums], [s[2] for s in sums],
-            crosshair=round.crosshair, midpoint=spec.scales[dual[0].scale.code].midpoint,
+            crosshair=round.crosshair, midpoint=spec.scales[_scale_code(dual[0])].midpoint,
         )
 
     index = None
@@ -222,6 +235,14 @@ def round_results(*, round: Round, with_answers: bool = False) -> RoundResults:
     )
 
 
+def _scale_code(item: Item) -> str:
+    return item.scale.code if item.scale is not None else ""
+
+
+def _scale_values(item: Item) -> list[int]:
+    return item.scale.values if item.scale is not None else []
+
+
 def round_half(value: float) -> float:
     """Mean levels of several raters, kept to 4 decimals before the exact Decimal computation."""
     return round(value, 4)
@@ -234,7 +255,7 @@ def _rwg_by_agency(agg: _Aggregate, items: list[Item]) -> list[dict[str, Any]]:
     for (agency_id, item_id), counts in agg.by_agency.items():
         if item_id not in likert:
             continue
-        r = stats.rwg_from_counts(counts, options=len(likert[item_id].scale.values))
+        r = stats.rwg_from_counts(counts, options=len(_scale_values(likert[item_id])))
         if r is not None:
             per_agency[agency_id].append(r)
     names = dict(Agency.objects.filter(pk__in=list(per_agency)).values_list("pk", "name"))
@@ -251,7 +272,7 @@ def _by_group(agg: _Aggregate, items: list[Item], spec: FrameworkSpec) -> dict[s
     out: dict[str, dict[str, stats.LikertSummary]] = {}
     for group, by_item in agg.by_group.items():
         out[group] = {
-            likert[item_id].code: stats.likert_summary_from_counts(c, spec.scales[likert[item_id].scale.code].values)
+            likert[item_id].code: stats.likert_summary_from_counts(c, spec.scales[_scale_code(likert[item_id])].values)
             for item_id, c in by_item.items() if item_id in likert
         }
     return out

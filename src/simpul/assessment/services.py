@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import re
 import secrets
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
+from pathlib import PurePath
 from typing import Any
 
-from django.core.exceptions import ValidationError
+import yaml
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from simpul.assessment.frameworks import FrameworkError, FrameworkSpec, spec_to_definition
+from simpul.accounts.models import Role
+from simpul.assessment import selectors
+from simpul.assessment.frameworks import FrameworkError, FrameworkSpec, parse_framework, spec_to_definition
 from simpul.assessment.models import (
     Answer,
     Channel,
@@ -46,9 +52,14 @@ from simpul.assessment.models import (
     VerificationTactic,
 )
 from simpul.assessment.selectors import publish_blockers, round_results
-from simpul.core.actors import account_of
+from simpul.assessment.submissions import map_columns, response_id, row_answers
+from simpul.assessment.xlsform import ReportRow, XlsformError, workbook_kind, xlsform_to_definition
+from simpul.core.actors import Actor, account_of
 from simpul.core.files import document_check, document_delete, document_store
 from simpul.core.services import audit_record
+from simpul.core.tabular import TableError, read_upload
+
+logger = logging.getLogger(__name__)
 
 # ---------------------------------------------------------------- frameworks
 
@@ -99,18 +110,113 @@ def framework_load(*, spec: FrameworkSpec, actor: Any = None) -> LoadOutcome:
     sections: dict[str, Section] = {}
     for s in spec.sections:
         section = Section(framework=fw, parent=sections.get(s.parent_code or ""), code=s.code, name=s.name[:300],
-                          level=s.level, weight=s.weight, order=s.order)
+                          level=s.level, weight=s.weight, order=s.order, text=s.text)
         section.save()
         sections[s.code] = section
     Item.objects.bulk_create([
-        Item(framework=fw, section=sections[i.section_code], scale=scales[i.scale_code], code=i.code, text=i.text,
-             kind=i.kind, weight=i.weight, requires_explanation=i.requires_explanation,
-             level_criteria=i.level_criteria, evidence_criteria=i.evidence_criteria, order=i.order)
+        Item(framework=fw, section=sections[i.section_code], scale=scales.get(i.scale_code), code=i.code,
+             text=i.text, kind=i.kind, weight=i.weight, requires_explanation=i.requires_explanation,
+             level_criteria=i.level_criteria, evidence_criteria=i.evidence_criteria, order=i.order,
+             required=i.required, show_if=i.show_if)
         for i in spec.items
     ])
     audit_record(actor=actor, action=f"assessment.framework_{state}", obj=fw,
                  changes={"items": len(spec.items), "hash": digest, "verified": spec.verified})
     return LoadOutcome(fw, state)
+
+
+@dataclass
+class UploadOutcome:
+    """What an uploaded framework file became: `state` is "created", "updated", "unchanged" (the same code and
+    version is there already: nothing was changed) or "refused" (`problems` say why); `rows` is an XLSForm's
+    report, one entry per row."""
+
+    state: str
+    filename: str
+    framework: Framework | None = None
+    problems: list[str] = field(default_factory=list)
+    rows: list[ReportRow] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def imported(self) -> int:
+        return sum(1 for r in self.rows if r.imported and r.sheet == "survey")
+
+    @property
+    def skipped(self) -> int:
+        return sum(1 for r in self.rows if not r.imported and r.sheet == "survey")
+
+
+FRAMEWORK_FILE_TYPES = (".yaml", ".yml", ".json")
+
+
+def framework_upload(*, filename: str, content: bytes, actor: Any) -> UploadOutcome:
+    """Import an uploaded framework: an XLSForm (.xlsx or .xls, read by its content) or a framework file (YAML,
+    JSON). Nothing is saved from a file with errors. An upload is never verified: an admin verifies it
+    (`framework_verify`). Re-importing the same XLSForm code and version changes nothing."""
+    name = PurePath(filename or "").name or "form"
+    if workbook_kind(content) is not None or PurePath(name).suffix.lower() in (".xlsx", ".xls"):
+        return _xlsform_upload(filename=name, content=content, actor=actor)
+    if PurePath(name).suffix.lower() not in FRAMEWORK_FILE_TYPES:
+        return UploadOutcome("refused", name, problems=[
+            _("Upload an XLSForm (.xlsx or .xls) or a framework file (.yaml or .json).")])
+    try:
+        text = content.decode("utf-8")
+        data = json.loads(text) if name.lower().endswith(".json") else yaml.safe_load(text)
+    except (UnicodeDecodeError, ValueError, yaml.YAMLError):
+        return UploadOutcome("refused", name, problems=[_("The file cannot be read as YAML or JSON text.")])
+    if isinstance(data, dict):
+        data = {**data, "verified": False}
+    try:
+        spec = parse_framework(data, source=name)
+        loaded = framework_load(spec=spec, actor=actor)
+    except FrameworkError as exc:
+        return UploadOutcome("refused", name, problems=list(exc.problems))
+    return UploadOutcome(loaded.state, name, framework=loaded.framework)
+
+
+def _xlsform_upload(*, filename: str, content: bytes, actor: Any) -> UploadOutcome:
+    try:
+        result = xlsform_to_definition(content, filename=filename)
+    except XlsformError as exc:
+        return UploadOutcome("refused", filename, problems=list(exc.problems), rows=exc.rows)
+    definition = result.definition
+    existing = Framework.objects.filter(code=definition["code"], version=definition["version"]).first()
+    if existing is not None:
+        return UploadOutcome("unchanged", filename, framework=existing, rows=result.rows, notes=[
+            *result.notes, _("Version {version} of {code} is imported already: nothing was changed. To change the "
+                             "framework, give the form a new version in its settings sheet.").format(
+                version=existing.version, code=existing.code)])
+    try:
+        spec = parse_framework(definition, source=filename)
+    except FrameworkError as exc:  # the importer writes valid definitions; this is a bug, told plainly
+        logger.error("XLSForm %s gave an invalid definition: %s", filename, exc)
+        return UploadOutcome("refused", filename, rows=result.rows, problems=[
+            _("The form could not be turned into a framework. Please report this file to the platform admin.")])
+    loaded = framework_load(spec=spec, actor=actor)
+    return UploadOutcome(loaded.state, filename, framework=loaded.framework, rows=result.rows, notes=result.notes)
+
+
+def may_verify_frameworks(user: Any) -> bool:
+    """Only a platform admin confirms that a framework matches its official text."""
+    return Actor.of(user).is_person and (getattr(user, "role", None) == Role.PLATFORM_ADMIN
+                                         or bool(getattr(user, "is_superuser", False)))
+
+
+@transaction.atomic
+def framework_verify(*, framework: Framework, actor: Any) -> Framework:
+    """Mark a framework as checked against its official text (platform admins only; audited).
+
+    Only the flag changes: the stored definition and its hash stay as loaded, so reloading the same file is
+    still "unchanged" and keeps the admin's verification."""
+    if not may_verify_frameworks(actor):
+        raise PermissionDenied(_("Only a platform admin can verify a framework."))
+    fw = Framework.objects.select_for_update().get(pk=framework.pk)
+    if not fw.verified:
+        fw.verified = True
+        fw.save(update_fields=["verified", "updated_at"])
+        audit_record(actor=actor, action="assessment.framework_verified", obj=fw, changes={"verified": True})
+    return fw
 
 
 # ---------------------------------------------------------------- rounds
@@ -302,20 +408,88 @@ def _to_int(value: Any) -> int | None:
         return -1
 
 
+def _condition_key(item: Item, answer: Mapping[str, Any]) -> str:
+    """An answer as a show-if condition compares it: a choice's code, a scored value, a question's text."""
+    if item.is_open:
+        return str(answer.get("answer_text", ""))
+    number = answer.get("level") if item.kind == ItemKind.LEVEL else answer.get("value")
+    if item.kind == ItemKind.CHOICE and item.scale is not None:
+        return next((str(p.get("code", "")) for p in item.scale.points if p["value"] == number), "")
+    return "" if number is None else str(number)
+
+
+def item_is_asked(item: Item, clean: Mapping[str, Mapping[str, Any]], by_code: Mapping[str, Item]) -> bool:
+    """True when every show-if condition of `item` holds for the answers given so far (an unanswered earlier
+    question satisfies only `not_in`)."""
+    for cond in item.show_if or []:
+        target = by_code.get(str(cond.get("item", "")))
+        answer = clean.get(str(cond.get("item", "")))
+        key = _condition_key(target, answer) if target is not None and answer is not None else ""
+        op, values = cond.get("op", "in"), [str(v) for v in cond.get("values") or []]
+        if (op == "answered" and not key) or (op == "in" and key not in values) or (op == "not_in" and key in values):
+            return False
+    return True
+
+
+def _open_answer(item: Item, text: str) -> str:
+    """A context question's answer in its stored form; ValueError with a translated reason when it does not fit."""
+    if item.kind == ItemKind.INTEGER:
+        if not re.fullmatch(r"[+-]?\d{1,15}", text):
+            raise ValueError(_("Write a whole number."))
+        return str(int(text))
+    if item.kind == ItemKind.DECIMAL:
+        try:
+            number = Decimal(text.replace(",", "."))
+        except InvalidOperation:
+            number = Decimal("NaN")
+        if not number.is_finite() or len(text) > 30:
+            raise ValueError(_("Write a number (for example 12.5)."))
+        return str(number)
+    if item.kind == ItemKind.DATE:
+        try:
+            return date.fromisoformat(text[:10]).isoformat()
+        except ValueError:
+            raise ValueError(_("Write a date as YYYY-MM-DD (for example 2026-03-31).")) from None
+    if len(text) > EXPLANATION_MAX_LENGTH:
+        raise ValueError(_("Keep the answer under {n} characters.").format(n=EXPLANATION_MAX_LENGTH))
+    return text
+
+
 def validate_answers(*, items: Iterable[Item], answers: Mapping[str, Mapping[str, Any]], partial: bool = False
                      ) -> dict[str, dict[str, Any]]:
-    """Check each answer against its item's scale and kind; return cleaned answers or raise AnswerErrors."""
+    """Check each answer against its item's scale and kind; return cleaned answers or raise AnswerErrors.
+
+    An item whose show-if conditions do not hold is not asked: its answer, if any, is left out (as ODK Collect
+    clears it). An optional item may stay unanswered."""
     errors: dict[str, str] = {}
     clean: dict[str, dict[str, Any]] = {}
+    items = list(items)
+    by_code = {i.code: i for i in items}
     for item in items:
+        if not item_is_asked(item, clean, by_code):
+            continue
         raw = answers.get(item.code) or {}
-        values = set(item.scale.values)
+        must = not partial and item.required
         out: dict[str, Any] = {}
+        if item.is_open:
+            text = str(raw.get("answer_text", "") or "").strip()
+            if not text:
+                if must:
+                    errors[item.code] = _("Write an answer.")
+                continue
+            try:
+                out = {"answer_text": _open_answer(item, text)}
+            except ValueError as exc:
+                errors[item.code] = str(exc)
+                continue
+            clean[item.code] = out
+            continue
+        values = set(item.scale.values) if item.scale is not None else set()
         if item.kind == ItemKind.LEVEL:
             level = _to_int(raw.get("level"))
             explanation = str(raw.get("explanation", "")).strip()
             if level is None:
-                if not partial:
+                if must:
                     errors[item.code] = _("Choose a level.")
                 continue
             if level not in values:
@@ -334,12 +508,12 @@ def validate_answers(*, items: Iterable[Item], answers: Mapping[str, Mapping[str
             value = _to_int(raw.get("value"))
             perf = _to_int(raw.get("performance"))
             if value is None and (item.kind != ItemKind.DUAL or perf is None):
-                if not partial:
+                if must:
                     errors[item.code] = _("Choose an answer.")
                 continue
             if value is not None and value not in values:
-                errors[item.code] = _("The answer must be on the scale ({low} to {high}).").format(
-                    low=min(values), high=max(values))
+                errors[item.code] = _("Choose one of the listed answers.") if item.kind == ItemKind.CHOICE else _(
+                    "The answer must be on the scale ({low} to {high}).").format(low=min(values), high=max(values))
                 continue
             if item.kind == ItemKind.DUAL:
                 if value is None or perf is None:
@@ -446,13 +620,97 @@ def _submit_new(*, round: Round, response_id: Any, clean: dict[str, dict[str, An
         for code, a in clean.items()
     ])
     _tally_add(rnd, [(by_code[code].pk, response.agency_id or 0, response.group or "", a.get("value") or 0,
-                      a.get("performance") or 0, a.get("level") or 0) for code, a in clean.items()])
+                      a.get("performance") or 0, a.get("level") or 0) for code, a in clean.items()
+                     if not by_code[code].is_open])
     if invitation is not None:
         invitation.used_at = timezone.now()
         invitation.save(update_fields=["used_at", "updated_at"])
     audit_record(actor=user, action="assessment.response_submitted", obj=response,
                  changes={"round": rnd.pk, "channel": channel, "answers": len(clean)})
     return SubmitOutcome(response, True)
+
+
+@dataclass
+class SubmissionResult:
+    """One row of a submissions file: `state` is "imported", "duplicate" (that instanceID is in the round with
+    the same answers already) or "refused" (`message` says why)."""
+
+    line: int
+    instance_id: str
+    state: str
+    message: str = ""
+
+
+@dataclass
+class SubmissionsOutcome:
+    filename: str
+    rows: list[SubmissionResult] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+    def count(self, state: str) -> int:
+        return sum(1 for r in self.rows if r.state == state)
+
+
+def round_import_submissions(*, round: Round, filename: str, content: bytes, actor: Any) -> SubmissionsOutcome:
+    """Import an ODK Central or KoboToolbox submissions export (CSV or XLSX) into a round as responses, each
+    through `response_submit` (so each is validated, tallied and audited like any other), one row at a time.
+
+    A row whose instanceID was imported before with the same answers is a duplicate and changes nothing; with
+    other answers it is refused. A published round takes no new answers."""
+    outcome = SubmissionsOutcome(PurePath(filename or "").name or "submissions.csv")
+    if round.status == RoundStatus.PUBLISHED:
+        outcome.problems.append(_("This round is published: its answers can no longer change."))
+        return outcome
+    try:
+        _format, table = read_upload(outcome.filename, content)
+    except TableError as exc:
+        outcome.problems.append(str(exc))
+        return outcome
+    spec = selectors.framework_spec(framework=round.framework)
+    columns = map_columns(table.columns, spec)
+    outcome.ignored_columns = columns.ignored
+    if not columns.id_column:
+        outcome.problems.append(_("The file has no instanceID column (meta/instanceID, KEY or _uuid). Without it a "
+                                  "submission sent twice cannot be told from a new one: export the submissions "
+                                  "again with their metadata."))
+    if not columns.fields:
+        outcome.problems.append(_("None of the file's columns is a question of the framework {framework}: was it "
+                                  "collected with this round's form?").format(framework=round.framework.slug))
+    elif columns.missing:
+        outcome.problems.append(_("These required questions have no column in the file: {names}.").format(
+            names=", ".join(f.name for f in columns.missing)))
+    if outcome.problems:
+        return outcome
+    for line, row in zip(table.lines, table.rows, strict=True):
+        instance_id = str(row.get(columns.id_column) or "").strip()
+        if not instance_id:
+            outcome.rows.append(SubmissionResult(line, "", "refused", _("no instanceID in this row")))
+            continue
+        answers, problems = row_answers(row, columns, spec)
+        if problems:
+            outcome.rows.append(SubmissionResult(line, instance_id, "refused", "; ".join(problems)))
+            continue
+        try:
+            result = response_submit(round=round, response_id=response_id(instance_id), answers=answers,
+                                     channel=Channel.IMPORT, user=actor,
+                                     attrs={"respondent_label": instance_id[:200]})
+        except AnswerErrors as exc:
+            message = "; ".join(f"{code}: {text}" if code else text for code, text in exc.by_item.items())
+            outcome.rows.append(SubmissionResult(line, instance_id, "refused", message))
+        except ResponseConflict:
+            outcome.rows.append(SubmissionResult(line, instance_id, "refused", _(
+                "this instanceID was imported before with other answers")))
+        except ValidationError as exc:
+            outcome.rows.append(SubmissionResult(line, instance_id, "refused", " ".join(exc.messages)))
+        else:
+            outcome.rows.append(SubmissionResult(line, instance_id, "imported" if result.created else "duplicate",
+                                                 "" if result.created else _(
+                                                     "imported before with the same answers: not counted twice")))
+    audit_record(actor=actor, action="assessment.submissions_imported", obj=round,
+                 changes={"file": outcome.filename, **{s: outcome.count(s) for s in ("imported", "duplicate",
+                                                                                     "refused")}})
+    return outcome
 
 
 # ---------------------------------------------------------------- evidence and coding

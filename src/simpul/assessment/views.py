@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -20,7 +20,6 @@ from simpul.accounts.models import Role
 from simpul.accounts.permissions import require_staff_mfa
 from simpul.agencies.models import Agency
 from simpul.assessment import exports, selectors, services
-from simpul.assessment.frameworks import FrameworkError, parse_framework
 from simpul.assessment.models import (
     Channel,
     Code,
@@ -42,9 +41,10 @@ from simpul.assessment.models import (
 )
 from simpul.assessment.reports import results_context, round_report_pdf
 from simpul.assessment.system_evidence import system_evidence_add, system_evidence_offers
-from simpul.assessment.xlsform import xlsform_to_definition
+from simpul.assessment.xlsform_export import framework_to_xlsform, xlsform_filename
 from simpul.core.clientip import client_ip
 from simpul.core.limits import Limit, limit_hit
+from simpul.core.tabular import XLSX_MEDIA_TYPE
 from simpul.regions.models import Region
 
 evaluator_only = require_staff_mfa(roles={Role.EVALUATOR, Role.PLATFORM_ADMIN})
@@ -92,37 +92,67 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @evaluator_only
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def framework_import(request: HttpRequest) -> HttpResponse:
-    """Import a framework file (YAML/JSON): validated completely before anything is saved."""
-    import json
-
-    import yaml
-
-    upload = request.FILES.get("file")
-    try:
+    """Import a framework (an XLSForm, or a YAML/JSON framework file) and show what became of every row."""
+    outcome = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
         if upload is None:
-            raise FrameworkError([_("Choose a framework file.")])
-        if upload.name.endswith((".xlsx", ".xls")):
-            data, _skipped = xlsform_to_definition(upload.read(), filename=upload.name)
+            outcome = services.UploadOutcome("refused", "", problems=[_("Choose a file to import.")])
         else:
-            raw = upload.read().decode("utf-8")
-            data = json.loads(raw) if upload.name.endswith(".json") else yaml.safe_load(raw)
-        outcome = services.framework_load(spec=parse_framework(data, source=upload.name), actor=request.user)
-        messages.success(request, _("Framework {name} {state}.").format(name=outcome.framework.slug,
-                                                                         state=outcome.state))
-    except (FrameworkError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
-        problems = getattr(exc, "problems", [str(exc)])
-        messages.error(request, _("Framework refused: {reasons}").format(reasons="; ".join(problems)))
-    return HttpResponseRedirect(reverse("assessment:index"))
+            outcome = services.framework_upload(filename=upload.name or "", content=upload.read(),
+                                                actor=request.user)
+    return render(request, "assessment/framework_import.html", {"outcome": outcome},
+                  status=400 if outcome is not None and outcome.state == "refused" else 200)
 
 
 @evaluator_only
 def framework_detail(request: HttpRequest, code: str, version: str) -> HttpResponse:
     fw = get_object_or_404(Framework, code=code, version=version)
     spec = selectors.framework_spec(framework=fw)
-    return render(request, "assessment/framework_detail.html", {"framework": fw, "spec": spec,
-                                                                "items": fw.items.select_related("section", "scale")})
+    return render(request, "assessment/framework_detail.html", {
+        "framework": fw, "spec": spec, "items": fw.items.select_related("section", "scale"),
+        "may_verify": services.may_verify_frameworks(request.user)})
+
+
+@evaluator_only
+def framework_xlsform(request: HttpRequest, code: str, version: str) -> HttpResponse:
+    """The framework as an XLSForm, to collect with ODK Collect or KoboToolbox."""
+    spec = selectors.framework_spec(framework=get_object_or_404(Framework, code=code, version=version))
+    response = HttpResponse(framework_to_xlsform(spec), content_type=XLSX_MEDIA_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{xlsform_filename(spec)}"'
+    return response
+
+
+@evaluator_only
+@require_http_methods(["POST"])
+def framework_verify(request: HttpRequest, code: str, version: str) -> HttpResponse:
+    fw = get_object_or_404(Framework, code=code, version=version)
+    try:
+        services.framework_verify(framework=fw, actor=request.user)
+        messages.success(request, _("The framework is marked as verified."))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    return HttpResponseRedirect(reverse("assessment:framework_detail", args=[fw.code, fw.version]))
+
+
+@evaluator_only
+@require_http_methods(["GET", "POST"])
+def round_submissions(request: HttpRequest, pk: int) -> HttpResponse:
+    """Import the answers collected with ODK Collect or KoboToolbox (their submissions export) into a round."""
+    rnd = _round(request, pk)
+    outcome = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            outcome = services.SubmissionsOutcome("", problems=[_("Choose a file to import.")])
+        else:
+            outcome = services.round_import_submissions(round=rnd, filename=upload.name or "",
+                                                        content=upload.read(), actor=request.user)
+    counts = {s: outcome.count(s) for s in ("imported", "duplicate", "refused")} if outcome else {}
+    return render(request, "assessment/submissions_import.html", {"round": rnd, "outcome": outcome, **counts},
+                  status=400 if outcome is not None and outcome.problems else 200)
 
 
 @evaluator_only
@@ -409,7 +439,9 @@ def _questionnaire_answers(items: list[Item], data: Any) -> dict[str, dict[str, 
     explanation for level items, under the same field names as the staff self-assessment."""
     answers: dict[str, dict[str, Any]] = {}
     for i in items:
-        if i.kind == ItemKind.LEVEL:
+        if i.is_open:
+            answers[i.code] = {"answer_text": data.get(f"t_{i.code}", "")}
+        elif i.kind == ItemKind.LEVEL:
             answers[i.code] = {"level": data.get(f"level_{i.code}", ""),
                                "explanation": data.get(f"explanation_{i.code}", "")}
         else:
@@ -422,10 +454,15 @@ def _questionnaire_rows(items: list[Item]) -> tuple[dict[str, list[dict[str, Any
     legends of the importance/performance scales used."""
     sections: dict[str, list[dict[str, Any]]] = {}
     legends: list[list[Any]] = []
+    by_code = {i.code: i for i in items}
     for item in items:
         scale = item.scale
-        row: dict[str, Any] = {"item": item, "points": scale.points,
-                               "perf_points": scale.performance_points or scale.points}
+        row: dict[str, Any] = {"item": item, "points": scale.points if scale else [],
+                               "perf_points": (scale.performance_points or scale.points) if scale else [],
+                               "asked_if": _asked_if(item, by_code)}
+        sections.setdefault(item.section.name, []).append(row)
+        if scale is None or item.kind == ItemKind.CHOICE:
+            continue
         if item.kind == ItemKind.LEVEL:
             row["levels"] = [{"value": p["value"], "label": item.level_criteria.get(str(p["value"]))
                               or p.get("label_id") or p.get("code", "")} for p in scale.points]
@@ -433,7 +470,6 @@ def _questionnaire_rows(items: list[Item]) -> tuple[dict[str, list[dict[str, Any
             for legend in ([scale.points, row["perf_points"]] if item.kind == ItemKind.DUAL else [scale.points]):
                 if legend not in legends:
                     legends.append(legend)
-        sections.setdefault(item.section.name, []).append(row)
     kinds = {i.kind for i in items}
     intro = []
     if ItemKind.DUAL in kinds:
@@ -445,6 +481,26 @@ def _questionnaire_rows(items: list[Item]) -> tuple[dict[str, list[dict[str, Any
                        "why."))
     intro.append(_("Your answers are anonymous."))
     return sections, intro, legends
+
+
+def _asked_if(item: Item, by_code: dict[str, Item]) -> str:
+    """An item's show-if conditions in words ("" when it is always asked): the page works without JavaScript,
+    so a conditional question is shown with the condition under which to answer it."""
+    parts = []
+    for cond in item.show_if or []:
+        target = by_code.get(str(cond.get("item", "")))
+        if target is None:
+            continue
+        labels = {str(p.get("code") if target.kind == ItemKind.CHOICE else p.get("value")):
+                  p.get("label_id") or p.get("code") for p in (target.scale.points if target.scale else [])}
+        values = " / ".join(str(labels.get(str(v), v)) for v in cond.get("values") or [])
+        if cond.get("op") == "answered":
+            parts.append(_("you answered {code}").format(code=target.code))
+        elif cond.get("op") == "not_in":
+            parts.append(_("your answer to {code} is not {values}").format(code=target.code, values=values))
+        else:
+            parts.append(_("your answer to {code} is {values}").format(code=target.code, values=values))
+    return _("Answer only if {conditions}.").format(conditions=_(" and ").join(parts)) if parts else ""
 
 
 def _questionnaire(request: HttpRequest, rnd: Round, *, channel: str, token: str = "") -> HttpResponse:

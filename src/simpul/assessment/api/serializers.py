@@ -20,7 +20,7 @@ class ItemOutputSerializer(serializers.Serializer):
     section = serializers.CharField(source="section.code")
     kind = serializers.CharField()
     weight = serializers.DecimalField(max_digits=8, decimal_places=3, allow_null=True)
-    scale = serializers.CharField(source="scale.code")
+    scale = serializers.CharField(source="scale.code", allow_null=True, default=None)
 
 
 class FrameworkDetailSerializer(FrameworkOutputSerializer):
