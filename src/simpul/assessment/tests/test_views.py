@@ -3,12 +3,14 @@ import uuid
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from simpul.assessment import demo, reference
 from simpul.assessment.models import Response, Round, RoundStatus
 from simpul.assessment.services import invitation_create, round_set_public
 from simpul.assessment.tests.factories import open_round
 from simpul.conftest import login
+from simpul.core.tests.pdfchecks import assert_accessible_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +78,20 @@ def test_exports_and_pdf(client, personas, demo_rounds):
         assert response.status_code == 200 and response.content.startswith(magic), fmt
     pdf = client.get(reverse("assessment:report_pdf", args=[pk]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_the_pdf_report_is_an_accessible_pdf_in_the_language_of_the_page(client, personas, demo_rounds, language):
+    login(client, personas.evaluator)
+    rnd = demo_rounds["kebutuhan2026"]
+    with translation.override(language):
+        url = reverse("assessment:report_pdf", args=[rnd.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    facts = assert_accessible_pdf(response.content, title=rnd.name, lang=language)
+    assert facts.info["Subject"] == rnd.framework.name
+    heading = {"id": "Analisis kepentingan-kinerja (IPA)", "en": "Importance-performance analysis"}[language]
+    assert f"{rnd.name} " in facts.text and heading in facts.text
 
 
 def test_sav_export_keeps_value_labels(client, personas, demo_rounds, tmp_path):
