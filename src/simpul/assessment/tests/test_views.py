@@ -94,18 +94,6 @@ def test_the_pdf_report_is_an_accessible_pdf_in_the_language_of_the_page(client,
     assert f"{rnd.name} " in facts.text and heading in facts.text
 
 
-def test_sav_export_keeps_value_labels(client, personas, demo_rounds, tmp_path):
-    import pyreadstat
-
-    login(client, personas.evaluator)
-    content = client.get(reverse("assessment:export", args=[demo_rounds["kebutuhan2026"].pk, "sav"])).content
-    path = tmp_path / "x.sav"
-    path.write_bytes(content)
-    _df, meta = pyreadstat.read_sav(str(path))
-    assert meta.variable_value_labels["I_K01"][5.0] == "SP"
-    assert meta.variable_value_labels["P_K01"][5.0] == "SB"
-
-
 def test_public_questionnaire_works_without_javascript_and_replay_does_not_duplicate(client, personas):
     rnd = open_round(actor=personas.evaluator)
     rnd = round_set_public(round=rnd, enabled=True, actor=personas.evaluator)
