@@ -10,7 +10,7 @@ from simpul.assessment.models import Response, Round, RoundStatus
 from simpul.assessment.services import invitation_create, round_set_public
 from simpul.assessment.tests.factories import open_round
 from simpul.conftest import login
-from simpul.core.tests.pdfchecks import assert_accessible_pdf
+from simpul.core.tests.pdfchecks import assert_accessible_pdf, weasyprint_complaints
 
 pytestmark = pytest.mark.django_db
 
@@ -81,13 +81,14 @@ def test_exports_and_pdf(client, personas, demo_rounds):
 
 
 @pytest.mark.parametrize("language", ["id", "en"])
-def test_the_pdf_report_is_an_accessible_pdf_in_the_language_of_the_page(client, personas, demo_rounds, language):
+def test_the_pdf_report_is_an_accessible_pdf_in_the_language_of_the_page(client, personas, demo_rounds, language,
+                                                                         caplog):
     login(client, personas.evaluator)
     rnd = demo_rounds["kebutuhan2026"]
     with translation.override(language):
         url = reverse("assessment:report_pdf", args=[rnd.pk])
     response = client.get(url)
-    assert response.status_code == 200
+    assert response.status_code == 200 and weasyprint_complaints(caplog) == []
     facts = assert_accessible_pdf(response.content, title=rnd.name, lang=language)
     assert facts.info["Subject"] == rnd.framework.name
     heading = {"id": "Analisis kepentingan-kinerja (IPA)", "en": "Importance-performance analysis"}[language]

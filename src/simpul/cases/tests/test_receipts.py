@@ -18,7 +18,7 @@ from simpul.cases.models import CaseDocument
 from simpul.cases.tests.complaints import COMPLAINT, REPORTER, inspektorat, kependudukan, portal_complaint
 from simpul.cases.tests.factories import VALID_ANSWERS, ktp_service, pdf_upload
 from simpul.conftest import login
-from simpul.core.tests.pdfchecks import assert_accessible_pdf
+from simpul.core.tests.pdfchecks import assert_accessible_pdf, weasyprint_complaints
 
 __all__ = ["inspektorat", "kependudukan"]  # fixtures
 
@@ -36,7 +36,8 @@ def _receipt(client: Any, case: Any) -> bytes:
     return response.content
 
 
-def test_an_application_receipt_is_an_accessible_pdf_titled_as_an_application(client, personas, application):
+def test_an_application_receipt_is_an_accessible_pdf_titled_as_an_application(client, personas, application,
+                                                                               caplog):
     login(client, personas.citizen)
     facts = assert_accessible_pdf(_receipt(client, application),
                                   title=f"Tanda terima permohonan {application.reference}", lang="id")
@@ -44,9 +45,10 @@ def test_an_application_receipt_is_an_accessible_pdf_titled_as_an_application(cl
     assert facts.info["Subject"] == application.service_version.name
     assert f"Tanda terima permohonan {application.reference} Layanan" in facts.text
     assert "Pemohon Siti Warga" in facts.text
+    assert weasyprint_complaints(caplog) == []
 
 
-def test_a_complaint_receipt_is_titled_as_a_complaint_receipt(client, personas, kependudukan):
+def test_a_complaint_receipt_is_titled_as_a_complaint_receipt(client, personas, kependudukan, caplog):
     case, _pin = portal_complaint(client, kependudukan, first={**COMPLAINT, "complaint_topic": "layanan"},
                                   reporter={**REPORTER, "anonymous": "no", "confidential": "no"})
     assert case.kind == CaseKind.COMPLAINT
@@ -55,6 +57,7 @@ def test_a_complaint_receipt_is_titled_as_a_complaint_receipt(client, personas, 
     assert f"Tanda terima pengaduan {case.reference}" in facts.text
     assert "Pelapor Rahmat Pelapor" in facts.text
     assert "permohonan" not in facts.info["Title"]
+    assert weasyprint_complaints(caplog) == []
 
 
 def test_the_receipt_is_in_the_language_of_the_page(client, personas, application):
@@ -68,7 +71,7 @@ def test_the_receipt_is_in_the_language_of_the_page(client, personas, applicatio
     assert "Applicant Siti Warga" in facts.text
 
 
-def test_the_generated_decision_letter_is_archival_and_accessible(personas, application):
+def test_the_generated_decision_letter_is_archival_and_accessible(personas, application, caplog):
     case_transition(case=application, action="verify", actor=personas.officer)
     case_approve(case=application, actor=personas.officer, generate_letter=True, note="Silakan ambil di loket.")
     letter = CaseDocument.objects.get(case=application, is_result=True)
@@ -78,3 +81,4 @@ def test_the_generated_decision_letter_is_archival_and_accessible(personas, appl
                                   archival=True)
     assert facts.info["Author"] == "Dinas Administrasi Kependudukan dan Pencatatan Sipil"
     assert "Silakan ambil di loket." in facts.text
+    assert weasyprint_complaints(caplog) == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import io
+import logging
 import os
 import re
 import shutil
@@ -81,6 +82,12 @@ def pdf_facts(content: bytes) -> PdfFacts:
             display_doc_title=bool(viewer is not None and viewer.get("/DisplayDocTitle", False)),
             output_intents=intents, pdfa_status=pdfa_status,
         )
+
+
+def weasyprint_complaints(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """What WeasyPrint warned about while rendering (a figure without alternative text, a missing image, CSS it
+    ignored): every PDF of Simpul renders with none."""
+    return [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint") and r.levelno >= logging.WARNING]
 
 
 def assert_accessible_pdf(content: bytes, *, title: str, lang: str, archival: bool = False) -> PdfFacts:

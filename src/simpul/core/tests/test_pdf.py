@@ -10,7 +10,7 @@ import pytest
 from django.utils import translation
 
 from simpul.core.pdf import PdfMetadata, pdf_render
-from simpul.core.tests.pdfchecks import assert_accessible_pdf
+from simpul.core.tests.pdfchecks import assert_accessible_pdf, weasyprint_complaints
 
 TEMPLATES = {
     "pdf-test/page.html": (
@@ -40,7 +40,7 @@ def _page(**kwargs: Any) -> bytes:
                       **kwargs)
 
 
-def test_a_pdf_is_tagged_pdf_ua_titled_and_in_the_active_language() -> None:
+def test_a_pdf_is_tagged_pdf_ua_titled_and_in_the_active_language(caplog: pytest.LogCaptureFixture) -> None:
     meta = PdfMetadata(title="Tanda terima MUBA-26-AB123-4", author="Dinas Kominfo", subject="KTP-el",
                        keywords=("tanda terima",))
     facts = assert_accessible_pdf(_page(metadata=meta), title="Tanda terima MUBA-26-AB123-4", lang="id")
@@ -48,6 +48,7 @@ def test_a_pdf_is_tagged_pdf_ua_titled_and_in_the_active_language() -> None:
     assert facts.info["Keywords"] == "tanda terima"
     assert "<dc:creator><rdf:Seq><rdf:li>Dinas Kominfo</rdf:li></rdf:Seq></dc:creator>" in facts.xmp
     assert "Tanda terima Isi surat. Jadwal Hari Jam Senin 08.00" in facts.text
+    assert weasyprint_complaints(caplog) == []
 
 
 def test_the_language_follows_the_active_language() -> None:
@@ -62,7 +63,8 @@ def test_an_archival_pdf_is_pdf_a_3a_and_still_declares_pdf_ua() -> None:
     assert facts.xmp.count("<rdf:RDF") == 1  # one packet, the PDF/UA identifier inside it
 
 
-def test_nothing_is_fetched_from_the_network(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_nothing_is_fetched_from_the_network(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+                                             ) -> None:
     lookups: list[str] = []
 
     def no_network(host: Any, *args: Any, **kwargs: Any) -> Any:
@@ -73,4 +75,5 @@ def test_nothing_is_fetched_from_the_network(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(socket, "create_connection", no_network)
     content = pdf_render(template="pdf-test/remote.html", context={}, metadata=PdfMetadata(title="Logo"))
     assert lookups == []
+    assert len(weasyprint_complaints(caplog)) == 2  # the stylesheet and the logo, refused: the page renders without
     assert_accessible_pdf(content, title="Logo", lang="id")
