@@ -447,9 +447,15 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["pdp"]}},
     "root": {"handlers": ["console"], "level": env.str("SIMPUL_LOG_LEVEL", default="INFO")},
-    # pikepdf's "logger bridge initialized" and django-axes' start-up banner say nothing an operator needs
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "pikepdf": {"level": "WARNING"},
-                "axes.apps": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # pikepdf's "logger bridge initialized" and django-axes' start-up banner say nothing an operator needs
+        "pikepdf": {"level": "WARNING"},
+        "axes.apps": {"level": "WARNING"},
+        # WeasyPrint logs each rendering step (and its own stylesheets at import) as INFO; its warnings and errors
+        # (a missing image, a figure without alternative text) go to the main "weasyprint" logger and still show.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
 
 # The kabupaten or kota this installation serves, by its Kemendagri code: `simpul reference` loads its regions from

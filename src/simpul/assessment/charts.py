@@ -53,14 +53,15 @@ def ipa_scatter(ipa: IpaResult, *, lo: float = 1, hi: float = 5, size: int = 320
 
 def bars(values: Sequence[tuple[str, float]], *, title: str, maximum: float, width: int = 360,
          bar_height: int = 16) -> SafeString:
-    label_w = 120
+    label_w = 132  # room for 18 characters at 11 px (DejaVu Sans, as in the PDF report) right-aligned
     height = len(values) * (bar_height + 6) + 8
     body = []
     for n, (label, value) in enumerate(values):
         y = 4 + n * (bar_height + 6)
         w = 0 if maximum <= 0 else max(0.0, value) / maximum * (width - label_w - 50)
+        short = label if len(label) <= 18 else label[:17].rstrip() + "…"
         body.append(f'<text x="{label_w - 4}" y="{y + bar_height - 4}" font-size="11" text-anchor="end">'
-                    f'{escape(label[:20])}</text><rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_height}" '
+                    f'{escape(short)}</text><rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_height}" '
                     f'fill="#0b5394"/><text x="{label_w + w + 4:.1f}" y="{y + bar_height - 4}" font-size="11">'
                     f'{value:.2f}</text>')
     return _svg(width, height, title, body)

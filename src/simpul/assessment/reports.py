@@ -1,15 +1,16 @@
 """The results of a round as the results page and the PDF report show them (one context for both), and the PDF
-report itself (WeasyPrint)."""
+report itself (rendered by `simpul.core.pdf`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from simpul.assessment import charts, selectors
 from simpul.assessment.models import Crosshair, Round
+from simpul.core.pdf import PdfMetadata, pdf_render
+from simpul.regions.national import home_kabupaten
 
 
 def results_context(rnd: Round) -> dict[str, Any]:
@@ -32,11 +33,11 @@ def results_context(rnd: Round) -> dict[str, Any]:
 
 
 def round_report_pdf(*, round: Round, request: Any = None) -> bytes:
-    # WeasyPrint (with its Pango/cairo bindings) takes a while to import: loaded when a report is asked for.
-    from weasyprint import HTML
-
+    """The round's report as a tagged PDF (`simpul.core.pdf`), in the language of the request."""
     ctx = results_context(round)
     ctx["triangulation"] = selectors.triangulation_for_round(round=round)
     ctx["recommendations"] = selectors.recommendation_list(round=round)
-    html = render_to_string("assessment/report_pdf.html", ctx, request=request)
-    return HTML(string=html).write_pdf()
+    author = round.data_owners or (round.agency.name if round.agency else home_kabupaten().name)
+    metadata = PdfMetadata(title=round.name, author=author, subject=round.framework.name,
+                           keywords=(str(round.year), round.framework.code))
+    return pdf_render(template="assessment/report_pdf.html", context=ctx, metadata=metadata, request=request)

@@ -20,7 +20,6 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,8 +28,10 @@ from django.utils.translation import gettext_lazy
 from simpul.accounts.models import Role
 from simpul.accounts.permissions import require_staff_mfa, village_scope
 from simpul.accounts.selectors import totp_device_matching
+from simpul.cases.receipts import receipt_metadata, receipt_wording
 from simpul.cases.selectors import cases_for_operator
 from simpul.core.models import AccessDoor
+from simpul.core.pdf import pdf_render
 from simpul.core.services import personal_data_access_record
 from simpul.regions.national import home_kabupaten
 
@@ -58,8 +59,6 @@ def operator_today(request: HttpRequest) -> HttpResponse:
 @require_staff_mfa
 def operator_receipt(request: HttpRequest, reference: str) -> HttpResponse:
     """The citizen's receipt for a printer at the village hall: ?kertas=a6 (default) or ?kertas=58mm."""
-    from weasyprint import HTML
-
     _operator_only(request)
     case = cases_for_operator(request.user).filter(reference=reference).select_related(
         "service_version__service", "agency", "desa").first()
@@ -71,13 +70,12 @@ def operator_receipt(request: HttpRequest, reference: str) -> HttpResponse:
         paper = "a6"
     tracking_url = request.build_absolute_uri(reverse("cases:track") + "?ref=" + case.reference)
     pin = request.session.get("cases_pins", {}).get(case.reference, "")
-    html = render_to_string("backoffice/operator_receipt_pdf.html", {
+    pdf = pdf_render(template="backoffice/operator_receipt_pdf.html", metadata=receipt_metadata(case), context={
         "case": case, "pin": pin, "tracking_url": tracking_url, "page_size": PAPER[paper], "narrow": paper == "58mm",
         "qr_svg": segno.make(tracking_url, error="m").svg_data_uri(scale=3, border=1),
-        "operator": request.user, "printed_at": timezone.localtime(),
+        "operator": request.user, "printed_at": timezone.localtime(), "wording": receipt_wording(case),
         "regency": home_kabupaten().name,
     }, request=request)
-    pdf = HTML(string=html).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="tanda-terima-{case.reference}-{paper}.pdf"'
     return response

@@ -1,41 +1,73 @@
 """PDF documents of a case: the applicant's receipt (tanda terima, with a QR code of the tracking page) and
-the generated decision letter an officer may attach when approving. WeasyPrint renders HTML templates;
-segno draws the QR code as inline SVG (no network, no external files)."""
+the generated decision letter an officer may attach when approving. Both are rendered by
+`simpul.core.pdf.pdf_render` (tagged PDF/UA-1; the letter, kept as the record of the decision, PDF/A-3a as
+well); segno draws the QR code as inline SVG (no network, no external files).
+
+What a receipt is called depends on the case's kind, and is decided here only (`receipt_wording`): the portal's
+receipt and the village operator's printed one (`simpul.backoffice.operator`) both ask."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import segno
-from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from simpul.cases.constants import CaseKind
+from simpul.core.pdf import PdfMetadata, pdf_render
 from simpul.regions.national import home_kabupaten
 
 
-def _pdf(template: str, context: dict[str, Any]) -> bytes:
-    from weasyprint import HTML
+@dataclass(frozen=True)
+class ReceiptWording:
+    """The receipt's heading and the name of the person it was issued to, for one kind of case."""
 
-    html = render_to_string(template, context)
-    return HTML(string=html, base_url=str(settings.STATIC_ROOT)).write_pdf()
+    title: str | Promise
+    person: str | Promise
+
+
+RECEIPT_WORDING: dict[str, ReceiptWording] = {
+    CaseKind.APPLICATION: ReceiptWording(_("Application receipt"), _("Applicant")),
+    CaseKind.PERMIT: ReceiptWording(_("Permit application receipt"), _("Applicant")),
+    CaseKind.COMPLAINT: ReceiptWording(_("Complaint receipt"), _("Reporter")),
+    CaseKind.INFORMATION_REQUEST: ReceiptWording(_("Information request receipt"), _("Requester")),
+}
+
+
+def receipt_wording(case: Any) -> ReceiptWording:
+    """What the receipt of this case is called: "Tanda terima pengaduan" for a complaint, and so on."""
+    return RECEIPT_WORDING.get(case.kind, RECEIPT_WORDING[CaseKind.APPLICATION])
+
+
+def receipt_metadata(case: Any) -> PdfMetadata:
+    """The receipt's title (its heading and the reference), author (the office) and subject (the service)."""
+    return PdfMetadata(title=f"{receipt_wording(case).title} {case.reference}", author=case.agency.name,
+                       subject=case.service_version.name)
 
 
 def receipt_pdf(*, case: Any, tracking_url: str, pin: str = "", language: str | None = None) -> bytes:
     """The receipt: reference, (PIN when just submitted), service, agency, submission and due dates, QR code."""
     qr = segno.make(tracking_url, error="m")
     with translation.override(language or translation.get_language() or "id"):
-        return _pdf("cases/receipt_pdf.html", {
-            "case": case, "pin": pin, "tracking_url": tracking_url,
+        return pdf_render(template="cases/receipt_pdf.html", metadata=receipt_metadata(case), context={
+            "case": case, "pin": pin, "tracking_url": tracking_url, "wording": receipt_wording(case),
             "qr_svg": qr.svg_data_uri(scale=4, border=2),
             "regency": home_kabupaten().name, "printed_at": timezone.localtime(),
         })
 
 
 def decision_letter_pdf(*, case: Any, actor: Any, note: str = "") -> bytes:
-    """A plain decision letter stating that the application was approved, signed by the agency."""
+    """A plain decision letter stating that the application was approved, signed by the agency. Official
+    letters are in Indonesian; kept as the case's result document, so archival PDF/A."""
     with translation.override("id"):
-        return _pdf("cases/letter_pdf.html", {
+        metadata = PdfMetadata(
+            title=gettext("Approval letter {reference}").format(reference=case.reference),
+            author=case.agency.name, subject=case.service_version.name)
+        return pdf_render(template="cases/letter_pdf.html", metadata=metadata, archival=True, context={
             "case": case, "actor": actor, "note": note, "regency": home_kabupaten().name,
             "today": timezone.localdate(),
         })

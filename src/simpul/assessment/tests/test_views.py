@@ -3,12 +3,14 @@ import uuid
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from simpul.assessment import demo, reference
 from simpul.assessment.models import Response, Round, RoundStatus
 from simpul.assessment.services import invitation_create, round_set_public
 from simpul.assessment.tests.factories import open_round
 from simpul.conftest import login
+from simpul.core.tests.pdfchecks import assert_accessible_pdf, weasyprint_complaints
 
 pytestmark = pytest.mark.django_db
 
@@ -78,16 +80,19 @@ def test_exports_and_pdf(client, personas, demo_rounds):
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
 
-def test_sav_export_keeps_value_labels(client, personas, demo_rounds, tmp_path):
-    import pyreadstat
-
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_the_pdf_report_is_an_accessible_pdf_in_the_language_of_the_page(client, personas, demo_rounds, language,
+                                                                         caplog):
     login(client, personas.evaluator)
-    content = client.get(reverse("assessment:export", args=[demo_rounds["kebutuhan2026"].pk, "sav"])).content
-    path = tmp_path / "x.sav"
-    path.write_bytes(content)
-    _df, meta = pyreadstat.read_sav(str(path))
-    assert meta.variable_value_labels["I_K01"][5.0] == "SP"
-    assert meta.variable_value_labels["P_K01"][5.0] == "SB"
+    rnd = demo_rounds["kebutuhan2026"]
+    with translation.override(language):
+        url = reverse("assessment:report_pdf", args=[rnd.pk])
+    response = client.get(url)
+    assert response.status_code == 200 and weasyprint_complaints(caplog) == []
+    facts = assert_accessible_pdf(response.content, title=rnd.name, lang=language)
+    assert facts.info["Subject"] == rnd.framework.name
+    heading = {"id": "Analisis kepentingan-kinerja (IPA)", "en": "Importance-performance analysis"}[language]
+    assert f"{rnd.name} " in facts.text and heading in facts.text
 
 
 def test_public_questionnaire_works_without_javascript_and_replay_does_not_duplicate(client, personas):

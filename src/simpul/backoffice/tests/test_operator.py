@@ -12,6 +12,7 @@ from django.utils import timezone
 from simpul.cases.intake import case_submit
 from simpul.cases.tests.factories import VALID_ANSWERS, ktp_service, pdf_upload
 from simpul.conftest import PASSWORD, login, make_user, personas, region_tree  # noqa: F401 - shared fixtures
+from simpul.core.tests.pdfchecks import assert_accessible_pdf, weasyprint_complaints
 
 
 @pytest.fixture(autouse=True)
@@ -76,6 +77,19 @@ def test_receipt_prints_on_a6_and_thermal_paper(
         assert len(pdf.pages) >= 1
         width_mm = float(pdf.pages[0].mediabox[2] - pdf.pages[0].mediabox[0]) / 72 * 25.4
     assert round(width_mm) == (105 if paper == "a6" else 58)
+
+
+@pytest.mark.parametrize("paper", ["a6", "58mm"])
+def test_the_printed_receipt_is_an_accessible_pdf_named_after_the_case_kind(
+    client: Any, operator_case: Any, personas: Any, paper: str, caplog: pytest.LogCaptureFixture  # noqa: F811
+) -> None:
+    login(client, personas.operator)
+    response = client.get(f"/kantor/desa/{operator_case.reference}/tanda-terima.pdf?kertas={paper}")
+    assert weasyprint_complaints(caplog) == []
+    facts = assert_accessible_pdf(response.content, title=f"Tanda terima permohonan {operator_case.reference}",
+                                  lang="id")
+    assert facts.text.startswith("Tanda terima permohonan Kabupaten Musi Banyuasin")
+    assert "Pemohon Siti Warga" in facts.text and "Dikirim oleh operator desa" in facts.text
 
 
 def test_other_roles_do_not_get_operator_pages(client: Any, personas: Any) -> None:  # noqa: F811
