@@ -309,6 +309,7 @@ def test_open311_fills_the_fields_declared_with_the_applicant_roles_whatever_the
     text = (DATA / "pengaduan-infrastruktur.yaml").read_text().replace("dinas-pu", "disdukcapil")
     for old, new in (("full_name", "nama_warga"), ("phone", "hp_warga"), ("email", "surel_warga")):
         text = text.replace(f"- name: {old}\n", f"- name: {new}\n")
+    text = text.replace("required_unless: email\n", "required_unless: surel_warga\n")
     service_import_yaml(text=text, actor=None)
     attributes = client.get(f"{BASE}services/pengaduan-infrastruktur.json").json()["attributes"]
     assert not {"nama_warga", "hp_warga", "surel_warga"} & {a["code"] for a in attributes}
