@@ -7,9 +7,11 @@
   `service_code` (comma list), `start_date`, `end_date` (ISO 8601), `status` (`open`, `closed`). Without dates,
   the last 90 days; at most 1000 requests, newest first.
 - `POST requests.<fmt>`: form-encoded `api_key` (scope `cases:intake`, restrictions of the client apply),
-  `service_code`, a location (`lat`+`long`, `address_string`, or `attribute[desa]` with a Kemendagri code),
-  `description`, `media_url`, `email`, `phone`, `first_name`, `last_name`, `attribute[<code>]`. Creates the
-  complaint with `case_submit` (channel `api`); an optional `Idempotency-Key` header makes a retry safe.
+  `service_code`, a location (`lat`+`long`, which locate it on their own: intake keeps the point and the office
+  sets the village; `address_string`; or `attribute[desa]`/`address_id` with a Kemendagri code), `description`,
+  `media_url` (the form's link field: http(s) only), `email`, `phone`, `first_name`, `last_name` (a phone or an
+  email unless anonymous: the form's rule), `attribute[<code>]`, `locale`. Creates the complaint through
+  `simpul.cases.intake.submit` (channel `api`); an optional `Idempotency-Key` header makes a retry safe.
 - `GET requests/<service_request_id>.<fmt>` and `GET tokens/<token>.<fmt>` (the token is the reference:
   services are `realtime`, the case exists when the POST answers).
 
@@ -18,7 +20,7 @@ presents an `api_key` (query parameter or `X-Api-Key` header) whose client may r
 (`simpul.api.exchange.actors.cases_for_client`): with `cases:intake` the requests it submitted itself, with
 `cases:read` the cases of its agencies and services. Other requests are shown as to the public. Errors: `[{"code": 400, "description": "..."}]` / `<errors><error>...`,
 with 400 (bad parameter), 403 (invalid `api_key` or a restriction), 404 (unknown service or request),
-405, 429 (rate limit).
+405, 422 (idempotency key reused), 429 (rate limit), in the language of `locale`, else Accept-Language.
 """
 
 from __future__ import annotations
