@@ -31,7 +31,7 @@ def _file_complaint(browser: Any, site: str, topic: str) -> tuple[str, Any]:
     shot(page, f"phone-complaint-page1-{topic}")
     page.get_by_role("button", name="Lanjut", exact=True).click()
     page.locator("input[name=anonymous][value=no]").check()
-    page.get_by_label("Nama", exact=True).fill("Rahmat Pelapor")
+    page.get_by_label("Nama (tidak wajib)", exact=True).fill("Rahmat Pelapor")  # a phone or an email is enough
     page.get_by_label("Nomor HP/WhatsApp").fill("081377778888")
     page.locator("input[name=confidential][value=yes]").check()
     shot(page, f"phone-complaint-reporter-{topic}")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("perkara/<str:reference>/", views.case_detail, name="case_detail"),
     path("perkara/<str:reference>/aksi/<slug:action>/", views.case_action, name="case_action"),
     path("perkara/<str:reference>/tugaskan/", views.case_assign, name="case_assign"),
+    path("perkara/<str:reference>/desa/", views.case_set_desa, name="case_set_desa"),
     path("perkara/<str:reference>/nik/", views.case_reveal_nik, name="case_reveal_nik"),
     path("perkara/<str:reference>/identitas/", views.case_reveal_identity, name="case_reveal_identity"),
     path("perkara/<str:reference>/dokumen/<int:document_id>/", views.case_document, name="case_document"),

@@ -29,7 +29,7 @@ from simpul.cases.answers import ENCRYPTED_PREFIX, answers_in_clear
 from simpul.cases.constants import CaseAction, CaseStatus
 from simpul.cases.display import answer_rows
 from simpul.cases.documents import document_open
-from simpul.cases.forms import ApproveForm, AssignForm, ForwardForm, NoteForm, note_audience_set
+from simpul.cases.forms import ApproveForm, AssignForm, DesaForm, ForwardForm, NoteForm, note_audience_set
 from simpul.cases.models import Case
 from simpul.cases.permissions import (
     contact_display,
@@ -137,6 +137,8 @@ def _case_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, A
         "may_reveal": may_reveal_nik(request.user) and bool(case.nik_encrypted) and not hidden,
         "may_reveal_identity": may_reveal_identity(case, request.user),
         "assign_form": AssignForm(users=colleagues, initial={"to_user": case.assigned_to_id}) if colleagues else None,
+        "desa_form": extra.pop("desa_form", None) or (
+            DesaForm(initial={"desa": case.desa_id}) if actions.may_set_desa(case, Actor.of(request.user)) else None),
         "dispositions": list(case.dispositions.select_related("from_agency", "to_agency")),
         "notification_messages": messages_for_case(case.reference),
         "today": timezone.localdate(), **extra,
@@ -218,6 +220,24 @@ def case_assign(request: HttpRequest, reference: str) -> HttpResponse:
         messages.success(request, _("The case is assigned."))
     if request.POST.get("next") == "worklist":
         return redirect("backoffice:worklist")
+    return redirect("backoffice:case_detail", reference=case.reference)
+
+
+@require_staff_mfa
+@require_POST
+def case_set_desa(request: HttpRequest, reference: str) -> HttpResponse:
+    """The office sets the village of a case (one located by its point alone comes without one)."""
+    case = selectors.case_get_for_staff(reference=reference, user=request.user)
+    form = DesaForm(request.POST)
+    if not form.is_valid():
+        return render(request, "backoffice/case_detail.html", _case_context(request, case, desa_form=form),
+                      status=400)
+    try:
+        actions.perform(case, CaseAction.SET_DESA, Actor.of(request.user), desa=form.cleaned_data["desa"])
+    except (TransitionNotAllowed, ValidationError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, _("The village is set."))
     return redirect("backoffice:case_detail", reference=case.reference)
 
 

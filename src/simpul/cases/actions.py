@@ -10,7 +10,7 @@ Each row of `ACTIONS` says, for one action name (`simpul.cases.constants.CaseAct
   the row's own condition when there is one (`offered`: e.g. a complaint-handling unit exists and is not the
   case's agency; assigning needs an officer or head and an open case);
 - what it takes: a typed parameter class (`NoteParams`, `ApproveParams`, `ForwardParams`, `AssignParams`,
-  `ResubmitParams`);
+  `DesaParams`, `ResubmitParams`);
 - what it runs: its service function below (every one atomic, with the case locked);
 - what it tells: the applicant's notification event (`notify`) and the audit action (`audit`,
   `cases.case_<action>`);
@@ -55,6 +55,7 @@ from simpul.core.actors import Actor, ActorKind
 from simpul.core.calendar import add_working_days, working_days_between
 from simpul.core.pdp import encrypt_text, nik_hash
 from simpul.core.services import audit_record
+from simpul.regions.models import RegionLevel
 
 STAFF_ROLES = frozenset({ActorRole.OFFICER, ActorRole.HEAD})
 
@@ -87,6 +88,11 @@ class ForwardParams:
 @dataclass(frozen=True, kw_only=True)
 class AssignParams:
     to_user: Any = None  # a member of the case's agency, or None to unassign
+
+
+@dataclass(frozen=True, kw_only=True)
+class DesaParams:
+    desa: Any  # a village (`Region` of level desa/kelurahan)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -334,6 +340,31 @@ def case_assign(*, case: Case, actor: Actor | Any, to_user: Any) -> Case:
     return locked
 
 
+@transaction.atomic
+def case_set_desa(*, case: Case, actor: Actor | Any, desa: Any) -> Case:
+    """Set the village a case is about: a complaint located by its point alone comes without one, and an office
+    may correct the one given. An officer or head of the case's agency, while the case is open. The reporter's
+    answers stay as they were given; the change is in the history (staff only) and the audit log."""
+    who = Actor.of(actor)
+    locked = case_lock(case)
+    if not actor_roles(locked, who) & STAFF_ROLES:
+        raise TransitionNotAllowed(_("You may not take this action on this case."), code="not_permitted")
+    if locked.is_closed:
+        raise TransitionNotAllowed(_("The village of a closed case cannot be changed."))
+    if desa is None or getattr(desa, "level", None) != RegionLevel.DESA:
+        raise ValidationError({"desa": [_("Choose a village (desa or kelurahan).")]}, code="invalid")
+    previous = locked.desa_id
+    locked.desa = desa
+    locked.kecamatan_code = desa.kecamatan_code or ""
+    locked.save(update_fields=["desa", "kecamatan_code", "updated_at"])
+    history.event_record(locked, action=CaseAction.SET_DESA, actor=who, visible=False,
+                         data={"from": previous, "to": desa.code},
+                         internal_note=_("Village set to {name}.").format(name=desa.name))
+    audit_record(actor=who, action=ACTIONS[CaseAction.SET_DESA].audit, obj=locked,
+                 changes={"from": previous, "to": desa.code})
+    return locked
+
+
 # -- dispositions (forwarding to another agency) --------------------------------------------------------------------
 
 
@@ -422,6 +453,7 @@ class Form:
     APPROVE = "approve"
     FORWARD = "forward"
     ASSIGN = "assign"  # its own form on the case page (`AssignForm`), not among the workflow actions
+    DESA = "desa"  # its own form on the case page (`DesaForm`), beside the village and the point
     NONE = ""
 
 
@@ -484,6 +516,10 @@ def _run_assign(case: Case, actor: Actor, p: AssignParams) -> Case:
     return case_assign(case=case, actor=actor, to_user=p.to_user)
 
 
+def _run_set_desa(case: Case, actor: Actor, p: DesaParams) -> Case:
+    return case_set_desa(case=case, actor=actor, desa=p.desa)
+
+
 def _run_resubmit(case: Case, actor: Actor, p: ResubmitParams) -> Case:
     return case_resubmit(case=case, actor=actor, answers=p.answers, files=p.files, via_pin=p.via_pin, note=p.note)
 
@@ -507,6 +543,11 @@ def _unit_takes_it(case: Case, roles: set[str], lookups: Lookups) -> bool:
 
 def _may_assign(case: Case, roles: set[str], lookups: Lookups | None = None) -> bool:
     return not case.is_closed and bool(roles & STAFF_ROLES)
+
+
+def may_set_desa(case: Case, actor: Actor | Any) -> bool:
+    """Whether `actor` may set the village of `case` now (the same rule as assigning)."""
+    return _may_assign(case, actor_roles(case, Actor.of(actor)))
 
 
 def may_assign(case: Case, actor: Actor | Any) -> bool:
@@ -543,6 +584,8 @@ ACTIONS: dict[str, ActionSpec] = dict([
     _row(A.RESUBMIT, params=ResubmitParams, run=_run_resubmit, form=Form.NONE, api=Endpoint.NONE,
          notify="case.resubmitted"),
     _row(A.ASSIGN, params=AssignParams, run=_run_assign, form=Form.ASSIGN, api=Endpoint.NONE, transition=False,
+         offered=_may_assign),
+    _row(A.SET_DESA, params=DesaParams, run=_run_set_desa, form=Form.DESA, api=Endpoint.NONE, transition=False,
          offered=_may_assign),
 ])
 del A

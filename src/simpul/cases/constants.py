@@ -50,6 +50,7 @@ class CaseAction(models.TextChoices):
     TO_COMPLAINT_UNIT = "to_complaint_unit", _("Send to the complaint-handling unit")
     EXTEND = "extend", _("Extend the time limit")
     ASSIGN = "assign", _("Assign")
+    SET_DESA = "set_desa", _("Set the village")
     NOTE = "note", _("Note")
 
 

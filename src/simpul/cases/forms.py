@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from simpul.cases.constants import NoteAudience
 from simpul.cases.reference_numbers import format_reference
+from simpul.catalog.forms_engine import region_choices
+from simpul.regions.models import Region, RegionLevel
 
 AUDIENCE_CHOICES = [
     (NoteAudience.INTERNAL, _("Only staff of the offices handling this case")),
@@ -77,6 +79,22 @@ class AssignForm(forms.Form):
     def __init__(self, *args: Any, users: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["to_user"].queryset = users  # type: ignore[attr-defined]
+
+
+class DesaForm(forms.Form):
+    """The village a case is about, chosen by the office (`simpul.cases.actions.case_set_desa`)."""
+
+    desa = forms.ChoiceField(label=_("Village"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["desa"].choices = [("", _("— choose the village —")), *region_choices()]  # type: ignore[attr-defined]
+
+    def clean_desa(self) -> Region:
+        found = Region.objects.filter(level=RegionLevel.DESA, code=self.cleaned_data["desa"]).first()
+        if found is None:  # an edited page: the choices are the villages
+            raise forms.ValidationError(_("Choose a village from the list."), code="invalid_choice")
+        return found
 
 
 def note_audience_set(form: forms.Form, *, audience: str, fixed: bool) -> forms.Form:

@@ -9,8 +9,12 @@ The rules that decide the outcome live here and nowhere else:
   service's routing agency, else its owner; an API client restricted to agencies is checked against THAT agency;
 - the idempotency scope (`idempotency_scope`): `client:<id>` for an API client whatever its door, `user:<id>`
   for a signed-in person using the JSON API, `draft` for a portal draft (whose key only its pages carry);
-- the payload fingerprint (`submission_fingerprint`): the service, the answers and the documents' SHA-256; the
-  same key with the same payload returns the first case, with another payload `IdempotencyConflict`.
+- the payload fingerprint (`submission_fingerprint`): the service, the answers and the documents' SHA-256 (and
+  the point, when there is one); the same key with the same payload returns the first case, with another payload
+  `IdempotencyConflict`;
+- a point (`Point`: Open311's lat/long) locates a case on its own: the village question may then be left
+  unanswered, the point is kept, and the office sets the village (no village points or boundaries are loaded to
+  find it from the point).
 
 Everything is validated before any row is locked or written.
 """
@@ -21,6 +25,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -65,6 +70,31 @@ from simpul.core.services import audit_record
 
 REFERENCE_ATTEMPTS = 12
 DRAFT_SCOPE = "draft"
+POINT_PLACES = Decimal("0.000001")  # six decimals of a degree: about 10 cm, what `Case.latitude` keeps
+POINT_FIELD = "point"  # the error key of a bad point
+
+
+@dataclass(frozen=True)
+class Point:
+    """A place in WGS 84 decimal degrees, as a door received it (Open311's `lat` and `long`)."""
+
+    latitude: Decimal
+    longitude: Decimal
+
+    @classmethod
+    def parse(cls, latitude: str, longitude: str) -> Point:
+        """The point of two decimal numbers, rounded to six places; ValidationError under `point` when either is
+        not a number or is out of range (latitude -90..90, longitude -180..180)."""
+        try:
+            lat = Decimal(str(latitude).strip()).quantize(POINT_PLACES, rounding=ROUND_HALF_EVEN)
+            lon = Decimal(str(longitude).strip()).quantize(POINT_PLACES, rounding=ROUND_HALF_EVEN)
+        except (InvalidOperation, ValueError):
+            lat = lon = Decimal("NaN")
+        if not (lat.is_finite() and lon.is_finite() and -90 <= lat <= 90 and -180 <= lon <= 180):
+            raise ValidationError(
+                {POINT_FIELD: [_("Give the place as decimal degrees: a latitude from -90 to 90 and a longitude "
+                                 "from -180 to 180, such as -2.8833 and 103.85.")]}, code="invalid_point")
+        return cls(lat, lon)
 
 
 @dataclass
@@ -109,6 +139,7 @@ class Submission:
     client: Any = None  # the API client (simpul.clients) when an agency system sends it
     on_behalf: bool = False  # a village operator submits for a citizen (actor.user is the operator)
     from_draft: bool = False
+    point: Point | None = None  # where it is, when the door has coordinates (Open311's lat/long)
 
     @property
     def scope(self) -> str:
@@ -141,13 +172,18 @@ def _file_digest(upload: Any) -> str:
     return digest.hexdigest()
 
 
-def submission_fingerprint(*, service_code: str, answers: dict[str, Any], files: dict[str, Any] | None) -> str:
-    """The one payload-fingerprint rule: the service, the answers (canonical JSON) and each document's SHA-256."""
-    body = {
+def submission_fingerprint(
+    *, service_code: str, answers: dict[str, Any], files: dict[str, Any] | None, point: Point | None = None
+) -> str:
+    """The one payload-fingerprint rule: the service, the answers (canonical JSON), each document's SHA-256 and
+    the point when there is one (a payload without a point keeps the fingerprint it always had)."""
+    body: dict[str, Any] = {
         "service": service_code,
         "answers": answers,
         "documents": {code: _file_digest(upload) for code, upload in sorted((files or {}).items())},
     }
+    if point is not None:
+        body["point"] = [str(point.latitude), str(point.longitude)]
     text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -172,7 +208,7 @@ def submit(command: Submission) -> SubmitResult:
         version=command.version, answers=command.answers, files=command.files,
         applicant=None if command.on_behalf else user, submitted_by=user if command.on_behalf else None,
         consent=command.consent, idempotency_key=command.idempotency_key, idempotency_scope=command.scope,
-        channel=command.channel, client=command.client,
+        channel=command.channel, client=command.client, point=command.point,
     )
 
 
@@ -331,23 +367,28 @@ def case_submit(
     idempotency_scope: str = DRAFT_SCOPE,
     channel: str = Channel.WEB,
     client: Any = None,
+    point: Point | None = None,
 ) -> SubmitResult:
     """Create a case from answers and documents, in one transaction; returns it with the PIN in clear.
 
     With an idempotency key, a second call with the same (scope, key) returns the first case (same PIN,
     `replayed=True`) and creates nothing, also when the calls run concurrently. Raises ValidationError with a
-    dict of field/document code → messages (answers are never lost: the caller still holds them).
+    dict of field/document code → messages (answers are never lost: the caller still holds them). With a
+    `point`, the village (a region answer) may be left unanswered: the case keeps the point and the office sets
+    the village.
     """
     files = dict(files or {})
     applicant = Actor.of(applicant).account  # a signed-in person, else None
-    fingerprint = submission_fingerprint(service_code=version.service.code, answers=answers, files=files)
+    fingerprint = submission_fingerprint(service_code=version.service.code, answers=answers, files=files,
+                                         point=point)
     existing = _existing(idempotency_scope, idempotency_key)
     if existing is not None:
         return _replayed(existing, fingerprint=fingerprint, scope=idempotency_scope, key=idempotency_key)
     if getattr(version, "status", "published") != "published":
         raise ValidationError({"__all__": [_("This service is not open for applications.")]}, code="not_published")
     _check_audience(version, applicant)
-    cleaned, errors = validate_answers(version, answers)
+    located = {name for name, kind in field_types(version).items() if kind == "region"} if point else set()
+    cleaned, errors = validate_answers(version, answers, optional=located)
     checked, doc_errors = documents_check(version=version, answers=cleaned, files=files)
     errors = {**errors, **doc_errors}
     fields = _applicant_fields(version, cleaned, applicant)
@@ -383,7 +424,7 @@ def case_submit(
             version=version, stored_answers=stored_answers, nik=nik, fields=fields, desa_code=desa_code,
             applicant=applicant, submitted_by=submitted_by, consent=consent or {}, channel=channel,
             idempotency_scope=idempotency_scope, idempotency_key=idempotency_key, checked=checked, pin=pin,
-            identity=identity, agency=agency, fingerprint=fingerprint,
+            identity=identity, agency=agency, fingerprint=fingerprint, point=point,
         )
     except _Replay as replay:
         for item in checked:
@@ -416,7 +457,7 @@ def _case_create(
     *, version: Any, stored_answers: dict[str, Any], nik: str, fields: dict[str, Any], desa_code: str,
     applicant: Any, submitted_by: Any, consent: dict[str, Any], channel: str, idempotency_scope: str,
     idempotency_key: str, checked: list[docs.CheckedFile], pin: str, identity: str = IdentityProtection.OPEN,
-    agency: Any, fingerprint: str = "",
+    agency: Any, fingerprint: str = "", point: Point | None = None,
 ) -> SubmitResult:
     workflow = version.workflow if version.workflow in WorkflowCode.values else WorkflowCode.APPLICATION
     # The desa's code was checked (a region answer) or comes from the operator's own village: no need to load it.
@@ -433,7 +474,8 @@ def _case_create(
             submitted_by=submitted_by, channel=channel, applicant_name=fields["name"][:200],
             nik_encrypted=encrypt_text(nik) if nik else "", nik_hash=nik_hash(nik) if nik else "",
             phone=fields["phone"][:20], email=fields["email"][:254], identity=identity, desa_id=desa_code or None,
-            kecamatan_code=kecamatan_code,
+            kecamatan_code=kecamatan_code, latitude=point.latitude if point else None,
+            longitude=point.longitude if point else None,
             business_nib=_business_nib(applicant) if version.audience == "business" else "",
             form_data=stored_answers, consent=consent, status=INITIAL_STATUS[workflow],
             submitted_at=timezone.now(), due_date=add_working_days(today, version.sla_working_days),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -67,6 +68,12 @@ class Case(models.Model):
         "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("village")
     )
     kecamatan_code = models.CharField(_("kecamatan code"), max_length=13, blank=True, db_index=True)
+    # Where it is (WGS 84 decimal degrees), when the door had a point (Open311's lat/long). A case located by its
+    # point alone has no village until the office sets it (`simpul.cases.actions.case_set_desa`).
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+                                   validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+                                    validators=[MinValueValidator(-180), MaxValueValidator(180)])
     business_nib = models.CharField(_("business NIB"), max_length=20, blank=True)
     form_data = models.JSONField(_("answers"), default=dict, blank=True)
     consent = models.JSONField(_("consent"), default=dict, blank=True)

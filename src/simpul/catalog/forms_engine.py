@@ -8,8 +8,9 @@ A form definition is data (`ServiceVersion.form`):
                             "show_if": {"field": "other", "equals": "yes"}}]}]}
 
 Field types: text, textarea, number, date, choice, yesno, nik, kk (family card number), region, phone, email,
-file. Rules: required,
-min_length, max_length, pattern (+ pattern_message_id/_en), min, max (numbers; ISO dates or "today" for dates).
+url (a link: http:// or https:// only), file. Rules: required, required_unless (required unless another field has
+an answer: "a phone number or an email"), min_length, max_length, pattern (+ pattern_message_id/_en), min, max
+(numbers; ISO dates or "today" for dates).
 `show_if` hides a field unless another field's answer equals a value (`equals`) or is one of several (`in`);
 a hidden field is never required and its answer is dropped.
 `role` (optional, each at most once per form) says what a field is about the applicant, so that the case takes its
@@ -38,7 +39,7 @@ from typing import Any, Protocol
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import RegexValidator, URLValidator
 from django.db.models import TextChoices
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -58,8 +59,10 @@ class ServiceVersion(Protocol):
     documents: Any
 
 FIELD_TYPES = (
-    "text", "textarea", "number", "date", "choice", "yesno", "nik", "kk", "region", "phone", "email", "file",
+    "text", "textarea", "number", "date", "choice", "yesno", "nik", "kk", "region", "phone", "email", "url", "file",
 )
+# The only schemes a link answer may have: a `javascript:` or `data:` link shown to an officer is a trap.
+URL_SCHEMES = ("http", "https")
 YES, NO = "yes", "no"
 FILE_TYPES = ("pdf", "jpg", "jpeg", "png")
 # Answers of these types identify a person on their own (UU 27/2022): stored encrypted wherever answers are kept
@@ -240,7 +243,7 @@ def _pattern_message(spec: dict[str, Any]) -> str:
 def build_field(spec: dict[str, Any], *, region_options: list[Any] | None = None) -> forms.Field:
     """One Django form field from one declared field (labels in the active language)."""
     kind = spec.get("type", "text")
-    required = bool(spec.get("required", False)) and not spec.get("show_if")
+    required = bool(spec.get("required", False)) and not spec.get("show_if") and not spec.get("required_unless")
     common: dict[str, Any] = {
         "label": localized(spec, "label") or spec["name"],
         "help_text": localized(spec, "hint"),
@@ -297,6 +300,8 @@ def build_field(spec: dict[str, Any], *, region_options: list[Any] | None = None
     elif kind == "email":
         field = forms.EmailField(max_length=254, validators=validators,
                                  widget=forms.EmailInput(attrs={"autocomplete": "email"}), **common)
+    elif kind == "url":
+        field = LinkField(max_length=500, validators=validators, **common)
     elif kind == "file":
         types = [t.lower() for t in spec.get("types") or ["pdf", "jpg", "png"]]
         field = forms.FileField(
@@ -335,6 +340,22 @@ def _phone_validator(value: str) -> None:
         raise ValidationError(
             _("Enter a mobile number such as 081234567890 or +6281234567890."), code="phone"
         )
+
+
+class LinkField(forms.URLField):
+    """A link answer: a web address with http:// or https:// and a host, nothing else (never `javascript:`,
+    `data:`, `file:`, `ftp:`...), with one plain message whatever is wrong with it. An address typed without a
+    scheme ("example.org/foto.jpg") is taken as https://."""
+
+    default_validators = [URLValidator(schemes=list(URL_SCHEMES), message=_(
+        "Give a full web link that starts with http:// or https://."), code="url")]
+    default_error_messages = {"invalid": _("Give a full web link that starts with http:// or https://.")}
+    widget = forms.URLInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("assume_scheme", "https")
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "url")
 
 
 def _file_validator(types: list[str], max_bytes: int) -> Any:
@@ -379,9 +400,29 @@ class DeclaredForm(forms.Form):
                     self._errors.pop(name, None)
                 continue
             missing = cleaned.get(name) in (None, "", [])
-            if spec.get("show_if") and spec.get("required") and missing and name not in (self._errors or {}):
+            if not missing or name in (self._errors or {}):
+                continue
+            other = spec.get("required_unless")
+            if other:
+                if _as_answer(self._answer_of(other, cleaned)) == "":
+                    label = self._label_of(other)
+                    self.add_error(name, forms.ValidationError(
+                        _("Fill this in, or fill in “{other}”.").format(other=label), code="required_unless"))
+            elif spec.get("show_if") and spec.get("required"):
                 self.add_error(name, forms.ValidationError(_("This field is required."), code="required"))
         return cleaned
+
+    def _answer_of(self, name: str, cleaned: dict[str, Any]) -> Any:
+        """Another field's answer: cleaned on this page, else as given with the other pages' answers."""
+        if name in cleaned:
+            return cleaned[name]
+        if name in self.fields and self.is_bound:
+            return self.data.get(self.add_prefix(name))  # it failed its own check: still an answer
+        return self.simpul_context.get(name)
+
+    def _label_of(self, name: str) -> str:
+        spec = next((s for s in all_fields(self.simpul_definition) if s.get("name") == name), {})
+        return localized(spec, "label") or name
 
 
 def page_form(
@@ -448,13 +489,16 @@ def json_answers(form: forms.Form) -> dict[str, Any]:
 
 
 def validate_answers(
-    version: ServiceVersion, answers: dict[str, Any], *, language: str | None = None
+    version: ServiceVersion, answers: dict[str, Any], *, language: str | None = None,
+    optional: Iterable[str] = (),
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """Validate answers for all pages at once.
 
     Returns `(cleaned, errors)`: `cleaned` holds JSON-safe values of the visible, non-file fields (hidden
     fields and unknown keys are dropped); `errors` maps a field name to translated messages. File fields are
-    not validated here: uploads are checked against `document_specs` by the cases app.
+    not validated here: uploads are checked against `document_specs` by the cases app. The fields named in
+    `optional` may be left empty (the caller has that answer another way, e.g. a point instead of the village);
+    an answer given to them is still checked.
 
     The form classes are built once per definition, page, language and day (`_validation_form_class`), and a
     region answer is checked with one look-up of its code instead of loading every village as choices.
@@ -466,8 +510,9 @@ def validate_answers(
         answers = {k: _as_form_value(v) for k, v in (answers or {}).items() if k not in wrong_type}
         definition = version.form or {}
         signature = _definition_signature(definition)
+        left_open = frozenset(optional)
         for key in page_keys(version):
-            form_class = _validation_form_class(definition, signature, key)
+            form_class = _validation_form_class(definition, signature, key, left_open)
             initial = {s["name"]: answers.get(s["name"]) for s in form_class.simpul_specs if answers.get(s["name"])}
             form = form_class(data=answers, initial=initial)
             form.simpul_context = dict(answers)
@@ -530,19 +575,26 @@ def _definition_signature(definition: dict[str, Any]) -> str:
     return json.dumps(definition, sort_keys=True, separators=(",", ":"), default=str)
 
 
-def _validation_form_class(definition: dict[str, Any], signature: str, page_key: str) -> type[DeclaredForm]:
+def _validation_form_class(
+    definition: dict[str, Any], signature: str, page_key: str, optional: frozenset[str] = frozenset()
+) -> type[DeclaredForm]:
     """The form class validating one page's non-file fields, cached per process.
 
     Keyed by the definition itself (its canonical JSON, so an edited or newly published version never meets a
-    stale class), the page, the active language (labels, pattern messages) and the local date (`"today"` bounds).
+    stale class), the page, the fields left optional, the active language (labels, pattern messages) and the
+    local date (`"today"` bounds).
     """
-    cache_key = (signature, page_key, translation.get_language(), timezone.localdate())
+    cache_key = (signature, page_key, optional, translation.get_language(), timezone.localdate())
     form_class = _FORM_CLASSES.get(cache_key)
     if form_class is not None:
         return form_class
     definition = copy.deepcopy(definition)  # the class outlives the caller's dict, which may be edited in place
     page = get_page(definition, page_key)  # type: ignore[arg-type]
     specs = [s for s in page.get("fields") or [] if s.get("type") != "file"]
+    for spec in specs:
+        if spec.get("name") in optional:
+            spec["required"] = False
+            spec.pop("required_unless", None)
     attrs: dict[str, Any] = {}
     for spec in specs:
         if spec.get("type") == "region":
@@ -606,7 +658,24 @@ def definition_errors(*, form: Any, documents: Any) -> list[str]:
             errors += _field_errors(f"{ppath}.fields[{f_index}]", field, seen)
             errors += _role_errors(f"{ppath}.fields[{f_index}]", field, roles_seen)
     errors += _condition_errors(pages, seen)
+    errors += _required_unless_errors(pages, seen)
     errors += _document_errors(documents, seen)
+    return errors
+
+
+def _required_unless_errors(pages: list[Any], seen: dict[str, str]) -> list[str]:
+    """`required_unless` names another field of the form (on any page)."""
+    errors: list[str] = []
+    for p_index, page in enumerate(pages):
+        if not isinstance(page, dict) or not isinstance(page.get("fields"), list):
+            continue
+        for f_index, field in enumerate(page["fields"]):
+            if not isinstance(field, dict) or field.get("required_unless") in (None, ""):
+                continue
+            other = field["required_unless"]
+            if not isinstance(other, str) or other not in seen or other == field.get("name"):
+                errors.append(str(_("{path}.required_unless: names no other field of the form ('{field}')")).format(
+                    path=f"form.pages[{p_index}].fields[{f_index}]", field=other))
     return errors
 
 

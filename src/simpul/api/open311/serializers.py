@@ -3,9 +3,13 @@
 Service definition: every field of the service's declared form becomes an attribute, except the fields that
 Open311's own parameters fill (see `standard_fields`): the complaint text (`description`), the reporter's name
 (`first_name` + `last_name`), `phone` and `email` (the fields declared with the applicant's name, phone and
-email roles), and the location detail (`address_string`, `lat`/`long`).
+email roles), the link (`media_url`, the first `url` field) and the location detail (`address_string`).
+An attribute is `required` when the form requires it whatever else is sent; what the form requires only in
+some cases (a field shown only for some answers, `required_unless`) is not, and the intake pipeline says so
+with a 400 when it is missing.
 The village (a `region` field) is an attribute with the Kemendagri desa codes as values; it can also be sent
-as `attribute[desa]`, or found from `address_string` when that names exactly one village of the regency.
+as `attribute[desa]` or `address_id`, or found from `address_string` when that names exactly one village of the
+regency; with `lat` and `long` it may be left out (the office sets it), so it is never a required attribute.
 A short-title field (`title`) is optional for Open311 clients: when absent it is taken from the description.
 """
 
@@ -28,10 +32,12 @@ from simpul.regions.models import Region, RegionLevel
 DATATYPES = {
     "text": "string", "textarea": "text", "number": "number", "date": "datetime", "choice": "singlevaluelist",
     "yesno": "singlevaluelist", "region": "singlevaluelist", "nik": "string", "kk": "string", "phone": "string",
-    "email": "string",
+    "email": "string", "url": "string",
 }
 TITLE_FIELD = "title"
+# Until the forms had a link field, Open311 kept `media_url` as a last line of the description: still read back.
 MEDIA_PREFIX = "media_url: "
+LINK_SCHEMES = ("http://", "https://")
 DESA_ATTRIBUTE = "desa"
 
 
@@ -46,6 +52,7 @@ class StandardFields:
     location: str | None = None
     region: str | None = None
     title: str | None = None
+    media: str | None = None
     params: dict[str, str] = field(default_factory=dict)  # form field -> Open311 parameter (for errors)
 
 
@@ -69,6 +76,8 @@ def standard_fields(version: ServiceVersion) -> StandardFields:
             found.description, found.params[name] = name, "description"
         elif kind == "region" and found.region is None:
             found.region, found.params[name] = name, f"attribute[{name}]"
+        elif kind == "url" and found.media is None:
+            found.media, found.params[name] = name, "media_url"
         elif kind == "text" and name == TITLE_FIELD and found.title is None:
             found.title, found.params[name] = name, f"attribute[{name}]"
         elif kind == "text" and "location" in name and found.location is None:
@@ -77,7 +86,7 @@ def standard_fields(version: ServiceVersion) -> StandardFields:
 
 
 def _hidden(std: StandardFields) -> set[str]:
-    return {n for n in (std.description, std.name, std.phone, std.email, std.location) if n}
+    return {n for n in (std.description, std.name, std.phone, std.email, std.location, std.media) if n}
 
 
 def _desa_values() -> list[dict[str, str]]:
@@ -119,12 +128,16 @@ def service_attributes(version: ServiceVersion, *, desa_values: list[dict[str, s
             values = [{"key": "yes", "name": _("Yes")}, {"key": "no", "name": _("No")}]
         elif kind == "region":
             values = desa_values if desa_values is not None else _desa_values()
-            description_extra = _("Kemendagri village code (also accepted as attribute[desa]).")
+            description_extra = _("Kemendagri village code (also accepted as attribute[desa] or address_id).")
+            if spec.get("required"):
+                description_extra = " ".join((description_extra, _(
+                    "Needed unless lat and long are given, or address_string names the village.")))
         elif kind == "date":
             description_extra = _("ISO 8601 date, e.g. 2026-01-31.")
         elif kind == "nik":
             description_extra = _("16-digit NIK.")
-        required = bool(spec.get("required")) and not spec.get("show_if") and name != std.title
+        required = (bool(spec.get("required")) and not spec.get("show_if") and not spec.get("required_unless")
+                    and name != std.title and kind != "region")
         attributes.append({
             "variable": True,
             "code": name,
@@ -177,15 +190,10 @@ def answers_from_params(version: ServiceVersion, params: Any) -> tuple[dict[str,
     if std.region and DESA_ATTRIBUTE in answers and std.region != DESA_ATTRIBUTE:
         answers.setdefault(std.region, answers.pop(DESA_ATTRIBUTE))
     description = (params.get("description") or "").strip()
-    media_url = (params.get("media_url") or "").strip()
     if std.description:
-        text = description
-        spec = next(f for f in all_fields(version) if f["name"] == std.description)
-        # The media URL rides along in the text only when the text itself is valid, so a too-short
-        # description is still reported as such.
-        if media_url and len(description) >= int(spec.get("min_length") or 1):
-            text = f"{text}\n\n{MEDIA_PREFIX}{media_url}"
-        answers[std.description] = text
+        answers[std.description] = description
+    if std.media:
+        answers[std.media] = (params.get("media_url") or "").strip()
     if std.title and not answers.get(std.title) and description:
         answers[std.title] = _clip_title(description)
     if std.name:
@@ -196,12 +204,8 @@ def answers_from_params(version: ServiceVersion, params: Any) -> tuple[dict[str,
     if std.email:
         answers[std.email] = (params.get("email") or "").strip()
     address = (params.get("address_string") or "").strip()
-    lat, lon = (params.get("lat") or "").strip(), (params.get("long") or "").strip()
     if std.location:
-        detail = address
-        if lat and lon:
-            detail = f"{detail} ({lat}, {lon})".strip()
-        answers[std.location] = detail[:200]
+        answers[std.location] = address[:200]
     if std.region and not answers.get(std.region) and address:
         answers[std.region] = _desa_from_address(address)
     return answers, std
@@ -227,11 +231,24 @@ def status_of(case: Any) -> str:
     return "closed" if case.status in CLOSED_STATUSES else "open"
 
 
-def _media_url(text: str) -> str | None:
-    for line in reversed(str(text or "").splitlines()):
+def _link(value: Any) -> str | None:
+    """A stored link as Open311 shows it: only an http(s) address (one stored before links were checked may be
+    anything)."""
+    text = str(value or "").strip()
+    return text if text.lower().startswith(LINK_SCHEMES) else None
+
+
+def _media_url(case_answers: dict[str, Any], std: StandardFields, description_text: str) -> str | None:
+    if std.media and case_answers.get(std.media):
+        return _link(case_answers[std.media])
+    for line in reversed(description_text.splitlines()):  # a request posted before the form had a link field
         if line.startswith(MEDIA_PREFIX):
-            return line[len(MEDIA_PREFIX):].strip() or None
+            return _link(line[len(MEDIA_PREFIX):])
     return None
+
+
+def _degrees(value: Any) -> float | None:
+    return float(value) if value is not None else None
 
 
 def request_item(case: Any, *, status_note: str | None, full: bool) -> dict[str, Any]:
@@ -261,7 +278,7 @@ def request_item(case: Any, *, status_note: str | None, full: bool) -> dict[str,
         "address": address,
         "address_id": desa.code if desa is not None else None,
         "zipcode": None,
-        "lat": None,
-        "long": None,
-        "media_url": _media_url(description_text) if full else None,
+        "lat": _degrees(case.latitude),
+        "long": _degrees(case.longitude),
+        "media_url": _media_url(answers, std, description_text) if full else None,
     }

@@ -7,9 +7,11 @@
   `service_code` (comma list), `start_date`, `end_date` (ISO 8601), `status` (`open`, `closed`). Without dates,
   the last 90 days; at most 1000 requests, newest first.
 - `POST requests.<fmt>`: form-encoded `api_key` (scope `cases:intake`, restrictions of the client apply),
-  `service_code`, a location (`lat`+`long`, `address_string`, or `attribute[desa]` with a Kemendagri code),
-  `description`, `media_url`, `email`, `phone`, `first_name`, `last_name`, `attribute[<code>]`. Creates the
-  complaint with `case_submit` (channel `api`); an optional `Idempotency-Key` header makes a retry safe.
+  `service_code`, a location (`lat`+`long`, which locate it on their own: intake keeps the point and the office
+  sets the village; `address_string`; or `attribute[desa]`/`address_id` with a Kemendagri code), `description`,
+  `media_url` (the form's link field: http(s) only), `email`, `phone`, `first_name`, `last_name` (a phone or an
+  email unless anonymous: the form's rule), `attribute[<code>]`, `locale`. Creates the complaint through
+  `simpul.cases.intake.submit` (channel `api`); an optional `Idempotency-Key` header makes a retry safe.
 - `GET requests/<service_request_id>.<fmt>` and `GET tokens/<token>.<fmt>` (the token is the reference:
   services are `realtime`, the case exists when the POST answers).
 
@@ -18,7 +20,7 @@ presents an `api_key` (query parameter or `X-Api-Key` header) whose client may r
 (`simpul.api.exchange.actors.cases_for_client`): with `cases:intake` the requests it submitted itself, with
 `cases:read` the cases of its agencies and services. Other requests are shown as to the public. Errors: `[{"code": 400, "description": "..."}]` / `<errors><error>...`,
 with 400 (bad parameter), 403 (invalid `api_key` or a restriction), 404 (unknown service or request),
-405, 429 (rate limit).
+405, 422 (idempotency key reused), 429 (rate limit), in the language of `locale`, else Accept-Language.
 """
 
 from __future__ import annotations
@@ -28,11 +30,12 @@ from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -43,9 +46,11 @@ from simpul.api.open311 import serializers as s
 from simpul.api.open311.renderers import Open311Error, render, render_error
 from simpul.cases.constants import CLOSED_STATUSES, Channel, IdentityProtection, WorkflowCode
 from simpul.cases.intake import (
+    POINT_FIELD,
     ClientNotAllowed,
     IdempotencyConflict,
     InvalidIdempotencyKey,
+    Point,
     Submission,
     submit,
 )
@@ -66,13 +71,30 @@ SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-29T00:00:00+07:00"
 
 
+def _locale(request: HttpRequest) -> str | None:
+    """The language a `locale` parameter asks for (`id`, `en`, `en-US`...), when the site speaks it."""
+    asked = (request.GET.get("locale") or (request.POST.get("locale") if request.method == "POST" else "") or "")
+    code = asked.strip().replace("_", "-").split("-")[0].lower()
+    return code if code in {c for c, _name in settings.LANGUAGES} else None
+
+
 def open311_view(methods: tuple[str, ...] = ("GET",)) -> Callable[..., Any]:
-    """Dispatch by method, render Open311Error in the request's format, and refuse other methods (405)."""
+    """Dispatch by method, speak the language of a `locale` parameter (else Accept-Language, else Indonesian),
+    render Open311Error in the request's format, and refuse other methods (405)."""
 
     def decorate(func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @csrf_exempt
         @wraps(func)
         def wrapper(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
+            language = _locale(request)
+            if language is None:
+                return _dispatch(request, *args, fmt=fmt, **kwargs)
+            with translation.override(language):
+                response = _dispatch(request, *args, fmt=fmt, **kwargs)
+            response["Content-Language"] = language
+            return response
+
+        def _dispatch(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
             if request.method not in methods:
                 response = render_error(fmt=fmt, status=405, description=_("Method not allowed."))
                 response["Allow"] = ", ".join(methods)
@@ -246,24 +268,21 @@ def _request_create(request: HttpRequest, *, fmt: str) -> HttpResponse:
     if not code:
         raise Open311Error(400, _("service_code is required."))
     version = _complaint_version(code)
-    lat, lon = (params.get("lat") or "").strip(), (params.get("long") or "").strip()
-    if lat or lon:
-        try:
-            if not (-90 <= float(lat) <= 90 and -180 <= float(lon) <= 180):
-                raise ValueError
-        except ValueError:
-            raise Open311Error(400, _("lat and long must be decimal degrees (WGS 84).")) from None
+    point = _point(params)
     region_field = s.standard_fields(version).region
     has_region = bool(params.get("attribute[desa]") or params.get("address_id")
                       or (region_field and params.get(f"attribute[{region_field}]")))
-    if not (lat and lon) and not (params.get("address_string") or "").strip() and not has_region:
+    if point is None and not (params.get("address_string") or "").strip() and not has_region:
         raise Open311Error(400, _("A location is required: lat and long, address_string, or attribute[desa]."))
     answers, std = s.answers_from_params(version, params)
+    if (params.get("media_url") or "").strip() and std.media is None:
+        raise Open311Error(400, _("media_url: this service takes no link; describe what it shows in "
+                                  "description."))
     if std.region and not answers.get(std.region) and (params.get("address_id") or "").strip():
         answers[std.region] = params["address_id"].strip()
     key = idempotency_key_header(request)
     command = Submission(version=version, answers=answers, actor=Actor.api_client(client), client=client,
-                         channel=Channel.API, idempotency_key=key)
+                         channel=Channel.API, idempotency_key=key, point=point)
     try:
         result = submit(command)
     except ClientNotAllowed:
@@ -276,17 +295,33 @@ def _request_create(request: HttpRequest, *, fmt: str) -> HttpResponse:
         raise Open311Error(422, _("This idempotency key was already used for a different request. Use a new key.")) \
             from None
     except ValidationError as exc:
-        errors = [
-            {"code": 400, "description": f"{s.error_param(name, std)}: {message}"}
-            for name, messages in exc.message_dict.items() for message in messages
-        ]
-        return render(errors, fmt=fmt, root="errors", status=400)
+        return _invalid(exc, std, fmt=fmt)
     case = result.case
     notice = _("Complaint received with number {reference} and PIN {pin}. Track it at {url}").format(
         reference=case.reference, pin=result.pin, url=absolute_url(reverse("cases:track")))
     item = {"service_request_id": case.reference, "token": case.reference, "service_notice": notice,
             "account_id": None}
     return render([item], fmt=fmt, root="service_requests", status=200 if result.replayed else 201)
+
+
+def _point(params: Any) -> Point | None:
+    """The point of `lat` and `long` (both or neither), checked by intake's one rule (`Point.parse`)."""
+    lat, lon = (params.get("lat") or "").strip(), (params.get("long") or "").strip()
+    if not lat and not lon:
+        return None
+    try:
+        return Point.parse(lat, lon)
+    except ValidationError as exc:
+        raise Open311Error(400, "lat, long: " + " ".join(exc.message_dict[POINT_FIELD])) from None
+
+
+def _invalid(exc: ValidationError, std: s.StandardFields, *, fmt: str) -> HttpResponse:
+    """GeoReport v2's error list: one entry per message, each named by the Open311 parameter it is about."""
+    errors = [
+        {"code": 400, "description": f"{s.error_param(name, std)}: {message}"}
+        for name, messages in exc.message_dict.items() for message in messages
+    ]
+    return render(errors, fmt=fmt, root="errors", status=400)
 
 
 @open311_view()

@@ -99,10 +99,13 @@ def test_service_definition_attributes(client, complaint, region_tree):
     body = client.get(f"{BASE}services/pengaduan-infrastruktur.json").json()
     assert body["service_code"] == "pengaduan-infrastruktur"
     by_code = {a["code"]: a for a in body["attributes"]}
-    # Open311's own parameters cover description, name, phone, email and the location detail.
-    assert not {"description", "full_name", "phone", "email", "location_detail"} & set(by_code)
+    # Open311's own parameters cover description, name, phone, email, the link and the location detail.
+    assert not {"description", "full_name", "phone", "email", "media_url", "location_detail"} & set(by_code)
     village = by_code["location_village"]
-    assert village["datatype"] == "singlevaluelist" and village["required"] is True
+    # lat/long locate a request on their own (the office then sets the village): never a required attribute
+    assert village["datatype"] == "singlevaluelist" and village["required"] is False
+    assert "lat" in village["datatype_description"]
+    assert by_code["confidential"]["required"] is False  # not answered means no
     assert {"key": "16.06.01.2001", "name": "Sukarami, Sekayu"} in village["values"]
     assert by_code["incident_date"]["datatype"] == "datetime"
     assert by_code["title"]["required"] is False  # taken from the description when absent
@@ -142,7 +145,9 @@ def test_post_then_get_round_trip_json(client, complaint, open311_client, region
     case = Case.objects.get(reference=created[0]["service_request_id"])
     assert case.channel == "api" and case.status == "diterima" and case.desa_id == "16.06.01.2001"
     assert case.applicant_name == "Siti Aminah" and case.form_data["title"].startswith("Jembatan kayu")
-    assert "(-2.8833, 103.85)" in case.form_data["location_detail"]
+    assert case.form_data["location_detail"] == "Jl. Merdeka dekat jembatan, Sukarami"
+    assert (str(case.latitude), str(case.longitude)) == ("-2.883300", "103.850000")
+    assert case.form_data["media_url"] == "https://example.org/foto/jembatan.jpg"
 
     public = client.get(f"{BASE}requests/{case.reference}.json").json()
     assert len(public) == 1 and set(public[0]) == REQUEST_KEYS
@@ -150,6 +155,7 @@ def test_post_then_get_round_trip_json(client, complaint, open311_client, region
     assert item["status"] == "open" and item["service_code"] == "pengaduan-infrastruktur"
     assert item["description"] is None and item["media_url"] is None  # reporter's text only with a key
     assert item["address_id"] == "16.06.01.2001" and item["address"] == "Sukarami, Sekayu"
+    assert (item["lat"], item["long"]) == (-2.8833, 103.85)
     assert item["requested_datetime"].endswith("+07:00") and item["updated_datetime"].endswith("+07:00")
     assert item["agency_responsible"] == case.agency.name
 
@@ -309,6 +315,7 @@ def test_open311_fills_the_fields_declared_with_the_applicant_roles_whatever_the
     text = (DATA / "pengaduan-infrastruktur.yaml").read_text().replace("dinas-pu", "disdukcapil")
     for old, new in (("full_name", "nama_warga"), ("phone", "hp_warga"), ("email", "surel_warga")):
         text = text.replace(f"- name: {old}\n", f"- name: {new}\n")
+    text = text.replace("required_unless: email\n", "required_unless: surel_warga\n")
     service_import_yaml(text=text, actor=None)
     attributes = client.get(f"{BASE}services/pengaduan-infrastruktur.json").json()["attributes"]
     assert not {"nama_warga", "hp_warga", "surel_warga"} & {a["code"] for a in attributes}
@@ -317,3 +324,22 @@ def test_open311_fills_the_fields_declared_with_the_applicant_roles_whatever_the
     case = Case.objects.get(reference=response.json()[0]["service_request_id"])
     assert (case.applicant_name, case.phone, case.email) == ("Siti Aminah", "081234567890", "siti@example.org")
     assert case.form_data["nama_warga"] == "Siti Aminah"
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_errors_speak_the_locale_parameter_before_accept_language(client, complaint, open311_client, region_tree,
+                                                                 fmt):
+    def description(response):
+        if fmt == "json":
+            return response.json()[0]["description"]
+        return xml(response).find("error/description").text
+
+    indonesian = post_request(client, fmt=fmt, media_url="javascript:alert(1)")
+    english = post_request(client, fmt=fmt, media_url="javascript:alert(1)", locale="en-US")
+    assert indonesian.status_code == english.status_code == 400
+    assert description(indonesian) == "media_url: Berikan tautan web lengkap yang diawali http:// atau https://."
+    assert description(english) == "media_url: Give a full web link that starts with http:// or https://."
+    assert english["Content-Language"] == "en"
+    missing = client.get(f"{BASE}services/no-such.{fmt}", {"locale": "en"}, HTTP_ACCEPT_LANGUAGE="id")
+    assert description(missing) == "There is no complaint service with the code no-such."
+    assert not Case.objects.exists()

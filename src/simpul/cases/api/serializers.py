@@ -33,9 +33,17 @@ class DocumentInputSerializer(serializers.Serializer):
     content_base64 = Base64TextField(help_text="The file's bytes, base64-encoded (PDF, JPG or PNG).")
 
 
+class LocationInputSerializer(serializers.Serializer):
+    latitude = serializers.CharField(max_length=40, help_text="WGS 84 decimal degrees, -90 to 90, e.g. -2.8833.")
+    longitude = serializers.CharField(max_length=40, help_text="WGS 84 decimal degrees, -180 to 180, e.g. 103.85.")
+
+
 class CaseCreateInputSerializer(serializers.Serializer):
     service = serializers.SlugField(max_length=80, help_text="Service code, e.g. `ktp-el-penggantian`.")
     answers = serializers.DictField(help_text="Answers keyed by field name, as declared by the service's form.")
+    location = LocationInputSerializer(
+        required=False, help_text="Where it is, as a point: with it the village (a region answer) may be left "
+                                  "out, and the office sets it.")
     documents = DocumentInputSerializer(many=True, required=False, default=list)
     consent = serializers.DictField(required=False, default=dict,
                                     help_text="`{\"given\": true}` when a village operator submits for a citizen.")

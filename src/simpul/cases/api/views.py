@@ -38,8 +38,10 @@ from simpul.cases.api.serializers import (
 )
 from simpul.cases.constants import Channel
 from simpul.cases.intake import (
+    POINT_FIELD,
     ClientNotAllowed,
     IdempotencyConflict,
+    Point,
     Submission,
     submission_fingerprint,
     submit,
@@ -122,7 +124,7 @@ class CaseCreateApi(APIView):
             return parsed
         command = parsed
         fingerprint = submission_fingerprint(service_code=command.version.service.code, answers=command.answers,
-                                             files=command.files)
+                                             files=command.files, point=command.point)
         result = idempotent(scope=command.scope, key=key, fingerprint=fingerprint,
                             handler=lambda: self._create(request, command))
         if result.outcome in ("conflict", "in_flight", "invalid_key"):
@@ -149,10 +151,15 @@ class CaseCreateApi(APIView):
             files = _decode_documents(payload.get("documents") or [])
         except exceptions.ValidationError as exc:
             return _invalid({k: [str(m) for m in v] for k, v in exc.detail.items()})
+        location = payload.get("location")
+        try:
+            point = Point.parse(location["latitude"], location["longitude"]) if location else None
+        except ValidationError as exc:
+            return _invalid({"location": exc.message_dict[POINT_FIELD]})
         operator = actor.is_person and village_scope(actor.user) is not None
         return Submission(version=version, answers=dict(payload["answers"]), files=files, actor=actor,
                           client=client, channel=Channel.API, idempotency_key=key, on_behalf=operator,
-                          consent=payload.get("consent") or None)
+                          consent=payload.get("consent") or None, point=point)
 
     def _create(self, request: Request, command: Submission) -> tuple[int, dict[str, Any]]:
         try:

@@ -61,6 +61,8 @@ def via_api(secret: str, key: str, params: dict[str, str]) -> tuple[int, str]:
     api = APIClient()
     api.credentials(HTTP_X_API_KEY=secret)
     body = {"service": params["service_code"], "answers": _answers(params)}
+    if params.get("lat"):
+        body["location"] = {"latitude": params["lat"], "longitude": params["long"]}
     response = api.post("/api/v1/cases/", data=json.dumps(body), content_type="application/json",
                         HTTP_IDEMPOTENCY_KEY=key)
     return response.status_code, response.json().get("reference", response.json().get("code", ""))

@@ -17,7 +17,7 @@ from simpul.conftest import login
 __all__ = ["inspektorat"]  # fixtures
 
 RENAMED = {"- name: full_name": "- name: nama_warga", "- name: phone": "- name: hp_warga",
-           "- name: email": "- name: surel_warga"}
+           "- name: email": "- name: surel_warga", "required_unless: email": "required_unless: surel_warga"}
 REPORTER = {"nama_warga": "Rahmat Pelapor", "hp_warga": "081377778888", "surel_warga": "rahmat.pelapor@example.org"}
 SECRETS = ("Rahmat Pelapor", "081377778888", "rahmat.pelapor")
 

@@ -57,6 +57,7 @@ class FieldSerializer(serializers.Serializer):
     label_id = serializers.CharField()
     label_en = serializers.CharField(required=False)
     required = serializers.BooleanField(required=False)
+    required_unless = serializers.CharField(required=False)  # required unless this other field has an answer
     choices = ChoiceSerializer(many=True, required=False)
     show_if = serializers.DictField(required=False)
 

@@ -263,3 +263,83 @@ def test_answer_for_role_reads_the_declared_field_whatever_its_name():
     assert forms_engine.answer_for_role(form, answers, forms_engine.FieldRole.APPLICANT_NAME) == "Siti Aminah"
     assert forms_engine.answer_for_role(form, answers, forms_engine.FieldRole.APPLICANT_PHONE) == ""
     assert forms_engine.answer_for_role(form, {}, forms_engine.FieldRole.APPLICANT_NAME) == ""
+
+
+# -- links and "one of two" ---------------------------------------------------------------------------------------
+
+CONTACT_FORM = {"pages": [
+    {"key": "where", "fields": [
+        {"name": "village", "type": "region", "label_id": "Desa", "required": True},
+        {"name": "photo_link", "type": "url", "label_id": "Tautan foto"}]},
+    {"key": "who", "fields": [
+        {"name": "hp", "type": "phone", "label_id": "Nomor HP", "required_unless": "mail"},
+        {"name": "mail", "type": "email", "label_id": "Email"}]},
+]}
+
+
+@pytest.fixture
+def contact(personas):
+    return make_service(agency=personas.dukcapil, code="kontak", form=CONTACT_FORM, documents=[])
+
+
+@pytest.mark.parametrize("link", ["javascript:alert(1)", "JavaScript://example.org/%0Aalert(1)", "data:text/html,x",
+                                  "file:///etc/passwd", "ftp://example.org/a.jpg", "https://", "vbscript:msgbox"])
+def test_a_link_answer_is_http_or_https_only(contact, region_tree, link):
+    _cleaned, errors = validate_answers(contact, {"village": "16.06.01.2001", "mail": "a@example.org",
+                                                  "photo_link": link})
+    assert errors == {"photo_link": ["Berikan tautan web lengkap yang diawali http:// atau https://."]}
+
+
+def test_a_link_without_a_scheme_is_taken_as_https(contact, region_tree):
+    cleaned, errors = validate_answers(contact, {"village": "16.06.01.2001", "mail": "a@example.org",
+                                                 "photo_link": "example.org/foto/jalan.jpg"})
+    assert errors == {} and cleaned["photo_link"] == "https://example.org/foto/jalan.jpg"
+
+
+@given(st.text(max_size=60))
+def test_whatever_is_typed_a_kept_link_is_http_or_https(text):
+    field = forms_engine.LinkField(required=False)
+    try:
+        value = field.clean(text)
+    except forms_engine.ValidationError:
+        return
+    assert value == "" or value.startswith(("http://", "https://"))
+
+
+def test_required_unless_asks_for_one_of_two_on_any_page(contact, region_tree):
+    answers = {"village": "16.06.01.2001"}
+    assert validate_answers(contact, answers)[1] == {"hp": ["Isi bagian ini, atau isi “Email”."]}
+    assert validate_answers(contact, {**answers, "mail": "a@example.org"})[1] == {}
+    assert validate_answers(contact, {**answers, "hp": "081234567890"})[1] == {}
+    assert page_form(contact, "who", data={"mail": "a@example.org"}).is_valid()
+    assert not page_form(contact, "who", data={}).is_valid()
+    # an email that is itself wrong is its own error, not a missing phone
+    assert validate_answers(contact, {**answers, "mail": "bukan-email"})[1].keys() == {"mail"}
+
+
+def test_required_unless_reads_the_other_pages_answers(personas):
+    form = {"pages": [{"key": "one", "fields": [{"name": "mail", "type": "email", "label_id": "Email"}]},
+                      {"key": "two", "fields": [{"name": "hp", "type": "phone", "label_id": "HP",
+                                                 "required_unless": "mail"}]}]}
+    version = make_service(agency=personas.dukcapil, code="dua-halaman", form=form, documents=[])
+    assert page_form(version, "two", data={}, answers={"mail": "a@example.org"}).is_valid()
+    assert not page_form(version, "two", data={}, answers={}).is_valid()
+
+
+def test_optional_fields_may_be_left_empty_but_an_answer_is_still_checked(contact, region_tree):
+    answers = {"mail": "a@example.org"}
+    assert validate_answers(contact, answers)[1].keys() == {"village"}
+    assert validate_answers(contact, answers, optional={"village"})[1] == {}
+    assert validate_answers(contact, {**answers, "village": "99.99"}, optional={"village"})[1].keys() == {"village"}
+    assert validate_answers(contact, answers)[1].keys() == {"village"}  # the cached form classes stay apart
+
+
+def test_required_unless_must_name_another_field():
+    form = {"pages": [{"key": "p", "fields": [
+        {"name": "hp", "type": "phone", "label_id": "HP", "required_unless": "surel"},
+        {"name": "mail", "type": "email", "label_id": "Email", "required_unless": "mail"}]}]}
+    errors = definition_errors(form=form, documents=[])
+    assert errors == [
+        "form.pages[0].fields[0].required_unless: tidak menyebut bidang lain dari formulir ini ('surel')",
+        "form.pages[0].fields[1].required_unless: tidak menyebut bidang lain dari formulir ini ('mail')",
+    ]
