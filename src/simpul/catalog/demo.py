@@ -3,7 +3,9 @@
 Dukcapil (KTP-el baru and penggantian, perubahan KK, akta kelahiran and kematian, surat pindah), DPMPTSP
 (izin reklame), PPID (permintaan informasi publik) and five complaint categories routed to OPDs. The YAML
 files are the requirements as data: an admin reads and changes them without touching code. Loading is
-idempotent: a service that already exists is left as it is (an admin may have published newer versions).
+idempotent. A service that already exists gets the file's new versions only when the file's newest version
+number is above every stored one (a corrected form shipped as version 2); otherwise it is left as it is (an admin
+may have published newer versions of their own). A stored published version is never changed.
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any
+
+import yaml
+from django.db.models import Max
 
 from simpul.catalog.models import Service
 from simpul.catalog.services import CatalogImportError, service_import_yaml
@@ -23,19 +28,28 @@ def demo_files() -> list[Path]:
     return sorted(DATA_DIR.glob("*.yaml"))
 
 
+def _newest_number(text: str) -> int:
+    versions = (yaml.safe_load(text) or {}).get("versions") or []
+    return max((int(v.get("number", i + 1)) for i, v in enumerate(versions)), default=0)
+
+
 def load(*, stdout: Any) -> None:
-    existing = set(Service.objects.values_list("code", flat=True))
-    created = 0
+    stored = dict(Service.objects.annotate(newest=Max("versions__number")).values_list("code", "newest"))
+    created = updated = 0
     for path in demo_files():
         text = path.read_text(encoding="utf-8")
         match = CODE_LINE.search(text)
         code = match.group(1).strip() if match else None
-        if code in existing:
+        if code in stored and _newest_number(text) <= (stored[code] or 0):
             continue
         try:
             service_import_yaml(text=text, actor=None)
         except CatalogImportError as failed:
             stdout.write(f"catalog: {path.name} skipped: {'; '.join(failed.messages)}\n")
             continue
-        created += 1
-    stdout.write(f"catalog: {created} demo services loaded, {len(existing)} already present\n")
+        if code in stored:
+            updated += 1
+        else:
+            created += 1
+    stdout.write(f"catalog: {created} demo services loaded, {updated} given a new version, "
+                 f"{len(stored) - updated} already present\n")

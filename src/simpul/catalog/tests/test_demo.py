@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import io
 
+import yaml
+
+from simpul.agencies.models import Agency
 from simpul.catalog import demo
 from simpul.catalog.forms_engine import document_specs, validate_answers
 from simpul.catalog.models import Service, ServiceKind, VersionStatus
 from simpul.catalog.selectors import complaint_services, service_get
+from simpul.catalog.services import service_import_yaml
 
 EXPECTED = {
     "ktp-el-baru", "ktp-el-penggantian", "kk-perubahan", "akta-kelahiran", "akta-kematian", "surat-pindah",
@@ -82,3 +86,40 @@ def test_a_complaint_can_be_validated(demo_catalog):
     })
     assert errors == {}
     assert cleaned["location_village"] == "16.06.01.2001"
+
+
+def test_an_installation_with_the_first_complaint_forms_gets_version_2_and_keeps_version_1(personas):
+    """Installations loaded before the Open311 fixes hold version 1 of the complaint forms (phone required);
+    loading the demo again adds version 2 and publishes it, and leaves version 1 as it was."""
+    Agency.objects.get_or_create(code="dinas-pu", defaults={"name": "Dinas Pekerjaan Umum", "short_name": "Dinas PU"})
+    path = demo.DATA_DIR / "pengaduan-kependudukan.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    first = {**doc, "versions": [{**doc["versions"][0], "status": "published"}]}
+    service_import_yaml(text=yaml.safe_dump(first, allow_unicode=True), actor=None)
+    assert service_get("pengaduan-kependudukan").number == 1
+    out = io.StringIO()
+    demo.load(stdout=out)
+    assert "1 given a new version" in out.getvalue() and "skipped" not in out.getvalue()
+    current = service_get("pengaduan-kependudukan")
+    assert current.number == 2 and current.status == VersionStatus.PUBLISHED
+    assert current.service.versions.get(number=1).status == VersionStatus.RETIRED
+    _cleaned, errors = validate_answers(current, {
+        "complaint_topic": "layanan", "title": "Antrean panjang", "description": "Antrean panjang di kantor kecamatan.",
+        "location_village": "16.06.01.2001", "email": "warga@example.id", "anonymous": "no"})
+    assert errors == {}  # email alone is a way to reach the reporter in version 2 (version 1 wanted a phone)
+    again = io.StringIO()
+    demo.load(stdout=again)
+    assert "0 given a new version" in again.getvalue() and service_get("pengaduan-kependudukan").number == 2
+
+
+def test_an_admins_newer_version_is_never_replaced_by_the_demo(demo_catalog):
+    service = Service.objects.get(code="pengaduan-kependudukan")
+    newest = service.versions.order_by("-number").first()
+    newest.pk = None
+    newest.number = 9
+    newest.status = VersionStatus.DRAFT
+    newest.save()
+    out = io.StringIO()
+    demo.load(stdout=out)
+    assert "0 given a new version" in out.getvalue()
+    assert service.versions.filter(number=9).exists() and service.versions.count() == 3
