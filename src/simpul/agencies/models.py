@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from simpul.core.models import TimeStampedModel
 from simpul.core.text import NameField
@@ -19,7 +20,7 @@ class AgencyKind(models.TextChoices):
     KECAMATAN = "kecamatan", _("District office (kecamatan)")
     KELURAHAN = "kelurahan", _("Urban village office (kelurahan)")
     RUMAH_SAKIT = "rumah_sakit", _("Hospital")
-    UNIT = "unit", _("Unit")
+    UNIT = "unit", pgettext_lazy("organisational unit", "Unit")
     OTHER = "other", _("Other")
 
 

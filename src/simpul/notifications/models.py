@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.template import TemplateSyntaxError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from simpul.core.models import TimeStampedModel
 from simpul.notifications.events import EVENT_LABELS
@@ -41,7 +42,7 @@ class Template(TimeStampedModel):
     event = models.CharField(_("event"), max_length=100, db_index=True)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     language = models.CharField(_("language"), max_length=5, choices=Language.choices, default=Language.INDONESIAN)
-    subject = models.CharField(_("subject"), max_length=200, blank=True, help_text=_("Email only."))
+    subject = models.CharField(pgettext_lazy("e-mail subject", "subject"), max_length=200, blank=True, help_text=_("Email only."))
     body = models.TextField(_("body"))
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -86,7 +87,7 @@ class Message(TimeStampedModel):
     event = models.CharField(_("event"), max_length=100, db_index=True)
     language = models.CharField(_("language"), max_length=5, choices=Language.choices)
     case_reference = models.CharField(_("case reference"), max_length=40, blank=True, db_index=True)
-    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    subject = models.CharField(pgettext_lazy("e-mail subject", "subject"), max_length=300, blank=True)
     body = models.TextField(_("body"))
     status = models.CharField(
         _("status"), max_length=20, choices=MessageStatus.choices, default=MessageStatus.QUEUED, db_index=True

@@ -6,6 +6,7 @@ import re
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # A Kemendagri region code: province 16, kabupaten 16.06, kecamatan 16.06.01, desa 16.06.01.2001.
 CODE_RE = re.compile(r"\A\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?\Z", re.ASCII)
@@ -31,7 +32,7 @@ class Region(models.Model):
 
     code = models.CharField(_("code"), max_length=13, primary_key=True)
     name = models.CharField(_("name"), max_length=200)
-    level = models.CharField(_("level"), max_length=20, choices=RegionLevel.choices, db_index=True)
+    level = models.CharField(pgettext_lazy("administrative level", "level"), max_length=20, choices=RegionLevel.choices, db_index=True)
     kind = models.CharField(_("village kind"), max_length=20, choices=VillageKind.choices, blank=True)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent")
