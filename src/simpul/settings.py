@@ -330,6 +330,9 @@ EMAIL_HOST = env.str("SIMPUL_EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("SIMPUL_EMAIL_PORT", default=25)
 DEFAULT_FROM_EMAIL = env.str("SIMPUL_FROM_EMAIL", default="Simpul <no-reply@simpul.test>")
 
+# An SMS (and WhatsApp) text may take up to this many parts (160 GSM characters each, 153 when joined; 70/67 with
+# other characters); a longer one has the officer's note shortened at a word boundary (simpul.notifications.sms_text).
+SMS_MAX_PARTS = env.int("SIMPUL_SMS_MAX_PARTS", default=3)
 # Notification gateways per channel (simpul.notifications.gateways): "console" logs (the default for SMS and
 # WhatsApp), "email" uses EMAIL_BACKEND, "http" POSTs HMAC-signed JSON to URL with SECRET.
 NOTIFICATION_GATEWAYS = {

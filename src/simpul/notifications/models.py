@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 from simpul.core.models import TimeStampedModel
 from simpul.notifications.events import EVENT_LABELS
 from simpul.notifications.rendering import compile_template
+from simpul.notifications.sms_text import sms_length
 
 
 class Channel(models.TextChoices):
@@ -114,6 +115,11 @@ class Message(TimeStampedModel):
     @property
     def recipient_display(self) -> str:
         return mask_recipient(self.recipient)
+
+    @property
+    def sms_parts(self) -> int:
+        """Parts an SMS or WhatsApp text takes on the network (0 for e-mail): see simpul.notifications.sms_text."""
+        return 0 if self.channel == Channel.EMAIL else sms_length(self.body).parts
 
 
 class MessageAttempt(models.Model):

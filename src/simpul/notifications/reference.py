@@ -2,8 +2,9 @@
 
 Loaded into the `Template` table on every start (missing rows only: an admin's edits are kept). When a row
 is missing or inactive, `notification_send` falls back to these texts, so notifications work before the
-reference data is loaded. SMS texts stay within 160 characters with ordinary values; WhatsApp uses the
-SMS text.
+reference data is loaded. WhatsApp uses the SMS text. An SMS is never cut mid-word: a text that needs more than
+`SIMPUL_SMS_MAX_PARTS` parts has its free text (the officer's note, then long names) shortened at a word
+boundary (`simpul.notifications.sms_text`); the message log shows how many parts each SMS took.
 
 `EVENT_VARIABLES` lists the context each event's callers pass (besides `site_name`, always set, and
 `tracking_url`, which defaults to the portal's tracking page).
@@ -66,7 +67,7 @@ DEFAULT_TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
             "email": "Petugas meminta perbaikan untuk permohonan {{ service_name }} ({{ reference }}).\n\n"
             "Catatan petugas: {{ reason }}\n\nPerbaiki lewat {{ tracking_url }}. Waktu layanan berhenti sampai "
             "perbaikan Anda kirim.\n\n{{ site_name }}",
-            "sms": "Permohonan {{ reference }} perlu diperbaiki: {{ reason|truncatechars:50 }} "
+            "sms": "Permohonan {{ reference }} perlu diperbaiki: {{ reason }} "
             "Perbaiki di {{ tracking_url }}",
         },
         "en": {
@@ -74,7 +75,7 @@ DEFAULT_TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
             "email": "The officer asks you to correct your {{ service_name }} application ({{ reference }}).\n\n"
             "Officer's note: {{ reason }}\n\nMake the changes at {{ tracking_url }}. The service clock is paused "
             "until you send them.\n\n{{ site_name }}",
-            "sms": "Application {{ reference }} needs changes: {{ reason|truncatechars:50 }} "
+            "sms": "Application {{ reference }} needs changes: {{ reason }} "
             "Fix it at {{ tracking_url }}",
         },
     },
@@ -100,13 +101,14 @@ DEFAULT_TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
             "email": "Permohonan {{ service_name }} ({{ reference }}) sudah selesai dan disetujui.\n\n"
             "Lihat hasil dan cara mengambilnya di {{ tracking_url }}.\n\n{{ site_name }}",
             "sms": "Permohonan {{ reference }} ({{ service_name }}) selesai dan disetujui. "
-            "Lihat hasilnya: {{ tracking_url }}",
+            "{% if reason %}{{ reason }} {% endif %}Lihat hasilnya: {{ tracking_url }}",
         },
         "en": {
             "subject": "Application {{ reference }} approved",
             "email": "Your {{ service_name }} application ({{ reference }}) is complete and approved.\n\n"
             "See the result and how to collect it at {{ tracking_url }}.\n\n{{ site_name }}",
-            "sms": "Application {{ reference }} ({{ service_name }}) approved. See the result: {{ tracking_url }}",
+            "sms": "Application {{ reference }} ({{ service_name }}) approved. {% if reason %}{{ reason }} {% endif %}"
+            "See the result: {{ tracking_url }}",
         },
     },
     "case.rejected": {
@@ -114,13 +116,13 @@ DEFAULT_TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
             "subject": "Permohonan {{ reference }} ditolak",
             "email": "Mohon maaf, permohonan {{ service_name }} ({{ reference }}) ditolak.\n\nAlasan: {{ reason }}"
             "\n\nRinciannya ada di {{ tracking_url }}. Anda boleh mengajukan permohonan baru.\n\n{{ site_name }}",
-            "sms": "Permohonan {{ reference }} ditolak: {{ reason|truncatechars:60 }} Rincian: {{ tracking_url }}",
+            "sms": "Permohonan {{ reference }} ditolak: {{ reason }} Rincian: {{ tracking_url }}",
         },
         "en": {
             "subject": "Application {{ reference }} rejected",
             "email": "We are sorry: your {{ service_name }} application ({{ reference }}) was rejected.\n\n"
             "Reason: {{ reason }}\n\nDetails are at {{ tracking_url }}. You may apply again.\n\n{{ site_name }}",
-            "sms": "Application {{ reference }} rejected: {{ reason|truncatechars:60 }} Details: {{ tracking_url }}",
+            "sms": "Application {{ reference }} rejected: {{ reason }} Details: {{ tracking_url }}",
         },
     },
     "case.status_changed": {
@@ -215,6 +217,18 @@ DEFAULT_TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
 EVENTS = tuple(DEFAULT_TEMPLATES)
 
 
+# Earlier built-in SMS texts: a stored template still holding one of them was never edited by an admin, so
+# loading the reference data replaces it with today's text (edited ones are kept).
+FORMER_SMS_DEFAULTS: dict[tuple[str, str], tuple[str, ...]] = {
+    ('case.revision_requested', 'id'): ('Permohonan {{ reference }} perlu diperbaiki: {{ reason|truncatechars:50 }} Perbaiki di {{ tracking_url }}',),
+    ('case.revision_requested', 'en'): ('Application {{ reference }} needs changes: {{ reason|truncatechars:50 }} Fix it at {{ tracking_url }}',),
+    ('case.approved', 'id'): ('Permohonan {{ reference }} ({{ service_name }}) selesai dan disetujui. Lihat hasilnya: {{ tracking_url }}',),
+    ('case.approved', 'en'): ('Application {{ reference }} ({{ service_name }}) approved. See the result: {{ tracking_url }}',),
+    ('case.rejected', 'id'): ('Permohonan {{ reference }} ditolak: {{ reason|truncatechars:60 }} Rincian: {{ tracking_url }}',),
+    ('case.rejected', 'en'): ('Application {{ reference }} rejected: {{ reason|truncatechars:60 }} Details: {{ tracking_url }}',),
+}
+
+
 def default_template(event: str, channel: str, language: str) -> tuple[str, str] | None:
     """(subject, body) of the built-in template, or None when the event is unknown."""
     texts = DEFAULT_TEMPLATES.get(event, {})
@@ -227,16 +241,22 @@ def default_template(event: str, channel: str, language: str) -> tuple[str, str]
 
 
 def load(*, stdout: Any) -> None:
-    existing = set(Template.objects.values_list("event", "channel", "language"))
+    existing = {(t.event, t.channel, t.language): t for t in Template.objects.all()}
     missing = []
+    renewed = 0
     for event, languages in DEFAULT_TEMPLATES.items():
         for language in languages:
             for channel in Channel.values:
-                if (event, channel, language) in existing:
-                    continue
                 subject, body = default_template(event, channel, language) or ("", "")
+                stored = existing.get((event, channel, language))
+                if stored is not None:
+                    if channel != Channel.EMAIL and stored.body in FORMER_SMS_DEFAULTS.get((event, language), ()):
+                        stored.body = body
+                        stored.save(update_fields=["body", "updated_at"])
+                        renewed += 1
+                    continue
                 template = Template(event=event, channel=channel, language=language, subject=subject, body=body)
                 template.full_clean(validate_unique=False)
                 missing.append(template)
     Template.objects.bulk_create(missing)
-    stdout.write(f"notifications: {len(missing)} template(s) added")
+    stdout.write(f"notifications: {len(missing)} template(s) added, {renewed} unedited one(s) brought up to date")

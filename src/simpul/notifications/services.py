@@ -21,6 +21,7 @@ from simpul.notifications.reference import (
     default_template,
 )
 from simpul.notifications.rendering import render_text
+from simpul.notifications.sms_text import ELLIPSIS, fit_sms, sms_length
 from simpul.regions.national import home_kabupaten
 
 logger = logging.getLogger(__name__)
@@ -80,6 +81,29 @@ def _default_context(language: str) -> dict[str, Any]:
     }
 
 
+# The free text an SMS may shorten, in this order, when the whole message needs more parts than allowed.
+SHORTENABLE = ("reason", "service_name", "agency_name", "round_name", "application_name")
+
+
+def _fitted_sms(source: str, context: dict[str, Any], *, language: str) -> str:
+    """The SMS/WhatsApp text of a template: spaces tidied, and within `settings.SMS_MAX_PARTS` parts by cutting
+    the officer's note (then long names) at a word boundary, never the reference or the link."""
+    limit = settings.SMS_MAX_PARTS
+    text = fit_sms(render_text(source, context, language=language), max_parts=10**6)
+    if sms_length(text).parts <= limit:
+        return text
+    shortened = dict(context)
+    for key in SHORTENABLE:
+        words = str(shortened.get(key) or "").split()
+        while words:
+            words.pop()
+            shortened[key] = (" ".join(words).rstrip(",;:.-") + ELLIPSIS) if words else ""
+            text = fit_sms(render_text(source, shortened, language=language), max_parts=10**6)
+            if sms_length(text).parts <= limit:
+                return text
+    return fit_sms(text, max_parts=limit)
+
+
 @transaction.atomic(savepoint=False)
 def notification_send(
     *,
@@ -114,6 +138,10 @@ def notification_send(
             logger.warning("no %s template for notification event %s", channel, event)
             continue
         subject, body = texts
+        if channel == Channel.EMAIL:
+            text = render_text(body, full_context, language=language)
+        else:
+            text = _fitted_sms(body, full_context, language=language)
         message = Message(
             channel=channel,
             recipient=recipient,
@@ -121,7 +149,7 @@ def notification_send(
             language=language,
             case_reference=case_reference,
             subject=render_text(subject, full_context, language=language)[:300] if subject else "",
-            body=render_text(body, full_context, language=language),
+            body=text,
         )
         message.full_clean(validate_unique=False)  # `uid` is a fresh uuid4; its unique index still guards it
         message.save()

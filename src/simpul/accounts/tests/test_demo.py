@@ -24,7 +24,9 @@ def test_demo_is_idempotent_and_complete(demo_world):
     counts = (User.objects.count(), Membership.objects.count(), TOTPDevice.objects.count())
     demo.load(stdout=io.StringIO())
     assert (User.objects.count(), Membership.objects.count(), TOTPDevice.objects.count()) == counts
-    assert "warga@simpul.test" in out.getvalue() and "simpul-demo-2026" in out.getvalue()
+    assert out.getvalue().strip() == "demo accounts: 10 logins (`simpul run` lists them)"
+    logins, password = demo.demo_logins()
+    assert ("warga@simpul.test", "Warga") in logins and password == "simpul-demo-2026"
     citizen = User.objects.get(email="warga@simpul.test")
     assert citizen.check_password("simpul-demo-2026")
     assert CitizenProfile.objects.get(user=citizen).domicile_id == "16.06.01.2001"

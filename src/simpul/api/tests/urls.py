@@ -5,6 +5,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from simpul import urls as site_urls
 from simpul.api.serializers import StrictFieldsMixin
 from simpul.clients.auth import HasScope, api_client_from_request, ensure_client_may_act_for
 
@@ -47,4 +48,6 @@ urlpatterns = [
     path("api/v1/test/write/", WriteView.as_view(), name="test-write"),
     path("api/v1/test/act/<slug:agency>/", ActForView.as_view(), name="test-act"),
     path("api/v1/", include("simpul.regions.api.urls")),
+    *site_urls.urlpatterns,  # the site's own pages, which the error pages link to
 ]
+handler500 = site_urls.handler500

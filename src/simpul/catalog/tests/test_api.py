@@ -24,7 +24,7 @@ def test_list_search_and_filters(client, demo_catalog):
 
 def test_detail_has_form_and_documents(client, demo_catalog):
     body = client.get("/api/v1/services/ktp-el-penggantian/").json()
-    assert body["version"] == 1
+    assert body["version"] == 2  # version 2 of the demo catalogue: plainer words for citizens
     assert body["form"]["pages"][0]["key"] == "pemohon"
     assert {d["code"] for d in body["documents"]} >= {"kk", "police_report"}
     assert body["workflow"] == "application"

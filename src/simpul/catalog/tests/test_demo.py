@@ -57,7 +57,13 @@ def test_reklame_is_a_business_permit(demo_catalog):
     assert (version.kind, version.audience, version.requires_account) == ("perizinan", "business", True)
     assert version.agency.code == "dpmptsp"
     assert version.fee_rupiah == 0 and "Perda" in version.fee_note_id
-    assert {d["code"] for d in document_specs(version)} == {"design", "location_photo", "owner_consent"}
+    assert {d["code"] for d in document_specs(version)} == {"design", "location_photo", "owner_consent",
+                                                            "ownership_proof"}
+    # the owner's consent when the site is rented or public land, proof of ownership when it is one's own
+    own = {d["code"] for d in document_specs(version, {"land_status": "own"})}
+    rented = {d["code"] for d in document_specs(version, {"land_status": "rented"})}
+    assert own == {"design", "location_photo", "ownership_proof"}
+    assert rented == {"design", "location_photo", "owner_consent"}
 
 
 def test_ppid_request_has_ten_days_plus_seven(demo_catalog):

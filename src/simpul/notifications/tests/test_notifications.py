@@ -19,6 +19,7 @@ from simpul.notifications.gateways import sign, verify_signature
 from simpul.notifications.models import Message, MessageStatus, Template, mask_recipient
 from simpul.notifications.selectors import messages_for_case
 from simpul.notifications.services import RENDER_BACKEND_NAME, notification_queue, notification_send
+from simpul.notifications.sms_text import sms_length
 
 CONTEXT = {
     "service_name": "KTP-el penggantian",
@@ -51,11 +52,14 @@ def test_reference_seeds_every_event_channel_and_language_idempotently(templates
 
 @pytest.mark.parametrize("event", reference.EVENTS)
 @pytest.mark.parametrize("language", ["id", "en"])
-def test_every_sms_fits_in_160_characters(templates, event, language):
+def test_every_sms_fits_in_one_part_with_ordinary_values_and_no_officers_note(templates, event, language):
     [message] = notification_send(event=event, to_phone="081234567890", language=language,
-                                  context=CONTEXT, case_reference="MB-7K3Q-9XPD")
-    assert len(message.body) <= 160, message.body
-    assert "{{" not in message.body
+                                  context={**CONTEXT, "reason": ""}, case_reference="MB-7K3Q-9XPD")
+    assert sms_length(message.body).parts == 1, message.body
+    assert "{{" not in message.body and "{%" not in message.body
+    [with_note] = notification_send(event=event, to_phone="081234567890", language=language,
+                                    context=CONTEXT, case_reference="MB-7K3Q-9XPD")
+    assert sms_length(with_note.body).parts <= 2, with_note.body
 
 
 def test_rendering_per_language(templates):
