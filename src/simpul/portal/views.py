@@ -28,6 +28,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
         body = json.dumps({"type": "about:blank", "title": title, "status": 500, "detail": detail,
                            "code": "server_error"})
         return HttpResponse(body, status=500, content_type="application/problem+json")
+    html: str
     try:
         html = render_to_string("error_standalone.html", {"title": title, "paragraphs": [detail]})
     except Exception:  # the page of last resort must not fail itself

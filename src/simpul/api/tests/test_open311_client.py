@@ -73,7 +73,7 @@ def _attributes(definition: dict[str, Any], fmt: str) -> list[dict[str, Any]]:
 def service(personas):
     """The infrastructure complaint with a required topic: a definition with a required attribute to answer."""
     text = (DATA / f"{CODE}.yaml").read_text().replace("dinas-pu", "disdukcapil")
-    head, marker, tail = text.rpartition("        required: false\n        hint_id: Pengaduan tentang petugas")
+    head, _marker, tail = text.rpartition("        required: false\n        hint_id: Pengaduan tentang petugas")
     text = head + "        required: true\n        hint_id: Pengaduan tentang petugas" + tail  # the published version
     service_import_yaml(text=text, actor=None)
     return service_get(CODE)
