@@ -23,12 +23,12 @@ INTERNAL_HINT = _("Only staff will read this note. The applicant does not see it
 
 class TrackForm(forms.Form):
     reference = forms.CharField(
-        label=_("Reference number"), max_length=40, help_text=lazy(
+        label=_("Application or complaint number"), max_length=40, help_text=lazy(
             lambda: _("For example {reference}.").format(reference=format_reference("26", "7K3QX")), str)(),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
     pin = forms.CharField(
-        label=_("PIN"), min_length=6, max_length=8, help_text=_("The 6 digits shown when you applied."),
+        label=_("PIN"), min_length=6, max_length=8, help_text=_("The 6 digits shown when you sent it, and on your receipt."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
 

@@ -22,6 +22,7 @@ from simpul.cases.constants import (
     IdentityProtection,
     WorkflowCode,
 )
+from simpul.cases.wording import CaseWording, case_wording
 from simpul.core.text import NameField
 
 
@@ -129,6 +130,11 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def wording(self) -> CaseWording:
+        """What this case is called on screens, receipts and messages (a complaint is a complaint)."""
+        return case_wording(self)
 
     @property
     def is_closed(self) -> bool:

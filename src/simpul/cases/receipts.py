@@ -3,44 +3,26 @@ the generated decision letter an officer may attach when approving. Both are ren
 `simpul.core.pdf.pdf_render` (tagged PDF/UA-1; the letter, kept as the record of the decision, PDF/A-3a as
 well); segno draws the QR code as inline SVG (no network, no external files).
 
-What a receipt is called depends on the case's kind, and is decided here only (`receipt_wording`): the portal's
-receipt and the village operator's printed one (`simpul.backoffice.operator`) both ask."""
+What a receipt is called depends on the case's kind (`simpul.cases.wording`); the portal's receipt and the village
+operator's printed one (`simpul.backoffice.operator`) both ask `receipt_wording`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import segno
 from django.utils import timezone, translation
-from django.utils.functional import Promise
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
-from simpul.cases.constants import CaseKind
+from simpul.cases.wording import CaseWording, case_wording
 from simpul.core.pdf import PdfMetadata, pdf_render
 from simpul.regions.national import home_kabupaten
 
 
-@dataclass(frozen=True)
-class ReceiptWording:
-    """The receipt's heading and the name of the person it was issued to, for one kind of case."""
-
-    title: str | Promise
-    person: str | Promise
-
-
-RECEIPT_WORDING: dict[str, ReceiptWording] = {
-    CaseKind.APPLICATION: ReceiptWording(_("Application receipt"), _("Applicant")),
-    CaseKind.PERMIT: ReceiptWording(_("Permit application receipt"), _("Applicant")),
-    CaseKind.COMPLAINT: ReceiptWording(_("Complaint receipt"), _("Reporter")),
-    CaseKind.INFORMATION_REQUEST: ReceiptWording(_("Information request receipt"), _("Requester")),
-}
-
-
-def receipt_wording(case: Any) -> ReceiptWording:
-    """What the receipt of this case is called: "Tanda terima pengaduan" for a complaint, and so on."""
-    return RECEIPT_WORDING.get(case.kind, RECEIPT_WORDING[CaseKind.APPLICATION])
+def receipt_wording(case: Any) -> CaseWording:
+    """What the receipt of this case is called: "Tanda terima pengaduan" for a complaint, and so on (the
+    case's words, `simpul.cases.wording`)."""
+    return case_wording(case)
 
 
 def receipt_metadata(case: Any) -> PdfMetadata:
@@ -55,6 +37,7 @@ def receipt_pdf(*, case: Any, tracking_url: str, pin: str = "", language: str | 
     with translation.override(language or translation.get_language() or "id"):
         return pdf_render(template="cases/receipt_pdf.html", metadata=receipt_metadata(case), context={
             "case": case, "pin": pin, "tracking_url": tracking_url, "wording": receipt_wording(case),
+            "follow": str(receipt_wording(case).receipt_follow).format(url=tracking_url),
             "qr_svg": qr.svg_data_uri(scale=4, border=2),
             "regency": home_kabupaten().name, "printed_at": timezone.localtime(),
         })

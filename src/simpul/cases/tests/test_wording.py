@@ -1,0 +1,38 @@
+"""A complaint is a complaint on every screen after it is sent: the confirmation page, the tracking page and the
+receipt say "pengaduan" and "nomor pengaduan", never "permohonan" (simpul.cases.wording)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from simpul.cases.tests.complaints import COMPLAINT, REPORTER, inspektorat, kependudukan, portal_complaint  # noqa: F401
+from simpul.core.tests.pdfchecks import pdf_facts
+
+pytestmark = pytest.mark.django_db
+
+
+def _main(html: str) -> str:
+    return re.sub(r"<[^>]+>", " ", html.split("<main", 1)[1].split("</main>", 1)[0])
+
+
+def test_after_a_complaint_every_screen_and_the_receipt_say_complaint(client, kependudukan):  # noqa: F811
+    case, pin = portal_complaint(client, kependudukan, first={"complaint_topic": "layanan", **COMPLAINT},
+                                 reporter={"anonymous": "no", **REPORTER})
+    with translation.override("id"):
+        done = _main(render_to_string("cases/apply_done.html", {"case": case, "pin": pin,
+                                                                 "version": case.service_version}))
+    assert "Nomor pengaduan Anda" in done and "Lacak pengaduan Anda" in done and "Pengaduan Anda sudah terkirim" in done
+    client.post(reverse("cases:track"), {"reference": case.reference, "pin": pin})
+    page = client.get(reverse("cases:track_detail", kwargs={"reference": case.reference})).content.decode()
+    assert f'<h1>Pengaduan <span class="ref">{case.reference}</span></h1>' in page
+    tracking = _main(page)
+    receipt = client.get(reverse("cases:track_receipt", kwargs={"reference": case.reference}))
+    text = pdf_facts(receipt.content).text
+    assert "Tanda terima pengaduan" in text and "Lacak pengaduan Anda" in text and "Pelapor" in text
+    for shown in (done, tracking, text):
+        assert "permohonan" not in shown.lower()
