@@ -79,3 +79,11 @@ def test_no_service_page_shows_developer_words(client, demo_catalog, prefix):
         text = " ".join(" ".join(parser.parts).split())
         offending += [(code, m.group(0)) for m in DEVELOPER_WORDS.finditer(text)]
     assert offending == []
+
+
+def test_the_complaint_topics_are_told_apart_by_their_first_sentence_never_cut(client, demo_catalog):
+    page = client.get("/pengaduan/").content.decode()
+    assert "Sampaikan pengaduan tentang jalan rusak, jembatan, drainase, atau bangunan umum.</p>" in page
+    assert "Sampaikan pengaduan tentang pelayanan publik lain yang tidak tercantum di atas.</p>" in page
+    topics = page.split('<ul class="service-list">', 1)[1].split("</ul>", 1)[0]
+    assert "…" not in topics and "SP4N-LAPOR!" not in topics
