@@ -14,6 +14,8 @@ import segno
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from simpul.cases.selectors import case_documents
+from simpul.catalog.forms_engine import document_specs
 from simpul.cases.wording import CaseWording, case_wording
 from simpul.core.pdf import PdfMetadata, pdf_render
 from simpul.regions.national import home_kabupaten
@@ -31,12 +33,23 @@ def receipt_metadata(case: Any) -> PdfMetadata:
                        subject=case.service_version.name)
 
 
+def documents_received(case: Any) -> list[tuple[str, str]]:
+    """(what it is, file name) of each document the applicant handed in, in the form's own words (not codes)."""
+    english = (translation.get_language() or "id").startswith("en")
+    labels = {spec["code"]: (spec["label_en"] if english and spec["label_en"] else spec["label_id"]) or spec["code"]
+              for spec in document_specs(case.service_version)}
+    return [(labels.get(d.spec_code, d.spec_code), d.original_name)
+            for d in case_documents(case) if not d.is_result]
+
+
 def receipt_pdf(*, case: Any, tracking_url: str, pin: str = "", language: str | None = None) -> bytes:
-    """The receipt: reference, (PIN when just submitted), service, agency, submission and due dates, QR code."""
+    """The receipt: the office's heading and address, reference, (PIN when just submitted), service, the
+    documents received, submission and due dates (times with their zone, WIB), QR code."""
     qr = segno.make(tracking_url, error="m")
     with translation.override(language or translation.get_language() or "id"):
         return pdf_render(template="cases/receipt_pdf.html", metadata=receipt_metadata(case), context={
             "case": case, "pin": pin, "tracking_url": tracking_url, "wording": receipt_wording(case),
+            "documents": documents_received(case), "agency": case.agency,
             "follow": str(receipt_wording(case).receipt_follow).format(url=tracking_url),
             "qr_svg": qr.svg_data_uri(scale=4, border=2),
             "regency": home_kabupaten().name, "printed_at": timezone.localtime(),

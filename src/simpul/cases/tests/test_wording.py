@@ -36,3 +36,16 @@ def test_after_a_complaint_every_screen_and_the_receipt_say_complaint(client, ke
     assert "Tanda terima pengaduan" in text and "Lacak pengaduan Anda" in text and "Pelapor" in text
     for shown in (done, tracking, text):
         assert "permohonan" not in shown.lower()
+
+
+def test_the_receipt_names_the_office_the_documents_in_the_forms_words_and_the_time_zone(client, personas):
+    from simpul.cases.intake import case_submit
+    from simpul.cases.tests.factories import VALID_ANSWERS, ktp_service, pdf_upload
+
+    result = case_submit(version=ktp_service(personas.dukcapil), answers=dict(VALID_ANSWERS),
+                         files={"kk": pdf_upload("kartu-keluarga.pdf")})
+    client.post(reverse("cases:track"), {"reference": result.case.reference, "pin": result.pin})
+    text = pdf_facts(client.get(reverse("cases:track_receipt", kwargs={"reference": result.case.reference})).content).text
+    assert personas.dukcapil.name in text and "PEMERINTAH KABUPATEN MUSI BANYUASIN" in text  # upper case by style
+    assert "Dokumen yang diterima" in text and "(kartu-keluarga.pdf)" in text
+    assert re.search(r"\d{2}:\d{2} WIB", text)
