@@ -15,8 +15,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from simpul.cases.selectors import case_documents
-from simpul.catalog.forms_engine import document_specs
 from simpul.cases.wording import CaseWording, case_wording
+from simpul.catalog.forms_engine import document_specs
 from simpul.core.pdf import PdfMetadata, pdf_render
 from simpul.regions.national import home_kabupaten
 
