@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.dateparse import parse_date
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from simpul.cases.permissions import HIDDEN
@@ -27,6 +31,16 @@ def display_answer(spec: dict[str, Any], value: Any) -> str:
         return f"{region.name}, {region.parent.name}" if region and region.parent else str(value)
     if spec.get("type") in ("nik", "kk"):
         return mask_nik(str(value))
+    if spec.get("type") == "date":
+        day = value if isinstance(value, date) else parse_date(str(value))
+        return date_format(day, "j F Y") if day else str(value)
+    if spec.get("type") == "number":
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            return str(value)
+        return number_format(number.normalize() if number == number.to_integral() else number,
+                             use_l10n=True, force_grouping=True)
     return str(value)
 
 

@@ -284,9 +284,11 @@ def build_field(spec: dict[str, Any], *, region_options: list[Any] | None = None
         field = forms.ChoiceField(choices=[(YES, _("Yes")), (NO, _("No"))], widget=forms.RadioSelect, **common)
     elif kind in ("nik", "kk"):
         check = validate_nik if kind == "nik" else validate_kk
+        # no min/max length of its own: the NIK/KK check says what is wrong in one message (a short NIK got two)
         field = forms.CharField(
-            min_length=16, max_length=16, validators=[check, *validators],
-            widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9]{16}"}),
+            validators=[check, *validators],
+            widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9]{16}",
+                                          "maxlength": "20"}),
             **common,
         )
     elif kind == "region":
