@@ -56,3 +56,13 @@ def test_the_500_page_needs_no_database_and_api_clients_get_problem_details():
     api = server_error(RequestFactory().get("/api/v1/cases/"))
     assert api.status_code == 500 and api["Content-Type"] == "application/problem+json"
     assert json.loads(api.content)["code"] == "server_error"
+
+
+def test_a_signed_in_citizen_finds_her_applications_from_the_header_and_her_account(client, personas):
+    login(client, personas.citizen)
+    home = client.get("/").content.decode()
+    assert '<a href="/lacak/saya/">Permohonan saya</a>' in home and '<a href="/akun/saya/">Akun saya</a>' in home
+    account = client.get("/akun/saya/").content.decode()
+    assert '<a class="button" href="/lacak/saya/">Permohonan dan draf saya</a>' in account
+    login(client, personas.officer)
+    assert "/lacak/saya/" not in client.get("/akun/saya/").content.decode()
