@@ -232,3 +232,17 @@ def test_the_tracking_page_shows_the_finish_date_once_approved_and_never_breaks_
     day = case.closed_at.astimezone(ZoneInfo("Asia/Jakarta")).day
     assert re.search(rf"<dt>Selesai pada</dt><dd>{day} [A-Z][a-z]+ \d{{4}}</dd>", page)
     assert "Perkiraan selesai" not in page
+
+
+def test_the_saved_page_tells_a_signed_in_citizen_her_answers_are_in_her_account(client, personas, version):
+    login(client, personas.citizen)
+    draft, location = _start(client, version)
+    response = client.post(location, {**{k: VALID_ANSWERS[k] for k in ("nik", "full_name", "village", "phone")},
+                                      "save": "1", "idempotency_key": draft.idempotency_key})
+    page = client.get(response["Location"]).content.decode()
+    assert "Jawaban disimpan di akun Anda." in page and "Siapa pun yang punya tautan" not in page
+    anonymous = type(client)()
+    draft, location = _start(anonymous, version)
+    response = anonymous.post(location, {**{k: VALID_ANSWERS[k] for k in ("nik", "full_name", "village", "phone")},
+                                         "save": "1", "idempotency_key": draft.idempotency_key})
+    assert "Siapa pun yang punya tautan" in anonymous.get(response["Location"]).content.decode()
