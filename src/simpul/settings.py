@@ -41,6 +41,8 @@ _DEMO_DEFAULT = ((VAR_DIR / "demo-mode").exists() and not TESTING
 DEMO_MODE = env.bool("SIMPUL_DEMO_MODE", default=_DEMO_DEFAULT)
 # village operators on a shared device at the village hall are logged out after this many idle minutes
 SIMPUL_OPERATOR_IDLE_MINUTES = env.int("SIMPUL_OPERATOR_IDLE_MINUTES", default=15)
+# the number citizens send "STATUS <reference> <PIN>" to, printed on receipts (empty: receipts do not offer SMS)
+SIMPUL_SMS_NUMBER = env.str("SIMPUL_SMS_NUMBER", default="")
 # shared secret of the SMS/WhatsApp gateway for inbound "STATUS <reference> <PIN>" messages (empty: refused)
 SIMPUL_SMS_INBOUND_SECRET = env.str("SIMPUL_SMS_INBOUND_SECRET", default="")
 # The "django-insecure-" prefix makes `simpul check --deploy` flag this key (security.W009), and

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import segno
+from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -49,7 +50,7 @@ def receipt_pdf(*, case: Any, tracking_url: str, pin: str = "", language: str | 
     with translation.override(language or translation.get_language() or "id"):
         return pdf_render(template="cases/receipt_pdf.html", metadata=receipt_metadata(case), context={
             "case": case, "pin": pin, "tracking_url": tracking_url, "wording": receipt_wording(case),
-            "documents": documents_received(case), "agency": case.agency,
+            "documents": documents_received(case), "agency": case.agency, "sms_number": settings.SIMPUL_SMS_NUMBER,
             "follow": str(receipt_wording(case).receipt_follow).format(url=tracking_url),
             "qr_svg": qr.svg_data_uri(scale=4, border=2),
             "regency": home_kabupaten().name, "printed_at": timezone.localtime(),

@@ -49,3 +49,18 @@ def test_the_receipt_names_the_office_the_documents_in_the_forms_words_and_the_t
     assert personas.dukcapil.name in text and "PEMERINTAH KABUPATEN MUSI BANYUASIN" in text  # upper case by style
     assert "Dokumen yang diterima" in text and "(kartu-keluarga.pdf)" in text
     assert re.search(r"\d{2}:\d{2} WIB", text)
+
+
+def test_the_receipt_gives_the_number_to_send_status_to_or_does_not_offer_sms(client, personas, settings):
+    from simpul.cases.intake import case_submit
+    from simpul.cases.tests.factories import VALID_ANSWERS, ktp_service, pdf_upload
+
+    result = case_submit(version=ktp_service(personas.dukcapil), answers=dict(VALID_ANSWERS),
+                         files={"kk": pdf_upload()})
+    client.post(reverse("cases:track"), {"reference": result.case.reference, "pin": result.pin})
+    url = reverse("cases:track_receipt", kwargs={"reference": result.case.reference})
+    settings.SIMPUL_SMS_NUMBER = ""
+    assert "SMS" not in pdf_facts(client.get(url).content).text
+    settings.SIMPUL_SMS_NUMBER = "0811 7300 1234"
+    assert f"kirim SMS ke 0811 7300 1234: STATUS {result.case.reference} lalu PIN Anda" in pdf_facts(
+        client.get(url).content).text
