@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from simpul.opendata.models import ACTIVITY_LABELS, Dataset, ReferenceCode, VariableType
@@ -37,7 +37,7 @@ def type_label(code: str) -> str:
 
 
 def _when(value: datetime | None) -> str:
-    return formats.date_format(value, "DATETIME_FORMAT") if value else ""
+    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT") if value else ""
 
 
 def facts(dataset: Dataset, *, walidata: str = "") -> list[tuple[str, str]]:

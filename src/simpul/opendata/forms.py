@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from simpul.agencies.models import Agency
 from simpul.core.tabular import MAX_UPLOAD_BYTES, TableError, upload_precheck
@@ -49,6 +50,11 @@ class DraftFileForm(forms.Form):
                                   help_text=_("Readers see it next to the version, e.g. Data Desember ditambahkan."))
 
 
+class AgencyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.short_name})" if obj.short_name and obj.short_name != obj.name else obj.name
+
+
 class DescriptionForm(forms.Form):
     slug = forms.SlugField(label=_("Identifier"), max_length=100,
                            help_text=_("It becomes the address of the page: lowercase letters, digits and dashes, "
@@ -60,8 +66,8 @@ class DescriptionForm(forms.Form):
                                                  "when using it."))
     description_en = forms.CharField(label=_("Description (English)"), widget=forms.Textarea(attrs={"rows": 4}),
                                      required=False)
-    producer = forms.ModelChoiceField(label=_("Producer (OPD)"), queryset=Agency.objects.filter(is_active=True),
-                                      empty_label=_("Choose the office"))
+    producer = AgencyChoiceField(label=_("Producer (OPD)"), queryset=Agency.objects.filter(is_active=True)
+                                 .order_by("name"), empty_label=_("Choose the office"))
     theme = forms.ChoiceField(label=_("Theme"), choices=Theme.choices)
     keywords = forms.CharField(label=_("Keywords"), required=False, max_length=300,
                                help_text=_("Separate them with commas. Letters, digits, spaces, dashes, dots and "
@@ -78,6 +84,10 @@ class DescriptionForm(forms.Form):
                                    help_text=_("For example 16.06 for the whole regency."))
     reference_codes = forms.MultipleChoiceField(label=_("Reference codes used"), choices=ReferenceCode.choices,
                                                 required=False, widget=forms.CheckboxSelectMultiple)
+
+    field_order = ["title_id", "title_en", "description_id", "description_en", "producer", "theme", "keywords",
+                   "license", "update_frequency", "temporal_start", "temporal_end", "spatial_code", "reference_codes",
+                   "slug"]
 
     def __init__(self, *args: Any, slug_fixed: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -128,10 +138,13 @@ class VariableForm(forms.Form):
     type = forms.ChoiceField(label=_("Kind of values"), choices=VariableType.choices)
     definition = forms.CharField(label=_("What the column holds"), max_length=500, required=False,
                                  widget=forms.Textarea(attrs={"rows": 2}))
-    unit = forms.CharField(label=_("Unit"), max_length=50, required=False,
-                           help_text=_("For numbers, e.g. sekolah, orang, rupiah, %."))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["definition"].needed_for_review = True  # type: ignore[attr-defined]
+    unit = forms.CharField(label=pgettext_lazy("measure", "Unit"), max_length=50, required=False)
     reference = forms.ChoiceField(label=_("Code list the values come from"), required=False,
-                                  choices=[("", _("None")), *ReferenceCode.choices])
+                                  choices=[("", _("No code list")), *ReferenceCode.choices])
 
 
 VariableFormSet = forms.formset_factory(VariableForm, extra=0, max_num=200, absolute_max=200)
@@ -148,9 +161,9 @@ class ActivityForm(forms.Form):
         ("Statistik dasar", _("Basic statistics")), ("Statistik khusus", _("Special statistics"))])
     cara_pengumpulan = forms.CharField(label=_("How the data was collected"), max_length=300, required=False,
                                        help_text=_("e.g. administrative records, a survey, a census."))
-    tujuan = forms.CharField(label=_("Purpose"), max_length=500, required=False,
+    tujuan = forms.CharField(label=pgettext_lazy("statistical activity", "Purpose"), max_length=500, required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
-    cakupan = forms.CharField(label=_("Coverage"), max_length=500, required=False,
+    cakupan = forms.CharField(label=pgettext_lazy("statistical activity", "Coverage"), max_length=500, required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -160,7 +173,7 @@ class IndicatorForm(forms.Form):
     name = forms.CharField(label=_("Name of the indicator"), max_length=200, required=False)
     definition = forms.CharField(label=_("Definition"), max_length=500, required=False)
     formula = forms.CharField(label=_("Formula"), max_length=300, required=False)
-    unit = forms.CharField(label=_("Unit"), max_length=50, required=False)
+    unit = forms.CharField(label=pgettext_lazy("measure", "Unit"), max_length=50, required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

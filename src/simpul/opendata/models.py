@@ -22,7 +22,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from simpul.core.models import TimeStampedModel
@@ -34,7 +34,7 @@ class Theme(models.TextChoices):
     INFRASTRUCTURE = "infrastruktur", _("Infrastructure")
     ICT = "tik", _("Information and communication technology")
     ECONOMY = "ekonomi", _("Economy")
-    HEALTH = "kesehatan", _("Health")
+    HEALTH = "kesehatan", pgettext_lazy("data theme", "Health")
     EDUCATION = "pendidikan", _("Education")
     ENVIRONMENT = "lingkungan", _("Environment")
     OTHER = "lainnya", _("Other")
@@ -79,8 +79,8 @@ ACTIVITY_LABELS = {
     "penyelenggara": _("Organiser"),
     "jenis_statistik": _("Type of statistics"),
     "cara_pengumpulan": _("How the data was collected"),
-    "tujuan": _("Purpose"),
-    "cakupan": _("Coverage"),
+    "tujuan": pgettext_lazy("statistical activity", "Purpose"),
+    "cakupan": pgettext_lazy("statistical activity", "Coverage"),
 }
 
 

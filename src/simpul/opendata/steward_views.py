@@ -188,8 +188,9 @@ def draft_columns(request: HttpRequest, token: str) -> HttpResponse:
             return redirect("opendata:draft", token=draft.token)
     samples = {c: [str(row.get(c)) for row in draft.preview[:3] if row.get(c) not in (None, "")]
                for c in draft.columns}
-    rows = [(column, samples.get(column, []), form) for column, form in zip(draft.columns, formset.forms,
-                                                                             strict=False)]
+    published = set(draft.dataset.columns) if draft.dataset_id is not None and draft.dataset else set(draft.columns)
+    rows = [(column, samples.get(column, []), form, column not in published)
+            for column, form in zip(draft.columns, formset.forms, strict=False)]
     if request.method == "POST" and not formset.is_valid():
         problems += [str(e) for e in formset.non_form_errors()]
     return _draft_page(request, draft, "opendata/draft_columns.html",
@@ -203,7 +204,8 @@ def draft_activity(request: HttpRequest, token: str) -> HttpResponse:
     draft = _editable_draft(request, token)
     if isinstance(draft, HttpResponse):
         return draft
-    form = ActivityForm(request.POST or None, initial=draft.metadata.get("ms_keg") or {})
+    form = ActivityForm(request.POST or None, initial=draft.metadata.get("ms_keg") or {
+        "penyelenggara": drafts.draft_dataset(draft).producer.name if draft.metadata.get("producer") else ""})
     indicators = IndicatorFormSet(request.POST or None, initial=draft.ms_ind, prefix="ind")
     if request.method == "POST" and form.is_valid() and indicators.is_valid():
         drafts.dataset_draft_update(actor=request.user, draft=draft, metadata={"ms_keg": form.cleaned_data},
