@@ -7,11 +7,15 @@ import io
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from simpul.conftest import login
+from simpul.opendata.drafts import dataset_draft_start
 from simpul.opendata.models import Dataset, DatasetDraft, DraftStatus
 from simpul.opendata.services import datasets_refresh_generated
+from simpul.opendata.tests.factories import publish_upload
 
 
 @pytest.fixture
@@ -351,3 +355,20 @@ def test_generated_downloads_hold_no_formula(client, built):
             response = client.get(reverse("opendata:download", kwargs={"slug": dataset.slug, "fmt": fmt}))
             assert response.status_code == 200
             check(response.content)
+
+
+def test_the_workspace_reads_the_same_number_of_queries_for_more_drafts_and_datasets(client, personas, region_tree):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("opendata:manage")).status_code == 200
+        return len(captured)
+
+    publish_upload(steward=personas.steward, reviewer=personas.admin, producer=personas.dinkominfo)
+    dataset_draft_start(actor=personas.steward, upload_name="a.csv", content=b"a,b\n1,2\n")
+    login(client, personas.steward)
+    few = queries()
+    for n in range(3):
+        publish_upload(steward=personas.steward, reviewer=personas.admin, producer=personas.dinkominfo,
+                       slug=f"sekolah-{n}")
+        dataset_draft_start(actor=personas.steward, upload_name=f"b{n}.csv", content=b"a,b\n1,2\n")
+    assert queries() == few
