@@ -1,5 +1,5 @@
 """The walidata's journey in Chromium, with JavaScript on and off: from /data/ to the workspace, a new dataset
-prepared on a 360×740 phone (a mistake on the first step keeps the file; the columns come described from the
+prepared on a 360×740 phone (its forms also seen at a 1366×768 desk; a mistake on the first step keeps the file; the columns come described from the
 header), sent for review, published by the platform admin at a 1366×768 desk, read by a citizen on a phone in the
 page's language; then its file replaced (the old version stays listed) and the dataset withdrawn with a reason,
 which its address then shows. axe-core runs on every page; `shot()` keeps full-page screenshots in $SIMPUL_SHOTS.
@@ -104,6 +104,9 @@ def test_a_walidata_prepares_a_dataset_another_person_publishes_it_and_it_is_rep
     assert "Kata kunci: Kata kunci ini memuat karakter" in _main(steward)  # refused, nothing typed is lost
     assert steward.get_by_label("Uraian (bahasa Indonesia)").input_value().startswith("Banyaknya sekolah dasar")
     look(steward, "description-keyword-refused")
+    steward.set_viewport_size(DESK)
+    look(steward, "description-desk")
+    steward.set_viewport_size(PHONE)
     steward.get_by_label("Kata kunci").fill("sekolah, SD")
     steward.get_by_role("button", name="Simpan").click()
 
@@ -117,6 +120,9 @@ def test_a_walidata_prepares_a_dataset_another_person_publishes_it_and_it_is_rep
     steward.locator("#id_col-0-reference").select_option("kemendagri-wilayah")
     steward.locator("#id_col-2-unit").fill("sekolah")
     look(steward, "columns-from-the-header")
+    steward.set_viewport_size(DESK)  # the same page at the office desk
+    look(steward, "columns-desk")
+    steward.set_viewport_size(PHONE)
     steward.get_by_role("button", name="Simpan").click()
 
     steward.get_by_role("link", name="Jelaskan kegiatan dan indikator").click()
