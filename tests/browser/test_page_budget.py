@@ -234,6 +234,12 @@ def _public_pages() -> list[str]:
             pages.append(reverse(name))
         except NoReverseMatch:
             continue
+    from simpul.opendata.models import Dataset
+
+    # the open-data page with the widest table (the longest metadata and preview)
+    widest = max(Dataset.objects.filter(is_published=True), key=lambda d: len(d.columns), default=None)
+    if widest is not None:
+        pages.append(reverse("opendata:detail", kwargs={"slug": widest.slug}))
     from django.urls import Resolver404, resolve
 
     for path in ("/pengaduan/",):  # portal sections that exist only once their app serves them

@@ -76,7 +76,8 @@ MIN_VIEWS = {
     "head": (13, {"backoffice:case_action", "backoffice:case_assign"}),
     "admin": (20, {"assessment:index", "assessment:round_detail", "infrastructure:import", "opendata:upload"}),
     "evaluator": (18, {"assessment:round_detail", "assessment:round_evidence", "assessment:round_findings"}),
-    "steward": (12, {"opendata:upload"}),
+    "steward": (12, {"opendata:upload", "opendata:draft_description", "opendata:draft_columns",
+                     "opendata:draft_activity", "opendata:draft_file", "opendata:withdraw", "opendata:change"}),
 }
 PERSONAS = list(MIN_VIEWS)
 KEPT_KWARGS = {"action", "page", "fmt"}  # URL parts that make another form (not another object's same form)
@@ -361,6 +362,7 @@ def world(personas: Any) -> dict[str, Any]:
     from simpul.cases.actions import case_request_revision, case_transition
     from simpul.cases.intake import case_submit
     from simpul.infrastructure.tests.factories import SiteFactory
+    from simpul.opendata.tests.factories import publish_upload
 
     CitizenProfileFactory(user=personas.citizen)
     BusinessProfileFactory(user=personas.business)
@@ -374,7 +376,9 @@ def world(personas: Any) -> dict[str, Any]:
     rnd = round_set_public(round=open_round(actor=personas.admin), enabled=True, actor=personas.admin)
     token = invitation_create(round=rnd, count=1, actor=personas.admin)[0]
     site = SiteFactory()
-    return {"version": version, "case": case.case, "revising": revising, "round": rnd, "token": token, "site": site}
+    dataset = publish_upload(steward=personas.steward, reviewer=personas.admin, producer=personas.dinkominfo)
+    return {"version": version, "case": case.case, "revising": revising, "round": rnd, "token": token, "site": site,
+            "dataset": dataset}
 
 
 def _draft_pages(world: dict[str, Any], user: Any) -> list[str]:
@@ -389,6 +393,17 @@ def _draft_pages(world: dict[str, Any], user: Any) -> list[str]:
     pages = [reverse("cases:apply_page", args=[code, token, p["key"]]) for p in version.form["pages"]]
     return [*pages, reverse("cases:apply_documents", args=[code, token]),
             reverse("cases:apply_review", args=[code, token])]
+
+
+def _dataset_draft_pages(user: Any) -> list[str]:
+    """A walidata's dataset draft with its file (its page links to the draft's other pages)."""
+    from simpul.opendata.drafts import dataset_draft_start
+    from simpul.opendata.permissions import may_manage
+
+    if not may_manage(user):
+        return []
+    draft = dataset_draft_start(actor=user, upload_name="sd.csv", content=b"kode_kecamatan,jumlah_sd\n16.06.01,31\n")
+    return [reverse("opendata:draft", args=[draft.token])]
 
 
 def _start_pages(world: dict[str, Any], user: Any) -> list[str]:
@@ -413,6 +428,7 @@ def _start_pages(world: dict[str, Any], user: Any) -> list[str]:
         reverse("assessment:invited", args=[world["token"]]),
         reverse("assessment:public", args=[rnd.public_slug]),
         reverse("infrastructure:site_detail", args=[world["site"].pk]),
+        "/data/kelola/", reverse("opendata:detail", args=[world["dataset"].slug]), *_dataset_draft_pages(user),
     ]
 
 

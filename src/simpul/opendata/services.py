@@ -1,11 +1,13 @@
-"""Writes of the opendata app: (re)build generated datasets, and publish an uploaded dataset with metadata.
+"""Writes of the opendata app: (re)build generated datasets, withdraw a dataset. A walidata's datasets are
+prepared, reviewed and published in `simpul.opendata.drafts`.
 
 - `dataset_generated_ensure(*, slug, producer)`: create the row of a generated dataset with its metadata.
 - `dataset_refresh(*, slug)`: rebuild a generated dataset's table and its CSV/XLSX/JSON distributions.
 - `datasets_refresh_generated()`: refresh all (the periodic job).
-- `dataset_upload(*, actor, upload_name, content, **metadata)`: a walidata's CSV/XLSX with its metadata; every
-  format, the uploaded one too, is written from the checked table through `simpul.core.tabular` (cells that would
-  start a spreadsheet formula are neutralised); the audit entry keeps the SHA-256 of the file as uploaded.
+- `dataset_withdraw(*, actor, dataset, reason)`: stop publishing a dataset, saying why.
+- `write_table(dataset, table, uploaded=...)`: the distributions of a table, used by the refresh and by publishing
+  a walidata's draft (`simpul.opendata.drafts`): every format, the uploaded one too, is written from the checked
+  table through `simpul.core.tabular` (cells that would start a spreadsheet formula are neutralised).
 
 Each change is audited and emits `dataset.updated` (a refresh that changes nothing emits nothing) through `simpul.core.events.event_announce` (a public event).
 """
@@ -15,28 +17,31 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from simpul.catalog.models import normalize_search
 from simpul.core.events import event_announce
 from simpul.core.services import audit_record
 from simpul.opendata.generators import GENERATED, RULE_ID
 from simpul.opendata.models import Dataset, Distribution, Format
-from simpul.opendata.tables import PREVIEW_ROWS, RENDERERS, Table, TableError, read_upload
+from simpul.opendata.permissions import may_manage
+from simpul.opendata.tables import PREVIEW_ROWS, RENDERERS, Table
 from simpul.regions.models import Region
 
 CASE_DATASETS = {"kasus-per-layanan-kecamatan-bulanan", "kinerja-sla-opd-bulanan", "pengaduan-per-kategori-bulanan"}
 
 
-def _search_text(dataset: Dataset) -> str:
+def search_text_of(dataset: Dataset) -> str:
     parts = [dataset.slug, dataset.title_id, dataset.title_en, dataset.description_id, dataset.description_en,
              " ".join(dataset.keywords or []), dataset.producer.name, dataset.producer.short_name]
     return normalize_search(" ".join(p for p in parts if p))
 
 
-def _write_table(dataset: Dataset, table: Table, *, uploaded: tuple[str, str, bytes] | None = None) -> bool:
+def write_table(dataset: Dataset, table: Table, *, uploaded: tuple[str, str, bytes] | None = None) -> bool:
     """Write the distributions; False (and nothing written but the refresh time) when the table is unchanged."""
     now = timezone.now()
     csv_sum = hashlib.sha256(RENDERERS["csv"](table)).hexdigest()
@@ -65,13 +70,13 @@ def _write_table(dataset: Dataset, table: Table, *, uploaded: tuple[str, str, by
     dataset.preview = [{c: table.rows[i].get(c) for c in table.columns} for i in range(min(PREVIEW_ROWS,
                                                                                             len(table.rows)))]
     dataset.last_refreshed = now
-    dataset.search_text = _search_text(dataset)
+    dataset.search_text = search_text_of(dataset)
     dataset.full_clean()
     dataset.save()
     return True
 
 
-def _publish_updated(dataset: Dataset) -> None:
+def announce_updated(dataset: Dataset) -> None:
     event_announce(
         "dataset.updated", subject=dataset.slug, agency_ids=[], ordering_key=f"dataset:{dataset.slug}",
         data={"slug": dataset.slug, "title": dataset.title_id, "rows": dataset.row_count,
@@ -83,8 +88,6 @@ def _publish_updated(dataset: Dataset) -> None:
 def dataset_generated_ensure(*, slug: str, producer: Any, walidata: Any = None) -> Dataset:
     """The row of the generated dataset `slug` with its metadata (kept in step with `GENERATED`)."""
     spec = GENERATED[slug]
-    from django.conf import settings
-
     fields = {k: v for k, v in spec.metadata.items()}
     fields["suppression_rule"] = RULE_ID if slug in CASE_DATASETS else ""
     fields["generator"] = slug
@@ -96,7 +99,7 @@ def dataset_generated_ensure(*, slug: str, producer: Any, walidata: Any = None) 
                           spatial_label=kabupaten.name if kabupaten else "")
         for key, value in fields.items():
             setattr(dataset, key, value)
-        dataset.search_text = _search_text(dataset)
+        dataset.search_text = search_text_of(dataset)
         dataset.full_clean()
         dataset.save()
         audit_record(actor=None, actor_label="system", action="opendata.dataset_create", obj=dataset,
@@ -110,7 +113,7 @@ def dataset_generated_ensure(*, slug: str, producer: Any, walidata: Any = None) 
         for key in changed:
             if key != "walidata":
                 setattr(dataset, key, fields[key])
-        dataset.search_text = _search_text(dataset)
+        dataset.search_text = search_text_of(dataset)
         dataset.save()
     return dataset
 
@@ -126,11 +129,11 @@ def dataset_refresh(*, slug: str) -> Dataset:
     if (dataset.temporal_start, dataset.temporal_end) != period:  # the period moves on even when the rows do not
         dataset.temporal_start, dataset.temporal_end = period
         dataset.save(update_fields=["temporal_start", "temporal_end"])
-    if not _write_table(dataset, table):
+    if not write_table(dataset, table):
         return dataset
     audit_record(actor=None, actor_label="system", action="opendata.dataset_refresh", obj=dataset,
                  changes={"rows": dataset.row_count})
-    _publish_updated(dataset)
+    announce_updated(dataset)
     return dataset
 
 
@@ -144,47 +147,28 @@ def datasets_refresh_generated() -> list[str]:
     return done
 
 
-METADATA_FIELDS = (
-    "title_id", "title_en", "description_id", "description_en", "producer", "theme", "keywords", "license",
-    "update_frequency", "temporal_start", "temporal_end", "spatial_code", "spatial_label", "reference_codes",
-    "ms_keg", "ms_var", "ms_ind",
-)
-
-
 @transaction.atomic
-def dataset_upload(*, actor: Any, slug: str, upload_name: str, content: bytes, **metadata: Any) -> Dataset:
-    """Create or replace the uploaded dataset `slug` from a CSV/XLSX file; ValidationError names the field.
-
-    A generated dataset cannot be replaced by an upload.
-    """
-    unknown = set(metadata) - set(METADATA_FIELDS)
-    if unknown:
-        raise ValueError(f"unknown metadata {sorted(unknown)}")
-    try:
-        fmt, table = read_upload(upload_name, content)
-    except TableError as exc:
-        raise ValidationError({"file": [str(exc)]}) from None
-    from django.utils.translation import gettext as _
-
-    documented = {v.get("name") for v in metadata.get("ms_var") or []}
-    missing = [c for c in table.columns if c not in documented]
-    if "ms_var" in metadata and missing:
-        raise ValidationError({"variables": [
-            _("Describe every column of the file; missing: {columns}.").format(columns=", ".join(missing))]})
-    dataset = Dataset.objects.select_for_update().filter(slug=slug).first()
-    if dataset is not None and dataset.generator:
-        raise ValidationError({"slug": [_("This identifier belongs to a generated dataset; choose another.")]})
-    created = dataset is None
-    dataset = dataset or Dataset(slug=slug)
-    for key, value in metadata.items():
-        setattr(dataset, key, value)
-    dataset.walidata = actor
-    dataset.search_text = _search_text(dataset)
+def dataset_withdraw(*, actor: Any, dataset: Dataset, reason: str) -> Dataset:
+    """Stop publishing `dataset`: the list, the catalogue, the API and the downloads drop it, and its page says
+    that it was withdrawn, when and why. The row, its versions and its audit trail stay."""
+    dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
+    if not may_manage(actor):
+        raise PermissionDenied
+    reason = " ".join((reason or "").split())
+    if len(reason) < 10:
+        raise ValidationError({"reason": [_("Say in a sentence why the dataset is withdrawn; readers see it.")]})
+    if dataset.is_withdrawn:
+        raise ValidationError({"reason": [_("This dataset is already withdrawn.")]})
+    dataset.is_published = False
+    dataset.withdrawn_at = timezone.now()
+    dataset.withdrawn_by = actor
+    dataset.withdrawn_reason = reason[:1000]
     dataset.full_clean()
-    dataset.save()
-    _write_table(dataset, table, uploaded=(fmt, upload_name, content))
-    audit_record(actor=actor, action="opendata.dataset_upload", obj=dataset,
-                 changes={"slug": slug, "created": created, "format": fmt, "rows": dataset.row_count,
-                          "sha256": hashlib.sha256(content).hexdigest()})
-    _publish_updated(dataset)
+    dataset.save(update_fields=["is_published", "withdrawn_at", "withdrawn_by", "withdrawn_reason", "updated_at"])
+    audit_record(actor=actor, action="opendata.dataset_withdraw", obj=dataset, changes={"reason": dataset.withdrawn_reason})
+    event_announce(
+        "dataset.updated", subject=dataset.slug, agency_ids=[], ordering_key=f"dataset:{dataset.slug}",
+        data={"slug": dataset.slug, "title": dataset.title_id, "withdrawn": True, "reason": dataset.withdrawn_reason,
+              "modified": dataset.withdrawn_at.isoformat()},
+    )
     return dataset

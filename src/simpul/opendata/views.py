@@ -1,25 +1,22 @@
-"""Public open-data pages (`/data/`), downloads, the DCAT catalogue (JSON-LD, Turtle, RDF/XML) and the Satu Data
-vocabulary, and the walidata's upload page."""
+"""Public open-data pages (`/data/`), downloads (earlier versions of a file too), the DCAT catalogue (JSON-LD, Turtle,
+RDF/XML) and the Satu Data vocabulary. A withdrawn dataset's page and downloads answer 410 Gone with the reason.
+The walidata's pages are in `steward_views.py`."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
+from typing import Any
+
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
-from simpul.accounts.models import Role
-from simpul.accounts.permissions import require_staff_mfa
-from simpul.opendata import dcat, selectors
-from simpul.opendata.forms import DatasetUploadForm
-from simpul.opendata.models import Theme
-from simpul.opendata.services import dataset_upload as dataset_upload_service
+from simpul.opendata import dcat, display, selectors
+from simpul.opendata.models import Dataset, Theme
+from simpul.opendata.permissions import may_manage
 
 PAGE_SIZE = 20
 
@@ -31,27 +28,56 @@ def dataset_list(request: HttpRequest) -> HttpResponse:
     theme = theme if theme in Theme.values else ""
     page = Paginator(selectors.dataset_list(query=query, theme=theme), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "opendata/dataset_list.html", {
-        "page": page, "query": query, "theme": theme, "themes": Theme.choices,
+        "page": page, "query": query, "theme": theme, "themes": Theme.choices, "may_manage": may_manage(request.user),
     })
+
+
+def _withdrawn(request: HttpRequest, dataset: Dataset) -> HttpResponse:
+    return render(request, "opendata/withdrawn.html", {"dataset": dataset}, status=410)
 
 
 @require_GET
 def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    dataset = selectors.dataset_get(slug)
+    dataset = selectors.dataset_page_get(slug)
+    if dataset.is_withdrawn:
+        return _withdrawn(request, dataset)
     return render(request, "opendata/dataset_detail.html", {
-        "dataset": dataset, "distributions": list(dataset.distributions.all()), "walidata": dcat.walidata_name(),
+        "dataset": dataset, "distributions": list(dataset.distributions.all()),
+        "facts": display.facts(dataset, walidata=dcat.walidata_name()),
+        "activity": display.activity_rows(dataset.ms_keg or {}), "variables": display.variables(dataset.ms_var),
+        "versions": selectors.dataset_versions(dataset) if dataset.version > 1 else [],
         "preview": [[row.get(c) for c in dataset.columns] for row in dataset.preview],
+        "may_manage": may_manage(request.user),
     })
+
+
+def _attachment(content: bytes, media_type: str, filename: str, checksum: str, modified: Any) -> HttpResponse:
+    response = HttpResponse(content, content_type=media_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Digest"] = f"sha-256={checksum}"
+    response["Last-Modified"] = modified.strftime("%a, %d %b %Y %H:%M:%S GMT")
+    return response
 
 
 @require_GET
 def download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
-    distribution = selectors.distribution_get(slug=slug, fmt=fmt)
-    response = HttpResponse(bytes(distribution.content), content_type=distribution.media_type)
-    response["Content-Disposition"] = f'attachment; filename="{distribution.filename}"'
-    response["Digest"] = f"sha-256={distribution.checksum_sha256}"
-    response["Last-Modified"] = distribution.modified.strftime("%a, %d %b %Y %H:%M:%S GMT")
-    return response
+    try:
+        distribution = selectors.distribution_get(slug=slug, fmt=fmt)
+    except Http404:
+        dataset = selectors.dataset_page_get(slug)
+        if dataset.is_withdrawn:
+            return _withdrawn(request, dataset)
+        raise
+    return _attachment(bytes(distribution.content), distribution.media_type, distribution.filename,
+                       distribution.checksum_sha256, distribution.modified)
+
+
+@require_GET
+def version_download(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """An earlier (or the current) file of an uploaded dataset, as the CSV it was published as."""
+    version = selectors.version_get(slug=slug, number=number)
+    return _attachment(bytes(version.content), "text/csv", f"{slug}-versi-{number}.csv", version.checksum_sha256,
+                       version.published_at)
 
 
 NEGOTIATED = [("text/turtle", "ttl"), ("application/rdf+xml", "rdf"), ("application/ld+json", "jsonld"),
@@ -99,25 +125,3 @@ def vocabulary(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(dcat.vocabulary_turtle(), content_type="text/turtle; charset=utf-8")
     response["Access-Control-Allow-Origin"] = "*"
     return response
-
-
-@require_staff_mfa(roles=[Role.DATA_STEWARD, Role.PLATFORM_ADMIN])
-@require_http_methods(["GET", "POST"])
-def dataset_upload(request: HttpRequest) -> HttpResponse:
-    form = DatasetUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            dataset = dataset_upload_service(
-                actor=request.user, slug=form.cleaned_data["slug"], upload_name=upload.name,
-                content=upload.read(), **form.metadata(),
-            )
-        except ValidationError as exc:
-            for name, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(name if name in form.fields else None, error)
-        else:
-            messages.success(request, _("The dataset was published."))
-            return redirect("opendata:detail", slug=dataset.slug)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "opendata/upload.html", {"form": form}, status=status)

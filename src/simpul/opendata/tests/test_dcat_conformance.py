@@ -14,7 +14,14 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS
 
 from simpul.core.http.urls import site_base
 from simpul.infrastructure.models import Site, SiteKind
-from simpul.opendata.services import datasets_refresh_generated
+from simpul.opendata.drafts import (
+    dataset_draft_for_change,
+    dataset_draft_keep_file,
+    dataset_draft_publish,
+    dataset_draft_submit,
+)
+from simpul.opendata.services import dataset_withdraw, datasets_refresh_generated
+from simpul.opendata.tests.factories import publish_upload
 
 SHAPES = Path(__file__).parent / "fixtures" / "dcat-ap-3.0.0"
 CSVW = Namespace("http://www.w3.org/ns/csvw#")
@@ -188,3 +195,31 @@ def test_identifiers_follow_the_site_address_setting(client, built, settings):
     assert doc["@id"] == "https://data.banyuasinkab.go.id/data/catalog.jsonld"
     urls = [d["dcat:downloadURL"]["@id"] for ds in doc["dcat:dataset"] for d in ds["dcat:distribution"]]
     assert urls and all(u.startswith("https://data.banyuasinkab.go.id/data/") for u in urls)
+
+
+def test_a_walidatas_reviewed_upload_conforms_and_a_withdrawn_one_is_not_listed(client, built, personas):
+    """An uploaded dataset (published by a second person, then with its file replaced) is in the catalogue and
+    conforms to the same shapes, its column kinds as CSVW datatypes; a withdrawn one is gone from every format."""
+    kept = publish_upload(steward=personas.steward, reviewer=personas.admin, producer=personas.dinkominfo,
+                          content=b"kode_kecamatan,jumlah_sd\n16.06.01,31\n16.06.02,12\n")
+    draft = dataset_draft_keep_file(actor=personas.steward, draft=dataset_draft_for_change(
+        actor=personas.steward, dataset=kept), upload_name="sd.csv", content=b"kode_kecamatan,jumlah_sd\n16.06.01,33\n")
+    dataset_draft_publish(actor=personas.admin, draft=dataset_draft_submit(actor=personas.steward, draft=draft))
+    gone = publish_upload(steward=personas.steward, reviewer=personas.admin, producer=personas.dinkominfo,
+                          slug="sekolah-dasar-lama")
+    dataset_withdraw(actor=personas.steward, dataset=gone, reason="Angka tahun 2024 salah hitung.")
+    data = _graph(client, "/data/catalog.jsonld", "json-ld")
+    conforms, results, _text = validate(data, shacl_graph=_shapes("shacl_dcat-ap-SHACL", "html_shacl_shapes_recommended"),
+                                        inference="rdfs", allow_warnings=False)
+    report = _report(results)
+    assert conforms and not report, report
+    node = URIRef(f"{site_base()}/data/sekolah-dasar/#dataset")
+    assert (node, RDF.type, DCAT.Dataset) in data
+    sdi = Namespace(site_base() + "/data/ns/satu-data#")
+    columns = data.collection(data.value(data.value(node, sdi.variables), CSVW.column))
+    assert [(str(data.value(c, CSVW.name)), str(data.value(c, CSVW.datatype))) for c in columns] == [
+        ("kode_kecamatan", "string"), ("jumlah_sd", "integer")]
+    for path, fmt in (("/data/catalog.jsonld", "json-ld"), ("/data/catalog.ttl", "turtle")):
+        graph = _graph(client, path, fmt)
+        assert (URIRef(f"{site_base()}/data/sekolah-dasar-lama/#dataset"), None, None) not in graph
+        assert len(set(graph.subjects(RDF.type, DCAT.Dataset))) == 5

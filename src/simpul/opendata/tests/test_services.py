@@ -1,4 +1,5 @@
-"""Generated datasets from real cases (suppressed), refresh idempotency, events, and the walidata upload."""
+"""Generated datasets from real cases (suppressed), refresh idempotency, events, and what a walidata's published
+file becomes (the drafts and the review themselves: test_drafts.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 
-from simpul.opendata.models import Dataset, Distribution
-from simpul.opendata.services import dataset_refresh, dataset_upload, datasets_refresh_generated
-from simpul.opendata.tests.factories import make_service, submit
+from simpul.opendata.drafts import dataset_draft_for_change, dataset_draft_start, dataset_draft_update
+from simpul.opendata.models import Dataset, DatasetDraft, Distribution
+from simpul.opendata.services import dataset_refresh, datasets_refresh_generated
+from simpul.opendata.tests.factories import make_service, publish_upload, submit
 
 SEKAYU_DESA, OTHER_SEKAYU_DESA, LAIS_DESA = "16.06.01.2001", "16.06.01.2002", "16.06.02.2001"
 
@@ -111,20 +113,8 @@ def test_refresh_is_idempotent_writes_three_formats_and_emits_event(generated, p
     assert EventDelivery.objects.filter(event_type="dataset.updated").count() == 4
 
 
-META = {
-    "title_id": "Jumlah sekolah dasar per kecamatan", "title_en": "Primary schools per kecamatan",
-    "description_id": "Data sekolah dasar negeri dan swasta.", "theme": "pendidikan", "license": "CC-BY-4.0",
-    "update_frequency": "annual", "reference_codes": ["kemendagri-wilayah"],
-    "ms_keg": {"judul": "Pendataan sekolah"},
-    "ms_var": [{"name": "kode_kecamatan", "definition": "Kode Kemendagri"},
-               {"name": "jumlah_sd", "definition": "Banyaknya SD", "unit": "sekolah"}],
-}
-
-
-def test_upload_csv_is_marked_original_and_every_format_is_derived(personas):
-    content = b"kode_kecamatan;jumlah_sd\n16.06.01;31\n16.06.02;0012\n"
-    dataset = dataset_upload(actor=personas.steward, slug="sekolah-dasar", upload_name="sd.csv", content=content,
-                             producer=personas.dinkominfo, **META)
+def test_a_published_upload_is_marked_original_and_every_format_is_derived(personas, region_tree):
+    dataset = publish_upload(steward=personas.steward, reviewer=personas.admin, producer=personas.dinkominfo)
     csv_dist = dataset.distributions.get(format="csv")
     assert bytes(csv_dist.content) == b"kode_kecamatan,jumlah_sd\n16.06.01,31\n16.06.02,0012\n"
     assert csv_dist.is_uploaded and csv_dist.original_name == "sd.csv"
@@ -134,7 +124,7 @@ def test_upload_csv_is_marked_original_and_every_format_is_derived(personas):
     assert rows[1]["jumlah_sd"] == "0012"  # codes and numbers with leading zeros stay as typed
 
 
-def test_upload_xlsx(personas):
+def test_a_published_xlsx_keeps_its_cell_types(personas, region_tree):
     from openpyxl import Workbook
 
     book = Workbook()
@@ -142,32 +132,33 @@ def test_upload_xlsx(personas):
     book.active.append(["16.06.01", 31])
     out = io.BytesIO()
     book.save(out)
-    dataset = dataset_upload(actor=personas.steward, slug="sd-xlsx", upload_name="sd.xlsx", content=out.getvalue(),
-                             producer=personas.dinkominfo, **META)
+    dataset = publish_upload(steward=personas.steward, reviewer=personas.admin, producer=personas.dinkominfo,
+                             slug="sd-xlsx", name="sd.xlsx", content=out.getvalue())
     assert dataset.preview == [{"kode_kecamatan": "16.06.01", "jumlah_sd": 31}]
 
 
-@pytest.mark.parametrize(("name", "content", "field", "words"), [
-    ("sd.pdf", b"%PDF-1.4", "file", "CSV"),
-    ("sd.csv", b"", "file", "kosong"),
-    ("sd.csv", b"a,b\n", "file", "tidak ada baris"),
-    ("sd.csv", b"a,a\n1,2\n", "file", "dua kali"),
-    ("sd.csv", b"\xff\xfe\x00a", "file", "UTF-8"),
-    ("sd.xlsx", b"not a zip", "file", "XLSX"),
-    ("sd.csv", b"kode_kecamatan,lain\n1,2\n", "variables", "lain"),
+@pytest.mark.parametrize(("name", "content", "words"), [
+    ("sd.pdf", b"%PDF-1.4", "CSV"),
+    ("sd.csv", b"", "kosong"),
+    ("sd.csv", b"a,b\n", "tidak ada baris"),
+    ("sd.csv", b"a,a\n1,2\n", "dua kali"),
+    ("sd.csv", b"\xff\xfe\x00a", "UTF-8"),
+    ("sd.xlsx", b"not a zip", "XLSX"),
 ])
-def test_upload_refuses_bad_files_with_a_reason(personas, name, content, field, words):
+def test_an_unusable_file_starts_no_draft_and_says_why(personas, name, content, words):
     with pytest.raises(ValidationError) as caught:
-        dataset_upload(actor=personas.steward, slug="x-data", upload_name=name, content=content,
-                       producer=personas.dinkominfo, **META)
-    assert words.lower() in " ".join(caught.value.message_dict[field]).lower()
-    assert not Dataset.objects.exists()
+        dataset_draft_start(actor=personas.steward, upload_name=name, content=content)
+    assert words.lower() in " ".join(caught.value.message_dict["file"]).lower()
+    assert not DatasetDraft.objects.exists() and not Dataset.objects.exists()
 
 
-def test_upload_cannot_replace_a_generated_dataset(generated, personas):
+def test_a_draft_cannot_take_a_generated_datasets_identifier(generated, personas):
+    draft = dataset_draft_start(actor=personas.steward, upload_name="a.csv", content=b"kode_kecamatan,jumlah_sd\n1,2\n")
+    with pytest.raises(ValidationError) as caught:
+        dataset_draft_update(actor=personas.steward, draft=draft, slug="konektivitas-desa")
+    assert caught.value.message_dict["slug"] == ["Pengenal ini milik dataset yang dibuat otomatis; pilih pengenal lain."]
     with pytest.raises(ValidationError):
-        dataset_upload(actor=personas.steward, slug="konektivitas-desa", upload_name="a.csv",
-                       content=b"kode_kecamatan,jumlah_sd\n1,2\n", producer=personas.dinkominfo, **META)
+        dataset_draft_for_change(actor=personas.steward, dataset=generated.get(slug="konektivitas-desa"))
 
 
 def test_demo_loader_builds_generated_datasets_with_the_steward_as_walidata(generated, personas, region_tree):
