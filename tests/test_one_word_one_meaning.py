@@ -26,6 +26,8 @@ def test_no_msgid_is_translated_two_ways_across_apps() -> None:
 def test_a_health_theme_is_health_and_an_applications_health_is_its_state() -> None:
     from django.utils import translation
 
+    from simpul.opendata.models import Theme
+
     with translation.override("id"):
-        assert translation.gettext("Health") == "Kesehatan"
+        assert str(Theme.HEALTH.label) == "Kesehatan"
         assert translation.pgettext("availability of an application", "Health") == "Keadaan"
