@@ -79,3 +79,10 @@ def test_the_type_is_the_address_of_the_problems_page_in_the_default_language() 
 def test_an_unknown_code_has_no_page_and_its_type_is_about_blank() -> None:
     assert problem_type_uri("no_such_code") == ABOUT_BLANK
     assert Client().get("/masalah/no_such_code/").status_code == 404
+
+
+def test_a_method_the_operation_lacks_is_405_before_any_credential_check() -> None:
+    response = Client().generic("TRACE", "/api/v1/sms/inbound/")  # the webhook refuses unsigned requests (403)
+    assert response.status_code == 405
+    assert response["Allow"] == "POST, OPTIONS"
+    assert response.json()["code"] == "method_not_allowed"

@@ -7,6 +7,8 @@ from typing import Any
 from rest_framework import serializers
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
+from simpul.core.http.serializers import JsonTypesMixin
+
 
 class _AsciiFastSurrogateValidator(ProhibitSurrogateCharactersValidator):
     """DRF's check, which walks the string one character at a time in Python (~15 ms for a 200 KB document in
@@ -27,13 +29,13 @@ class Base64TextField(serializers.CharField):
                            else v for v in self.validators]
 
 
-class DocumentInputSerializer(serializers.Serializer):
+class DocumentInputSerializer(JsonTypesMixin, serializers.Serializer):
     code = serializers.CharField(max_length=60, help_text="Document code from the service's `documents`.")
     filename = serializers.CharField(max_length=200)
     content_base64 = Base64TextField(help_text="The file's bytes, base64-encoded (PDF, JPG or PNG).")
 
 
-class CaseCreateInputSerializer(serializers.Serializer):
+class CaseCreateInputSerializer(JsonTypesMixin, serializers.Serializer):
     service = serializers.SlugField(max_length=80, help_text="Service code, e.g. `ktp-el-penggantian`.")
     answers = serializers.DictField(help_text="Answers keyed by field name, as declared by the service's form.")
     documents = DocumentInputSerializer(many=True, required=False, default=list)
