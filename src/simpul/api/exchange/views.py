@@ -15,11 +15,12 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -71,6 +72,11 @@ def _encode_cursor(updated_at: datetime, pk: int) -> str:
     return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
 
 
+def _in_utc(when: datetime) -> datetime:
+    """In UTC: PostgreSQL refuses offsets beyond ±15:59 that ISO 8601 allows (`-17:47` was a 500)."""
+    return (when if timezone.is_aware(when) else timezone.make_aware(when)).astimezone(UTC)
+
+
 def _decode_cursor(value: str) -> tuple[datetime, int]:
     try:
         raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
@@ -78,7 +84,7 @@ def _decode_cursor(value: str) -> tuple[datetime, int]:
         when = parse_datetime(stamp)
         if when is None or not isinstance(pk, int):
             raise ValueError
-        return when, pk
+        return _in_utc(when), pk
     except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
         raise exceptions.ValidationError({"cursor": [_("This cursor is not valid; start again without it.")]}) \
             from None
@@ -145,6 +151,7 @@ class CaseListApi(APIView):
                 since = None
             if since is None:
                 raise exceptions.ValidationError({"updated_since": [_("Use a date and time like 2026-01-31T08:00:00Z.")]})
+            since = _in_utc(since)
             qs = qs.filter(updated_at__gte=since)
         if params.get("status"):
             qs = qs.filter(status=params["status"])
