@@ -134,8 +134,12 @@ class CoverageFilterSerializer(serializers.Serializer):
     until = serializers.DateTimeField(required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        """The period must have a length: availability over no time at all is not a number (it was a 500)."""
+        """The period must have a length (availability over no time at all is not a number) and lie after the
+        first probes (a `until` in the year 1 left no room for its 30-day default start): both were 500s."""
         since, until = attrs.get("since"), attrs.get("until")
+        for field, when in (("since", since), ("until", until)):
+            if when is not None and when < EARLIEST_MEASUREMENT:
+                raise serializers.ValidationError({field: [_("Coverage is counted from the year 2000 on.")]})
         if since is not None and since >= (until or timezone.now()):
             field = "until" if until is not None else "since"
             raise serializers.ValidationError({field: [_("The period must end after it starts (without `until`, "

@@ -142,6 +142,8 @@ def test_coverage_with_a_period_that_ends_before_it_starts_is_a_400_naming_the_f
     assert same.status_code == 400 and list(same.json()["errors"]) == ["until"]
     future = client.get(url, {"since": "2999-01-01T00:00:00Z"})  # without `until` the period ends now
     assert future.status_code == 400 and list(future.json()["errors"]) == ["since"]
+    ancient = client.get(url, {"until": "0001-01-15T00:12:01+03:17"})  # its default start would be before year 1
+    assert ancient.status_code == 400 and list(ancient.json()["errors"]) == ["until"]
     assert client.get(url, {"since": "2026-01-01T00:00:00Z", "until": "2026-02-01T00:00:00Z"}).status_code == 200
 
 
