@@ -2,8 +2,8 @@
 
 - `SimpulAutoSchema` (settings `DEFAULT_SCHEMA_CLASS`): a public operation (no permission to pass) lists
   "no authentication" among its security requirements; a text field of a request that must not be blank says
-  `minLength: 1` and a pattern that refuses blank text, NUL characters and lone surrogates (what DRF's
-  `CharField` refuses); a serializer with `StrictFieldsMixin` says `additionalProperties: false`.
+  `minLength: 1` and a pattern that refuses blank text and NUL characters (what DRF's `CharField` refuses); a
+  serializer with `StrictFieldsMixin` says `additionalProperties: false`; `BoundedDecimalField` says its range.
 - `add_problem_responses` (a post-processing hook in settings): every error response an operation can give is
   `application/problem+json` with the reusable `Problem` schema, and an optional query parameter may be sent
   empty (`allowEmptyValue`), which every list and filter reads as "not given".
@@ -38,13 +38,19 @@ PROBLEM_SCHEMA = {
             "description": "Messages per field (validation problems only).",
         },
         "retry_after": {"type": "integer", "description": "Seconds to wait (429 only)."},
+        "position": {
+            "type": "object",
+            "properties": {"line": {"type": "integer"}, "column": {"type": "integer"}, "offset": {"type": "integer"}},
+            "description": "Where the JSON parser stopped (`malformed_request` only): line and column from 1, "
+                           "offset in characters from 0.",
+        },
     },
     "required": ["type", "title", "status", "detail", "code"],
 }
 
 
 # What DRF's CharField refuses in a request, as a pattern: a NUL character anywhere, and text that is blank
-# once stripped (`str.strip`: the white space of `str.isspace`, spelled out because ECMA's `\\s` differs).
+# once stripped (`str.strip`: the white space of `str.isspace`, spelled out because ECMA's `\s` differs).
 _SPACE = "\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
 ANY_TEXT = "^[^\\x00]*$"
 NON_BLANK_TEXT = f"^[^\\x00]*[^{_SPACE}\\x00][^\\x00]*$"
