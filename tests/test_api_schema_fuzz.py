@@ -1,13 +1,16 @@
-"""schemathesis over the whole /api/v1/ OpenAPI schema: no server error, every response matches the schema.
+"""schemathesis over the whole /api/v1/ OpenAPI schema, as `schemathesis run` does it: every check, positive and
+negative data, the examples, coverage, fuzzing and stateful phases, over HTTP against the test's live server
+(its WSGI transport cannot send the probes of the authentication check).
 
-The schema is loaded from the Django WSGI app inside the test (it needs the database; schemathesis's
-`from_fixture` does not work with pytest 9, so the operations are iterated here), with an API client that
-holds every scope (its key in `Authorization: Bearer`). The SMS gateway's webhook is authenticated by an HMAC
-signature over the body instead: its generated bodies are sent signed, so the fuzzing reaches past the
-signature check (refusals of unsigned requests are checked in `test_real_upload_and_sms_responses_conform`,
-which also walks the chunked upload through every answer it documents, a random upload id only ever finding
-404). Hypothesis examples are limited per operation
-(`MAX_EXAMPLES`, derandomized so CI runs are repeatable) so the run stays within a few minutes in CI; raise it locally with SIMPUL_FUZZ_EXAMPLES.
+Authenticated with an API client that holds every scope, acts for Dinas Dukcapil and has no rate limit; the
+tracking and questionnaire limits are raised, so no operation answers 429 because of the fuzzing itself. The SMS
+gateway's webhook gets its bodies signed (`tests/schemathesis_hooks.py`, which also lists the few values only the
+server can judge). Any failure of any check fails the test, with schemathesis' own report of each one.
+
+The run's size: `SIMPUL_FUZZ_EXAMPLES` examples per operation and phase (25 by default: about a minute on two
+cores, a minute and a half on PostgreSQL, some 3,200 cases), derandomized by `SIMPUL_FUZZ_SEED`, so CI runs are
+repeatable. It prints the operations tested, the cases, the refusals the hooks let through and each phase's time. `schemathesis.toml` holds the rest
+of the configuration, shared with a run against a live server (docs/operations.md, "Fuzz tests").
 """
 
 from __future__ import annotations
@@ -18,138 +21,124 @@ import io
 import json
 import os
 import time
-import warnings
+import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from django.conf import settings as django_settings
+from django.core.wsgi import get_wsgi_application
+from django.test import Client as DjangoClient
+from django.test.testcases import QuietWSGIRequestHandler
+from schemathesis.config import SchemathesisConfig
+from schemathesis.engine import events, from_schema
+from schemathesis.engine.statistic import Statistic
+from werkzeug.test import Client
 
+from simpul.cases.drafts import draft_create
+from simpul.cases.tests.factories import PDF_BYTES, ktp_service
+from simpul.catalog.services import service_import_yaml
+from simpul.clients.scopes import SCOPES
+from simpul.clients.services import api_client_create, api_key_issue
 from simpul.conftest import personas, region_tree  # noqa: F401 - fixtures used by `api_schema`
+from simpul.notifications.gateways import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
+from simpul.opendata import reference
+from simpul.opendata.services import datasets_refresh_generated
 
-MAX_EXAMPLES = int(os.environ.get("SIMPUL_FUZZ_EXAMPLES", "10"))
+ROOT = Path(__file__).resolve().parents[1]
+MAX_EXAMPLES = int(os.environ.get("SIMPUL_FUZZ_EXAMPLES", "25"))
+SEED = int(os.environ.get("SIMPUL_FUZZ_SEED", "14"))
 FUZZ_KEY = "fuzz-all-scopes-key-0123456789"
 SMS_SECRET = "fuzz-sms-gateway-secret"
-SMS_INBOUND = "POST /api/v1/sms/inbound/"
-# identity: the WSGI test transport does not undo GZipMiddleware
-HEADERS = {"Authorization": f"Bearer {FUZZ_KEY}", "Accept-Encoding": "identity"}
-CATALOG = Path(__file__).resolve().parents[1] / "src" / "simpul" / "catalog" / "data" / "musi-banyuasin"
+CATALOG = ROOT / "src" / "simpul" / "catalog" / "data" / "musi-banyuasin"
+
+# Marked `system` by path (conftest.py). Committed rows: the engine calls the app from its own threads.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _config() -> SchemathesisConfig:
+    data = tomllib.loads((ROOT / "schemathesis.toml").read_text())
+    data["hooks"] = str(ROOT / data["hooks"])
+    data["seed"] = SEED
+    data["headers"] = {"Authorization": f"Bearer {FUZZ_KEY}"}
+    data["generation"] = {**data.get("generation", {}), "max-examples": MAX_EXAMPLES, "deterministic": True}
+    return SchemathesisConfig.from_dict(data)
 
 
 @pytest.fixture
-def _keep_test_connection() -> Any:
-    """The real WSGI handler closes "old" connections at each request's start and end; inside a test's
-    transaction that closes PostgreSQL's connection (SQLite's in-memory one is never closed). Django's test
-    client disconnects the same signal handlers; so does this."""
-    from django.core import signals
-    from django.db import close_old_connections
-
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
-
-
-@pytest.fixture
-def api_schema(db: Any, personas: Any, settings: Any, _keep_test_connection: Any, tmp_path: Path) -> Any:  # noqa: F811
-    from django.core.wsgi import get_wsgi_application
-
-    from simpul.catalog.services import service_import_yaml
-    from simpul.clients.scopes import SCOPES
-    from simpul.clients.services import api_client_create, api_key_issue
-    from simpul.opendata import reference
-    from simpul.opendata.services import datasets_refresh_generated
-
+def api_schema(personas: Any, settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+               live_server: Any) -> Any:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.VAR_DIR = tmp_path  # chunked uploads opened by the fuzzer
     settings.SIMPUL_SMS_INBOUND_SECRET = SMS_SECRET
+    monkeypatch.setenv("SIMPUL_SMS_INBOUND_SECRET", SMS_SECRET)  # for the hooks, which sign like the gateway
+    # Limits that count per caller: far above what the run sends, so no answer is a 429 of the fuzzing's making.
+    settings.TRACKING_MAX_FAILURES = settings.TRACKING_MAX_FAILURES_PER_IP = 10**6
+    settings.ASSESSMENT_PUBLIC_RATE_PER_HOUR = 10**6
     text = (CATALOG / "pengaduan-infrastruktur.yaml").read_text().replace("dinas-pu", "disdukcapil")
     service_import_yaml(text=text, actor=None)
     reference.load(stdout=io.StringIO())
     datasets_refresh_generated()
     client = api_client_create(name="fuzz", scopes=list(SCOPES), agency=personas.dukcapil,
-                               rate_limit_per_minute=0)
+                               rate_limit_per_minute=0)  # 0: no rate limit
     api_key_issue(client=client, secret=FUZZ_KEY)
-    return schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
-
-
-# Failures in other apps' code, reported to their owners; listed so CI shows them without failing, and checked
-# again by SIMPUL_FUZZ_STRICT=1. Remove an entry when it is fixed (the test warns when one passes).
-KNOWN_ISSUES: dict[str, str] = {}
-STRICT = os.environ.get("SIMPUL_FUZZ_STRICT") == "1"
+    # The live server writes a response's headers and body apart: with Nagle's algorithm on, each answer then waits
+    # for the client's delayed ACK (about 40 ms on loopback), which made this run three times longer.
+    monkeypatch.setattr(QuietWSGIRequestHandler, "disable_nagle_algorithm", True)
+    # 127.0.0.1, not "localhost": each new connection would try ::1 first, where the live server does not listen
+    base = live_server.url.replace("//localhost:", "//127.0.0.1:")
+    return schemathesis.openapi.from_url(f"{base}/api/v1/schema/", config=_config())
 
 
 def _signed(body: bytes) -> dict[str, str]:
-    from simpul.notifications.gateways import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
-
     stamp = str(int(time.time()))
     return {TIMESTAMP_HEADER: stamp, SIGNATURE_HEADER: sign(SMS_SECRET, stamp, body)}
 
 
-def _fuzz(operation: Any) -> None:
-    @given(case=operation.as_strategy(headers=HEADERS))
-    @settings(max_examples=MAX_EXAMPLES, deadline=None, database=None, derandomize=True,
-              suppress_health_check=list(HealthCheck))
-    def run(case: Any) -> None:
-        extra: dict[str, Any] = {}
-        if operation.label == SMS_INBOUND:  # the generated body, signed like the gateway does
-            extra["data"] = body = json.dumps(case.body).encode()
-            extra["headers"] = _signed(body)
-        case.call_and_validate(checks=[not_a_server_error, response_schema_conformance], **extra)
-
-    run()
-
-
 def test_every_operation_conforms_to_the_schema(api_schema: Any) -> None:
-    """Each operation is fuzzed on its own so one failure does not hide the others; all are reported."""
-    failures = []
-    known = []
-    fixed = []
-    operations = 0
-    for result in api_schema.get_all_operations():
-        operation = result.ok()
-        operations += 1
-        try:
-            _fuzz(operation)
-        except KeyboardInterrupt:
-            raise
-        except BaseException as exc:  # schemathesis raises exception groups; report all together
-            if operation.label in KNOWN_ISSUES and not STRICT:
-                known.append(operation.label)
-            else:
-                failures.append(f"{operation.label}: {str(exc)[:1500]}")
-        else:
-            if operation.label in KNOWN_ISSUES:
-                fixed.append(operation.label)
-    assert operations > 10
-    if known:
-        warnings.warn(f"known API schema issues still open: {known}", stacklevel=1)
-    if fixed:
-        warnings.warn(f"fixed, drop from KNOWN_ISSUES so they stay fixed: {fixed}", stacklevel=1)
-    assert not failures, "\n\n".join(failures)
+    statistic = Statistic()
+    errors: list[str] = []
+    finished = None
+    phases: dict[str, float] = {}
+    for event in from_schema(api_schema).execute():
+        if isinstance(event, events.PhaseStarted):
+            phases[event.phase.name.value] = -event.timestamp
+        elif isinstance(event, events.PhaseFinished):
+            phases[event.phase.name.value] += event.timestamp
+        elif isinstance(event, events.ScenarioFinished):
+            statistic.on_scenario_finished(event.recorder)
+        elif isinstance(event, events.NonFatalError):
+            errors.append(f"{event.label}: {event.info.message}")
+        elif isinstance(event, events.FatalError):
+            raise event.exception
+        elif isinstance(event, events.EngineFinished):
+            finished = event
+    assert finished is not None
+    operations = sum(1 for _ in api_schema.get_all_operations())
+    print(f"schemathesis: {len(statistic.tested_operations)} of {operations} operations, "
+          f"{statistic.total_cases} cases, {statistic.total_failures} failures, "
+          f"{statistic.filtered_failures} data-dependent refusals dropped; seconds per phase: "
+          + ", ".join(f"{name} {seconds:.0f}" for name, seconds in phases.items()))
+    assert not errors, "\n".join(errors)
+    reports = []
+    for label, grouped in sorted(statistic.failures.items()):
+        for group in grouped.values():
+            for failure in group.failures:
+                reports.append(f"{label}: {failure.code} {failure.title}\n{failure.message}\n{group.code_sample}")
+    assert not reports, f"{len(reports)} failure(s):\n\n" + "\n\n".join(reports)
+    assert statistic.tested_operations == {op.ok().label for op in api_schema.get_all_operations()}
 
 
 def test_real_upload_and_sms_responses_conform(api_schema: Any, personas: Any) -> None:  # noqa: F811
     """The answers a fuzzer cannot reach with random ids and unsigned bodies, each checked against the schema:
     the chunked upload from opening to a document on the draft (and each refusal on the way), the SMS webhook
     signed and unsigned."""
-    from django.conf import settings
-    from django.core.wsgi import get_wsgi_application
-    from django.test import Client as DjangoClient
-    from werkzeug.test import Client
-
-    from simpul.cases.drafts import draft_create
-    from simpul.cases.tests.factories import PDF_BYTES, ktp_service
-    from simpul.notifications.gateways import TIMESTAMP_HEADER
-
     client = Client(get_wsgi_application())
     signed_in = DjangoClient()
     signed_in.force_login(personas.citizen)  # the draft is the citizen's: only its owner may attach files to it
-    client.set_cookie(settings.SESSION_COOKIE_NAME, signed_in.cookies[settings.SESSION_COOKIE_NAME].value)
+    client.set_cookie(django_settings.SESSION_COOKIE_NAME,
+                      signed_in.cookies[django_settings.SESSION_COOKIE_NAME].value)
     seen: set[tuple[str, int]] = set()
 
     def call(method: str, route: str, url: str, **kwargs: Any) -> Any:

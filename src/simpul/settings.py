@@ -373,7 +373,8 @@ WEBHOOK_ALLOW_PRIVATE_HOSTS = env.bool("SIMPUL_WEBHOOK_ALLOW_PRIVATE_HOSTS", def
 WEBHOOK_ALLOWED_RECEIVERS = env.list("SIMPUL_WEBHOOK_ALLOWED_RECEIVERS", default=[])
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # The schema says what the server does (simpul.core.http.schema): public operations, blank text, strict fields.
+    "DEFAULT_SCHEMA_CLASS": "simpul.core.http.schema.SimpulAutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "simpul.clients.auth.ApiKeyAuthentication",
         "simpul.clients.auth.VerifiedSessionAuthentication",
@@ -384,6 +385,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "simpul.core.http.pagination.StrictLimitOffsetPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # The API takes JSON; a view that also takes a form or a file says so itself (agency documents, upload parts).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Simpul API",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -60,9 +61,34 @@ class PlainHttpKeyMiddleware:
         return self.get_response(request)
 
 
+def _allowed_methods(view_class: Any) -> list[str]:
+    """The HTTP methods a class-based view answers (Django's `View.setup` gives `head` to a view with `get`)."""
+    names = [m for m in view_class.http_method_names if hasattr(view_class, m)]
+    if "get" in names and "head" not in names:
+        names.append("head")
+    return names
+
+
 class ApiMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+
+    def process_view(self, request: HttpRequest, view_func: Callable[..., HttpResponse], view_args: Any,
+                     view_kwargs: Any) -> HttpResponse | None:
+        """A method the API operation does not have is a 405 before anything checks who calls or what is sent:
+        DRF would run its authentication and permission checks first and answer 401 or 403 (a TRACE to the SMS
+        webhook was refused as unsigned). `cls` is the view class that DRF's `as_view()` keeps."""
+        view_class = getattr(view_func, "cls", None)
+        if not request.path.startswith(API_PREFIX) or view_class is None:
+            return None
+        allowed = _allowed_methods(view_class)
+        if (request.method or "").lower() in allowed:
+            return None
+        return problem_response(
+            status_code=405, code="method_not_allowed",
+            detail=_('Method "{method}" not allowed.').format(method=request.method),
+            headers={"Allow": ", ".join(m.upper() for m in allowed)},
+        )
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         negotiated = request.path.startswith(NEGOTIATED_PREFIXES)

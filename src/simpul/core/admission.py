@@ -33,6 +33,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from simpul.core.http.problem_types import problem_type_uri
+
 EXEMPT_PATHS = ("/healthz",)
 _queue = threading.local()
 
@@ -95,7 +97,7 @@ class AdmissionMiddleware:
                        "{seconds} seconds.").format(seconds=self.retry_after)
         wants_json = request.path.startswith(("/api/", "/open311/")) or "json" in request.headers.get("Accept", "")
         if wants_json:
-            body = json.dumps({"type": "about:blank", "title": title, "status": 503, "detail": detail,
+            body = json.dumps({"type": problem_type_uri("overloaded"), "title": title, "status": 503, "detail": detail,
                                "code": "overloaded"})
             response = HttpResponse(body, status=503, content_type="application/problem+json")
         else:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 # A Kemendagri region code: province 16, kabupaten 16.06, kecamatan 16.06.01, desa 16.06.01.2001.
-CODE_RE = re.compile(r"\A\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?\Z", re.ASCII)
+CODE_RE = re.compile(r"\A[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?\Z")
 
 
 class RegionLevel(models.TextChoices):

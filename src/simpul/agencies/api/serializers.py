@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from simpul.agencies.models import Agency, AgencyKind
+from simpul.regions.models import CODE_RE
 
 
 class AgencyOutputSerializer(serializers.ModelSerializer):
@@ -18,5 +19,5 @@ class AgencyOutputSerializer(serializers.ModelSerializer):
 class AgencyFilterSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=AgencyKind.choices, required=False, allow_blank=True,
                                    help_text=_("Only agencies of this kind."))
-    region = serializers.RegexField(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$", required=False, allow_blank=True,
+    region = serializers.RegexField(CODE_RE, required=False, allow_blank=True,
                                     help_text=_("Only agencies in this region or below it."))

@@ -3,14 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from simpul.agencies.api.serializers import AgencyFilterSerializer, AgencyOutputSerializer
-from simpul.agencies.models import Agency, AgencyKind
+from simpul.agencies.models import Agency
 from simpul.agencies.selectors import agency_get, agency_list
 from simpul.core.http.pagination import StrictLimitOffsetPagination
 
@@ -32,10 +31,7 @@ class AgencyListApi(GenericAPIView):
     @extend_schema(
         operation_id="agencies_list",
         summary="List agencies",
-        parameters=[
-            OpenApiParameter("kind", OpenApiTypes.STR, enum=AgencyKind.values, description="Agency kind"),
-            OpenApiParameter("region", OpenApiTypes.STR, description="Region code (agencies in it or below it)"),
-        ],
+        parameters=[AgencyFilterSerializer],  # the one the view reads: the schema says what it takes
         responses=AgencyOutputSerializer(many=True),
         tags=["agencies"],
     )

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from simpul.api.serializers import StrictFieldsMixin
 from simpul.cases.permissions import contact_display, identity_masked, masked_answer_names
+from simpul.core.http.serializers import BASE64_PATTERN
 
 MASK = "••••"
 
@@ -103,10 +104,20 @@ class AgencyActionInputSerializer(StrictFieldsMixin, serializers.Serializer):
 
 
 class AgencyDocumentInputSerializer(StrictFieldsMixin, serializers.Serializer):
+    """A document sent as JSON: its content in base64."""
+
     spec_code = serializers.CharField(max_length=60, required=False, default="attachment")
     filename = serializers.CharField(max_length=200, required=False, default="")
-    content_base64 = serializers.CharField(required=False, help_text="The file as base64 (JSON requests).")
-    file = serializers.FileField(required=False, help_text="The file (multipart requests).")
+    content_base64 = serializers.RegexField(BASE64_PATTERN, help_text="The file as base64.")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class AgencyDocumentUploadInputSerializer(StrictFieldsMixin, serializers.Serializer):
+    """A document sent as multipart/form-data: the file itself."""
+
+    spec_code = serializers.CharField(max_length=60, required=False, default="attachment")
+    filename = serializers.CharField(max_length=200, required=False, default="")
+    file = serializers.FileField(help_text="The file.")
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 

@@ -15,16 +15,18 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -70,6 +72,11 @@ def _encode_cursor(updated_at: datetime, pk: int) -> str:
     return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
 
 
+def _in_utc(when: datetime) -> datetime:
+    """In UTC: PostgreSQL refuses offsets beyond ±15:59 that ISO 8601 allows (`-17:47` was a 500)."""
+    return (when if timezone.is_aware(when) else timezone.make_aware(when)).astimezone(UTC)
+
+
 def _decode_cursor(value: str) -> tuple[datetime, int]:
     try:
         raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
@@ -77,7 +84,7 @@ def _decode_cursor(value: str) -> tuple[datetime, int]:
         when = parse_datetime(stamp)
         if when is None or not isinstance(pk, int):
             raise ValueError
-        return when, pk
+        return _in_utc(when), pk
     except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
         raise exceptions.ValidationError({"cursor": [_("This cursor is not valid; start again without it.")]}) \
             from None
@@ -127,7 +134,8 @@ class CaseListApi(APIView):
             OpenApiParameter("updated_since", OpenApiTypes.DATETIME, description="Only cases changed at or after."),
             OpenApiParameter("status", OpenApiTypes.STR, description="Only cases in this status."),
             OpenApiParameter("cursor", OpenApiTypes.STR, description="`next_cursor` of the previous page."),
-            OpenApiParameter("limit", OpenApiTypes.INT, description=f"Page size, 1–{MAX_LIMIT} (default {DEFAULT_LIMIT})."),
+            OpenApiParameter("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+                             description=f"Page size, 1–{MAX_LIMIT} (default {DEFAULT_LIMIT})."),
         ],
         responses={200: s.AgencyCaseListSerializer, 400: PROBLEM, 401: PROBLEM, 403: PROBLEM},
         tags=["agency exchange"],
@@ -143,6 +151,7 @@ class CaseListApi(APIView):
                 since = None
             if since is None:
                 raise exceptions.ValidationError({"updated_since": [_("Use a date and time like 2026-01-31T08:00:00Z.")]})
+            since = _in_utc(since)
             qs = qs.filter(updated_at__gte=since)
         if params.get("status"):
             qs = qs.filter(status=params["status"])
@@ -150,7 +159,7 @@ class CaseListApi(APIView):
             when, pk = _decode_cursor(params["cursor"])
             qs = qs.filter(Q(updated_at__gt=when) | Q(updated_at=when, pk__gt=pk))
         try:
-            limit = int(params.get("limit", DEFAULT_LIMIT))
+            limit = int(params.get("limit") or DEFAULT_LIMIT)  # empty: the default, like every list
         except ValueError:
             limit = 0
         if not 1 <= limit <= MAX_LIMIT:
@@ -210,7 +219,7 @@ class CaseActionApi(APIView):
 
 class CaseDocumentApi(APIView):
     permission_classes = [HasScope("cases:read", "cases:write")]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [JSONParser, MultiPartParser]
 
     @extend_schema(
         operation_id="agency_cases_document_add",
@@ -218,20 +227,18 @@ class CaseDocumentApi(APIView):
         description="JSON with `content_base64`, or multipart with `file`. Checked like portal uploads (type, size, "
                     "PDF structure, images re-encoded, virus scan when configured).",
         parameters=[IDEMPOTENCY_HEADER], request={"application/json": s.AgencyDocumentInputSerializer,
-                                                  "multipart/form-data": s.AgencyDocumentInputSerializer},
+                                                  "multipart/form-data": s.AgencyDocumentUploadInputSerializer},
         responses={201: s.AgencyCaseDocumentSerializer, **WRITE_ERRORS}, tags=["agency exchange"],
     )
     def post(self, request: Request, reference: str) -> Response:
         client = _client(request)
 
         def handler() -> tuple[int, dict[str, Any]]:
-            from django.core.files.uploadedfile import SimpleUploadedFile
-
-            data = _valid(s.AgencyDocumentInputSerializer, request.data)
-            upload = data.get("file")
-            if upload is None:
-                if not data.get("content_base64"):
-                    raise exceptions.ValidationError({"file": [_("Send the file, or its content as base64.")]})
+            if (request.content_type or "").startswith("multipart/"):
+                data = _valid(s.AgencyDocumentUploadInputSerializer, request.data)
+                upload = data["file"]
+            else:
+                data = _valid(s.AgencyDocumentInputSerializer, request.data)
                 try:
                     content = base64.b64decode(data["content_base64"], validate=True)
                 except (binascii.Error, ValueError):

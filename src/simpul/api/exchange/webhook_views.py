@@ -45,7 +45,7 @@ class WebhookEventTypeSerializer(serializers.Serializer):
 
 class WebhookSubscriptionInputSerializer(StrictFieldsMixin, serializers.Serializer):
     url = serializers.URLField(max_length=500)
-    event_types = serializers.ListField(child=serializers.CharField(max_length=60), min_length=1,
+    event_types = serializers.ListField(child=serializers.ChoiceField(choices=["*", *EVENT_TYPES]), min_length=1,
                                         help_text="Event type codes, or `*` for every type the client may receive.")
     agencies = serializers.ListField(child=serializers.SlugField(max_length=60), required=False, default=list,
                                      help_text="Agency codes; empty = every agency the client may act for.")

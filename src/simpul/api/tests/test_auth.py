@@ -3,6 +3,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -47,7 +48,7 @@ def _problem(response, status, code):
     body = response.json()
     assert body["status"] == status
     assert body["code"] == code
-    assert body["type"] == f"https://simpul.example/problems/{code}"
+    assert body["type"] == f"{settings.SITE_URL.rstrip('/')}/masalah/{code}/"  # the page that explains the code
     assert body["title"] and body["detail"]
     return body
 

@@ -108,6 +108,16 @@ def test_updated_since_returns_only_later_changes(clients, version):
     assert [row["reference"] for row in body["results"]] == [new.reference]
 
 
+def test_updated_since_with_an_offset_postgresql_cannot_hold_is_read_in_utc(clients, version):
+    new = submit(version)
+    since = (timezone.now() - timedelta(days=1) - timedelta(hours=17, minutes=47)).replace(tzinfo=None)
+    body = clients.dukcapil.api.get("/api/v1/agency/cases/", {"updated_since": since.isoformat() + "-17:47"})
+    assert body.status_code == 200
+    assert [row["reference"] for row in body.json()["results"]] == [new.reference]
+    assert clients.dukcapil.api.get("/api/v1/agency/cases/", {"updated_since": "1908-04-02T16:36:46-17:47", "limit": ""},
+                                    ).json()["results"][0]["reference"] == new.reference
+
+
 @pytest.mark.parametrize(("query", "field"), [
     ({"updated_since": "kemarin"}, "updated_since"), ({"updated_since": "2026-13-45T00:00:00Z"}, "updated_since"),
     ({"cursor": "!!"}, "cursor"), ({"cursor": "WyIyMDI2LTEzLTQ1VDAwOjAwOjAwWiIsIDFd"}, "cursor"), ({"limit": "0"}, "limit"),
@@ -228,8 +238,8 @@ def test_bad_documents_are_refused_by_field(clients, version):
     response = api.post(url, {"filename": "x.exe", "content_base64": base64.b64encode(b"MZ\x90\x00junk").decode()},
                         format="json")
     assert response.status_code == 400 and "file" in response.json()["errors"]
-    response = api.post(url, {"filename": "x.pdf"}, format="json")
-    assert response.status_code == 400 and "file" in response.json()["errors"]
+    response = api.post(url, {"filename": "x.pdf"}, format="json")  # JSON carries the file as base64
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["content_base64"]
     assert CaseDocument.objects.filter(case=case).count() == 1
 
 

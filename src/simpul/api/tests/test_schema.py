@@ -107,7 +107,34 @@ def test_the_upload_and_sms_operations_declare_their_bodies(schema: dict[str, An
         for code, response in operation["responses"].items():
             if code == "204":
                 assert "content" not in response
-            elif code.startswith(("4", "d")):
+            elif code.startswith(("4", "5", "d")):
                 assert list(response["content"]) == ["application/problem+json"], (operation["operationId"], code)
             else:
                 assert list(response["content"]) == ["application/json"], (operation["operationId"], code)
+
+
+ERROR_CODES = {"400", "401", "403", "409", "422"}
+
+
+def test_case_submission_documents_its_errors_as_problem_details(schema: dict[str, Any]) -> None:
+    responses = schema["paths"]["/api/v1/cases/"]["post"]["responses"]
+    for code in ERROR_CODES:
+        content = responses[code]["content"]
+        assert list(content) == ["application/problem+json"], code
+        assert content["application/problem+json"]["schema"] == {"$ref": "#/components/schemas/Problem"}, code
+
+
+def test_every_error_response_of_every_operation_is_a_problem(schema: dict[str, Any]) -> None:
+    not_problems = []
+    for route, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for code, response in operation["responses"].items():
+                if (code == "default" or int(code) >= 400) and "application/problem+json" not in response.get(
+                        "content", {}):
+                    not_problems.append(f"{method.upper()} {route} {code}")
+    assert not_problems == []
+
+
+def test_public_operations_say_that_no_credential_is_needed(schema: dict[str, Any]) -> None:
+    assert {} in schema["paths"]["/api/v1/datasets/"]["get"]["security"]
+    assert {} not in schema["paths"]["/api/v1/agency/cases/"]["get"]["security"]

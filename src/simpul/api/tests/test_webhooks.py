@@ -312,7 +312,7 @@ def test_subscription_api_refuses_bad_input_by_field(dukcapil, agencies, setting
     api = dukcapil.api
     bad = api.post("/api/v1/webhooks/subscriptions/", {"url": "https://x.example/h", "event_types": ["case.eaten"]},
                    format="json")
-    assert bad.status_code == 400 and "event_types" in bad.json()["errors"]
+    assert bad.status_code == 400 and list(bad.json()["errors"]) == ["event_types.0"]  # the first item
     bad = api.post("/api/v1/webhooks/subscriptions/",
                    {"url": "https://x.example/h", "event_types": ["case.submitted"], "secret": "mine"}, format="json")
     assert bad.status_code == 400 and "secret" in bad.json()["errors"]

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
+
+from simpul.core.http.serializers import JsonTypesMixin
 
 
 class _AsciiFastSurrogateValidator(ProhibitSurrogateCharactersValidator):
@@ -27,18 +30,23 @@ class Base64TextField(serializers.CharField):
                            else v for v in self.validators]
 
 
-class DocumentInputSerializer(serializers.Serializer):
+class DocumentInputSerializer(JsonTypesMixin, serializers.Serializer):
     code = serializers.CharField(max_length=60, help_text="Document code from the service's `documents`.")
     filename = serializers.CharField(max_length=200)
     content_base64 = Base64TextField(help_text="The file's bytes, base64-encoded (PDF, JPG or PNG).")
 
 
+@extend_schema_field({"oneOf": [{"type": "number"}, {"type": "string", "pattern": r"^\s*-?\d+(\.\d+)?\s*$"}]})
+class CoordinateField(serializers.CharField):
+    """Decimal degrees as a JSON number or a string of one (the point itself is checked by intake.Point)."""
+
+
 class LocationInputSerializer(serializers.Serializer):
-    latitude = serializers.CharField(max_length=40, help_text="WGS 84 decimal degrees, -90 to 90, e.g. -2.8833.")
-    longitude = serializers.CharField(max_length=40, help_text="WGS 84 decimal degrees, -180 to 180, e.g. 103.85.")
+    latitude = CoordinateField(max_length=40, help_text="WGS 84 decimal degrees, -90 to 90, e.g. -2.8833.")
+    longitude = CoordinateField(max_length=40, help_text="WGS 84 decimal degrees, -180 to 180, e.g. 103.85.")
 
 
-class CaseCreateInputSerializer(serializers.Serializer):
+class CaseCreateInputSerializer(JsonTypesMixin, serializers.Serializer):
     service = serializers.SlugField(max_length=80, help_text="Service code, e.g. `ktp-el-penggantian`.")
     answers = serializers.DictField(help_text="Answers keyed by field name, as declared by the service's form.")
     location = LocationInputSerializer(

@@ -51,9 +51,8 @@ from simpul.catalog.selectors import service_get
 from simpul.clients.auth import api_client_from_request
 from simpul.core.actors import Actor
 from simpul.core.http.problems import problem_body, problem_response
+from simpul.core.http.schema import IDEMPOTENCY_KEY_PATTERN, PROBLEM_MEDIA_TYPE, problem
 from simpul.core.idempotency import idempotency_key_header, idempotent
-
-PROBLEM = OpenApiResponse(description="RFC 9457 problem details (`application/problem+json`).")
 
 
 class _DecodedUpload:
@@ -91,15 +90,21 @@ class CaseCreateApi(APIView):
         description=__doc__,
         parameters=[
             OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, location=OpenApiParameter.HEADER, required=True,
+                             pattern=IDEMPOTENCY_KEY_PATTERN,
                              description="A client-made key (a UUID), kept at least 24 h, scoped per client."),
         ],
         request=CaseCreateInputSerializer,
         responses={
             201: CaseCreatedOutputSerializer,
             200: OpenApiResponse(CaseCreatedOutputSerializer, description="Replay of an earlier request."),
-            400: PROBLEM, 401: PROBLEM, 403: PROBLEM,
-            409: OpenApiResponse(description="The first request with this key is still running."),
-            422: OpenApiResponse(description="The key was used with a different payload."),
+            (400, PROBLEM_MEDIA_TYPE): problem("`invalid` (see `errors`), `malformed_request`, "
+                                               "`idempotency_key_missing` or `idempotency_key_invalid`."),
+            (401, PROBLEM_MEDIA_TYPE): problem("`not_authenticated` or a refused key (`api_key_unknown`, ...)."),
+            (403, PROBLEM_MEDIA_TYPE): problem("`scope_missing` or `scope_restricted`."),
+            (409, PROBLEM_MEDIA_TYPE): problem("`idempotency_request_in_flight`: the first request with this key "
+                                               "is still running."),
+            (422, PROBLEM_MEDIA_TYPE): problem("`idempotency_key_reused`: the key was used with a different "
+                                               "payload."),
         },
         tags=["cases"],
     )
@@ -204,7 +209,9 @@ class CaseStatusApi(APIView):
                              description="The case's 6-digit PIN (or use the `pin` query parameter)."),
             OpenApiParameter("pin", OpenApiTypes.STR, description="The PIN, when a header cannot be sent."),
         ],
-        responses={200: CaseStatusOutputSerializer, 404: PROBLEM, 429: PROBLEM},
+        responses={200: CaseStatusOutputSerializer,
+                   (404, PROBLEM_MEDIA_TYPE): problem("No case with this reference and PIN (the same answer for both)."),
+                   (429, PROBLEM_MEDIA_TYPE): problem("`rate_limited`: too many wrong PINs; see `Retry-After`.")},
         tags=["cases"],
     )
     def get(self, request: Request, reference: str) -> Response:

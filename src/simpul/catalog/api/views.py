@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,7 +14,6 @@ from simpul.catalog.api.serializers import (
     ServiceFilterSerializer,
     ServiceListOutputSerializer,
 )
-from simpul.catalog.models import Audience, ServiceKind
 from simpul.catalog.selectors import service_get, service_list
 from simpul.core.http.pagination import StrictLimitOffsetPagination
 
@@ -38,11 +36,7 @@ class ServiceListApi(GenericAPIView):
         operation_id="services_list",
         summary="List services",
         description="Search is accent- and case-insensitive and matches every word (names, descriptions, agency).",
-        parameters=[
-            OpenApiParameter("q", OpenApiTypes.STR, description="Search words, e.g. `akta kelahiran`"),
-            OpenApiParameter("kind", OpenApiTypes.STR, enum=ServiceKind.values),
-            OpenApiParameter("audience", OpenApiTypes.STR, enum=Audience.values),
-        ],
+        parameters=[ServiceFilterSerializer],  # the one the view reads: the schema says what it takes
         responses=ServiceListOutputSerializer(many=True),
         tags=["catalog"],
     )

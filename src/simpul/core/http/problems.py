@@ -2,16 +2,18 @@
 
 Every error body looks like::
 
-    {"type": "https://simpul.example/problems/<code>", "title": "...", "status": 403,
+    {"type": "https://<SITE_URL>/masalah/<code>/", "title": "...", "status": 403,
      "detail": "...", "code": "<stable_code>", "errors": {"field": ["message", ...]}}
 
-`code` is stable (clients switch on it); `title` and `detail` are translated (Accept-Language, Indonesian
-by default). `errors` is present for validation problems and names each field. Set as DRF's
+`code` is stable (clients switch on it); `type` is the address of a page that explains the code to a person
+(`simpul.core.http.problem_types`); `title` and `detail` are translated (Accept-Language, Indonesian
+by default), never a library's own English message. `errors` is present for validation problems and names each field. Set as DRF's
 `EXCEPTION_HANDLER`; views raise DRF exceptions (or the ones below) and never build error bodies by hand.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from typing import Any
@@ -28,10 +30,11 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler, set_rollback
 
+from simpul.core.http.problem_types import problem_type_uri
+
 logger = logging.getLogger(__name__)
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
-PROBLEM_TYPE_BASE = "https://simpul.example/problems/"
 
 TITLES = {
     400: gettext_lazy("Invalid request"),
@@ -98,7 +101,7 @@ def api_max_body_bytes() -> int:
 def problem_body(*, status_code: int, code: str, detail: str, title: str = "",
                  errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "type": PROBLEM_TYPE_BASE + code,
+        "type": problem_type_uri(code),
         "title": str(title or TITLES.get(status_code, _("Error"))),
         "status": status_code,
         "detail": str(detail),
@@ -158,6 +161,25 @@ def _code_of(exc: exceptions.APIException) -> str:
     return code
 
 
+def _malformed_detail(exc: exceptions.ParseError) -> str:
+    """A parser's own message ("JSON parse error - Expecting value: line 1 column 1 (char 0)") is English and
+    speaks of the parser; the caller gets a sentence in their language instead, and the place in `position`."""
+    if isinstance(exc.__context__, ValueError):  # DRF's JSON parser: bad syntax, encoding or NaN
+        return _("The request body is not valid JSON. Check it (for example with a JSON validator) and send it "
+                 "again.")
+    return _("The request body cannot be read in the content type it was sent with. Check the body and its "
+             "Content-Type header, and send it again.")
+
+
+def _parse_position(exc: exceptions.ParseError) -> dict[str, Any]:
+    """The extension member `position` ({"line", "column", "offset"}, counted from 1, 1 and 0) where the JSON
+    parser stopped, when it said."""
+    cause = exc.__context__
+    if isinstance(cause, json.JSONDecodeError):
+        return {"position": {"line": cause.lineno, "column": cause.colno, "offset": cause.pos}}
+    return {}
+
+
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF exception handler producing RFC 9457 problem details."""
     if isinstance(exc, RequestDataTooBig):
@@ -189,6 +211,9 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
             errors = _flatten(exc.detail)
             body = problem_body(status_code=response.status_code, code=code,
                                 detail=_("Some fields are not valid; see errors."), errors=errors)
+        elif isinstance(exc, exceptions.ParseError):
+            body = problem_body(status_code=response.status_code, code=code, detail=_malformed_detail(exc))
+            body.update(_parse_position(exc))
         else:
             body = problem_body(status_code=response.status_code, code=code, detail=str(exc.detail))
         for name, value in (getattr(exc, "extensions", None) or {}).items():

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
+from simpul.core.http.serializers import BoundedDecimalField, JsonBooleanField, StrictFieldsMixin
 from simpul.infrastructure.models import MAX_MBPS, Application, Link, Measurement, Site
 
 # Row ids are 64-bit: a larger number is refused as invalid (SQLite cannot even compare with it: a 500 before).
@@ -45,33 +48,39 @@ class MeasurementOutputSerializer(serializers.ModelSerializer):
 _MBPS = {"max_digits": 10, "decimal_places": 3, "min_value": Decimal("0"), "max_value": MAX_MBPS, "required": False,
          "allow_null": True}
 
+# Probes came long after this: an earlier time is a clock that was never set (and older times would be shown
+# with the local mean time offsets of history, which are not valid RFC 3339).
+EARLIEST_MEASUREMENT = datetime(2000, 1, 1, tzinfo=UTC)
 
-class MeasurementInputSerializer(serializers.Serializer):
+
+class MeasurementInputSerializer(StrictFieldsMixin, serializers.Serializer):
     """A probe's measurement. (link, probe_id, measured_at) identifies it: posting it again is harmless."""
 
     link = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     probe_id = serializers.CharField(max_length=100)
     measured_at = serializers.DateTimeField()
-    download_mbps = serializers.DecimalField(**_MBPS)
-    upload_mbps = serializers.DecimalField(**_MBPS)
-    latency_ms = serializers.DecimalField(max_digits=9, decimal_places=2, min_value=Decimal("0"),
-                                          max_value=Decimal("600000"), required=False, allow_null=True)
-    loss_pct = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=Decimal("0"),
-                                        max_value=Decimal("100"), required=False, allow_null=True)
-    available = serializers.BooleanField(required=False, allow_null=True, default=None)
+    download_mbps = BoundedDecimalField(**_MBPS)
+    upload_mbps = BoundedDecimalField(**_MBPS)
+    latency_ms = BoundedDecimalField(max_digits=9, decimal_places=2, min_value=Decimal("0"),
+                                     max_value=Decimal("600000"), required=False, allow_null=True)
+    loss_pct = BoundedDecimalField(max_digits=5, decimal_places=2, min_value=Decimal("0"),
+                                   max_value=Decimal("100"), required=False, allow_null=True)
+    available = JsonBooleanField(required=False, allow_null=True, default=None)
     http_status = serializers.IntegerField(min_value=100, max_value=599, required=False, allow_null=True)
 
     def validate_measured_at(self, value: datetime) -> datetime:
         if value > timezone.now() + timedelta(hours=1):
             raise serializers.ValidationError(_("The measurement time is in the future; check the probe's clock."))
+        if value < EARLIEST_MEASUREMENT:
+            raise serializers.ValidationError(_("The measurement time is before the year 2000; check the probe's "
+                                                "clock."))
         return value
 
-    def to_internal_value(self, data: object) -> object:
-        if isinstance(data, dict):
-            unknown = set(data) - set(self.fields)
-            if unknown:
-                raise serializers.ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
-        return super().to_internal_value(data)
+
+class LinkFilterSerializer(serializers.Serializer):
+    region = serializers.CharField(required=False, allow_blank=True, max_length=13,
+                                   help_text=gettext_lazy("Region code (and below)."))
+    site = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, help_text=gettext_lazy("Site id."))
 
 
 class MeasurementFilterSerializer(serializers.Serializer):
@@ -123,3 +132,16 @@ class CoverageFilterSerializer(serializers.Serializer):
     kecamatan = serializers.CharField(required=False, max_length=13)
     since = serializers.DateTimeField(required=False)
     until = serializers.DateTimeField(required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """The period must have a length (availability over no time at all is not a number) and lie after the
+        first probes (a `until` in the year 1 left no room for its 30-day default start): both were 500s."""
+        since, until = attrs.get("since"), attrs.get("until")
+        for field, when in (("since", since), ("until", until)):
+            if when is not None and when < EARLIEST_MEASUREMENT:
+                raise serializers.ValidationError({field: [_("Coverage is counted from the year 2000 on.")]})
+        if since is not None and since >= (until or timezone.now()):
+            field = "until" if until is not None else "since"
+            raise serializers.ValidationError({field: [_("The period must end after it starts (without `until`, "
+                                                         "it ends now).")]})
+        return attrs

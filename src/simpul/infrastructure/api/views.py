@@ -21,6 +21,7 @@ from simpul.infrastructure.api.serializers import (
     ApplicationOutputSerializer,
     CoverageFilterSerializer,
     CoverageRowSerializer,
+    LinkFilterSerializer,
     LinkOutputSerializer,
     MeasurementFilterSerializer,
     MeasurementInputSerializer,
@@ -58,15 +59,12 @@ class LinkListApi(_RegistryApi):
     queryset = Link.objects.none()  # for the schema; rows come from the selector
 
     @extend_schema(operation_id="infrastructure_links_list", summary="List links", tags=TAG,
-                   parameters=[OpenApiParameter("region", OpenApiTypes.STR, description="Region code (and below)"),
-                               OpenApiParameter("site", OpenApiTypes.INT, description="Site id")],
-                   responses=LinkOutputSerializer(many=True))
+                   parameters=[LinkFilterSerializer], responses=LinkOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
-        site = request.query_params.get("site")
-        if site is not None and not site.isdigit():
-            raise ValidationError({"site": [_("A whole number is required.")]})
-        qs = selectors.link_list(site_id=int(site) if site else None,
-                                 region_code=request.query_params.get("region") or None)
+        filters = LinkFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        d = filters.validated_data
+        qs = selectors.link_list(site_id=d.get("site"), region_code=d.get("region") or None)
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(LinkOutputSerializer(page, many=True).data)
 

@@ -133,3 +133,40 @@ def test_an_id_beyond_64_bits_is_a_400_naming_the_field(path, client):
     response = client.get(path, {"link": "219163624154997821330685952"}, HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert response.status_code == 400
     assert "link" in response.content.decode()
+
+
+def test_coverage_with_a_period_that_ends_before_it_starts_is_a_400_naming_the_field(region_tree: Any) -> None:
+    client = APIClient()
+    url = "/api/v1/infrastructure/coverage/"
+    same = client.get(url, {"since": "2026-03-01T08:00:00Z", "until": "2026-03-01T08:00:00Z"})
+    assert same.status_code == 400 and list(same.json()["errors"]) == ["until"]
+    future = client.get(url, {"since": "2999-01-01T00:00:00Z"})  # without `until` the period ends now
+    assert future.status_code == 400 and list(future.json()["errors"]) == ["since"]
+    ancient = client.get(url, {"until": "0001-01-15T00:12:01+03:17"})  # its default start would be before year 1
+    assert ancient.status_code == 400 and list(ancient.json()["errors"]) == ["until"]
+    assert client.get(url, {"since": "2026-01-01T00:00:00Z", "until": "2026-02-01T00:00:00Z"}).status_code == 200
+
+
+@pytest.mark.parametrize("extra", [
+    {"available": 0}, {"available": "yes"}, {"probe_id": 7}, {"link": "1"}, {"download_mbps": "1e3"},
+    {"download_mbps": " 5 "}, {"download_mbps": -1}, {"download_mbps": 100001}, {"loss_pct": "100.5"},
+    {"measured_at": "1999-12-31T23:59:59Z"},
+])
+def test_measurement_values_of_the_wrong_json_type_or_range_are_refused_by_field(region_tree: Any,
+                                                                                  extra: dict[str, Any]) -> None:
+    link = LinkFactory()
+    response = _client_with(["infrastructure:write"]).post(URL, {**_body(link.pk), **extra}, format="json")
+    assert response.status_code == 400, response.content
+    assert list(response.json()["errors"]) == list(extra)
+    assert not Measurement.objects.exists()
+
+
+def test_measurement_numbers_come_as_json_numbers_or_digits_and_are_rounded_to_the_field(region_tree: Any) -> None:
+    link = LinkFactory()
+    response = _client_with(["infrastructure:write"]).post(
+        URL, _body(link.pk, download_mbps=12.34567, upload_mbps="99999.9", latency_ms=600000, loss_pct=""),
+        format="json")
+    assert response.status_code == 201, response.content
+    row = Measurement.objects.get()
+    assert (row.download_mbps, row.upload_mbps, row.latency_ms, row.loss_pct) == (
+        Decimal("12.346"), Decimal("99999.900"), Decimal("600000.00"), None)

@@ -6,8 +6,10 @@ from typing import Any
 
 from rest_framework import serializers
 
+from simpul.core.http.serializers import JsonTypesMixin
 
-class SmsInboundInputSerializer(serializers.Serializer):
+
+class SmsInboundInputSerializer(JsonTypesMixin, serializers.Serializer):
     # `from` is a Python keyword: declared as `sender`, renamed in get_fields
     sender = serializers.CharField(help_text="The sender's number, e.g. `+6281234567890` (`0812...`, `62812...` "
                                    "and `+62812...` are one number); cut to 40 characters.")

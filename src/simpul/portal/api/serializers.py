@@ -7,12 +7,13 @@ import binascii
 
 from rest_framework import serializers
 
+from simpul.core.http.serializers import BASE64_PATTERN, JsonTypesMixin
 from simpul.portal.uploads import CHUNK_SIZE, HEAD_BYTES, MAX_BYTES, SHA256_PATTERN
 
 HEAD_BASE64 = 4 * -(-HEAD_BYTES // 3)
 
 
-class UploadCreateInputSerializer(serializers.Serializer):
+class UploadCreateInputSerializer(JsonTypesMixin, serializers.Serializer):
     filename = serializers.CharField(trim_whitespace=False,
                                      help_text="The file's name; cut to 200 characters.")
     size = serializers.IntegerField(min_value=1, max_value=MAX_BYTES,
@@ -24,7 +25,7 @@ class UploadCreateInputSerializer(serializers.Serializer):
                                   "the document's limit and, with `head`, its type (400 `document_refused`).")
     document = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False,
                                      help_text="The document's code in the service's `documents`, e.g. `kk`.")
-    head = serializers.CharField(required=False, max_length=HEAD_BASE64, trim_whitespace=False,
+    head = serializers.RegexField(BASE64_PATTERN, required=False, max_length=HEAD_BASE64,
                                  help_text=f"The file's first bytes (at most {HEAD_BYTES}; all of a smaller file), "
                                  "in base64: its type is told from them.")
 
@@ -51,7 +52,7 @@ class UploadStatusOutputSerializer(serializers.Serializer):
     chunk_size = serializers.IntegerField()
 
 
-class UploadFinalizeInputSerializer(serializers.Serializer):
+class UploadFinalizeInputSerializer(JsonTypesMixin, serializers.Serializer):
     sha256 = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False,
                                    help_text="The whole file's SHA-256 again; when given, it must be the one the "
                                    "upload was opened with.")

@@ -163,7 +163,8 @@ class UploadChunkApi(_UploadApi):
         description="The part's raw bytes: `chunk_size` bytes, the last part the rest. Sending a part again "
         "replaces it. The body is read as bytes whatever its Content-Type.",
         parameters=[OpenApiParameter("X-Chunk-SHA256", OpenApiTypes.STR, location=OpenApiParameter.HEADER,
-                                     required=True, description="The part's SHA-256, in hex.")],
+                                     required=True, pattern="^[0-9A-Fa-f]{64}$",
+                                     description="The part's SHA-256, in hex.")],
         request={"application/octet-stream": OpenApiTypes.BINARY},
         responses={
             204: None,

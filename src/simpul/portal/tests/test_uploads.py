@@ -136,7 +136,7 @@ def test_refusals_are_problem_details_with_stable_codes_in_indonesian(client: An
     assert unknown.json()["status"] == 404 and unknown.json()["title"] == "Tidak ditemukan"
     damaged = _put(client, upload, data, 0, damage=True).json()
     assert (damaged["code"], damaged["chunk"], damaged["status"]) == ("chunk_damaged", 0, 422)
-    assert damaged["type"].endswith("/chunk_damaged") and damaged["title"]
+    assert damaged["type"].endswith("/masalah/chunk_damaged/") and damaged["title"]  # the page of the code
     early = client.post(f"/api/v1/uploads/{upload['id']}/finalize/", json.dumps({"draft": draft.token}),
                         content_type="application/json").json()
     assert early["code"] == "upload_incomplete" and early["missing"] == list(range(upload["chunks"]))

@@ -14,16 +14,15 @@ class RegionOutputSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "level", "kind", "parent"]
 
 
-def _validate_code(value: str) -> str:
-    if value and not CODE_RE.match(value):
-        raise serializers.ValidationError(_("Not a region code (for example 16.06 or 16.06.01)."))
-    return value
+_NOT_A_CODE = _("Not a region code (for example 16.06 or 16.06.01).")
 
 
 class RegionFilterSerializer(serializers.Serializer):
-    parent = serializers.CharField(required=False, allow_blank=True, validators=[_validate_code],
-                                   help_text=_("Direct children of this region code."))
-    ancestor = serializers.CharField(required=False, allow_blank=True, validators=[_validate_code],
-                                     help_text=_("Every region below this region code."))
+    # RegexField: the pattern is in the OpenAPI schema too
+    parent = serializers.RegexField(CODE_RE, required=False, allow_blank=True, error_messages={"invalid": _NOT_A_CODE},
+                                    help_text=_("Direct children of this region code."))
+    ancestor = serializers.RegexField(CODE_RE, required=False, allow_blank=True,
+                                      error_messages={"invalid": _NOT_A_CODE},
+                                      help_text=_("Every region below this region code."))
     level = serializers.ChoiceField(choices=RegionLevel.choices, required=False, allow_blank=True,
                                     help_text=_("Only regions of this level."))

@@ -3,15 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from simpul.core.http.pagination import StrictLimitOffsetPagination
 from simpul.regions.api.serializers import RegionFilterSerializer, RegionOutputSerializer
-from simpul.regions.models import Region, RegionLevel
+from simpul.regions.models import Region
 from simpul.regions.selectors import region_get, region_list
 
 
@@ -34,11 +33,7 @@ class RegionListApi(GenericAPIView):
     @extend_schema(
         operation_id="regions_list",
         summary="List regions",
-        parameters=[
-            OpenApiParameter("parent", OpenApiTypes.STR, description="Direct children of this code, e.g. 16.06"),
-            OpenApiParameter("ancestor", OpenApiTypes.STR, description="Every descendant of this code"),
-            OpenApiParameter("level", OpenApiTypes.STR, enum=RegionLevel.values, description="Region level"),
-        ],
+        parameters=[RegionFilterSerializer],  # the one the view reads: the schema says what it takes
         responses=RegionOutputSerializer(many=True),
         tags=["regions"],
     )
