@@ -181,3 +181,43 @@ def test_a_consent_photo_that_is_not_an_image_or_pdf_is_refused_and_nothing_is_s
                                  "consent_photo": SimpleUploadedFile("x.exe", b"MZ" + b"\0" * 100)})
     assert response.status_code == 400 and "x.exe" in response.content.decode()
     assert Case.objects.count() == 0
+
+
+def _sent_by_the_review_page(client: Any, personas: Any, **service: Any) -> Any:  # noqa: F811
+    """An application the operator sends through the check page, so the session holds its PIN."""
+    from simpul.cases.drafts import draft_attach_documents, draft_create, draft_update_answers
+    from simpul.cases.models import Case
+
+    version = ktp_service(personas.dukcapil, **service)
+    draft = draft_create(version=version, owner=personas.operator)
+    draft_update_answers(draft=draft, answers=dict(VALID_ANSWERS))
+    assert draft_attach_documents(draft=draft, files={"kk": pdf_upload()}) == {}
+    login(client, personas.operator)
+    response = client.post(f"/layanan/{version.service.code}/ajukan/{draft.token}/periksa/",
+                           {"idempotency_key": draft.idempotency_key, "consent": "on"})
+    assert response.status_code == 302, response.content[:2000]
+    return Case.objects.get(), response["Location"]
+
+
+LONG_NAME = "Siti Aminah binti Muhammad Abdurrahman Wahid Nasution Harahap Siregar Lubis"
+LONG_SERVICE = "Penggantian KTP-el karena hilang, rusak, atau perubahan data kependudukan di luar domisili"
+
+
+@pytest.mark.parametrize("paper", ["a6", "58mm"])
+def test_the_printed_receipt_fits_on_one_page_with_the_pin_and_long_names(
+    client: Any, personas: Any, paper: str  # noqa: F811
+) -> None:
+    import io
+
+    import pikepdf
+
+    from simpul.cases.models import Case
+
+    case, _done = _sent_by_the_review_page(client, personas, name_id=LONG_SERVICE)
+    Case.objects.filter(pk=case.pk).update(applicant_name=LONG_NAME)
+    response = client.get(f"/kantor/desa/{case.reference}/tanda-terima.pdf?kertas={paper}")
+    with pikepdf.open(io.BytesIO(response.content)) as pdf:
+        assert len(pdf.pages) == 1
+    facts = assert_accessible_pdf(response.content, title=f"Tanda terima permohonan {case.reference}", lang="id")
+    pin = client.session["cases_pins"][case.reference]
+    assert f"PIN {pin}" in facts.text and LONG_NAME in facts.text and LONG_SERVICE in facts.text
