@@ -43,6 +43,8 @@ class ConsentForm(forms.Form):
         label=_("The citizen agrees that I submit this application for them and that their data is processed "
                 "for this service."),
         required=True,
+        error_messages={"required": _("Tick the citizen's consent once they agree that you send this application "
+                                      "for them. Without it the application cannot be sent.")},
     )
     consent_photo = forms.FileField(
         label=CONSENT_PHOTO_LABEL, required=False,

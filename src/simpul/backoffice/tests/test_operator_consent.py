@@ -74,7 +74,7 @@ def test_the_operator_attaches_the_signed_photo_and_the_officer_sees_it(
     assert AuditEntry.objects.filter(action="cases.case_consent_attach", actor=personas.operator).count() == 1
     page = client.get(f"/kantor/desa/{case.reference}/").content.decode()
     assert "Foto formulir persetujuan yang ditandatangani dilampirkan pada" in page
-    assert 'class="tag ok">terlampir</span>' in client.get("/kantor/desa/").content.decode()
+    assert 'class="tag ok">formulir persetujuan terlampir</span>' in client.get("/kantor/desa/").content.decode()
     officer = Client()
     login(officer, personas.officer)
     screen = officer.get(f"/kantor/perkara/{case.reference}/").content.decode()
