@@ -275,7 +275,7 @@ def test_operator_logged_out_while_offline_is_asked_to_log_in_and_nothing_is_los
     assert case.reference in text and len(link.posts) == 2
     assert case.submitted_by_id == personas.operator.pk and case.consent == {"given": True, "by": "operator"}
     # the day's list, drawn before the application arrived, is drawn again and shows it
-    page.locator("main table").get_by_text(case.reference).wait_for()
+    page.locator("main").get_by_role("link", name=case.reference, exact=True).wait_for()
     _wait_panel(page, SENT)
     assert len(link.posts) == 2
     _shot(page, "operator-3-sent")

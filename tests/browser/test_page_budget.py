@@ -283,7 +283,7 @@ def _operator_pages() -> list[str]:
     from django.urls import NoReverseMatch, reverse
 
     pages = []
-    for name in ("backoffice:operator_today", "backoffice:operator_switch"):
+    for name in ("backoffice:operator_today", "backoffice:operator_apply", "backoffice:operator_switch"):
         try:
             pages.append(reverse(name))
         except NoReverseMatch:

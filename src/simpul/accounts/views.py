@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import segno
 from django.contrib import messages
@@ -26,7 +27,7 @@ from simpul.accounts.forms import (
     LoginForm,
     TokenForm,
 )
-from simpul.accounts.models import Role
+from simpul.accounts.homes import home_url, workspace_url
 from simpul.accounts.permissions import has_confirmed_device, is_mfa_verified, mfa_required, needs_mfa
 from simpul.core.clientip import client_ip
 
@@ -92,33 +93,17 @@ class LoginView(auth_views.LoginView):
         auth_login(self.request, user)
         target = self.get_success_url()
         if needs_mfa(user):
-            target = self.get_redirect_url() or _staff_default(user)
+            target = self.get_redirect_url() or home_url(user)
             name = "accounts:otp_verify" if has_confirmed_device(user) else "accounts:otp_setup"
             return HttpResponseRedirect(reverse(name) + "?" + _query(next=target))
         return HttpResponseRedirect(target)
 
     def get_default_redirect_url(self) -> str:
-        return reverse("accounts:my_account")
+        return home_url(self.request.user)
 
 
 def _query(**params: str) -> str:
-    from urllib.parse import urlencode
-
     return urlencode(params)
-
-
-def _staff_default(user: Any) -> str:
-    """Where a staff user lands after the TOTP step when no `next` was given."""
-    from django.urls import NoReverseMatch
-
-    if user.role in (Role.OFFICER, Role.AGENCY_HEAD):
-        try:
-            return reverse("backoffice:worklist")
-        except NoReverseMatch:
-            pass
-    if user.is_superuser and user.is_staff:
-        return reverse("admin:index")
-    return reverse("accounts:my_account")
 
 
 @login_required
@@ -126,7 +111,7 @@ def _staff_default(user: Any) -> str:
 def otp_verify(request: HttpRequest) -> HttpResponse:
     """Second step for staff: a code from the TOTP device confirmed earlier."""
     user = request.user
-    target = _next_url(request, _staff_default(user))
+    target = _next_url(request, home_url(user))
     if not needs_mfa(user) or is_mfa_verified(user):
         return HttpResponseRedirect(target)
     if not has_confirmed_device(user):  # type: ignore[arg-type]
@@ -155,7 +140,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 def otp_setup(request: HttpRequest) -> HttpResponse:
     """First TOTP device of a staff user: secret and QR code (inline SVG data URI), then one code to confirm."""
     user = request.user
-    target = _next_url(request, _staff_default(user))
+    target = _next_url(request, home_url(user))
     if not needs_mfa(user):
         return HttpResponseRedirect(target)
     if has_confirmed_device(user):  # type: ignore[arg-type]
@@ -186,7 +171,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 @mfa_required
 def my_account(request: HttpRequest) -> HttpResponse:
     context = selectors.account_overview(user=request.user)  # type: ignore[arg-type]
-    return render(request, "accounts/my_account.html", context)
+    return render(request, "accounts/my_account.html", {**context, "workspace_url": workspace_url(request.user)})
 
 
 @mfa_required

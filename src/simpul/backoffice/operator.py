@@ -1,35 +1,53 @@
-"""Village-operator mode at the village hall (/kantor/desa/): the day's applications the operator sent for the
-desa and their states, a receipt for the citizen on A6 or 58 mm thermal paper (PDF with a QR code of the tracking
-page), a quick switch of operator on the shared device, and logout after inactivity.
+"""Village-operator mode at the village hall (/kantor/desa/, where an operator lands after logging in): the day's
+applications the operator sent for the desa and their states, the services to apply for on a citizen's behalf,
+one application's page (its state, the messages to the applicant, the citizen's consent), a receipt for the
+citizen on A6 or 58 mm thermal paper (PDF with a QR code of the tracking page), the consent form to sign (A4) and
+the photo of the signed form, a quick switch of operator on the shared device, and logout after inactivity.
 
 Submitting on a citizen's behalf (NIK, consent) is the normal application flow: `simpul.cases.views.apply_review`
 asks an operator for the consent and `simpul.cases.intake.submit` records both identities in the audit log
-(actor = operator, on_behalf_of = the citizen). Which cases an operator reads is decided in one place:
-`simpul.cases.selectors.cases_for_operator` (only their own submissions, only their own desa).
+(actor = operator, on_behalf_of = the citizen); `simpul.cases.consent` keeps the photo of the signed consent
+form. Which cases an operator reads is decided in one place: `simpul.cases.selectors.cases_for_operator` (only
+their own submissions, only their own desa); an operator never sees an office's internal notes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import segno
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
 
 from simpul.accounts.models import Role
 from simpul.accounts.permissions import require_staff_mfa, village_scope
 from simpul.accounts.selectors import totp_device_matching
+from simpul.cases.consent import (
+    case_consent_attach,
+    consent_documents,
+    consent_facts_for_case,
+    consent_form_pdf,
+    consent_photo_check,
+)
+from simpul.cases.forms import ConsentPhotoForm
 from simpul.cases.receipts import receipt_metadata, receipt_wording
-from simpul.cases.selectors import cases_for_operator
+from simpul.cases.selectors import case_get_for_operator, case_public_history, cases_for_operator_day
+from simpul.catalog.models import Audience
+from simpul.catalog.selectors import service_list
 from simpul.core.models import AccessDoor
 from simpul.core.pdf import pdf_render
 from simpul.core.services import personal_data_access_record
@@ -49,21 +67,83 @@ def operator_today(request: HttpRequest) -> HttpResponse:
     """The applications this operator sent today for their desa, newest first, with their states."""
     _operator_only(request)
     today = timezone.localdate()
-    cases = list(cases_for_operator(request.user).filter(submitted_at__date=today)
-                 .select_related("service_version__service"))
     return render(request, "backoffice/operator_today.html", {
-        "cases": cases, "today": today, "village": request.user.village,
+        "cases": cases_for_operator_day(user=request.user, day=today), "today": today,
+        "village": request.user.village,  # type: ignore[union-attr]
     })
+
+
+@require_staff_mfa
+def operator_apply(request: HttpRequest) -> HttpResponse:
+    """The services an operator may apply for on a citizen's behalf (citizen services), searchable; each link
+    starts a new application (never another citizen's draft)."""
+    _operator_only(request)
+    query = request.GET.get("q", "").strip()[:100]
+    return render(request, "backoffice/operator_apply.html", {
+        "versions": list(service_list(query=query, audience=Audience.CITIZEN)), "query": query,
+        "village": request.user.village,  # type: ignore[union-attr]
+    })
+
+
+def _case_page(request: HttpRequest, case: Any, form: ConsentPhotoForm | None = None, status: int = 200) -> HttpResponse:
+    return render(request, "backoffice/operator_case.html", {
+        "case": case, "history": case_public_history(case), "consent_photos": consent_documents(case),
+        "form": form or ConsentPhotoForm(), "pin_known": case.reference in request.session.get("cases_pins", {}),
+    }, status=status)
+
+
+@require_staff_mfa
+def operator_case(request: HttpRequest, reference: str) -> HttpResponse:
+    """One application the operator sent: its state, the messages to the applicant (never an office's internal
+    notes), the receipt, and the citizen's consent form with its signed photo."""
+    _operator_only(request)
+    case = case_get_for_operator(reference=reference, user=request.user)
+    personal_data_access_record(door=AccessDoor.CASE_VIEW, request=request, actor=request.user, case=case)
+    return _case_page(request, case)
+
+
+@require_staff_mfa
+def operator_consent_form(request: HttpRequest, reference: str) -> HttpResponse:
+    """The consent form (A4 PDF) of an application the operator sent, prefilled with it, for the citizen to sign."""
+    _operator_only(request)
+    case = case_get_for_operator(reference=reference, user=request.user)
+    pdf = consent_form_pdf(facts=consent_facts_for_case(case=case, operator=request.user))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="persetujuan-{case.reference}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_staff_mfa
+@require_POST
+def operator_consent_attach(request: HttpRequest, reference: str) -> HttpResponse:
+    """Attach the photo of the signed consent form; back to `next` (the confirmation page) or the case page."""
+    _operator_only(request)
+    case = case_get_for_operator(reference=reference, user=request.user)
+    form = ConsentPhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            case_consent_attach(case=case, photo=consent_photo_check(form.cleaned_data["consent_photo"]),
+                                actor=request.user)
+        except ValidationError as exc:
+            for message in exc.message_dict.get("consent_photo", exc.messages):
+                form.add_error("consent_photo", message)
+        else:
+            messages.success(request, _("The photo of the signed consent form is attached to {reference}.").format(
+                reference=case.reference))
+            following = request.POST.get("next", "")
+            if not url_has_allowed_host_and_scheme(following, allowed_hosts={request.get_host()},
+                                                   require_https=request.is_secure()):
+                following = reverse("backoffice:operator_case", kwargs={"reference": case.reference})
+            return redirect(following)
+    return _case_page(request, case, form, status=400)
 
 
 @require_staff_mfa
 def operator_receipt(request: HttpRequest, reference: str) -> HttpResponse:
     """The citizen's receipt for a printer at the village hall: ?kertas=a6 (default) or ?kertas=58mm."""
     _operator_only(request)
-    case = cases_for_operator(request.user).filter(reference=reference).select_related(
-        "service_version__service", "agency", "desa").first()
-    if case is None:
-        raise Http404
+    case = case_get_for_operator(reference=reference, user=request.user)
     personal_data_access_record(door=AccessDoor.RECEIPT, request=request, actor=request.user, case=case)
     paper = request.GET.get("kertas", "a6")
     if paper not in PAPER:
@@ -91,8 +171,6 @@ class SwitchForm(forms.Form):
 def operator_switch(request: HttpRequest) -> HttpResponse:
     """Hand the shared device to another operator: the current one is logged out and the next one logged in
     (password and TOTP code) in one step. Open to anyone on the device: it only ever logs someone in."""
-    from django_otp import login as otp_login
-
     form = SwitchForm(request.POST or None)
     status = 200
     if request.method == "POST":

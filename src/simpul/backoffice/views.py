@@ -26,7 +26,7 @@ from simpul.backoffice.forms import WorklistFilterForm
 from simpul.cases import actions, privacy, selectors
 from simpul.cases.actions import Form
 from simpul.cases.answers import ENCRYPTED_PREFIX, answers_in_clear
-from simpul.cases.constants import CaseAction, CaseStatus
+from simpul.cases.constants import CONSENT_DOCUMENT, CaseAction, CaseStatus
 from simpul.cases.display import answer_rows
 from simpul.cases.documents import document_open
 from simpul.cases.forms import ApproveForm, AssignForm, DesaForm, ForwardForm, NoteForm, note_audience_set
@@ -140,7 +140,8 @@ def _case_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, A
         "desa_form": extra.pop("desa_form", None) or (
             DesaForm(initial={"desa": case.desa_id}) if actions.may_set_desa(case, Actor.of(request.user)) else None),
         "dispositions": list(case.dispositions.select_related("from_agency", "to_agency")),
-        "notification_messages": messages_for_case(case.reference),
+        "notification_messages": messages_for_case(case.reference), "consent_code": CONSENT_DOCUMENT,
+        "consent_attached": any(d.spec_code == CONSENT_DOCUMENT and not d.deleted_at for d in documents),
         "today": timezone.localdate(), **extra,
     }
 

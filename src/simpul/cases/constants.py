@@ -51,6 +51,7 @@ class CaseAction(models.TextChoices):
     EXTEND = "extend", _("Extend the time limit")
     ASSIGN = "assign", _("Assign")
     SET_DESA = "set_desa", _("Set the village")
+    ATTACH_CONSENT = "attach_consent", _("Attach the signed consent form")
     NOTE = "note", _("Note")
 
 
@@ -113,3 +114,9 @@ CONFIDENTIAL_FIELD = "confidential"
 # A choice of a complaint form marked `to_complaint_unit: true` (e.g. "pungli", "maladministrasi") sends the
 # complaint to the complaint-handling unit first.
 COMPLAINT_UNIT_CHOICE_FLAG = "to_complaint_unit"
+
+# The document code of the photo of the consent form a citizen signed at the village hall (a case document
+# like the others, `simpul.cases.consent`). A hyphen no service's document code may have, so it never collides.
+CONSENT_DOCUMENT = "consent-form"
+# What the signed consent form may be: a photo or a scan.
+CONSENT_TYPES = ("jpg", "png", "pdf")

@@ -12,8 +12,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from simpul.accounts.permissions import village_scope
 from simpul.cases import documents as docs
-from simpul.cases.answers import answers_protect, answers_reveal
+from simpul.cases.answers import answers_protect, answers_reveal, field_types
+from simpul.cases.consent import case_consent_attach
 from simpul.cases.constants import Channel
 from simpul.cases.intake import DRAFT_SCOPE, SubmitResult, case_submit
 from simpul.cases.models import Case, Draft
@@ -35,6 +37,17 @@ def draft_create(*, version: Any, owner: Any = None) -> Draft:
     draft.full_clean()
     draft.save()
     return draft
+
+
+def draft_presets(*, version: Any, user: Any) -> dict[str, Any]:
+    """What a form's pages start with before anything is answered: for a village operator, their own village in
+    the form's first village question (the one that becomes the case's village, and which must be theirs).
+    Shown as the pages' initial values only: nothing counts as answered until the page is sent."""
+    village = village_scope(user)
+    if not village:
+        return {}
+    first = next((name for name, kind in field_types(version).items() if kind == "region"), None)
+    return {first: village} if first else {}
 
 
 def draft_answers(draft: Draft) -> dict[str, Any]:
@@ -103,10 +116,13 @@ def draft_delete(*, draft: Draft, keep: set[str] | None = None) -> None:
 
 
 def draft_submit(
-    *, draft: Draft, applicant: Any = None, submitted_by: Any = None, consent: dict[str, Any] | None = None
+    *, draft: Draft, applicant: Any = None, submitted_by: Any = None, consent: dict[str, Any] | None = None,
+    consent_photo: docs.CheckedFile | None = None,
 ) -> SubmitResult:
     """Submit a draft as a case and delete the draft in the same transaction: once the case exists, its answers
-    and documents live only in the case (the draft's files become the case's; the others are removed).
+    and documents live only in the case (the draft's files become the case's; the others are removed). A village
+    operator's `consent_photo` (checked by `simpul.cases.consent.consent_photo_check`) becomes the case's consent
+    document in the same transaction.
 
     Idempotent through the draft's key: sending it again after the draft is gone is answered by
     `draft_submission_replay`."""
@@ -117,6 +133,8 @@ def draft_submit(
             submitted_by=submitted_by, consent=consent, idempotency_key=draft.idempotency_key,
             idempotency_scope=DRAFT_SCOPE, channel=Channel.OPERATOR if submitted_by is not None else Channel.WEB,
         )
+        if consent_photo is not None and submitted_by is not None and not result.replayed:
+            case_consent_attach(case=result.case, photo=consent_photo, actor=submitted_by)
         keep = set(result.case.documents.values_list("stored_name", flat=True))
         draft_delete(draft=draft, keep=keep)
     return result

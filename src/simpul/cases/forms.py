@@ -33,15 +33,33 @@ class TrackForm(forms.Form):
     )
 
 
+CONSENT_PHOTO_LABEL = _("Photo of the consent form the citizen signed")
+CONSENT_PHOTO_HINT = _("A photo (JPG or PNG) or a scan (PDF). It is kept with the application as proof of the "
+                       "citizen's consent, and the office sees it.")
+
+
 class ConsentForm(forms.Form):
     consent = forms.BooleanField(
         label=_("The citizen agrees that I submit this application for them and that their data is processed "
                 "for this service."),
         required=True,
+        error_messages={"required": _("Tick the citizen's consent once they agree that you send this application "
+                                      "for them. Without it the application cannot be sent.")},
     )
     consent_photo = forms.FileField(
-        label=_("Photo of the consent form the citizen signed"), required=False,
-        help_text=_("JPG, PNG or PDF. Kept with the application as proof of the citizen's consent."),
+        label=CONSENT_PHOTO_LABEL, required=False,
+        help_text=_("If the citizen has signed the consent form already. You can also attach it after sending."),
+        widget=forms.FileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf"}),
+    )
+
+
+class ConsentPhotoForm(forms.Form):
+    """The photo of the signed consent form, attached to an application already sent (`case_consent_attach`)."""
+
+    consent_photo = forms.FileField(
+        label=CONSENT_PHOTO_LABEL, help_text=CONSENT_PHOTO_HINT,
+        widget=forms.FileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf"}),
+        error_messages={"required": _("Choose the photo of the signed consent form.")},
     )
 
 

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from simpul.cases.constants import CLOSED_STATUSES, CaseKind, CaseStatus
+from simpul.cases.constants import CLOSED_STATUSES, CONSENT_DOCUMENT, CaseKind, CaseStatus
 from simpul.cases.models import Case, CaseDocument, CaseEvent, Draft
 from simpul.cases.permissions import (
     applicant_events_q,
@@ -105,6 +105,24 @@ def cases_for_operator(user: Any) -> QuerySet[Case]:
     if person_of(user) is None or not getattr(user, "village_id", None):
         return Case.objects.none()
     return _base().filter(submitted_by=user, desa_id=user.village_id).order_by("-submitted_at")
+
+
+def cases_for_operator_day(*, user: Any, day: date) -> list[Case]:
+    """The cases the village operator `user` sent on `day` for their desa, newest first, each with
+    `has_consent_photo` (whether the photo of the signed consent form is attached)."""
+    consent = CaseDocument.objects.filter(case=OuterRef("pk"), spec_code=CONSENT_DOCUMENT, deleted_at__isnull=True)
+    return list(cases_for_operator(user).filter(submitted_at__date=day).defer(*WORKLIST_DEFERRED)
+                .select_related("service_version__service").annotate(has_consent_photo=Exists(consent)))
+
+
+def case_get_for_operator(*, reference: str, user: Any) -> Case:
+    """One case the village operator `user` sent for their own desa (`cases_for_operator`); Http404 for any
+    other case, without a hint that it exists."""
+    canonical = normalise_reference(reference) or reference
+    case = cases_for_operator(user).filter(reference=canonical).select_related("service_version__service").first()
+    if case is None:
+        raise Http404
+    return case
 
 
 def case_public_history(case: Case) -> list[CaseEvent]:

@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import get_format
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,18 +22,21 @@ from simpul.accounts.permissions import village_scope
 from simpul.cases import actions, selectors, tracking
 from simpul.cases import drafts as draft_service
 from simpul.cases.answers import answers_in_clear
-from simpul.cases.constants import CaseStatus
+from simpul.cases.consent import (
+    consent_facts_for_draft,
+    consent_form_pdf,
+    consent_form_title,
+    consent_photo_check,
+)
+from simpul.cases.constants import CONSENT_DOCUMENT, CaseStatus
 from simpul.cases.display import answer_rows
 from simpul.cases.documents import (
-    document_check,
-    document_delete,
     document_limit,
     document_open,
-    document_store,
     human_bytes,
     too_large_message,
 )
-from simpul.cases.forms import ConsentForm, TrackForm
+from simpul.cases.forms import ConsentForm, ConsentPhotoForm, TrackForm
 from simpul.cases.models import Case, Draft
 from simpul.cases.permissions import is_applicant, personal_answer_names
 from simpul.cases.receipts import receipt_pdf
@@ -67,6 +71,11 @@ def _blocker(version: Any, user: Any) -> str | None:
 
 def _is_operator(user: Any) -> bool:
     return Actor.of(user).is_person and bool(village_scope(user))
+
+
+def _assisted(request: HttpRequest) -> Any:
+    """The village a village operator applies for (the form's pages then say so), else None."""
+    return request.user.village if _is_operator(request.user) else None  # type: ignore[union-attr]
 
 
 class _DraftSent(Exception):
@@ -212,13 +221,15 @@ def apply_page(request: HttpRequest, code: str, token: str, page: str) -> HttpRe
         if is_outbox(request):
             return outbox_refused(request, flat_errors(form.errors), url=request.get_full_path())
     else:
-        form = _page_form(version, page, answers=answers)
+        presets = draft_service.draft_presets(version=version, user=request.user)
+        form = _page_form(version, page, answers={**presets, **answers})
     index = keys.index(page)
     previous = (reverse("cases:apply_page", kwargs={"code": code, "token": token, "page": keys[index - 1]})
                 if index > 0 else None)
     return render(request, "cases/apply_page.html", {
         "version": version, "draft": draft, "form": form, "page": version.form["pages"][index],
         "steps": _steps(version, page), "previous_url": previous, "outbox_title": _outbox_title(draft),
+        "assisted_village": _assisted(request),
     }, status=200 if request.method == "GET" or not form.errors else 400)
 
 
@@ -265,7 +276,7 @@ def apply_documents(request: HttpRequest, code: str, token: str) -> HttpResponse
                 if pages else None)
     return render(request, "cases/apply_documents.html", {
         "version": version, "draft": draft, "specs": specs, "errors": errors, "steps": _steps(version, "dokumen"),
-        "previous_url": previous, "outbox_title": _outbox_title(draft),
+        "previous_url": previous, "outbox_title": _outbox_title(draft), "assisted_village": _assisted(request),
     }, status=400 if errors else 200)
 
 
@@ -298,16 +309,15 @@ def apply_review(request: HttpRequest, code: str, token: str) -> HttpResponse:
         elif consent_form is not None and not consent_form.is_valid():
             errors["consent"] = [str(m) for m in consent_form.errors.get("consent", [])]
         else:
-            consent = None
             try:
-                consent = _operator_consent(consent_form) if operator else None
+                photo = consent_form.cleaned_data.get("consent_photo") if consent_form is not None else None
                 result = draft_service.draft_submit(
                     draft=draft, applicant=None if operator else request.user,
-                    submitted_by=request.user if operator else None, consent=consent,
+                    submitted_by=request.user if operator else None,
+                    consent={"given": True, "by": "operator"} if operator else None,
+                    consent_photo=consent_photo_check(photo) if photo else None,
                 )
             except ValidationError as exc:
-                # No case took the photo of the signed consent form: it must not stay behind on its own.
-                document_delete(((consent or {}).get("photo") or {}).get("stored_name", ""))
                 errors = exc.message_dict
             else:
                 _remember_sent(request, token, result)
@@ -324,22 +334,22 @@ def apply_review(request: HttpRequest, code: str, token: str) -> HttpResponse:
         "documents": documents, "consent_form": consent_form, "errors": errors,
         "general_errors": errors.get("__all__", []), "field_errors": page_errors,
         "steps": _steps(version, "periksa"), "outbox_title": _outbox_title(draft),
+        "assisted_village": _assisted(request),
     }, status=400 if errors else 200)
 
 
-def _operator_consent(consent_form: Any) -> dict[str, Any]:
-    """The consent an operator recorded, with the photo of the signed consent form when one was given (checked
-    like any document: JPG, PNG or PDF by content, size cap; raises ValidationError naming the file)."""
-    consent: dict[str, Any] = {"given": True, "by": "operator"}
-    photo = consent_form.cleaned_data.get("consent_photo")
-    if photo:
-        try:
-            checked = document_check(upload=photo, spec={"types": ["jpg", "png", "pdf"]})
-        except ValidationError as exc:
-            raise ValidationError({"consent_photo": exc.messages}) from exc
-        document_store(checked, folder="consent")
-        consent["photo"] = checked.as_dict()
-    return consent
+@_draft_or_done
+def apply_consent_form(request: HttpRequest, code: str, token: str) -> HttpResponse:
+    """The consent form (A4 PDF) of a village operator's application not sent yet, prefilled with its answers so
+    far, for the citizen to sign before it is sent. Only for the operator whose draft it is."""
+    draft = _draft(request, code, token)
+    if not _is_operator(request.user) or draft.owner_id != request.user.pk:
+        raise Http404
+    facts = consent_facts_for_draft(draft=draft, operator=request.user)
+    response = HttpResponse(consent_form_pdf(facts=facts), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{slugify(consent_form_title(facts))}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def apply_done(request: HttpRequest, code: str, token: str) -> HttpResponse:
@@ -354,6 +364,12 @@ def apply_done(request: HttpRequest, code: str, token: str) -> HttpResponse:
     pin = request.session.get(SESSION_PINS, {}).get(case.reference, "")
     if not pin:
         raise Http404  # the confirmation with the PIN belongs to the session that sent the application
+    if case.submitted_by_id is not None and case.submitted_by_id == request.user.pk:
+        # a village operator sent it for a citizen: what to hand over, print, and the next citizen
+        return render(request, "cases/apply_done_operator.html", {
+            "case": case, "pin": pin, "version": case.service_version, "consent_form": ConsentPhotoForm(),
+            "has_consent_photo": case.documents.filter(spec_code=CONSENT_DOCUMENT).exists(),
+        })
     return render(request, "cases/apply_done.html", {"case": case, "pin": pin, "version": case.service_version})
 
 

@@ -7,6 +7,8 @@ from datetime import timedelta
 from django import template
 from django.utils.translation import ngettext
 
+from simpul.accounts.homes import workspace_url
+
 register = template.Library()
 
 
@@ -23,3 +25,10 @@ def duration_words(value: timedelta | None) -> str:
     if minutes:
         parts.append(ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes})
     return " ".join(parts)
+
+
+@register.simple_tag(takes_context=True)
+def workspace_link(context: template.Context) -> str | None:
+    """The address of the signed-in staff member's workspace (the home of their role), else None."""
+    request = context.get("request")
+    return workspace_url(getattr(request, "user", None))

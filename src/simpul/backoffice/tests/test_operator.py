@@ -152,9 +152,12 @@ def _jpeg() -> Any:
     return SimpleUploadedFile("persetujuan.jpg", out.getvalue(), content_type="image/jpeg")
 
 
-def test_the_photo_of_the_signed_consent_form_is_kept_with_the_consent(
+def test_the_photo_of_the_signed_consent_form_sent_with_the_application_is_a_document_the_officer_sees(
     client: Any, personas: Any  # noqa: F811
 ) -> None:
+    from django.test import Client
+
+    from simpul.cases.constants import CONSENT_DOCUMENT
     from simpul.cases.models import Case
 
     draft = _operator_draft(personas)
@@ -163,8 +166,16 @@ def test_the_photo_of_the_signed_consent_form_is_kept_with_the_consent(
     response = client.post(url, {"idempotency_key": draft.idempotency_key, "consent": "on",
                                  "consent_photo": _jpeg()})
     assert response.status_code == 302, response.content[:2000]
-    consent = Case.objects.get().consent
-    assert consent["given"] is True and consent["photo"]["kind"] == "jpg" and consent["photo"]["stored_name"]
+    case = Case.objects.get()
+    assert case.consent == {"given": True, "by": "operator"}
+    photo = case.documents.get(spec_code=CONSENT_DOCUMENT)
+    assert photo.content_type == "image/jpeg" and photo.uploaded_by_id == personas.operator.pk
+    officer = Client()
+    login(officer, personas.officer)
+    page = officer.get(f"/kantor/perkara/{case.reference}/").content.decode()
+    assert "Formulir persetujuan yang ditandatangani" in page
+    assert f"/kantor/perkara/{case.reference}/dokumen/{photo.pk}/" in page
+    assert officer.get(f"/kantor/perkara/{case.reference}/dokumen/{photo.pk}/").status_code == 200
 
 
 def test_a_consent_photo_that_is_not_an_image_or_pdf_is_refused_and_nothing_is_sent(
@@ -181,3 +192,122 @@ def test_a_consent_photo_that_is_not_an_image_or_pdf_is_refused_and_nothing_is_s
                                  "consent_photo": SimpleUploadedFile("x.exe", b"MZ" + b"\0" * 100)})
     assert response.status_code == 400 and "x.exe" in response.content.decode()
     assert Case.objects.count() == 0
+
+
+
+def _sent_by_the_review_page(client: Any, personas: Any, **service: Any) -> Any:  # noqa: F811
+    """An application the operator sends through the check page, so the session holds its PIN."""
+    from simpul.cases.drafts import draft_attach_documents, draft_create, draft_update_answers
+    from simpul.cases.models import Case
+
+    version = ktp_service(personas.dukcapil, **service)
+    draft = draft_create(version=version, owner=personas.operator)
+    draft_update_answers(draft=draft, answers={**VALID_ANSWERS, **service.get("answers_override", {})})
+    assert draft_attach_documents(draft=draft, files={"kk": pdf_upload()}) == {}
+    login(client, personas.operator)
+    response = client.post(f"/layanan/{version.service.code}/ajukan/{draft.token}/periksa/",
+                           {"idempotency_key": draft.idempotency_key, "consent": "on"})
+    assert response.status_code == 302, response.content[:2000]
+    return Case.objects.get(), response["Location"]
+
+
+LONG_NAME = "Siti Aminah binti Muhammad Abdurrahman Wahid Nasution Harahap Siregar Lubis"
+LONG_SERVICE = "Penggantian KTP-el karena hilang, rusak, atau perubahan data kependudukan di luar domisili"
+
+
+@pytest.mark.parametrize("paper", ["a6", "58mm"])
+def test_the_printed_receipt_fits_on_one_page_with_the_pin_and_long_names(
+    client: Any, personas: Any, paper: str  # noqa: F811
+) -> None:
+    import io
+
+    import pikepdf
+
+    from simpul.cases.models import Case
+
+    case, _done = _sent_by_the_review_page(client, personas, name_id=LONG_SERVICE)
+    Case.objects.filter(pk=case.pk).update(applicant_name=LONG_NAME)
+    response = client.get(f"/kantor/desa/{case.reference}/tanda-terima.pdf?kertas={paper}")
+    with pikepdf.open(io.BytesIO(response.content)) as pdf:
+        assert len(pdf.pages) == 1
+    facts = assert_accessible_pdf(response.content, title=f"Tanda terima permohonan {case.reference}", lang="id")
+    pin = client.session["cases_pins"][case.reference]
+    assert f"PIN {pin}" in facts.text and LONG_NAME in facts.text and LONG_SERVICE in facts.text
+
+
+def test_references_on_todays_list_link_to_the_application_page(
+    client: Any, operator_case: Any, personas: Any  # noqa: F811
+) -> None:
+    login(client, personas.operator)
+    page = client.get("/kantor/desa/").content.decode()
+    assert f'<a class="ref" href="/kantor/desa/{operator_case.reference}/">{operator_case.reference}</a>' in page
+    assert "belum dilampirkan" in page  # the consent form's photo is not attached yet
+
+
+def test_todays_list_costs_the_same_queries_for_one_or_many_applications(
+    client: Any, personas: Any, django_assert_num_queries: Any  # noqa: F811
+) -> None:
+    version = ktp_service(personas.dukcapil)
+    for key in ("a", "b", "c"):
+        case_submit(version=version, answers=dict(VALID_ANSWERS), files={"kk": pdf_upload()},
+                    idempotency_key=f"day-{key}", submitted_by=personas.operator, consent={"given": True})
+    login(client, personas.operator)
+    client.get("/kantor/desa/")
+    with django_assert_num_queries(QUERIES_TODAY):
+        page = client.get("/kantor/desa/")
+    assert page.content.decode().count('class="ref"') == 3
+
+
+QUERIES_TODAY = 8
+
+
+def test_the_application_page_shows_its_state_and_messages_but_never_internal_notes(
+    client: Any, operator_case: Any, personas: Any  # noqa: F811
+) -> None:
+    from simpul.cases.history import event_record
+    from simpul.core.models import PersonalDataAccess
+
+    event_record(operator_case, action="note", actor=personas.officer, public_note="Mohon bawa KK asli.")
+    event_record(operator_case, action="note", actor=personas.officer, internal_note="Cek ulang, curiga ganda.",
+                 visible=False)
+    login(client, personas.operator)
+    response = client.get(f"/kantor/desa/{operator_case.reference}/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert operator_case.reference in page and "Siti Warga" in page and operator_case.get_status_display() in page
+    assert "Mohon bawa KK asli." in page
+    assert "curiga ganda" not in page and "Petugas Dukcapil" not in page
+    assert f"/kantor/desa/{operator_case.reference}/persetujuan.pdf" in page
+    assert f"/kantor/desa/{operator_case.reference}/tanda-terima.pdf" in page
+    assert 'href="/kantor/desa/ajukan/">Warga berikutnya</a>' in page
+    assert PersonalDataAccess.objects.filter(actor=personas.operator, door="case_view").count() == 1
+
+
+def test_an_operator_never_opens_another_villages_or_another_operators_application(
+    client: Any, operator_case: Any, other_operator: Any, personas: Any  # noqa: F811
+) -> None:
+    from simpul.accounts.models import Role
+
+    same_village = make_user("operator3@test.simpul", Role.VILLAGE_OPERATOR, full_name="Operator Kedua",
+                             village=personas.desa)
+    for user in (other_operator, same_village):
+        login(client, user)
+        for path in ("/", "/persetujuan.pdf", "/tanda-terima.pdf"):
+            assert client.get(f"/kantor/desa/{operator_case.reference}{path}").status_code == 404, (user, path)
+    login(client, personas.officer)  # an officer has the case screen, not the village hall's
+    assert client.get(f"/kantor/desa/{operator_case.reference}/").status_code == 404
+
+
+def test_the_services_to_apply_for_are_the_citizen_services_each_starting_a_new_application(
+    client: Any, personas: Any  # noqa: F811
+) -> None:
+    ktp_service(personas.dukcapil)
+    ktp_service(personas.dpmptsp, code="izin-reklame", name_id="Izin reklame", audience="business")
+    login(client, personas.operator)
+    page = client.get("/kantor/desa/ajukan/").content.decode()
+    assert 'href="/layanan/ktp-el-penggantian/ajukan/?baru=1">Penggantian KTP-el</a>' in page
+    assert "Izin reklame" not in page
+    assert "Sukarami" in page and 'href="/kantor/desa/"' in page
+    assert "Penggantian KTP-el" not in client.get("/kantor/desa/ajukan/?q=akta").content.decode()
+    login(client, personas.citizen)
+    assert client.get("/kantor/desa/ajukan/").status_code == 403

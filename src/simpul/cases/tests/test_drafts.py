@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from simpul.cases.actions import case_withdraw
+from simpul.cases.constants import CONSENT_DOCUMENT
 from simpul.cases.models import Case, Draft
 from simpul.cases.schedule import drafts_purge
 from simpul.cases.tests.factories import VALID_ANSWERS, ktp_service, png_upload
@@ -163,7 +164,7 @@ def test_refused_operator_application_leaves_no_consent_photo(client, personas, 
         "idempotency_key": draft.idempotency_key, "consent": "on", "consent_photo": png_upload("setuju.png"),
     })
     assert response.status_code == 400 and Case.objects.count() == 0
-    folder = default_storage.path("consent")
+    folder = default_storage.path("")  # the draft has no document yet: nothing may be stored at all
     assert not os.path.exists(folder) or not any(files for _root, _dirs, files in os.walk(folder))
 
 
@@ -221,7 +222,8 @@ def test_retention_of_a_case_leaves_no_copy_of_its_personal_data(client, persona
     })
     assert response.status_code == 302
     case = Case.objects.get()
-    photo = case.consent["photo"]["stored_name"]
+    stored = list(case.documents.values_list("stored_name", flat=True))
+    assert len(stored) == 2 and case.documents.filter(spec_code=CONSENT_DOCUMENT).count() == 1  # KK + consent
     Case.objects.filter(pk=case.pk).update(email="siti@example.org", phone="081234567890")
     case.refresh_from_db()
     case_withdraw(case=case, actor=None, via_pin=True)
@@ -234,8 +236,7 @@ def test_retention_of_a_case_leaves_no_copy_of_its_personal_data(client, persona
     Case.objects.filter(pk=case.pk).update(closed_at=timezone.now() - timedelta(days=365 * 6))
     with django_capture_on_commit_callbacks(execute=True):
         call_command("cases", "retention", stdout=StringIO())
-    assert not default_storage.exists(photo)
-    assert not default_storage.exists(case.documents.get().stored_name)
+    assert [name for name in stored if default_storage.exists(name)] == []
     messages = Message.objects.filter(case_reference=case.reference)
     assert messages.exists() and not messages.exclude(recipient="", body="").exists()
     assert not IdempotencyRecord.objects.filter(scope=case.idempotency_scope, key=case.idempotency_key).exists()
