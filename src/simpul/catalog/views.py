@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from simpul.catalog.forms_engine import document_specs, localized
 from simpul.catalog.models import ServiceKind
 from simpul.catalog.selectors import complaint_services, service_apply_blocker, service_get, service_list
-from simpul.core.files import human_bytes
+from simpul.core.files import limits_text
 from simpul.core.pagecache import anonymous_page_cache
 
 MAX_QUERY = 100
@@ -40,7 +40,7 @@ def service_detail_view(request: HttpRequest, code: str) -> HttpResponse:
     version = service_get(code)
     documents = [
         {**spec, "label": localized(spec, "label"), "hint": localized(spec, "hint"),
-         "size": human_bytes(spec["max_bytes"]), "conditional": bool(spec.get("show_if"))}
+         "limits": limits_text(spec), "conditional": bool(spec.get("show_if"))}
         for spec in document_specs(version)
     ]
     pages = [localized(page, "title") for page in version.pages]
