@@ -9,7 +9,13 @@ from django.urls import NoReverseMatch, reverse
 
 from simpul.catalog.forms_engine import document_specs, localized
 from simpul.catalog.models import ServiceKind
-from simpul.catalog.selectors import complaint_services, service_apply_blocker, service_get, service_list
+from simpul.catalog.selectors import (
+    catalogue_by_kind,
+    complaint_services,
+    service_apply_blocker,
+    service_get,
+    service_list,
+)
 from simpul.core.files import limits_text
 from simpul.core.pagecache import anonymous_page_cache
 
@@ -32,7 +38,18 @@ def service_list_view(request: HttpRequest) -> HttpResponse:
     versions = list(service_list(query=query, kind=kind or None))
     return render(request, "catalog/service_list.html", {
         "versions": versions, "query": query, "kind": kind, "kinds": ServiceKind.choices,
+        # nothing found: the whole catalogue by kind, and the complaint form, instead of a dead end
+        "by_kind": catalogue_by_kind() if not versions else [],
+        "complaints_url": _complaints_url() if not versions else "",
     })
+
+
+def _complaints_url() -> str:
+    """The complaint page (`portal:complaints`, which serves `complaint_list_view`), or "" where it is not mounted."""
+    try:
+        return reverse("portal:complaints")
+    except NoReverseMatch:
+        return ""
 
 
 @anonymous_page_cache
