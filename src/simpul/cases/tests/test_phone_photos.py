@@ -134,3 +134,25 @@ def test_the_upload_api_answers_in_the_language_of_the_page_not_of_a_language_co
     english = client.post("/api/v1/uploads/", body, content_type="application/json",
                            HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9,id;q=0.5")
     assert english.json()["detail"].startswith("The file scan-kk.pdf is too large (2.9 MB); at most 2 MB")
+
+
+def test_the_correction_page_lists_a_refused_document_in_its_summary_tied_to_the_field(client: Any,
+                                                                                     personas: Any) -> None:  # noqa: F811
+    from simpul.cases.actions import case_request_revision, case_transition
+    from simpul.cases.intake import case_submit
+    from simpul.cases.tests.factories import VALID_ANSWERS, ktp_service, pdf_upload
+
+    version = ktp_service(personas.dukcapil)
+    result = case_submit(version=version, answers=dict(VALID_ANSWERS), files={"kk": pdf_upload()}, applicant=None,
+                         idempotency_key="photo-revise")
+    case_transition(case=result.case, action="verify", actor=personas.officer)
+    case_request_revision(case=result.case, actor=personas.officer, message="Foto KK buram")
+    client.post(reverse("cases:track"), {"reference": result.case.reference, "pin": result.pin})
+    data = {f"applicant-{k}": VALID_ANSWERS[k] for k in ("nik", "full_name", "village", "phone")}
+    data.update({"reason-reason": "damaged", "reason-notes": "foto baru",
+                 "kk": SimpleUploadedFile("kk-baru.pdf", b"MZ not a document", content_type="application/pdf")})
+    html = client.post(reverse("cases:track_revise", kwargs={"reference": result.case.reference}), data).content.decode()
+    summary = re.search(r'<div class="error-summary".*?</div>', html, re.DOTALL).group(0)
+    assert re.search(r'<li><a href="#doc_kk">Berkas kk-baru\.pdf tidak bisa dibuka sebagai [^<]+</a></li>', summary)
+    field = re.search(r'<input type="file" id="doc_kk"[^>]*>', html).group(0)
+    assert 'aria-describedby="doc_kk_hint doc_kk_err"' in field
