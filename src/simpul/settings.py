@@ -265,6 +265,9 @@ if STORAGES["default"]["BACKEND"] == "storages.backends.s3.S3Storage":
         "querystring_auth": True,
     }
 UPLOAD_MAX_BYTES = env.int("SIMPUL_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+# A photo (JPG, PNG) may arrive as large as a phone takes it: it is made smaller before it is stored
+# (simpul.core.files), so this cap is for what comes in, not for what is kept.
+UPLOAD_PHOTO_MAX_BYTES = env.int("SIMPUL_UPLOAD_PHOTO_MAX_BYTES", default=15 * 1024 * 1024)
 # Chunked uploads anyone may open (simpul.portal.uploads): what may stay open per client address and in all.
 UPLOAD_OPEN_PER_CLIENT = env.int("SIMPUL_UPLOAD_OPEN_PER_CLIENT", default=20)
 UPLOAD_OPEN_BYTES_PER_CLIENT = env.int("SIMPUL_UPLOAD_OPEN_BYTES_PER_CLIENT", default=100 * 1024 * 1024)

@@ -226,7 +226,9 @@ def _public_pages() -> list[str]:
 
     from simpul.assessment.models import Round, RoundStatus
 
-    pages = ["/", "/en/", reverse("catalog:list"), reverse("catalog:detail", kwargs={"code": SERVICE}),
+    pages = ["/", "/en/", reverse("catalog:list"), reverse("catalog:list") + "?q=kartu+keluarga+hilang",
+             reverse("catalog:list") + "?q=kapal+selam",  # nothing found: the catalogue by kind is offered
+             reverse("catalog:detail", kwargs={"code": SERVICE}),
              reverse("cases:track"), reverse("accounts:login"), reverse("accounts:register"),
              reverse("accounts:register_citizen"), reverse("accounts:password_reset")]
     for name in ("infrastructure:dashboard", "opendata:list"):

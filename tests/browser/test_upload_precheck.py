@@ -100,7 +100,7 @@ def test_a_file_the_document_cannot_take_is_refused_before_any_part_goes_over_th
 
     page.route("**/api/v1/uploads/**", count)
     kk = page.locator("#doc_kk")
-    refusal = page.locator("#doc_kk_refusal")
+    refusal = page.locator("#doc_kk_err")
 
     # 1. too large: the phone measures it and refuses at once, before asking the server anything
     started = time.monotonic()
@@ -192,11 +192,11 @@ def test_when_one_file_is_refused_the_upload_opened_for_another_is_given_up_at_o
     with page.expect_response(lambda response: response.request.method == "DELETE") as given_up:
         page.get_by_role("button", name="Lanjut", exact=True).click()
     assert given_up.value.status == 204
-    refusal = page.locator("#doc_damaged_card_photo_refusal")
+    refusal = page.locator("#doc_damaged_card_photo_err")
     refusal.wait_for()
     assert refusal.inner_text() == ("Berkas ktp-rusak.pdf tidak bisa dibuka sebagai JPG/PNG. Foto dokumennya dengan "
                                     "HP, atau pilih berkas lain.")
     assert sent == ["POST upload", "POST upload", "DELETE upload"]
     assert _uploads_kept(tmp_path) == []
-    assert page.locator("#doc_kk_refusal").count() == 0
+    assert page.locator("#doc_kk_err").count() == 0
     page.context.close()

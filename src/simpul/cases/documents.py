@@ -12,6 +12,9 @@ from simpul.core.files import (
     document_open,
     document_store,
     human_bytes,
+    limits_text,
+    photo_limit,
+    photo_too_large_message,
     sanitise_name,
     too_large_message,
 )
@@ -27,6 +30,9 @@ __all__ = [
     "document_open",
     "document_store",
     "human_bytes",
+    "limits_text",
+    "photo_limit",
+    "photo_too_large_message",
     "sanitise_name",
     "too_large_message",
 ]

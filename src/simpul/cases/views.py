@@ -34,6 +34,9 @@ from simpul.cases.documents import (
     document_limit,
     document_open,
     human_bytes,
+    limits_text,
+    photo_limit,
+    photo_too_large_message,
     too_large_message,
 )
 from simpul.cases.forms import ConsentForm, ConsentPhotoForm, TrackForm
@@ -234,13 +237,18 @@ def apply_page(request: HttpRequest, code: str, token: str, page: str) -> HttpRe
 
 
 def _file_input(spec: dict[str, Any]) -> dict[str, Any]:
-    """What a document's file input shows and tells the browser: the types it takes, its limit (written out,
-    and in bytes with the refusal sentence, `{name}` and `{size}` left in, so the page's script refuses a file
-    it can measure in the words the server would use)."""
+    """What a document's file input shows and tells the browser: the types it takes and how large (written out
+    for the hint; in bytes with the refusal sentences, `{name}` and `{size}` left in, so the page's script refuses
+    a file it can measure in the words the server would use). A photo may arrive larger than a PDF: it is made
+    smaller before it is stored."""
     limit = document_limit(spec)
-    return {"limit": human_bytes(limit), "max_bytes_limit": limit,
+    photos = photo_limit(spec)
+    return {"limits": limits_text(spec), "max_bytes_limit": limit,
             "accept": ",".join("." + t for t in spec["types"]),
             "too_large": too_large_message(name="{name}", size="{size}", limit=human_bytes(limit)),
+            "photo_max_bytes": photos or "",
+            "photo_too_large": photo_too_large_message(name="{name}", size="{size}", limit=human_bytes(photos))
+            if photos else "",
             "decimal_mark": get_format("DECIMAL_SEPARATOR")}
 
 
@@ -501,6 +509,7 @@ def track_revise(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "cases/track_revise.html", {
         "case": case, "forms": forms, "specs": specs, "revision_note": revision_note,
         "general_errors": errors.get("__all__", []),
+        "has_errors": bool(errors) or any(form.errors for _page, form in forms),
     }, status=400 if (request.method == "POST") else 200)
 
 

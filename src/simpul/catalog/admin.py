@@ -24,6 +24,7 @@ from simpul.catalog.services import (
     CatalogImportError,
     service_export_yaml,
     service_import_yaml,
+    service_search_reindex,
     service_version_draft_from,
     service_version_publish,
     service_version_update,
@@ -61,6 +62,11 @@ class ServiceAdmin(AuditedModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Service]:
         return super().get_queryset(request).select_related("current_version__agency")
+
+    def save_model(self, request: HttpRequest, obj: Service, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if "keywords" in form.changed_data:
+            service_search_reindex(service=obj)  # the versions' search text reads the service's search words
 
     @admin.display(description=_("name"))
     def current_name(self, obj: Service) -> str:

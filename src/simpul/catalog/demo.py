@@ -5,7 +5,8 @@ Dukcapil (KTP-el baru and penggantian, perubahan KK, akta kelahiran and kematian
 files are the requirements as data: an admin reads and changes them without touching code. Loading is
 idempotent. A service that already exists gets the file's new versions only when the file's newest version
 number is above every stored one (a corrected form shipped as version 2); otherwise it is left as it is (an admin
-may have published newer versions of their own). A stored published version is never changed.
+may have published newer versions of their own), except that a service without search words gets the file's. A
+stored published version is never changed.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import yaml
 from django.db.models import Max
 
 from simpul.catalog.models import Service
-from simpul.catalog.services import CatalogImportError, service_import_yaml
+from simpul.catalog.services import CatalogImportError, service_import_yaml, service_set_keywords
 
 CODE_LINE = re.compile(r"^code:\s*(\S+)\s*$", re.MULTILINE)
 DATA_DIR = Path(__file__).resolve().parent / "data" / "musi-banyuasin"
@@ -28,8 +29,8 @@ def demo_files() -> list[Path]:
     return sorted(DATA_DIR.glob("*.yaml"))
 
 
-def _newest_number(text: str) -> int:
-    versions = (yaml.safe_load(text) or {}).get("versions") or []
+def _newest_number(doc: dict[str, Any]) -> int:
+    versions = doc.get("versions") or []
     return max((int(v.get("number", i + 1)) for i, v in enumerate(versions)), default=0)
 
 
@@ -40,7 +41,9 @@ def load(*, stdout: Any) -> None:
         text = path.read_text(encoding="utf-8")
         match = CODE_LINE.search(text)
         code = match.group(1).strip() if match else None
-        if code in stored and _newest_number(text) <= (stored[code] or 0):
+        doc = yaml.safe_load(text) or {}
+        if code in stored and _newest_number(doc) <= (stored[code] or 0):
+            _add_search_words(code, doc)
             continue
         try:
             service_import_yaml(text=text, actor=None)
@@ -53,3 +56,10 @@ def load(*, stdout: Any) -> None:
             created += 1
     stdout.write(f"catalog: {created} demo services loaded, {updated} given a new version, "
                  f"{len(stored) - updated} already present\n")
+
+
+def _add_search_words(code: str | None, doc: dict[str, Any]) -> None:
+    """A service loaded before its file had search words gets them; words an admin set are left as they are."""
+    service = Service.objects.filter(code=code, keywords="").first()
+    if service is not None and doc.get("keywords"):
+        service_set_keywords(service=service, keywords=list(doc["keywords"]), actor=None)

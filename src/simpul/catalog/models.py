@@ -62,6 +62,11 @@ class Service(TimeStampedModel):
         "catalog.ServiceVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("current published version"),
     )
+    keywords = models.TextField(
+        _("search words"), blank=True,
+        help_text=_("Words people type when they look for this service, separated by commas (for example: KK "
+                    "hilang, cetak ulang KK). The catalogue search finds the service by them; nobody sees them."),
+    )
 
     class Meta:
         ordering = ["code"]
@@ -70,6 +75,10 @@ class Service(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return [word.strip() for word in self.keywords.split(",") if word.strip()]
 
 
 # Fields of a version that are frozen once it is published.
@@ -174,6 +183,8 @@ class ServiceVersion(TimeStampedModel):
         return localized(item, key)
 
     def build_search_text(self) -> str:
+        """What the catalogue search reads: the code, names and descriptions in both languages, the kind, the
+        complaint category, the agency and the service's search words, normalised (`normalize_search`)."""
         agency = self.agency if self.agency_id else None
         parts = [
             self.service.code if self.service_id else "", self.name_id, self.name_en, self.description_id,
@@ -189,7 +200,14 @@ class ServiceVersion(TimeStampedModel):
                     parts.append(str(ServiceKind(self.kind).label))
         if agency is not None:
             parts += [agency.code, agency.name, agency.short_name]
+        if self.service_id:
+            parts.append(self.service.keywords)
         return normalize_search(" ".join(str(p) for p in parts if p))
+
+    def build_search_title(self) -> str:
+        return normalize_search(
+            " ".join([self.service.code if self.service_id else "", self.name_id, self.name_en])
+        )[:500]
 
     def check_mutable(self) -> None:
         """Refuse a change to the content of a version that is no longer a draft (status may still move on)."""
@@ -217,9 +235,7 @@ class ServiceVersion(TimeStampedModel):
         if not kwargs.get("force_insert"):
             self.check_mutable()
         self.search_text = self.build_search_text()
-        self.search_title = normalize_search(
-            " ".join([self.service.code if self.service_id else "", self.name_id, self.name_en])
-        )[:500]
+        self.search_title = self.build_search_title()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = sorted({*update_fields, "search_text", "search_title"})

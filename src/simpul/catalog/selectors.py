@@ -1,15 +1,18 @@
-"""Reads of the catalog: the current published version of each active service, searchable in Indonesian."""
+"""Reads of the catalog: the current published version of each active service, searchable in the words people
+type (`simpul.catalog.search`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Concat, Replace
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from simpul.catalog.models import Audience, ServiceKind, ServiceVersion, VersionStatus, normalize_search
+from simpul.catalog.models import Audience, ServiceKind, ServiceVersion, VersionStatus
+from simpul.catalog.search import Term, search_terms
 from simpul.core.actors import Actor
 
 # Applications first, complaints last: what most visitors come for.
@@ -26,13 +29,31 @@ def _current_versions() -> QuerySet[ServiceVersion]:
     ).select_related("service", "agency", "routing_agency")
 
 
+def _matches(term: Term, text: str, padded: str, compact: str) -> Q:
+    """Where a service's normalised `text` (the field; `padded` is it between two spaces, `compact` without
+    spaces) holds the term: a word typed anywhere in a word ("lahir" in "kelahiran"), and, when at least six
+    letters, in a run of words written together ("aktakelahiran"); a word or phrase from the synonyms at the start
+    of a word, or as a whole word when it has three letters or fewer ("kk" is not the "kk" of "skkm")."""
+    if not term.from_synonyms:
+        found = Q(**{f"{text}__contains": term.typed})
+        if len(term.typed) >= 6:
+            found |= Q(**{f"{compact}__contains": term.typed})
+        return found
+    found = Q()
+    for word in term.alternatives:
+        found |= Q(**{f"{padded}__contains": f" {word} " if len(word) <= 3 else f" {word}"})
+    return found
+
+
 def service_list(
     *, query: str = "", kind: str | None = None, audience: str | None = None
 ) -> QuerySet[ServiceVersion]:
-    """Current published versions of active services, ordered by name.
+    """Current published versions of active services: those matching every term of `query`, the ones whose name
+    (or code) holds every term first, then applications before complaints, then by name.
 
-    Services whose code or name holds every word come first. `query` is matched word by word against a stored normalised text (code, names and descriptions in both
-    languages, kind, agency), so "KTP-EL", "ktp el" and "perizínan" match like "ktp-el" and "perizinan" on
+    `query` is read by `simpul.catalog.search.search_terms` (the kabupaten's synonyms: "akte lahir", "ektp",
+    "KK hilang", "pungli") and matched against a stored normalised text (code, names and descriptions in both
+    languages, kind, agency, the service's search words), so case, accents, hyphens and spaces do not matter, on
     SQLite and PostgreSQL alike.
     """
     versions = _current_versions()
@@ -40,16 +61,31 @@ def service_list(
         versions = versions.filter(kind=kind)
     if audience in Audience.values:
         versions = versions.filter(audience=audience)
-    words = normalize_search(query).split()[:8]
-    for word in words:
-        versions = versions.filter(search_text__contains=word)
-    if words:
-        in_title = Q()
-        for word in words:
-            in_title &= Q(search_title__contains=word)
-        rank = Case(When(in_title, then=Value(0)), default=Value(1), output_field=IntegerField())
-        return versions.order_by(rank, KIND_ORDER, "name_id")
-    return versions.order_by(KIND_ORDER, "name_id")
+    terms = search_terms(query) if query else []
+    if not terms:
+        return versions.order_by(KIND_ORDER, "name_id")
+    versions = versions.alias(
+        padded_text=Concat(Value(" "), "search_text", Value(" "), output_field=TextField()),
+        compact_text=Replace("search_text", Value(" "), Value(""), output_field=TextField()),
+        padded_title=Concat(Value(" "), "search_title", Value(" "), output_field=TextField()),
+        compact_title=Replace("search_title", Value(" "), Value(""), output_field=TextField()),
+    )
+    in_title = Q()
+    for term in terms:
+        versions = versions.filter(_matches(term, "search_text", "padded_text", "compact_text"))
+        in_title &= _matches(term, "search_title", "padded_title", "compact_title")
+    rank = Case(When(in_title, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return versions.order_by(rank, KIND_ORDER, "name_id")
+
+
+def catalogue_by_kind() -> list[tuple[str, list[ServiceVersion]]]:
+    """Every current service grouped by kind (applications, permits, information, complaints), each group by name:
+    the catalogue to browse when a search finds nothing."""
+    groups: dict[str, list[ServiceVersion]] = {}
+    for version in _current_versions().order_by(KIND_ORDER, "name_id"):
+        groups.setdefault(version.kind, []).append(version)
+    return [(str(ServiceKind(kind).label) if kind in ServiceKind.values else kind, members)
+            for kind, members in groups.items()]
 
 
 def service_get(code: str) -> ServiceVersion:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from simpul.agencies.models import Agency
 from simpul.catalog.forms_engine import definition_errors
 from simpul.catalog.models import CONTENT_FIELDS, Service, ServiceVersion, VersionStatus
+from simpul.core import pagecache
 from simpul.core.services import audit_record
 
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -132,6 +133,43 @@ def service_set_active(*, service: Service, is_active: bool, actor: Any) -> Serv
     return service
 
 
+def _keywords_text(words: list[str] | str) -> str:
+    items = words.split(",") if isinstance(words, str) else words
+    return ", ".join(dict.fromkeys(" ".join(str(w).split()) for w in items if str(w).strip()))
+
+
+@transaction.atomic
+def service_set_keywords(*, service: Service, keywords: list[str] | str, actor: Any) -> Service:
+    """Set the words people type for a service (a list, or one text separated by commas) and rebuild the search
+    text of its versions. Search words are not part of a version: they change without a new one."""
+    before = service.keywords
+    service.keywords = _keywords_text(keywords)
+    service.full_clean()
+    service.save(update_fields=["keywords", "updated_at"])
+    service_search_reindex(service=service)
+    audit_record(actor=actor, action="catalog.service_set_keywords", obj=service,
+                 changes={"keywords": {"old": before, "new": service.keywords}})
+    return service
+
+
+def service_search_reindex(*, service: Service | None = None) -> int:
+    """Rebuild the stored search text of every version (of one service, or all) where the code that builds it, or
+    the service's search words, changed since it was saved; returns how many were rebuilt. The text is derived
+    data (no audit entry); a published version's content is not touched."""
+    versions = ServiceVersion.objects.select_related("service", "agency")
+    if service is not None:
+        versions = versions.filter(service=service)
+    rebuilt = 0
+    for version in versions:
+        text, title = version.build_search_text(), version.build_search_title()
+        if (text, title) != (version.search_text, version.search_title):
+            ServiceVersion.objects.filter(pk=version.pk).update(search_text=text, search_title=title)
+            rebuilt += 1
+    if rebuilt:
+        pagecache.invalidate()  # an update() sends no save signal: the cached catalogue pages go stale here
+    return rebuilt
+
+
 # -- YAML ---------------------------------------------------------------------------------------------------------
 
 
@@ -154,11 +192,10 @@ def _version_to_dict(version: ServiceVersion) -> dict[str, Any]:
 def service_export_yaml(*, service: Service) -> str:
     """The service with all its versions as a YAML document that `service_import_yaml` reads back."""
     versions = service.versions.select_related("agency", "routing_agency").order_by("number")
-    doc = {
-        "code": service.code,
-        "is_active": service.is_active,
-        "versions": [_version_to_dict(v) for v in versions],
-    }
+    doc: dict[str, Any] = {"code": service.code, "is_active": service.is_active}
+    if service.keyword_list:
+        doc["keywords"] = service.keyword_list
+    doc["versions"] = [_version_to_dict(v) for v in versions]
     return yaml.dump(doc, Dumper=YAML_DUMPER, allow_unicode=True, sort_keys=False, width=110)
 
 
@@ -177,6 +214,10 @@ def _check_import(doc: dict[str, Any]) -> list[str]:
     code = doc.get("code")
     if not isinstance(code, str) or not code:
         errors.append(_("code: a service needs a code"))
+    keywords = doc.get("keywords")
+    if keywords is not None and (not isinstance(keywords, list) or
+                                 not all(isinstance(k, str) and "," not in k for k in keywords)):
+        errors.append(_("keywords: a list of words or phrases (without commas)"))
     versions = doc.get("versions")
     if not isinstance(versions, list) or not versions:
         return [*errors, _("versions: a service needs at least one version")]
@@ -225,6 +266,9 @@ def service_import_yaml(*, text: str, actor: Any) -> Service:
     if not created and "is_active" in doc:
         service.is_active = bool(doc["is_active"])
         service.save(update_fields=["is_active", "updated_at"])
+    if "keywords" in doc:
+        service.keywords = _keywords_text(doc["keywords"])
+        service.save(update_fields=["keywords", "updated_at"])
     errors = []
     to_publish: ServiceVersion | None = None
     for index, raw in enumerate(doc["versions"]):
@@ -264,6 +308,7 @@ def service_import_yaml(*, text: str, actor: Any) -> Service:
         raise CatalogImportError(errors)  # leaving the atomic block rolls back what was saved above
     if to_publish is not None:
         service_version_publish(version=to_publish, actor=actor)
+    service_search_reindex(service=service)  # versions kept as they were still read the file's search words
     audit_record(actor=actor, action="catalog.service_import_yaml", obj=service,
                  changes={"created": created, "versions": [v.get("number") for v in doc["versions"]]})
     service.refresh_from_db()

@@ -9,8 +9,14 @@ from django.urls import NoReverseMatch, reverse
 
 from simpul.catalog.forms_engine import document_specs, localized
 from simpul.catalog.models import ServiceKind
-from simpul.catalog.selectors import complaint_services, service_apply_blocker, service_get, service_list
-from simpul.core.files import human_bytes
+from simpul.catalog.selectors import (
+    catalogue_by_kind,
+    complaint_services,
+    service_apply_blocker,
+    service_get,
+    service_list,
+)
+from simpul.core.files import limits_text
 from simpul.core.pagecache import anonymous_page_cache
 
 MAX_QUERY = 100
@@ -32,7 +38,18 @@ def service_list_view(request: HttpRequest) -> HttpResponse:
     versions = list(service_list(query=query, kind=kind or None))
     return render(request, "catalog/service_list.html", {
         "versions": versions, "query": query, "kind": kind, "kinds": ServiceKind.choices,
+        # nothing found: the whole catalogue by kind, and the complaint form, instead of a dead end
+        "by_kind": catalogue_by_kind() if not versions else [],
+        "complaints_url": _complaints_url() if not versions else "",
     })
+
+
+def _complaints_url() -> str:
+    """The complaint page (`portal:complaints`, which serves `complaint_list_view`), or "" where it is not mounted."""
+    try:
+        return reverse("portal:complaints")
+    except NoReverseMatch:
+        return ""
 
 
 @anonymous_page_cache
@@ -40,7 +57,7 @@ def service_detail_view(request: HttpRequest, code: str) -> HttpResponse:
     version = service_get(code)
     documents = [
         {**spec, "label": localized(spec, "label"), "hint": localized(spec, "hint"),
-         "size": human_bytes(spec["max_bytes"]), "conditional": bool(spec.get("show_if"))}
+         "limits": limits_text(spec), "conditional": bool(spec.get("show_if"))}
         for spec in document_specs(version)
     ]
     pages = [localized(page, "title") for page in version.pages]

@@ -2,9 +2,13 @@
 upload and the JSON API, an agency's documents, a consent photo, assessment evidence) is checked and stored here.
 
 A file is accepted only when its content (magic bytes, via puremagic plus a strict signature check) is one
-of the spec's allowed types, it is within the spec's size cap and `settings.UPLOAD_MAX_BYTES`, and, when
-`settings.CLAMD_SOCKET` is set, ClamAV finds nothing (a scanner error refuses the file: fail closed).
-Images are decoded and re-encoded with Pillow (metadata dropped, decompression bombs refused). PDFs are parsed
+of the spec's allowed types, it is within its size cap, and, when `settings.CLAMD_SOCKET` is set, ClamAV finds
+nothing (a scanner error refuses the file: fail closed). A PDF's cap is the spec's `max_bytes` (at most
+`settings.UPLOAD_MAX_BYTES`); a photo (JPG, PNG, WebP) may arrive as a phone takes it, up to
+`settings.UPLOAD_PHOTO_MAX_BYTES`, because it is made smaller here: decoded with Pillow (decompression bombs
+refused), turned upright as its EXIF orientation says, its longest side brought down to `PHOTO_MAX_SIDE`
+pixels, and re-encoded without any metadata (no EXIF, so no GPS position and no camera serial), at a lower
+JPEG quality when needed to fit the spec's `max_bytes`. PDFs are parsed
 with pikepdf (qpdf), which decompresses object streams and normalises name escapes (`/J#61vaScript` is
 `/JavaScript`), and refused when any object carries active content: JavaScript, Launch, SubmitForm, ImportData
 and other actions that run or fetch something, an open action or additional actions (/AA) that are not a plain
@@ -38,11 +42,16 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
-from PIL import Image
+from PIL import Image, ImageOps
 
 # Refuse images that decode to more than ~50 megapixels (a phone photo is 12-50 MP).
 MAX_IMAGE_PIXELS = 50_000_000
 Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+# A stored photo's longest side: a family card photographed whole stays readable (about 150 dpi on A4).
+PHOTO_MAX_SIDE = 2000
+PHOTO_KINDS = frozenset({"jpg", "png", "webp"})
+# JPEG/WebP qualities tried in turn until a photo fits its document's limit.
+_QUALITIES = (85, 75, 62, 50)
 
 CONTENT_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 _SIGNATURES = {
@@ -140,23 +149,62 @@ def _shown_types(spec: dict[str, Any], allowed: set[str]) -> list[str]:
     return list(dict.fromkeys(t.upper() for t in named if t in allowed)) or sorted(t.upper() for t in allowed)
 
 
-def _reencode(content: bytes, kind: str, name: str) -> bytes:
+def _downscaled(image: Image.Image) -> Image.Image:
+    """The photo upright (EXIF orientation applied) with its longest side at most PHOTO_MAX_SIDE pixels."""
+    upright = ImageOps.exif_transpose(image) or image
+    if max(upright.size) > PHOTO_MAX_SIDE:
+        upright.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE), Image.Resampling.LANCZOS)
+    return upright
+
+
+def _encoded(image: Image.Image, kind: str, quality: int) -> bytes:
+    """The image in `kind`'s format with no metadata at all (Pillow writes EXIF, XMP or ICC only when told)."""
+    out = io.BytesIO()
+    if kind == "jpg":
+        flat = image if image.mode in ("L", "RGB") else _flattened(image)
+        flat.save(out, format="JPEG", quality=quality, optimize=True, progressive=True)
+    elif kind == "png":
+        keep = image if image.mode in ("1", "L", "LA", "P", "RGB", "RGBA") else image.convert("RGBA")
+        keep.save(out, format="PNG", optimize=True)
+    else:
+        image.save(out, format="WEBP", quality=quality)
+    return out.getvalue()
+
+
+def _flattened(image: Image.Image) -> Image.Image:
+    """An image with transparency laid on white (a JPEG has no alpha channel), or converted to RGB."""
+    if image.mode in ("RGBA", "LA", "P", "PA"):
+        rgba = image.convert("RGBA")
+        white = Image.new("RGB", rgba.size, (255, 255, 255))
+        white.paste(rgba, mask=rgba.getchannel("A"))
+        return white
+    return image.convert("RGB")
+
+
+def _reencode(content: bytes, kind: str, name: str, *, limit: int, allowed: set[str]) -> tuple[bytes, str]:
+    """The photo made smaller and re-encoded (see the module docstring); returns its bytes and kind. A PNG that
+    stays over `limit` becomes a JPEG when the document takes JPEG; a JPEG or WebP is re-encoded at lower
+    qualities until it fits."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(content)) as probe:
                 probe.verify()
             with Image.open(io.BytesIO(content)) as image:
+                width, height = image.size
+                scale = PHOTO_MAX_SIDE / max(width, height, 1)
+                if kind == "jpg" and scale < 1:
+                    # decode at 1/2, 1/4 or 1/8 straight from the JPEG data: a 12 MP photo costs a quarter
+                    image.draft(None, (max(1, int(width * scale)), max(1, int(height * scale))))
                 image.load()
-                out = io.BytesIO()
-                if kind == "jpg":
-                    image.convert("RGB").save(out, format="JPEG", quality=88, optimize=True)
-                elif kind == "png":
-                    keep = image if image.mode in ("1", "L", "LA", "P", "RGB", "RGBA") else image.convert("RGBA")
-                    keep.save(out, format="PNG", optimize=True)
-                else:
-                    image.save(out, format="WEBP", quality=85)
-                return out.getvalue()
+                photo = _downscaled(image)
+                candidates = [(kind, q) for q in (_QUALITIES if kind != "png" else (0,))]
+                if kind == "png" and "jpg" in allowed:
+                    candidates += [("jpg", q) for q in _QUALITIES]
+                for out_kind, quality in candidates:
+                    encoded = _encoded(photo, out_kind, quality)
+                    if len(encoded) <= limit:
+                        return encoded, out_kind
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ValidationError(
             _("The image {name} is too large in pixels. Take a smaller photo or scan it at a lower resolution.").format(
@@ -169,6 +217,11 @@ def _reencode(content: bytes, kind: str, name: str) -> bytes:
             _("The image {name} is damaged or cannot be read. Please upload it again.").format(name=name),
             code="image_unreadable",
         ) from None
+    raise ValidationError(
+        _("The photo {name} could not be made small enough (at most {limit}). Take it again with the document "
+          "filling the picture, or choose another file.").format(name=name, limit=human_bytes(limit)),
+        code="photo_too_large",
+    )
 
 
 def _pdf_refused(name: str, code: str) -> ValidationError:
@@ -336,8 +389,43 @@ def _clamd_scan(content: bytes, name: str) -> None:
 
 
 def document_limit(spec: dict[str, Any]) -> int:
-    """The most bytes a file may have for this document: the spec's `max_bytes`, capped by UPLOAD_MAX_BYTES."""
+    """The most bytes a stored document may have: a PDF as it is sent, a photo once made smaller. The spec's
+    `max_bytes`, capped by UPLOAD_MAX_BYTES."""
     return min(int(spec.get("max_bytes") or settings.UPLOAD_MAX_BYTES), int(settings.UPLOAD_MAX_BYTES))
+
+
+def photo_limit(spec: dict[str, Any]) -> int | None:
+    """The most bytes a photo for this document may have when it arrives (it is made smaller before it is
+    stored): UPLOAD_PHOTO_MAX_BYTES, or the document's own limit when that is larger. None when the document
+    takes no photo."""
+    if not _allowed(spec.get("types") or ["pdf", "jpg", "png"]) & PHOTO_KINDS:
+        return None
+    return max(int(settings.UPLOAD_PHOTO_MAX_BYTES), document_limit(spec))
+
+
+def arrival_limit(spec: dict[str, Any], kind: str | None = None) -> int:
+    """The most bytes a file of `kind` may have when it arrives for this document; with the kind not known yet,
+    the largest a file of any kind the document takes may have."""
+    photos = photo_limit(spec)
+    if photos is not None and (kind is None or kind in PHOTO_KINDS):
+        return photos
+    return document_limit(spec)
+
+
+def limits_text(spec: dict[str, Any]) -> str:
+    """What the document takes and how large, as its file input's hint and the service page say it: "A photo
+    (JPG, PNG) up to 15 MB, or a PDF up to 2 MB." (the photo limit is what may arrive; it is made smaller)."""
+    allowed = _allowed(spec.get("types") or ["pdf", "jpg", "png"])
+    shown = _shown_types(spec, allowed)
+    photos = ", ".join(t for t in shown if t.lower() in PHOTO_KINDS)
+    others = ", ".join(t for t in shown if t.lower() not in PHOTO_KINDS)
+    photo_max = photo_limit(spec)
+    if photo_max is None:
+        return _("{types}, at most {limit}.").format(types=others, limit=human_bytes(document_limit(spec)))
+    if not others:
+        return _("A photo ({types}) up to {limit}.").format(types=photos, limit=human_bytes(photo_max))
+    return _("A photo ({photo_types}) up to {photo_limit}, or a {types} up to {limit}.").format(
+        photo_types=photos, photo_limit=human_bytes(photo_max), types=others, limit=human_bytes(document_limit(spec)))
 
 
 def too_large_message(*, name: str, size: str, limit: str) -> str:
@@ -348,21 +436,32 @@ def too_large_message(*, name: str, size: str, limit: str) -> str:
                                                                                      limit=limit)
 
 
-def _check_size(name: str, size: int, limit: int) -> None:
-    if size > limit:
-        raise ValidationError(too_large_message(name=name, size=human_bytes(size), limit=human_bytes(limit)),
-                              code="file_too_large")
+def photo_too_large_message(*, name: str, size: str, limit: str) -> str:
+    """The refusal of a photo over the photo limit, in the same form as `too_large_message`."""
+    return _("The photo {name} is too large ({size}); a photo may be at most {limit}. Choose a smaller photo, or "
+             "take it again with your phone's camera.").format(name=name, size=size, limit=limit)
+
+
+def _check_size(name: str, size: int, spec: dict[str, Any], kind: str | None) -> None:
+    limit = arrival_limit(spec, kind)
+    if size <= limit:
+        return
+    photo = kind in PHOTO_KINDS
+    message = photo_too_large_message if photo else too_large_message
+    raise ValidationError(message(name=name, size=human_bytes(size), limit=human_bytes(limit)),
+                          code="photo_too_large" if photo else "file_too_large")
 
 
 def document_precheck(*, spec: dict[str, Any], name: str, size: int, head: bytes | None) -> str | None:
-    """What can be known of a file before its bytes are sent: its declared `size` against the document's limit
-    and its type from its first bytes (`head`, 4 KB suffice; None when not given: the type is then not known
-    yet). Returns the kind; raises the same ValidationError as `document_check` would on the whole file. The
-    whole file is still checked when it arrives."""
+    """What can be known of a file before its bytes are sent: its type from its first bytes (`head`, 4 KB
+    suffice) and its declared `size` against the limit for that type (a PDF the document's limit, a photo the
+    photo limit); without `head` (None) the type is not known yet and the size is checked against the largest
+    limit. Returns the kind (None without `head`); raises the same ValidationError as `document_check` would on
+    the whole file. The whole file is still checked when it arrives."""
     original = sanitise_name(name or "dokumen")
     allowed = _allowed(spec.get("types") or ["pdf", "jpg", "png"])
-    _check_size(original, size, document_limit(spec))
     if head is None:
+        _check_size(original, size, spec, None)
         return None
     if size <= 0 or not head:
         raise ValidationError(_("The file {name} is empty.").format(name=original), code="file_empty")
@@ -373,6 +472,7 @@ def document_precheck(*, spec: dict[str, Any], name: str, size: int, head: bytes
               "choose another file.").format(name=original, types="/".join(_shown_types(spec, allowed))),
             code="file_type",
         )
+    _check_size(original, size, spec, kind)
     return kind
 
 
@@ -380,14 +480,17 @@ def document_check(*, upload: Any, spec: dict[str, Any], name: str | None = None
     """Check one upload against a document spec; raises ValidationError with a message naming the file."""
     original = sanitise_name(name or getattr(upload, "name", "") or "dokumen")
     size = getattr(upload, "size", None)
-    if size is not None:  # refused before reading it
-        _check_size(original, size, document_limit(spec))
+    if size is not None and hasattr(upload, "seek"):  # refused from its first bytes, before reading it all
+        upload.seek(0)
+        head = upload.read(4096)
+        document_precheck(spec=spec, name=original, size=size, head=head if isinstance(head, bytes) else None)
     content = _read(upload)
     kind = document_precheck(spec=spec, name=original, size=len(content), head=content[:4096]) or ""
     if kind == "pdf":
         _check_pdf(content, original)
     else:
-        content = _reencode(content, kind, original)
+        content, kind = _reencode(content, kind, original, limit=document_limit(spec),
+                                  allowed=_allowed(spec.get("types") or ["pdf", "jpg", "png"]))
     _clamd_scan(content, original)
     stem = original.rsplit(".", 1)[0] if "." in original else original
     return CheckedFile(

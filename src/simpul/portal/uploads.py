@@ -10,7 +10,7 @@ The API (simpul.portal.api.views, described in the OpenAPI schema) is a thin lay
     DELETE /api/v1/uploads/<id>/               -> 204: given up, removed now
     POST /api/v1/uploads/<id>/finalize/        {"sha256", "draft", "document"} -> the whole file is checked against
          its SHA-256 (422 on mismatch, 409 listing missing chunks), then goes through the normal document checks of
-         the application draft (type by magic bytes, size cap, image re-encoding) like a file from a plain form.
+         the application draft (type by magic bytes, size cap, a photo made smaller and re-encoded) like a file from a plain form.
 
 The upload id is a random capability (like the draft token); parts live under SIMPUL_VAR_DIR/uploads/ and are
 removed once finalized, refused or given up (DELETE), or after 24 hours when abandoned. Anyone may start an upload (citizens apply without an
@@ -49,7 +49,9 @@ from simpul.catalog.forms_engine import document_specs
 from simpul.core import files as docs
 
 CHUNK_SIZE = 256 * 1024
-MAX_BYTES = 10 * 1024 * 1024
+# The largest file an upload may carry: a document at its largest, or a photo as the phone took it (it is made
+# smaller when it is attached, simpul.core.files).
+MAX_BYTES = max(settings.UPLOAD_MAX_BYTES, settings.UPLOAD_PHOTO_MAX_BYTES)
 HEAD_BYTES = 4096  # the first bytes a client may send when opening an upload, to have the file's type checked
 MAX_NAME = 200  # longer file names are cut, not refused
 KEEP = timedelta(hours=24)  # an unfinished upload is kept this long for resuming

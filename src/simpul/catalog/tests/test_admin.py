@@ -58,3 +58,18 @@ def test_citizen_cannot_reach_catalog_admin(client, personas):
     login(client, personas.citizen)
     response = client.get(reverse("admin:catalog_service_export", args=[version.service_id]))
     assert response.status_code == 302  # to the admin login
+
+
+def test_search_words_edited_in_the_admin_are_searched_at_once_and_audited(client, personas):
+    from simpul.catalog.selectors import service_list
+
+    version = make_service(agency=personas.dukcapil)
+    login(client, personas.admin)
+    url = reverse("admin:catalog_service_change", args=[version.service_id])
+    response = client.post(url, {"code": version.service.code, "is_active": "on", "keywords": "KTP patah",
+                                 "versions-TOTAL_FORMS": "1", "versions-INITIAL_FORMS": "1",
+                                 "versions-MIN_NUM_FORMS": "0", "versions-MAX_NUM_FORMS": "1000",
+                                 "versions-0-id": str(version.pk), "versions-0-service": str(version.service_id)})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert [v.service.code for v in service_list(query="ktp patah")] == [version.service.code]
+    assert AuditEntry.objects.filter(action="admin.change", actor=personas.admin).exists()

@@ -129,3 +129,24 @@ def test_an_admins_newer_version_is_never_replaced_by_the_demo(demo_catalog):
     demo.load(stdout=out)
     assert "0 given a new version" in out.getvalue()
     assert service.versions.filter(number=9).exists() and service.versions.count() == 3
+
+
+def test_a_service_loaded_before_its_file_had_search_words_gets_them_and_an_admins_words_stay(demo_catalog):
+    from simpul.catalog.services import service_set_keywords
+
+    Service.objects.filter(code="akta-kelahiran").update(keywords="")
+    service_set_keywords(service=Service.objects.get(code="akta-kematian"), keywords=["surat duka"],
+                         actor=demo_catalog.admin)
+    demo.load(stdout=io.StringIO())
+    assert "akte lahir" in Service.objects.get(code="akta-kelahiran").keywords
+    assert Service.objects.get(code="akta-kematian").keywords == "surat duka"
+
+
+def test_the_family_card_service_covers_a_lost_card_with_the_police_report(demo_catalog):
+    version = service_get("kk-perubahan")
+    assert version.number == 2 and "hilang" in version.name_id
+    lost = {d["code"]: d["required"] for d in document_specs(version, {"change_type": "lost"})}
+    moving_in = {d["code"] for d in document_specs(version, {"change_type": "add_member"})}
+    assert lost == {"police_report": True}
+    assert moving_in == {"kk_old", "supporting", "skpwni"}
+    assert Service.objects.get(code="kk-perubahan").versions.get(number=1).status == VersionStatus.RETIRED

@@ -109,3 +109,72 @@ def test_normalised_search_text_is_stable_plain_and_lower_case(text):
 def test_normalise_examples():
     assert normalize_search("  KTP-el  Perizínan!") == "ktp el perizinan"
     assert normalize_search("Sérvice Ümlaut") == "service umlaut"
+
+
+# -- what people type (issue 15): synonyms per kabupaten, search words, descriptions ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("akte lahir", ["akta-kelahiran"]),
+        ("Akte Kelahiran", ["akta-kelahiran"]),
+        ("cara mengurus akte kelahiran", ["akta-kelahiran"]),  # "cara", "mengurus": words that say nothing
+        ("aktakelahiran", ["akta-kelahiran"]),  # spaces left out
+        ("ektp", ["ktp-el-baru", "ktp-el-penggantian", "pengaduan-kependudukan"]),
+        ("e-ktp", ["ktp-el-baru", "ktp-el-penggantian", "pengaduan-kependudukan"]),
+        ("E KTP", ["ktp-el-baru", "ktp-el-penggantian", "pengaduan-kependudukan"]),
+        ("kartu keluarga hilang", ["kk-perubahan"]),
+        ("KK hilang", ["kk-perubahan"]),
+        ("kartukeluarga hilang", ["kk-perubahan"]),
+        ("ijin reklame", ["izin-reklame"]),
+    ],
+)
+def test_search_finds_what_people_type(demo_catalog, query, expected):
+    assert ranked(query) == expected
+
+
+def test_pungli_finds_the_complaint_services_whose_topic_covers_illegal_fees(demo_catalog):
+    found = ranked("pungli")
+    assert set(found) == {"pengaduan-infrastruktur", "pengaduan-kependudukan", "pengaduan-perizinan",
+                          "pengaduan-layanan-internet", "pengaduan-lainnya"}
+    assert ranked("pungutan liar") == found == ranked("PUNGLI")
+    for code in found:  # each of them asks what the complaint is about, and offers illegal fees as a topic
+        topic = next(f for p in service_get(code).form["pages"] for f in p["fields"] if f["name"] == "complaint_topic")
+        assert "pungli" in {choice["value"] for choice in topic["choices"]}
+
+
+def test_the_search_words_of_a_service_are_searched(demo_catalog):
+    from simpul.catalog.services import service_set_keywords
+
+    assert ranked("kapal motor") == []
+    service_set_keywords(service=service_get("surat-pindah").service, keywords="pindah naik kapal motor",
+                         actor=demo_catalog.admin)
+    assert ranked("kapal motor") == ["surat-pindah"]
+    service_set_keywords(service=service_get("surat-pindah").service, keywords=[], actor=demo_catalog.admin)
+    assert ranked("kapal motor") == []
+
+
+def test_a_word_of_a_description_is_found_as_well_as_a_name(demo_catalog):
+    assert ranked("60 hari") == ["akta-kelahiran"]  # "wajib dilaporkan paling lambat 60 hari" (its description)
+
+
+def test_a_short_synonym_is_a_whole_word_and_a_longer_one_starts_a_word(demo_catalog):
+    # "lapor" (a synonym of pengaduan) is not the "lapor" of "dilaporkan" in the birth certificate's description
+    assert "akta-kelahiran" not in ranked("lapor")
+    assert "akta-kelahiran" in codes(query="dilaporkan")  # a word typed is found inside any word
+
+
+def test_search_reads_the_query_in_one_query(demo_catalog, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert ranked("kartu keluarga hilang") == ["kk-perubahan"]
+
+
+def test_the_catalogue_by_kind_lists_every_service_once_applications_first(demo_catalog):
+    from simpul.catalog.selectors import catalogue_by_kind
+
+    groups = catalogue_by_kind()
+    assert [label for label, _members in groups] == ["Permohonan layanan", "Perizinan", "Permintaan informasi publik",
+                                                       "Pengaduan"]
+    listed = [v.service.code for _label, members in groups for v in members]
+    assert sorted(listed) == sorted(codes()) and len(listed) == 13

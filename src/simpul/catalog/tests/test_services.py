@@ -74,3 +74,15 @@ def test_search_text_is_normalised(personas):
     version = make_service(agency=personas.dukcapil, name_id="Perizínan KTP-el")
     assert "perizinan ktp el" in version.search_text
     assert "disdukcapil" in version.search_text
+
+
+def test_reindexing_rebuilds_only_the_search_text_that_is_out_of_date(personas):
+    from simpul.catalog.services import service_search_reindex
+
+    version = make_service(agency=personas.dukcapil)
+    assert service_search_reindex() == 0
+    ServiceVersion.objects.filter(pk=version.pk).update(search_text="usang")  # as saved by older code
+    assert service_search_reindex() == 1
+    version.refresh_from_db()
+    assert version.search_text == version.build_search_text() and "ktp" in version.search_text
+    assert service_search_reindex() == 0

@@ -41,9 +41,45 @@ def test_filter_by_kind(client, demo_catalog):
     assert client.get("/layanan/", {"kind": "bogus"}).status_code == 200
 
 
-def test_no_results_message(client, demo_catalog):
-    html = client.get("/layanan/", {"q": "kapal selam"}).content.decode()
-    assert "Tidak ada layanan" in html
+def test_no_results_offer_the_catalogue_by_kind_and_the_complaint_form(client, demo_catalog):
+    response = client.get("/layanan/", {"q": "kapal selam"})
+    html = response.content.decode()
+    assert response.status_code == 200 and len(response.content) <= MAX_PAGE_BYTES
+    assert "0 layanan ditemukan." in html
+    assert "<h2>Tidak ada layanan untuk “kapal selam”</h2>" in html
+    assert "coba kata yang lebih pendek" not in html.lower()
+    assert '<a href="/pengaduan/">Ada masalah, atau petugas meminta uang? Kirim pengaduan</a>' in html
+    browse = html[html.index("Semua layanan, menurut jenisnya"):]
+    headings = re.findall(r"<h3>([^<]+)</h3>", browse)
+    assert headings == ["Permohonan layanan", "Perizinan", "Permintaan informasi publik", "Pengaduan"]
+    links = re.findall(r'<li><a href="/layanan/([a-z0-9-]+)/">', browse)
+    assert len(links) == 13 == len(set(links)) and "akta-kelahiran" in links
+    assert html.count("<h1") == 1
+
+
+def test_a_search_that_finds_services_shows_no_catalogue_below(client, demo_catalog):
+    html = client.get("/layanan/", {"q": "akte lahir"}).content.decode()
+    assert "1 layanan ditemukan." in html and "Akta kelahiran" in html
+    assert "Semua layanan, menurut jenisnya" not in html
+
+
+def test_the_search_is_served_from_the_page_cache_and_changes_with_the_search_words(client, demo_catalog,
+                                                                                    settings):
+    from simpul.catalog.selectors import service_get
+    from simpul.catalog.services import service_set_keywords
+
+    settings.SIMPUL_PAGE_CACHE_SECONDS = 60
+    assert "0 layanan ditemukan." in client.get("/layanan/", {"q": "kapal motor"}).content.decode()
+    service_set_keywords(service=service_get("surat-pindah").service, keywords=["kapal motor"],
+                         actor=demo_catalog.admin)
+    assert "1 layanan ditemukan." in client.get("/layanan/", {"q": "kapal motor"}).content.decode()
+
+
+def test_no_results_in_english(client, demo_catalog):
+    html = client.get("/en/layanan/", {"q": "submarine"}).content.decode()
+    assert "Nothing found for “submarine”" in html
+    assert '<a href="/en/pengaduan/">A problem, or an officer asking for money? Send a complaint</a>' in html
+    assert "<h3>Service application</h3>" in html
 
 
 def test_service_page_shows_requirements(client, demo_catalog):

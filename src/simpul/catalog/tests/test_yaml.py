@@ -143,3 +143,26 @@ def test_management_command_export_and_import(personas, tmp_path):
     assert "ghost" in err.getvalue()
     with pytest.raises(CommandError):
         call_command("catalog", "export", "nope", stdout=io.StringIO())
+
+
+def test_search_words_go_out_and_come_back_with_the_service_and_are_searched(personas):
+    from simpul.catalog.selectors import service_list
+
+    service = _three_versions(personas)
+    text = service_export_yaml(service=service)
+    assert "keywords" not in yaml.safe_load(text)  # none yet: none written
+    doc = yaml.safe_load(text)
+    doc["keywords"] = ["ganti KTP", "KTP  patah"]
+    service = service_import_yaml(text=yaml.safe_dump(doc), actor=personas.admin)
+    assert service.keywords == "ganti KTP, KTP patah"
+    assert yaml.safe_load(service_export_yaml(service=service))["keywords"] == ["ganti KTP", "KTP patah"]
+    # the published version was kept as it was, and still is found by the new words
+    assert [v.service.code for v in service_list(query="ktp patah")] == ["ktp-el-penggantian"]
+
+
+def test_search_words_with_a_comma_inside_are_refused_naming_the_key(personas):
+    doc = yaml.safe_load(service_export_yaml(service=_three_versions(personas)))
+    doc["keywords"] = ["KTP hilang, rusak"]
+    with pytest.raises(CatalogImportError) as refused:
+        service_import_yaml(text=yaml.safe_dump(doc), actor=personas.admin)
+    assert any(message.startswith("keywords:") for message in refused.value.messages)

@@ -6,13 +6,19 @@ an upload for a draft's document and finalizing read the session (same-site cook
 and attached to, a signed-in citizen's own draft or an anonymous draft this session made, never on the draft
 token alone. Opening an upload counts against the
 caller's network address (`_client_ip`).
+
+Messages are in the language of the page that calls: the portal script sends its page's `<html lang>` as
+`Accept-Language`, and only that header counts here (a language cookie left from another visit would otherwise win
+Django's negotiation, and an Indonesian page would show an English refusal).
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth import get_user
+from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -76,10 +82,35 @@ def _client_ip(request: Request) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))
 
 
+def _page_language(request: Request) -> str:
+    """The supported language the caller's `Accept-Language` prefers (its page's language), else the default."""
+    tags = []
+    for index, part in enumerate(str(request.META.get("HTTP_ACCEPT_LANGUAGE", "")).split(",")):
+        tag, _sep, params = part.strip().partition(";")
+        try:
+            weight = float(params.strip()[2:]) if params.strip().startswith("q=") else 1.0
+        except ValueError:
+            weight = 0.0
+        if tag and tag != "*" and weight > 0:
+            tags.append((-weight, index, tag))
+    for _weight, _index, tag in sorted(tags):
+        try:
+            return translation.get_supported_language_variant(tag)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE
+
+
 class _UploadApi(APIView):
     authentication_classes: ClassVar[list[Any]] = []
     permission_classes: ClassVar[list[Any]] = [AllowAny]
     parser_classes: ClassVar[list[Any]] = [JSONParser]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        language = _page_language(request)
+        translation.activate(language)
+        request._request.LANGUAGE_CODE = language
+        super().initial(request, *args, **kwargs)
 
 
 def _caller(request: Request) -> dict[str, Any]:
@@ -91,7 +122,8 @@ def _caller(request: Request) -> dict[str, Any]:
 class UploadCreateApi(_UploadApi):
     @extend_schema(
         operation_id="uploads_create", summary="Open a chunked upload", tags=TAGS,
-        description="Open a resumable upload of one document (at most 10 MB). Then send its parts, ask which "
+        description="Open a resumable upload of one document (at most 15 MB by default: a phone photo as taken; "
+        "`SIMPUL_UPLOAD_PHOTO_MAX_BYTES`). Then send its parts, ask which "
         "arrived after a dropped link, and finalize it into an application draft. Give the `draft` and its "
         "`document` (and the file's first bytes as `head`) to have the file refused before any part is sent "
         "when it is too large for the document or of a type it does not take.",

@@ -8,7 +8,8 @@
      redirect (to the log-in page) or any other answer keeps it and says what to do;
    - the #outbox panel, at the top of the page, says the truth about each item: waiting, sending, sent (reference),
      saved (a step: continue), log in first, or not accepted (the reasons, and "Correct it" with all answers back).
-   Without JavaScript none of this runs and forms post normally. */
+   Without JavaScript none of this runs and forms post normally. Documents (photos made smaller, limits, parts)
+   are the second part of this file. */
 (function () {
   "use strict";
   var DB = "simpul-outbox", STORE = "items", box = document.getElementById("outbox");
@@ -304,205 +305,6 @@
     });
   }
 
-  /* Photos are shrunk on the device before upload (long side 1600 px, JPEG): a phone photo of 3-5 MB becomes
-     ~300 KB. createImageBitmap needs no blob: URL, so the CSP stays strict. */
-  var CHUNK_FROM = 256 * 1024;
-  function willShrink(file) {
-    return /^image\/(jpeg|png)$/.test(file.type) && file.size >= 400 * 1024 && !!window.createImageBitmap && !!window.DataTransfer;
-  }
-  document.addEventListener("change", function (ev) {
-    var input = ev.target, file = input.files && input.files[0];
-    if (!file || input.type !== "file" || !willShrink(file)) return;
-    createImageBitmap(file).then(function (bitmap) {
-      var scale = Math.min(1, 1600 / Math.max(bitmap.width, bitmap.height)), canvas = document.createElement("canvas");
-      canvas.width = Math.round(bitmap.width * scale);
-      canvas.height = Math.round(bitmap.height * scale);
-      canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-      canvas.toBlob(function (blob) {
-        if (!blob || blob.size >= file.size) return;
-        var dt = new DataTransfer();
-        dt.items.add(new File([blob], file.name.replace(/\.\w+$/, "") + ".jpg", { type: "image/jpeg" }));
-        input.files = dt.files;
-      }, "image/jpeg", 0.82);
-    }).catch(function () {});
-  });
-
-  /* Documents larger than 256 KB go up in parts (/api/v1/uploads/), each checked by SHA-256: when the link drops,
-     the upload asks the server which parts it has and sends only the rest.
-     Nothing is sent that would be refused at the end: a file over its input's data-max-bytes is refused on the
-     device, in the server's words (data-too-large); every other file is checked by the server when its upload
-     opens (size against the document's limit, type from its first 4 KB), before any part. A refusal shows next
-     to the file input; the file is remembered, so pressing Continue again with it sends nothing. An upload
-     given up is removed on the server at once. */
-  var HEAD = 4096, refusedFiles = {};
-  function fileKey(file) { return [file.name, file.size, file.lastModified].join("\n"); }
-  function hex(buf) {
-    return Array.prototype.map.call(new Uint8Array(buf), function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
-  }
-  function base64(buf) {
-    var bytes = new Uint8Array(buf), text = "";
-    for (var i = 0; i < bytes.length; i++) text += String.fromCharCode(bytes[i]);
-    return btoa(text);
-  }
-  function sha(blob) {
-    return blob.arrayBuffer().then(function (b) { return crypto.subtle.digest("SHA-256", b); }).then(hex);
-  }
-  function halfEven(x) { var r = Math.round(x); return (Math.abs(x % 1) === 0.5 && r % 2) ? r - 1 : r; }
-  function humanBytes(n, mark) {  // as simpul.core.files.human_bytes, with the page language's decimal mark
-    var MB = 1024 * 1024;
-    if (n >= MB) return (n % MB === 0 ? String(n / MB) : (halfEven(n * 10 / MB) / 10).toFixed(1).replace(".", mark || ".")) + " MB";
-    return Math.max(1, halfEven(n / 1024)) + " KB";
-  }
-  function tooLarge(input, file) {
-    var max = Number(input.dataset.maxBytes || 0);
-    if (!max || file.size <= max || !input.dataset.tooLarge) return "";
-    return input.dataset.tooLarge.replace(/\{(name|size)\}/g, function (all, key) {
-      return key === "name" ? file.name : humanBytes(file.size, input.dataset.decimalMark);
-    });
-  }
-  function refusal(input) {
-    var file = input.files && input.files[0];
-    return file ? (tooLarge(input, file) || refusedFiles[fileKey(file)] || "") : "";
-  }
-  function showRefusal(input, text) {
-    var field = input.closest(".field") || input.parentNode, note = field.querySelector(".upload-refusal");
-    if (!note) {
-      note = el("p", "", "field-error upload-refusal");
-      note.id = input.id + "_refusal";
-      note.setAttribute("role", "alert");
-      field.insertBefore(note, input);
-      input.setAttribute("aria-describedby", ((input.getAttribute("aria-describedby") || "") + " " + note.id).trim());
-    }
-    note.textContent = text;
-    field.classList.add("has-error");
-  }
-  function clearRefusal(input) {
-    var field = input.closest(".field") || input.parentNode, note = field.querySelector(".upload-refusal");
-    if (!note) return;
-    input.setAttribute("aria-describedby", (input.getAttribute("aria-describedby") || "").replace(note.id, "").trim());
-    note.remove();
-    if (!field.querySelector(".errorlist")) field.classList.remove("has-error");
-  }
-  document.addEventListener("change", function (ev) {
-    var input = ev.target, file = input.files && input.files[0];
-    if (input.type !== "file" || !input.dataset || !input.dataset.maxBytes) return;
-    clearRefusal(input);
-    if (file && !willShrink(file) && refusal(input)) showRefusal(input, refusal(input));  // a photo is checked once shrunk
-  });
-  function json(url, method, body) {
-    return fetch(url, { method: method, credentials: "same-origin", body: body ? JSON.stringify(body) : undefined,
-                        headers: { "Content-Type": "application/json", "Accept-Language": document.documentElement.lang || "id" } })
-      .then(function (r) { return r.json().catch(function () { return {}; }).then(function (d) { d._status = r.status; return d; }); });
-  }
-  function wait(ms) { return new Promise(function (ok) { setTimeout(ok, ms); }); }
-  function refused(text) { var e = new Error(text); e.final = true; e.refused = true; return e; }
-  function abandon(up) {  // best effort: when the link is down, the server removes it after 24 hours
-    return fetch("/api/v1/uploads/" + up.id + "/", { method: "DELETE", credentials: "same-origin" }).catch(function () {});
-  }
-  // open the upload: the server checks the file against the document first (size, type from its first bytes)
-  function openUpload(file, draft, code) {
-    return Promise.all([sha(file), file.slice(0, HEAD).arrayBuffer()]).then(function (got) {
-      return json("/api/v1/uploads/", "POST", { filename: file.name, size: file.size, sha256: got[0], draft: draft,
-                                                document: code, head: base64(got[1]) })
-        .then(function (up) {
-          if (up._status === 201) { up.digest = got[0]; return up; }
-          if (up.code === "document_refused") throw refused(up.detail);
-          var e = new Error(up.detail || "upload"); e.final = true; throw e;
-        });
-    });
-  }
-  function chunked(file, up, draft, code, say) {
-    var url = "/api/v1/uploads/" + up.id + "/", tries = 0;
-    function round() {
-      return json(url, "GET").then(function (st) {
-        return st.missing.reduce(function (p, n) {
-          return p.then(function () {
-            var part = file.slice(n * up.chunk_size, (n + 1) * up.chunk_size);
-            say((L.lUploading || "") + " " + file.name + ": " + (n + 1) + "/" + up.chunks);
-            return sha(part).then(function (h) {
-              return fetch(url + "chunks/" + n + "/", { method: "PUT", body: part, headers: { "X-Chunk-SHA256": h } });
-            });
-          });
-        }, Promise.resolve());
-      }).then(function () {
-        return json(url + "finalize/", "POST", { sha256: up.digest, draft: draft, document: code });
-      }).then(function (fin) {
-        if (fin._status === 200) return fin;
-        if (fin._status === 409 || fin._status === 422) throw new Error("retry");
-        if (fin.code === "document_refused") throw refused(fin.detail);  // the server dropped its parts already
-        var e = new Error(fin.detail || "refused"); e.final = true; throw e;
-      }).catch(function (err) {
-        if (err.final) throw err;
-        if (++tries > 30) { abandon(up); throw err; }
-        say(L.lResuming || "");
-        return wait(Math.min(2000 * tries, 30000)).then(round);  // resume: ask what the server has
-      });
-    }
-    return round();
-  }
-  document.addEventListener("submit", function (ev) {  // a form holding a refused file sends nothing
-    if (!ev.target.querySelectorAll || ev.target.dataset.chunked) return;
-    var stopped = Array.prototype.filter.call(ev.target.querySelectorAll("input[type=file][data-max-bytes]"), function (i) {
-      var why = refusal(i);
-      if (why) showRefusal(i, why);
-      return !!why;
-    });
-    if (!stopped.length) return;
-    ev.preventDefault();
-    ev.stopImmediatePropagation();
-    stopped[0].focus();
-  });
-  document.addEventListener("submit", function (ev) {
-    var form = ev.target, match = location.pathname.match(/\/ajukan\/([^/]+)\/dokumen\/$/);
-    if (!match || !navigator.onLine || !window.crypto || !crypto.subtle || form.dataset.chunked) return;
-    var chosen = Array.prototype.filter.call(form.querySelectorAll("input[type=file]"), function (i) {
-      return i.files && i.files[0];
-    });
-    var big = chosen.filter(function (i) { return i.files[0].size > CHUNK_FROM; });
-    if (!big.length) return;
-    ev.preventDefault();
-    var note = form.querySelector(".upload-progress") || el("p", "", "upload-progress");
-    note.setAttribute("role", "status");
-    form.insertBefore(note, form.querySelector("button"));
-    function say(text) { note.textContent = text; }
-    var submitter = ev.submitter, opened = [], refusals = [];
-    big.reduce(function (p, input) {  // every file is checked before any part of any is sent
-      return p.then(function () {
-        var file = input.files[0];
-        return openUpload(file, match[1], input.name).then(function (up) { opened.push([input, file, up]); }, function (err) {
-          if (!err.refused) throw err;
-          refusedFiles[fileKey(file)] = err.message;
-          refusals.push([input, err.message]);
-        });
-      });
-    }, Promise.resolve()).then(function () {
-      if (refusals.length) throw refused("");
-      return opened.reduce(function (p, o) {
-        return p.then(function () {
-          return chunked(o[1], o[2], match[1], o[0].name, say).then(function () { o[3] = true; o[0].value = ""; }, function (err) {
-            o[3] = true;  // refused (its parts are gone) or given up (abandoned)
-            if (err.refused) { refusedFiles[fileKey(o[1])] = err.message; refusals.push([o[0], err.message]); }
-            throw err;
-          });
-        });
-      }, Promise.resolve());
-    }).then(function () {
-      if (submitter && submitter.name) {
-        var h = document.createElement("input");
-        h.type = "hidden"; h.name = submitter.name; h.value = submitter.value || "1";
-        form.appendChild(h);
-      }
-      form.dataset.chunked = "1";
-      form.submit();
-    }, function (err) {
-      opened.forEach(function (o) { if (!o[3]) abandon(o[2]); });  // what was opened but not sent is not kept
-      if (!refusals.length) { say(err.message); return; }
-      say("");
-      refusals.forEach(function (r) { showRefusal(r[0], r[1]); });
-      refusals[0][0].focus();
-    });
-  });
-
   // Logging out or handing the device to another operator deletes this device's pages and outbox (the server
   // sends Clear-Site-Data): forms not sent yet are deleted only when the person says so.
   document.addEventListener("submit", function (ev) {
@@ -527,4 +329,284 @@
   window.addEventListener("online", function () { (secret ? Promise.resolve() : loadKey()).then(flush); });
   box.appendChild(el("ul"));
   loadKey().then(acknowledged).then(function () { refill(); return flush(); });
+})();
+
+/* Documents: photos made smaller on the device, files measured before they are sent, big files sent in parts.
+   Apart from the outbox (it needs no key): it runs wherever the browser can, and each piece only where its
+   browser feature exists. Without JavaScript the form posts the whole files, and the server does the same checks
+   in the same words (and makes photos smaller itself).
+   - A photo (JPG, PNG, WebP) over 400 KB is redrawn upright at 1600 px on its long side as a JPEG (no EXIF, so no
+     GPS position leaves the phone): 3-5 MB becomes ~300 KB. createImageBitmap needs no blob: URL (strict CSP).
+     Where it cannot, the photo goes as it is. A form waits for its photos before it is sent.
+   - A file over its input's limit (data-max-bytes for a PDF, data-photo-max-bytes for a photo) is refused on the
+     device in the server's words (data-too-large, data-photo-too-large, written in the page's language).
+   - Files over 256 KB go up in parts (/api/v1/uploads/), each checked by SHA-256: when the link drops, the upload
+     asks the server which parts it has and sends only the rest. The server checks each file when its upload
+     opens (size, type from its first 4 KB), before any part; it answers in the page's language (Accept-Language
+     is the page's <html lang>). A refused file is remembered: pressing Continue again with it sends nothing. An
+     upload given up is removed on the server at once.
+   - Every refusal goes where the server puts its own: into the page's error summary (a link to the file input)
+     and above the input (its aria-describedby), and the summary takes the focus when the form is stopped. */
+(function () {
+  "use strict";
+  if (!document.querySelector || !window.Promise || !Element.prototype.closest) return;
+  var box = document.getElementById("outbox"), L = box ? box.dataset : {};
+  var SIDE = 1600, CHUNK_FROM = 256 * 1024, HEAD = 4096, pending = [], refusedFiles = {};
+  function el(tag, text, cls) {
+    var e = document.createElement(tag);
+    if (text) e.textContent = text;
+    if (cls) e.className = cls;
+    return e;
+  }
+  function each(list, fn) { Array.prototype.forEach.call(list, fn); }
+  function fileKey(file) { return [file.name, file.size, file.lastModified].join("\n"); }
+  function chosen(input) { return input.files && input.files[0]; }
+
+  // -- photos made smaller -----------------------------------------------------------------------------------------
+  function canShrink(file) {
+    return /^image\/(jpeg|png|webp)$/.test(file.type) && file.size >= 400 * 1024 && !!window.createImageBitmap &&
+      !!window.DataTransfer && !!HTMLCanvasElement.prototype.toBlob;
+  }
+  function shrink(input, file) {
+    var jpeg = !input.accept || /\.jpe?g\b/i.test(input.accept), type = jpeg ? "image/jpeg" : "image/png";
+    return createImageBitmap(file, { imageOrientation: "from-image" }).then(function (bitmap) {
+      var scale = Math.min(1, SIDE / Math.max(bitmap.width, bitmap.height)), canvas = document.createElement("canvas");
+      canvas.width = Math.round(bitmap.width * scale);
+      canvas.height = Math.round(bitmap.height * scale);
+      var g = canvas.getContext("2d");
+      g.fillStyle = "#fff";  // a JPEG has no transparency: white, not black, behind a PNG's clear parts
+      g.fillRect(0, 0, canvas.width, canvas.height);
+      g.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      if (bitmap.close) bitmap.close();
+      return new Promise(function (ok) { canvas.toBlob(ok, type, 0.82); });
+    }).then(function (blob) {
+      if (!blob || blob.size >= file.size || chosen(input) !== file) return;  // not smaller, or another file chosen
+      var dt = new DataTransfer();
+      dt.items.add(new File([blob], file.name.replace(/\.\w+$/, "") + (jpeg ? ".jpg" : ".png"),
+                            { type: type, lastModified: file.lastModified }));
+      input.files = dt.files;
+    }).catch(function () {});  // sent as it is: the server makes it smaller
+  }
+
+  // -- limits, in the server's words -------------------------------------------------------------------------------
+  function halfEven(x) { var r = Math.round(x); return (Math.abs(x % 1) === 0.5 && r % 2) ? r - 1 : r; }
+  function humanBytes(n, mark) {  // as simpul.core.files.human_bytes, with the page language's decimal mark
+    var MB = 1024 * 1024;
+    if (n >= MB) return (n % MB === 0 ? String(n / MB) : (halfEven(n * 10 / MB) / 10).toFixed(1).replace(".", mark || ".")) + " MB";
+    return Math.max(1, halfEven(n / 1024)) + " KB";
+  }
+  function tooLarge(input, file) {
+    var d = input.dataset, photo = !!d.photoMaxBytes && /^image\//.test(file.type);
+    var max = Number((photo ? d.photoMaxBytes : d.maxBytes) || 0), text = photo ? d.photoTooLarge : d.tooLarge;
+    if (!max || file.size <= max || !text) return "";
+    return text.replace(/\{(name|size)\}/g, function (all, key) {
+      return key === "name" ? file.name : humanBytes(file.size, d.decimalMark);
+    });
+  }
+  function refusal(input) {
+    var file = chosen(input);
+    return file ? (tooLarge(input, file) || refusedFiles[fileKey(file)] || "") : "";
+  }
+
+  // -- errors where the server puts them: the summary, and above the field -----------------------------------------
+  function summary(form, make) {
+    var s = document.querySelector(".error-summary");
+    if (s || !make) return s;
+    s = el("div", "", "error-summary");
+    s.setAttribute("role", "alert");
+    s.tabIndex = -1;
+    s.appendChild(el("h2", form.dataset.errorTitle));
+    s.appendChild(el("ul"));
+    var h1 = document.querySelector("main h1");
+    if (h1) h1.parentNode.insertBefore(s, h1.nextSibling); else form.parentNode.insertBefore(s, form);
+    return s;
+  }
+  function showError(input, text) {
+    var id = input.id + "_err", list = document.getElementById(id), field = input.closest(".field") || input.parentNode;
+    if (!list) {
+      var box = input.closest(".file-box") || input;  // the list goes above the box, as the server puts it
+      list = el("ul", "", "errorlist");
+      list.id = id;
+      box.parentNode.insertBefore(list, box);
+      input.setAttribute("aria-describedby", ((input.getAttribute("aria-describedby") || "") + " " + id).trim());
+    }
+    list.textContent = "";
+    list.appendChild(el("li", text));
+    field.classList.add("has-error");
+    var s = summary(input.form, true), link = s.querySelector('a[href="#' + input.id + '"]');
+    if (!link) {
+      link = el("a");
+      link.href = "#" + input.id;
+      s.querySelector("ul").appendChild(el("li")).appendChild(link);
+    }
+    link.textContent = text;
+  }
+  function clearError(input) {
+    var id = input.id + "_err", list = document.getElementById(id), s = summary(input.form, false);
+    if (list) {
+      list.remove();
+      input.setAttribute("aria-describedby", (input.getAttribute("aria-describedby") || "").replace(id, "").trim());
+      (input.closest(".field") || input.parentNode).classList.remove("has-error");
+    }
+    if (!s) return;
+    each(s.querySelectorAll('a[href="#' + input.id + '"]'), function (a) { a.parentNode.remove(); });
+    if (!s.querySelector("li")) s.remove();
+  }
+  document.addEventListener("click", function (ev) {  // a summary link puts the cursor in its field
+    var a = ev.target.closest && ev.target.closest(".error-summary a[href^='#']"), target = a && document.getElementById(a.hash.slice(1));
+    if (!target) return;
+    ev.preventDefault();
+    target.focus();
+    (target.closest(".field") || target).scrollIntoView();
+  });
+  function stopped(form, inputs) {  // shows every refusal; true when there was one
+    var any = false;
+    inputs.forEach(function (i) { var why = refusal(i); if (why) { showError(i, why); any = true; } });
+    if (any) summary(form, false).focus();
+    return any;
+  }
+
+  document.addEventListener("change", function (ev) {
+    var input = ev.target, file = chosen(input);
+    if (input.type !== "file" || !input.dataset || !input.dataset.maxBytes) return;
+    clearError(input);
+    if (!file) return;
+    var done = (canShrink(file) ? shrink(input, file) : Promise.resolve()).then(function () {
+      pending.splice(pending.indexOf(done), 1);
+      if (refusal(input)) showError(input, refusal(input));
+    });
+    pending.push(done);
+  });
+
+  // -- big files in parts ------------------------------------------------------------------------------------------
+  function hex(buf) {
+    return Array.prototype.map.call(new Uint8Array(buf), function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+  function base64(buf) {
+    var bytes = new Uint8Array(buf), text = "";
+    for (var i = 0; i < bytes.length; i++) text += String.fromCharCode(bytes[i]);
+    return btoa(text);
+  }
+  function sha(blob) {
+    return blob.arrayBuffer().then(function (b) { return crypto.subtle.digest("SHA-256", b); }).then(hex);
+  }
+  function json(url, method, body) {
+    return fetch(url, { method: method, credentials: "same-origin", body: body ? JSON.stringify(body) : undefined,
+                        headers: { "Content-Type": "application/json", "Accept-Language": document.documentElement.lang || "id" } })
+      .then(function (r) { return r.json().catch(function () { return {}; }).then(function (d) { d._status = r.status; return d; }); });
+  }
+  function wait(ms) { return new Promise(function (ok) { setTimeout(ok, ms); }); }
+  function failed(answer) {  // a refusal a person can act on is shown as the server says it; anything else plainly
+    var e = new Error(/^(document_refused|upload_quota|upload_space_full)$/.test(answer.code || "") ? answer.detail : "");
+    e.final = true;
+    e.refused = answer.code === "document_refused";
+    return e;
+  }
+  function abandon(up) {  // best effort: when the link is down, the server removes it after 24 hours
+    return fetch("/api/v1/uploads/" + up.id + "/", { method: "DELETE", credentials: "same-origin" }).catch(function () {});
+  }
+  function openUpload(file, draft, code) {  // the server checks the file against the document first
+    return Promise.all([sha(file), file.slice(0, HEAD).arrayBuffer()]).then(function (got) {
+      return json("/api/v1/uploads/", "POST", { filename: file.name, size: file.size, sha256: got[0], draft: draft,
+                                                document: code, head: base64(got[1]) })
+        .then(function (up) {
+          if (up._status !== 201) throw failed(up);
+          up.digest = got[0];
+          return up;
+        });
+    });
+  }
+  function chunked(file, up, draft, code, say) {
+    var url = "/api/v1/uploads/" + up.id + "/", tries = 0;
+    function round() {
+      return json(url, "GET").then(function (st) {
+        return st.missing.reduce(function (p, n) {
+          return p.then(function () {
+            var part = file.slice(n * up.chunk_size, (n + 1) * up.chunk_size);
+            say((L.lUploading || "") + " " + file.name + ": " + (n + 1) + "/" + up.chunks);
+            return sha(part).then(function (h) {
+              return fetch(url + "chunks/" + n + "/", { method: "PUT", body: part, headers: { "X-Chunk-SHA256": h } });
+            });
+          });
+        }, Promise.resolve());
+      }).then(function () {
+        return json(url + "finalize/", "POST", { sha256: up.digest, draft: draft, document: code });
+      }).then(function (fin) {
+        if (fin._status === 200) return fin;
+        if (fin._status === 409 || fin._status === 422) throw new Error("retry");
+        throw failed(fin);  // refused: the server dropped its parts already
+      }).catch(function (err) {
+        if (err.final) throw err;
+        if (++tries > 30) { abandon(up); throw err; }
+        say(L.lResuming || "");
+        return wait(Math.min(2000 * tries, 30000)).then(round);  // resume: ask what the server has
+      });
+    }
+    return round();
+  }
+  function inParts(form, big, draft) {
+    var note = form.querySelector(".upload-progress") || el("p", "", "upload-progress"), opened = [], errors = [];
+    note.setAttribute("role", "status");
+    form.insertBefore(note, form.querySelector("button"));
+    function say(text) { note.textContent = text; }
+    function refuse(input, file, err) {
+      var text = err.message || (form.dataset.sendFailed || "").replace("{name}", file.name);
+      if (err.refused) refusedFiles[fileKey(file)] = text;
+      errors.push([input, text]);
+    }
+    return big.reduce(function (p, input) {  // every file is checked before any part of any is sent
+      return p.then(function () {
+        var file = chosen(input);
+        return openUpload(file, draft, input.name).then(function (up) { opened.push([input, file, up]); },
+                                                        function (err) { refuse(input, file, err); });
+      });
+    }, Promise.resolve()).then(function () {
+      if (errors.length) throw new Error("");
+      return opened.reduce(function (p, o) {
+        return p.then(function () {
+          return chunked(o[1], o[2], draft, o[0].name, say).then(function () { o[3] = true; o[0].value = ""; }, function (err) {
+            o[3] = true;  // refused (its parts are gone) or given up (abandoned)
+            refuse(o[0], o[1], err);
+            throw err;
+          });
+        });
+      }, Promise.resolve());
+    }).catch(function (err) {
+      opened.forEach(function (o) { if (!o[3]) abandon(o[2]); });  // what was opened but not sent is not kept
+      say("");
+      errors.forEach(function (e) { showError(e[0], e[1]); });
+      throw err;
+    });
+  }
+
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    if (ev.defaultPrevented || !form.querySelectorAll || form.dataset.checked) return;
+    var inputs = Array.prototype.filter.call(form.querySelectorAll("input[type=file][data-max-bytes]"), chosen);
+    if (!inputs.length) return;
+    var match = location.pathname.match(/\/ajukan\/([^/]+)\/dokumen\/$/), parts = !!(match && navigator.onLine &&
+      window.crypto && crypto.subtle && window.fetch && Blob.prototype.arrayBuffer);
+    var big = function () { return parts ? inputs.filter(function (i) { return chosen(i).size > CHUNK_FROM; }) : []; };
+    if (!pending.length) {  // nothing to wait for: stopped here, or sent as a plain form
+      if (stopped(form, inputs)) ev.preventDefault();
+      if (ev.defaultPrevented || !big().length) return;
+    }
+    ev.preventDefault();
+    var submitter = ev.submitter;
+    Promise.all(pending).then(function () {
+      if (stopped(form, inputs)) throw new Error("");
+      return big().length ? inParts(form, big(), match[1]) : null;
+    }).then(function () {
+      if (submitter && submitter.name) {
+        var h = document.createElement("input");
+        h.type = "hidden"; h.name = submitter.name; h.value = submitter.value || "1";
+        form.appendChild(h);
+      }
+      form.dataset.checked = "1";
+      form.submit();
+    }, function () {
+      var s = summary(form, false);
+      if (s) s.focus();
+    });
+  });
 })();
