@@ -211,8 +211,8 @@ def staff_page(browser: Any, site: str, user: Any) -> Any:
     return context.new_page()
 
 
-def ktp_applicant_and_reason(page: Any) -> None:
-    """Steps 1 and 2 of the KTP-el replacement form as Siti Aminah fills them on an open form page."""
+def dukcapil_applicant(page: Any) -> None:
+    """The applicant page of a Dukcapil form as Siti Aminah fills it, then "Lanjut"."""
     page.get_by_label("NIK pemohon").fill("1606014101900001")
     page.get_by_label("Nama lengkap").fill("Siti Aminah")
     page.get_by_label("Nomor Kartu Keluarga").fill("1606011503200001")
@@ -220,5 +220,10 @@ def ktp_applicant_and_reason(page: Any) -> None:
     page.get_by_label("Alamat (jalan, RT/RW, dusun)").fill("Jl. Merdeka RT 02 RW 01")
     page.get_by_label("Nomor HP/WhatsApp").fill("081234567890")
     page.get_by_role("button", name="Lanjut", exact=True).click()
+
+
+def ktp_applicant_and_reason(page: Any) -> None:
+    """Steps 1 and 2 of the KTP-el replacement form as Siti Aminah fills them on an open form page."""
+    dukcapil_applicant(page)
     page.get_by_label("KTP-el rusak").check()
     page.get_by_role("button", name="Lanjut", exact=True).click()

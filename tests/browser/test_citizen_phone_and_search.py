@@ -17,7 +17,7 @@ from PIL import Image
 
 from simpul.conftest import personas, region_tree  # noqa: F401 - shared fixtures
 from simpul.core.tests.photos import phone_photo
-from tests.browser.conftest import assert_no_axe_violations, shot
+from tests.browser.conftest import assert_no_axe_violations, dukcapil_applicant, shot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -105,13 +105,7 @@ def test_citizen_finds_the_family_card_service_and_sends_a_phone_photo(
     assert "Foto (JPG, PNG) paling besar 15 MB, atau PDF paling besar 2 MB." in page.inner_text("main")
     look("4-service")
     page.get_by_role("link", name="Ajukan sekarang").click()
-    page.get_by_label("NIK pemohon").fill("1606014101900001")
-    page.get_by_label("Nama lengkap").fill("Siti Aminah")
-    page.get_by_label("Nomor Kartu Keluarga").fill("1606011503200001")
-    page.get_by_label("Desa/kelurahan tempat tinggal").select_option("16.06.01.2001")
-    page.get_by_label("Alamat (jalan, RT/RW, dusun)").fill("Jl. Merdeka RT 02 RW 01")
-    page.get_by_label("Nomor HP/WhatsApp").fill("081234567890")
-    page.get_by_role("button", name="Lanjut", exact=True).click()
+    dukcapil_applicant(page)
     page.get_by_label("Jenis perubahan").select_option(label="Kartu Keluarga rusak (cetak ulang)")
     page.get_by_label("Jelaskan perubahannya").fill("KK kena air hujan, tulisannya luntur.")
     page.get_by_role("button", name="Lanjut", exact=True).click()

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from simpul.conftest import personas, region_tree  # noqa: F401 - shared fixtures
-from tests.browser.conftest import CHROMIUM, DESK, assert_no_axe_violations, shot
+from tests.browser.conftest import CHROMIUM, DESK, assert_no_axe_violations, dukcapil_applicant, shot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -76,13 +76,7 @@ def test_apply_revise_approve_track(
     assert page.url.endswith("/pemohon/")
     check_axe(page)
     look(page, "1-applicant")
-    page.get_by_label("NIK pemohon").fill("1606014101900001")
-    page.get_by_label("Nama lengkap").fill("Siti Aminah")
-    page.get_by_label("Nomor Kartu Keluarga").fill("1606011503200001")
-    page.get_by_label("Desa/kelurahan tempat tinggal").select_option("16.06.01.2001")
-    page.get_by_label("Alamat (jalan, RT/RW, dusun)").fill("Jl. Merdeka RT 02 RW 01")
-    page.get_by_label("Nomor HP/WhatsApp").fill("081234567890")
-    page.get_by_role("button", name="Lanjut", exact=True).click()
+    dukcapil_applicant(page)
     page.get_by_label("KTP-el rusak").check()
     page.get_by_role("button", name="Lanjut", exact=True).click()
     assert "/dokumen/" in page.url
