@@ -118,6 +118,8 @@ def answer(spec: dict[str, Any]) -> Any:
         return "081234567890"
     if kind == "email":
         return "siti.aminah@example.org"
+    if kind == "url":
+        return "https://example.org/foto/jalan-rusak.jpg"
     if kind == "date":
         today = timezone.localdate()
         return (today + timedelta(days=10) if spec.get("min") == "today" else today - timedelta(days=30)).isoformat()
