@@ -11,7 +11,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from simpul.catalog.models import normalize_search
-from simpul.opendata.models import Dataset, DatasetDraft, DatasetVersion, Distribution, DraftStatus
+from simpul.opendata.models import Dataset, DatasetDraft, DatasetVersion, Distribution, DraftStatus, Theme
 from simpul.opendata.permissions import may_manage
 
 
@@ -25,7 +25,9 @@ def dataset_list(*, query: str = "", theme: str = "") -> QuerySet[Dataset]:
     for word in normalize_search(query).split()[:8]:
         datasets = datasets.filter(search_text__contains=word)
     if theme:
-        datasets = datasets.filter(theme=theme)
+        # only a known theme reaches the database: any other (a NUL byte from a fuzzer included, which PostgreSQL
+        # refuses in a text comparison) matches nothing
+        datasets = datasets.filter(theme=theme) if theme in Theme.values else datasets.none()
     return datasets.prefetch_related(_distributions()).order_by("title_id")
 
 

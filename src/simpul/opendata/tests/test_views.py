@@ -372,3 +372,13 @@ def test_the_workspace_reads_the_same_number_of_queries_for_more_drafts_and_data
                        slug=f"sekolah-{n}")
         dataset_draft_start(actor=personas.steward, upload_name=f"b{n}.csv", content=b"a,b\n1,2\n")
     assert queries() == few
+
+
+@pytest.mark.parametrize("theme", ["bukan-tema", "pemerintahan\x00", "\x00"])
+def test_an_unknown_theme_finds_nothing_at_both_doors(client, built, theme):
+    from simpul.opendata.selectors import dataset_list
+
+    assert list(dataset_list(theme=theme)) == []
+    answer = client.get("/api/v1/datasets/", {"theme": theme})
+    assert answer.status_code == 200 and answer.json()["results"] == []
+    assert client.get("/data/", {"theme": theme}).status_code == 200
