@@ -49,6 +49,13 @@ def test_static_files_include_the_stylesheet() -> None:
     assert Path(found).stat().st_size < 8 * 1024  # the whole look stays small
 
 
+def test_staff_pages_have_their_own_small_stylesheet() -> None:
+    # Staff pages load staff.css after simpul.css; public pages never load it, so it costs citizens nothing.
+    found = finders.find("simpul/staff.css")
+    assert found
+    assert Path(found).stat().st_size < 12 * 1024
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("url", PUBLIC_PAGES)
 def test_public_pages_answer_200(client: Client, url: str) -> None:

@@ -8,6 +8,7 @@ from django import template
 from django.utils.translation import ngettext
 
 from simpul.accounts.homes import workspace_url
+from simpul.accounts.workspace import NavItem, staff_sections
 
 register = template.Library()
 
@@ -32,3 +33,10 @@ def workspace_link(context: template.Context) -> str | None:
     """The address of the signed-in staff member's workspace (the home of their role), else None."""
     request = context.get("request")
     return workspace_url(getattr(request, "user", None))
+
+
+@register.simple_tag(takes_context=True)
+def staff_nav(context: template.Context) -> list[NavItem]:
+    """The workspace sections the signed-in staff member may open (see `accounts.workspace`)."""
+    request = context.get("request")
+    return staff_sections(getattr(request, "user", None), getattr(request, "path", ""))
