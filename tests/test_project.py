@@ -46,7 +46,8 @@ def test_no_model_change_lacks_a_migration() -> None:
 def test_static_files_include_the_stylesheet() -> None:
     found = finders.find("simpul/simpul.css")
     assert found
-    assert Path(found).stat().st_size < 8 * 1024  # the whole look stays small
+    # The whole look stays small: 10 KB of the 50 KB page budget (public pages weigh 14.5-18 KB in all).
+    assert Path(found).stat().st_size < 10 * 1024
 
 
 def test_staff_pages_have_their_own_small_stylesheet() -> None:

@@ -4,6 +4,8 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from simpul.portal.sections import sections_available
 
@@ -46,3 +48,27 @@ LANGUAGE_LABELS = {
     "id": ("Bahasa Indonesia", "Ganti bahasa ke Bahasa Indonesia"),
     "en": ("English", "Change language to English"),
 }
+
+
+class _ScrollableNode(template.Node):
+    def __init__(self, nodelist: template.NodeList) -> None:
+        self.nodelist = nodelist
+
+    def render(self, context: template.Context) -> str:
+        label = translation.gettext("Table: on a narrow screen, scroll sideways to see every column")
+        return format_html(
+            '<div class="table-scroll" role="region" tabindex="0" aria-label="{}">{}</div>',
+            label, mark_safe(self.nodelist.render(context)),  # noqa: S308 - the enclosed template's own output
+        )
+
+
+@register.tag
+def scrollable(parser: template.base.Parser, token: template.base.Token) -> _ScrollableNode:
+    """`{% scrollable %}<table>…</table>{% endscrollable %}`: the one wrapper every wide table sits in.
+
+    On a 360 px phone a wide table scrolls sideways inside it, with a shadow at the edge that has more to show;
+    the wrapper is focusable and named so keyboard users can scroll it too (axe: scrollable-region-focusable).
+    """
+    nodelist = parser.parse(("endscrollable",))
+    parser.delete_first_token()
+    return _ScrollableNode(nodelist)
