@@ -38,3 +38,5 @@ if [ -d "$MEDIA" ]; then
 fi
 ( cd "$DEST" && sha256sum ./* > SHA256SUMS )
 echo "backup written to $DEST"
+# The admin home shows the last backup: note this one in the audit log (a backup is not undone when it cannot).
+"$PY" -m simpul backup_record "$DEST" >/dev/null || echo "backup.sh: the backup could not be recorded in Simpul" >&2

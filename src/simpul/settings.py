@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "simpul.api",
     "simpul.portal",
     "simpul.backoffice",
+    "simpul.administration",
 ]
 
 MIDDLEWARE = [
@@ -209,6 +210,8 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "simpul.accounts.backends.axes_username"
 # A village operator on a shared village-hall device is logged out after this many idle minutes.
 OPERATOR_IDLE_SECONDS = 60 * SIMPUL_OPERATOR_IDLE_MINUTES
+# An invitation link for a new staff member works once and for this many days (simpul.accounts.invitations).
+STAFF_INVITATION_DAYS = env.int("SIMPUL_STAFF_INVITATION_DAYS", default=3)
 AXES_ENABLED = env.bool("SIMPUL_AXES_ENABLED", default=True)
 # The lockout counts by the same client address as every other limit (X-Forwarded-For from trusted proxies only).
 AXES_CLIENT_IP_CALLABLE = "simpul.core.clientip.axes_client_ip"

@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("akun/", include("simpul.accounts.urls")),
+    path("kantor/admin/", include("simpul.administration.urls")),
     path("kantor/", include("simpul.backoffice.urls")),
     path("infrastruktur/", include("simpul.infrastructure.urls")),
     path("asesmen/", include("simpul.assessment.urls")),

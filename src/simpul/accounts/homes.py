@@ -19,18 +19,21 @@ MY_ACCOUNT = "accounts:my_account"
 ROLE_HOMES: dict[str, str] = {
     Role.VILLAGE_OPERATOR: "backoffice:operator_today",
     Role.OFFICER: "backoffice:worklist",
-    Role.AGENCY_HEAD: "backoffice:worklist",
+    Role.AGENCY_HEAD: "backoffice:dashboard",
+    Role.PLATFORM_ADMIN: "administration:home",
     Role.EVALUATOR: "assessment:index",
-    Role.DATA_STEWARD: "opendata:upload",
+    Role.DATA_STEWARD: "opendata:manage",
 }
+# A superuser without a staff role lands on the admin home too: the Django admin is a link from there, never a home.
+SUPERUSER_HOME = "administration:home"
 
 
 def _home_name(user: Any) -> str:
     role = getattr(user, "role", None)
     if role in ROLE_HOMES:
         return ROLE_HOMES[role]
-    if getattr(user, "is_superuser", False) and getattr(user, "is_staff", False):
-        return "admin:index"
+    if getattr(user, "is_superuser", False):
+        return SUPERUSER_HOME
     return MY_ACCOUNT
 
 

@@ -369,3 +369,22 @@ def password_reset_limited(*, email: str, client: str) -> int | None:
     if not refused:
         return None
     return max(1, -(-max(state.retry_after for state in refused) // 60))
+
+
+@transaction.atomic
+def invitation_accept(*, user: User, password: str) -> User:
+    """An invited staff member chooses their password (the link's one use); audited. Raises ValidationError."""
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"new_password1": exc.error_list}) from exc
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(
+        actor=user,
+        action="accounts.invitation_accepted",
+        obj=user,
+        object_repr=mask_email(user.email) or mask_phone(user.phone),
+        changes={"role": user.role},
+    )
+    return user

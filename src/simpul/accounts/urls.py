@@ -18,5 +18,6 @@ urlpatterns = [
     path("sandi/lupa/", views.password_reset, name="password_reset"),
     path("sandi/lupa/terkirim/", views.password_reset_done, name="password_reset_done"),
     path("sandi/atur/<uidb64>/<token>/", views.password_reset_confirm, name="password_reset_confirm"),
+    path("undangan/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("sandi/atur/selesai/", views.password_reset_complete, name="password_reset_complete"),
 ]

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
@@ -28,6 +29,7 @@ from simpul.accounts.forms import (
     TokenForm,
 )
 from simpul.accounts.homes import home_url, workspace_url
+from simpul.accounts.invitations import invitation_user
 from simpul.accounts.permissions import has_confirmed_device, is_mfa_verified, mfa_required, needs_mfa
 from simpul.core.clientip import client_ip
 
@@ -206,6 +208,27 @@ def my_data(request: HttpRequest) -> HttpResponse:
         response["Cache-Control"] = "no-store"
         return response
     return render(request, "accounts/my_data.html")
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """An invited staff member's link: choose a password, then set up the authenticator app (the TOTP step)."""
+    user = invitation_user(token)
+    if user is None:
+        return render(request, "accounts/invitation_accept.html", {"validlink": False}, status=410)
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_accept(user=user, password=form.cleaned_data["new_password1"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            auth_login(request, user, backend=BACKEND)
+            return HttpResponseRedirect(reverse("accounts:otp_setup") + "?" + _query(next=home_url(user)))
+    return render(
+        request, "accounts/invitation_accept.html", {"validlink": True, "form": form, "invited": user},
+        status=400 if form.errors else 200,
+    )
 
 
 class LogoutView(auth_views.LogoutView):

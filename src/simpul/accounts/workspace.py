@@ -22,6 +22,7 @@ class Section:
     url_name: str
     label: str | Promise
     roles: frozenset[str]
+    superuser_only: bool = False
 
 
 _CASE_STAFF = frozenset({Role.OFFICER, Role.AGENCY_HEAD, Role.PLATFORM_ADMIN})
@@ -33,6 +34,10 @@ SECTIONS: tuple[Section, ...] = (
     Section("infrastructure:dashboard", _("Infrastructure"), frozenset({Role.AGENCY_HEAD, Role.PLATFORM_ADMIN})),
     Section("assessment:index", _("Assessment"), frozenset({Role.EVALUATOR, Role.PLATFORM_ADMIN})),
     Section("opendata:manage", _("Open data"), frozenset({Role.DATA_STEWARD, Role.PLATFORM_ADMIN})),
+    # A head sees the staff of their own office; the platform admin's admin home links to everything it runs.
+    Section("administration:staff_list", _("Staff"), frozenset({Role.AGENCY_HEAD})),
+    Section("administration:home", _("Administration"), frozenset({Role.PLATFORM_ADMIN})),
+    Section("admin:index", _("Django admin"), frozenset(), superuser_only=True),
 )
 
 
@@ -51,6 +56,8 @@ def staff_sections(user: Any, path: str = "") -> list[NavItem]:
     superuser = getattr(user, "is_superuser", False)
     items: list[NavItem] = []
     for section in SECTIONS:
+        if section.superuser_only and not superuser:
+            continue
         if role not in section.roles and not superuser:
             continue
         try:

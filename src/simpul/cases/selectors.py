@@ -228,3 +228,12 @@ def complaint_handling_stats(*, start: date, end: date) -> ComplaintStats:
         on_time_rate=(on_time / len(closed)) if closed else None,
         median_days=round(statistics.median(durations), 1) if durations else None,
     )
+
+
+def overdue_case_count() -> int:
+    """Open cases past their due date with their clock running, in every office (the admin home's health)."""
+    return (
+        Case.objects.exclude(status__in=CLOSED_STATUSES)
+        .filter(due_date__lt=timezone.localdate(), paused_since__isnull=True)
+        .count()
+    )

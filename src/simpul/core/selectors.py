@@ -20,6 +20,10 @@ from simpul.core.services import (
     entry_digest,
 )
 
+# The audit actions of the platform's check-ups (written by `simpul.core.checkups`).
+AUDIT_VERIFIED = "core.audit_verified"
+BACKUP_WRITTEN = "core.backup_written"
+
 # A worker runs the outbox sweep every 15 s; not seen for this long means no worker is running.
 WORKER_RECENT = timedelta(minutes=2)
 
@@ -184,3 +188,19 @@ def task_queue_state() -> dict[str, Any]:
     except Exception as exc:
         state = {"status": "error", "error": type(exc).__name__}
     return state
+
+
+def last_audit_verification() -> AuditEntry | None:
+    """The latest recorded check of the audit chain (its `changes` hold `ok`, `count`, `seq`, `problem`)."""
+    return AuditEntry.objects.filter(action=AUDIT_VERIFIED).order_by("-id").first()
+
+
+def last_backup() -> AuditEntry | None:
+    """The latest backup recorded by `simpul backup_record` (None when no backup was ever recorded)."""
+    return AuditEntry.objects.filter(action=BACKUP_WRITTEN).order_by("-id").first()
+
+
+def outbox_counts() -> dict[str, int]:
+    """Outbox messages waiting (`pending`) and given up (`dead`)."""
+    counts = dict(OutboxMessage.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    return {"pending": counts.get(OutboxStatus.PENDING, 0), "dead": counts.get(OutboxStatus.DEAD, 0)}

@@ -28,6 +28,7 @@ EVENT_VARIABLES: dict[str, tuple[str, ...]] = {
     "complaint.resolved": ("reference", "reason", "tracking_url"),
     "application.down_alert": ("application_name", "since", "status", "tracking_url"),
     "assessment.invitation": ("round_name", "due_date", "survey_url"),
+    "staff.invitation": ("full_name", "agency_name", "invitation_url", "valid_days"),
 }
 
 # Other names callers may use for a variable: filled in when the template's own name is missing.
@@ -210,6 +211,24 @@ DEFAULT_TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
             "services.\n\nPlease answer before {{ due_date }} at {{ survey_url }}. Your answers help improve the "
             "services.\n\n{{ site_name }}",
             "sms": "You are invited to answer the {{ round_name }} questionnaire by {{ due_date }}: {{ survey_url }}",
+        },
+    },
+    "staff.invitation": {
+        "id": {
+            "subject": "Undangan bekerja di {{ site_name }}",
+            "email": "Yth. {{ full_name }},\n\nAnda didaftarkan sebagai staf {{ agency_name }} di {{ site_name }}.\n\n"
+            "Buka tautan ini untuk membuat kata sandi dan memasang aplikasi autentikator Anda:\n{{ invitation_url }}"
+            "\n\nTautan ini hanya bisa dipakai sekali dan berlaku {{ valid_days }} hari. Jika Anda tidak merasa "
+            "didaftarkan, abaikan e-mail ini.\n\n{{ site_name }}",
+            "sms": "Anda diundang sebagai staf {{ site_name }}. Buat kata sandi di {{ invitation_url }}",
+        },
+        "en": {
+            "subject": "Invitation to work in {{ site_name }}",
+            "email": "Dear {{ full_name }},\n\nYou have been registered as staff of {{ agency_name }} in "
+            "{{ site_name }}.\n\nOpen this link to choose a password and set up your authenticator app:\n"
+            "{{ invitation_url }}\n\nThe link works once and for {{ valid_days }} days. If you did not expect "
+            "this, ignore this e-mail.\n\n{{ site_name }}",
+            "sms": "You are invited as staff of {{ site_name }}. Choose a password at {{ invitation_url }}",
         },
     },
 }

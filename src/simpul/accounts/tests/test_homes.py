@@ -19,10 +19,10 @@ HOMES = {
     "business": "/akun/saya/",
     "operator": "/kantor/desa/",
     "officer": "/kantor/",
-    "head": "/kantor/",
+    "head": "/kantor/dasbor/",
     "evaluator": "/asesmen/",
-    "steward": "/data/unggah/",
-    "admin": "/admin/",
+    "steward": "/data/kelola/",
+    "admin": "/kantor/admin/",
 }
 
 
