@@ -58,7 +58,9 @@ def staff_sections(user: Any, path: str = "") -> list[NavItem]:
     for section in SECTIONS:
         if section.superuser_only and not superuser:
             continue
-        if role not in section.roles and not superuser:
+        # a superuser sees what a platform admin sees, and the Django admin
+        if role not in section.roles and not (superuser and (Role.PLATFORM_ADMIN in section.roles
+                                                             or section.superuser_only)):
             continue
         try:
             url = reverse(section.url_name)

@@ -13,7 +13,7 @@ from simpul.administration.permissions import readable_agency_ids
 from simpul.agencies.models import Agency, Membership
 from simpul.api.models import EventDelivery
 from simpul.cases.selectors import overdue_case_count
-from simpul.core.models import AuditEntry, OutboxStatus
+from simpul.core.models import AuditEntry, JobStatus, OutboxStatus, ScheduledJobRun
 from simpul.core.selectors import last_audit_verification, last_backup, outbox_counts
 
 
@@ -25,13 +25,13 @@ class Health:
     integrations_failing: int
     overdue_cases: int
     last_backup: AuditEntry | None
-    last_verification: AuditEntry | None
+    last_verification: ScheduledJobRun | None
 
     @property
     def verification_ok(self) -> bool | None:
         if self.last_verification is None:
             return None
-        return bool(self.last_verification.changes.get("ok"))
+        return self.last_verification.last_status == JobStatus.OK
 
 
 def _failing(deliveries: QuerySet[EventDelivery]) -> int:

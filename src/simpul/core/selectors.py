@@ -20,8 +20,9 @@ from simpul.core.services import (
     entry_digest,
 )
 
-# The audit actions of the platform's check-ups (written by `simpul.core.checkups`).
-AUDIT_VERIFIED = "core.audit_verified"
+# The platform's check-ups (written by `simpul.core.checkups`): the row of the last audit-chain check, and the
+# audit action of a backup written.
+AUDIT_VERIFY_JOB = "core.audit_verify"
 BACKUP_WRITTEN = "core.backup_written"
 
 # A worker runs the outbox sweep every 15 s; not seen for this long means no worker is running.
@@ -190,9 +191,10 @@ def task_queue_state() -> dict[str, Any]:
     return state
 
 
-def last_audit_verification() -> AuditEntry | None:
-    """The latest recorded check of the audit chain (its `changes` hold `ok`, `count`, `seq`, `problem`)."""
-    return AuditEntry.objects.filter(action=AUDIT_VERIFIED).order_by("-id").first()
+def last_audit_verification() -> ScheduledJobRun | None:
+    """The latest check of the audit chain: `last_finished_at`, `last_status` (ok/error), `last_error` (where the
+    chain breaks); None when it was never checked."""
+    return ScheduledJobRun.objects.filter(name=AUDIT_VERIFY_JOB, last_finished_at__isnull=False).first()
 
 
 def last_backup() -> AuditEntry | None:

@@ -24,10 +24,21 @@ def _labels(role: str, path: str = "") -> list[str]:
 def test_each_role_sees_its_own_sections() -> None:
     assert _labels(Role.VILLAGE_OPERATOR) == ["Permohonan hari ini"]
     assert _labels(Role.OFFICER) == ["Daftar kerja", "Dasbor"]
-    assert _labels(Role.AGENCY_HEAD) == ["Daftar kerja", "Dasbor", "Infrastruktur"]
+    assert _labels(Role.AGENCY_HEAD) == ["Daftar kerja", "Dasbor", "Infrastruktur", "Pegawai"]
+    assert _labels(Role.PLATFORM_ADMIN) == ["Daftar kerja", "Dasbor", "Infrastruktur", "Asesmen", "Data terbuka",
+                                            "Administrasi"]
     assert _labels(Role.EVALUATOR) == ["Asesmen"]
     assert _labels(Role.DATA_STEWARD) == ["Data terbuka"]
     assert _labels(Role.CITIZEN) == []
+
+
+def test_only_a_superuser_gets_the_django_admin_link() -> None:
+    superuser = _User(Role.PLATFORM_ADMIN)
+    superuser.is_superuser = True
+    labels = [str(item.label) for item in staff_sections(superuser)]
+    assert labels[-1] == "Admin Django" and "Admin Django" not in _labels(Role.PLATFORM_ADMIN)
+    current = [str(i.label) for i in staff_sections(superuser, "/kantor/admin/staf/") if i.current]
+    assert current == ["Administrasi"]
 
 
 def test_the_current_section_is_the_longest_matching_address() -> None:
