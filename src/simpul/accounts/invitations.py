@@ -39,7 +39,8 @@ def invitation_user(token: str) -> User | None:
         data = signing.loads(token, salt=SALT, max_age=invitation_days() * 86400)
     except signing.BadSignature:  # includes SignatureExpired
         return None
-    user = User.objects.filter(pk=data.get("u"), is_active=True).first() if isinstance(data, dict) else None
-    if user is None or user.has_usable_password() or _state(user) != data.get("s"):
+    pk = data.get("u") if isinstance(data, dict) else None
+    user = User.objects.filter(pk=pk, is_active=True).first() if isinstance(pk, int) else None
+    if user is None or user.has_usable_password() or _state(user) != data["s"]:
         return None
     return user

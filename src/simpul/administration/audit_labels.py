@@ -51,15 +51,18 @@ HIDDEN_FIELDS = frozenset({"user", "before"})
 ROLE_LABELS = {**dict(MembershipRole.choices), **dict(Role.choices)}
 
 
-def _value(value: Any) -> str:
+def _value(value: Any, names: dict[str, str] | None = None) -> str:
+    names = names or {}
     if value is None or value == "" or value == []:
         return "–"
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
     if isinstance(value, list):
-        return ", ".join(_value(item) for item in value)
+        return ", ".join(_value(item, names) for item in value)
     if isinstance(value, dict) and set(value) == {"from", "to"}:
-        return f"{_value(value['from'])} → {_value(value['to'])}"
+        return f"{_value(value['from'], names)} → {_value(value['to'], names)}"
+    if isinstance(value, str) and value in names:
+        return names[value]
     if isinstance(value, str) and value in ROLE_LABELS:
         return str(ROLE_LABELS[value])
     return str(value)
@@ -69,7 +72,11 @@ def action_label(action: str) -> str:
     return str(ACTION_LABELS.get(action, action))
 
 
-def change_lines(changes: dict[str, Any]) -> list[tuple[str, str]]:
-    """(label, value) pairs of an entry's changes, in the reader's words."""
-    return [(str(FIELD_LABELS.get(key, key)), _value(value)) for key, value in (changes or {}).items()
-            if key not in HIDDEN_FIELDS]
+# Changes whose values are office codes, shown by the office's name.
+OFFICE_FIELDS = frozenset({"agency", "agencies"})
+
+
+def change_lines(changes: dict[str, Any], office_names: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """(label, value) pairs of an entry's changes, in the reader's words (offices by name, given their codes)."""
+    return [(str(FIELD_LABELS.get(key, key)), _value(value, office_names if key in OFFICE_FIELDS else None))
+            for key, value in (changes or {}).items() if key not in HIDDEN_FIELDS]

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from simpul.accounts.forms import DesaField
+from simpul.accounts.forms import DesaField, desa_choices
 from simpul.accounts.models import STAFF_ROLES, Role
 from simpul.agencies.models import Agency, AgencyKind
 from simpul.regions.models import Region, RegionLevel
 
+# The staff roles in the order an admin most often needs them (officers first).
+ROLE_ORDER = (Role.OFFICER, Role.AGENCY_HEAD, Role.VILLAGE_OPERATOR, Role.PLATFORM_ADMIN, Role.EVALUATOR,
+              Role.DATA_STEWARD)
+
 
 def staff_role_choices() -> list[tuple[str, Any]]:
-    return [(value, label) for value, label in Role.choices if value in STAFF_ROLES]
+    labels = dict(Role.choices)
+    return [(role.value, labels[role.value]) for role in ROLE_ORDER if role in STAFF_ROLES]
 
 
 class OfficeChoiceField(forms.ModelChoiceField):
@@ -48,7 +53,8 @@ class StaffForm(forms.Form):
         super().__init__(*args, **kwargs)
         if editing:  # the e-mail address is the login: it is not changed here
             del self.fields["email"]
-        self.fields["village"].choices = [("", _("(no village)")), *self.fields["village"].choices[1:]]
+        village = cast(forms.ChoiceField, self.fields["village"])
+        village.choices = [("", _("(no village)")), *desa_choices()[1:]]
 
 
 class DeactivateForm(forms.Form):

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from simpul.accounts.models import STAFF_ROLES, User
+from simpul.administration.audit_labels import action_label, change_lines
 from simpul.administration.permissions import readable_agency_ids
 from simpul.agencies.models import Agency, Membership
 from simpul.api.models import EventDelivery
@@ -115,23 +116,37 @@ def office_get(*, viewer: Any, code: str) -> Agency:
     return agency
 
 
-def audit_trail_for_user(*, user: User, limit: int = 50) -> list[AuditEntry]:
+@dataclass(frozen=True)
+class TrailRow:
+    """One audit entry as a page shows it: the entry, what happened, and its details in the reader's words."""
+
+    entry: AuditEntry
+    what: str
+    details: list[tuple[str, str]]
+
+
+def _rows(entries: list[AuditEntry]) -> list[TrailRow]:
+    names = dict(Agency.objects.values_list("code", "name"))
+    return [TrailRow(entry, action_label(entry.action), change_lines(entry.changes, names)) for entry in entries]
+
+
+def audit_trail_for_user(*, user: User, limit: int = 50) -> list[TrailRow]:
     """The audit entries about a person and their office memberships, newest first."""
     membership_ids = [str(pk) for pk in Membership.objects.filter(user=user).values_list("pk", flat=True)]
-    return list(
+    return _rows(list(
         AuditEntry.objects.filter(
             Q(object_type="accounts.user", object_id=str(user.pk))
             | Q(object_type="agencies.membership", object_id__in=membership_ids)
         ).order_by("-id")[:limit]
-    )
+    ))
 
 
-def audit_trail_for_office(*, agency: Agency, limit: int = 50) -> list[AuditEntry]:
+def audit_trail_for_office(*, agency: Agency, limit: int = 50) -> list[TrailRow]:
     """The audit entries about an office and its memberships, newest first."""
     membership_ids = [str(pk) for pk in Membership.objects.filter(agency=agency).values_list("pk", flat=True)]
-    return list(
+    return _rows(list(
         AuditEntry.objects.filter(
             Q(object_type="agencies.agency", object_id=str(agency.pk))
             | Q(object_type="agencies.membership", object_id__in=membership_ids)
         ).order_by("-id")[:limit]
-    )
+    ))

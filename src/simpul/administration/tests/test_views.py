@@ -194,8 +194,9 @@ def test_changing_role_and_office_is_audited_and_shown_on_the_person_page(person
     assert membership.agency == personas.dpmptsp and membership.role == "head"
     assert not Membership.objects.get(user=personas.officer, agency=personas.dukcapil).is_active
     page = admin.get(reverse("administration:staff_detail", args=[personas.officer.pk])).content.decode()
-    assert "Nama, peran, atau kantor diubah" in page and "Petugas → Kepala" not in page
-    assert "Petugas instansi → Kepala instansi" in page or "→" in page
+    assert "Nama, peran, atau kantor diubah" in page
+    assert "Peran: Petugas OPD → Kepala OPD" in page
+    assert "Kantor: Dinas Administrasi Kependudukan dan Pencatatan Sipil → DPMTSP dan ULP" in page
 
 
 def test_offices_and_units_are_created_and_edited_in_the_workspace_with_their_audit_trail(personas: Any) -> None:
