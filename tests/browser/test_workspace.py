@@ -181,3 +181,42 @@ def test_the_admin_invites_a_staff_member_who_enrols_and_is_later_deactivated(
     look(newcomer, "09-logged-out")
     admin_context.close()
     newcomer_context.close()
+
+
+@pytest.mark.usefixtures("demo")
+def test_offices_and_staff_screens_for_the_admin_and_the_head(browser: Any, live_server: Any, personas: Any  # noqa: F811
+                                                               ) -> None:
+    from simpul.accounts.models import User
+    from tests.browser.conftest import staff_page
+
+    site = str(live_server.url)
+
+    def look(page: Any, step: str) -> None:
+        assert_no_axe_violations(page)
+        _fits(page)
+        shot(page, f"workspace-offices-{step}")
+
+    admin = staff_page(browser, site, User.objects.get(email="admin@simpul.test"))
+    admin.goto(f"{site}/kantor/admin/")
+    admin.get_by_role("main").get_by_role("link", name="Kantor dan unit").click()
+    look(admin, "01-list")
+    admin.get_by_role("link", name=personas.dukcapil.name).click()
+    assert "Rina Petugas Dukcapil" in admin.locator("main").inner_text()
+    look(admin, "02-office")
+    admin.get_by_role("link", name="Ubah data").click()
+    admin.locator("#id_short_name").fill("Dukcapil")
+    admin.get_by_role("button", name="Simpan").click()
+    assert "Data kantor diubah" in admin.locator("main").inner_text()
+    look(admin, "03-office-changed")
+
+    head = staff_page(browser, site, User.objects.get(email="kepala.dukcapil@simpul.test"))
+    head.set_viewport_size(PHONE)
+    head.goto(f"{site}/kantor/dasbor/")
+    head.get_by_role("navigation", name="Ruang kerja").get_by_role("link", name="Pegawai").click()
+    staff = head.locator("main").inner_text()
+    assert "Rina Petugas Dukcapil" in staff and "Dewi Petugas DPMPTSP" not in staff
+    assert head.get_by_role("link", name="Undang pegawai").count() == 0
+    look(head, "04-head-staff")
+    head.get_by_role("link", name="Rina Petugas Dukcapil").click()
+    assert head.get_by_role("link", name="Nonaktifkan").count() == 0
+    look(head, "05-head-person")
