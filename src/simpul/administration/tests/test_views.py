@@ -227,3 +227,35 @@ def test_the_office_list_takes_a_fixed_number_of_queries(personas: Any, django_a
         assert admin.get(reverse("administration:office_list")).status_code == 200
     with django_assert_max_num_queries(12):
         assert admin.get(reverse("administration:staff_list")).status_code == 200
+
+
+def test_an_invitation_link_expires_and_a_forged_or_closed_one_never_works(personas: Any, settings: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from freezegun import freeze_time
+
+    from simpul.accounts.invitations import invitation_token
+    from simpul.administration.services import staff_deactivate, staff_invite
+
+    settings.STAFF_INVITATION_DAYS = 3
+    user = staff_invite(actor=personas.admin, full_name="Budi Baru", email="budi@example.id", role=Role.EVALUATOR)
+    url = reverse("accounts:invitation_accept", args=[invitation_token(user)])
+    assert Client().get(url).status_code == 200
+    with freeze_time(timezone.now() + timedelta(days=3, minutes=1)):
+        page = Client().get(url)
+        assert page.status_code == 410 and "Minta undangan baru" in page.content.decode()
+    assert Client().get(url[:-3] + "xx/").status_code == 410
+    staff_deactivate(actor=personas.admin, user=user)
+    assert Client().get(url).status_code == 410
+
+
+def test_sending_the_invitation_again_is_audited_and_refused_once_accepted(personas: Any) -> None:
+    admin = _client(personas.admin)
+    _invite(admin, personas)
+    user = User.objects.get(email="ani@example.id")
+    response = admin.post(reverse("administration:staff_resend", args=[user.pk]))
+    assert response.status_code == 302
+    assert AuditEntry.objects.filter(action="administration.staff_invitation_resent", actor=personas.admin).exists()
+    response = admin.post(reverse("administration:staff_resend", args=[personas.officer.pk]), follow=True)
+    assert "Orang ini sudah menerima undangan" in response.content.decode()
