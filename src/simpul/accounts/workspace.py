@@ -33,6 +33,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("infrastructure:dashboard", _("Infrastructure"), frozenset({Role.AGENCY_HEAD, Role.PLATFORM_ADMIN})),
     Section("assessment:index", _("Assessment"), frozenset({Role.EVALUATOR, Role.PLATFORM_ADMIN})),
     Section("opendata:manage", _("Open data"), frozenset({Role.DATA_STEWARD, Role.PLATFORM_ADMIN})),
+    Section("designer:index", _("Services"), frozenset({Role.PLATFORM_ADMIN})),
 )
 
 
