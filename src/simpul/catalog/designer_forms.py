@@ -121,13 +121,13 @@ class QuestionForm(forms.Form):
         help_text=_("Only for “Choose one of several answers”: one answer a line; an English label after a "
                     "bar, for example: Hilang | Lost"),
     )
+    show_if = forms.CharField(label=_("Show this question only when"), required=False, widget=forms.Select)
     min_length = forms.IntegerField(label=_("At least this many characters"), required=False, min_value=0)
     max_length = forms.IntegerField(label=_("At most this many characters"), required=False, min_value=0)
     min = forms.CharField(label=_("Lowest allowed answer"), required=False, max_length=20,
                           help_text=_("A number, or for a date: YYYY-MM-DD or “today”."))
     max = forms.CharField(label=_("Highest allowed answer"), required=False, max_length=20,
                           help_text=_("A number, or for a date: YYYY-MM-DD or “today”."))
-    show_if = forms.CharField(label=_("Show this question only when"), required=False, widget=forms.Select)
     role = forms.CharField(label=_("This answer is the applicant's"), required=False, widget=forms.Select,
                            help_text=_("The case takes the applicant's name, NIK, phone or address from it."))
     name = forms.CharField(
