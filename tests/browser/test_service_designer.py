@@ -141,8 +141,8 @@ def test_an_admin_designs_publishes_and_a_citizen_applies_and_the_officer_approv
     # 3. Reorder: NIK before the name (drag with JavaScript, the Up button without), then back with Down.
     nik = admin.locator("#q-nik")
     if javascript:
-        nik.drag_to(admin.locator("#q-nama"), target_position={"x": 20, "y": 5})
-        admin.wait_for_load_state()
+        with admin.expect_navigation():
+            nik.drag_to(admin.locator("#q-nama"), target_position={"x": 20, "y": 5})
     else:
         nik.get_by_role("button", name="Naik").click()
     order = admin.locator("#page-0 li[data-name]").evaluate_all("els => els.map(e => e.dataset.name)")
@@ -169,7 +169,7 @@ def test_an_admin_designs_publishes_and_a_citizen_applies_and_the_officer_approv
     phone.get_by_label("Nomor HP").fill("081234567890")
     phone.get_by_label("Desa/kelurahan tempat tinggal").select_option("16.06.01.2001")
     phone.get_by_role("button", name="Lanjut", exact=True).click()
-    phone.get_by_label("Lainnya").check()
+    phone.get_by_label("Lainnya", exact=True).check()
     assert phone.get_by_label("Usaha lainnya").is_visible()
     _fits(phone)
     look(phone, "7-preview-phone-page-2")
@@ -197,7 +197,7 @@ def test_an_admin_designs_publishes_and_a_citizen_applies_and_the_officer_approv
     citizen.get_by_label("Nomor HP").fill("081234567890")
     citizen.get_by_label("Desa/kelurahan tempat tinggal").select_option("16.06.01.2001")
     citizen.get_by_role("button", name="Lanjut", exact=True).click()
-    citizen.get_by_label("Lainnya").check()
+    citizen.get_by_label("Lainnya", exact=True).check()
     citizen.get_by_label("Usaha lainnya").fill("Jahit pakaian")
     citizen.get_by_label("Mulai usaha").fill("2024-01-02")
     _fits(citizen)

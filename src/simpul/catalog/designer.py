@@ -321,7 +321,11 @@ def version_diff(old: Any, new: Any) -> list[str]:
     sentence each: "Question “Umur” added on page 2", "Page “Data diri” removed", "The fee changed"."""
     changes: list[str] = []
     if old is None:
-        return [_("A new service: everything is new.")]
+        pages = pages_of(new.form)
+        return [_("A new service: everything is new."), _(
+            "{pages} pages with {questions} questions, and {documents} documents to upload").format(
+            pages=len(pages), questions=sum(len(p.get("fields") or []) for p in pages),
+            documents=len(new.documents or []))]
     for name in DETAIL_FIELDS:
         if getattr(old, name) != getattr(new, name):
             label = getattr(ServiceVersion._meta.get_field(name), "verbose_name", name)

@@ -59,6 +59,19 @@ class ServiceDetailsForm(forms.ModelForm):
         self.instance.workflow = KIND_WORKFLOW.get(cleaned.get("kind", ""), Workflow.APPLICATION)
         return cleaned
 
+    GROUPS = (
+        (_("What the service is"), ("name_id", "code", "name_en", "description_id", "description_en", "kind",
+                                    "audience", "requires_account")),
+        (_("Who handles it"), ("agency", "routing_agency", "complaint_category", "legal_basis")),
+        (_("Cost and time"), ("fee_rupiah", "fee_note_id", "fee_note_en", "sla_working_days",
+                              "sla_extension_days")),
+        (_("Keeping the data"), ("retention_days",)),
+    )
+
+    def fieldsets(self) -> list[tuple[Any, list[Any]]]:
+        """The fields in groups, each group a fieldset with its legend."""
+        return [(legend, [self[name] for name in names if name in self.fields]) for legend, names in self.GROUPS]
+
     def version_fields(self) -> dict[str, Any]:
         return {**{name: self.cleaned_data[name] for name in DETAIL_FIELDS}, "workflow": self.instance.workflow}
 
@@ -70,7 +83,6 @@ class NewServiceForm(ServiceDetailsForm):
                     "(for example: surat-keterangan-usaha). It cannot be changed later."),
     )
 
-    field_order = ["name_id", "code"]
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"]
@@ -101,12 +113,18 @@ class NewPageForm(PageForm):
         self.fields["first_type"].initial = "text"
 
 
+def _needed_by_the_engine(field: forms.Field) -> None:
+    """Shown without "(optional)": the engine refuses it empty and says so (`cases/_field.html` reads the spec)."""
+    field.simpul_spec = {"required": True}  # type: ignore[attr-defined]
+
+
 def type_choices() -> list[tuple[str, Any]]:
     """The engine's field types, as it names them for staff."""
     return [(kind, FIELD_TYPE_LABELS.get(kind, kind)) for kind in FIELD_TYPES]
 
 
 class QuestionForm(forms.Form):
+    type = forms.CharField(label=_("Type of answer"), widget=forms.Select)
     label_id = forms.CharField(label=_("Question (Indonesian)"), max_length=300, required=False)
     label_en = forms.CharField(label=_("Question (English)"), max_length=300, required=False)
     hint_id = forms.CharField(label=_("Hint (Indonesian)"), max_length=500, required=False,
@@ -114,7 +132,6 @@ class QuestionForm(forms.Form):
                               help_text=_("Shown under the question: what to write, or where to find it."))
     hint_en = forms.CharField(label=_("Hint (English)"), max_length=500, required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))
-    type = forms.CharField(label=_("Type of answer"), widget=forms.Select)
     required = forms.BooleanField(label=_("An answer is required"), required=False)
     choices = forms.CharField(
         label=_("Answers to choose from"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
@@ -138,6 +155,7 @@ class QuestionForm(forms.Form):
 
     def __init__(self, *args: Any, conditions: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        _needed_by_the_engine(self.fields["label_id"])
         self.fields["type"].widget.choices = type_choices()
         self.fields["show_if"].widget.choices = [("", _("Always")), *conditions]
         self.fields["role"].widget.choices = [("", _("None of these")), *FieldRole.choices]
@@ -160,6 +178,7 @@ class DocumentForm(forms.Form):
 
     def __init__(self, *args: Any, conditions: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        _needed_by_the_engine(self.fields["label_id"])
         types: Any = self.fields["types"]
         types.choices = [(t, t.upper()) for t in FILE_TYPES]
         self.fields["show_if"].widget.choices = [("", _("Always")), *conditions]

@@ -84,7 +84,7 @@ def test_a_service_built_in_the_designer_is_published_applied_for_and_approved(a
     assert preview.status_code == 200 and "Nama lengkap" in preview.content.decode()
     assert "frame-ancestors 'self'" in preview["Content-Security-Policy"]
     changes = admin_client.get(url("changes")).content.decode()
-    assert "Layanan baru" in changes
+    assert "Layanan baru" in changes and "3 halaman dengan 8 pertanyaan, dan 2 dokumen yang diunggah" in changes
     post_ok(admin_client, url("publish"), {})
     draft.refresh_from_db()
     assert draft.status == VersionStatus.PUBLISHED and Service.objects.get(code=CODE).current_version == draft

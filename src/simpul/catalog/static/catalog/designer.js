@@ -1,6 +1,15 @@
-/* Service designer: drag questions to reorder them (the Up/Down buttons do the same without JavaScript). */
+/* Service designer: hide the answers box unless the question is a choice; drag questions to reorder them (the Up/Down buttons do the same without JavaScript). */
 (function () {
   "use strict";
+  /* On a question's page: the answers to choose from only for a choice question. */
+  var kind = document.querySelector("select[name=type], select[name=first_type]");
+  var choices = document.querySelector("textarea[name=choices], textarea[name=first_choices]");
+  if (kind && choices) {
+    var box = choices.closest(".field");
+    var toggle = function () { box.hidden = kind.value !== "choice" && !choices.value; };
+    kind.addEventListener("change", toggle);
+    toggle();
+  }
   var form = document.getElementById("designer-reorder");
   if (!form) { return; }
   var lists = document.querySelectorAll(".designer-questions[data-page]");
