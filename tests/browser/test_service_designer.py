@@ -93,8 +93,16 @@ def test_an_admin_designs_publishes_and_a_citizen_applies_and_the_officer_approv
                 field.fill(value)
         save()
 
+    seen: set[str] = set()
+
+    def look_once(name: str) -> None:
+        if name not in seen:
+            seen.add(name)
+            look(admin, name)
+
     def add_page(title: str, first: str, kind: str, choices: str = "") -> None:
         admin.get_by_role("link", name="Tambah halaman", exact=True).click()
+        look_once("3a-page-add")
         admin.locator("[name=title_id]").fill(title)
         admin.locator("[name=first_label_id]").fill(first)
         admin.locator("[name=first_type]").select_option(kind)
@@ -132,6 +140,7 @@ def test_an_admin_designs_publishes_and_a_citizen_applies_and_the_officer_approv
     fill_question("Keterangan tambahan", "textarea", required=False, name="keterangan")
     for label, code, types in (("KTP-el pemohon", "ktp", ["pdf", "png"]), ("Foto tempat usaha", "foto", ["png"])):
         admin.get_by_role("link", name="Tambah dokumen").click()
+        look_once("3b-document")
         admin.locator("[name=label_id]").fill(label)
         for kind in ("pdf", "jpg", "jpeg", "png"):
             admin.locator(f"[name=types][value={kind}]").set_checked(kind in types)
