@@ -138,11 +138,11 @@ def test_an_admin_designs_publishes_and_a_citizen_applies_and_the_officer_approv
     add_question(1, "Mulai usaha", "date", name="mulai", max="today")
     add_page("Keterangan", "Keterangan tambahan", "textarea")
     fill_question("Keterangan tambahan", "textarea", required=False, name="keterangan")
-    for label, code, types in (("KTP-el pemohon", "ktp", ["pdf", "png"]), ("Foto tempat usaha", "foto", ["png"])):
+    for label, code, types in (("KTP-el pemohon", "ktp", ["pdf", "png"]), ("Foto tempat usaha", "foto", ["jpg", "png"])):
         admin.get_by_role("link", name="Tambah dokumen").click()
         look_once("3b-document")
         admin.locator("[name=label_id]").fill(label)
-        for kind in ("pdf", "jpg", "jpeg", "png"):
+        for kind in ("pdf", "jpg", "png"):
             admin.locator(f"[name=types][value={kind}]").set_checked(kind in types)
         admin.locator("[name=code]").fill(code)
         save("Simpan dokumen")

@@ -451,12 +451,16 @@ def question_initial(spec: dict[str, Any]) -> dict[str, Any]:
 MEGABYTE = 1024 * 1024
 
 
+def _with_jpeg(types: list[str]) -> list[str]:
+    return [*types, "jpeg"] if "jpg" in types and "jpeg" not in types else types
+
+
 def document_spec(data: dict[str, Any], *, existing: dict[str, Any] | None, taken: set[str]) -> dict[str, Any]:
     code = (data.get("code") or "").strip() or (existing or {}).get("code") or make_name(
         data.get("label_id") or "", taken, fallback="dokumen")
     spec: dict[str, Any] = {"code": code, "label_id": data.get("label_id") or "",
                             "required": bool(data.get("required")),
-                            "types": list(data.get("types") or ["pdf", "jpg", "png"]),
+                            "types": _with_jpeg(list(data.get("types") or ["pdf", "jpg", "png"])),
                             "max_bytes": int(data.get("max_megabytes") or 2) * MEGABYTE}
     for key in ("label_en", "hint_id", "hint_en"):
         if data.get(key):
@@ -470,7 +474,8 @@ def document_spec(data: dict[str, Any], *, existing: dict[str, Any] | None, take
 def document_initial(spec: dict[str, Any]) -> dict[str, Any]:
     return {
         **{k: spec.get(k, "") for k in ("label_id", "label_en", "hint_id", "hint_en", "code")},
-        "required": bool(spec.get("required")), "types": spec.get("types") or ["pdf", "jpg", "png"],
+        "required": bool(spec.get("required")),
+        "types": [t for t in spec.get("types") or ["pdf", "jpg", "png"] if t != "jpeg"] or ["jpg"],
         "max_megabytes": max(1, int(spec.get("max_bytes") or 2 * MEGABYTE) // MEGABYTE),
         "show_if": condition_to_choice(spec.get("show_if")),
     }

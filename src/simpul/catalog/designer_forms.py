@@ -180,7 +180,8 @@ class DocumentForm(forms.Form):
         super().__init__(*args, **kwargs)
         _needed_by_the_engine(self.fields["label_id"])
         types: Any = self.fields["types"]
-        types.choices = [(t, t.upper()) for t in FILE_TYPES]
+        # .jpg and .jpeg are one kind of photo: one box ("JPG/JPEG") gives both (`designer.document_spec`)
+        types.choices = [(t, "JPG/JPEG" if t == "jpg" else t.upper()) for t in FILE_TYPES if t != "jpeg"]
         self.fields["show_if"].widget.choices = [("", _("Always")), *conditions]
 
 

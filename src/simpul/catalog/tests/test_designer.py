@@ -76,7 +76,8 @@ def test_a_service_built_in_the_designer_is_published_applied_for_and_approved(a
     assert draft.status == VersionStatus.DRAFT
     assert [len(p["fields"]) for p in draft.pages] == [4, 3, 1]
     assert draft.pages[1]["fields"][1]["show_if"] == {"field": "jenis", "equals": "lainnya"}
-    assert [doc["code"] for doc in draft.documents] == ["ktp", "foto_usaha"]
+    assert [(doc["code"], doc["types"]) for doc in draft.documents] == [
+        ("ktp", ["pdf", "png"]), ("foto_usaha", ["png", "jpg", "jpeg"])]
 
     overview = admin_client.get(url("overview")).content.decode()
     assert "Usaha lainnya" in overview and "hanya bila “Jenis usaha” adalah “Lainnya”" in overview
