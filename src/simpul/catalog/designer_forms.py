@@ -118,13 +118,19 @@ def _needed_by_the_engine(field: forms.Field) -> None:
     field.simpul_spec = {"required": True}  # type: ignore[attr-defined]
 
 
+# Files are asked for as documents: the citizen's form pages leave file questions out and upload on the documents
+# step, so the designer offers a document instead of a file question.
+ASKED_AS_DOCUMENTS = frozenset({"file"})
+
+
 def type_choices() -> list[tuple[str, Any]]:
-    """The engine's field types, as it names them for staff."""
-    return [(kind, FIELD_TYPE_LABELS.get(kind, kind)) for kind in FIELD_TYPES]
+    """The engine's field types, as it names them for staff (files are documents, `ASKED_AS_DOCUMENTS`)."""
+    return [(kind, FIELD_TYPE_LABELS.get(kind, kind)) for kind in FIELD_TYPES if kind not in ASKED_AS_DOCUMENTS]
 
 
 class QuestionForm(forms.Form):
-    type = forms.CharField(label=_("Type of answer"), widget=forms.Select)
+    type = forms.CharField(label=_("Type of answer"), widget=forms.Select,
+                           help_text=_("To ask for a file (a scan or a photo), add a document to the service."))
     label_id = forms.CharField(label=_("Question (Indonesian)"), max_length=300, required=False)
     label_en = forms.CharField(label=_("Question (English)"), max_length=300, required=False)
     hint_id = forms.CharField(label=_("Hint (Indonesian)"), max_length=500, required=False,
