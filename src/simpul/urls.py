@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("infrastruktur/", include("simpul.infrastructure.urls")),
     path("asesmen/", include("simpul.assessment.urls")),
     path("data/", include("simpul.opendata.urls")),
+    path("kelola-layanan/", include("simpul.catalog.designer_urls")),
     # What each error code of the API means: the `type` of its problem details (simpul.core.http.problem_types).
     path("masalah/", include("simpul.api.problem_urls")),
     # Catalog pages (namespace `catalog`); other `layanan/...` paths fall through to the portal include.

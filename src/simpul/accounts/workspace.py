@@ -34,6 +34,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("infrastructure:dashboard", _("Infrastructure"), frozenset({Role.AGENCY_HEAD, Role.PLATFORM_ADMIN})),
     Section("assessment:index", _("Assessment"), frozenset({Role.EVALUATOR, Role.PLATFORM_ADMIN})),
     Section("opendata:manage", _("Open data"), frozenset({Role.DATA_STEWARD, Role.PLATFORM_ADMIN})),
+    Section("designer:index", _("Services"), frozenset({Role.PLATFORM_ADMIN})),
     # A head sees the staff of their own office; the platform admin's admin home links to everything it runs.
     Section("administration:staff_list", _("Staff"), frozenset({Role.AGENCY_HEAD})),
     Section("administration:home", _("Administration"), frozenset({Role.PLATFORM_ADMIN})),

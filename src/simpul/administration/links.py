@@ -29,7 +29,7 @@ LINKS: tuple[Link, ...] = (
     Link(PEOPLE, "administration:staff_list", _("Staff")),
     Link(PEOPLE, "administration:staff_new", _("Invite a staff member")),
     Link(SERVICES, "catalog:list", _("Service catalog (as citizens see it)")),
-    Link(SERVICES, "admin:catalog_service_changelist", _("Edit services (Django admin)"), superuser_only=True),
+    Link(SERVICES, "designer:index", _("Design and change services")),
     Link(INTEGRATIONS, "admin:clients_apiclient_changelist", _("API clients (Django admin)"), superuser_only=True),
     Link(INTEGRATIONS, "admin:api_webhooksubscription_changelist", _("Webhooks (Django admin)"), superuser_only=True),
     Link(INTEGRATIONS, "admin:api_eventdelivery_changelist", _("Deliveries to other systems (Django admin)"),

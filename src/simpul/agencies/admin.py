@@ -12,7 +12,7 @@ class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     raw_id_fields = ["user"]
-    fields = ["user", "role", "is_active"]
+    fields = ["user", "role", "is_active", "manages_services"]
 
 
 @admin.register(Agency)
@@ -31,7 +31,7 @@ class AgencyAdmin(AuditedModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(AuditedModelAdmin):
-    list_display = ["user", "agency", "role", "is_active"]
+    list_display = ["user", "agency", "role", "is_active", "manages_services"]
     list_filter = ["role", "is_active", "agency"]
     search_fields = ["user__email", "user__full_name", "agency__name", "agency__code"]
     list_select_related = ["user", "agency"]

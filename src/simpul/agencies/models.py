@@ -72,6 +72,11 @@ class Membership(TimeStampedModel):
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=20, choices=MembershipRole.choices, default=MembershipRole.OFFICER)
     is_active = models.BooleanField(_("active"), default=True)
+    manages_services = models.BooleanField(
+        _("manages the office's services"), default=False,
+        help_text=_("May create and change this office's services, their forms and documents, in the service "
+                    "designer, and publish them."),
+    )
 
     class Meta:
         verbose_name = _("membership")

@@ -43,6 +43,7 @@ from django.core.validators import RegexValidator, URLValidator
 from django.db.models import TextChoices
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from simpul.accounts.validators import validate_kk, validate_nik
 from simpul.core.files import document_precheck
@@ -61,6 +62,13 @@ class ServiceVersion(Protocol):
 FIELD_TYPES = (
     "text", "textarea", "number", "date", "choice", "yesno", "nik", "kk", "region", "phone", "email", "url", "file",
 )
+# What each field type is called where staff pick one (the service designer); every type of FIELD_TYPES has one.
+FIELD_TYPE_LABELS = {
+    "text": _("Short text"), "textarea": _("Long text"), "number": pgettext_lazy("field type", "Number"), "date": _("Date"),
+    "choice": _("Choose one of several answers"), "yesno": _("Yes or no"), "nik": _("NIK (16 digits)"),
+    "kk": _("Family card number (16 digits)"), "region": _("Village or kelurahan"), "phone": _("Mobile number"),
+    "email": _("Email address"), "url": _("Link to a web page"), "file": _("File upload"),
+}
 # The only schemes a link answer may have: a `javascript:` or `data:` link shown to an officer is a trap.
 URL_SCHEMES = ("http", "https")
 YES, NO = "yes", "no"

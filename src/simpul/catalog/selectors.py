@@ -3,15 +3,17 @@ type (`simpul.catalog.search`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Case, IntegerField, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Concat, Replace
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from simpul.catalog.models import Audience, ServiceKind, ServiceVersion, VersionStatus
+from simpul.catalog.models import Audience, Service, ServiceKind, ServiceVersion, VersionStatus
+from simpul.catalog.permissions import designer_agencies, is_platform_admin, may_design_service
 from simpul.catalog.search import Term, search_terms
 from simpul.core.actors import Actor
 
@@ -124,3 +126,52 @@ def _has_business_profile(user: Any) -> bool:
         return user.business_profile is not None
     except ObjectDoesNotExist:
         return False
+
+
+# -- the service designer -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class DesignedService:
+    """A service as the designer shows it: its draft (what is being changed) and its published version."""
+
+    service: Service
+    draft: ServiceVersion | None
+    published: ServiceVersion | None
+
+    @property
+    def shown(self) -> ServiceVersion | None:
+        return self.draft or self.published or self.service.versions.order_by("-number").first()
+
+
+def services_for_designer(*, user: Any) -> list[DesignedService]:
+    """The services `user` may design (`simpul.catalog.permissions`), by name, each with its draft and current
+    published version, in three queries."""
+    agencies = designer_agencies(user)
+    versions = (ServiceVersion.objects.filter(status__in=[VersionStatus.DRAFT, VersionStatus.PUBLISHED])
+                .select_related("service", "agency"))
+    if not is_platform_admin(user):
+        versions = versions.filter(agency__in=agencies)
+    by_service: dict[int, DesignedService] = {}
+    for version in versions.order_by("number"):
+        entry = by_service.setdefault(version.service_id, DesignedService(version.service, None, None))
+        if version.status == VersionStatus.DRAFT:
+            entry.draft = version
+        else:
+            entry.published = version
+    return sorted(by_service.values(), key=lambda e: (e.shown.name_id if e.shown else e.service.code).casefold())
+
+
+def service_for_designer(*, code: str, user: Any) -> DesignedService:
+    """The service `code` for the designer; Http404 when there is none, PermissionDenied when `user` may not design
+    it."""
+    service = Service.objects.filter(code=code).first()
+    if service is None:
+        raise Http404(code)
+    if not may_design_service(user, service):
+        raise PermissionDenied
+    versions = service.versions.select_related("agency", "routing_agency")
+    return DesignedService(
+        service, versions.filter(status=VersionStatus.DRAFT).first(),
+        versions.filter(status=VersionStatus.PUBLISHED).order_by("-number").first(),
+    )

@@ -26,7 +26,7 @@ def test_each_role_sees_its_own_sections() -> None:
     assert _labels(Role.OFFICER) == ["Daftar kerja", "Dasbor"]
     assert _labels(Role.AGENCY_HEAD) == ["Daftar kerja", "Dasbor", "Infrastruktur", "Pegawai"]
     assert _labels(Role.PLATFORM_ADMIN) == ["Daftar kerja", "Dasbor", "Infrastruktur", "Asesmen", "Data terbuka",
-                                            "Administrasi"]
+                                            "Layanan", "Administrasi"]
     assert _labels(Role.EVALUATOR) == ["Asesmen"]
     assert _labels(Role.DATA_STEWARD) == ["Data terbuka"]
     assert _labels(Role.CITIZEN) == []
