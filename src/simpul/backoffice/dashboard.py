@@ -60,7 +60,7 @@ def trend_chart(months: list[Figures]) -> SafeString:
     """Per month three bars (received, finished, on time) with the month and each value written in full; drawn
     at the width of a phone so its text is never scaled below 12 px there. The table below has the same numbers."""
     width, label_w, value_w = 340, 74, 34
-    bar_h, gap, legend_h = 7, 6, 22
+    bar_h, gap, legend_h = 8, 6, 22
     group_h = bar_h * len(SERIES) + gap
     height = legend_h + group_h * len(months) + 4
     top = max((getattr(m, name) for m in months for name, _c in SERIES), default=0) or 1
@@ -88,10 +88,11 @@ def trend_chart(months: list[Figures]) -> SafeString:
             value = getattr(month, name)
             w = value / top * bar_w
             by = y + j * bar_h
-            parts.append(f'<rect x="{label_w}" y="{by}" width="{w:.1f}" height="{bar_h - 1}" fill="{colour}"/>'
-                         f'<text x="{label_w + w + 3:.1f}" y="{by + bar_h - 1}" font-size="8" fill="{INK}">'
-                         f"{value}</text>")
-    parts.append("</svg>")
+            if value:  # a month without cases shows no bar and no number (the table has its zeros)
+                parts.append(f'<rect x="{label_w}" y="{by}" width="{w:.1f}" height="{bar_h - 1}" fill="{colour}"/>'
+                             f'<text x="{label_w + w + 3:.1f}" y="{by + bar_h}" font-size="9" fill="{INK}">'
+                             f"{value}</text>")
+    parts.append(f'<line x1="{label_w}" y1="{legend_h - 3}" x2="{label_w}" y2="{height}" stroke="{INK}"/></svg>')
     return mark_safe("".join(parts))  # noqa: S308 (every text is escaped above)
 
 

@@ -294,7 +294,8 @@ def case_document(request: HttpRequest, reference: str, document_id: int) -> Htt
 def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
     """The period, the agency (one of the user's, `?instansi=`) and its figures, each with its worklist link."""
     today = timezone.localdate()
-    form = DashboardPeriodForm(request.GET or None, today=today)
+    chosen = any(request.GET.get(key) for key in ("periode", "dari", "sampai"))
+    form = DashboardPeriodForm(request.GET if chosen else {"periode": "bulan-ini"}, today=today)
     period, start, end = form.period()
     agencies = list(Agency.objects.filter(pk__in=member_agency_ids(request.user)).order_by("name"))
     agency = next((a for a in agencies if str(a.pk) == request.GET.get("instansi", "")), agencies[0] if agencies
