@@ -134,7 +134,7 @@ def _hull(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
 
 
 def site_map(*, title: str, desc: str, groups: Sequence[tuple[str, Sequence[tuple[float, float, bool, str]]]],
-             width: int = 560) -> SafeString:
+             width: int = 420) -> SafeString:
     """The registry's sites drawn from their coordinates: each kecamatan as the convex hull of its sites, labelled
     at its centre; each site a dot (connected: green circle; no active link: red square). `groups` holds
     (kecamatan name, [(lat, lon, connected, site name)]). Equirectangular projection, scaled by the cosine of the
@@ -168,14 +168,14 @@ def site_map(*, title: str, desc: str, groups: Sequence[tuple[str, Sequence[tupl
                 parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{HULL_LINE}"/>')
             cx = sum(x for x, _y in projected) / len(projected)
             cy = sum(y for _x, y in projected) / len(projected)
-            labels.append(f'<text x="{cx:.1f}" y="{cy - 6:.1f}" text-anchor="middle" font-size="12" '
+            labels.append(f'<text x="{cx:.1f}" y="{cy - 7:.1f}" text-anchor="middle" font-size="13" '
                           f'font-weight="700" fill="{INK}" stroke="#fff" stroke-width="3" paint-order="stroke">'
                           f"{escape(name)}</text>")
         for _name, sites in groups:
             for lat, lon, connected, site_name in sites:
                 x, y = xy(lat, lon)
-                shape = (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{CONNECTED}">' if connected else
-                         f'<rect x="{x - 3:.1f}" y="{y - 3:.1f}" width="6" height="6" fill="{BLANK}">')
+                shape = (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{CONNECTED}">' if connected else
+                         f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="{BLANK}">')
                 parts.append(shape + f"<title>{escape(site_name)}</title>" + ("</circle>" if connected else "</rect>"))
         parts.extend(labels)
     else:
