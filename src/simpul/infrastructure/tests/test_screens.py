@@ -123,3 +123,27 @@ def test_sample_upgrade_options_carry_no_code_as_their_label(settings: Any, regi
     demo.load_sample(stdout=io.StringIO())
     assert UpgradeOption.objects.exists()
     assert not UpgradeOption.objects.filter(label__contains="(sample)").exists()
+
+
+def test_the_migration_rewrites_shipped_english_texts_and_leaves_edited_rows_alone(region_tree: Any) -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from simpul.infrastructure.tests.factories import ApplicationFactory
+
+    migration = import_module("simpul.infrastructure.migrations.0003_shipped_texts_in_indonesian")
+    shipped = ApplicationFactory(code="web-mubakab", purpose="Regency web server", purpose_en="", source=(
+        "Study 2020 (Dinkominfo & Dinas PMD Muba). Owner: the host named in the study (Dinkominfo). The study "
+        "spells it 'mukabab.go.id'."))
+    edited = ApplicationFactory(code="cctv-jalan", purpose="CCTV di simpang Sekayu", source="Dinkominfo 2025")
+    option = UpgradeOptionFactory(site=SiteFactory(sample=True), technology="cellular", label="cellular (sample)",
+                                  is_sample=True)
+    migration.forwards(apps, None)
+    shipped.refresh_from_db()
+    edited.refresh_from_db()
+    option.refresh_from_db()
+    assert (shipped.purpose, shipped.purpose_en) == ("Server web kabupaten", "Regency web server")
+    assert shipped.source.startswith("Kajian 2020 (Dinkominfo & Dinas PMD Muba). Pemilik:")
+    assert (edited.purpose, edited.source) == ("CCTV di simpang Sekayu", "Dinkominfo 2025")
+    assert option.label == ""
