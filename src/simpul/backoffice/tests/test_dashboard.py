@@ -186,3 +186,15 @@ def test_dashboard_is_for_staff_only(client, personas):
     assert client.get(reverse("backoffice:dashboard")).status_code == 302
     login(client, personas.citizen)
     assert client.get(reverse("backoffice:dashboard_export", args=["csv"])).status_code == 403
+
+
+def test_a_day_of_the_period_runs_from_midnight_to_midnight_in_the_regency(personas):
+    version = ktp_service(personas.dukcapil)
+    late_evening, after_midnight = (
+        case_submit(version=version, answers=dict(VALID_ANSWERS), files={"kk": pdf_upload()},
+                    idempotency_key=key).case for key in ("eve", "night"))
+    Case.objects.filter(pk=late_evening.pk).update(submitted_at=at(NOV_END, 23) + timedelta(minutes=30))
+    Case.objects.filter(pk=after_midnight.pk).update(submitted_at=at(date(2026, 12, 1), 0) + timedelta(minutes=10))
+    board = dashboard_for_agency(agency_id=personas.dukcapil.pk, start=NOV_START, end=NOV_END, today=TODAY)
+    assert board.total.received == 1
+    assert {m.key: m.received for m in board.months}[date(2026, 11, 1)] == 1
