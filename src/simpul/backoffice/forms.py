@@ -60,6 +60,7 @@ PERIODS = {
     "pilih": _("Choose dates"),
 }
 MAX_PERIOD_DAYS = 3 * 366
+EARLIEST = date(2000, 1, 1)  # before any case in Simpul; also keeps date arithmetic far from year 9999
 
 
 def period_dates(period: str, today: date) -> tuple[date, date]:
@@ -96,6 +97,8 @@ class DashboardPeriodForm(forms.Form):
             end = data.get("sampai") or self.today
             if start > end:
                 raise forms.ValidationError(_("The start date must not be after the end date."))
+            if start < EARLIEST or end > self.today + timedelta(days=366):
+                raise forms.ValidationError(_("Choose dates from the year 2000 up to today."))
             if (end - start).days > MAX_PERIOD_DAYS:
                 raise forms.ValidationError(_("Choose a period of at most three years."))
         else:

@@ -60,7 +60,7 @@ class RupiahField(forms.IntegerField):
         if value in self.empty_values:
             return None
         text = str(value).replace("\u00a0", " ").strip()
-        match = RUPIAH.fullmatch(text)
+        match = RUPIAH.fullmatch(text) if len(text) <= 40 else None  # no budget needs more than 40 characters
         if match is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return int(re.sub(r"[.,]", "", match.group(1)))

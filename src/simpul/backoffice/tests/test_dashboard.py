@@ -146,6 +146,10 @@ def test_named_periods_and_a_wrong_custom_period(client, personas, cases):
     assert page.status_code == 400
     assert "Tanggal mulai tidak boleh sesudah tanggal akhir." in page.content.decode()
     assert page.context["board"].start == today.replace(day=1)  # this month is shown meanwhile
+    for dari, sampai in [("9999-12-31", "9999-12-31"), ("1900-01-01", "1900-01-02")]:
+        page = client.get(reverse("backoffice:dashboard"), {"periode": "pilih", "dari": dari, "sampai": sampai})
+        assert page.status_code == 400
+        assert "Pilih tanggal dari tahun 2000 sampai hari ini." in page.content.decode()
 
 
 def test_dashboard_queries_do_not_grow_with_cases(client, personas, cases, django_assert_max_num_queries):
