@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
@@ -28,6 +29,13 @@ class WorklistFilterForm(forms.Form):
     assigned = forms.ChoiceField(label=_("Assigned"), required=False,
                                  choices=[("", ""), ("me", "me"), ("none", "none")])
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=[("", ""), *((k, k) for k in SORTS)])
+    # The dashboard's links (`simpul.backoffice.views.dashboard`): whose, received when, finished when, on time.
+    officer = forms.IntegerField(label=_("Officer"), required=False, min_value=1, max_value=BIGINT_MAX)
+    received_from = forms.DateField(label=_("Received from"), required=False)
+    received_to = forms.DateField(label=_("Received until"), required=False)
+    finished_from = forms.DateField(label=_("Finished from"), required=False)
+    finished_to = forms.DateField(label=_("Finished until"), required=False)
+    on_time = forms.ChoiceField(label=_("On time"), required=False, choices=[("", ""), ("1", "1")])
 
     def clean_status(self) -> str:
         status = self.cleaned_data["status"]
@@ -42,3 +50,65 @@ class WorklistFilterForm(forms.Form):
 
     def problems(self) -> list[str]:
         return [f"{self.fields[name].label}: {' '.join(messages)}" for name, messages in self.errors.items()]
+
+
+PERIODS = {
+    "bulan-ini": _("This month"),
+    "bulan-lalu": _("Last month"),
+    "kuartal-ini": _("This quarter"),
+    "tahun-ini": _("This year"),
+    "pilih": _("Choose dates"),
+}
+MAX_PERIOD_DAYS = 3 * 366
+EARLIEST = date(2000, 1, 1)  # before any case in Simpul; also keeps date arithmetic far from year 9999
+
+
+def period_dates(period: str, today: date) -> tuple[date, date]:
+    """The first and last day of a named period around `today` ("bulan-ini" and the others in `PERIODS`)."""
+    month_start = today.replace(day=1)
+    if period == "bulan-lalu":
+        end = month_start - timedelta(days=1)
+        return end.replace(day=1), end
+    if period == "kuartal-ini":
+        return today.replace(month=3 * ((today.month - 1) // 3) + 1, day=1), today
+    if period == "tahun-ini":
+        return today.replace(month=1, day=1), today
+    return month_start, today
+
+
+class DashboardPeriodForm(forms.Form):
+    """The dashboard's period, from the query string: a named period, or dates chosen (`pilih`)."""
+
+    periode = forms.ChoiceField(label=_("Period"), required=False, choices=list(PERIODS.items()),
+                                widget=forms.RadioSelect)
+    dari = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    sampai = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, data: Any, *, today: date) -> None:
+        super().__init__(data)
+        self.today = today
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        period = data.get("periode") or ("pilih" if data.get("dari") or data.get("sampai") else "bulan-ini")
+        data["periode"] = period
+        if period == "pilih":
+            start = data.get("dari") or self.today.replace(day=1)
+            end = data.get("sampai") or self.today
+            if start > end:
+                raise forms.ValidationError(_("The start date must not be after the end date."))
+            if start < EARLIEST or end > self.today + timedelta(days=366):
+                raise forms.ValidationError(_("Choose dates from the year 2000 up to today."))
+            if (end - start).days > MAX_PERIOD_DAYS:
+                raise forms.ValidationError(_("Choose a period of at most three years."))
+        else:
+            start, end = period_dates(period, self.today)
+        data["start"], data["end"] = start, end
+        return data
+
+    def period(self) -> tuple[str, date, date]:
+        """The chosen period, or this month when the choice is not valid."""
+        if self.is_valid():
+            return self.cleaned_data["periode"], self.cleaned_data["start"], self.cleaned_data["end"]
+        start, end = period_dates("bulan-ini", self.today)
+        return "bulan-ini", start, end

@@ -9,6 +9,7 @@ app_name = "backoffice"
 urlpatterns = [
     path("", views.worklist, name="worklist"),
     path("dasbor/", views.dashboard, name="dashboard"),
+    path("dasbor/ekspor.<str:fmt>", views.dashboard_export, name="dashboard_export"),
     path("desa/", operator.operator_today, name="operator_today"),
     path("desa/ganti/", operator.operator_switch, name="operator_switch"),
     path("desa/ajukan/", operator.operator_apply, name="operator_apply"),

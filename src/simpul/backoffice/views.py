@@ -6,7 +6,7 @@ Every view needs a staff role with TOTP verified (`require_staff_mfa`); which ca
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -22,7 +22,15 @@ from django.views.decorators.http import require_POST
 
 from simpul.accounts.permissions import may_reveal_nik, require_staff_mfa, village_scope
 from simpul.agencies.models import Agency, Membership
-from simpul.backoffice.forms import WorklistFilterForm
+from simpul.backoffice.dashboard import (
+    dashboard_export_response,
+    dimension_filter,
+    figure_links,
+    trend_chart,
+    worklist_url,
+)
+from simpul.backoffice.forms import DashboardPeriodForm, WorklistFilterForm
+from simpul.backoffice.selectors import dashboard_for_agency
 from simpul.cases import actions, privacy, selectors
 from simpul.cases.actions import Form
 from simpul.cases.answers import ENCRYPTED_PREFIX, answers_in_clear
@@ -47,7 +55,8 @@ from simpul.core.services import personal_data_access_record
 from simpul.notifications.selectors import messages_for_case
 from simpul.regions.models import Region, RegionLevel
 
-FILTER_KEYS = ("status", "service", "kecamatan", "due", "assigned", "sort", "q", "agency")
+FILTER_KEYS = ("status", "service", "kecamatan", "due", "assigned", "sort", "q", "agency",
+               "officer", "received_from", "received_to", "finished_from", "finished_to", "on_time")
 
 
 class WorklistPaginator(Paginator):
@@ -282,21 +291,45 @@ def case_document(request: HttpRequest, reference: str, document_id: int) -> Htt
     return response
 
 
+def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
+    """The period, the agency (one of the user's, `?instansi=`) and its figures, each with its worklist link."""
+    today = timezone.localdate()
+    chosen = any(request.GET.get(key) for key in ("periode", "dari", "sampai"))
+    form = DashboardPeriodForm(request.GET if chosen else {"periode": "bulan-ini"}, today=today)
+    period, start, end = form.period()
+    agencies = list(Agency.objects.filter(pk__in=member_agency_ids(request.user)).order_by("name"))
+    agency = next((a for a in agencies if str(a.pk) == request.GET.get("instansi", "")), agencies[0] if agencies
+                  else None)
+    if agency is None:
+        return {"form": form, "agency": None, "agencies": []}
+    board = dashboard_for_agency(agency_id=agency.pk, start=start, end=end, today=today)
+    base = {"agency": agency.pk}
+    board.total.links = figure_links(base, start=start, end=end)
+    for dimension, table in board.tables.items():
+        for row in table:
+            row.links = figure_links({**base, **dimension_filter(dimension, row.key)}, start=start, end=end)
+    for row in board.months:
+        last = (row.key + timedelta(days=31)).replace(day=1) - timedelta(days=1)
+        row.links = figure_links(base, start=row.key, end=min(last, end))
+    status_links = {status: worklist_url(base, status=status) for status, _label, _n in board.by_status}
+    return {
+        "form": form, "period": period, "board": board, "agency": agency, "agencies": agencies,
+        "status_rows": [(label, n, status_links[status]) for status, label, n in board.by_status],
+        "open_link": worklist_url(base), "trend_chart": trend_chart(board.months),
+        "export_query": request.GET.urlencode(),
+    }
+
+
 @require_staff_mfa
 def dashboard(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    try:
-        days = max(1, min(366, int(request.GET.get("hari", "30"))))
-    except ValueError:
-        days = 30
-    start: date = today - timedelta(days=days)
-    agencies = Agency.objects.filter(pk__in=member_agency_ids(request.user)).order_by("name")
-    rows = []
-    for agency in agencies:
-        stats = selectors.dashboard_stats(agency_id=agency.pk, start=start, end=today)
-        peak = max(stats.by_status.values(), default=0) or 1
-        bars = [{"label": CaseStatus(s).label if s in CaseStatus.values else s, "count": n, "y": 20 * i,
-                 "width": round(300 * n / peak)} for i, (s, n) in enumerate(sorted(stats.by_status.items()))]
-        rows.append({"agency": agency, "stats": stats, "bars": bars, "chart_height": 20 * len(bars),
-                     "on_time_pct": round(100 * stats.on_time_rate) if stats.on_time_rate is not None else None})
-    return render(request, "backoffice/dashboard.html", {"rows": rows, "days": days, "start": start, "end": today})
+    context = _dashboard_context(request)
+    return render(request, "backoffice/dashboard.html", context, status=400 if context["form"].errors else 200)
+
+
+@require_staff_mfa
+def dashboard_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The dashboard's tables as CSV (one table, a column says which) or XLSX (a sheet each)."""
+    context = _dashboard_context(request)
+    if context["agency"] is None:
+        raise Http404
+    return dashboard_export_response(context["board"], agency=context["agency"], fmt=fmt)

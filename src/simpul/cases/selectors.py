@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -50,7 +50,8 @@ def case_list_for_officer(user: Any, filters: dict[str, Any] | None = None) -> Q
 
     Filters: `status` (one or a list; "open" = not closed), `service` (code), `kecamatan` (code), `agency`
     (id, one of theirs), `due` ("overdue" | "today" | "week"), `assigned` ("me" | "none"), `q` (reference),
-    `sort` (due, -due, new, old, updated).
+    `sort` (due, -due, new, old, updated); for the dashboard's links `officer` (assigned user id),
+    `received_from`/`received_to`, `finished_from`/`finished_to` (dates) and `on_time` (finished by the due date).
     """
     filters = filters or {}
     # No DISTINCT (the visibility condition has no join) and none of the large columns a list never shows:
@@ -63,8 +64,8 @@ def case_list_for_officer(user: Any, filters: dict[str, Any] | None = None) -> Q
         qs = qs.filter(status__in=status if isinstance(status, list | tuple) else [status])
     if filters.get("service"):
         qs = qs.filter(service_code=filters["service"])
-    if filters.get("kecamatan"):
-        qs = qs.filter(kecamatan_code=filters["kecamatan"])
+    if filters.get("kecamatan"):  # "none": the cases with no kecamatan yet
+        qs = qs.filter(kecamatan_code="" if filters["kecamatan"] == "none" else filters["kecamatan"])
     if filters.get("agency"):
         qs = qs.filter(agency_id=filters["agency"])
     today = timezone.localdate()
@@ -79,6 +80,22 @@ def case_list_for_officer(user: Any, filters: dict[str, Any] | None = None) -> Q
         qs = qs.filter(assigned_to=user)
     elif filters.get("assigned") == "none":
         qs = qs.filter(assigned_to__isnull=True)
+    # The heads' dashboard links here with these (`simpul.backoffice.selectors`): the assigned officer, received
+    # (submitted) in a period, finished (closed, not withdrawn) in a period, finished by the due date.
+    if filters.get("officer"):
+        qs = qs.filter(assigned_to_id=filters["officer"])
+    if filters.get("received_from"):
+        qs = qs.filter(submitted_at__date__gte=filters["received_from"])
+    if filters.get("received_to"):
+        qs = qs.filter(submitted_at__date__lte=filters["received_to"])
+    if filters.get("finished_from") or filters.get("finished_to"):
+        qs = qs.filter(closed_at__isnull=False).exclude(status=CaseStatus.DIBATALKAN)
+    if filters.get("finished_from"):
+        qs = qs.filter(closed_at__date__gte=filters["finished_from"])
+    if filters.get("finished_to"):
+        qs = qs.filter(closed_at__date__lte=filters["finished_to"])
+    if filters.get("on_time"):
+        qs = qs.filter(closed_at__isnull=False, closed_at__date__lte=F("due_date"))
     if filters.get("q"):
         reference = normalise_reference(str(filters["q"]))
         qs = qs.filter(reference=reference) if reference else qs.filter(reference__icontains=str(filters["q"])[:40])

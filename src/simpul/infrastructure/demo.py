@@ -38,8 +38,9 @@ from simpul.infrastructure.services import application_update, link_create, site
 from simpul.regions.models import Region, RegionLevel
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-TABLE1_SOURCE = "Table 1 of the 2020 study (Dinkominfo Muba 2020)"
-SAMPLE_SOURCE = "Sample data invented for the demo"
+TABLE1_SOURCE = "Tabel 1 kajian 2020 (Dinkominfo Muba 2020)"
+SAMPLE_SOURCE = "Data contoh yang dibuat untuk demo"
+SAMPLE_PROVIDER = "Penyedia contoh"
 
 # (technology, one-off Rp, monthly Rp, Mbps) ranges for the sample's candidate upgrades
 OPTION_TEMPLATES = [
@@ -72,7 +73,7 @@ def load_table1(*, stdout: Any) -> None:
             site = site_create(
                 actor=None, code=code, name=row["agency_name"], kind=SiteKind.OPD_OFFICE, region=agency.region
                 if agency and agency.region else region, agency=agency, source=TABLE1_SOURCE,
-                notes="" if row["fiber_optic_mbps"] else "Fiber bandwidth not reported in Table 1.",
+                notes="" if row["fiber_optic_mbps"] else "Bandwidth serat optik tidak dilaporkan dalam Tabel 1.",
             )
             if row["fiber_optic_mbps"]:
                 link_create(actor=None, site=site, technology=LinkTechnology.FIBER,
@@ -94,8 +95,24 @@ def load_sample(*, stdout: Any) -> None:
     if not villages:
         stdout.write("infrastructure: no villages loaded, sample skipped")
         return
+    # Invented places (sample, like every row here): a centre per kecamatan inside the regency's rough extent
+    # (about 1.6-3.2 degrees south, 103.3-104.7 east) and its villages around it; a separate generator, so the
+    # rest of the sample stays as it was.
+    geo = random.Random(16062)  # noqa: S311
+    centres = {k.code: (Decimal(f"{-3.1 + 1.4 * geo.random():.6f}"), Decimal(f"{103.4 + 1.2 * geo.random():.6f}"))
+               for k in kecamatan}
+
+    def near(code: str, spread: float) -> tuple[Decimal | None, Decimal | None]:
+        centre = centres.get(code)
+        if centre is None:
+            return None, None
+        return (centre[0] + Decimal(f"{geo.uniform(-spread, spread):.6f}"),
+                centre[1] + Decimal(f"{geo.uniform(-spread, spread):.6f}"))
+
     for k in kecamatan:
+        lat, lon = centres[k.code]
         site = site_create(
+            latitude=lat, longitude=lon,
             actor=None, code=f"sample-kec-{k.code.replace('.', '-')}", name=f"Kantor Camat {k.name}", kind=SiteKind.KECAMATAN_OFFICE,
             region=k, staff_count=rng.randint(15, 30), residents_served=rng.randint(20_000, 60_000),
             opening_hours="Senin–Jumat 07.30–16.00", source=SAMPLE_SOURCE, is_sample=True,
@@ -103,12 +120,13 @@ def load_sample(*, stdout: Any) -> None:
         tech, mbps, cost = (LinkTechnology.FIBER, Decimal("20"), 2_000_000) if rng.random() < 0.6 else \
             (LinkTechnology.VSAT, Decimal("2"), 3_500_000)
         link_create(actor=None, site=site, technology=tech, download_mbps=mbps, monthly_cost_idr=cost,
-                    provider="Sample ISP", source=SAMPLE_SOURCE, is_sample=True)
+                    provider=SAMPLE_PROVIDER, source=SAMPLE_SOURCE, is_sample=True)
     connected = set(rng.sample(range(len(villages)), k=min(36, len(villages))))
     sites: list[Site] = []
     for v in villages:
+        lat, lon = near(".".join(v.code.split(".")[:3]), 0.12)
         sites.append(Site(
-            code=f"sample-desa-{v.code.replace('.', '-')}", name=f"Kantor {v.get_kind_display() or 'Desa'} {v.name}",
+            latitude=lat, longitude=lon, code=f"sample-desa-{v.code.replace('.', '-')}", name=f"Kantor {v.get_kind_display() or 'Desa'} {v.name}",
             kind=SiteKind.VILLAGE_OFFICE, region=v, staff_count=rng.randint(5, 12),
             residents_served=rng.randint(600, 5000), opening_hours="Senin–Jumat 08.00–15.00",
             source=SAMPLE_SOURCE, is_sample=True,
@@ -119,14 +137,14 @@ def load_sample(*, stdout: Any) -> None:
     for i in sorted(connected):
         tech, mbps, cost = SAMPLE_LINKS[i % len(SAMPLE_LINKS)]
         links.append(Link(site=sites[i], technology=tech, download_mbps=mbps, monthly_cost_idr=cost,
-                          provider="Sample ISP", source=SAMPLE_SOURCE, is_sample=True,
+                          provider=SAMPLE_PROVIDER, source=SAMPLE_SOURCE, is_sample=True,
                           contract_start=timezone.localdate() - timedelta(days=rng.randint(30, 900))))
     Link.objects.bulk_create(links)
     options = []
     for site in sites:
         for tech, one_off, monthly, mbps in OPTION_TEMPLATES:
             options.append(UpgradeOption(
-                site=site, technology=tech, label=f"{tech} (sample)", is_sample=True,
+                site=site, technology=tech, is_sample=True,  # the page names the technology; no label
                 one_off_cost_idr=rng.randrange(one_off[0], one_off[1], 100_000),
                 monthly_cost_idr=rng.randrange(monthly[0], monthly[1], 50_000),
                 resulting_mbps=Decimal(rng.randint(*mbps)),

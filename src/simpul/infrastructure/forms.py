@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -45,10 +46,31 @@ def _kecamatan_choices() -> list[tuple[str, str]]:
     return [("", _("Whole regency"))] + [(r.code, r.name) for r in qs.order_by("name")]
 
 
+RUPIAH = re.compile(r"(?:rp\.?)?\s*(\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+|\d+)(?:,00?)?(?:,-)?", re.IGNORECASE)
+
+
+class RupiahField(forms.IntegerField):
+    """An amount in rupiah typed as people write it: "500.000.000", "Rp 500.000.000", "Rp500.000.000,00",
+    "500000000" (and "500,000,000"). Dots and commas only ever group thousands here: rupiah have no cents."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+    default_error_messages = {"invalid": _("Write the amount in rupiah in figures, for example 500.000.000.")}
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values:
+            return None
+        text = str(value).replace("\u00a0", " ").strip()
+        match = RUPIAH.fullmatch(text) if len(text) <= 40 else None  # no budget needs more than 40 characters
+        if match is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return int(re.sub(r"[.,]", "", match.group(1)))
+
+
 class PlannerForm(forms.Form):
-    budget = forms.IntegerField(
+    budget = RupiahField(
         label=_("Budget (Rp)"), min_value=0, max_value=10**15,
-        help_text=_("All the money available over the horizon: one-off costs plus monthly costs."),
+        help_text=_("All the money available over the horizon: one-off costs plus monthly costs. For example "
+                    "500.000.000."),
     )
     horizon_months = forms.IntegerField(
         label=_("Horizon (months)"), min_value=1, max_value=120, initial=12,

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from simpul.core.models import TimeStampedModel
@@ -213,7 +214,9 @@ class Application(TimeStampedModel):
 
     code = models.SlugField(_("code"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=200)
-    purpose = models.TextField(_("purpose"), blank=True)
+    purpose = models.TextField(_("purpose"), blank=True, help_text=_("In Indonesian, as the pages show it."))
+    purpose_en = models.TextField(_("purpose (English)"), blank=True,
+                                  help_text=_("Shown on the English pages; left empty, they show the Indonesian."))
     owner_agency = models.ForeignKey(
         "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="ict_applications",
         verbose_name=_("owner OPD"),
@@ -249,6 +252,11 @@ class Application(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def purpose_display(self) -> str:
+        """The purpose in the page's language: English where it is recorded, else the Indonesian."""
+        return self.purpose_en if get_language() == "en" and self.purpose_en else self.purpose
 
 
 class ApplicationCheck(models.Model):

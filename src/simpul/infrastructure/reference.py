@@ -47,11 +47,11 @@ NEED_DEFAULTS: list[tuple[str, str, str, str, str, str]] = [
 
 # code → owner agency code (the study names only the host; owners are the OPDs that run them)
 APPLICATION_OWNERS = {
-    "simda": ("bpkad", "Owner assumed: SIMDA is the regional finance and asset system run by BPKAD."),
-    "cctv-jalan": ("dinkominfo", "Owner: the host named in the study (Dinkominfo)."),
-    "web-mubakab": ("dinkominfo", "Owner: the host named in the study (Dinkominfo)."),
-    "muba-siaga-112": ("dinkominfo", "Owner: Dinkominfo's Muba Command Center, as the study says."),
-    "wifi-desa-kecamatan": ("dinas-pmd", "Owner: Dinas PMD, whose network server controls the village wifi."),
+    "simda": ("bpkad", "Pemilik diasumsikan: SIMDA adalah sistem keuangan dan aset daerah yang dijalankan BPKAD."),
+    "cctv-jalan": ("dinkominfo", "Pemilik: penyelenggara server yang disebut kajian (Dinkominfo)."),
+    "web-mubakab": ("dinkominfo", "Pemilik: penyelenggara server yang disebut kajian (Dinkominfo)."),
+    "muba-siaga-112": ("dinkominfo", "Pemilik: Muba Command Center Dinkominfo, sesuai kajian."),
+    "wifi-desa-kecamatan": ("dinas-pmd", "Pemilik: Dinas PMD, yang server jaringannya mengendalikan wifi desa."),
 }
 APPLICATION_CODES = {
     "SIMDA": "simda",
@@ -93,11 +93,11 @@ def load_paper_applications(*, stdout: Any) -> None:
             continue
         name = "mubakab.go.id" if code == "web-mubakab" else item["name"]
         application_create(
-            actor=None, code=code, name=name, purpose=item["description"],
+            actor=None, code=code, name=name, purpose=item["description_id"], purpose_en=item["description_en"],
             owner_agency=Agency.objects.filter(code=owner_code).first(), hosting_note=item["host"],
             url=APPLICATION_URLS.get(code, ""),
-            source=f"Study 2020 (Dinkominfo & Dinas PMD Muba). {owner_note}"
-            + (" The study spells it 'mukabab.go.id'." if code == "web-mubakab" else ""),
+            source=f"Kajian 2020 (Dinkominfo & Dinas PMD Muba). {owner_note}"
+            + (" Kajian menuliskannya 'mukabab.go.id'." if code == "web-mubakab" else ""),
         )
         added += 1
     stdout.write(f"infrastructure: {added} applications from the 2020 study added")

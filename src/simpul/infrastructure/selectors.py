@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from simpul.accounts.models import Role
@@ -33,7 +33,7 @@ from simpul.infrastructure.models import (
     SiteKind,
     UpgradeOption,
 )
-from simpul.infrastructure.planner import Option, PlanSite
+from simpul.infrastructure.planner import Option, PlanResult, PlanSite
 from simpul.regions.models import Region, RegionLevel
 from simpul.regions.selectors import in_region
 
@@ -508,3 +508,125 @@ def sites_extent() -> Extent | None:
     if (found["n"] or 0) < 2:
         return None
     return Extent(found["min_lat"], found["min_lon"], found["max_lat"], found["max_lon"])
+
+
+@dataclass
+class PlanRow:
+    """One chosen upgrade of a plan, with where the site is (its kecamatan: two villages may share a name)."""
+
+    site: Site | None
+    kecamatan: Region | None
+    option: Option
+    technology: str
+    people: int
+    cost: int
+
+
+@dataclass
+class PlanComparison:
+    """The exact plan's upgrades, and what differs from the greedy baseline: the upgrades only one of them
+    chooses (a site upgraded by both with another technology is in both lists), with their cost and people."""
+
+    rows: list[PlanRow]
+    only_exact: list[PlanRow]
+    only_greedy: list[PlanRow]
+    shared: int
+
+    @property
+    def identical(self) -> bool:
+        return not self.only_exact and not self.only_greedy
+
+    @staticmethod
+    def _sum(rows: list[PlanRow], name: str) -> int:
+        return sum(getattr(r, name) for r in rows)
+
+    @property
+    def only_exact_cost(self) -> int:
+        return self._sum(self.only_exact, "cost")
+
+    @property
+    def only_exact_people(self) -> int:
+        return self._sum(self.only_exact, "people")
+
+    @property
+    def only_greedy_cost(self) -> int:
+        return self._sum(self.only_greedy, "cost")
+
+    @property
+    def only_greedy_people(self) -> int:
+        return self._sum(self.only_greedy, "people")
+
+
+def plan_comparison(*, sites: list[PlanSite], exact: PlanResult, greedy: PlanResult, horizon: int
+                    ) -> PlanComparison:
+    """The rows of the exact plan and of the differences from the greedy one (one query for the sites)."""
+    keys = {int(k) for k in (*exact.chosen, *greedy.chosen)}
+    found = {str(s.pk): s for s in Site.objects.filter(pk__in=keys).select_related("region__parent")}
+    options = {o.key: o for s in sites for o in s.options}
+    people = {s.key: s.people for s in sites}
+    labels = dict(LinkTechnology.choices)
+
+    def kecamatan(site: Site | None) -> Region | None:
+        if site is None:
+            return None
+        region = site.region
+        return region.parent if region.level == RegionLevel.DESA else region if \
+            region.level == RegionLevel.KECAMATAN else None
+
+    def rows(pairs: set[tuple[str, str]]) -> list[PlanRow]:
+        out = []
+        for site_key, option_key in pairs:
+            option, site = options[option_key], found.get(site_key)
+            out.append(PlanRow(site=site, kecamatan=kecamatan(site), option=option,
+                               technology=str(labels.get(option.technology, option.technology)),
+                               people=people[site_key], cost=option.cost(horizon)))
+        return sorted(out, key=lambda r: (-r.people, r.site.name if r.site else "", r.cost))
+
+    exact_pairs, greedy_pairs = set(exact.chosen.items()), set(greedy.chosen.items())
+    return PlanComparison(rows=rows(exact_pairs), only_exact=rows(exact_pairs - greedy_pairs),
+                          only_greedy=rows(greedy_pairs - exact_pairs), shared=len(exact_pairs & greedy_pairs))
+
+
+@dataclass
+class MapSite:
+    site: Site
+    lat: float
+    lon: float
+    connected: bool
+
+
+@dataclass
+class MapKecamatan:
+    """A kecamatan on the registry map: its sites with coordinates (their outline is the convex hull of these:
+    no kecamatan boundaries are shipped as data)."""
+
+    region: Region
+    sites: list[MapSite] = field(default_factory=list)
+
+    @property
+    def connected(self) -> int:
+        return sum(1 for s in self.sites if s.connected)
+
+    @property
+    def unconnected(self) -> int:
+        return len(self.sites) - self.connected
+
+
+def site_map(*, region_code: str | None = None, kind: str | None = None) -> tuple[list[MapKecamatan], int]:
+    """The sites with coordinates grouped by kecamatan (sorted by name), and how many sites have none (two
+    queries). A site counts as connected with an active link."""
+    active = Link.objects.filter(site=OuterRef("pk"), status=LinkStatus.ACTIVE)
+    qs = site_list(region_code=region_code, kind=kind).select_related("region__parent").annotate(
+        is_connected=Exists(active))
+    groups: dict[str, MapKecamatan] = {}
+    missing = 0
+    for site in qs:
+        if site.latitude is None or site.longitude is None:
+            missing += 1
+            continue
+        region = site.region
+        kecamatan = region.parent if region.level == RegionLevel.DESA and region.parent else region
+        group = groups.setdefault(kecamatan.code, MapKecamatan(region=kecamatan))
+        group.sites.append(MapSite(site=site, lat=float(site.latitude), lon=float(site.longitude),
+                                   connected=bool(site.is_connected)))
+    return sorted(groups.values(), key=lambda g: g.region.name), missing

@@ -22,8 +22,9 @@ from simpul.accounts.permissions import require_staff_mfa
 from simpul.core.models import AuditEntry
 from simpul.infrastructure import selectors
 from simpul.infrastructure.charts import bar_chart, line_chart
+from simpul.infrastructure.charts import site_map as registry_map
 from simpul.infrastructure.forms import IMPORT_HELP, ImportForm, PeriodForm, PlannerForm, TrendForm
-from simpul.infrastructure.models import LinkTechnology, Site
+from simpul.infrastructure.models import Site
 from simpul.infrastructure.planner import plan_greedy, plan_ilp
 from simpul.infrastructure.transfer import export_response, infrastructure_import
 from simpul.regions.models import Region, RegionLevel
@@ -159,8 +160,16 @@ def site_list_view(request: HttpRequest) -> HttpResponse:
             fmt=fmt,
         )
     sites = list(sites)
+    groups, without_place = selectors.site_map(region_code=region, kind=kind)
+    site_map = registry_map(
+        title=_("Map of the registered sites"),
+        desc=_("Each site at its coordinates: a green circle has an active link, a red square has none. Each "
+               "kecamatan is outlined around its sites. The table below the map has the same counts."),
+        groups=[(g.region.name, [(s.lat, s.lon, s.connected, s.site.name) for s in g.sites]) for g in groups],
+    ) if groups else None
     return render(request, "infrastructure/site_list.html", {
         "sites": sites, "is_sample": any(s.is_sample for s in sites), "query": request.GET.urlencode(),
+        "map": site_map, "map_groups": groups, "without_place": without_place,
     })
 
 
@@ -181,6 +190,7 @@ def link_list_view(request: HttpRequest) -> HttpResponse:
     links = list(links)
     return render(request, "infrastructure/link_list.html", {
         "links": links, "is_sample": any(li.is_sample for li in links),
+        "costs_missing": sum(1 for li in links if li.monthly_cost_idr is None),
     })
 
 
@@ -245,33 +255,25 @@ def planner_view(request: HttpRequest) -> HttpResponse:
         sites = selectors.planner_sites(region_code=form.cleaned_data["region"] or None)
         ilp = plan_ilp(sites, budget=budget, horizon_months=horizon)
         greedy = plan_greedy(sites, budget=budget, horizon_months=horizon)
-        names = {str(s.pk): s for s in Site.objects.filter(pk__in=[int(k) for k in ilp.chosen]).select_related(
-            "region")}
-        options = {o.key: o for s in sites for o in s.options}
-        people = {s.key: s.people for s in sites}
-        tech_labels = dict(LinkTechnology.choices)
-        plan_rows = [
-            {"site": names.get(site_key), "option": options[opt_key], "people": people[site_key],
-             "cost": options[opt_key].cost(horizon),
-             "technology": tech_labels.get(options[opt_key].technology, options[opt_key].technology)}
-            for site_key, opt_key in sorted(ilp.chosen.items(), key=lambda kv: -people[kv[0]])
-        ]
+        plan = selectors.plan_comparison(sites=sites, exact=ilp, greedy=greedy, horizon=horizon)
         if fmt := _export_format(request):
             return export_response(
                 filename="upgrade-plan",
-                header=["site_code", "site", "technology", "resulting_mbps", "people", "cost_over_horizon_idr"],
-                rows=[[r["site"].code if r["site"] else "", str(r["site"]), r["option"].technology,
-                       r["option"].resulting_mbps, r["people"], r["cost"]] for r in plan_rows],
+                header=["site_code", "site", "kecamatan", "technology", "resulting_mbps", "people",
+                        "cost_over_horizon_idr"],
+                rows=[[r.site.code if r.site else "", r.site.name if r.site else "",
+                       r.kecamatan.name if r.kecamatan else "", r.option.technology, r.option.resulting_mbps,
+                       r.people, r.cost] for r in plan.rows],
                 fmt=fmt,
             )
         context.update({
-            "ilp": ilp, "greedy": greedy, "plan_rows": plan_rows, "horizon": horizon, "budget": budget,
-            "people_total": sum(s.people for s in sites),
-            "ilp_chart": bar_chart(
-                title=_("People reached: plan and greedy baseline"),
-                desc=_("People served at or above their bandwidth need with the optimal plan and with the greedy "
-                       "baseline."),
-                items=[(_("Optimal plan"), float(ilp.people_reached)), (_("Greedy"), float(greedy.people_reached))],
+            "ilp": ilp, "greedy": greedy, "plan": plan, "horizon": horizon, "budget": budget,
+            "people_total": sum(s.people for s in sites), "difference_chart": None if plan.identical else bar_chart(
+                title=_("What differs: people reached by the upgrades only one method chooses"),
+                desc=_("People served at their need by the upgrades that only the optimal plan chooses, and by "
+                       "those that only the greedy baseline chooses; the table below lists them with their cost."),
+                items=[(_("Only the optimal plan"), float(plan.only_exact_people)),
+                       (_("Only the greedy one"), float(plan.only_greedy_people))],
             ),
         })
     return render(request, "infrastructure/planner.html", context)
