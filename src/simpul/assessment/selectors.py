@@ -3,6 +3,7 @@ results of a round (computed by the pure modules `stats`, `spbe`, `triangulation
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -25,12 +26,14 @@ from simpul.assessment.models import (
     Excerpt,
     Framework,
     FrameworkStatus,
+    Invitation,
     Item,
     ItemKind,
     Recommendation,
     Response,
     Round,
     RoundStatus,
+    StudyStage,
     TriangulationRow,
 )
 from simpul.assessment.spbe import IndexResult, compute_index
@@ -368,13 +371,12 @@ def coding_agreement(*, round: Round) -> tuple[list[CodeAgreement], float | None
     return results, overall, stats.alpha_verdict(overall)
 
 
-def publish_blockers(*, round: Round) -> list[str]:
-    """Reasons the round's final results cannot be published yet (empty list: publishable)."""
-    from django.utils.translation import gettext as _
+def _unresolved_work(round: Round) -> list[str]:
+    """What the coding and the triangulation still leave open: a code whose coders disagree beyond the
+    tentative threshold and is not resolved, a dissonant triangulation row without a reconciliation note."""
+    from django.utils.translation import gettext as _  # `_` names ignored values here
 
     reasons = []
-    if not round.verification:
-        reasons.append(_("Record at least one verification tactic used to check the conclusions."))
     per_code, _overall, _v = coding_agreement(round=round)
     for ca in per_code:
         if ca.verdict == "reject" and not ca.code.agreement_resolved:
@@ -386,6 +388,49 @@ def publish_blockers(*, round: Round) -> list[str]:
             reasons.append(_("The triangulation row “{row}” shows dissonance without a reconciliation "
                              "note.").format(row=row.statement[:80]))
     return reasons
+
+
+def publish_blockers(*, round: Round) -> list[str]:
+    """Reasons the round's final results cannot be published yet (empty list: publishable)."""
+    from django.utils.translation import gettext as _
+
+    reasons = []
+    if not round.verification:
+        reasons.append(_("Record at least one verification tactic used to check the conclusions."))
+    return reasons + _unresolved_work(round)
+
+
+@dataclass(frozen=True)
+class ChecklistStep:
+    """One step before the final results can be published, and whether it is done."""
+
+    label: str
+    done: bool
+
+
+def publish_checklist(*, round: Round) -> list[ChecklistStep]:
+    """The steps before publishing, done or still to do, for the evaluator once publishing is the next step
+    (`round_transition` enforces the same rules: the last study stage and `publish_blockers`)."""
+    from django.utils.translation import gettext as _
+
+    open_work = _unresolved_work(round)
+    steps = [
+        ChecklistStep(_("The study has reached its last stage: conclusions and their verification."),
+                      round.stage == StudyStage.CONCLUSION),
+        ChecklistStep(_("At least one verification tactic is recorded."), bool(round.verification)),
+        ChecklistStep(_("At least one person has answered."), round.responses.exists()),
+    ]
+    steps += [ChecklistStep(reason, False) for reason in open_work]
+    if not open_work:
+        steps.append(ChecklistStep(_("Coder agreement and triangulation leave nothing unresolved."), True))
+    return steps
+
+
+def invitations_for_tokens(*, round: Round, tokens: list[str]) -> list[tuple[str, Invitation]]:
+    """The invitations of `round` behind these tokens, in the order given (tokens of other rounds left out)."""
+    hashes = {hashlib.sha256(t.strip().encode()).hexdigest(): t.strip() for t in tokens[:1000]}
+    found = {i.token_hash: i for i in Invitation.objects.filter(round=round, token_hash__in=hashes)}
+    return [(token, found[h]) for h, token in hashes.items() if h in found]
 
 
 def recommendation_list(*, round: Round) -> QuerySet[Recommendation]:

@@ -15,6 +15,7 @@ from pathlib import PurePath
 from typing import Any
 
 import yaml
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -56,8 +57,11 @@ from simpul.assessment.submissions import map_columns, response_id, row_answers
 from simpul.assessment.xlsform import ReportRow, XlsformError, workbook_kind, xlsform_to_definition
 from simpul.core.actors import Actor, account_of
 from simpul.core.files import document_check, document_delete, document_store
+from simpul.core.limits import Limit, limit_count, limit_hit
 from simpul.core.services import audit_record
 from simpul.core.tabular import TableError, read_upload
+from simpul.core.text import normalise_phone
+from simpul.notifications.services import notification_send
 
 logger = logging.getLogger(__name__)
 
@@ -351,22 +355,79 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.strip().encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class Invitee:
+    """One line of the evaluator's list of people to invite: a name or a unit, and a mobile number or ""."""
+
+    label: str
+    phone: str = ""
+
+
+PHONE_RE = re.compile(r"^\+628\d{7,11}$")
+
+
+def invitees_parse(text: str) -> list[Invitee]:
+    """The invitees of a list typed one per line, "name or unit, phone" (the phone is optional); a line whose
+    last part is not an Indonesian mobile number is refused with the line's number."""
+    invitees = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        label, _sep, last = line.rpartition(",")
+        if not _sep or not any(ch.isdigit() for ch in last):
+            invitees.append(Invitee(label=line[:200]))
+            continue
+        phone = normalise_phone(last)
+        if not PHONE_RE.match(phone):
+            raise ValidationError(_("Line {n}: “{phone}” is not a mobile number such as 081234567890.").format(
+                n=n, phone=last.strip()))
+        invitees.append(Invitee(label=label.strip()[:200], phone=phone))
+    return invitees
+
+
 @transaction.atomic
 def invitation_create(*, round: Round, count: int, actor: Any, label: str = "", group: str = "",
-                      agency: Any = None) -> list[str]:
-    """Create `count` invitations; the tokens are returned once and only their hashes are stored."""
+                      agency: Any = None, labels: list[str] | None = None) -> list[str]:
+    """Create `count` invitations (or one per name of `labels`); the tokens are returned once, in order, and only
+    their hashes are stored."""
+    if labels:
+        count = len(labels)
     if not 1 <= count <= 1000:
         raise ValidationError(_("Create between 1 and 1000 invitations at a time."))
     if group and group not in RespondentGroup.values:
         raise ValidationError(_("Choose the respondents' group from the list."))
     tokens = [secrets.token_urlsafe(16) for _ in range(count)]
     Invitation.objects.bulk_create([
-        Invitation(round=round, token_hash=_token_hash(t), label=f"{label} {n + 1}".strip()[:200], group=group,
-                   agency=agency)
+        Invitation(round=round, token_hash=_token_hash(t), group=group, agency=agency,
+                   label=labels[n] if labels else f"{label} {n + 1}".strip()[:200])
         for n, t in enumerate(tokens)
     ])
     audit_record(actor=actor, action="assessment.invitations_created", obj=round, changes={"count": count})
     return tokens
+
+
+def _sms_limit() -> Limit:
+    return Limit("assessment-invitation-sms", settings.ASSESSMENT_INVITATION_SMS_PER_HOUR, 3600)
+
+
+@transaction.atomic
+def invitation_sms_send(*, round: Round, links: list[tuple[str, str]], answer_by: date, actor: Any) -> int:
+    """Send each (mobile number, invitation link) its invitation by SMS through the notifications app (the text
+    of its "assessment.invitation" template, fitted to the SMS parts allowed). At most
+    `settings.ASSESSMENT_INVITATION_SMS_PER_HOUR` messages an hour go out for one round: a batch that would pass
+    the limit is refused whole, so nobody is left wondering which half was sent. Returns the count sent."""
+    limit, key = _sms_limit(), f"round:{round.pk}"
+    if limit_count(limit, key) + len(links) > limit.maximum:
+        raise ValidationError(_("At most {n} invitations an hour go out by SMS for one round. Send these later, or "
+                                "share the links another way.").format(n=limit.maximum))
+    sent = 0
+    for phone, url in links:
+        limit_hit(limit, key)
+        sent += bool(notification_send(event="assessment.invitation", to_phone=phone, language="id", context={
+            "round_name": round.name, "due_date": answer_by, "survey_url": url}))
+    audit_record(actor=actor, action="assessment.invitations_sent_by_sms", obj=round, changes={"count": sent})
+    return sent
 
 
 def invitation_by_token(*, token: str) -> Invitation | None:

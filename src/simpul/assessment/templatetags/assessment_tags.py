@@ -4,6 +4,7 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext as _
 
+from simpul.assessment.labels import level_options, point_label
 from simpul.assessment.models import RespondentGroup
 
 register = template.Library()
@@ -63,3 +64,13 @@ def group_label(code: str) -> str:
         return str(RespondentGroup(code).label)
     except ValueError:
         return code
+
+
+@register.filter(name="point_label")
+def point_label_filter(point: Any) -> str:
+    return point_label(point)
+
+
+@register.filter
+def levels(item: Any) -> list[dict[str, Any]]:
+    return level_options(item)
