@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
@@ -181,7 +182,7 @@ def _invite(request: HttpRequest, rnd: Round) -> list[dict[str, Any]]:
                      "qr": _qr(url, _("QR code of the invitation for {name}").format(name=label))})
     sms = [(r["phone"], r["url"]) for r in rows if r["phone"]]
     if sms and p.get("send_sms") == "on":
-        answer_by = date.fromisoformat(p["answer_by"]) if p.get("answer_by") else date.today() + timedelta(days=14)
+        answer_by = date.fromisoformat(p["answer_by"]) if p.get("answer_by") else timezone.localdate() + timedelta(days=14)
         try:
             sent = services.invitation_sms_send(round=rnd, links=sms, answer_by=answer_by, actor=request.user)
             messages.success(request, ngettext("{n} invitation sent by SMS.", "{n} invitations sent by SMS.",
@@ -235,7 +236,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "no_answers": services.no_answers_warning() if not rnd.response_count else "",
         # the steps before publishing matter once publishing is the next step (a closed round), not before
         "checklist": selectors.publish_checklist(round=rnd) if rnd.status == RoundStatus.CLOSED else [],
-        "answer_by": date.today() + timedelta(days=14),
+        "answer_by": timezone.localdate() + timedelta(days=14),
     })
 
 
