@@ -11,11 +11,16 @@ from django.utils.translation import get_language
 from simpul.assessment.models import Item
 
 
-def point_label(point: Mapping[str, Any]) -> str:
-    """The label of a scale point in the active language, else the Indonesian one, else its code."""
-    if (get_language() or "id").startswith("en") and point.get("label_en"):
-        return str(point["label_en"])
-    return str(point.get("label_id") or point.get("code") or point.get("value", ""))
+def _field(point: Any, name: str) -> Any:
+    return point.get(name) if isinstance(point, Mapping) else getattr(point, name, None)
+
+
+def point_label(point: Mapping[str, Any] | Any) -> str:
+    """The label of a scale point (a stored point or a framework spec's) in the active language, else the
+    Indonesian one, else its code."""
+    if (get_language() or "id").startswith("en") and _field(point, "label_en"):
+        return str(_field(point, "label_en"))
+    return str(_field(point, "label_id") or _field(point, "code") or _field(point, "value") or "")
 
 
 def level_options(item: Item) -> list[dict[str, Any]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import logging
@@ -834,23 +835,72 @@ def code_create(*, round: Round, name: str, actor: Any, parent: Code | None = No
     return code
 
 
+def _folded(text: str) -> tuple[str, list[int]]:
+    """`text` lower-cased with every run of white space as one space, and for each character of the result the
+    index of the character of `text` it comes from (so a match in the folded text maps back to offsets)."""
+    out: list[str] = []
+    where: list[int] = []
+    for n, ch in enumerate(text):
+        if ch.isspace():
+            if out and out[-1] == " ":
+                continue
+            out.append(" ")
+            where.append(n)
+            continue
+        for low in ch.lower():
+            out.append(low)
+            where.append(n)
+    return "".join(out), where
+
+
+def _nearest_passage(text: str, quote: str) -> str:
+    """The passage of `text` most like `quote` (as long as the quote), for the "not found" message."""
+    folded, where = _folded(text)
+    needle, _where = _folded(quote.strip())
+    if not folded or not needle:
+        return ""
+    match = difflib.SequenceMatcher(None, folded, needle, autojunk=False).find_longest_match(
+        0, len(folded), 0, len(needle))
+    if match.size == 0:
+        return ""
+    begin = max(0, min(match.a - match.b, len(folded) - len(needle)))
+    last = min(len(folded), begin + len(needle)) - 1
+    return text[where[begin]:where[last] + 1].strip()
+
+
+def quote_find(text: str, quote: str, occurrence: int = 1) -> tuple[int, int] | None:
+    """The offsets [start, end) of the `occurrence`-th passage of `text` that reads as `quote`, ignoring
+    differences of case and of white space (line breaks, double spaces), or None."""
+    folded, where = _folded(text)
+    needle, _where = _folded(quote.strip())
+    if not needle:
+        return None
+    pos = -1
+    for _n in range(max(occurrence, 1)):
+        pos = folded.find(needle, pos + 1)
+        if pos < 0:
+            return None
+    return where[pos], where[pos + len(needle) - 1] + 1
+
+
 @transaction.atomic
 def excerpt_add(*, evidence: Evidence, code: Code, coder: Any, start: int | None = None, end: int | None = None,
                 quote: str = "", occurrence: int = 1) -> Excerpt:
-    """Code a passage, given by character offsets [start, end) or by quoting it exactly."""
+    """Code a passage, given by character offsets [start, end) or by quoting it (case and white space may
+    differ from the text; a quote that is not there is refused naming the nearest passage)."""
     text = evidence.text
     if code.round_id != evidence.round_id:
         raise ValidationError(_("The code belongs to another round."))
     if quote.strip():
-        quote = quote.strip()
-        pos = -1
-        for _n in range(max(occurrence, 1)):
-            pos = text.find(quote, pos + 1)
-            if pos < 0:
-                break
-        if pos < 0:
+        found = quote_find(text, quote, occurrence)
+        if found is None:
+            nearest = _nearest_passage(text, quote)
+            if nearest:
+                raise ValidationError({"quote": _("“{quote}” is not in the text. The nearest passage reads “{nearest}”: "
+                                                  "copy it from there, or select it in the text.").format(
+                                                      quote=quote.strip()[:120], nearest=nearest[:160])})
             raise ValidationError({"quote": _("That passage was not found in the text.")})
-        start, end = pos, pos + len(quote)
+        start, end = found
     if start is None or end is None or not (0 <= start < end <= len(text)):
         raise ValidationError({"start": _("The passage must lie inside the text (0 to {n}).").format(n=len(text))})
     ex = Excerpt(evidence=evidence, code=code, coder=coder, start=start, end=end, text=text[start:end])

@@ -247,7 +247,7 @@ def invitations_csv(request: HttpRequest, pk: int) -> HttpResponse:
     shows, since only their hashes are kept; a link that is not an invitation of this round is left out."""
     rnd = _round(request, pk)
     rows = selectors.invitations_for_tokens(round=rnd, tokens=request.POST.getlist("token"))
-    content = csv_bytes([_("Name or unit"), _("Group"), _("Link"), _("Already answered")], [
+    content = csv_bytes([_("Name or unit"), _("Group"), _("Invitation link"), _("Already answered")], [
         [inv.label, inv.get_group_display(), request.build_absolute_uri(reverse("assessment:invited", args=[token])),
          _("yes") if inv.used_at else _("no")] for token, inv in rows], bom=True)
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")

@@ -2,6 +2,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from simpul.assessment.labels import level_options, point_label
@@ -25,9 +26,23 @@ def split(value: str) -> list[str]:
 
 @register.filter
 def dec2(value: Any) -> str:
+    """Two decimals in the page's language (Indonesian "2,50", English "2.50"), like `floatformat:2`."""
     if value is None or value == "":
         return ""
-    return f"{Decimal(str(value)):.2f}"
+    return number_format(Decimal(str(value)), decimal_pos=2)
+
+
+@register.filter
+def section_level(code: str) -> str:
+    """What a section is, in the words the framework's own text uses (SPBE: domain and aspect)."""
+    labels = {
+        "domain": _("Domain"),
+        "aspect": _("Aspect"),
+        "instrument": _("Questionnaire"),
+        "theme": _("Theme"),
+        "section": _("Section"),
+    }
+    return str(labels.get(code, code))
 
 
 @register.filter
