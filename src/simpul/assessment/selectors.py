@@ -23,6 +23,7 @@ from simpul.assessment.models import (
     OPEN_KINDS,
     Answer,
     AnswerTally,
+    Channel,
     Code,
     Evidence,
     Excerpt,
@@ -32,6 +33,7 @@ from simpul.assessment.models import (
     Item,
     ItemKind,
     Recommendation,
+    RespondentGroup,
     Response,
     Round,
     RoundStatus,
@@ -387,7 +389,7 @@ def _unresolved_work(round: Round) -> list[str]:
         if ca.verdict == "reject" and not ca.code.agreement_resolved:
             reasons.append(_("Coder agreement for code “{code}” is below the tentative threshold "
                              "(α = {alpha} < 0.667) and not resolved.").format(
-                                 code=ca.code.name, alpha=number_format(ca.alpha, decimal_pos=3)))
+                                 code=ca.code.name, alpha=number_format(ca.alpha or 0.0, decimal_pos=3)))
     for row, verdict, _cells in triangulation_for_round(round=round):
         if verdict.needs_note:
             reasons.append(_("The triangulation row “{row}” shows dissonance without a reconciliation "
@@ -450,8 +452,9 @@ def round_team(*, round: Round) -> list[str]:
 def report_respondents(*, round: Round) -> dict[str, list[tuple[str, int]]]:
     """How many answered, by channel (invitation, public link, staff, import) and by group, for the method."""
     out: dict[str, list[tuple[str, int]]] = {}
+    labels = {"channel": dict(Channel.choices), "group": dict(RespondentGroup.choices)}
     for name, model_field in (("channel", "channel"), ("group", "group")):
-        choices = dict(Response._meta.get_field(model_field).choices or [])
+        choices = labels[name]
         rows = (Response.objects.filter(round=round).values_list(model_field).annotate(n=Count("id"))
                 .order_by(model_field))
         out[name] = [(str(choices.get(value, "")) or "—", n) for value, n in rows]
