@@ -111,7 +111,7 @@ def test_an_evaluator_invites_a_respondent_codes_an_interview_and_downloads_the_
     main = page.locator("main")
     assert "Penerbitan" not in main.inner_text() and main.locator(".error-summary").count() == 0
     look(page, "round")
-    page.get_by_label("Orang yang diundang (boleh kosong)").fill("Bappeda, Bidang Perencanaan, 081234567890")
+    page.get_by_label("Orang yang diundang, satu per baris").fill("Bappeda, Bidang Perencanaan, 081234567890")
     page.get_by_label("Kirim setiap tautan lewat SMS ke nomor di barisnya").check()
     page.get_by_role("button", name="Buat undangan").click()
     assert "1 undangan dikirim lewat SMS." in main.inner_text()
@@ -174,7 +174,16 @@ def test_an_evaluator_invites_a_respondent_codes_an_interview_and_downloads_the_
     page.goto(f"{site}/asesmen/putaran/{rnd.pk}/hasil/")
     assert "1 jawaban." in page.locator("main").inner_text()
     look(page, "results")
+    page.goto(f"{site}/asesmen/putaran/{rnd.pk}/penilaian-mandiri/")
+    assert "1 · Proses tidak diimplementasikan" in page.locator("main").inner_text()  # levels with their meaning
+    look(page, "self-assessment")
+
+    # 7. she closes the round: what is left before publishing is a checklist, done and to do
     page.goto(f"{site}/asesmen/putaran/{rnd.pk}/")
+    page.get_by_role("button", name="Tutup").click()
+    steps = page.locator(".checklist li")
+    assert [li.get_attribute("class") for li in steps.all()] == ["todo", "todo", "done", "done"]
+    look(page, "closed-round-checklist")
     with page.expect_download() as download:
         page.get_by_role("link", name="Laporan PDF").click()
     assert download.value.path().read_bytes()[:5] == b"%PDF-"

@@ -229,13 +229,14 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if rnd.public_slug and rnd.public_enabled:
         public_url = request.build_absolute_uri(reverse("assessment:public", args=[rnd.public_slug]))
         qr = _qr(public_url, _("QR code of the public link"))
+    # the steps before publishing matter once publishing is the next step (a closed round), not before
+    checklist = selectors.publish_checklist(round=rnd) if rnd.status == RoundStatus.CLOSED else []
     return render(request, "assessment/round_detail.html", {
         "round": rnd, "public_url": public_url, "qr": qr, "invited": invited,
         "groups": RespondentGroup.choices, "tactics": VerificationTactic.choices, "statuses": services.TRANSITIONS.get(RoundStatus(rnd.status), set()),
         "invitations": rnd.invitations.count(), "used": rnd.invitations.filter(used_at__isnull=False).count(),
         "no_answers": services.no_answers_warning() if not rnd.response_count else "",
-        # the steps before publishing matter once publishing is the next step (a closed round), not before
-        "checklist": selectors.publish_checklist(round=rnd) if rnd.status == RoundStatus.CLOSED else [],
+        "checklist": checklist, "checklist_ready": all(step.done for step in checklist),
         "answer_by": timezone.localdate() + timedelta(days=14),
     })
 
