@@ -226,6 +226,8 @@ TRACKING_MAX_FAILURES_PER_IP = env.int("SIMPUL_TRACKING_MAX_FAILURES_PER_CLIENT"
 TRACKING_WINDOW_SECONDS = env.int("SIMPUL_TRACKING_WINDOW_SECONDS", default=15 * 60)
 # Answers to the public questionnaire (simpul.assessment.views) one client may send per hour.
 ASSESSMENT_PUBLIC_RATE_PER_HOUR = env.int("SIMPUL_ASSESSMENT_PUBLIC_RATE_PER_HOUR", default=30)
+# Questionnaire invitations one round may send by SMS per hour (simpul.assessment.services.invitation_sms_send).
+ASSESSMENT_INVITATION_SMS_PER_HOUR = env.int("SIMPUL_ASSESSMENT_INVITATION_SMS_PER_HOUR", default=200)
 
 OTP_TOTP_ISSUER = "Simpul"
 

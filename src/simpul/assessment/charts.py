@@ -3,9 +3,11 @@ section, index trend. Each chart has a <title> and <desc>; numbers are also show
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -17,6 +19,11 @@ def _svg(width: int, height: int, title: str, body: list[str]) -> SafeString:
     head = (f'<svg class="chart" role="img" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
             f'width="{width}" height="{height}"><title>{escape(title)}</title>')
     return mark_safe(head + "".join(body) + "</svg>")  # noqa: S308 - every text part is escaped above/below
+
+
+def _num(value: float) -> str:
+    """Two decimals in the page's language, as the tables beside the charts print them."""
+    return number_format(value, decimal_pos=2)
 
 
 def ipa_scatter(ipa: IpaResult, *, lo: float = 1, hi: float = 5, size: int = 320) -> SafeString:
@@ -42,7 +49,7 @@ def ipa_scatter(ipa: IpaResult, *, lo: float = 1, hi: float = 5, size: int = 320
     for row in ipa.rows:
         x, y = px(row.performance), py(row.importance)
         body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="#0b5394"><title>{escape(row.code)}: '
-                    f'{row.importance:.2f} / {row.performance:.2f}</title></circle>'
+                    f'{_num(row.importance)} / {_num(row.performance)}</title></circle>'
                     f'<text x="{x + 5:.1f}" y="{y - 4:.1f}" font-size="10">{escape(row.code)}</text>')
     body.append(f'<text x="{size / 2}" y="{size - 6}" font-size="11" text-anchor="middle">'
                 f'{escape(_("Performance"))}</text>')
@@ -52,19 +59,23 @@ def ipa_scatter(ipa: IpaResult, *, lo: float = 1, hi: float = 5, size: int = 320
 
 
 def bars(values: Sequence[tuple[str, float]], *, title: str, maximum: float, width: int = 360,
-         bar_height: int = 16) -> SafeString:
-    label_w = 132  # room for 18 characters at 11 px (DejaVu Sans, as in the PDF report) right-aligned
-    height = len(values) * (bar_height + 6) + 8
+         bar_height: int = 14) -> SafeString:
+    """One bar per value, its full label written above it (wrapped, never cut), the value after the bar; every
+    part stays inside the chart's `width`, so nothing is clipped at a page's margin."""
+    chars = int(width / 6.4)  # 11 px DejaVu Sans (the PDF report's font) is about 6.2 px per character
+    room = width - 48  # the longest bar leaves room for its value
     body = []
-    for n, (label, value) in enumerate(values):
-        y = 4 + n * (bar_height + 6)
-        w = 0 if maximum <= 0 else max(0.0, value) / maximum * (width - label_w - 50)
-        short = label if len(label) <= 18 else label[:17].rstrip() + "…"
-        body.append(f'<text x="{label_w - 4}" y="{y + bar_height - 4}" font-size="11" text-anchor="end">'
-                    f'{escape(short)}</text><rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_height}" '
-                    f'fill="#0b5394"/><text x="{label_w + w + 4:.1f}" y="{y + bar_height - 4}" font-size="11">'
-                    f'{value:.2f}</text>')
-    return _svg(width, height, title, body)
+    y = 2
+    for label, value in values:
+        for line in textwrap.wrap(label, chars) or [""]:
+            y += 13
+            body.append(f'<text x="0" y="{y}" font-size="11">{escape(line)}</text>')
+        y += 3
+        w = 0 if maximum <= 0 else min(max(0.0, value), maximum) / maximum * room
+        body.append(f'<rect x="0" y="{y}" width="{w:.1f}" height="{bar_height}" fill="#0b5394"/>'
+                    f'<text x="{w + 4:.1f}" y="{y + bar_height - 3}" font-size="11">{_num(value)}</text>')
+        y += bar_height + 6
+    return _svg(width, y + 2, title, body)
 
 
 def trend(points: Sequence[dict[str, Any]], *, title: str, lo: float = 1, hi: float = 5, width: int = 360,
@@ -81,7 +92,7 @@ def trend(points: Sequence[dict[str, Any]], *, title: str, lo: float = 1, hi: fl
             coords.append(f"{x:.1f},{y:.1f}")
             body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="#0b5394"/>'
                         f'<text x="{x:.1f}" y="{height - 10}" font-size="11" text-anchor="middle">{escape(label)}'
-                        f'</text><text x="{x:.1f}" y="{y - 8:.1f}" font-size="11" text-anchor="middle">{value:.2f}'
+                        f'</text><text x="{x:.1f}" y="{y - 8:.1f}" font-size="11" text-anchor="middle">{_num(value)}'
                         '</text>')
         body.insert(1, f'<polyline points="{" ".join(coords)}" fill="none" stroke="#0b5394"/>')
     return _svg(width, height, title, body)

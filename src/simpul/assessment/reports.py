@@ -3,12 +3,14 @@ report itself (rendered by `simpul.core.pdf`)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from simpul.assessment import charts, selectors
-from simpul.assessment.models import Crosshair, Round
+from simpul.assessment.models import Crosshair, ItemKind, Method, Round, VerificationTactic
 from simpul.core.pdf import PdfMetadata, pdf_render
 from simpul.regions.national import home_kabupaten
 
@@ -32,12 +34,39 @@ def results_context(rnd: Round) -> dict[str, Any]:
     return ctx
 
 
-def round_report_pdf(*, round: Round, request: Any = None) -> bytes:
-    """The round's report as a tagged PDF (`simpul.core.pdf`), in the language of the request."""
+def report_context(round: Round) -> dict[str, Any]:
+    """What the report to the Bupati says besides the results: the cover (regency, title, round, date, team),
+    the summary's figures, the method (instruments, respondents, triangulation, how the index is computed), the
+    findings with their recommendations, and the annex (items, evidence, triangulation matrix)."""
     ctx = results_context(round)
-    ctx["triangulation"] = selectors.triangulation_for_round(round=round)
-    ctx["recommendations"] = selectors.recommendation_list(round=round)
-    author = round.data_owners or (round.agency.name if round.agency else home_kabupaten().name)
+    res = ctx["res"]
+    triangulation = selectors.triangulation_for_round(round=round)
+    by = selectors.report_respondents(round=round)
+    kinds = Counter(str(ItemKind(i.item.kind).label) for i in res.items)
+    ctx.update({
+        "regency": home_kabupaten(),
+        "report_date": timezone.localtime(round.published_at).date() if round.published_at else timezone.localdate(),
+        "team": selectors.round_team(round=round),
+        "triangulation": triangulation,
+        "confirmed": sum(1 for _row, verdict, _cells in triangulation if verdict.confirmed),
+        "recommendations": selectors.recommendation_list(round=round),
+        "findings": round.findings.prefetch_related("evidence").select_related("item"),
+        "evidence": selectors.evidence_list(round=round),
+        "item_kinds": sorted(kinds.items()),
+        "respondents_by_channel": by["channel"], "respondents_by_group": by["group"],
+        "scales": list(res.spec.scales.values()),
+        "quadrant_one": [r for r in ctx.get("ipa_rows", []) if r.quadrant == "I"],
+        "tactics": [str(VerificationTactic(t).label) for t in round.verification if t in VerificationTactic.values],
+        "methods": Method.choices,
+    })
+    return ctx
+
+
+def round_report_pdf(*, round: Round, request: Any = None) -> bytes:
+    """The round's report to the Bupati as a tagged PDF (`simpul.core.pdf`), in the language of the request."""
+    ctx = report_context(round)
+    team = ", ".join(ctx["team"])
+    author = round.data_owners or team or (round.agency.name if round.agency else home_kabupaten().name)
     metadata = PdfMetadata(title=round.name, author=author, subject=round.framework.name,
                            keywords=(str(round.year), round.framework.code))
     return pdf_render(template="assessment/report_pdf.html", context=ctx, metadata=metadata, request=request)

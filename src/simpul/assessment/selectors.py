@@ -3,6 +3,7 @@ results of a round (computed by the pure modules `stats`, `spbe`, `triangulation
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -10,7 +11,9 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
+from django.contrib.auth import get_user_model
 from django.db.models import Count, QuerySet
+from django.utils.formats import number_format
 
 from simpul.accounts.models import Role
 from simpul.agencies.models import Agency
@@ -20,22 +23,27 @@ from simpul.assessment.models import (
     OPEN_KINDS,
     Answer,
     AnswerTally,
+    Channel,
     Code,
     Evidence,
     Excerpt,
     Framework,
     FrameworkStatus,
+    Invitation,
     Item,
     ItemKind,
     Recommendation,
+    RespondentGroup,
     Response,
     Round,
     RoundStatus,
+    StudyStage,
     TriangulationRow,
 )
 from simpul.assessment.spbe import IndexResult, compute_index
 from simpul.assessment.triangulation import Verdict, triangulate
 from simpul.core.actors import Actor
+from simpul.core.models import AuditEntry
 
 _SPEC_CACHE: dict[tuple[int, str], FrameworkSpec] = {}
 
@@ -108,6 +116,7 @@ class ItemResult:
     band: str = ""
     level_mean: float | None = None
     level_n: int = 0
+    level_summary: stats.LikertSummary | None = None  # a level item's n, median, IQR and distribution of levels
     levels: list[int] = field(default_factory=list)
     answers: list[Answer] = field(default_factory=list)
     choices: list[tuple[str, int]] = field(default_factory=list)  # a choice item's categories and their counts
@@ -206,6 +215,7 @@ def round_results(*, round: Round, with_answers: bool = False) -> RoundResults:
             res.level_n = n
             res.levels = sorted(v for v, c in counts.items() for _ in range(c)) if n <= 1000 else []
             res.level_mean = sum(v * c for v, c in counts.items()) / n if n else None
+            res.level_summary = stats.likert_summary_from_counts(counts, scale.values) if n else None
         results.append(res)
 
     dual = [r for r in items if r.kind == ItemKind.DUAL]
@@ -368,6 +378,25 @@ def coding_agreement(*, round: Round) -> tuple[list[CodeAgreement], float | None
     return results, overall, stats.alpha_verdict(overall)
 
 
+def _unresolved_work(round: Round) -> list[str]:
+    """What the coding and the triangulation still leave open: a code whose coders disagree beyond the
+    tentative threshold and is not resolved, a dissonant triangulation row without a reconciliation note."""
+    from django.utils.translation import gettext as _  # `_` names ignored values here
+
+    reasons = []
+    per_code, _overall, _v = coding_agreement(round=round)
+    for ca in per_code:
+        if ca.verdict == "reject" and not ca.code.agreement_resolved:
+            reasons.append(_("Coder agreement for code “{code}” is below the tentative threshold "
+                             "(α = {alpha} < 0.667) and not resolved.").format(
+                                 code=ca.code.name, alpha=number_format(ca.alpha or 0.0, decimal_pos=3)))
+    for row, verdict, _cells in triangulation_for_round(round=round):
+        if verdict.needs_note:
+            reasons.append(_("The triangulation row “{row}” shows dissonance without a reconciliation "
+                             "note.").format(row=row.statement[:80]))
+    return reasons
+
+
 def publish_blockers(*, round: Round) -> list[str]:
     """Reasons the round's final results cannot be published yet (empty list: publishable)."""
     from django.utils.translation import gettext as _
@@ -375,17 +404,61 @@ def publish_blockers(*, round: Round) -> list[str]:
     reasons = []
     if not round.verification:
         reasons.append(_("Record at least one verification tactic used to check the conclusions."))
-    per_code, _overall, _v = coding_agreement(round=round)
-    for ca in per_code:
-        if ca.verdict == "reject" and not ca.code.agreement_resolved:
-            reasons.append(_("Coder agreement for code “{code}” is below the tentative threshold "
-                             "(α = {alpha:.3f} < 0.667) and not resolved.").format(code=ca.code.name,
-                                                                                       alpha=ca.alpha))
-    for row, verdict, _cells in triangulation_for_round(round=round):
-        if verdict.needs_note:
-            reasons.append(_("The triangulation row “{row}” shows dissonance without a reconciliation "
-                             "note.").format(row=row.statement[:80]))
-    return reasons
+    return reasons + _unresolved_work(round)
+
+
+@dataclass(frozen=True)
+class ChecklistStep:
+    """One step before the final results can be published, and whether it is done."""
+
+    label: str
+    done: bool
+
+
+def publish_checklist(*, round: Round) -> list[ChecklistStep]:
+    """The steps before publishing, done or still to do, for the evaluator once publishing is the next step
+    (`round_transition` enforces the same rules: the last study stage and `publish_blockers`)."""
+    from django.utils.translation import gettext as _
+
+    open_work = _unresolved_work(round)
+    steps = [
+        ChecklistStep(_("The study has reached its last stage: conclusions and their verification."),
+                      round.stage == StudyStage.CONCLUSION),
+        ChecklistStep(_("At least one verification tactic is recorded."), bool(round.verification)),
+        ChecklistStep(_("At least one person has answered."), round.responses.exists()),
+    ]
+    steps += [ChecklistStep(reason, False) for reason in open_work]
+    if not open_work:
+        steps.append(ChecklistStep(_("Coder agreement and triangulation leave nothing unresolved."), True))
+    return steps
+
+
+def invitations_for_tokens(*, round: Round, tokens: list[str]) -> list[tuple[str, Invitation]]:
+    """The invitations of `round` behind these tokens, in the order given (tokens of other rounds left out)."""
+    hashes = {hashlib.sha256(t.strip().encode()).hexdigest(): t.strip() for t in tokens[:1000]}
+    found = {i.token_hash: i for i in Invitation.objects.filter(round=round, token_hash__in=hashes)}
+    return [(token, found[h]) for h, token in hashes.items() if h in found]
+
+
+def round_team(*, round: Round) -> list[str]:
+    """The people who worked on the round, for the report's cover: whoever changed the round itself (created,
+    opened, staged, published it), recorded evidence or coded a passage; by name, in alphabetical order."""
+    actors = set(AuditEntry.objects.filter(object_type="assessment.round", object_id=str(round.pk),
+                                           actor__isnull=False).values_list("actor", flat=True))
+    actors |= set(Excerpt.objects.filter(evidence__round=round).values_list("coder", flat=True))
+    return sorted(str(u) for u in get_user_model().objects.filter(pk__in=actors))
+
+
+def report_respondents(*, round: Round) -> dict[str, list[tuple[str, int]]]:
+    """How many answered, by channel (invitation, public link, staff, import) and by group, for the method."""
+    out: dict[str, list[tuple[str, int]]] = {}
+    labels = {"channel": dict(Channel.choices), "group": dict(RespondentGroup.choices)}
+    for name, model_field in (("channel", "channel"), ("group", "group")):
+        choices = labels[name]
+        rows = (Response.objects.filter(round=round).values_list(model_field).annotate(n=Count("id"))
+                .order_by(model_field))
+        out[name] = [(str(choices.get(value, "")) or "—", n) for value, n in rows]
+    return out
 
 
 def recommendation_list(*, round: Round) -> QuerySet[Recommendation]:

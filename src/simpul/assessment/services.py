@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import logging
@@ -15,6 +16,7 @@ from pathlib import PurePath
 from typing import Any
 
 import yaml
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -56,8 +58,11 @@ from simpul.assessment.submissions import map_columns, response_id, row_answers
 from simpul.assessment.xlsform import ReportRow, XlsformError, workbook_kind, xlsform_to_definition
 from simpul.core.actors import Actor, account_of
 from simpul.core.files import document_check, document_delete, document_store
+from simpul.core.limits import Limit, limit_count, limit_hit
 from simpul.core.services import audit_record
 from simpul.core.tabular import TableError, read_upload
+from simpul.core.text import normalise_phone
+from simpul.notifications.services import notification_send
 
 logger = logging.getLogger(__name__)
 
@@ -351,22 +356,79 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.strip().encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class Invitee:
+    """One line of the evaluator's list of people to invite: a name or a unit, and a mobile number or ""."""
+
+    label: str
+    phone: str = ""
+
+
+PHONE_RE = re.compile(r"^\+628\d{7,11}$")
+
+
+def invitees_parse(text: str) -> list[Invitee]:
+    """The invitees of a list typed one per line, "name or unit, phone" (the phone is optional); a line whose
+    last part is not an Indonesian mobile number is refused with the line's number."""
+    invitees = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        label, _sep, last = line.rpartition(",")
+        if not _sep or not any(ch.isdigit() for ch in last):
+            invitees.append(Invitee(label=line[:200]))
+            continue
+        phone = normalise_phone(last)
+        if not PHONE_RE.match(phone):
+            raise ValidationError(_("Line {n}: “{phone}” is not a mobile number such as 081234567890.").format(
+                n=n, phone=last.strip()))
+        invitees.append(Invitee(label=label.strip()[:200], phone=phone))
+    return invitees
+
+
 @transaction.atomic
 def invitation_create(*, round: Round, count: int, actor: Any, label: str = "", group: str = "",
-                      agency: Any = None) -> list[str]:
-    """Create `count` invitations; the tokens are returned once and only their hashes are stored."""
+                      agency: Any = None, labels: list[str] | None = None) -> list[str]:
+    """Create `count` invitations (or one per name of `labels`); the tokens are returned once, in order, and only
+    their hashes are stored."""
+    if labels:
+        count = len(labels)
     if not 1 <= count <= 1000:
         raise ValidationError(_("Create between 1 and 1000 invitations at a time."))
     if group and group not in RespondentGroup.values:
         raise ValidationError(_("Choose the respondents' group from the list."))
     tokens = [secrets.token_urlsafe(16) for _ in range(count)]
     Invitation.objects.bulk_create([
-        Invitation(round=round, token_hash=_token_hash(t), label=f"{label} {n + 1}".strip()[:200], group=group,
-                   agency=agency)
+        Invitation(round=round, token_hash=_token_hash(t), group=group, agency=agency,
+                   label=labels[n] if labels else f"{label} {n + 1}".strip()[:200])
         for n, t in enumerate(tokens)
     ])
     audit_record(actor=actor, action="assessment.invitations_created", obj=round, changes={"count": count})
     return tokens
+
+
+def _sms_limit() -> Limit:
+    return Limit("assessment-invitation-sms", settings.ASSESSMENT_INVITATION_SMS_PER_HOUR, 3600)
+
+
+@transaction.atomic
+def invitation_sms_send(*, round: Round, links: list[tuple[str, str]], answer_by: date, actor: Any) -> int:
+    """Send each (mobile number, invitation link) its invitation by SMS through the notifications app (the text
+    of its "assessment.invitation" template, fitted to the SMS parts allowed). At most
+    `settings.ASSESSMENT_INVITATION_SMS_PER_HOUR` messages an hour go out for one round: a batch that would pass
+    the limit is refused whole, so nobody is left wondering which half was sent. Returns the count sent."""
+    limit, key = _sms_limit(), f"round:{round.pk}"
+    if limit_count(limit, key) + len(links) > limit.maximum:
+        raise ValidationError(_("At most {n} invitations an hour go out by SMS for one round. Send these later, or "
+                                "share the links another way.").format(n=limit.maximum))
+    sent = 0
+    for phone, url in links:
+        limit_hit(limit, key)
+        sent += bool(notification_send(event="assessment.invitation", to_phone=phone, language="id", context={
+            "round_name": round.name, "due_date": answer_by, "survey_url": url}))
+    audit_record(actor=actor, action="assessment.invitations_sent_by_sms", obj=round, changes={"count": sent})
+    return sent
 
 
 def invitation_by_token(*, token: str) -> Invitation | None:
@@ -773,23 +835,72 @@ def code_create(*, round: Round, name: str, actor: Any, parent: Code | None = No
     return code
 
 
+def _folded(text: str) -> tuple[str, list[int]]:
+    """`text` lower-cased with every run of white space as one space, and for each character of the result the
+    index of the character of `text` it comes from (so a match in the folded text maps back to offsets)."""
+    out: list[str] = []
+    where: list[int] = []
+    for n, ch in enumerate(text):
+        if ch.isspace():
+            if out and out[-1] == " ":
+                continue
+            out.append(" ")
+            where.append(n)
+            continue
+        for low in ch.lower():
+            out.append(low)
+            where.append(n)
+    return "".join(out), where
+
+
+def _nearest_passage(text: str, quote: str) -> str:
+    """The passage of `text` most like `quote` (as long as the quote), for the "not found" message."""
+    folded, where = _folded(text)
+    needle, _where = _folded(quote.strip())
+    if not folded or not needle:
+        return ""
+    match = difflib.SequenceMatcher(None, folded, needle, autojunk=False).find_longest_match(
+        0, len(folded), 0, len(needle))
+    if match.size == 0:
+        return ""
+    begin = max(0, min(match.a - match.b, len(folded) - len(needle)))
+    last = min(len(folded), begin + len(needle)) - 1
+    return text[where[begin]:where[last] + 1].strip()
+
+
+def quote_find(text: str, quote: str, occurrence: int = 1) -> tuple[int, int] | None:
+    """The offsets [start, end) of the `occurrence`-th passage of `text` that reads as `quote`, ignoring
+    differences of case and of white space (line breaks, double spaces), or None."""
+    folded, where = _folded(text)
+    needle, _where = _folded(quote.strip())
+    if not needle:
+        return None
+    pos = -1
+    for _n in range(max(occurrence, 1)):
+        pos = folded.find(needle, pos + 1)
+        if pos < 0:
+            return None
+    return where[pos], where[pos + len(needle) - 1] + 1
+
+
 @transaction.atomic
 def excerpt_add(*, evidence: Evidence, code: Code, coder: Any, start: int | None = None, end: int | None = None,
                 quote: str = "", occurrence: int = 1) -> Excerpt:
-    """Code a passage, given by character offsets [start, end) or by quoting it exactly."""
+    """Code a passage, given by character offsets [start, end) or by quoting it (case and white space may
+    differ from the text; a quote that is not there is refused naming the nearest passage)."""
     text = evidence.text
     if code.round_id != evidence.round_id:
         raise ValidationError(_("The code belongs to another round."))
     if quote.strip():
-        quote = quote.strip()
-        pos = -1
-        for _n in range(max(occurrence, 1)):
-            pos = text.find(quote, pos + 1)
-            if pos < 0:
-                break
-        if pos < 0:
+        found = quote_find(text, quote, occurrence)
+        if found is None:
+            nearest = _nearest_passage(text, quote)
+            if nearest:
+                raise ValidationError({"quote": _("“{quote}” is not in the text. The nearest passage reads “{nearest}”: "
+                                                  "copy it from there, or select it in the text.").format(
+                                                      quote=quote.strip()[:120], nearest=nearest[:160])})
             raise ValidationError({"quote": _("That passage was not found in the text.")})
-        start, end = pos, pos + len(quote)
+        start, end = found
     if start is None or end is None or not (0 <= start < end <= len(text)):
         raise ValidationError({"start": _("The passage must lie inside the text (0 to {n}).").format(n=len(text))})
     ex = Excerpt(evidence=evidence, code=code, coder=coder, start=start, end=end, text=text[start:end])

@@ -11,6 +11,7 @@ urlpatterns = [
     path("kerangka/<slug:code>/<str:version>/xlsform.xlsx", views.framework_xlsform, name="framework_xlsform"),
     path("kerangka/<slug:code>/<str:version>/verifikasi/", views.framework_verify, name="framework_verify"),
     path("putaran/<int:pk>/", views.round_detail, name="round_detail"),
+    path("putaran/<int:pk>/undangan.csv", views.invitations_csv, name="invitations_csv"),
     path("putaran/<int:pk>/hasil/", views.round_results, name="round_results"),
     path("putaran/<int:pk>/tabel/", views.round_tables, name="round_tables"),
     path("putaran/<int:pk>/bukti/", views.round_evidence, name="round_evidence"),

@@ -4,22 +4,26 @@ admin) and the public questionnaire pages (by invitation token or public link), 
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+import segno
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from simpul.accounts.models import Role
 from simpul.accounts.permissions import require_staff_mfa
 from simpul.agencies.models import Agency
 from simpul.assessment import exports, selectors, services
+from simpul.assessment.labels import level_options
 from simpul.assessment.models import (
     Channel,
     Code,
@@ -44,7 +48,7 @@ from simpul.assessment.system_evidence import system_evidence_add, system_eviden
 from simpul.assessment.xlsform_export import framework_to_xlsform, xlsform_filename
 from simpul.core.clientip import client_ip
 from simpul.core.limits import Limit, limit_hit
-from simpul.core.tabular import XLSX_MEDIA_TYPE
+from simpul.core.tabular import XLSX_MEDIA_TYPE, csv_bytes
 from simpul.regions.models import Region
 
 evaluator_only = require_staff_mfa(roles={Role.EVALUATOR, Role.PLATFORM_ADMIN})
@@ -155,11 +159,45 @@ def round_submissions(request: HttpRequest, pk: int) -> HttpResponse:
                   status=400 if outcome is not None and outcome.problems else 200)
 
 
+def _qr(url: str, title: str) -> str:
+    """A QR code of `url` as inline SVG, drawn on the server (no script, no outside service)."""
+    return str(segno.make(url, error="m").svg_inline(scale=3, title=title))
+
+
+def _invite(request: HttpRequest, rnd: Round) -> list[dict[str, Any]]:
+    """Create the invitations the form asks for (a number of them, or one per line of the list of people), send
+    those with a mobile number by SMS when asked, and return each with its link and QR code (shown once)."""
+    p = request.POST
+    invitees = services.invitees_parse(p.get("people", ""))
+    tokens = services.invitation_create(
+        round=rnd, count=int(p.get("count", "1") or 1), label=p.get("label", ""), group=p.get("group", ""),
+        labels=[i.label or _("Invitation {n}").format(n=n) for n, i in enumerate(invitees, start=1)] or None,
+        actor=request.user)
+    rows = []
+    for n, token in enumerate(tokens):
+        url = request.build_absolute_uri(reverse("assessment:invited", args=[token]))
+        invitee = invitees[n] if invitees else None
+        label = invitee.label if invitee else f"{p.get('label', '')} {n + 1}".strip()
+        rows.append({"token": token, "url": url, "label": label, "phone": invitee.phone if invitee else "",
+                     "qr": _qr(url, _("QR code of the invitation for {name}").format(name=label))})
+    sms = [(r["phone"], r["url"]) for r in rows if r["phone"]]
+    if sms and p.get("send_sms") == "on":
+        answer_by = date.fromisoformat(p["answer_by"]) if p.get("answer_by") else timezone.localdate() + timedelta(days=14)
+        try:
+            sent = services.invitation_sms_send(round=rnd, links=sms, answer_by=answer_by, actor=request.user)
+            messages.success(request, ngettext("{n} invitation sent by SMS.", "{n} invitations sent by SMS.",
+                                               sent).format(n=sent))
+        except ValidationError as exc:
+            for m in _errors(exc):
+                messages.error(request, m)
+    return rows
+
+
 @evaluator_only
 @require_http_methods(["GET", "POST"])
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rnd = _round(request, pk)
-    tokens: list[str] = []
+    invited: list[dict[str, Any]] = []
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
@@ -176,13 +214,11 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             elif action in ("public_on", "public_off"):
                 services.round_set_public(round=rnd, enabled=action == "public_on", actor=request.user)
             elif action == "invite":
-                tokens = services.invitation_create(round=rnd, count=int(request.POST.get("count", "1") or 1),
-                                                    label=request.POST.get("label", ""),
-                                                    group=request.POST.get("group", ""), actor=request.user)
-            if not tokens:
+                invited = _invite(request, rnd)
+            if not invited:
                 return _back("round_detail", rnd.pk)
         except ValueError:
-            messages.error(request, _("Give a number."))
+            messages.error(request, _("Give a number, and a date as YYYY-MM-DD."))
         except ValidationError as exc:
             for m in _errors(exc):
                 messages.error(request, m)
@@ -192,16 +228,32 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     qr = ""
     if rnd.public_slug and rnd.public_enabled:
         public_url = request.build_absolute_uri(reverse("assessment:public", args=[rnd.public_slug]))
-        import segno
-
-        qr = segno.make(public_url).svg_inline(scale=3, title=_("QR code of the public link"))
+        qr = _qr(public_url, _("QR code of the public link"))
+    # the steps before publishing matter once publishing is the next step (a closed round), not before
+    checklist = selectors.publish_checklist(round=rnd) if rnd.status == RoundStatus.CLOSED else []
     return render(request, "assessment/round_detail.html", {
-        "round": rnd, "blockers": selectors.publish_blockers(round=rnd), "public_url": public_url, "qr": qr,
-        "tokens": [request.build_absolute_uri(reverse("assessment:invited", args=[t])) for t in tokens],
+        "round": rnd, "public_url": public_url, "qr": qr, "invited": invited,
         "groups": RespondentGroup.choices, "tactics": VerificationTactic.choices, "statuses": services.TRANSITIONS.get(RoundStatus(rnd.status), set()),
         "invitations": rnd.invitations.count(), "used": rnd.invitations.filter(used_at__isnull=False).count(),
         "no_answers": services.no_answers_warning() if not rnd.response_count else "",
+        "checklist": checklist, "checklist_ready": all(step.done for step in checklist),
+        "answer_by": timezone.localdate() + timedelta(days=14),
     })
+
+
+@evaluator_only
+@require_http_methods(["POST"])
+def invitations_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """The invitations just created, as a CSV file (name or unit, group, link): the page posts back the links it
+    shows, since only their hashes are kept; a link that is not an invitation of this round is left out."""
+    rnd = _round(request, pk)
+    rows = selectors.invitations_for_tokens(round=rnd, tokens=request.POST.getlist("token"))
+    content = csv_bytes([_("Name or unit"), _("Group"), _("Invitation link"), _("Already answered")], [
+        [inv.label, inv.get_group_display(), request.build_absolute_uri(reverse("assessment:invited", args=[token])),
+         _("yes") if inv.used_at else _("no")] for token, inv in rows], bom=True)
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="undangan-{rnd.pk}.csv"'
+    return response
 
 
 @evaluator_only
@@ -449,27 +501,19 @@ def _questionnaire_answers(items: list[Item], data: Any) -> dict[str, dict[str, 
     return answers
 
 
-def _questionnaire_rows(items: list[Item]) -> tuple[dict[str, list[dict[str, Any]]], list[str], list[list[Any]]]:
-    """Each item with the points of its own scale, grouped by section; the introduction's sentences; the
-    legends of the importance/performance scales used."""
+def _questionnaire_rows(items: list[Item]) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
+    """Each item with the points of its own scale (every point labelled where it is chosen, so no separate
+    legend), grouped by section; and the introduction's sentences."""
     sections: dict[str, list[dict[str, Any]]] = {}
-    legends: list[list[Any]] = []
     by_code = {i.code: i for i in items}
     for item in items:
         scale = item.scale
         row: dict[str, Any] = {"item": item, "points": scale.points if scale else [],
                                "perf_points": (scale.performance_points or scale.points) if scale else [],
                                "asked_if": _asked_if(item, by_code)}
-        sections.setdefault(item.section.name, []).append(row)
-        if scale is None or item.kind == ItemKind.CHOICE:
-            continue
         if item.kind == ItemKind.LEVEL:
-            row["levels"] = [{"value": p["value"], "label": item.level_criteria.get(str(p["value"]))
-                              or p.get("label_id") or p.get("code", "")} for p in scale.points]
-        else:
-            for legend in ([scale.points, row["perf_points"]] if item.kind == ItemKind.DUAL else [scale.points]):
-                if legend not in legends:
-                    legends.append(legend)
+            row["levels"] = level_options(item)
+        sections.setdefault(item.section.name, []).append(row)
     kinds = {i.kind for i in items}
     intro = []
     if ItemKind.DUAL in kinds:
@@ -480,7 +524,7 @@ def _questionnaire_rows(items: list[Item]) -> tuple[dict[str, list[dict[str, Any
         intro.append(_("For each level question, choose the level that describes the situation today, and say "
                        "why."))
     intro.append(_("Your answers are anonymous."))
-    return sections, intro, legends
+    return sections, intro
 
 
 def _asked_if(item: Item, by_code: dict[str, Item]) -> str:
@@ -552,9 +596,9 @@ def _questionnaire(request: HttpRequest, rnd: Round, *, channel: str, token: str
             except ValidationError as exc:
                 errors[""] = " ".join(exc.messages)
                 status = 409
-    sections, intro, legends = _questionnaire_rows(items)
+    sections, intro = _questionnaire_rows(items)
     return render(request, "assessment/questionnaire.html", {
-        "round": rnd, "sections": sections, "intro": intro, "legends": legends, "errors": errors,
+        "round": rnd, "sections": sections, "intro": intro, "errors": errors,
         "post": request.POST, "channel": channel, "kecamatan": kecamatan, "groups": RespondentGroup.choices,
         "response_id": request.POST.get("response_id") or uuid.uuid4(),
         "explanation_max": services.EXPLANATION_MAX_LENGTH,

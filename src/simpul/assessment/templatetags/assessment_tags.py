@@ -2,8 +2,10 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from simpul.assessment.labels import level_options, point_label
 from simpul.assessment.models import RespondentGroup
 
 register = template.Library()
@@ -24,9 +26,23 @@ def split(value: str) -> list[str]:
 
 @register.filter
 def dec2(value: Any) -> str:
+    """Two decimals in the page's language (Indonesian "2,50", English "2.50"), like `floatformat:2`."""
     if value is None or value == "":
         return ""
-    return f"{Decimal(str(value)):.2f}"
+    return number_format(Decimal(str(value)), decimal_pos=2)
+
+
+@register.filter
+def section_level(code: str) -> str:
+    """What a section is, in the words the framework's own text uses (SPBE: domain and aspect)."""
+    labels = {
+        "domain": _("Domain"),
+        "aspect": _("Aspect"),
+        "instrument": _("Questionnaire"),
+        "theme": _("Theme"),
+        "section": _("Section"),
+    }
+    return str(labels.get(code, code))
 
 
 @register.filter
@@ -63,3 +79,13 @@ def group_label(code: str) -> str:
         return str(RespondentGroup(code).label)
     except ValueError:
         return code
+
+
+@register.filter(name="point_label")
+def point_label_filter(point: Any) -> str:
+    return point_label(point)
+
+
+@register.filter
+def levels(item: Any) -> list[dict[str, Any]]:
+    return level_options(item)
