@@ -27,6 +27,7 @@ class WorklistFilterForm(forms.Form):
                             choices=[("", ""), ("overdue", "overdue"), ("today", "today"), ("week", "week")])
     assigned = forms.ChoiceField(label=_("Assigned"), required=False,
                                  choices=[("", ""), ("me", "me"), ("none", "none")])
+    waiting = forms.ChoiceField(label=_("Waiting for me"), required=False, choices=[("", ""), ("me", "me")])
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=[("", ""), *((k, k) for k in SORTS)])
 
     def clean_status(self) -> str:
