@@ -33,7 +33,6 @@ from simpul.cases.display import answer_rows, document_label
 from simpul.cases.documents import document_open
 from simpul.cases.forms import ApproveForm, AssignForm, DesaForm, ForwardForm, NoteForm, note_audience_set
 from simpul.cases.models import Case
-from simpul.cases.previews import PreviewUnavailable, page_count, preview_response, render_preview
 from simpul.cases.permissions import (
     contact_display,
     identity_masked,
@@ -42,6 +41,7 @@ from simpul.cases.permissions import (
     member_agency_ids,
     reporter_display,
 )
+from simpul.cases.previews import PreviewUnavailable, page_count, preview_response, render_preview
 from simpul.cases.workflow import TransitionNotAllowed
 from simpul.catalog.models import ServiceVersion
 from simpul.core.actors import Actor

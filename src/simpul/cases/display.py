@@ -8,8 +8,8 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.utils.dateparse import parse_date
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
@@ -18,7 +18,6 @@ from simpul.catalog.forms_engine import visible_fields
 from simpul.catalog.models import localized
 from simpul.core.pdp import mask_nik
 from simpul.regions.models import Region
-
 
 DATE_FORMAT = "j F Y"  # 8 Desember 2026
 DATETIME_FORMAT = "j F Y, H.i"  # 8 Desember 2026, 14.05 (the Indonesian way of writing the time)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 import shutil
-import subprocess  # noqa: S404 - pdftoppm and pdfinfo, fixed arguments, no shell
+import subprocess
 import tempfile
 from pathlib import Path
 from typing import IO, Any
