@@ -61,6 +61,14 @@ def test_tabs_are_links_with_counts_and_the_applied_one_is_current(client, perso
     assert page.count('href="/kantor/perkara/') == 1  # the list shows the tab's cases only
 
 
+def test_the_clock_stopped_badge_is_apart_from_the_date(client, personas, version):
+    case = make_case(version, key="p1")
+    perform(case, CaseAction.REQUEST_REVISION, personas.officer, note="Foto buram.")
+    login(client, personas.officer)
+    page = client.get(reverse("backoffice:worklist") + "?status=all").content.decode()
+    assert re.search(r'<span class="date">\d{1,2} \w+ \d{4}</span> <span class="tag">dihentikan</span>', page)
+
+
 def test_waiting_for_me_leaves_out_what_waits_for_the_applicant_or_another_office(personas, version):
     asked, forwarded, waiting = (make_case(version, key=f"w{i}") for i in range(3))
     perform(asked, CaseAction.REQUEST_REVISION, personas.officer, note="Foto buram.")
