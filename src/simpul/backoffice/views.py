@@ -29,7 +29,7 @@ from simpul.cases import actions, privacy, selectors
 from simpul.cases.actions import Form
 from simpul.cases.answers import ENCRYPTED_PREFIX, answers_in_clear
 from simpul.cases.constants import CONSENT_DOCUMENT, CaseAction, CaseStatus, DispositionStatus
-from simpul.cases.display import answer_rows, document_label
+from simpul.cases.display import answer_rows, document_label, field_label
 from simpul.cases.documents import document_open
 from simpul.cases.forms import ApproveForm, AssignForm, DesaForm, ForwardForm, NoteForm, note_audience_set
 from simpul.cases.models import Case
@@ -143,6 +143,8 @@ def _case_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, A
     documents = selectors.case_documents(case, include_deleted=True)
     events = list(case.events.select_related("actor").order_by("at", "id"))
     for event in events:
+        event.changed_labels = [field_label(case.service_version, name)
+                                for name in (event.data or {}).get("changed_fields") or []]
         previous = (event.data or {}).get("previous_answers")
         if previous:
             clear = dict(previous)

@@ -48,6 +48,16 @@ def document_label(version: Any, code: str) -> str:
     return code
 
 
+def field_label(version: Any, name: str) -> str:
+    """A question's label as the service's form version words it, never its name; the name itself only for a
+    question the version does not declare."""
+    for page in (getattr(version, "form", None) or {}).get("pages") or []:
+        for spec in page.get("fields") or []:
+            if spec.get("name") == name:
+                return localized(spec, "label") or name
+    return name
+
+
 def display_answer(spec: dict[str, Any], value: Any) -> str:
     if value in (None, ""):
         return "—"

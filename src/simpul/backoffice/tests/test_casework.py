@@ -117,6 +117,18 @@ def test_a_refused_decision_leaves_the_case_unverified(client, personas, version
     assert "Diajukan" in response.content.decode() or "Menunggu" in response.content.decode()
 
 
+def test_the_history_names_changed_answers_by_the_form_s_labels(client, personas, version):
+    case = case_submit(version=version, answers=dict(VALID_ANSWERS), files={"kk": pdf_upload()},
+                       idempotency_key="h1", applicant=personas.citizen).case
+    perform(case, CaseAction.REQUEST_REVISION, personas.officer, note="Keterangan kurang.")
+    perform(Case.objects.get(pk=case.pk), CaseAction.RESUBMIT, personas.citizen,
+            answers={**VALID_ANSWERS, "notes": "sudah diperbaiki"}, files={})
+    login(client, personas.officer)
+    page = client.get(url("case_detail", case)).content.decode()
+    assert "Isian yang diubah: Keterangan" in page
+    assert "notes" not in page.split('<ol class="history">', 1)[1].split("</ol>", 1)[0]
+
+
 def test_the_note_field_says_who_reads_it(client, personas, version):
     case = make_case(version)
     login(client, personas.officer)
