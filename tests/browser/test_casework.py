@@ -77,6 +77,8 @@ def test_officer_verifies_and_approves_in_one_step_previews_and_forwards(
 
     def look(page: Any, name: str) -> None:
         assert_no_axe_violations(page)
+        wide = page.evaluate("() => document.documentElement.scrollWidth")
+        assert wide <= viewport["width"], f"{name}: the page is {wide} px wide"  # tables scroll inside
         shot(page, f"casework-{size}-{name}")
 
     officer = _staff(browser, site, personas.officer, viewport)

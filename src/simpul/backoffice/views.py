@@ -95,8 +95,6 @@ def worklist(request: HttpRequest) -> HttpResponse:
         "page": page, "filters": filters, "statuses": CaseStatus.choices, "services": services_choices,
         "kecamatan_list": kecamatan, "query": query.urlencode(), "today": timezone.localdate(),
         "filter_errors": form.problems(), "tabs": _tabs(request.user, filters),
-        "more_filters": any(filters[k] for k in ("service", "kecamatan", "status", "agency"))
-                        or filters["due"] not in ("", "overdue"),
     }, status=400 if form.errors else 200)
 
 
