@@ -99,9 +99,8 @@ def test_apply_revise_approve_track(
     officer.goto(f"{site}/kantor/")
     officer.get_by_role("link", name=reference).click()
     look(officer, "5-officer-case")
-    officer.locator("summary", has_text="Mulai pemeriksaan").click()
-    officer.get_by_role("button", name="Mulai pemeriksaan", exact=True).click()
-    officer.locator("summary", has_text="Minta pemohon memperbaiki").click()
+    # asking for a correction records the verification first, in the same post (the action table's `through`)
+    officer.locator("summary", has_text="Tindakan lain").click()
     officer.locator("#id_request_revision-note").fill("Foto Kartu Keluarga terlalu gelap, mohon unggah ulang.")
     officer.get_by_role("button", name="Minta pemohon memperbaiki").click()
     assert "Perlu perbaikan" in officer.locator("main").inner_text()
@@ -126,7 +125,6 @@ def test_apply_revise_approve_track(
 
     # 4. the officer approves with a result document
     officer.reload()
-    officer.locator("summary", has_text="Setujui").click()
     officer.locator("#id_approve-result_file").set_input_files(_scan(tmp_path, "ktp-el-baru.jpg", (10, 90, 10)))
     officer.get_by_role("button", name="Setujui", exact=True).click()
     assert "Selesai" in officer.locator("main").inner_text()

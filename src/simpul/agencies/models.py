@@ -49,6 +49,11 @@ class Agency(TimeStampedModel):
                     "maladministration) and is the only office that may see a confidential reporter's identity. "
                     "In Musi Banyuasin: Inspektorat."),
     )
+    handles_cases = models.BooleanField(
+        _("handles cases"), default=True,
+        help_text=_("Receives applications and complaints, so cases may be forwarded to it. Off for sites that "
+                    "are not offices serving the public (the official residences of Table 1)."),
+    )
 
     class Meta:
         ordering = ["name"]

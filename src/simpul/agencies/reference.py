@@ -6,6 +6,8 @@
   another kabupaten enters its own OPDs in the admin.
   The column `handles_complaints` marks the complaint-handling unit (SP4N-LAPOR!): the office that receives
   complaints about other offices' staff and alone may see a confidential reporter (Musi Banyuasin: Inspektorat).
+  The column `handles_cases` ("no") marks the rows of Table 1 that are sites, not offices serving the public (the
+  official residences of the Bupati, the Wakil Bupati and the Sekda): no case is forwarded to them. Empty: yes.
 - One kecamatan office per kecamatan of the home kabupaten (`settings.SIMPUL_KABUPATEN_CODE`), generated
   from the region table: code `kecamatan-16-06-01`, name "Kantor Camat <name>", kind kecamatan.
 
@@ -65,6 +67,7 @@ def load_opds(*, stdout: Any) -> None:
             "region": regions.get(row["region_code"]),
             "parent": existing.get(row["parent_code"]) if row["parent_code"] else None,
             "handles_complaints": (row.get("handles_complaints") or "").strip().lower() in ("1", "yes", "true"),
+            "handles_cases": (row.get("handles_cases") or "").strip().lower() not in ("0", "no", "false"),
         }
         counts[_upsert(row["code"], fields, existing)] += 1
     stdout.write("agencies (OPDs): {created} created, {updated} updated, {unchanged} unchanged".format(**counts))
@@ -86,6 +89,7 @@ def load_kecamatan_offices(*, stdout: Any) -> None:
             "region": region,
             "parent": None,
             "handles_complaints": False,
+            "handles_cases": True,
         }
         counts[_upsert(kecamatan_office_code(region.code), fields, existing)] += 1
     stdout.write("agencies (kecamatan offices): {created} created, {updated} updated, {unchanged} unchanged".format(

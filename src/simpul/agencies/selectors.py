@@ -24,6 +24,15 @@ def agency_list(*, kind: str | None = None, region: str | None = None, active_on
     return qs.order_by("name", "code")
 
 
+def agencies_for_forwarding(*, exclude_id: int | None = None) -> QuerySet[Agency]:
+    """The offices a case may be forwarded to: active, handling cases (`Agency.handles_cases`, data: the official
+    residences of Table 1 do not), by full name; `exclude_id` is the case's own agency."""
+    qs = Agency.objects.filter(is_active=True, handles_cases=True)
+    if exclude_id is not None:
+        qs = qs.exclude(pk=exclude_id)
+    return qs.order_by("name", "code")
+
+
 def agency_get(*, code: str) -> Agency:
     """One agency by code; raises Agency.DoesNotExist."""
     return Agency.objects.select_related("parent").get(code=code)

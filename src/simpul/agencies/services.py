@@ -12,7 +12,7 @@ from simpul.agencies.models import Agency, AgencyKind, Membership, MembershipRol
 from simpul.core.services import audit_record
 
 AGENCY_FIELDS = ("name", "short_name", "kind", "parent", "region", "address", "phone", "email", "website", "is_active",
-                 "handles_complaints")
+                 "handles_complaints", "handles_cases")
 
 
 @transaction.atomic
@@ -29,12 +29,14 @@ def agency_create(
     email: str = "",
     website: str = "",
     handles_complaints: bool = False,
+    handles_cases: bool = True,
     actor: Any = None,
 ) -> Agency:
     """Create an agency; `code` is its stable identifier (other systems and data refer to it)."""
     agency = Agency(
         code=code, name=name, kind=kind, short_name=short_name, parent=parent, region=region, address=address,
         phone=phone, email=email, website=website, handles_complaints=handles_complaints,
+        handles_cases=handles_cases,
     )
     agency.full_clean()
     agency.save()

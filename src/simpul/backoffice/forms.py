@@ -28,6 +28,7 @@ class WorklistFilterForm(forms.Form):
                             choices=[("", ""), ("overdue", "overdue"), ("today", "today"), ("week", "week")])
     assigned = forms.ChoiceField(label=_("Assigned"), required=False,
                                  choices=[("", ""), ("me", "me"), ("none", "none")])
+    waiting = forms.ChoiceField(label=_("Waiting for me"), required=False, choices=[("", ""), ("me", "me")])
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=[("", ""), *((k, k) for k in SORTS)])
     # The dashboard's links (`simpul.backoffice.views.dashboard`): whose, received when, finished when, on time.
     officer = forms.IntegerField(label=_("Officer"), required=False, min_value=1, max_value=BIGINT_MAX)

@@ -24,4 +24,8 @@ urlpatterns = [
     path("perkara/<str:reference>/nik/", views.case_reveal_nik, name="case_reveal_nik"),
     path("perkara/<str:reference>/identitas/", views.case_reveal_identity, name="case_reveal_identity"),
     path("perkara/<str:reference>/dokumen/<int:document_id>/", views.case_document, name="case_document"),
+    path("perkara/<str:reference>/dokumen/<int:document_id>/lihat/", views.case_document_view,
+         name="case_document_view"),
+    path("perkara/<str:reference>/dokumen/<int:document_id>/halaman-<int:number>.png", views.case_document_preview,
+         name="case_document_preview"),
 ]

@@ -18,10 +18,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from simpul.accounts.permissions import may_reveal_nik, require_staff_mfa, village_scope
 from simpul.agencies.models import Agency, Membership
+from simpul.agencies.selectors import agencies_for_forwarding
 from simpul.backoffice.dashboard import (
     dashboard_export_response,
     dimension_filter,
@@ -34,8 +36,8 @@ from simpul.backoffice.selectors import dashboard_for_agency
 from simpul.cases import actions, privacy, selectors
 from simpul.cases.actions import Form
 from simpul.cases.answers import ENCRYPTED_PREFIX, answers_in_clear
-from simpul.cases.constants import CONSENT_DOCUMENT, CaseAction, CaseStatus
-from simpul.cases.display import answer_rows
+from simpul.cases.constants import CONSENT_DOCUMENT, CaseAction, CaseStatus, DispositionStatus
+from simpul.cases.display import answer_rows, document_label, field_label
 from simpul.cases.documents import document_open
 from simpul.cases.forms import ApproveForm, AssignForm, DesaForm, ForwardForm, NoteForm, note_audience_set
 from simpul.cases.models import Case
@@ -47,6 +49,7 @@ from simpul.cases.permissions import (
     member_agency_ids,
     reporter_display,
 )
+from simpul.cases.previews import PreviewUnavailable, page_count, preview_response, render_preview
 from simpul.cases.workflow import TransitionNotAllowed
 from simpul.catalog.models import ServiceVersion
 from simpul.core.actors import Actor
@@ -55,8 +58,10 @@ from simpul.core.services import personal_data_access_record
 from simpul.notifications.selectors import messages_for_case
 from simpul.regions.models import Region, RegionLevel
 
-FILTER_KEYS = ("status", "service", "kecamatan", "due", "assigned", "sort", "q", "agency",
+FILTER_KEYS = ("status", "service", "kecamatan", "due", "assigned", "waiting", "sort", "q", "agency",
                "officer", "received_from", "received_to", "finished_from", "finished_to", "on_time")
+TAB_LABELS = {"all": _lazy("All open"), "waiting": _lazy("Waiting for me"), "mine": _lazy("Mine"),
+              "overdue": _lazy("Overdue")}
 
 
 class WorklistPaginator(Paginator):
@@ -92,13 +97,27 @@ def worklist(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     for case in page:
         case.reporter = reporter_display(case, request.user)
+        case.forwarded_to_us = case.agency_id not in agency_ids
     if filters["q"]:  # the search is logged once, not each row it finds (the term encrypted: it may be a name)
         personal_data_access_record(door=AccessDoor.SEARCH, request=request, actor=request.user, term=filters["q"])
     return render(request, "backoffice/worklist.html", {
         "page": page, "filters": filters, "statuses": CaseStatus.choices, "services": services_choices,
         "kecamatan_list": kecamatan, "query": query.urlencode(), "today": timezone.localdate(),
-        "filter_errors": form.problems(),
+        "filter_errors": form.problems(), "tabs": _tabs(request.user, filters),
     }, status=400 if form.errors else 200)
+
+
+def _tabs(user: Any, filters: dict[str, Any]) -> list[dict[str, Any]]:
+    """The worklist's saved filters as links, each with its count (`selectors.worklist_counts`, one query); the
+    tab whose filters are the ones applied now is the current one."""
+    counts = selectors.worklist_counts(user)
+    applied = {k: v for k, v in filters.items() if v and k not in ("sort", "q") and not (k == "status" and v == "open")}
+    tabs = []
+    for name, tab_filters in selectors.WORKLIST_TABS.items():
+        link = "&".join(f"{k}={v}" for k, v in tab_filters.items())
+        tabs.append({"name": name, "label": TAB_LABELS[name], "count": counts[name], "href": f"?{link}" if link else "?",
+                     "current": applied == tab_filters})
+    return tabs
 
 
 def _forms_for(case: Case, user: Any, data: Any = None, files: Any = None, only: str = "") -> dict[str, Any]:
@@ -113,15 +132,15 @@ def _forms_for(case: Case, user: Any, data: Any = None, files: Any = None, only:
         if kind == Form.APPROVE:
             form: Any = ApproveForm(*bound, prefix=item.action)
         elif kind == Form.FORWARD:
-            agencies = Agency.objects.filter(is_active=True).exclude(pk=case.agency_id).order_by("name")
-            form = ForwardForm(*bound, prefix=item.action, agencies=agencies)
+            form = ForwardForm(*bound, prefix=item.action,
+                               agencies=agencies_for_forwarding(exclude_id=case.agency_id))
         else:
             form = NoteForm(*bound, prefix=item.action)
             form.fields["note"].required = item.note_required
-            if item.note_required:
-                form.fields["note"].label = _("Reason or message (required)")
-        note_audience_set(form, audience=item.audience, fixed=item.audience_fixed)
-        forms[item.action] = {"form": form, "label": item.label, "action": item.action, "target": item.target_label}
+        note_audience_set(form, audience=item.audience, fixed=item.audience_fixed, required=item.note_required,
+                          label=item.spec.note_label)
+        forms[item.action] = {"form": form, "label": item.label, "action": item.action, "target": item.target_label,
+                              "through": str(CaseAction(item.through).label) if item.through else ""}
     return forms
 
 
@@ -131,6 +150,8 @@ def _case_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, A
     documents = selectors.case_documents(case, include_deleted=True)
     events = list(case.events.select_related("actor").order_by("at", "id"))
     for event in events:
+        event.changed_labels = [field_label(case.service_version, name)
+                                for name in (event.data or {}).get("changed_fields") or []]
         previous = (event.data or {}).get("previous_answers")
         if previous:
             clear = dict(previous)
@@ -139,16 +160,28 @@ def _case_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, A
                     clear[key] = "enc"
             event.previous_rows = answer_rows(case.service_version, clear, mask=True, hidden=hidden)
     colleagues = _colleagues(case, request.user)
+    for document in documents:
+        document.label = document_label(case.service_version, document.spec_code)
+        document.previewable = document.content_type in PREVIEW_TYPES
+    dispositions = list(case.dispositions.select_related("from_agency", "to_agency"))
+    ours = set(member_agency_ids(request.user))
+    forms = extra.pop("forms", None) or _forms_for(case, request.user)
+    primary = next(iter(forms), None)
     return {
         "case": case, "rows": answer_rows(case.service_version, answers, mask=True, hidden=hidden),
-        "documents": documents, "events": events, "forms": extra.pop("forms", None) or _forms_for(case, request.user),
+        "documents": documents, "events": events, "forms": forms, "primary": forms.get(primary) if primary else None,
+        "other_forms": {k: v for k, v in forms.items() if k != primary},
         "reporter": contact_display(case, request.user), "identity_masked": identity_masked(case, request.user),
         "may_reveal": may_reveal_nik(request.user) and bool(case.nik_encrypted) and not hidden,
         "may_reveal_identity": may_reveal_identity(case, request.user),
         "assign_form": AssignForm(users=colleagues, initial={"to_user": case.assigned_to_id}) if colleagues else None,
         "desa_form": extra.pop("desa_form", None) or (
             DesaForm(initial={"desa": case.desa_id}) if actions.may_set_desa(case, Actor.of(request.user)) else None),
-        "dispositions": list(case.dispositions.select_related("from_agency", "to_agency")),
+        "dispositions": dispositions,
+        "incoming": next((d for d in dispositions if d.status == DispositionStatus.PENDING and d.to_agency_id in ours
+                          and d.from_agency_id not in ours), None),
+        "outgoing": next((d for d in dispositions if d.status == DispositionStatus.PENDING
+                          and d.from_agency_id in ours), None),
         "notification_messages": messages_for_case(case.reference), "consent_code": CONSENT_DOCUMENT,
         "consent_attached": any(d.spec_code == CONSENT_DOCUMENT and not d.deleted_at for d in documents),
         "today": timezone.localdate(), **extra,
@@ -318,6 +351,53 @@ def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
         "open_link": worklist_url(base), "trend_chart": trend_chart(board.months),
         "export_query": request.GET.urlencode(),
     }
+
+
+PREVIEW_TYPES = frozenset({"image/jpeg", "image/png", "application/pdf"})
+
+
+def _document_for_staff(request: HttpRequest, reference: str, document_id: int) -> tuple[Case, Any]:
+    case = selectors.case_get_for_staff(reference=reference, user=request.user)
+    document = get_object_or_404(case.documents, pk=document_id, deleted_at__isnull=True)
+    if document.content_type not in PREVIEW_TYPES:
+        raise Http404
+    return case, document
+
+
+@require_staff_mfa
+def case_document_view(request: HttpRequest, reference: str, document_id: int) -> HttpResponse:
+    """A page showing one document inline, page by page, as pictures drawn on the server (`cases.previews`);
+    the pictures are the reads of the document, recorded like downloads."""
+    case, document = _document_for_staff(request, reference, document_id)
+    try:
+        with document_open(document.stored_name) as handle:
+            pages = page_count(handle)
+    except FileNotFoundError:
+        raise Http404 from None
+    except PreviewUnavailable:
+        pages = 0
+    try:
+        number = max(1, min(pages or 1, int(request.GET.get("halaman", "1"))))
+    except ValueError:
+        number = 1
+    return render(request, "backoffice/document_view.html", {
+        "case": case, "document": document, "label": document_label(case.service_version, document.spec_code),
+        "pages": pages, "number": number, "previous": number - 1 if number > 1 else None,
+        "next": number + 1 if number < pages else None,
+    })
+
+
+@require_staff_mfa
+def case_document_preview(request: HttpRequest, reference: str, document_id: int, number: int) -> HttpResponse:
+    """Page `number` of a document as a PNG drawn on the server: never the uploaded bytes."""
+    case, document = _document_for_staff(request, reference, document_id)
+    try:
+        with document_open(document.stored_name) as handle:
+            png = render_preview(handle, page=number)
+    except (FileNotFoundError, PreviewUnavailable):
+        raise Http404 from None
+    privacy.case_document_download_record(case=case, document=document, actor=Actor.of(request.user), page=number)
+    return preview_response(png)
 
 
 @require_staff_mfa

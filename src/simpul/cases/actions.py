@@ -32,6 +32,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from simpul.agencies.selectors import complaint_unit, user_is_member
 from simpul.cases import documents as docs
@@ -130,6 +131,7 @@ def case_transition(
     before_save: Callable[[Case], None] | None = None,
     note_audience: str | None = None,
     notify_context: dict[str, Any] | None = None,
+    notify_applicant: bool = True,
 ) -> Case:
     """Move `case` by `action` if the workflow table allows it for this actor; write event, audit, notification.
 
@@ -186,8 +188,9 @@ def case_transition(
         changes={"from": source, "to": row.target, "by_applicant": applicant_actor, **(data or {}),
                  **({"note_audience": audience} if note else {})},
     )
-    history.notify(locked, spec.notify if spec and spec.notify else "case.status_changed",
-                   {**(notify_context or {}), "note": public_note})
+    if notify_applicant:  # off for the first step of a combined action: one decision, one message
+        history.notify(locked, spec.notify if spec and spec.notify else "case.status_changed",
+                       {**(notify_context or {}), "note": public_note})
     case.refresh_from_db()
     return locked
 
@@ -378,6 +381,8 @@ def case_forward(
     locked = case_lock(case)
     if to_agency is None or to_agency.pk == locked.agency_id:
         raise ValidationError({"to_agency": [_("Choose another agency.")]})
+    if not to_agency.handles_cases:  # a site such as an official residence (`Agency.handles_cases`, data)
+        raise ValidationError({"to_agency": [_("This office does not handle cases. Choose another office.")]})
     holder: dict[str, Disposition] = {}
 
     def create(obj: Case) -> None:
@@ -478,6 +483,12 @@ class ActionSpec:
     offered: Callable[[Case, set[str], Lookups], bool] | None = None  # a condition beyond the workflow table
     transition: bool = True  # a row of the workflow table (`assign` is not: it changes no status)
     label: Any = None  # the back office label when not the action's own (`CaseAction.label`)
+    # Actions this one may follow in the same post when it is not allowed in the case's status but is right
+    # after one of them: "approve" on a submitted case records "verify" and then "approve" (two events, two
+    # audit entries, one notification). The workflow table still decides each step.
+    through: tuple[str, ...] = ()
+    rank: int = 50  # the order doors offer actions in: the lowest available one is the likely next step
+    note_label: Any = None  # the note field's label when not the audience's own ("Why you return it")
 
     @property
     def audit(self) -> str:
@@ -563,22 +574,24 @@ def _row(action: str, **kwargs: Any) -> tuple[str, ActionSpec]:
 
 A = CaseAction
 ACTIONS: dict[str, ActionSpec] = dict([
-    _row(A.VERIFY),
-    _row(A.PROCESS),
-    _row(A.REQUEST_REVISION, notify="case.revision_requested"),
-    _row(A.APPROVE, params=ApproveParams, run=_run_approve, form=Form.APPROVE, notify="case.approved"),
-    _row(A.REJECT, notify="case.rejected"),
-    _row(A.EXTEND),
-    _row(A.FOLLOW_UP),
-    _row(A.RESOLVE, notify="complaint.resolved"),
+    _row(A.VERIFY, rank=30),
+    _row(A.PROCESS, rank=40),
+    _row(A.REQUEST_REVISION, notify="case.revision_requested", through=(A.VERIFY,), rank=45),
+    _row(A.APPROVE, params=ApproveParams, run=_run_approve, form=Form.APPROVE, notify="case.approved",
+         through=(A.VERIFY,), rank=10),
+    _row(A.REJECT, notify="case.rejected", through=(A.VERIFY,), rank=60),
+    _row(A.EXTEND, rank=70),
+    _row(A.FOLLOW_UP, through=(A.VERIFY,), rank=20),
+    _row(A.RESOLVE, notify="complaint.resolved", rank=10),
     _row(A.POSTPONE),
     _row(A.RESUME),
     _row(A.REDIRECT),
-    _row(A.TO_COMPLAINT_UNIT, run=_run_to_unit, notify="case.forwarded", offered=_unit_takes_it),
+    _row(A.TO_COMPLAINT_UNIT, run=_run_to_unit, notify="case.forwarded", offered=_unit_takes_it, rank=85),
     _row(A.FORWARD, params=ForwardParams, run=_run_forward, form=Form.FORWARD, api=Endpoint.DISPOSITIONS,
-         notify="case.forwarded"),
-    _row(A.ACCEPT_DISPOSITION, run=_run_accept, api=Endpoint.DISPOSITIONS),
-    _row(A.RETURN_DISPOSITION, run=_run_return, api=Endpoint.DISPOSITIONS),
+         notify="case.forwarded", rank=80),
+    _row(A.ACCEPT_DISPOSITION, run=_run_accept, api=Endpoint.DISPOSITIONS, rank=10),
+    _row(A.RETURN_DISPOSITION, run=_run_return, api=Endpoint.DISPOSITIONS, rank=20,
+         note_label=_lazy("Why you return it")),
     # The applicant's own actions: on the portal and the tracking page, not in the back office or the API.
     _row(A.WITHDRAW, run=_run_withdraw, form=Form.NONE, api=Endpoint.NONE),
     _row(A.RESUBMIT, params=ResubmitParams, run=_run_resubmit, form=Form.NONE, api=Endpoint.NONE,
@@ -606,6 +619,7 @@ class Available:
     audience: str = NoteAudience.APPLICANT
     audience_fixed: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    through: str = ""  # the action recorded first in the same post (`ActionSpec.through`), "" for none
 
     @property
     def action(self) -> str:
@@ -634,10 +648,36 @@ def available_actions(case: Case, actor: Actor | Any, *, via_pin: bool = False) 
             spec=spec, label=_label(spec, lookups), target=row.target, target_label=str(CaseStatus(row.target).label),
             note_required=row.note_required, audience=row.audience, audience_fixed=row.audience_fixed,
         ))
+    direct = {item.action for item in found}
+    for spec in ACTIONS.values():
+        if spec.action in direct or (spec.offered is not None and not spec.offered(case, roles, lookups)):
+            continue
+        lead, row = _through(case.workflow, case.status, spec, roles)
+        if row is not None:
+            found.append(Available(
+                spec=spec, label=_label(spec, lookups), target=row.target,
+                target_label=str(CaseStatus(row.target).label), note_required=row.note_required,
+                audience=row.audience, audience_fixed=row.audience_fixed, through=lead,
+            ))
     for spec in ACTIONS.values():
         if not spec.transition and (spec.offered is None or spec.offered(case, roles, lookups)):
             found.append(Available(spec=spec, label=str(CaseAction(spec.action).label)))
-    return found
+    return sorted(found, key=lambda item: item.spec.rank)  # stable: the workflow table's order within a rank
+
+
+def _through(workflow: str, status: str, spec: ActionSpec, roles: set[str]) -> tuple[str, Any]:
+    """The action `spec` may follow in one post from `status` (its `through`), with the workflow row that then
+    takes it; ("", None) when there is none or `spec` is allowed from `status` itself."""
+    if not spec.transition or any(r.action == spec.action for r in transitions_from(workflow, status, roles)):
+        return "", None
+    for lead in spec.through:
+        first = next((r for r in transitions_from(workflow, status, roles) if r.action == lead), None)
+        if first is None:
+            continue
+        second = next((r for r in transitions_from(workflow, first.target, roles) if r.action == spec.action), None)
+        if second is not None:
+            return lead, second
+    return "", None
 
 
 def perform(case: Case, action: str, actor: Actor | Any, **params: Any) -> Any:
@@ -649,4 +689,17 @@ def perform(case: Case, action: str, actor: Actor | Any, **params: Any) -> Any:
     spec = ACTIONS.get(action)
     if spec is None:
         raise TransitionNotAllowed(_("This action is not allowed in the current status."))
-    return spec.run(case, Actor.of(actor), spec.params(**params))
+    who = Actor.of(actor)
+    params_checked = spec.params(**params)
+    lead = ""
+    if spec.through:
+        lead, _row_then = _through(case.workflow, case.status, spec, actor_roles(case, who))
+    if not lead:
+        return spec.run(case, who, params_checked)
+    try:
+        with transaction.atomic():  # both steps or neither: a refused decision leaves the case as it was
+            case_transition(case=case, action=lead, actor=who, notify_applicant=False)
+            return spec.run(case, who, params_checked)
+    except Exception:
+        case.refresh_from_db()  # the first step's status on this object was rolled back with it
+        raise

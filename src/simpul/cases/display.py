@@ -1,11 +1,14 @@
-"""Turning stored answers into rows people can read (labels, choice labels, village names, masked NIK)."""
+"""Turning stored answers into rows people can read (labels, choice labels, village names, masked NIK), and the
+one way staff pages write a date (`date_display`, `datetime_display`; in templates the `day` and `moment`
+filters of `{% load case_display %}`) and name a document (`document_label`)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
@@ -15,6 +18,44 @@ from simpul.catalog.forms_engine import visible_fields
 from simpul.catalog.models import localized
 from simpul.core.pdp import mask_nik
 from simpul.regions.models import Region
+
+DATE_FORMAT = "j F Y"  # 8 Desember 2026
+DATETIME_FORMAT = "j F Y, H.i"  # 8 Desember 2026, 14.05 (the Indonesian way of writing the time)
+
+
+def date_display(value: date | datetime | None) -> str:
+    """A date as staff pages write it ("8 Desember 2026"); "" for none."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return date_format(value, DATE_FORMAT)
+
+
+def datetime_display(value: datetime | None) -> str:
+    """A moment as staff pages write it ("8 Desember 2026, 14.05", local time); "" for none."""
+    if value is None or value == "":
+        return ""
+    return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, DATETIME_FORMAT)
+
+
+def document_label(version: Any, code: str) -> str:
+    """The document's name as the service's form version calls it ("Scan/foto Kartu Keluarga"), never its code;
+    the code itself only for a document the version does not declare."""
+    for spec in getattr(version, "documents", None) or []:
+        if spec.get("code") == code:
+            return localized(spec, "label") or code
+    return code
+
+
+def field_label(version: Any, name: str) -> str:
+    """A question's label as the service's form version words it, never its name; the name itself only for a
+    question the version does not declare."""
+    for page in (getattr(version, "form", None) or {}).get("pages") or []:
+        for spec in page.get("fields") or []:
+            if spec.get("name") == name:
+                return localized(spec, "label") or name
+    return name
 
 
 def display_answer(spec: dict[str, Any], value: Any) -> str:
@@ -33,7 +74,7 @@ def display_answer(spec: dict[str, Any], value: Any) -> str:
         return mask_nik(str(value))
     if spec.get("type") == "date":
         day = value if isinstance(value, date) else parse_date(str(value))
-        return date_format(day, "j F Y") if day else str(value)
+        return date_display(day) if day else str(value)
     if spec.get("type") == "number":
         try:
             number = Decimal(str(value))

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from simpul.agencies.models import AgencyKind
 from simpul.cases.constants import NoteAudience
 from simpul.cases.reference_numbers import format_reference
 from simpul.catalog.forms_engine import region_choices
@@ -64,12 +65,12 @@ class ConsentPhotoForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000,
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000,
                            required=False)
 
 
 class ApproveForm(forms.Form):
-    note = forms.CharField(label=_("Message to the applicant"), widget=forms.Textarea(attrs={"rows": 3}),
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}),
                            max_length=4000, required=False)
     result_file = forms.FileField(label=_("Result document (PDF, JPG or PNG)"), required=False)
     generate_letter = forms.BooleanField(label=_("Generate a decision letter (PDF) instead"), required=False)
@@ -82,12 +83,24 @@ class ApproveForm(forms.Form):
 
 
 class ForwardForm(forms.Form):
-    to_agency = forms.ModelChoiceField(label=_("Forward to"), queryset=None)  # type: ignore[arg-type]
+    """Forward to another office: the offices that handle cases (`agencies_for_forwarding`), by full name,
+    grouped by kind (dinas, badan, kantor camat...) so the list is searched by eye and by typing, without
+    JavaScript."""
+
+    to_agency = forms.ModelChoiceField(label=_("Forward to"), queryset=None,  # type: ignore[arg-type]
+                                       help_text=_("Type the first letters of the office's name to jump to it."))
     note = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
 
     def __init__(self, *args: Any, agencies: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_agency"].queryset = agencies  # type: ignore[attr-defined]
+        field = self.fields["to_agency"]
+        field.queryset = agencies  # type: ignore[attr-defined]
+        groups: dict[str, list[tuple[int, str]]] = {}
+        for agency in agencies:
+            groups.setdefault(str(AgencyKind(agency.kind).label) if agency.kind in AgencyKind.values else "",
+                              []).append((agency.pk, agency.name))
+        field.choices = [("", _("— choose the office —")),  # type: ignore[attr-defined]
+                         *((kind, names) for kind, names in sorted(groups.items()))]
 
 
 class AssignForm(forms.Form):
@@ -115,13 +128,30 @@ class DesaForm(forms.Form):
         return found
 
 
-def note_audience_set(form: forms.Form, *, audience: str, fixed: bool) -> forms.Form:
-    """Say on `form` who will read its note: a fixed audience as a plain sentence, else a choice (the workflow
-    row's audience chosen first)."""
+NOTE_LABELS = {  # the note field's label says who reads it: (optional, required)
+    NoteAudience.APPLICANT: (_("Message to the applicant"), _("Message to the applicant (required)")),
+    NoteAudience.INTERNAL: (_("Internal note, for staff only"), _("Internal note, for staff only (required)")),
+    "": (_("Note"), _("Note (required)")),
+}
+
+
+def note_audience_set(
+    form: forms.Form, *, audience: str, fixed: bool, required: bool = False, label: Any = None
+) -> forms.Form:
+    """Say on `form` who will read its note: a fixed audience in the field's label and a plain sentence, else
+    a choice (the workflow row's audience chosen first). `label` replaces the label (e.g. "Why you return it");
+    a required note says so."""
     if "note" not in form.fields:
         return form
+    field = form.fields["note"]
+    if label:
+        field.label = _("{label} (required)").format(label=label) if required else label
+    elif fixed or field.label == NoteForm.base_fields["note"].label:
+        field.label = NOTE_LABELS[audience if fixed else ""][1 if required else 0]
+    elif required:
+        field.label = _("{label} (required)").format(label=field.label)
     if fixed:
-        form.fields["note"].help_text = TO_APPLICANT_HINT if audience == NoteAudience.APPLICANT else INTERNAL_HINT
+        field.help_text = TO_APPLICANT_HINT if audience == NoteAudience.APPLICANT else INTERNAL_HINT
         return form
     form.fields["note_audience"] = forms.ChoiceField(
         label=_("Who will read this note?"), choices=AUDIENCE_CHOICES, initial=audience, widget=forms.RadioSelect,

@@ -62,11 +62,15 @@ def case_identity_reveal(*, case: Case, actor: Actor | Any) -> dict[str, str]:
             "nik": decrypt_text(case.nik_encrypted) if case.nik_encrypted else ""}
 
 
-def case_document_download_record(*, case: Case, document: CaseDocument, actor: Actor | Any) -> None:
-    """Audit a staff download of a case document (the view calls this before streaming the file)."""
+def case_document_download_record(
+    *, case: Case, document: CaseDocument, actor: Actor | Any, page: int | None = None
+) -> None:
+    """Audit a staff read of a case document: a download (the view calls this before streaming the file), or
+    with `page` one page of its preview (`simpul.cases.previews`)."""
     with transaction.atomic():
         audit_record(actor=Actor.of(actor), action="cases.document_download", obj=case,
-                     changes={"document": document.pk, "sha256": document.sha256})
+                     changes={"document": document.pk, "sha256": document.sha256,
+                              **({"preview_page": page} if page is not None else {})})
 
 
 @transaction.atomic

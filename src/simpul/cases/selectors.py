@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -18,6 +18,7 @@ from simpul.cases.permissions import (
     applicant_events_q,
     applicant_note_q,
     can_view_as_staff,
+    member_agency_ids,
     person_of,
     staff_visibility_q,
 )
@@ -45,13 +46,46 @@ def _base() -> QuerySet[Case]:
     return Case.objects.select_related("service_version", "agency", "desa", "assigned_to")
 
 
+# The worklist's saved filters (its tabs), each a set of filters of `case_list_for_officer`: a tab is a link.
+WORKLIST_TABS: dict[str, dict[str, str]] = {
+    "all": {},
+    "waiting": {"waiting": "me"},
+    "mine": {"assigned": "me"},
+    "overdue": {"due": "overdue"},
+}
+
+
+def _overdue_q(today: date) -> Q:
+    return Q(due_date__lt=today, paused_since__isnull=True)
+
+
+def _waiting_q(user: Any) -> Q:
+    """Open cases whose next step is this officer's: theirs or nobody's yet, not waiting for the applicant (the
+    clock stopped) and not forwarded by their office to another one (then it waits for that office)."""
+    return ((Q(assigned_to=user) | Q(assigned_to__isnull=True)) & Q(paused_since__isnull=True)
+            & ~Q(status=CaseStatus.PERLU_PERBAIKAN)
+            & ~Q(status=CaseStatus.DIDISPOSISI, agency_id__in=member_agency_ids(user)))
+
+
+def worklist_counts(user: Any) -> dict[str, int]:
+    """How many open cases each tab of the worklist (`WORKLIST_TABS`) holds for `user`, in one aggregate query
+    over the open cases they may see."""
+    today = timezone.localdate()
+    counted = (Case.objects.filter(staff_visibility_q(user)).exclude(status__in=OPEN_EXCLUDED).aggregate(
+        all=Count("id"), waiting=Count("id", filter=_waiting_q(user)),
+        mine=Count("id", filter=Q(assigned_to=user)), overdue=Count("id", filter=_overdue_q(today)),
+    ))
+    return {name: int(counted[name] or 0) for name in WORKLIST_TABS}
+
+
 def case_list_for_officer(user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Case]:
     """The worklist of an agency member: cases of their agencies or disposed to them, filtered and sorted.
 
     Filters: `status` (one or a list; "open" = not closed), `service` (code), `kecamatan` (code), `agency`
-    (id, one of theirs), `due` ("overdue" | "today" | "week"), `assigned` ("me" | "none"), `q` (reference),
-    `sort` (due, -due, new, old, updated); for the dashboard's links `officer` (assigned user id),
-    `received_from`/`received_to`, `finished_from`/`finished_to` (dates) and `on_time` (finished by the due date).
+    (id, one of theirs), `due` ("overdue" | "today" | "week"), `assigned` ("me" | "none"), `waiting` ("me":
+    their next step, see `_waiting_q`), `q` (reference), `sort` (due, -due, new, old, updated); for the
+    dashboard's links `officer` (assigned user id), `received_from`/`received_to`, `finished_from`/`finished_to`
+    (dates) and `on_time` (finished by the due date).
     """
     filters = filters or {}
     # No DISTINCT (the visibility condition has no join) and none of the large columns a list never shows:
@@ -71,7 +105,7 @@ def case_list_for_officer(user: Any, filters: dict[str, Any] | None = None) -> Q
     today = timezone.localdate()
     due = filters.get("due")
     if due == "overdue":
-        qs = qs.filter(due_date__lt=today, paused_since__isnull=True).exclude(status__in=OPEN_EXCLUDED)
+        qs = qs.filter(_overdue_q(today)).exclude(status__in=OPEN_EXCLUDED)
     elif due == "today":
         qs = qs.filter(due_date=today)
     elif due == "week":
@@ -80,6 +114,8 @@ def case_list_for_officer(user: Any, filters: dict[str, Any] | None = None) -> Q
         qs = qs.filter(assigned_to=user)
     elif filters.get("assigned") == "none":
         qs = qs.filter(assigned_to__isnull=True)
+    if filters.get("waiting") == "me":
+        qs = qs.filter(_waiting_q(user)).exclude(status__in=OPEN_EXCLUDED)
     # The heads' dashboard links here with these (`simpul.backoffice.selectors`): the assigned officer, received
     # (submitted) in a period, finished (closed, not withdrawn) in a period, finished by the due date.
     if filters.get("officer"):

@@ -136,7 +136,8 @@ def test_detail_has_history_documents_and_allowed_actions_with_nik_masked(client
     assert body["documents"][0]["spec_code"] == "kk" and body["documents"][0]["sha256"]
     assert "content" not in body["documents"][0]
     assert body["answers"]["nik"] == "••••" and body["answers"]["full_name"] == "Siti Warga"
-    assert set(body["allowed_actions"]) == {"verify", "forward"}
+    # the decisions the action table lets follow "verify" in one request are allowed too (`ActionSpec.through`)
+    assert set(body["allowed_actions"]) == {"verify", "forward", "approve", "request_revision", "reject"}
 
 
 def test_other_agency_case_is_404(clients, version):
@@ -160,7 +161,7 @@ def test_action_moves_the_case_and_is_in_history_and_audit_as_the_client(clients
 
 def test_action_not_allowed_now_is_409_and_missing_note_is_400(clients, version):
     case = submit(version)
-    response = act(clients.dukcapil.api, case.reference, "approve")
+    response = act(clients.dukcapil.api, case.reference, "process")  # only after the verification
     assert response.status_code == 409 and response.json()["code"] == "transition_not_allowed"
     assert response["Content-Type"] == "application/problem+json"
     act(clients.dukcapil.api, case.reference, "verify")
@@ -287,6 +288,29 @@ def test_dispose_to_unknown_or_same_agency_is_refused(clients, version):
     assert response.status_code == 400 and "to_agency" in response.json()["errors"]
     response = clients.dukcapil.api.post(url, {"to_agency": "disdukcapil", "reason": "x"}, format="json")
     assert response.status_code == 400 and "to_agency" in response.json()["errors"]
+
+
+
+def test_dispose_to_a_site_that_handles_no_cases_is_refused_as_on_the_case_screen(clients, version, personas):
+    from simpul.agencies.models import Agency
+
+    Agency.objects.create(code="rumah-dinas-bupati", name="Rumah Dinas Bupati", kind="other", handles_cases=False)
+    case = submit(version)
+    response = clients.dukcapil.api.post(f"/api/v1/agency/cases/{case.reference}/dispositions/",
+                                         {"to_agency": "rumah-dinas-bupati", "reason": "x"}, format="json")
+    assert response.status_code == 400 and "to_agency" in response.json()["errors"]
+    assert not Disposition.objects.filter(case=case).exists()
+
+
+def test_approve_on_a_submitted_case_records_the_verification_first_as_on_the_case_screen(clients, version):
+    case = submit(version)
+    response = act(clients.dukcapil.api, case.reference, "approve")
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "selesai"
+    events = list(Case.objects.get(pk=case.pk).events.order_by("id").values_list("action", "to_status"))
+    assert events[-2:] == [("verify", "verifikasi"), ("approve", "selesai")]
+    audited = set(AuditEntry.objects.filter(object_id=str(case.pk)).values_list("action", flat=True))
+    assert {"cases.case_verify", "cases.case_approve"} <= audited
 
 
 # -- authorization matrix -----------------------------------------------------------------------------------------
