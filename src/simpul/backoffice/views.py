@@ -60,6 +60,8 @@ from simpul.regions.models import Region, RegionLevel
 
 FILTER_KEYS = ("status", "service", "kecamatan", "due", "assigned", "waiting", "sort", "q", "agency",
                "officer", "received_from", "received_to", "finished_from", "finished_to", "on_time")
+# The filters only the dashboard's figures set: the filter bar has no control for them, so it carries them along.
+DASHBOARD_KEYS = ("officer", "received_from", "received_to", "finished_from", "finished_to", "on_time")
 TAB_LABELS = {"all": _lazy("All open"), "waiting": _lazy("Waiting for me"), "mine": _lazy("Mine"),
               "overdue": _lazy("Overdue")}
 
@@ -104,6 +106,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         "page": page, "filters": filters, "statuses": CaseStatus.choices, "services": services_choices,
         "kecamatan_list": kecamatan, "query": query.urlencode(), "today": timezone.localdate(),
         "filter_errors": form.problems(), "tabs": _tabs(request.user, filters),
+        "dashboard_keys": DASHBOARD_KEYS, "from_dashboard": any(filters.get(key) for key in DASHBOARD_KEYS),
     }, status=400 if form.errors else 200)
 
 

@@ -132,6 +132,18 @@ def test_every_figure_opens_the_worklist_with_the_same_cases(client, personas, c
     assert "3 hari kerja" in html  # the median, in working days
 
 
+def test_filtering_a_followed_figure_keeps_the_figure(client, personas, cases):
+    # The filter bar has no control for the dashboard's own filters: it carries them, and says the list is narrowed.
+    login(client, personas.head)
+    board = client.get(reverse("backoffice:dashboard"), NOVEMBER).context["board"]
+    page = client.get(board.total.links["on_time"]).content.decode()
+    assert "Daftar ini dipersempit sesuai angka dasbor yang Anda buka." in page
+    assert '<input type="hidden" name="on_time" value="1">' in page
+    assert '<input type="hidden" name="finished_from" value="2026-11-01">' in page
+    plain = client.get(reverse("backoffice:worklist")).content.decode()
+    assert "dipersempit" not in plain
+
+
 def test_named_periods_and_a_wrong_custom_period(client, personas, cases):
     login(client, personas.head)
     today = timezone.localdate()
