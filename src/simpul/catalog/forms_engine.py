@@ -236,6 +236,26 @@ class _DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+class DecimalCommaField(forms.DecimalField):
+    """A number typed as people write it: "7,5" (the Indonesian decimal comma) or "7.5", in either language;
+    shown back in the page's language ("7,5" in Indonesian, "7.5" in English). One mark only: "1.000,5" is
+    refused rather than guessed."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("localize", True)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if isinstance(value, str):
+            value = value.strip().replace(" ", "")
+            if value.count(",") + value.count(".") > 1:
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+            value = value.replace(",", ".")
+            return super().to_python(value)
+        return super().to_python(value)
+
+
 def _pattern_message(spec: dict[str, Any]) -> str:
     return localized(spec, "pattern_message") or str(_("The answer does not have the expected form."))
 
@@ -260,7 +280,7 @@ def build_field(spec: dict[str, Any], *, region_options: list[Any] | None = None
         # no bidirectional controls in a typed answer (a name, a complaint): simpul.core.text
         field = PlainCharField(widget=widget, validators=validators, **text_limits, **common)
     elif kind == "number":
-        field = forms.DecimalField(
+        field = DecimalCommaField(
             min_value=Decimal(str(spec["min"])) if spec.get("min") is not None else None,
             max_value=Decimal(str(spec["max"])) if spec.get("max") is not None else None,
             max_digits=18, decimal_places=4, validators=validators, **common,
