@@ -33,7 +33,7 @@ def display_answer(spec: dict[str, Any], value: Any) -> str:
         return mask_nik(str(value))
     if spec.get("type") == "date":
         day = value if isinstance(value, date) else parse_date(str(value))
-        return date_format(day, "j F Y") if day else str(value)
+        return date_format(day) if day else str(value)
     if spec.get("type") == "number":
         try:
             number = Decimal(str(value))
