@@ -131,6 +131,9 @@ class Item(models.Model):
     scale = models.ForeignKey(Scale, on_delete=models.PROTECT, related_name="items", null=True, blank=True)
     code = models.CharField(_("code"), max_length=40)
     text = models.TextField(_("text"))
+    # The text in English where the framework's data carries it; an English page shows the Indonesian text,
+    # marked as such, when it is empty (`{% content item "text" %}`).
+    text_en = models.TextField(_("text (English)"), blank=True, default="")
     kind = models.CharField(_("kind"), max_length=10, choices=ItemKind.choices, default=ItemKind.LIKERT)
     weight = models.DecimalField(_("weight"), max_digits=8, decimal_places=3, null=True, blank=True)
     requires_explanation = models.BooleanField(_("explanation required"), default=False)

@@ -115,7 +115,7 @@ def framework_load(*, spec: FrameworkSpec, actor: Any = None) -> LoadOutcome:
         sections[s.code] = section
     Item.objects.bulk_create([
         Item(framework=fw, section=sections[i.section_code], scale=scales.get(i.scale_code), code=i.code,
-             text=i.text, kind=i.kind, weight=i.weight, requires_explanation=i.requires_explanation,
+             text=i.text, text_en=i.text_en, kind=i.kind, weight=i.weight, requires_explanation=i.requires_explanation,
              level_criteria=i.level_criteria, evidence_criteria=i.evidence_criteria, order=i.order,
              required=i.required, show_if=i.show_if)
         for i in spec.items
