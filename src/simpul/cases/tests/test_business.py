@@ -16,6 +16,7 @@ from simpul.cases.tests.factories import pdf_upload, png_upload
 from simpul.catalog import tariffs
 from simpul.catalog.services import service_import_yaml
 from simpul.conftest import login
+from simpul.core.tests.pdfchecks import pdf_facts
 
 CATALOG = Path(__file__).resolve().parents[2] / "catalog" / "data" / "musi-banyuasin"
 
@@ -76,6 +77,8 @@ def test_business_sees_company_and_estimate_and_officer_sees_them(client, person
     assert "CV Maju Jaya · NIB 9120001234567" in done
     case = Case.objects.get()
     assert case.business_nib == "9120001234567" and case.form_data["size_m2"] == 7.5
+    receipt = client.get(reverse("cases:track_receipt", kwargs={"reference": case.reference}))
+    assert "Pelaku usaha CV Maju Jaya · NIB 9120001234567" in pdf_facts(receipt.getvalue()).text
 
     login(client, personas.other_officer)  # DPMPTSP handles reklame
     screen = client.get(reverse("backoffice:case_detail", kwargs={"reference": case.reference})).content.decode()

@@ -28,7 +28,7 @@ def test_estimate_multiplies_size_faces_value_and_months_then_applies_the_rate(d
     # 2,5 m² x 2 faces x Rp 11.000 (Sungai Lilin, class B) x 12 months = Rp 660.000; 25% = Rp 165.000
     assert (estimate.rental_value, estimate.amount) == (660_000, 165_000)
     with translation.override("id"):
-        assert estimate.basis == ("2,5 m² × 2 sisi × Rp 11.000 per m² per bulan (kelas B (pusat kecamatan ramai)) "
+        assert estimate.basis == ("2,5 m² × 2 sisi × Rp 11.000 per m² per bulan (kelas B, pusat kecamatan ramai) "
                                   "× 12 bulan = nilai sewa Rp 660.000; tarif pajak 25%")
     with translation.override("en"):
         assert estimate.basis.startswith("2.5 m² × 2 face(s) × Rp 11.000 per m² per month")
