@@ -65,7 +65,7 @@ def test_lists_stack_and_data_tables_scroll_on_a_phone(browser: Any, live_server
     # my applications: one block per application, each value under its column's name
     page.goto(f"{site}/lacak/saya/")
     first_cell = page.locator("table.stack tbody td").first
-    assert first_cell.evaluate("td => getComputedStyle(td).display") == "block"
+    assert first_cell.evaluate("td => getComputedStyle(td).display") == "grid"  # a row of its own, label beside
     assert first_cell.evaluate("td => getComputedStyle(td, '::before').content") == '"Nomor"'
     _look(page, "1-my-applications")
 
@@ -74,6 +74,15 @@ def test_lists_stack_and_data_tables_scroll_on_a_phone(browser: Any, live_server
     _look(page, "2-open-data")
     page.locator("main h2 a").first.click()
     _look(page, "3-dataset")
+
+    # in English: a dataset nobody described in English shows its Indonesian title, marked as such
+    from simpul.opendata.models import Dataset
+
+    Dataset.objects.filter(pk=Dataset.objects.order_by("title_id").first().pk).update(title_en="", description_en="")
+    page.goto(f"{site}/en/data/")
+    assert page.locator("main small.untranslated").count() == 1
+    assert page.locator("main h2 span[lang=id]").count() == 1
+    _look(page, "2-open-data-english")
 
     # the public infrastructure pages
     page.goto(f"{site}/infrastruktur/")

@@ -523,6 +523,8 @@ class Recommendation(TimeStampedModel):
     item = models.ForeignKey(Item, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     item_code = models.CharField(_("item code"), max_length=40, blank=True)
     title = models.CharField(_("recommendation"), max_length=500)
+    # generated recommendations are written in both languages; one a person writes may have an English title too
+    title_en = models.CharField(_("recommendation (English)"), max_length=500, blank=True, default="")
     source = models.CharField(_("source"), max_length=20, choices=RecommendationSource.choices,
                               default=RecommendationSource.FINDING)
     owner = models.ForeignKey("agencies.Agency", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
