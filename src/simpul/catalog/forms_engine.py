@@ -42,6 +42,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator, URLValidator
 from django.db.models import TextChoices
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from simpul.accounts.validators import validate_kk, validate_nik
@@ -339,7 +340,8 @@ def build_field(spec: dict[str, Any], *, region_options: list[Any] | None = None
 def _min_date(low: dt.date) -> Any:
     def check(value: dt.date) -> None:
         if value < low:
-            raise ValidationError(_("The date must be on or after {date}.").format(date=low.isoformat()), code="min")
+            raise ValidationError(_("The date must be on or after {date}.").format(date=date_format(low)),
+                                  code="min")
 
     return check
 
@@ -347,7 +349,7 @@ def _min_date(low: dt.date) -> Any:
 def _max_date(high: dt.date) -> Any:
     def check(value: dt.date) -> None:
         if value > high:
-            raise ValidationError(_("The date must be on or before {date}.").format(date=high.isoformat()),
+            raise ValidationError(_("The date must be on or before {date}.").format(date=date_format(high)),
                                   code="max")
 
     return check

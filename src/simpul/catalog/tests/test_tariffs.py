@@ -1,4 +1,4 @@
-"""The tax estimate from the tariff data, and numbers typed with a decimal comma."""
+"""The tax estimate from the tariff data, numbers typed with a decimal comma, and date bounds in words."""
 
 from __future__ import annotations
 
@@ -72,3 +72,15 @@ def test_a_number_is_shown_back_in_the_page_language():
     with translation.override("en"):
         assert 'value="7.5"' in field.widget.render("size", Decimal("7.5"))
     assert 'inputmode="decimal"' in field.widget.render("size", None)
+
+
+def test_a_date_bound_is_written_as_people_read_dates():
+    import datetime as dt
+
+    from simpul.catalog.forms_engine import build_field
+
+    field = build_field({"name": "start", "type": "date", "min": "2026-12-04"})
+    with translation.override("id"), pytest.raises(ValidationError, match="4 Desember 2026"):
+        field.clean("2026-12-01")
+    with translation.override("en"), pytest.raises(ValidationError, match="4 December 2026"):
+        field.clean(dt.date(2026, 12, 1).isoformat())
