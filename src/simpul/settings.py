@@ -236,6 +236,8 @@ LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
 # Each app keeps its own catalogue in <app>/locale/ (see docs/translating.md).
 LOCALE_PATHS: list[str] = []
 TIME_ZONE = "Asia/Jakarta"
+# One date format per language on every page: "4 Desember 2026" / "4 December 2026" (simpul.core.formats).
+FORMAT_MODULE_PATH = ["simpul.core.formats"]
 USE_I18N = True
 USE_TZ = True
 

@@ -155,7 +155,7 @@ def test_a_walidata_prepares_a_dataset_another_person_publishes_it_and_it_is_rep
     citizen.goto(f"{site}/data/{dataset.slug}/")
     text = _main(citizen)
     assert all(raw not in text for raw in RAW), [raw for raw in RAW if raw in text]
-    assert "Nama kegiatan\nPendataan sekolah tahunan" in text and "1 Jan. 2025 – 31 Des. 2025" in text
+    assert "Nama kegiatan\nPendataan sekolah tahunan" in text and "1 Januari 2025 – 31 Desember 2025" in text
     assert "Ruang kerja walidata" not in citizen.content()
     look(citizen, "citizen-dataset")
 

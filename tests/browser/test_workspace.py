@@ -203,7 +203,7 @@ def test_offices_and_staff_screens_for_the_admin_and_the_head(browser: Any, live
     admin.get_by_role("link", name=personas.dukcapil.name).click()
     assert "Rina Petugas Dukcapil" in admin.locator("main").inner_text()
     look(admin, "02-office")
-    admin.get_by_role("link", name="Ubah data").click()
+    admin.get_by_role("link", name="Ubah rincian").click()
     admin.locator("#id_short_name").fill("Dukcapil")
     admin.get_by_role("button", name="Simpan").click()
     assert "Data kantor diubah" in admin.locator("main").inner_text()

@@ -123,6 +123,7 @@ class ItemSpec:
     extra: dict[str, Any] = field(default_factory=dict)
     required: bool = True
     show_if: list[dict[str, Any]] = field(default_factory=list)
+    text_en: str = ""
 
     @property
     def is_open(self) -> bool:
@@ -388,6 +389,7 @@ def parse_framework(data: dict[str, Any], *, base_dir: Path = FRAMEWORKS_DIR, so
             level_criteria={str(k): str(v) for k, v in (merged.get("level_criteria") or {}).items()},
             evidence_criteria=str(merged.get("evidence_criteria", "")), order=order,
             required=bool(merged.get("required", True)), show_if=list(merged.get("show_if") or []),
+            text_en=str(merged.get("text_en", "") or ""),
         ))
     _check_conditions(items, scales, problems)
     if not scales and (not items or not all(i.is_open for i in items)):
@@ -531,6 +533,8 @@ def spec_to_definition(spec: FrameworkSpec) -> dict[str, Any]:
             # Keys at their default are left out, so a definition written before they existed keeps its hash.
             item: dict[str, Any] = {"code": i.code, "text": i.text, "kind": i.kind,
                                     "requires_explanation": i.requires_explanation}
+            if i.text_en:
+                item["text_en"] = i.text_en
             if i.scale_code:
                 item["scale"] = i.scale_code
             if not i.required:

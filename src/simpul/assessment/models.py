@@ -131,6 +131,9 @@ class Item(models.Model):
     scale = models.ForeignKey(Scale, on_delete=models.PROTECT, related_name="items", null=True, blank=True)
     code = models.CharField(_("code"), max_length=40)
     text = models.TextField(_("text"))
+    # The text in English where the framework's data carries it; an English page shows the Indonesian text,
+    # marked as such, when it is empty (`{% content item "text" %}`).
+    text_en = models.TextField(_("text (English)"), blank=True, default="")
     kind = models.CharField(_("kind"), max_length=10, choices=ItemKind.choices, default=ItemKind.LIKERT)
     weight = models.DecimalField(_("weight"), max_digits=8, decimal_places=3, null=True, blank=True)
     requires_explanation = models.BooleanField(_("explanation required"), default=False)
@@ -520,6 +523,8 @@ class Recommendation(TimeStampedModel):
     item = models.ForeignKey(Item, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     item_code = models.CharField(_("item code"), max_length=40, blank=True)
     title = models.CharField(_("recommendation"), max_length=500)
+    # generated recommendations are written in both languages; one a person writes may have an English title too
+    title_en = models.CharField(_("recommendation (English)"), max_length=500, blank=True, default="")
     source = models.CharField(_("source"), max_length=20, choices=RecommendationSource.choices,
                               default=RecommendationSource.FINDING)
     owner = models.ForeignKey("agencies.Agency", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",

@@ -8,7 +8,7 @@ import json
 import logging
 import re
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from simpul.accounts.models import Role
@@ -120,7 +120,7 @@ def framework_load(*, spec: FrameworkSpec, actor: Any = None) -> LoadOutcome:
         sections[s.code] = section
     Item.objects.bulk_create([
         Item(framework=fw, section=sections[i.section_code], scale=scales.get(i.scale_code), code=i.code,
-             text=i.text, kind=i.kind, weight=i.weight, requires_explanation=i.requires_explanation,
+             text=i.text, text_en=i.text_en, kind=i.kind, weight=i.weight, requires_explanation=i.requires_explanation,
              level_criteria=i.level_criteria, evidence_criteria=i.evidence_criteria, order=i.order,
              required=i.required, show_if=i.show_if)
         for i in spec.items
@@ -257,6 +257,7 @@ def round_create(*, framework: Framework, name: str, year: int, actor: Any, agen
                                                                  RecommendationStatus.DROPPED]):
             Recommendation.objects.create(
                 round=rnd, item=items.get(rec.item_code), item_code=rec.item_code, title=rec.title,
+                title_en=rec.title_en,
                 source=RecommendationSource.CARRIED, owner=rec.owner, due_date=rec.due_date, status=rec.status,
                 carried_from=rec, target_level=rec.target_level,
             )
@@ -974,13 +975,23 @@ def finding_create(*, round: Round, title: str, actor: Any, text: str = "", item
 @transaction.atomic
 def recommendation_create(*, round: Round, title: str, actor: Any, source: str = RecommendationSource.FINDING,
                           item: Item | None = None, finding: Finding | None = None, owner: Any = None,
-                          due_date: date | None = None, target_level: Decimal | None = None) -> Recommendation:
-    rec = Recommendation(round=round, title=title[:500], source=source, item=item, item_code=item.code if item else "",
+                          due_date: date | None = None, target_level: Decimal | None = None,
+                          title_en: str = "") -> Recommendation:
+    rec = Recommendation(round=round, title=title[:500], title_en=title_en[:500], source=source, item=item, item_code=item.code if item else "",
                          finding=finding, owner=owner, due_date=due_date, target_level=target_level)
     rec.full_clean()
     rec.save()
     audit_record(actor=actor, action="assessment.recommendation_created", obj=rec, changes={"source": source})
     return rec
+
+
+def _item_texts(item: Item) -> Iterator[str]:
+    """Yield the item's Indonesian text, then its English one (the Indonesian when it has none), each while its
+    language is active: the generated sentence around it is then written in that language."""
+    with translation.override("id"):
+        yield item.text
+    with translation.override("en"):
+        yield item.text_en or item.text
 
 
 @transaction.atomic
@@ -997,18 +1008,20 @@ def recommendations_generate(*, round: Round, actor: Any, target_level: int = 3,
     if res.ipa is not None:
         for row in sorted(res.ipa.rows, key=lambda r: r.tk):
             if row.quadrant == "I" and row.code not in have:
-                title = _("Improve “{item}” (priority: importance {i:.2f}, performance {p:.2f}, "
-                          "Tk {tk:.0f}%)").format(item=items[row.code].text[:200], i=row.importance,
-                                                  p=row.performance, tk=row.tk)
-                created.append(recommendation_create(round=round, title=title, actor=actor,
-                                                     source=RecommendationSource.IPA, item=items[row.code],
+                item = items[row.code]
+                title, title_en = (_("Improve “{item}” (priority: importance {i:.2f}, performance {p:.2f}, "
+                                     "Tk {tk:.0f}%)").format(item=text[:200], i=row.importance,
+                                                             p=row.performance, tk=row.tk)
+                                   for text in _item_texts(item))
+                created.append(recommendation_create(round=round, title=title, title_en=title_en, actor=actor,
+                                                     source=RecommendationSource.IPA, item=item,
                                                      owner=owner, due_date=due_date))
                 have.add(row.code)
     for r in res.items:
         if r.level_mean is not None and r.level_mean < target_level and r.item.code not in have:
-            title = _("Raise “{item}” from level {level:.2f} to level {target}").format(
-                item=r.item.text[:200], level=r.level_mean, target=target_level)
-            created.append(recommendation_create(round=round, title=title, actor=actor,
+            title, title_en = (_("Raise “{item}” from level {level:.2f} to level {target}").format(
+                item=text[:200], level=r.level_mean, target=target_level) for text in _item_texts(r.item))
+            created.append(recommendation_create(round=round, title=title, title_en=title_en, actor=actor,
                                                  source=RecommendationSource.MATURITY, item=r.item, owner=owner,
                                                  due_date=due_date, target_level=Decimal(target_level)))
             have.add(r.item.code)

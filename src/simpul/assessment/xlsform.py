@@ -350,6 +350,9 @@ class _Walk:
         self.settings = {str(k).lower(): v for k, v in ((workbook.settings or [{}])[0] or {}).items()}
         headers = sorted({k for r in self.rows for k in r})
         self.label_key = _language_key(headers, str(self.settings.get("default_language") or ""))
+        # an English label column besides the one read ("label::English (en)"): the items' English text
+        self.english_key = next((k for k in headers if k != self.label_key and k.startswith("label:")
+                                 and re.search(r"english|\(en\)|^en$", k.split(":")[-1].strip().lower())), "")
         choice_rows = list(workbook.choices or [])
         self.choice_label_key = _language_key(sorted({k for r in choice_rows for k in r}),
                                               str(self.settings.get("default_language") or ""))
@@ -634,6 +637,9 @@ class _Walk:
             item["show_if"] = conditions
         if row.get("simpul_weight"):
             item["weight"] = str(row["simpul_weight"])
+        english = str(row.get(self.english_key) or "").strip() if self.english_key else ""
+        if english:
+            item["text_en"] = self.text(english)[0]
         section.items.append(item)
         self.items[name] = item
         self.item_rows[name] = len(self.report)

@@ -39,6 +39,7 @@ from simpul.cases import documents as docs
 from simpul.cases import history
 from simpul.cases.answers import answers_reveal
 from simpul.cases.constants import (
+    APPLICANT_WITH_PIN,
     CLOSED_STATUSES,
     ActorRole,
     CaseAction,
@@ -179,7 +180,7 @@ def case_transition(
     history.event_record(
         locked, action=action, actor=who, from_status=source, to_status=row.target, public_note=public_note,
         internal_note=internal_note, data={**(data or {}), **({"note_audience": audience} if note else {})},
-        actor_label=_("Applicant (with PIN)") if via_pin and anonymous else "",
+        actor_label=APPLICANT_WITH_PIN if via_pin and anonymous else "",
     )
     spec = ACTIONS.get(action)
     audit_record(

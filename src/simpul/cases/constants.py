@@ -120,3 +120,11 @@ COMPLAINT_UNIT_CHOICE_FLAG = "to_complaint_unit"
 CONSENT_DOCUMENT = "consent-form"
 # What the signed consent form may be: a photo or a scan.
 CONSENT_TYPES = ("jpg", "png", "pdf")
+
+
+# Who did a step of a case's history when it is not a named person or client: stored as a code, shown in the
+# reader's language (`CaseEvent.actor_display`). The Indonesian and English words that cases stored before the
+# code are read as the code too.
+APPLICANT_WITH_PIN = "applicant-pin"
+ACTOR_WORDS = {APPLICANT_WITH_PIN: _("Applicant (with PIN)")}
+ACTOR_LEGACY_LABELS = {"Pemohon (dengan PIN)": APPLICANT_WITH_PIN, "Applicant (with PIN)": APPLICANT_WITH_PIN}

@@ -19,12 +19,13 @@ from simpul.catalog.models import localized
 from simpul.core.pdp import mask_nik
 from simpul.regions.models import Region
 
-DATE_FORMAT = "j F Y"  # 8 Desember 2026
-DATETIME_FORMAT = "j F Y, H.i"  # 8 Desember 2026, 14.05 (the Indonesian way of writing the time)
+# The page language's own formats (`simpul.core.formats`): "8 Desember 2026" / "8 December 2026", one per language.
+DATE_FORMAT = "DATE_FORMAT"
+DATETIME_FORMAT = "DATETIME_FORMAT"
 
 
 def date_display(value: date | datetime | None) -> str:
-    """A date as staff pages write it ("8 Desember 2026"); "" for none."""
+    """A date as every page writes it ("8 Desember 2026"); "" for none."""
     if value is None or value == "":
         return ""
     if isinstance(value, datetime):
@@ -33,7 +34,7 @@ def date_display(value: date | datetime | None) -> str:
 
 
 def datetime_display(value: datetime | None) -> str:
-    """A moment as staff pages write it ("8 Desember 2026, 14.05", local time); "" for none."""
+    """A moment as every page writes it ("8 Desember 2026 14.05", local time); "" for none."""
     if value is None or value == "":
         return ""
     return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, DATETIME_FORMAT)

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from simpul.cases.constants import (
+    ACTOR_LEGACY_LABELS,
+    ACTOR_WORDS,
     CLOSED_STATUSES,
     CaseAction,
     CaseKind,
@@ -180,6 +182,13 @@ class CaseEvent(models.Model):
             return str(CaseStatus(self.to_status).label)
         except ValueError:
             return self.to_status
+
+    @property
+    def actor_display(self) -> str:
+        """Who did it, in the reader's language: Simpul's own words ("Applicant (with PIN)") are interface words,
+        translated when shown; a person's or an API client's name as stored."""
+        code = ACTOR_LEGACY_LABELS.get(self.actor_label, self.actor_label)
+        return str(ACTOR_WORDS[code]) if code in ACTOR_WORDS else self.actor_label
 
     @property
     def action_label(self) -> str:

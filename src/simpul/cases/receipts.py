@@ -15,6 +15,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from simpul.cases.business import business_for_case
 from simpul.cases.selectors import case_documents
 from simpul.cases.wording import CaseWording, case_wording
 from simpul.catalog.forms_engine import document_specs
@@ -54,6 +55,7 @@ def receipt_pdf(*, case: Any, tracking_url: str, pin: str = "", language: str | 
             "follow": str(receipt_wording(case).receipt_follow).format(url=tracking_url),
             "qr_svg": qr.svg_data_uri(scale=4, border=2),
             "regency": home_kabupaten().name, "printed_at": timezone.localtime(),
+            "business": business_for_case(case=case),
         })
 
 

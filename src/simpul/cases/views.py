@@ -22,6 +22,7 @@ from simpul.accounts.permissions import village_scope
 from simpul.cases import actions, selectors, tracking
 from simpul.cases import drafts as draft_service
 from simpul.cases.answers import answers_in_clear
+from simpul.cases.business import business_for_applicant, business_for_case
 from simpul.cases.consent import (
     consent_facts_for_draft,
     consent_form_pdf,
@@ -49,6 +50,7 @@ from simpul.cases.workflow import TransitionNotAllowed, transitions_from
 from simpul.catalog.forms_engine import document_specs, json_answers, page_form
 from simpul.catalog.models import localized
 from simpul.catalog.selectors import service_apply_blocker, service_get
+from simpul.catalog.tariffs import estimate
 from simpul.core.actors import Actor
 from simpul.core.models import AccessDoor
 from simpul.core.offline import flat_errors, is_outbox, outbox_answer, outbox_refused
@@ -232,7 +234,7 @@ def apply_page(request: HttpRequest, code: str, token: str, page: str) -> HttpRe
     return render(request, "cases/apply_page.html", {
         "version": version, "draft": draft, "form": form, "page": version.form["pages"][index],
         "steps": _steps(version, page), "previous_url": previous, "outbox_title": _outbox_title(draft),
-        "assisted_village": _assisted(request),
+        "assisted_village": _assisted(request), "business": business_for_applicant(user=request.user, version=version),
     }, status=200 if request.method == "GET" or not form.errors else 400)
 
 
@@ -285,6 +287,7 @@ def apply_documents(request: HttpRequest, code: str, token: str) -> HttpResponse
     return render(request, "cases/apply_documents.html", {
         "version": version, "draft": draft, "specs": specs, "errors": errors, "steps": _steps(version, "dokumen"),
         "previous_url": previous, "outbox_title": _outbox_title(draft), "assisted_village": _assisted(request),
+        "business": business_for_applicant(user=request.user, version=version),
     }, status=400 if errors else 200)
 
 
@@ -342,7 +345,8 @@ def apply_review(request: HttpRequest, code: str, token: str) -> HttpResponse:
         "documents": documents, "consent_form": consent_form, "errors": errors,
         "general_errors": errors.get("__all__", []), "field_errors": page_errors,
         "steps": _steps(version, "periksa"), "outbox_title": _outbox_title(draft),
-        "assisted_village": _assisted(request),
+        "assisted_village": _assisted(request), "business": business_for_applicant(user=request.user, version=version),
+        "estimate": estimate(version, answers),
     }, status=400 if errors else 200)
 
 
@@ -378,7 +382,8 @@ def apply_done(request: HttpRequest, code: str, token: str) -> HttpResponse:
             "case": case, "pin": pin, "version": case.service_version, "consent_form": ConsentPhotoForm(),
             "has_consent_photo": case.documents.filter(spec_code=CONSENT_DOCUMENT).exists(),
         })
-    return render(request, "cases/apply_done.html", {"case": case, "pin": pin, "version": case.service_version})
+    return render(request, "cases/apply_done.html", {"case": case, "pin": pin, "version": case.service_version,
+                                                     "business": business_for_case(case=case)})
 
 
 @_draft_or_done

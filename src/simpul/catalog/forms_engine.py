@@ -42,6 +42,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator, URLValidator
 from django.db.models import TextChoices
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -244,6 +245,26 @@ class _DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+class DecimalCommaField(forms.DecimalField):
+    """A number typed as people write it: "7,5" (the Indonesian decimal comma) or "7.5", in either language;
+    shown back in the page's language ("7,5" in Indonesian, "7.5" in English). One mark only: "1.000,5" is
+    refused rather than guessed."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("localize", True)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if isinstance(value, str):
+            value = value.strip().replace(" ", "")
+            if value.count(",") + value.count(".") > 1:
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+            value = value.replace(",", ".")
+            return super().to_python(value)
+        return super().to_python(value)
+
+
 def _pattern_message(spec: dict[str, Any]) -> str:
     return localized(spec, "pattern_message") or str(_("The answer does not have the expected form."))
 
@@ -268,7 +289,7 @@ def build_field(spec: dict[str, Any], *, region_options: list[Any] | None = None
         # no bidirectional controls in a typed answer (a name, a complaint): simpul.core.text
         field = PlainCharField(widget=widget, validators=validators, **text_limits, **common)
     elif kind == "number":
-        field = forms.DecimalField(
+        field = DecimalCommaField(
             min_value=Decimal(str(spec["min"])) if spec.get("min") is not None else None,
             max_value=Decimal(str(spec["max"])) if spec.get("max") is not None else None,
             max_digits=18, decimal_places=4, validators=validators, **common,
@@ -327,7 +348,8 @@ def build_field(spec: dict[str, Any], *, region_options: list[Any] | None = None
 def _min_date(low: dt.date) -> Any:
     def check(value: dt.date) -> None:
         if value < low:
-            raise ValidationError(_("The date must be on or after {date}.").format(date=low.isoformat()), code="min")
+            raise ValidationError(_("The date must be on or after {date}.").format(date=date_format(low)),
+                                  code="min")
 
     return check
 
@@ -335,7 +357,7 @@ def _min_date(low: dt.date) -> Any:
 def _max_date(high: dt.date) -> Any:
     def check(value: dt.date) -> None:
         if value > high:
-            raise ValidationError(_("The date must be on or before {date}.").format(date=high.isoformat()),
+            raise ValidationError(_("The date must be on or before {date}.").format(date=date_format(high)),
                                   code="max")
 
     return check

@@ -37,7 +37,7 @@ class AgencyCaseHistorySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     at = serializers.DateTimeField()
     action = serializers.CharField()
-    actor = serializers.CharField(source="actor_label")
+    actor = serializers.CharField(source="actor_display")
     from_status = serializers.CharField()
     to_status = serializers.CharField()
     public_note = serializers.CharField()

@@ -225,10 +225,13 @@ def test_recommendations_from_ipa_quadrant_one_are_carried_into_the_next_round(p
     assert Response.objects.filter(round=rnd).count() == 4
     created = recommendations_generate(round=rnd, actor=personas.evaluator)
     assert [r.item_code for r in created] == ["K01"]
+    # written in both languages, whichever the evaluator's page is in
+    assert created[0].title.startswith("Perbaiki “") and created[0].title_en.startswith("Improve “")
     assert recommendations_generate(round=rnd, actor=personas.evaluator) == []
     nxt = round_create(framework=rnd.framework, name="Next", year=2027, previous=rnd, actor=personas.evaluator)
     carried = Recommendation.objects.get(round=nxt)
     assert carried.carried_from == created[0] and carried.item_code == "K01"
+    assert carried.title_en == created[0].title_en
     recommendation_set_status(recommendation=carried, status=RecommendationStatus.DONE, actor=personas.evaluator)
     created[0].refresh_from_db()
     assert created[0].status == RecommendationStatus.DONE

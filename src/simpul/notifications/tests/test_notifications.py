@@ -255,7 +255,7 @@ def test_context_aliases_labels_and_iso_dates(templates):
                                   case_reference="MB-A", language="id")
     [en_mail] = notification_send(event="case.submitted", to_email="a@example.org", context=context,
                                   case_reference="MB-A", language="en")
-    assert "12 Des" in id_mail.body and "Dec. 12, 2026" in en_mail.body
+    assert "12 Desember 2026" in id_mail.body and "12 December 2026" in en_mail.body
 
 
 @pytest.mark.django_db

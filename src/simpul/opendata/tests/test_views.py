@@ -254,10 +254,10 @@ def test_the_published_page_shows_labels_in_the_pages_language(client, personas,
         assert raw not in body, raw
     assert "<dt>Nama kegiatan</dt><dd>Pendataan sekolah</dd>" in body
     assert "<dt>Cara pengumpulan data</dt><dd>Registrasi</dd>" in body
-    assert "<dt>Periode</dt><dd>1 Jan. 2025 – 31 Des. 2025</dd>" in body
+    assert "<dt>Periode</dt><dd>1 Januari 2025 – 31 Desember 2025</dd>" in body
     assert "<dt>Kode referensi yang dipakai</dt><dd>Kode wilayah Kemendagri</dd>" in body
     english = client.get("/en" + reverse("opendata:detail", kwargs={"slug": "sekolah-dasar"})).content.decode()
-    assert "<dt>Name of the activity</dt>" in english and "<dt>Period</dt><dd>Jan. 1, 2025 – Dec. 31, 2025</dd>" \
+    assert "<dt>Name of the activity</dt>" in english and "<dt>Period</dt><dd>1 January 2025 – 31 December 2025</dd>" \
         in english
 
 

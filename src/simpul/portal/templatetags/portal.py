@@ -6,6 +6,7 @@ from django.urls import translate_url
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
 from simpul.portal.sections import sections_available
 
@@ -72,3 +73,33 @@ def scrollable(parser: template.base.Parser, token: template.base.Token) -> _Scr
     nodelist = parser.parse(("endscrollable",))
     parser.delete_first_token()
     return _ScrollableNode(nodelist)
+
+
+def _text_in_language(obj: object, field: str) -> tuple[str, bool]:
+    """(the text of `obj`'s `field` to show in the active language, whether it is the Indonesian one shown on a
+    page in another language). The Indonesian text is `<field>_id` when the model has one, else `<field>`; the
+    English one `<field>_en`."""
+    indonesian = str(getattr(obj, f"{field}_id", None) or getattr(obj, field, "") or "")
+    language = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
+    if language == "id":
+        return indonesian, False
+    own = str(getattr(obj, f"{field}_{language}", "") or "")
+    return (own, False) if own else (indonesian, bool(indonesian))
+
+
+@register.simple_tag
+def content(obj: object, field: str, after: str = "", words: int = 0) -> str:
+    """`{% content dataset "title" %}`: content a person wrote, in the page's language when it was written in it;
+    else the Indonesian text, marked `lang="id"`, with a small "(in Indonesian)" note. The note comes once per
+    block: `{% content dataset "description" after="title" %}` leaves it out when the title already had it.
+    `words` shortens the text to that many words."""
+    text, fallback = _text_in_language(obj, field)
+    if words:
+        text = Truncator(text).words(words)
+    if not fallback:
+        return format_html("{}", text)
+    noted_before = bool(after) and _text_in_language(obj, after)[1]
+    if noted_before:
+        return format_html('<span lang="id">{}</span>', text)
+    return format_html('<span lang="id">{}</span> <small class="untranslated">{}</small>', text,
+                       translation.gettext("(in Indonesian)"))
