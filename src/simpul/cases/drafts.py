@@ -19,6 +19,7 @@ from simpul.cases.consent import case_consent_attach
 from simpul.cases.constants import Channel
 from simpul.cases.intake import DRAFT_SCOPE, SubmitResult, case_submit
 from simpul.cases.models import Case, Draft
+from simpul.cases.prefill import profile_prefill, profile_save_answers
 from simpul.cases.reference_numbers import pin_new
 from simpul.catalog.forms_engine import FieldRole, answer_for_role, document_specs
 from simpul.core.actors import Actor
@@ -42,10 +43,12 @@ def draft_create(*, version: Any, owner: Any = None) -> Draft:
 def draft_presets(*, version: Any, user: Any) -> dict[str, Any]:
     """What a form's pages start with before anything is answered: for a village operator, their own village in
     the form's first village question (the one that becomes the case's village, and which must be theirs).
-    Shown as the pages' initial values only: nothing counts as answered until the page is sent."""
+    Shown as the pages' initial values only: nothing counts as answered until the page is sent.
+
+    For a citizen applying for herself: what her profile already says (`simpul.cases.prefill`), once only."""
     village = village_scope(user)
     if not village:
-        return {}
+        return {name: filled.value for name, filled in profile_prefill(version=version, user=user).items()}
     first = next((name for name, kind in field_types(version).items() if kind == "region"), None)
     return {first: village} if first else {}
 
@@ -117,12 +120,13 @@ def draft_delete(*, draft: Draft, keep: set[str] | None = None) -> None:
 
 def draft_submit(
     *, draft: Draft, applicant: Any = None, submitted_by: Any = None, consent: dict[str, Any] | None = None,
-    consent_photo: docs.CheckedFile | None = None,
+    consent_photo: docs.CheckedFile | None = None, save_to_profile: bool = False,
 ) -> SubmitResult:
     """Submit a draft as a case and delete the draft in the same transaction: once the case exists, its answers
     and documents live only in the case (the draft's files become the case's; the others are removed). A village
     operator's `consent_photo` (checked by `simpul.cases.consent.consent_photo_check`) becomes the case's consent
-    document in the same transaction.
+    document in the same transaction. With `save_to_profile`, the applicant's answers she changed from her
+    profile (name, phone, village) are saved to it (`simpul.cases.prefill.profile_save_answers`).
 
     Idempotent through the draft's key: sending it again after the draft is gone is answered by
     `draft_submission_replay`."""
@@ -135,6 +139,8 @@ def draft_submit(
         )
         if consent_photo is not None and submitted_by is not None and not result.replayed:
             case_consent_attach(case=result.case, photo=consent_photo, actor=submitted_by)
+        if save_to_profile and applicant is not None and submitted_by is None and not result.replayed:
+            profile_save_answers(version=draft.service_version, user=applicant, answers=draft_answers(draft))
         keep = set(result.case.documents.values_list("stored_name", flat=True))
         draft_delete(draft=draft, keep=keep)
     return result

@@ -42,6 +42,7 @@ from simpul.cases.documents import (
 from simpul.cases.forms import ConsentForm, ConsentPhotoForm, TrackForm
 from simpul.cases.models import Case, Draft
 from simpul.cases.permissions import is_applicant, personal_answer_names
+from simpul.cases.prefill import from_profile, profile_changes, profile_prefill
 from simpul.cases.receipts import receipt_pdf
 from simpul.cases.reference_numbers import normalise_reference
 from simpul.cases.tracking import Blocked, Requester
@@ -226,6 +227,7 @@ def apply_page(request: HttpRequest, code: str, token: str, page: str) -> HttpRe
     else:
         presets = draft_service.draft_presets(version=version, user=request.user)
         form = _page_form(version, page, answers={**presets, **answers})
+    _mark_from_profile(form, version, request.user, answers)
     index = keys.index(page)
     previous = (reverse("cases:apply_page", kwargs={"code": code, "token": token, "page": keys[index - 1]})
                 if index > 0 else None)
@@ -234,6 +236,16 @@ def apply_page(request: HttpRequest, code: str, token: str, page: str) -> HttpRe
         "steps": _steps(version, page), "previous_url": previous, "outbox_title": _outbox_title(draft),
         "assisted_village": _assisted(request),
     }, status=200 if request.method == "GET" or not form.errors else 400)
+
+
+def _mark_from_profile(form: Any, version: Any, user: Any, answers: dict[str, Any]) -> None:
+    """Say on each input the citizen's profile filled that it came from there (and may be changed here)."""
+    prefill = profile_prefill(version=version, user=user)
+    for name in from_profile(prefill=prefill, answers=answers) & set(form.fields):
+        field = form.fields[name]
+        note = _("Filled in from your profile. Change it here if it is not right.")
+        field.help_text = f"{note} {field.help_text}" if field.help_text else note
+        field.simpul_from_profile = True
 
 
 def _file_input(spec: dict[str, Any]) -> dict[str, Any]:
@@ -324,6 +336,7 @@ def apply_review(request: HttpRequest, code: str, token: str) -> HttpResponse:
                     submitted_by=request.user if operator else None,
                     consent={"given": True, "by": "operator"} if operator else None,
                     consent_photo=consent_photo_check(photo) if photo else None,
+                    save_to_profile=not operator and request.POST.get("save_to_profile") == "1",
                 )
             except ValidationError as exc:
                 errors = exc.message_dict
@@ -343,6 +356,7 @@ def apply_review(request: HttpRequest, code: str, token: str) -> HttpResponse:
         "general_errors": errors.get("__all__", []), "field_errors": page_errors,
         "steps": _steps(version, "periksa"), "outbox_title": _outbox_title(draft),
         "assisted_village": _assisted(request),
+        "profile_changes": [] if operator else profile_changes(version=version, user=request.user, answers=answers),
     }, status=400 if errors else 200)
 
 
