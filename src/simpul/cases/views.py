@@ -43,6 +43,7 @@ from simpul.cases.forms import ConsentForm, ConsentPhotoForm, TrackForm
 from simpul.cases.models import Case, Draft
 from simpul.cases.permissions import is_applicant, personal_answer_names
 from simpul.cases.prefill import from_profile, profile_changes, profile_prefill
+from simpul.cases.previews import file_facts, pdftoppm_available, preview_png
 from simpul.cases.receipts import receipt_pdf
 from simpul.cases.reference_numbers import normalise_reference
 from simpul.cases.tracking import Blocked, Requester
@@ -286,10 +287,12 @@ def apply_documents(request: HttpRequest, code: str, token: str) -> HttpResponse
         if is_outbox(request):
             return outbox_refused(request, flat_errors(errors), url=request.get_full_path())
     specs = []
+    previews = _document_previews(draft, code, token)
     for spec in document_specs(version, answers):
         specs.append({
             **spec, **_file_input(spec), "label": localized(spec), "hint": localized(spec, "hint"),
             "uploaded": (draft.documents or {}).get(spec["code"]), "errors": errors.get(spec["code"], []),
+            "preview": previews.get(spec["code"]),
         })
     pages = _pages(version)
     previous = (reverse("cases:apply_page", kwargs={"code": code, "token": token, "page": pages[-1]["key"]})
@@ -345,8 +348,10 @@ def apply_review(request: HttpRequest, code: str, token: str) -> HttpResponse:
                 return outbox_answer(request, url=done, reference=result.case.reference)
         if is_outbox(request):
             return outbox_refused(request, flat_errors(errors), url=request.get_full_path())
+    previews = _document_previews(draft, code, token)
     documents = [
-        {"label": localized(spec), "file": (draft.documents or {}).get(spec["code"])}
+        {"label": localized(spec), "file": (draft.documents or {}).get(spec["code"]),
+         "preview": previews.get(spec["code"])}
         for spec in document_specs(version, answers)
     ]
     page_errors = {k: v for k, v in errors.items() if k != "__all__"}
@@ -358,6 +363,35 @@ def apply_review(request: HttpRequest, code: str, token: str) -> HttpResponse:
         "assisted_village": _assisted(request),
         "profile_changes": [] if operator else profile_changes(version=version, user=request.user, answers=answers),
     }, status=400 if errors else 200)
+
+
+def apply_preview(request: HttpRequest, code: str, token: str, document: str) -> HttpResponse:
+    """A picture of one uploaded document of the draft, drawn on the server (`simpul.cases.previews`), for the
+    draft's own owner only (for a draft without an account: whoever holds its link, as for its pages). Never the
+    uploaded bytes: always a PNG the server wrote, served so that nothing in it can run."""
+    try:
+        draft = _draft(request, code, token)
+    except (_DraftSent, _LoginNeeded):
+        raise Http404 from None
+    data = (draft.documents or {}).get(document)
+    png = preview_png(stored_name=data.get("stored_name", ""), kind=data.get("kind", "")) if data else None
+    if png is None:
+        raise Http404
+    response = HttpResponse(png, content_type="image/png")
+    response["Content-Disposition"] = 'inline; filename="pratinjau.png"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _document_previews(draft: Draft, code: str, token: str) -> dict[str, dict[str, Any]]:
+    """Per uploaded document: its facts (name, kind, size, pages) and its preview's address."""
+    return {doc: {"facts": file_facts(data),
+                  "url": reverse("cases:apply_preview", kwargs={"code": code, "token": token, "document": doc})
+                  + "?v=" + str(data.get("sha256", ""))[:12],
+                  "picture": data.get("kind") != "pdf" or pdftoppm_available()}
+            for doc, data in (draft.documents or {}).items()}
 
 
 @_draft_or_done
