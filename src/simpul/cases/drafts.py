@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +25,9 @@ from simpul.cases.prefill import profile_prefill, profile_save_answers
 from simpul.cases.reference_numbers import pin_new
 from simpul.catalog.forms_engine import FieldRole, answer_for_role, document_specs
 from simpul.core.actors import Actor
+from simpul.core.limits import Limit, limit_hit, limit_reached
+from simpul.core.text import normalise_phone
+from simpul.notifications.services import notification_send
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +74,44 @@ def draft_update_answers(*, draft: Draft, answers: dict[str, Any]) -> Draft:
     draft.answers = answers_protect(version=draft.service_version, answers={**(draft.answers or {}), **answers})
     draft.save(update_fields=["answers", "updated_at"])
     return draft
+
+
+@dataclass(frozen=True)
+class ResumeLinkSent:
+    """The answer to "send me the link by SMS": sent, or refused for `wait_minutes` (too many in the hour)."""
+
+    sent: bool
+    wait_minutes: int = 0
+
+
+def _resume_limits() -> tuple[Limit, Limit]:
+    per_hour = settings.DRAFT_RESUME_SMS_PER_HOUR
+    return Limit("draft-resume-sms", per_hour, 3600), Limit("draft-resume-sms-phone", per_hour, 3600)
+
+
+def draft_send_resume_link(*, draft: Draft, phone: str, resume_url: str, language: str) -> ResumeLinkSent:
+    """Send the draft's resume link by SMS to `phone` (a notification: the notifications service renders it within
+    the SMS length rules and queues it for the SMS gateway). At most `settings.DRAFT_RESUME_SMS_PER_HOUR` per
+    draft and per number in an hour, so the form cannot be used to send texts to anyone."""
+    number = normalise_phone(phone)
+    per_draft, per_phone = _resume_limits()
+    keys = ((per_draft, f"draft:{draft.pk}"), (per_phone, number))
+    if any(limit_reached(limit, key) for limit, key in keys):
+        return ResumeLinkSent(sent=False, wait_minutes=per_draft.wait_minutes)
+    for limit, key in keys:
+        limit_hit(limit, key)
+    with transaction.atomic():
+        notification_send(event="draft.resume_link", to_phone=number, language=language,
+                          context={"service_name": str(draft.service_version.name), "resume_url": resume_url})
+    return ResumeLinkSent(sent=True)
+
+
+def draft_contact_phone(*, draft: Draft, user: Any) -> str:
+    """The number to offer for the resume link: the draft's phone answer, else the account's own."""
+    answered = answer_for_role(draft.service_version, draft_answers(draft), FieldRole.APPLICANT_PHONE)
+    if answered:
+        return answered
+    return str(getattr(user, "phone", "") or "") if getattr(user, "is_authenticated", False) else ""
 
 
 def drafts_protect(*, batch: int = 500) -> int:

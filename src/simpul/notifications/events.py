@@ -19,5 +19,6 @@ EVENT_LABELS: dict[str, Any] = {
     "complaint.resolved": _("Complaint resolved"),
     "application.down_alert": _("Application down"),
     "assessment.invitation": _("Questionnaire invitation"),
+    "draft.resume_link": _("Link to continue a saved form"),
     "sms.status_reply": _("Reply to a status SMS"),
 }

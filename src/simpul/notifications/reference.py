@@ -28,6 +28,7 @@ EVENT_VARIABLES: dict[str, tuple[str, ...]] = {
     "complaint.resolved": ("reference", "reason", "tracking_url"),
     "application.down_alert": ("application_name", "since", "status", "tracking_url"),
     "assessment.invitation": ("round_name", "due_date", "survey_url"),
+    "draft.resume_link": ("service_name", "resume_url"),
 }
 
 # Other names callers may use for a variable: filled in when the template's own name is missing.
@@ -210,6 +211,20 @@ DEFAULT_TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
             "services.\n\nPlease answer before {{ due_date }} at {{ survey_url }}. Your answers help improve the "
             "services.\n\n{{ site_name }}",
             "sms": "You are invited to answer the {{ round_name }} questionnaire by {{ due_date }}: {{ survey_url }}",
+        },
+    },
+    "draft.resume_link": {
+        "id": {
+            "subject": "Lanjutkan isian {{ service_name }}",
+            "email": "Jawaban Anda untuk {{ service_name }} sudah disimpan.\n\nLanjutkan mengisi lewat "
+            "{{ resume_url }}\n\n{{ site_name }}",
+            "sms": "Jawaban {{ service_name }} Anda tersimpan. Lanjutkan di {{ resume_url }}",
+        },
+        "en": {
+            "subject": "Continue your {{ service_name }} form",
+            "email": "Your answers for {{ service_name }} are saved.\n\nContinue at {{ resume_url }}\n\n"
+            "{{ site_name }}",
+            "sms": "Your {{ service_name }} answers are saved. Continue at {{ resume_url }}",
         },
     },
 }
