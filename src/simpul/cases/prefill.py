@@ -120,6 +120,14 @@ def from_profile(*, prefill: dict[str, ProfileValue], answers: dict[str, Any]) -
             if name not in answers or _same(filled.attribute, answers.get(name), filled.value)}
 
 
+def _shown(spec: dict[str, Any], value: Any) -> str:
+    """An answer as the review shows it; a phone number written the one way people read it (0812...)."""
+    if spec.get("type") == "phone":
+        number = normalise_phone(str(value or ""))
+        return "0" + number[3:] if number.startswith("+62") else number
+    return display_answer(spec, value)
+
+
 def profile_changes(*, version: Any, user: Any, answers: dict[str, Any]) -> list[ProfileChange]:
     """The answers the citizen changed from her profile that her profile can take (name, phone, village), in
     the form's order; an emptied answer is not a change to save."""
@@ -131,7 +139,7 @@ def profile_changes(*, version: Any, user: Any, answers: dict[str, Any]) -> list
             continue
         spec = specs[name]
         changes.append(ProfileChange(attribute=filled.attribute, label=filled.label,
-                                     old=display_answer(spec, filled.value), new=display_answer(spec, answer)))
+                                     old=_shown(spec, filled.value), new=_shown(spec, answer)))
     return changes
 
 

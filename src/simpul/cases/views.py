@@ -246,7 +246,7 @@ def _mark_from_profile(form: Any, version: Any, user: Any, answers: dict[str, An
     prefill = profile_prefill(version=version, user=user)
     for name in from_profile(prefill=prefill, answers=answers) & set(form.fields):
         field = form.fields[name]
-        note = _("Filled in from your profile. Change it here if it is not right.")
+        note = _("From your profile; you may change it.")
         field.help_text = f"{note} {field.help_text}" if field.help_text else note
         field.simpul_from_profile = True
 
@@ -539,7 +539,11 @@ def track_revise(request: HttpRequest, reference: str) -> HttpResponse:
     pages = _pages(version)
     # NIK, KK, phone, email and address are never sent back in clear to whoever holds the PIN: their inputs
     # start empty with the stored value masked, and an input left empty keeps the stored value.
+    asked = selectors.case_revision_request(case)
     personal = {n for n in personal_answer_names(version) if current.get(n) not in (None, "")}
+    if asked.targeted and not via_pin:
+        # the applicant herself, logged in, corrects what the officer named: her own answers, to edit, not retype
+        personal -= set(asked.fields)
     shown = {k: v for k, v in current.items() if k not in personal}
     data = None
     if request.method == "POST":
@@ -549,7 +553,6 @@ def track_revise(request: HttpRequest, reference: str) -> HttpResponse:
                 key = f"{page['key']}-{name}"
                 if not (data.get(key) or "").strip():
                     data[key] = current[name]
-    asked = selectors.case_revision_request(case)
     forms = [(page, _asked_only(_personal_masked(_page_form_prefixed(version, page["key"], data, shown), personal,
                                                  current), asked))
              for page in pages]

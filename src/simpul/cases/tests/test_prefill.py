@@ -17,7 +17,7 @@ from simpul.core.models import AuditEntry
 
 DATA = Path(__file__).resolve().parents[2] / "catalog" / "data" / "musi-banyuasin"
 NIK = "1606014101900001"
-FROM_PROFILE = "Diisi dari profil Anda"
+FROM_PROFILE = "Dari profil Anda"
 
 
 def _import(name):
