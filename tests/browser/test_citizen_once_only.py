@@ -112,7 +112,7 @@ def test_demo_citizen_once_only_previews_saved_link_and_asked_revision(
     assert page.get_by_label("NIK pemohon").input_value() == demo_citizen.DEMO_NIK
     assert page.get_by_label("Nama lengkap").input_value() == "Siti Aminah"
     assert page.get_by_label("Desa/kelurahan tempat tinggal").input_value() == demo_citizen.DEMO_DESA
-    assert page.get_by_label("Nomor HP/WhatsApp").input_value() == demo_citizen.DEMO_PHONE
+    assert page.get_by_label("Nomor HP/WhatsApp").input_value() == "0" + demo_citizen.DEMO_PHONE[3:]
     assert page.get_by_label("Email (jika ada)").input_value() == "warga@simpul.test"
     assert page.locator(".hint", has_text=FROM_PROFILE).count() == 5
     look(page, "01-prefilled")

@@ -115,7 +115,8 @@ def _forms_for(case: Case, user: Any, data: Any = None, files: Any = None, only:
             agencies = Agency.objects.filter(is_active=True).exclude(pk=case.agency_id).order_by("name")
             form = ForwardForm(*bound, prefix=item.action, agencies=agencies)
         else:
-            form = (RevisionForm(*bound, prefix=item.action, version=case.service_version)
+            form = (RevisionForm(*bound, prefix=item.action, version=case.service_version,
+                                 answers=case.form_data)
                     if kind == Form.REVISION else NoteForm(*bound, prefix=item.action))
             form.fields["note"].required = item.note_required
             if item.note_required:

@@ -95,7 +95,8 @@ class RevisionForm(NoteForm):
     documents_asked = forms.MultipleChoiceField(
         label=_("Documents to upload again"), required=False, widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args: Any, version: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, version: Any = None, answers: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        """`answers` (the case's stored answers) decide which documents the case needs (their `show_if`)."""
         super().__init__(*args, **kwargs)
         definition = version.form if version is not None else {}
         self.fields["fields_asked"].choices = [  # type: ignore[attr-defined]
@@ -103,7 +104,8 @@ class RevisionForm(NoteForm):
             for page in (definition or {}).get("pages") or [] for f in page.get("fields") or []
             if f.get("type") != "file"]
         self.fields["documents_asked"].choices = [  # type: ignore[attr-defined]
-            (spec["code"], localized(spec) or spec["code"]) for spec in (document_specs(version) if version else [])]
+            (spec["code"], localized(spec) or spec["code"])
+            for spec in (document_specs(version, answers) if version else [])]
         if not self.fields["documents_asked"].choices:  # type: ignore[attr-defined]
             del self.fields["documents_asked"]
 

@@ -71,8 +71,14 @@ def _profile_value(profile: CitizenProfile, attribute: str) -> str:
     if attribute == VILLAGE:
         return str(profile.domicile_id or "")
     if attribute == "phone":
-        return str(profile.phone or profile.user.phone or "")
+        return _local_phone(str(profile.phone or profile.user.phone or ""))
     return str(getattr(profile, attribute) or "")
+
+
+def _local_phone(value: str) -> str:
+    """A mobile number written the way people read and type it (0812..., not +62812...)."""
+    number = normalise_phone(value)
+    return "0" + number[3:] if number.startswith("+62") else number
 
 
 def _fields(version: Any) -> list[tuple[dict[str, Any], str]]:
@@ -123,8 +129,7 @@ def from_profile(*, prefill: dict[str, ProfileValue], answers: dict[str, Any]) -
 def _shown(spec: dict[str, Any], value: Any) -> str:
     """An answer as the review shows it; a phone number written the one way people read it (0812...)."""
     if spec.get("type") == "phone":
-        number = normalise_phone(str(value or ""))
-        return "0" + number[3:] if number.startswith("+62") else number
+        return _local_phone(str(value or ""))
     return display_answer(spec, value)
 
 

@@ -50,7 +50,7 @@ def test_citizen_form_starts_with_her_profile_marked_as_such(client, personas, k
     _url, body = _first_page(client)
     assert f'value="{NIK}"' in body
     assert 'value="Siti Aminah"' in body
-    assert 'value="+6281234567890"' in body
+    assert 'value="081234567890"' in body  # written the way people type it
     assert 'value="citizen@test.simpul"' in body
     assert '<option value="16.06.01.2001" selected>' in body
     assert body.count(FROM_PROFILE) == 5  # NIK, name, village, phone, e-mail
@@ -67,7 +67,7 @@ def test_a_changed_answer_is_no_longer_marked_from_the_profile(client, personas,
                       "email": "", "idempotency_key": draft.idempotency_key})
     body = client.get(url).content.decode()
     assert 'value="Siti Aminah Putri"' in body
-    assert body.count(FROM_PROFILE) == 3  # NIK, village, phone (written another way); name changed, e-mail emptied
+    assert body.count(FROM_PROFILE) == 3  # NIK, village, phone; name changed, e-mail emptied
     draft.refresh_from_db()
     assert draft.answers["nik"].startswith("enc:")  # the NIK stays encrypted in the draft, as it was
 
@@ -79,7 +79,7 @@ def test_complaint_fills_the_reporter_but_not_where_the_problem_is(client, perso
     assert FROM_PROFILE not in body  # the first page asks where the problem is: not her home village
     assert '<option value="16.06.01.2001" selected>' not in body
     reporter = client.get(url.replace("/pengaduan/", "/pelapor/")).content.decode()
-    assert 'value="Siti Aminah"' in reporter and 'value="+6281234567890"' in reporter
+    assert 'value="Siti Aminah"' in reporter and 'value="081234567890"' in reporter
     assert reporter.count(FROM_PROFILE) == 3
 
 

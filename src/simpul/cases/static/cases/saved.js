@@ -6,7 +6,7 @@
   if (!input) { return; }
   var button = document.createElement("button");
   button.type = "button";
-  button.className = "secondary";
+  button.className = "button secondary";
   button.textContent = input.getAttribute("data-copy-label");
   var said = document.createElement("span");
   said.setAttribute("role", "status");
