@@ -330,6 +330,8 @@ ACCESS_LOG_RETENTION_DAYS = env.int("SIMPUL_ACCESS_LOG_RETENTION_DAYS", default=
 # Days an application draft (answers with NIK encrypted, uploaded documents) is kept untouched before the daily
 # purge removes it; a sent draft is deleted at once, when its case is created.
 DRAFT_RETENTION_DAYS = env.int("SIMPUL_DRAFT_RETENTION_DAYS", default=30)
+# How often in an hour a saved form's link may be sent by SMS, per form and per phone number.
+DRAFT_RESUME_SMS_PER_HOUR = env.int("SIMPUL_DRAFT_RESUME_SMS_PER_HOUR", default=3)
 # An in-flight idempotent request older than this is taken to be abandoned (its process died).
 IDEMPOTENCY_IN_FLIGHT_SECONDS = env.int("SIMPUL_IDEMPOTENCY_IN_FLIGHT_SECONDS", default=120)
 

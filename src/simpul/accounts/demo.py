@@ -24,6 +24,7 @@ from simpul.regions.models import Region
 
 DEMO_DESA = "16.06.01.2001"  # Sukarami, Kecamatan Sekayu
 DEMO_NIK = "1606014107950001"  # registered in Sekayu (16.06.01), female, born 1 July 1995, serial 0001
+DEMO_PHONE = "+6281234567001"  # the demo citizen's mobile number (her forms start with it, like her NIK)
 DEMO_NIB = "9120001234567"
 DEMO_KBLI = ["47111", "56101"]
 
@@ -116,7 +117,7 @@ def load(*, stdout: Any) -> None:
                     "birth_date": validate_nik(DEMO_NIK).birth_date,
                     "sex": validate_nik(DEMO_NIK).sex,
                     "domicile": desa,
-                    "phone": "",
+                    "phone": DEMO_PHONE,
                 },
             )
         if account.role == Role.BUSINESS:

@@ -39,7 +39,15 @@ from simpul.cases.answers import ENCRYPTED_PREFIX, answers_in_clear
 from simpul.cases.constants import CONSENT_DOCUMENT, CaseAction, CaseStatus, DispositionStatus
 from simpul.cases.display import answer_rows, document_label, field_label
 from simpul.cases.documents import document_open
-from simpul.cases.forms import ApproveForm, AssignForm, DesaForm, ForwardForm, NoteForm, note_audience_set
+from simpul.cases.forms import (
+    ApproveForm,
+    AssignForm,
+    DesaForm,
+    ForwardForm,
+    NoteForm,
+    RevisionForm,
+    note_audience_set,
+)
 from simpul.cases.models import Case
 from simpul.cases.permissions import (
     contact_display,
@@ -129,7 +137,7 @@ def _forms_for(case: Case, user: Any, data: Any = None, files: Any = None, only:
     forms: dict[str, Any] = {}
     for item in actions.available_actions(case, Actor.of(user)):
         kind = item.spec.form
-        if kind not in (Form.NOTE, Form.APPROVE, Form.FORWARD):
+        if kind not in (Form.NOTE, Form.REVISION, Form.APPROVE, Form.FORWARD):
             continue  # the applicant's own actions, and assigning (its own form on the page)
         bound = (data, files) if item.action == only else (None, None)
         if kind == Form.APPROVE:
@@ -138,7 +146,9 @@ def _forms_for(case: Case, user: Any, data: Any = None, files: Any = None, only:
             form = ForwardForm(*bound, prefix=item.action,
                                agencies=agencies_for_forwarding(exclude_id=case.agency_id))
         else:
-            form = NoteForm(*bound, prefix=item.action)
+            form = (RevisionForm(*bound, prefix=item.action, version=case.service_version,
+                                 answers=case.form_data)
+                    if kind == Form.REVISION else NoteForm(*bound, prefix=item.action))
             form.fields["note"].required = item.note_required
         note_audience_set(form, audience=item.audience, fixed=item.audience_fixed, required=item.note_required,
                           label=item.spec.note_label)
@@ -238,6 +248,9 @@ def _run(case: Case, action: str, user: Any, data: dict[str, Any]) -> None:
                                   "generate_letter": bool(data.get("generate_letter"))}
     elif kind == Form.FORWARD:
         params = {"to_agency": data["to_agency"], "note": note, "note_audience": audience}
+    elif kind == Form.REVISION:
+        params = {"note": note, "note_audience": audience, "fields": data.get("fields_asked") or [],
+                  "documents": data.get("documents_asked") or []}
     else:
         params = {"note": note, "note_audience": audience}
     actions.perform(case, action, Actor.of(user), **params)

@@ -22,7 +22,7 @@ Every writer receives an `Actor` (`simpul.core.actors`); a user is accepted too 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -52,7 +52,7 @@ from simpul.cases.models import Case, Disposition
 from simpul.cases.permissions import actor_roles
 from simpul.cases.receipts import decision_letter_pdf
 from simpul.cases.workflow import PAUSED_STATUSES, TransitionNotAllowed, transition_find, transitions_from
-from simpul.catalog.forms_engine import validate_answers
+from simpul.catalog.forms_engine import all_fields, document_specs, validate_answers
 from simpul.core.actors import Actor, ActorKind
 from simpul.core.calendar import add_working_days, working_days_between
 from simpul.core.pdp import encrypt_text, nik_hash
@@ -71,6 +71,17 @@ class NoteParams:
 
     note: str = ""
     note_audience: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RevisionParams:
+    """A revision request: the message, and the answers (field names) and documents (codes) the officer asks to
+    change; none named means the whole application may be corrected."""
+
+    note: str = ""
+    note_audience: str | None = None
+    fields: tuple[str, ...] | list[str] = ()
+    documents: tuple[str, ...] | list[str] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -199,8 +210,26 @@ def case_transition(
 # -- the named actions ----------------------------------------------------------------------------------------------
 
 
-def case_request_revision(*, case: Case, actor: Actor | Any, message: str) -> Case:
-    return case_transition(case=case, action=CaseAction.REQUEST_REVISION, actor=actor, note=message)
+def case_request_revision(
+    *, case: Case, actor: Actor | Any, message: str, fields: Iterable[str] = (), documents: Iterable[str] = (),
+    note_audience: str | None = None,
+) -> Case:
+    """Ask the applicant to correct the case. `fields` and `documents` name what is to change (declared field
+    names, document codes of the case's form): the applicant's correction form then asks only those, and
+    shows the rest read-only. Kept in the event's data (`asked_fields`, `asked_documents`)."""
+    version = case.service_version
+    known_fields = [f["name"] for f in all_fields(version) if f.get("type") != "file"]
+    known_documents = [spec["code"] for spec in document_specs(version)]
+    asked_fields = [name for name in known_fields if name in set(fields)]
+    asked_documents = [code for code in known_documents if code in set(documents)]
+    unknown = (set(fields) - set(known_fields)) | (set(documents) - set(known_documents))
+    if unknown:
+        raise ValidationError({"fields": [_("This form has no question or document {names}.").format(
+            names=", ".join(sorted(unknown)))]}, code="invalid")
+    asked = {"asked_fields": asked_fields, "asked_documents": asked_documents} if asked_fields or asked_documents \
+        else None
+    return case_transition(case=case, action=CaseAction.REQUEST_REVISION, actor=actor, note=message, data=asked,
+                           note_audience=note_audience)
 
 
 def case_reject(*, case: Case, actor: Actor | Any, reason: str) -> Case:
@@ -456,6 +485,7 @@ class Form:
     """The back office form an action is offered with (`simpul.cases.forms`); NONE: not in the back office."""
 
     NOTE = "note"
+    REVISION = "revision"  # a note with the answers and documents to correct (`RevisionForm`)
     APPROVE = "approve"
     FORWARD = "forward"
     ASSIGN = "assign"  # its own form on the case page (`AssignForm`), not among the workflow actions
@@ -501,6 +531,11 @@ def _transition(action: str) -> Callable[[Case, Actor, Any], Any]:
         return case_transition(case=case, action=action, actor=actor, note=p.note, note_audience=p.note_audience)
 
     return run
+
+
+def _run_revision(case: Case, actor: Actor, p: RevisionParams) -> Case:
+    return case_request_revision(case=case, actor=actor, message=p.note, fields=p.fields, documents=p.documents,
+                                 note_audience=p.note_audience)
 
 
 def _run_approve(case: Case, actor: Actor, p: ApproveParams) -> Case:
@@ -577,7 +612,8 @@ A = CaseAction
 ACTIONS: dict[str, ActionSpec] = dict([
     _row(A.VERIFY, rank=30),
     _row(A.PROCESS, rank=40),
-    _row(A.REQUEST_REVISION, notify="case.revision_requested", through=(A.VERIFY,), rank=45),
+    _row(A.REQUEST_REVISION, params=RevisionParams, run=_run_revision, form=Form.REVISION,
+         notify="case.revision_requested", through=(A.VERIFY,), rank=45),
     _row(A.APPROVE, params=ApproveParams, run=_run_approve, form=Form.APPROVE, notify="case.approved",
          through=(A.VERIFY,), rank=10),
     _row(A.REJECT, notify="case.rejected", through=(A.VERIFY,), rank=60),

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -19,9 +21,13 @@ from simpul.cases.consent import case_consent_attach
 from simpul.cases.constants import Channel
 from simpul.cases.intake import DRAFT_SCOPE, SubmitResult, case_submit
 from simpul.cases.models import Case, Draft
+from simpul.cases.prefill import profile_prefill, profile_save_answers
 from simpul.cases.reference_numbers import pin_new
 from simpul.catalog.forms_engine import FieldRole, answer_for_role, document_specs
 from simpul.core.actors import Actor
+from simpul.core.limits import Limit, limit_hit, limit_reached
+from simpul.core.text import normalise_phone
+from simpul.notifications.services import notification_send
 
 logger = logging.getLogger(__name__)
 
@@ -42,10 +48,12 @@ def draft_create(*, version: Any, owner: Any = None) -> Draft:
 def draft_presets(*, version: Any, user: Any) -> dict[str, Any]:
     """What a form's pages start with before anything is answered: for a village operator, their own village in
     the form's first village question (the one that becomes the case's village, and which must be theirs).
-    Shown as the pages' initial values only: nothing counts as answered until the page is sent."""
+    Shown as the pages' initial values only: nothing counts as answered until the page is sent.
+
+    For a citizen applying for herself: what her profile already says (`simpul.cases.prefill`), once only."""
     village = village_scope(user)
     if not village:
-        return {}
+        return {name: filled.value for name, filled in profile_prefill(version=version, user=user).items()}
     first = next((name for name, kind in field_types(version).items() if kind == "region"), None)
     return {first: village} if first else {}
 
@@ -66,6 +74,44 @@ def draft_update_answers(*, draft: Draft, answers: dict[str, Any]) -> Draft:
     draft.answers = answers_protect(version=draft.service_version, answers={**(draft.answers or {}), **answers})
     draft.save(update_fields=["answers", "updated_at"])
     return draft
+
+
+@dataclass(frozen=True)
+class ResumeLinkSent:
+    """The answer to "send me the link by SMS": sent, or refused for `wait_minutes` (too many in the hour)."""
+
+    sent: bool
+    wait_minutes: int = 0
+
+
+def _resume_limits() -> tuple[Limit, Limit]:
+    per_hour = settings.DRAFT_RESUME_SMS_PER_HOUR
+    return Limit("draft-resume-sms", per_hour, 3600), Limit("draft-resume-sms-phone", per_hour, 3600)
+
+
+def draft_send_resume_link(*, draft: Draft, phone: str, resume_url: str, language: str) -> ResumeLinkSent:
+    """Send the draft's resume link by SMS to `phone` (a notification: the notifications service renders it within
+    the SMS length rules and queues it for the SMS gateway). At most `settings.DRAFT_RESUME_SMS_PER_HOUR` per
+    draft and per number in an hour, so the form cannot be used to send texts to anyone."""
+    number = normalise_phone(phone)
+    per_draft, per_phone = _resume_limits()
+    keys = ((per_draft, f"draft:{draft.pk}"), (per_phone, number))
+    if any(limit_reached(limit, key) for limit, key in keys):
+        return ResumeLinkSent(sent=False, wait_minutes=per_draft.wait_minutes)
+    for limit, key in keys:
+        limit_hit(limit, key)
+    with transaction.atomic():
+        notification_send(event="draft.resume_link", to_phone=number, language=language,
+                          context={"service_name": str(draft.service_version.name), "resume_url": resume_url})
+    return ResumeLinkSent(sent=True)
+
+
+def draft_contact_phone(*, draft: Draft, user: Any) -> str:
+    """The number to offer for the resume link: the draft's phone answer, else the account's own."""
+    answered = answer_for_role(draft.service_version, draft_answers(draft), FieldRole.APPLICANT_PHONE)
+    if answered:
+        return answered
+    return str(getattr(user, "phone", "") or "") if getattr(user, "is_authenticated", False) else ""
 
 
 def drafts_protect(*, batch: int = 500) -> int:
@@ -117,12 +163,13 @@ def draft_delete(*, draft: Draft, keep: set[str] | None = None) -> None:
 
 def draft_submit(
     *, draft: Draft, applicant: Any = None, submitted_by: Any = None, consent: dict[str, Any] | None = None,
-    consent_photo: docs.CheckedFile | None = None,
+    consent_photo: docs.CheckedFile | None = None, save_to_profile: bool = False,
 ) -> SubmitResult:
     """Submit a draft as a case and delete the draft in the same transaction: once the case exists, its answers
     and documents live only in the case (the draft's files become the case's; the others are removed). A village
     operator's `consent_photo` (checked by `simpul.cases.consent.consent_photo_check`) becomes the case's consent
-    document in the same transaction.
+    document in the same transaction. With `save_to_profile`, the applicant's answers she changed from her
+    profile (name, phone, village) are saved to it (`simpul.cases.prefill.profile_save_answers`).
 
     Idempotent through the draft's key: sending it again after the draft is gone is answered by
     `draft_submission_replay`."""
@@ -135,6 +182,8 @@ def draft_submit(
         )
         if consent_photo is not None and submitted_by is not None and not result.replayed:
             case_consent_attach(case=result.case, photo=consent_photo, actor=submitted_by)
+        if save_to_profile and applicant is not None and submitted_by is None and not result.replayed:
+            profile_save_answers(version=draft.service_version, user=applicant, answers=draft_answers(draft))
         keep = set(result.case.documents.values_list("stored_name", flat=True))
         draft_delete(draft=draft, keep=keep)
     return result

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simpul.agencies.models import AgencyKind
 from simpul.cases.constants import NoteAudience
 from simpul.cases.reference_numbers import format_reference
-from simpul.catalog.forms_engine import region_choices
+from simpul.catalog.forms_engine import PHONE_RE, document_specs, localized, normalize_phone, region_choices
 from simpul.regions.models import Region, RegionLevel
 
 AUDIENCE_CHOICES = [
@@ -32,6 +32,22 @@ class TrackForm(forms.Form):
         label=_("PIN"), min_length=6, max_length=8, help_text=_("The 6 digits shown when you sent it, and on your receipt."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
+
+
+class ResumeSmsForm(forms.Form):
+    """"Send me the link by SMS" on a saved form's page."""
+
+    phone = forms.CharField(
+        label=_("Mobile number"), max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        error_messages={"required": _("Enter a mobile number such as 081234567890 or +6281234567890.")},
+    )
+
+    def clean_phone(self) -> str:
+        value = normalize_phone(self.cleaned_data.get("phone") or "")
+        if not PHONE_RE.match(value):
+            raise forms.ValidationError(_("Enter a mobile number such as 081234567890 or +6281234567890."))
+        return value
 
 
 CONSENT_PHOTO_LABEL = _("Photo of the consent form the citizen signed")
@@ -67,6 +83,32 @@ class ConsentPhotoForm(forms.Form):
 class NoteForm(forms.Form):
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000,
                            required=False)
+
+
+class RevisionForm(NoteForm):
+    """Ask for a revision: the message, and which answers and documents the applicant is to change (none ticked:
+    the whole application may be corrected)."""
+
+    fields_asked = forms.MultipleChoiceField(
+        label=_("Answers to correct"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick only what must change. The applicant then sees only these, and the rest read-only. "
+                    "Tick nothing to let them correct everything."))
+    documents_asked = forms.MultipleChoiceField(
+        label=_("Documents to upload again"), required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, version: Any = None, answers: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        """`answers` (the case's stored answers) decide which documents the case needs (their `show_if`)."""
+        super().__init__(*args, **kwargs)
+        definition = version.form if version is not None else {}
+        self.fields["fields_asked"].choices = [  # type: ignore[attr-defined]
+            (f["name"], localized(f, "label") or f["name"])
+            for page in (definition or {}).get("pages") or [] for f in page.get("fields") or []
+            if f.get("type") != "file"]
+        self.fields["documents_asked"].choices = [  # type: ignore[attr-defined]
+            (spec["code"], localized(spec) or spec["code"])
+            for spec in (document_specs(version, answers) if version else [])]
+        if not self.fields["documents_asked"].choices:  # type: ignore[attr-defined]
+            del self.fields["documents_asked"]
 
 
 class ApproveForm(forms.Form):

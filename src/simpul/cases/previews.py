@@ -7,7 +7,7 @@ reaches the browser. The views serve the PNG with `Content-Disposition: inline`,
 `default-src 'none'` policy (`preview_response`).
 
 `render_preview(stored_file)` is the one function the doors call: the back office for a case's documents, and
-the portal for a citizen's draft. `stored_file` is an open file, the bytes themselves, or the name of a file
+the citizen's draft pages (through `preview_png`, a phone-sized thumbnail, and `file_facts`). `stored_file` is an open file, the bytes themselves, or the name of a file
 in the default storage.
 """
 
@@ -17,6 +17,7 @@ import io
 import shutil
 import subprocess
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -24,6 +25,9 @@ from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from PIL import Image, ImageOps
 
+from simpul.core.files import human_bytes
+
+THUMBNAIL_WIDTH = 360  # pixels: a draft's thumbnail, a phone's width
 PREVIEW_WIDTH = 1000  # pixels: enough to read a scanned form on a wide screen, small enough for a slow link
 MAX_SOURCE_PIXELS = 60_000_000  # a decompression bomb is refused, not drawn
 TIMEOUT_SECONDS = 20
@@ -133,8 +137,49 @@ def preview_response(png: bytes, **headers: Any) -> HttpResponse:
     response = HttpResponse(png, content_type="image/png")
     response["Content-Disposition"] = 'inline; filename="preview.png"'
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     for name, value in headers.items():
         response[name] = value
     return response
+
+
+def pdftoppm_available() -> bool:
+    """Whether a PDF's page can be drawn here (poppler's `pdftoppm` installed)."""
+    return shutil.which("pdftoppm") is not None
+
+
+def preview_png(*, stored_name: str, width: int = THUMBNAIL_WIDTH) -> bytes | None:
+    """The first page of one stored document as a PNG at most `width` wide, or None when none can be drawn."""
+    if not stored_name:
+        return None
+    try:
+        return render_preview(stored_name, width=width)
+    except (OSError, PreviewUnavailable):
+        return None
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """What the page says of an uploaded file besides its picture."""
+
+    name: str
+    kind: str
+    size: str
+    pages: int | None = None  # a PDF's page count (None when unknown or not a PDF)
+
+
+def _pdf_pages(stored_name: str) -> int | None:
+    try:
+        return page_count(stored_name) if stored_name else None
+    except (OSError, PreviewUnavailable):
+        return None
+
+
+def file_facts(data: dict[str, Any]) -> FileFacts:
+    """Name, kind, size (as a person reads it) and, for a PDF, pages of a draft's stored document."""
+    kind = str(data.get("kind") or "")
+    return FileFacts(
+        name=str(data.get("original_name") or ""), kind=kind, size=human_bytes(int(data.get("size") or 0)),
+        pages=_pdf_pages(str(data.get("stored_name") or "")) if kind == "pdf" else None,
+    )

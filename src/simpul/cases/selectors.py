@@ -184,6 +184,31 @@ def case_public_history(case: Case) -> list[CaseEvent]:
     return list(case.events.filter(applicant_events_q()).order_by("at", "id"))
 
 
+@dataclass(frozen=True)
+class RevisionRequest:
+    """What the officer asked in the latest revision request: the message to the applicant, and the answers
+    (field names) and documents (codes) to change; both empty means the whole application."""
+
+    note: str
+    fields: tuple[str, ...]
+    documents: tuple[str, ...]
+
+    @property
+    def targeted(self) -> bool:
+        return bool(self.fields or self.documents)
+
+
+def case_revision_request(case: Case) -> RevisionRequest:
+    """The latest revision request of the case, as its applicant may read it."""
+    event = (case.events.filter(action="request_revision").order_by("-at", "-id")
+             .only("public_note", "data").first())
+    if event is None:
+        return RevisionRequest(note="", fields=(), documents=())
+    data = event.data or {}
+    return RevisionRequest(note=event.public_note, fields=tuple(data.get("asked_fields") or ()),
+                           documents=tuple(data.get("asked_documents") or ()))
+
+
 def latest_applicant_notes(case_ids: list[int]) -> dict[int, str]:
     """The latest note written to the applicant of each case (Open311 `status_notes`)."""
     notes: dict[int, str] = {}

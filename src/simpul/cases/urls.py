@@ -14,6 +14,8 @@ urlpatterns = [
     path("layanan/<slug:code>/ajukan/<str:token>/terkirim/", views.apply_done, name="apply_done"),
     path("layanan/<slug:code>/ajukan/<str:token>/disimpan/", views.apply_saved, name="apply_saved"),
     path("layanan/<slug:code>/ajukan/<str:token>/lanjut/", views.apply_resume, name="apply_resume"),
+    path("layanan/<slug:code>/ajukan/<str:token>/pratinjau/<slug:document>.png", views.apply_preview,
+         name="apply_preview"),
     path("layanan/<slug:code>/ajukan/<str:token>/persetujuan.pdf", views.apply_consent_form, name="apply_consent_form"),
     path("layanan/<slug:code>/ajukan/<str:token>/<slug:page>/", views.apply_page, name="apply_page"),
     path("lacak/", views.track, name="track"),

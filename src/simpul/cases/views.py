@@ -5,6 +5,7 @@ after a revision request, and "my applications". Server-rendered, no JavaScript 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import get_format
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -40,14 +42,16 @@ from simpul.cases.documents import (
     photo_too_large_message,
     too_large_message,
 )
-from simpul.cases.forms import ConsentForm, ConsentPhotoForm, TrackForm
+from simpul.cases.forms import ConsentForm, ConsentPhotoForm, ResumeSmsForm, TrackForm
 from simpul.cases.models import Case, Draft
 from simpul.cases.permissions import is_applicant, personal_answer_names
+from simpul.cases.prefill import from_profile, profile_changes, profile_prefill
+from simpul.cases.previews import file_facts, pdftoppm_available, preview_png, preview_response
 from simpul.cases.receipts import receipt_pdf
 from simpul.cases.reference_numbers import normalise_reference
 from simpul.cases.tracking import Blocked, Requester
 from simpul.cases.workflow import TransitionNotAllowed, transitions_from
-from simpul.catalog.forms_engine import document_specs, json_answers, page_form
+from simpul.catalog.forms_engine import all_fields, document_specs, json_answers, page_form
 from simpul.catalog.models import localized
 from simpul.catalog.selectors import service_apply_blocker, service_get
 from simpul.catalog.tariffs import estimate
@@ -228,6 +232,7 @@ def apply_page(request: HttpRequest, code: str, token: str, page: str) -> HttpRe
     else:
         presets = draft_service.draft_presets(version=version, user=request.user)
         form = _page_form(version, page, answers={**presets, **answers})
+    _mark_from_profile(form, version, request.user, answers)
     index = keys.index(page)
     previous = (reverse("cases:apply_page", kwargs={"code": code, "token": token, "page": keys[index - 1]})
                 if index > 0 else None)
@@ -236,6 +241,16 @@ def apply_page(request: HttpRequest, code: str, token: str, page: str) -> HttpRe
         "steps": _steps(version, page), "previous_url": previous, "outbox_title": _outbox_title(draft),
         "assisted_village": _assisted(request), "business": business_for_applicant(user=request.user, version=version),
     }, status=200 if request.method == "GET" or not form.errors else 400)
+
+
+def _mark_from_profile(form: Any, version: Any, user: Any, answers: dict[str, Any]) -> None:
+    """Say on each input the citizen's profile filled that it came from there (and may be changed here)."""
+    prefill = profile_prefill(version=version, user=user)
+    for name in from_profile(prefill=prefill, answers=answers) & set(form.fields):
+        field = form.fields[name]
+        note = _("From your profile; you may change it.")
+        field.help_text = f"{note} {field.help_text}" if field.help_text else note
+        field.simpul_from_profile = True
 
 
 def _file_input(spec: dict[str, Any]) -> dict[str, Any]:
@@ -276,10 +291,12 @@ def apply_documents(request: HttpRequest, code: str, token: str) -> HttpResponse
         if is_outbox(request):
             return outbox_refused(request, flat_errors(errors), url=request.get_full_path())
     specs = []
+    previews = _document_previews(draft, code, token)
     for spec in document_specs(version, answers):
         specs.append({
             **spec, **_file_input(spec), "label": localized(spec), "hint": localized(spec, "hint"),
             "uploaded": (draft.documents or {}).get(spec["code"]), "errors": errors.get(spec["code"], []),
+            "preview": previews.get(spec["code"]),
         })
     pages = _pages(version)
     previous = (reverse("cases:apply_page", kwargs={"code": code, "token": token, "page": pages[-1]["key"]})
@@ -327,6 +344,7 @@ def apply_review(request: HttpRequest, code: str, token: str) -> HttpResponse:
                     submitted_by=request.user if operator else None,
                     consent={"given": True, "by": "operator"} if operator else None,
                     consent_photo=consent_photo_check(photo) if photo else None,
+                    save_to_profile=not operator and request.POST.get("save_to_profile") == "1",
                 )
             except ValidationError as exc:
                 errors = exc.message_dict
@@ -335,8 +353,10 @@ def apply_review(request: HttpRequest, code: str, token: str) -> HttpResponse:
                 return outbox_answer(request, url=done, reference=result.case.reference)
         if is_outbox(request):
             return outbox_refused(request, flat_errors(errors), url=request.get_full_path())
+    previews = _document_previews(draft, code, token)
     documents = [
-        {"label": localized(spec), "file": (draft.documents or {}).get(spec["code"])}
+        {"label": localized(spec), "file": (draft.documents or {}).get(spec["code"]),
+         "preview": previews.get(spec["code"])}
         for spec in document_specs(version, answers)
     ]
     page_errors = {k: v for k, v in errors.items() if k != "__all__"}
@@ -347,7 +367,32 @@ def apply_review(request: HttpRequest, code: str, token: str) -> HttpResponse:
         "steps": _steps(version, "periksa"), "outbox_title": _outbox_title(draft),
         "assisted_village": _assisted(request), "business": business_for_applicant(user=request.user, version=version),
         "estimate": estimate(version, answers),
+        "profile_changes": [] if operator else profile_changes(version=version, user=request.user, answers=answers),
     }, status=400 if errors else 200)
+
+
+def apply_preview(request: HttpRequest, code: str, token: str, document: str) -> HttpResponse:
+    """A picture of one uploaded document of the draft, drawn on the server (`simpul.cases.previews`), for the
+    draft's own owner only (for a draft without an account: whoever holds its link, as for its pages). Never the
+    uploaded bytes: always a PNG the server wrote, served so that nothing in it can run."""
+    try:
+        draft = _draft(request, code, token)
+    except (_DraftSent, _LoginNeeded):
+        raise Http404 from None
+    data = (draft.documents or {}).get(document)
+    png = preview_png(stored_name=data.get("stored_name", "")) if data else None
+    if png is None:
+        raise Http404
+    return preview_response(png)
+
+
+def _document_previews(draft: Draft, code: str, token: str) -> dict[str, dict[str, Any]]:
+    """Per uploaded document: its facts (name, kind, size, pages) and its preview's address."""
+    return {doc: {"facts": file_facts(data),
+                  "url": reverse("cases:apply_preview", kwargs={"code": code, "token": token, "document": doc})
+                  + "?v=" + str(data.get("sha256", ""))[:12],
+                  "picture": data.get("kind") != "pdf" or pdftoppm_available()}
+            for doc, data in (draft.documents or {}).items()}
 
 
 @_draft_or_done
@@ -388,10 +433,31 @@ def apply_done(request: HttpRequest, code: str, token: str) -> HttpResponse:
 
 @_draft_or_done
 def apply_saved(request: HttpRequest, code: str, token: str) -> HttpResponse:
+    """The saved form: how to continue (from "My applications" with an account, else with the link), the link
+    sent by SMS (`draft_send_resume_link`, rate limited), shared to WhatsApp, or copied (a button the page's
+    script adds; without it the link is selectable text)."""
     draft = _draft(request, code, token)
     resume_url = request.build_absolute_uri(reverse("cases:apply_resume", kwargs={"code": code, "token": token}))
-    return render(request, "cases/apply_saved.html", {"draft": draft, "version": draft.service_version,
-                                                      "resume_url": resume_url})
+    form = ResumeSmsForm(request.POST or None, initial={
+        "phone": draft_service.draft_contact_phone(draft=draft, user=request.user)})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            sent = draft_service.draft_send_resume_link(draft=draft, phone=form.cleaned_data["phone"],
+                                                        resume_url=resume_url, language=get_language() or "id")
+            if sent.sent:
+                messages.success(request, _("The link is on its way to {phone} by SMS.").format(
+                    phone=mask_phone(form.cleaned_data["phone"])))
+                return redirect("cases:apply_saved", code=code, token=token)
+            form.add_error("phone", _("The link was sent too often. Please wait {minutes} minutes and try "
+                                      "again.").format(minutes=sent.wait_minutes))
+            status = 429
+    share = _("Continue my form {service}: {url}").format(service=draft.service_version.name, url=resume_url)
+    return render(request, "cases/apply_saved.html", {
+        "draft": draft, "version": draft.service_version, "resume_url": resume_url, "sms_form": form,
+        "whatsapp_url": "https://wa.me/?text=" + quote(share),
+    }, status=status)
 
 
 @_draft_or_done
@@ -473,7 +539,11 @@ def track_revise(request: HttpRequest, reference: str) -> HttpResponse:
     pages = _pages(version)
     # NIK, KK, phone, email and address are never sent back in clear to whoever holds the PIN: their inputs
     # start empty with the stored value masked, and an input left empty keeps the stored value.
+    asked = selectors.case_revision_request(case)
     personal = {n for n in personal_answer_names(version) if current.get(n) not in (None, "")}
+    if asked.targeted and not via_pin:
+        # the applicant herself, logged in, corrects what the officer named: her own answers, to edit, not retype
+        personal -= set(asked.fields)
     shown = {k: v for k, v in current.items() if k not in personal}
     data = None
     if request.method == "POST":
@@ -483,8 +553,10 @@ def track_revise(request: HttpRequest, reference: str) -> HttpResponse:
                 key = f"{page['key']}-{name}"
                 if not (data.get(key) or "").strip():
                     data[key] = current[name]
-    forms = [(page, _personal_masked(_page_form_prefixed(version, page["key"], data, shown), personal, current))
+    forms = [(page, _asked_only(_personal_masked(_page_form_prefixed(version, page["key"], data, shown), personal,
+                                                 current), asked))
              for page in pages]
+    forms = [(page, form) for page, form in forms if form.fields]
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         merged = dict(current)
@@ -505,17 +577,40 @@ def track_revise(request: HttpRequest, reference: str) -> HttpResponse:
             else:
                 messages.success(request, _("Your correction was sent. The officer will check it again."))
                 return redirect("cases:track_detail", reference=case.reference)
-    history = selectors.case_public_history(case)
-    revision_note = next((e.public_note for e in reversed(history) if e.action == "request_revision"), "")
     on_file = {d.spec_code: d for d in selectors.case_documents(case) if not d.is_result}
     specs = [{**s, **_file_input(s), "label": localized(s), "on_file": on_file.get(s["code"]),
-              "errors": errors.get(s["code"], [])} for s in document_specs(version, current)]
+              "errors": errors.get(s["code"], [])} for s in document_specs(version, current)
+             if not asked.targeted or s["code"] in asked.documents]
     forms = [(page, _personal_blanked(form, personal, current)) for page, form in forms]
+    kept = _kept_rows(version, current, personal, asked) if asked.targeted else []
     return render(request, "cases/track_revise.html", {
-        "case": case, "forms": forms, "specs": specs, "revision_note": revision_note,
+        "case": case, "forms": forms, "specs": specs, "revision_note": asked.note, "targeted": asked.targeted,
+        "kept_rows": kept, "kept_documents": [
+            {"label": localized(s), "name": on_file[s["code"]].original_name}
+            for s in document_specs(version, current) if s["code"] in on_file and s["code"] not in asked.documents
+        ] if asked.targeted else [],
         "general_errors": errors.get("__all__", []),
         "has_errors": bool(errors) or any(form.errors for _page, form in forms),
     }, status=400 if (request.method == "POST") else 200)
+
+
+def _asked_only(form: Any, asked: selectors.RevisionRequest) -> Any:
+    """The correction form's page with only the answers the officer asked to change (all when none named)."""
+    if asked.targeted:
+        for name in [n for n in form.fields if n not in asked.fields]:
+            del form.fields[name]
+    return form
+
+
+def _kept_rows(version: Any, current: dict[str, Any], personal: set[str],
+               asked: selectors.RevisionRequest) -> list[dict[str, Any]]:
+    """The answers the officer did not ask to change, read-only (personal ones masked, as on the form)."""
+    specs = {f["name"]: f for f in all_fields(version)}
+    rows = [row for row in answer_rows(version, current, mask=True) if row["name"] not in asked.fields]
+    for row in rows:
+        if row["name"] in personal:
+            row["value"] = _masked(specs.get(row["name"], {}).get("type"), current[row["name"]])
+    return rows
 
 
 def _personal_masked(form: Any, personal: set[str], current: dict[str, Any]) -> Any:
@@ -541,7 +636,10 @@ def _personal_blanked(form: Any, personal: set[str], current: dict[str, Any]) ->
 
 
 def _mask_for_form(field: Any, value: Any) -> str:
-    kind = getattr(field, "simpul_spec", {}).get("type")
+    return _masked(getattr(field, "simpul_spec", {}).get("type"), value)
+
+
+def _masked(kind: str | None, value: Any) -> str:
     text = str(value)
     if kind in ("nik", "kk"):
         return mask_nik(text)

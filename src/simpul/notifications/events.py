@@ -20,5 +20,6 @@ EVENT_LABELS: dict[str, Any] = {
     "application.down_alert": _("Application down"),
     "assessment.invitation": _("Questionnaire invitation"),
     "staff.invitation": _("Staff invitation"),
+    "draft.resume_link": _("Link to continue a saved form"),
     "sms.status_reply": _("Reply to a status SMS"),
 }

@@ -29,6 +29,7 @@ EVENT_VARIABLES: dict[str, tuple[str, ...]] = {
     "application.down_alert": ("application_name", "since", "status", "tracking_url"),
     "assessment.invitation": ("round_name", "due_date", "survey_url"),
     "staff.invitation": ("full_name", "agency_name", "invitation_url", "valid_days"),
+    "draft.resume_link": ("service_name", "resume_url"),
 }
 
 # Other names callers may use for a variable: filled in when the template's own name is missing.
@@ -229,6 +230,20 @@ DEFAULT_TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
             "{{ invitation_url }}\n\nThe link works once and for {{ valid_days }} days. If you did not expect "
             "this, ignore this e-mail.\n\n{{ site_name }}",
             "sms": "You are invited as staff of {{ site_name }}. Choose a password at {{ invitation_url }}",
+        },
+    },
+    "draft.resume_link": {
+        "id": {
+            "subject": "Lanjutkan isian {{ service_name }}",
+            "email": "Jawaban Anda untuk {{ service_name }} sudah disimpan.\n\nLanjutkan mengisi lewat "
+            "{{ resume_url }}\n\n{{ site_name }}",
+            "sms": "Jawaban {{ service_name }} Anda tersimpan. Lanjutkan di {{ resume_url }}",
+        },
+        "en": {
+            "subject": "Continue your {{ service_name }} form",
+            "email": "Your answers for {{ service_name }} are saved.\n\nContinue at {{ resume_url }}\n\n"
+            "{{ site_name }}",
+            "sms": "Your {{ service_name }} answers are saved. Continue at {{ resume_url }}",
         },
     },
 }

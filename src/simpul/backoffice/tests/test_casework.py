@@ -152,7 +152,7 @@ def test_a_pdf_is_previewed_as_a_png_drawn_on_the_server_and_the_read_is_recorde
     assert body.startswith(b"\x89PNG") and PDF_BYTES not in body
     assert response["Content-Disposition"].startswith("inline")
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Content-Security-Policy"] == "default-src 'none'"
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
     entry = AuditEntry.objects.filter(action="cases.document_download", object_id=str(case.pk)).last()
     assert entry is not None and entry.changes["preview_page"] == 1
     missing = client.get(url("case_document_preview", case, document_id=document.pk, number=2))
