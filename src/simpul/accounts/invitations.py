@@ -19,7 +19,7 @@ SALT = "simpul.accounts.invitation"
 
 
 def invitation_days() -> int:
-    return int(getattr(settings, "STAFF_INVITATION_DAYS", 3))
+    return int(settings.STAFF_INVITATION_DAYS)
 
 
 def _state(user: User) -> str:

@@ -70,7 +70,7 @@ def tariff_path(kabupaten_code: str) -> Path | None:
     own = DATA_DIR / f"{kabupaten_code}.yaml"
     if own.exists():
         return own
-    if getattr(settings, "DEMO_MODE", False):
+    if settings.DEMO_MODE:
         return DATA_DIR / "demo.yaml"
     return None
 

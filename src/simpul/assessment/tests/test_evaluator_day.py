@@ -76,7 +76,7 @@ def test_invitations_for_a_list_of_people_come_with_qr_codes_a_csv_and_sms(clien
     assert len(links) == 2 and Invitation.objects.filter(round=rnd).count() == 2
     sms = Message.objects.get(event="assessment.invitation")
     assert sms.recipient == "+6281234567890" and f"/asesmen/isi/{links[0]}/" in sms.body
-    assert "sebelum 31 Des. 2026:" in sms.body
+    assert "sebelum 31 Desember 2026:" in sms.body
     csv = client.post(reverse("assessment:invitations_csv", args=[rnd.pk]), {"token": [*links, "not-a-token"]})
     rows = csv.content.decode("utf-8-sig").splitlines()
     assert csv["Content-Type"].startswith("text/csv")
