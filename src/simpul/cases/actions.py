@@ -54,10 +54,14 @@ from simpul.catalog.forms_engine import validate_answers
 from simpul.core.actors import Actor, ActorKind
 from simpul.core.calendar import add_working_days, working_days_between
 from simpul.core.pdp import encrypt_text, nik_hash
+from simpul.core.registry import Registry
 from simpul.core.services import audit_record
 from simpul.regions.models import RegionLevel
 
 STAFF_ROLES = frozenset({ActorRole.OFFICER, ActorRole.HEAD})
+# What else an approval does, inside its transaction, once the case is approved (`simpul.documents` issues the
+# signed decision letter): hook(case=, actor=, note=); an exception rolls the whole approval back.
+approval_hooks: Registry[Callable[..., None]] = Registry("approval hook")
 
 
 # -- parameters of each action ------------------------------------------------------------------------------------
@@ -76,6 +80,7 @@ class ApproveParams:
     note: str = ""
     result_file: Any = None  # an uploaded result document (PDF, JPG or PNG)
     generate_letter: bool = False  # without a file: generate a decision letter (PDF)
+    passphrase: str = field(default="", repr=False)  # the signer's, for a certified signature (BSrE); never stored
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -262,7 +267,8 @@ def _comparable(value: Any) -> Any:
 
 @transaction.atomic
 def case_approve(
-    *, case: Case, actor: Actor | Any, note: str = "", result_file: Any = None, generate_letter: bool = False
+    *, case: Case, actor: Actor | Any, note: str = "", result_file: Any = None, generate_letter: bool = False,
+    passphrase: str = "",
 ) -> Case:
     """Approve: attach the uploaded result document or a generated decision letter (PDF), then close."""
     who = Actor.of(actor)
@@ -285,10 +291,13 @@ def case_approve(
         ))
     store_documents(case=locked, checked=checked, round_number=locked.revision_round, actor=who.account,
                      is_result=True)
-    return case_transition(
+    approved = case_transition(
         case=locked, action=CaseAction.APPROVE, actor=who, note=note,
         data={"result_documents": [c.sha256 for c in checked]},
     )
+    for _name, hook in approval_hooks.items():
+        hook(case=approved, actor=who, note=note, passphrase=passphrase)
+    return approved
 
 
 @transaction.atomic
@@ -493,7 +502,7 @@ def _transition(action: str) -> Callable[[Case, Actor, Any], Any]:
 
 def _run_approve(case: Case, actor: Actor, p: ApproveParams) -> Case:
     return case_approve(case=case, actor=actor, note=p.note, result_file=p.result_file,
-                        generate_letter=p.generate_letter and p.result_file is None)
+                        generate_letter=p.generate_letter and p.result_file is None, passphrase=p.passphrase)
 
 
 def _run_forward(case: Case, actor: Actor, p: ForwardParams) -> Disposition:

@@ -1,0 +1,101 @@
+"""The local default: PAdES signatures with the regency's own CA (`simpul.documents.ca`), made by pyHanko.
+
+Each signature is PAdES baseline with its validation data in the same revision (B-LT): the signer's certificate,
+the CA certificate and the CA's CRL go into the document security store (DSS) written together with the signature,
+so the signature covers the whole file and a verifier needs nothing from the network. Not a certified electronic
+signature (TTE): the visible block says so, as does the letter itself.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from pathlib import Path
+
+from asn1crypto import pem, x509
+from django.conf import settings
+from django.utils.translation import gettext as _
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers
+from pyhanko.sign.signers.pdf_signer import DSSContentSettings, SigDSSPlacementPreference
+from pyhanko.stamp import TextStampStyle
+from pyhanko_certvalidator import ValidationContext
+
+from simpul.documents.ca import ca_ensure
+from simpul.documents.signing.base import SignatureBox, SignerIdentity, SigningBackend, SigningError, registry
+
+logger = logging.getLogger(__name__)
+
+FIELD_NAME = "TandaTangan"
+
+
+def stamp_style() -> TextStampStyle:
+    """The widget of the visible signature: a frame around the signature block the letter itself prints (who
+    signed, NIP, and that it is not a certified TTE: in the letter's own embedded fonts, so the signed letter
+    stays PDF/A). Its text stays empty: pyHanko's stamp font would not be embedded."""
+    return TextStampStyle(stamp_text="", border_width=0, background=None)
+
+
+def pades_sign(pdf: bytes, *, cms_signer: signers.Signer, validation: ValidationContext | None,
+               signer: SignerIdentity, box: SignatureBox | None, reason: str, location: str,
+               certified: bool) -> bytes:
+    """`pdf` signed by `cms_signer` as PAdES; with `validation`, its data in the DSS of the same revision (B-LT)."""
+    meta = signers.PdfSignatureMetadata(
+        field_name=FIELD_NAME, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
+        reason=reason, location=location, name=signer.name,
+        embed_validation_info=validation is not None, validation_context=validation,
+        dss_settings=DSSContentSettings(placement=SigDSSPlacementPreference.TOGETHER_WITH_SIGNATURE,
+                                        include_vri=False),
+    )
+    spec = fields.SigFieldSpec(sig_field_name=FIELD_NAME, on_page=box.page if box else 0,
+                               box=box.box if box else None)
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    pdf_signer = signers.PdfSigner(meta, signer=cms_signer, stamp_style=stamp_style(),
+                                   new_field_spec=spec)
+    out = pdf_signer.sign_pdf(writer)
+    return out.getvalue()
+
+
+@registry.register
+class LocalBackend(SigningBackend):
+    """Signs with the key under `var/documents-ca/` (or the administrator's own, `SIMPUL_SIGNING_KEY`)."""
+
+    name = "local"
+    certified = False
+
+    def sign(self, pdf: bytes, *, signer: SignerIdentity, box: SignatureBox | None, reason: str,
+             location: str) -> bytes:
+        files = ca_ensure()
+        if not files.present():
+            raise SigningError(_("The signing key is not set up yet. Ask the administrator to run "
+                                 "\"simpul documents_ca init\" or to set the signing key files."))
+        try:
+            passphrase = _passphrase()
+            cms_signer = signers.SimpleSigner.load(str(files.key), str(files.cert),
+                                                   ca_chain_files=(str(files.ca_cert),), key_passphrase=passphrase)
+        except (OSError, ValueError) as exc:
+            logger.error("signing key could not be loaded: %s", type(exc).__name__)
+            cms_signer = None
+        if cms_signer is None:
+            raise SigningError(_("The signing key could not be read. Ask the administrator to check it."))
+        validation = ValidationContext(trust_roots=[load_certificate(files.ca_cert)],
+                                       crls=[files.crl.read_bytes()], allow_fetching=False)
+        try:
+            return pades_sign(pdf, cms_signer=cms_signer, validation=validation, signer=signer, box=box,
+                              reason=reason, location=location, certified=self.certified)
+        except Exception as exc:  # pyHanko raises many kinds; the officer gets one sentence, the log the kind
+            logger.exception("local signing failed: %s", type(exc).__name__)
+            raise SigningError(_("The signing program stopped with an error (details in the server log).")) from exc
+
+
+def _passphrase() -> bytes | None:
+    path = settings.DOCUMENTS_SIGNING_KEY_PASSPHRASE_FILE
+    return Path(path).read_bytes().strip() if path else None
+
+
+def load_certificate(path: Path) -> x509.Certificate:
+    """A certificate from a PEM or DER file, as pyHanko takes it."""
+    data = path.read_bytes()
+    if pem.detect(data):
+        _, _, data = pem.unarmor(data)
+    return x509.Certificate.load(data)
