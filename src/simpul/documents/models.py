@@ -52,8 +52,6 @@ class NumberPattern(TimeStampedModel):
     class Meta:
         verbose_name = _("number pattern")
         verbose_name_plural = _("number patterns")
-        constraints = [models.UniqueConstraint(fields=["agency"], name="documents_pattern_one_per_agency",
-                                               nulls_distinct=False)]
 
     def __str__(self) -> str:
         return self.pattern

@@ -25,6 +25,8 @@ from simpul.documents.ca import ca_ensure
 from simpul.documents.signing.base import SignatureBox, SignerIdentity, SigningBackend, SigningError, registry
 
 logger = logging.getLogger(__name__)
+# pyHanko warns on every signature that it may not fetch revocation data: by design here (the CA's CRL is given).
+logging.getLogger("pyhanko.sign.signers.pdf_signer").setLevel(logging.ERROR)
 
 FIELD_NAME = "TandaTangan"
 
