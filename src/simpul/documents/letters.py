@@ -83,7 +83,7 @@ def logo_data_uri(letterhead: Letterhead | None) -> str:
         return ""
     with letterhead.logo.open("rb") as handle:
         data = handle.read(512 * 1024)
-    kind = "image/svg+xml" if letterhead.logo.name.lower().endswith(".svg") else "image/png"
+    kind = "image/svg+xml" if (letterhead.logo.name or "").lower().endswith(".svg") else "image/png"
     return f"data:{kind};base64,{base64.b64encode(data).decode()}"
 
 

@@ -109,11 +109,11 @@ def test_the_holder_finds_and_downloads_it_in_dokumen_saya_and_strangers_get_not
     assert client.get(f"/verifikasi/{document.code}/unduh/").status_code == 404
     login(client, personas.citizen)
     html = client.get("/akun/dokumen/").content.decode()
-    assert document.title in html and f"/verifikasi/{document.code}/unduh/" in html
+    assert document.number in html and f"/verifikasi/{document.code}/unduh/" in html
     response = client.get(f"/verifikasi/{document.code}/unduh/")
     assert response.status_code == 200 and response.content == bytes(document.content)
     login(client, personas.business)
-    assert document.title not in client.get("/akun/dokumen/").content.decode()
+    assert document.number not in client.get("/akun/dokumen/").content.decode()
     assert client.get(f"/verifikasi/{document.code}/unduh/").status_code == 404
 
 
