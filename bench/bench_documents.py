@@ -16,7 +16,7 @@ import os
 import sys
 import tempfile
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -29,7 +29,7 @@ import django
 
 django.setup()
 
-from django.utils import timezone, translation  # noqa: E402
+from django.utils import translation  # noqa: E402
 
 from simpul.core.pdf import PdfMetadata, pdf_render  # noqa: E402
 from simpul.documents.letters import letter_context, signature_box  # noqa: E402
@@ -40,7 +40,7 @@ from simpul.documents.verification import signature_ok, signature_status  # noqa
 def _context(number: int) -> dict:
     agency = SimpleNamespace(name="Dinas Kependudukan dan Pencatatan Sipil", address="Jl. Kolonel Wahid Udin")
     case = SimpleNamespace(agency=agency, applicant_name="Siti Aminah", reference=f"MUBA-26-BENCH{number}",
-                           submitted_at=timezone.make_aware(datetime(2026, 12, 1, 9, 0)),
+                           submitted_at=datetime(2026, 12, 1, 2, 0, tzinfo=UTC),
                            service_version=SimpleNamespace(name="Penggantian KTP-el"))
     head = SimpleNamespace(jabatan="Kepala Dinas", on_behalf_of=None, delegation="")
     signer = SimpleNamespace(jabatan="Sekretaris Dinas", delegation="an", on_behalf_of=head, nip="198503032010012003",
@@ -63,7 +63,8 @@ def main() -> None:
     args = parser.parse_args()
     signing = backend("local")
     with translation.override("id"):
-        _render(0)  # warm-up: fonts, templates
+        warm = _render(0)  # warm-up: fonts, templates, and the CA (made on first use here)
+        signing.sign(warm, signer=SignerIdentity(name="Rina Petugas"), box=signature_box(warm), reason="", location="")
         started = time.perf_counter()
         for i in range(args.letters):
             _render(i)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from simpul.conftest import personas, region_tree  # noqa: F401 - shared fixtures
-from tests.browser.conftest import CHROMIUM, assert_no_axe_violations, shot, staff_page
+from tests.browser.conftest import CHROMIUM, PageLog, assert_no_axe_violations, shot, staff_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -66,7 +66,10 @@ def test_approve_sign_download_verify_revoke(browser: Any, live_server: Any, per
     # 3. anyone follows the QR code's path, without JavaScript, and sees "Sah"
     visitor_context = browser.new_context(java_script_enabled=False, locale="id-ID", viewport=PHONE)
     visitor = visitor_context.new_page()
+    log = PageLog.attach(visitor)
     visitor.goto(f"{site}/verifikasi/{document.code}/")
+    print(f"verification page: {log.total_bytes / 1024:.1f} KB in {len(log.responses)} requests")  # noqa: T201
+    assert log.total_bytes < 50 * 1024 and len(log.responses) <= 5
     text = visitor.locator("main").inner_text()
     assert "Sah" in text and document.number in text and "Siti Warga" not in text
     assert_no_axe_violations(visitor)

@@ -8,20 +8,25 @@ signature (TTE): the visible block says so, as does the letter itself.
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 from pathlib import Path
 
 from asn1crypto import pem, x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from django.conf import settings
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
+from pyhanko.sign.general import get_pyca_cryptography_hash
 from pyhanko.sign.signers.pdf_signer import DSSContentSettings, SigDSSPlacementPreference
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 
-from simpul.documents.ca import ca_ensure
+from simpul.documents.ca import CaFiles, ca_ensure
 from simpul.documents.signing.base import SignatureBox, SignerIdentity, SigningBackend, SigningError, registry
 
 logger = logging.getLogger(__name__)
@@ -72,9 +77,7 @@ class LocalBackend(SigningBackend):
             raise SigningError(_("The signing key is not set up yet. Ask the administrator to run "
                                  "\"simpul documents_ca init\" or to set the signing key files."))
         try:
-            passphrase = _passphrase()
-            cms_signer = signers.SimpleSigner.load(str(files.key), str(files.cert),
-                                                   ca_chain_files=(str(files.ca_cert),), key_passphrase=passphrase)
+            cms_signer = _signer(str(files.key), str(files.cert), str(files.ca_cert), _mtimes(files))
         except (OSError, ValueError) as exc:
             logger.error("signing key could not be loaded: %s", type(exc).__name__)
             cms_signer = None
@@ -88,6 +91,38 @@ class LocalBackend(SigningBackend):
         except Exception as exc:  # pyHanko raises many kinds; the officer gets one sentence, the log the kind
             logger.exception("local signing failed: %s", type(exc).__name__)
             raise SigningError(_("The signing program stopped with an error (details in the server log).")) from exc
+
+
+class KeptKeySigner(signers.SimpleSigner):
+    """pyHanko's SimpleSigner, with the private key parsed once per process instead of at every signature (parsing
+    and checking an RSA key costs about as much as rendering a letter)."""
+
+    _parsed: RSAPrivateKey | None = None
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+        if mechanism != "rsassa_pkcs1v15":
+            return bytes(super().sign_raw(data, digest_algorithm))
+        if self._parsed is None:
+            key = serialization.load_der_private_key(self.signing_key.dump(), password=None)
+            if not isinstance(key, RSAPrivateKey):
+                return bytes(super().sign_raw(data, digest_algorithm))
+            self._parsed = key
+        return self._parsed.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+
+
+def _mtimes(files: CaFiles) -> tuple[float, ...]:
+    return tuple(path.stat().st_mtime for path in (files.key, files.cert, files.ca_cert))
+
+
+@functools.lru_cache(maxsize=4)
+def _signer(key: str, cert: str, ca_cert: str, mtimes: tuple[float, ...]) -> signers.SimpleSigner:
+    """The signer of these files as they are now (a changed file, by its modification time, is read again)."""
+    loaded = signers.SimpleSigner.load(key, cert, ca_chain_files=(ca_cert,), key_passphrase=_passphrase())
+    if loaded is None or loaded.signing_cert is None:
+        raise ValueError("the signing key could not be loaded")
+    return KeptKeySigner(signing_cert=loaded.signing_cert, signing_key=loaded.signing_key,
+                         cert_registry=loaded.cert_registry)
 
 
 def _passphrase() -> bytes | None:
