@@ -8,10 +8,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from simpul.cases.actions import perform
+from simpul.cases.constants import CaseStatus
 from simpul.conftest import login
 from simpul.core.models import AuditEntry
 from simpul.documents.models import Document, DocumentStatus
+from simpul.documents.signing import registry
 from simpul.documents.tests.factories import case_in_review, letterhead
+from simpul.documents.tests.test_issue import FailingBackend
 
 
 @pytest.fixture
@@ -124,3 +127,16 @@ def test_the_tracking_page_lists_the_signed_letter_for_the_pin_holder(client, do
     html = client.get(f"/lacak/{document.case.reference}/").content.decode()
     assert f"/verifikasi/{document.code}/unduh/" in html
     assert client.get(f"/verifikasi/{document.code}/unduh/").status_code == 200
+
+
+def test_the_officer_sees_why_when_signing_fails_and_the_case_stays_in_review(client, personas):
+    letterhead(personas.dukcapil)
+    case = case_in_review(personas)
+    login(client, personas.officer)
+    with registry.override("local", FailingBackend):
+        response = client.post(f"/kantor/perkara/{case.reference}/aksi/approve/", {"approve-generate_letter": "on"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Surat keputusan tidak dapat ditandatangani, jadi permohonan tidak disetujui" in html
+    case.refresh_from_db()
+    assert case.status == CaseStatus.VERIFIKASI and not Document.objects.exists()
