@@ -17,6 +17,7 @@ from django.utils import translation
 
 from simpul.accounts.models import Role, User
 from simpul.agencies.models import Agency, AgencyKind, Membership, MembershipRole
+from simpul.documents.models import Signer
 from simpul.regions.models import Region, RegionLevel, VillageKind
 
 PASSWORD = "correct-horse-battery-staple-2026"
@@ -130,6 +131,11 @@ def personas(db: Any, region_tree: dict[str, Region]) -> Personas:
     Membership.objects.get_or_create(user=head, agency=dukcapil, defaults={"role": MembershipRole.HEAD})
     Membership.objects.get_or_create(user=other, agency=dpmptsp, defaults={"role": MembershipRole.OFFICER})
     Membership.objects.get_or_create(user=admin, agency=dinkominfo, defaults={"role": MembershipRole.ADMIN})
+    # Every approval issues a signed decision letter (simpul.documents): each office that approves has a signer.
+    Signer.objects.get_or_create(user=head, agency=dukcapil, defaults={
+        "nip": "197001012000031001", "jabatan": "Kepala Dinas Dukcapil", "is_default": True})
+    Signer.objects.get_or_create(user=other, agency=dpmptsp, defaults={
+        "nip": "198002022005011002", "jabatan": "Kepala DPMPTSP", "is_default": True})
     return Personas(
         citizen=make_user("citizen@test.simpul", Role.CITIZEN, full_name="Siti Warga"),
         business=make_user("business@test.simpul", Role.BUSINESS, full_name="CV Maju Jaya"),

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "simpul.infrastructure",
     "simpul.assessment",
     "simpul.opendata",
+    "simpul.documents",
     "simpul.api",
     "simpul.portal",
     "simpul.backoffice",
@@ -371,6 +372,29 @@ API_KEY_HMAC_KEY = env.str("SIMPUL_API_KEY_HMAC_KEY", default="")
 API_MAX_BODY_BYTES = env.int("SIMPUL_API_MAX_BODY_BYTES", default=DATA_UPLOAD_MAX_MEMORY_SIZE)
 # Days a row of the API call log is kept before the daily purge.
 API_CALL_LOG_RETENTION_DAYS = env.int("SIMPUL_API_CALL_LOG_RETENTION_DAYS", default=180)
+# Issued documents (simpul.documents, docs/documents.md). Who signs: "local" (the regency's own CA, not a certified
+# TTE; the default) or "bsre" (BSrE's Esign Client Service). The local backend's key material: the files that
+# `simpul documents_ca init` writes under DOCUMENTS_CA_DIR (made on first use in demo mode), or the administrator's
+# own signing key, its certificate, the CA certificate (the trust root the verification page checks against) and
+# the CA's CRL (embedded in every signature as its validation data).
+DOCUMENTS_SIGNING_BACKEND = env.str("SIMPUL_SIGNING_BACKEND", default="local")
+DOCUMENTS_CA_DIR = Path(env.str("SIMPUL_DOCUMENTS_CA_DIR", default=str(VAR_DIR / "documents-ca")))
+DOCUMENTS_CA_ORGANIZATION = env.str("SIMPUL_DOCUMENTS_CA_ORGANIZATION", default="Simpul")
+DOCUMENTS_CA_KEY_SIZE = env.int("SIMPUL_DOCUMENTS_CA_KEY_SIZE", default=3072)
+DOCUMENTS_SIGNING_KEY_FILE = env.str("SIMPUL_SIGNING_KEY", default="")
+DOCUMENTS_SIGNING_KEY_PASSPHRASE_FILE = env.str("SIMPUL_SIGNING_KEY_PASSPHRASE_FILE", default="")
+DOCUMENTS_SIGNING_CERT_FILE = env.str("SIMPUL_SIGNING_CERT", default="")
+DOCUMENTS_SIGNING_CA_CERT_FILE = env.str("SIMPUL_SIGNING_CA_CERT", default="")
+DOCUMENTS_SIGNING_CRL_FILE = env.str("SIMPUL_SIGNING_CRL", default="")
+# The BSrE backend: the Esign Client Service's address and its basic-auth account (the signer's NIK and passphrase
+# come from the signer at each signature and are never stored).
+BSRE_URL = env.str("SIMPUL_BSRE_URL", default="")
+BSRE_USERNAME = env.str("SIMPUL_BSRE_USERNAME", default="")
+BSRE_PASSWORD = env.str("SIMPUL_BSRE_PASSWORD", default="")
+BSRE_TIMEOUT_SECONDS = env.float("SIMPUL_BSRE_TIMEOUT_SECONDS", default=30.0)
+# The public verification page (/verifikasi/<code>/): the largest PDF it checks, and uploads per client per hour.
+DOCUMENTS_VERIFY_MAX_BYTES = env.int("SIMPUL_DOCUMENTS_VERIFY_MAX_BYTES", default=10 * 1024 * 1024)
+DOCUMENTS_VERIFY_PER_HOUR = env.int("SIMPUL_DOCUMENTS_VERIFY_PER_HOUR", default=20)
 # Webhooks and agency integrations (simpul.api.webhooks, docs/webhooks.md): the CloudEvents `source` of every event,
 # seconds before a delivery attempt counts as failed, hours of retries before a message is dead-lettered, and
 # whether URLs may be plain http:// or reach private/loopback addresses (both only in development by default).

@@ -35,6 +35,8 @@ urlpatterns += i18n_patterns(
     path("layanan/", include("simpul.catalog.urls")),
     # Applying (layanan/<code>/ajukan/...) and tracking (lacak/...), namespace `cases`.
     path("", include("simpul.cases.urls")),
+    # Issued documents: the public verification page (verifikasi/<code>/) and "Dokumen saya" (akun/dokumen/).
+    path("", include("simpul.documents.urls")),
     path("", include("simpul.portal.urls")),
     prefix_default_language=False,
 )

@@ -106,13 +106,11 @@ def test_officer_verifies_and_approves_in_one_step_previews_and_forwards(
     look(officer, "3-document")
     officer.get_by_role("link", name=f"Kembali ke permohonan {first.reference}").click()
 
-    # 3. verify and approve in one step: the primary form, a generated letter
+    # 3. verify and approve in one step: the primary form; the signed decision letter is issued by itself
     next_action = officer.locator("section.next-action")
-    next_action.get_by_label("Buat surat keputusan (PDF) secara otomatis").check()
-    clicks += 1
     next_action.get_by_role("button", name="Setujui", exact=True).click()
     clicks += 1
-    assert clicks == 3  # open the case, choose the letter, approve (before: 6, with "Mulai pemeriksaan" first)
+    assert clicks == 2  # open the case, approve: the signed letter is issued by itself (before: 6)
     text = main.inner_text()
     assert "Selesai" in text and "Mulai pemeriksaan" in text  # the verification is in the history
     look(officer, "4-approved")

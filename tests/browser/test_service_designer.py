@@ -230,7 +230,6 @@ def test_an_admin_designs_publishes_and_a_citizen_applies_and_the_officer_approv
     officer.goto(f"{site}/kantor/")
     officer.get_by_role("link", name=reference).click()
     next_action = officer.locator("section.next-action")  # verify and approve in one step
-    next_action.get_by_label("Buat surat keputusan (PDF) secara otomatis").check()
     next_action.get_by_role("button", name="Setujui", exact=True).click()
     assert "Selesai" in officer.locator("main").inner_text()
     case.refresh_from_db()

@@ -344,7 +344,7 @@ def main() -> None:
     officer_action(officer, applied, "verify")
     officer_action(officer, applied, "request_revision", note="Foto KK kurang jelas, mohon unggah ulang.")
     revise(citizen, applied)
-    officer_action(officer, applied, "approve", note="Disetujui.", generate_letter="on")
+    officer_action(officer, applied, "approve", note="Disetujui.")
     track(Client(), applied, pin)
     unfinished_draft(Client())
     delivered = deliver()

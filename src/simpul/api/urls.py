@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("simpul.api.exchange.urls")),
     path("", include("simpul.portal.api.urls")),
     path("", include("simpul.notifications.api.urls")),
+    path("", include("simpul.documents.api.urls")),
 ]

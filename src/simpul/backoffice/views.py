@@ -245,7 +245,7 @@ def _run(case: Case, action: str, user: Any, data: dict[str, Any]) -> None:
     kind = actions.ACTIONS[action].form
     if kind == Form.APPROVE:
         params: dict[str, Any] = {"note": note, "result_file": data.get("result_file"),
-                                  "generate_letter": bool(data.get("generate_letter"))}
+                                  "passphrase": data.get("passphrase", "")}
     elif kind == Form.FORWARD:
         params = {"to_agency": data["to_agency"], "note": note, "note_audience": audience}
     elif kind == Form.REVISION:

@@ -21,7 +21,6 @@ Every writer receives an `Actor` (`simpul.core.actors`); a user is accepted too 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -50,16 +49,19 @@ from simpul.cases.constants import (
 from simpul.cases.intake import documents_check, protect_answers, store_documents
 from simpul.cases.models import Case, Disposition
 from simpul.cases.permissions import actor_roles
-from simpul.cases.receipts import decision_letter_pdf
 from simpul.cases.workflow import PAUSED_STATUSES, TransitionNotAllowed, transition_find, transitions_from
 from simpul.catalog.forms_engine import all_fields, document_specs, validate_answers
 from simpul.core.actors import Actor, ActorKind
 from simpul.core.calendar import add_working_days, working_days_between
 from simpul.core.pdp import encrypt_text, nik_hash
+from simpul.core.registry import Registry
 from simpul.core.services import audit_record
 from simpul.regions.models import RegionLevel
 
 STAFF_ROLES = frozenset({ActorRole.OFFICER, ActorRole.HEAD})
+# What else an approval does, inside its transaction, once the case is approved (`simpul.documents` issues the
+# signed decision letter): hook(case=, actor=, note=); an exception rolls the whole approval back.
+approval_hooks: Registry[Callable[..., None]] = Registry("approval hook")
 
 
 # -- parameters of each action ------------------------------------------------------------------------------------
@@ -88,7 +90,7 @@ class RevisionParams:
 class ApproveParams:
     note: str = ""
     result_file: Any = None  # an uploaded result document (PDF, JPG or PNG)
-    generate_letter: bool = False  # without a file: generate a decision letter (PDF)
+    passphrase: str = field(default="", repr=False)  # the signer's, for a certified signature (BSrE); never stored
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -295,9 +297,10 @@ def _comparable(value: Any) -> Any:
 
 @transaction.atomic
 def case_approve(
-    *, case: Case, actor: Actor | Any, note: str = "", result_file: Any = None, generate_letter: bool = False
+    *, case: Case, actor: Actor | Any, note: str = "", result_file: Any = None, passphrase: str = "",
 ) -> Case:
-    """Approve: attach the uploaded result document or a generated decision letter (PDF), then close."""
+    """Approve: attach the uploaded result document if any, close, and run the approval hooks in the same
+    transaction (the documents app issues the signed decision letter there: a failure undoes the approval)."""
     who = Actor.of(actor)
     locked = case_lock(case)
     transition_find(workflow=locked.workflow, status=locked.status, action=CaseAction.APPROVE,
@@ -310,18 +313,15 @@ def case_approve(
             ))
         except ValidationError as exc:
             raise ValidationError({"result_file": exc.messages}) from None
-    elif generate_letter:
-        content = decision_letter_pdf(case=locked, actor=who.account, note=note)
-        checked.append(docs.CheckedFile(
-            spec_code="result", original_name=f"surat-{locked.reference}.pdf", content=content, kind="pdf",
-            content_type="application/pdf", sha256=hashlib.sha256(content).hexdigest(),
-        ))
     store_documents(case=locked, checked=checked, round_number=locked.revision_round, actor=who.account,
                      is_result=True)
-    return case_transition(
+    approved = case_transition(
         case=locked, action=CaseAction.APPROVE, actor=who, note=note,
         data={"result_documents": [c.sha256 for c in checked]},
     )
+    for _name, hook in approval_hooks.items():
+        hook(case=approved, actor=who, note=note, passphrase=passphrase)
+    return approved
 
 
 @transaction.atomic
@@ -540,7 +540,7 @@ def _run_revision(case: Case, actor: Actor, p: RevisionParams) -> Case:
 
 def _run_approve(case: Case, actor: Actor, p: ApproveParams) -> Case:
     return case_approve(case=case, actor=actor, note=p.note, result_file=p.result_file,
-                        generate_letter=p.generate_letter and p.result_file is None)
+                        passphrase=p.passphrase)
 
 
 def _run_forward(case: Case, actor: Actor, p: ForwardParams) -> Disposition:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -114,14 +115,18 @@ class RevisionForm(NoteForm):
 class ApproveForm(forms.Form):
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}),
                            max_length=4000, required=False)
-    result_file = forms.FileField(label=_("Result document (PDF, JPG or PNG)"), required=False)
-    generate_letter = forms.BooleanField(label=_("Generate a decision letter (PDF) instead"), required=False)
+    result_file = forms.FileField(
+        label=_("Another result document to attach (PDF, JPG or PNG)"), required=False,
+        help_text=_("The signed decision letter is issued by itself when you approve; attach a file only if the "
+                    "applicant needs one more."))
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if not cleaned.get("result_file") and not cleaned.get("generate_letter"):
-            raise forms.ValidationError(_("Upload the result document or choose to generate a letter."))
-        return cleaned
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if settings.DOCUMENTS_SIGNING_BACKEND == "bsre":  # a certified signature: the signer types their passphrase
+            self.fields["passphrase"] = forms.CharField(
+                label=_("Your signing passphrase (BSrE)"), max_length=200, required=True, strip=False,
+                widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+                help_text=_("Used once to sign the decision letter; Simpul never keeps it."))
 
 
 class ForwardForm(forms.Form):

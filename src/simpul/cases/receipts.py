@@ -13,7 +13,6 @@ from typing import Any
 import segno
 from django.conf import settings
 from django.utils import timezone, translation
-from django.utils.translation import gettext
 
 from simpul.cases.business import business_for_case
 from simpul.cases.selectors import case_documents
@@ -56,17 +55,4 @@ def receipt_pdf(*, case: Any, tracking_url: str, pin: str = "", language: str | 
             "qr_svg": qr.svg_data_uri(scale=4, border=2),
             "regency": home_kabupaten().name, "printed_at": timezone.localtime(),
             "business": business_for_case(case=case),
-        })
-
-
-def decision_letter_pdf(*, case: Any, actor: Any, note: str = "") -> bytes:
-    """A plain decision letter stating that the application was approved, signed by the agency. Official
-    letters are in Indonesian; kept as the case's result document, so archival PDF/A."""
-    with translation.override("id"):
-        metadata = PdfMetadata(
-            title=gettext("Approval letter {reference}").format(reference=case.reference),
-            author=case.agency.name, subject=case.service_version.name)
-        return pdf_render(template="cases/letter_pdf.html", metadata=metadata, archival=True, context={
-            "case": case, "actor": actor, "note": note, "regency": home_kabupaten().name,
-            "today": timezone.localdate(),
         })

@@ -19,6 +19,7 @@ The doors only render: a page with a form error, a problem+json 404 or 429, a te
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,9 +29,13 @@ from simpul.cases.models import Case
 from simpul.cases.reference_numbers import normalise_reference, pin_matches
 from simpul.core.clientip import client_ip
 from simpul.core.limits import Limit, limit_hit, limit_reached
+from simpul.core.registry import Registry
 
 # A hash no PIN matches, compared when the reference names no case (so both answers take the same time).
 _NO_CASE_HASH = "0" * 64
+# What the tracking page lists beside the case's own result documents (`simpul.documents` adds its signed letters,
+# without cases importing it): link(case) -> [(label, url)].
+result_links: Registry[Callable[[Case], list[tuple[str, str]]]] = Registry("tracking result link")
 
 
 @dataclass(frozen=True)

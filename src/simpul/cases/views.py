@@ -505,11 +505,12 @@ def track_detail(request: HttpRequest, reference: str) -> HttpResponse:
         return HttpResponseRedirect(reverse("cases:track") + "?ref=" + reference)
     history = selectors.case_public_history(case)
     results = [d for d in selectors.case_documents(case) if d.is_result]
+    issued = [link for _name, links in tracking.result_links.items() for link in links(case)]
     revision_note = next((e.public_note for e in reversed(history) if e.action == "request_revision"), "")
 
     can_withdraw = any(t.action == "withdraw" for t in transitions_from(case.workflow, case.status))
     return render(request, "cases/track_detail.html", {
-        "case": case, "history": history, "results": results, "revision_note": revision_note,
+        "case": case, "history": history, "results": results, "issued": issued, "revision_note": revision_note,
         "needs_revision": case.status == CaseStatus.PERLU_PERBAIKAN, "can_withdraw": can_withdraw,
     })
 

@@ -12,6 +12,7 @@ SCOPES = {
     "infrastructure:read": _("Read the ICT infrastructure registry (sites, links, measurements)."),
     "infrastructure:write": _("Report link measurements and update infrastructure records."),
     "assessment:read": _("Read assessment rounds, indices and published findings."),
+    "documents:read": _("Read issued documents (signed decision letters) by their number, with the signed PDF."),
     "webhooks:manage": _("Manage the client's own webhook subscriptions."),
 }
 

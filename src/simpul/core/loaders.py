@@ -32,6 +32,7 @@ APP_ORDER = [
     "catalog",
     "notifications",
     "cases",
+    "documents",
     "api",
     "infrastructure",
     "assessment",

@@ -26,7 +26,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
+from xml.sax.saxutils import escape
 
 import pydyf
 from django.conf import settings
@@ -63,6 +65,27 @@ _PDFUA_IN_PDFA = b"""<rdf:Description xmlns:rdf="http://www.w3.org/1999/02/22-rd
   xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" pdfuaid:part="1"/>
 """
 _RDF_END = b"</rdf:RDF>"
+ARCHIVE_NS = "https://simpul.invalid/ns/arsip/1.0/"
+ARCHIVE_PREFIX = "arsip"
+_SCHEMAS_END = b"</rdf:Bag></pdfaExtension:schemas>"
+
+
+def _archive_xmp(properties: tuple[tuple[str, str], ...]) -> tuple[bytes, bytes]:
+    """(the extension schema's `rdf:li`, the `rdf:Description` with the values) of the archive properties."""
+    fields = "".join(
+        f"<rdf:li rdf:parseType=\"Resource\"><pdfaProperty:name>{escape(name)}</pdfaProperty:name>"
+        "<pdfaProperty:valueType>Text</pdfaProperty:valueType><pdfaProperty:category>external</pdfaProperty:category>"
+        f"<pdfaProperty:description>{escape(name)}</pdfaProperty:description></rdf:li>"
+        for name, _ in properties)
+    schema = (f"<rdf:li rdf:parseType=\"Resource\"><pdfaSchema:schema>Simpul archive record</pdfaSchema:schema>"
+              f"<pdfaSchema:namespaceURI>{ARCHIVE_NS}</pdfaSchema:namespaceURI>"
+              f"<pdfaSchema:prefix>{ARCHIVE_PREFIX}</pdfaSchema:prefix>"
+              f"<pdfaSchema:property><rdf:Seq>{fields}</rdf:Seq></pdfaSchema:property></rdf:li>")
+    values = "".join(f"<{ARCHIVE_PREFIX}:{name}>{escape(value)}</{ARCHIVE_PREFIX}:{name}>"
+                     for name, value in properties)
+    description = (f'<rdf:Description xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" rdf:about="" '
+                   f'xmlns:{ARCHIVE_PREFIX}="{ARCHIVE_NS}">{values}</rdf:Description>\n')
+    return schema.encode(), description.encode()
 
 
 @dataclass(frozen=True)
@@ -73,6 +96,9 @@ class PdfMetadata:
     author: str = ""
     subject: str = ""
     keywords: tuple[str, ...] = field(default_factory=tuple)
+    # Archive properties of an archival PDF (name, value): a record's classification code, security
+    # classification, retention. Written in the XMP packet under `ARCHIVE_NS`, declared as a PDF/A extension schema.
+    archive: tuple[tuple[str, str], ...] = field(default_factory=tuple)
 
 
 def pdf_render(
@@ -101,7 +127,7 @@ def pdf_render(
     info.lang = language
     info.generator = "Simpul"
     info.created = info.modified = stamp
-    finisher = _archival_finisher if archival else _finisher
+    finisher = partial(_archival_finisher, archive=metadata.archive) if archival else _finisher
     return bytes(document.write_pdf(pdf_variant=variant, finisher=finisher))
 
 
@@ -110,12 +136,17 @@ def _finisher(document: Document, pdf: pydyf.PDF) -> None:
     pdf.catalog["ViewerPreferences"] = pydyf.Dictionary({"DisplayDocTitle": "true"})
 
 
-def _archival_finisher(document: Document, pdf: pydyf.PDF) -> None:
-    """The PDF/A-3a file also declares PDF/UA-1, in the one XMP packet WeasyPrint wrote."""
+def _archival_finisher(document: Document, pdf: pydyf.PDF, *, archive: tuple[tuple[str, str], ...] = ()) -> None:
+    """The PDF/A-3a file also declares PDF/UA-1 (and its archive properties), in the one XMP packet WeasyPrint
+    wrote."""
     _finisher(document, pdf)
     stream = next(o for o in pdf.objects if isinstance(o, pydyf.Stream) and o.extra.get("Type") == "/Metadata")
     packet = b"".join(part if isinstance(part, bytes) else str(part).encode() for part in stream.stream)
     head, end, tail = packet.rpartition(_RDF_END)
     if not end:
         raise ValueError("the PDF's XMP packet has no rdf:RDF element")
-    stream.stream = [head + _PDFUA_IN_PDFA + end + tail]
+    addition = _PDFUA_IN_PDFA
+    if archive:
+        schema, description = _archive_xmp(archive)
+        addition = addition.replace(_SCHEMAS_END, schema + _SCHEMAS_END) + description
+    stream.stream = [head + addition + end + tail]

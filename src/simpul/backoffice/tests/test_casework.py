@@ -95,7 +95,7 @@ def test_approve_from_submitted_is_one_post_with_two_recorded_steps_and_one_mess
     case = make_case(version)
     login(client, personas.officer)
     before = OutboxMessage.objects.count()
-    response = client.post(url("case_action", case, action="approve"), {"approve-generate_letter": "on"})
+    response = client.post(url("case_action", case, action="approve"), {"approve-note": ""})
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == CaseStatus.SELESAI

@@ -73,7 +73,7 @@ def test_worklist_filters_overdue_and_assigned(client, personas, version):
     assert fresh.reference.encode() in page.content and case.reference.encode() not in page.content
 
 
-def test_officer_requests_revision_then_approves_with_letter(client, personas, version):
+def test_officer_requests_revision_then_approves_and_the_signed_letter_is_issued(client, personas, version):
     case = make_case(version)
     login(client, personas.officer)
     detail = client.get(url("case_detail", case))
@@ -89,13 +89,13 @@ def test_officer_requests_revision_then_approves_with_letter(client, personas, v
     case.refresh_from_db()
     assert case.status == "perlu_perbaikan"
     # not allowed now: refused with a message, never a 500
-    response = client.post(url("case_action", case, action="approve"), {"approve-generate_letter": "on"})
+    response = client.post(url("case_action", case, action="approve"), {"approve-note": ""})
     assert response.status_code == 302
     case_transition(case=case, action="resubmit", actor=None, via_pin=True)
-    response = client.post(url("case_action", case, action="approve"), {"approve-generate_letter": "on"})
+    response = client.post(url("case_action", case, action="approve"), {"approve-note": ""})
     assert response.status_code == 302, response.content.decode()[:2000]
     case.refresh_from_db()
-    assert case.status == "selesai" and case.documents.filter(is_result=True).exists()
+    assert case.status == "selesai" and case.issued_documents.count() == 1
 
 
 def test_nik_reveal_and_document_download_are_audited(client, personas, version):

@@ -7,14 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import translation
 
-from simpul.cases.actions import case_approve, case_transition
 from simpul.cases.constants import CaseKind
 from simpul.cases.intake import case_submit
-from simpul.cases.models import CaseDocument
 from simpul.cases.tests.complaints import COMPLAINT, REPORTER, inspektorat, kependudukan, portal_complaint
 from simpul.cases.tests.factories import VALID_ANSWERS, ktp_service, pdf_upload
 from simpul.conftest import login
@@ -71,14 +68,3 @@ def test_the_receipt_is_in_the_language_of_the_page(client, personas, applicatio
     assert "Applicant Siti Warga" in facts.text
 
 
-def test_the_generated_decision_letter_is_archival_and_accessible(personas, application, caplog):
-    case_transition(case=application, action="verify", actor=personas.officer)
-    case_approve(case=application, actor=personas.officer, generate_letter=True, note="Silakan ambil di loket.")
-    letter = CaseDocument.objects.get(case=application, is_result=True)
-    with default_storage.open(letter.stored_name) as handle:
-        content = handle.read()
-    facts = assert_accessible_pdf(content, title=f"Surat persetujuan {application.reference}", lang="id",
-                                  archival=True)
-    assert facts.info["Author"] == "Dinas Administrasi Kependudukan dan Pencatatan Sipil"
-    assert "Silakan ambil di loket." in facts.text
-    assert weasyprint_complaints(caplog) == []

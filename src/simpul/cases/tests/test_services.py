@@ -219,13 +219,13 @@ def test_assign_only_to_members_of_the_agency(version, personas):
         case_assign(case=case, actor=personas.officer, to_user=personas.other_officer)
 
 
-def test_approve_with_generated_letter(version, personas):
+def test_approve_issues_the_signed_letter_and_no_unsigned_copy(version, personas):
     case = submit(version, personas).case
     case_transition(case=case, action="verify", actor=personas.officer)
-    case_approve(case=case, actor=personas.officer, generate_letter=True)
-    result = CaseDocument.objects.get(case=case, is_result=True)
-    with default_storage.open(result.stored_name) as handle:
-        assert handle.read(5) == b"%PDF-"
+    approved = case_approve(case=case, actor=personas.officer)
+    assert approved.status == "selesai"
+    assert not CaseDocument.objects.filter(case=case, is_result=True).exists()  # the letter is the issued document
+    assert case.issued_documents.count() == 1
 
 
 def test_nik_reveal_is_audited_and_limited_to_staff(version, personas):

@@ -120,7 +120,7 @@ def test_a_service_built_in_the_designer_is_published_applied_for_and_approved(a
     login(officer, personas.other_officer)
     action = lambda name: reverse("backoffice:case_action", kwargs={"reference": case.reference, "action": name})  # noqa: E731
     assert officer.post(action("verify"), {"verify-note": ""}).status_code == 302
-    assert officer.post(action("approve"), {"approve-generate_letter": "on"}).status_code == 302
+    assert officer.post(action("approve"), {"approve-note": ""}).status_code == 302
     case.refresh_from_db()
     assert case.status == "selesai"
 

@@ -1,0 +1,55 @@
+"""Reads of issued documents, with who may see what decided here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from simpul.agencies.selectors import user_is_member
+from simpul.documents.models import Document
+
+# Everything but the PDF's bytes: lists and the verification page never load them.
+LIST_FIELDS = ("id", "code", "number", "kind", "case_id", "agency_id", "holder_id", "holder_initials", "title",
+               "signer_name", "signer_jabatan", "backend", "certified", "classification_code", "security",
+               "retention", "issued_at", "sha256", "size", "status", "status_reason", "status_changed_at")
+
+
+def document_get_by_code(*, code: str) -> Document | None:
+    """The document with this verification code (typed codes: upper case, spaces and dashes ignored)."""
+    cleaned = "".join(ch for ch in (code or "").upper() if ch.isalnum())[:16]
+    if not cleaned:
+        return None
+    return Document.objects.only(*LIST_FIELDS, "agency__name").select_related("agency").filter(code=cleaned).first()
+
+
+def document_get_by_number(*, number: str) -> Document | None:
+    return Document.objects.select_related("agency", "case").filter(number=number).first()
+
+
+def document_list_for_holder(*, user: Any) -> QuerySet[Document]:
+    """A citizen's own documents, newest first ("Dokumen saya")."""
+    if not getattr(user, "is_authenticated", False):
+        return Document.objects.none()
+    return Document.objects.only(*LIST_FIELDS, "agency__name").select_related("agency").filter(holder=user)
+
+
+def document_list_for_case(*, case: Any) -> list[Document]:
+    return list(Document.objects.only(*LIST_FIELDS).filter(case=case))
+
+
+def document_may_revoke(*, document: Document, user: Any) -> bool:
+    """Staff of the issuing office may revoke its documents."""
+    return bool(getattr(user, "is_authenticated", False)) and user_is_member(user, document.agency_id)
+
+
+def document_content(*, document: Document) -> bytes:
+    return bytes(Document.objects.values_list("content", flat=True).get(pk=document.pk))
+
+
+def tracking_links(case: Any) -> list[tuple[str, str]]:
+    """The tracking page's links to the case's issued documents (`simpul.cases.tracking.result_links`)."""
+    return [(_("{title} (PDF, signed)").format(title=d.title), reverse("documents:download", kwargs={"code": d.code}))
+            for d in document_list_for_case(case=case)]
