@@ -31,6 +31,7 @@ ROLE_ATTRIBUTES: dict[str, str] = {
     FieldRole.APPLICANT_NIK: "nik",
     FieldRole.APPLICANT_PHONE: "phone",
     FieldRole.APPLICANT_EMAIL: "email",
+    FieldRole.APPLICANT_VILLAGE: "domicile",
 }
 VILLAGE = "domicile"
 # What a citizen may change in her own profile (`simpul.accounts.services.CITIZEN_EDITABLE`): a NIK is corrected
@@ -90,7 +91,10 @@ def _fields(version: Any) -> list[tuple[dict[str, Any], str]]:
             attribute = ROLE_ATTRIBUTES.get(field.get("role") or "")
             if attribute:
                 found.append((field, attribute))
-        if any(f.get("role") for f in fields) and not any(a == VILLAGE for _f, a in found):
+        # A form that declares no village role: the village question on the page that asks about the applicant.
+        if any(f.get("role") for f in fields) and not any(a == VILLAGE for _f, a in found) and not any(
+                f.get("role") == FieldRole.APPLICANT_VILLAGE for p in (version.form or {}).get("pages") or []
+                for f in p.get("fields") or []):
             village = next((f for f in fields if f.get("type") == "region"), None)
             if village is not None:
                 found.append((village, VILLAGE))

@@ -90,6 +90,7 @@ class FieldRole(TextChoices):
     APPLICANT_PHONE = "applicant_phone", _("Applicant's mobile number")
     APPLICANT_EMAIL = "applicant_email", _("Applicant's email")
     APPLICANT_ADDRESS = "applicant_address", _("Applicant's address")
+    APPLICANT_VILLAGE = "applicant_village", _("Applicant's village")
 
 
 # The field types each role may be given to (a phone role on a phone field, so the case gets a valid number).
@@ -99,6 +100,7 @@ ROLE_TYPES: dict[str, tuple[str, ...]] = {
     FieldRole.APPLICANT_PHONE: ("phone",),
     FieldRole.APPLICANT_EMAIL: ("email",),
     FieldRole.APPLICANT_ADDRESS: ("text", "textarea"),
+    FieldRole.APPLICANT_VILLAGE: ("region",),
 }
 
 

@@ -138,3 +138,19 @@ def test_no_offer_when_nothing_changed(client, personas, kk, profile):
                       "email": "citizen@test.simpul", "idempotency_key": draft.idempotency_key})
     review = client.get(reverse("cases:apply_review", kwargs={"code": "kk-perubahan", "token": draft.token}))
     assert "save_to_profile" not in review.content.decode()
+
+
+def test_a_declared_village_role_is_the_village_wherever_it_is_asked():
+    # A form (e.g. made in the service designer) that names the applicant's village by its role gets that field,
+    # even on another page; without the role, the village question on the applicant's page is taken.
+    from types import SimpleNamespace
+
+    from simpul.cases.prefill import _fields
+
+    applicant = {"name": "nama", "type": "text", "role": "applicant_name"}
+    problem = {"name": "lokasi", "type": "region"}
+    home = {"name": "desa_rumah", "type": "region", "role": "applicant_village"}
+    declared = SimpleNamespace(form={"pages": [{"fields": [applicant, problem]}, {"fields": [home]}]})
+    assert [(f["name"], a) for f, a in _fields(declared)] == [("nama", "full_name"), ("desa_rumah", "domicile")]
+    guessed = SimpleNamespace(form={"pages": [{"fields": [applicant, problem]}]})
+    assert [(f["name"], a) for f, a in _fields(guessed)] == [("nama", "full_name"), ("lokasi", "domicile")]
