@@ -8,6 +8,7 @@ outbox gives up (dead letter), the message is marked failed; a re-send from the 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db import transaction
@@ -18,6 +19,7 @@ from simpul.core.models import OutboxMessage
 from simpul.core.outbox import DeliveryError, OutboxBackend, registry
 from simpul.notifications.gateways import registry as gateways
 from simpul.notifications.models import Message, MessageAttempt, MessageStatus
+from simpul.notifications.reference import SECRET_LINK_EVENTS
 from simpul.notifications.services import BACKEND_NAME, RENDER_BACKEND_NAME, notification_send
 
 __all__ = ["BACKEND_NAME", "RENDER_BACKEND_NAME", "NotificationBackend", "NotificationRenderBackend"]
@@ -45,6 +47,16 @@ class NotificationRenderBackend(OutboxBackend):
         return {"message_ids": ids}
 
 
+LINK_RE = re.compile(r"https?://\S+")
+
+
+def _kept_body(notification: Message) -> dict[str, Any]:
+    """What the stored copy of a delivered (or given-up) message keeps: a key-like link is struck out."""
+    if notification.event not in SECRET_LINK_EVENTS:
+        return {}
+    return {"body": LINK_RE.sub("[…]", notification.body)}
+
+
 @registry.register
 class NotificationBackend(OutboxBackend):
     name = BACKEND_NAME
@@ -64,7 +76,7 @@ class NotificationBackend(OutboxBackend):
             with transaction.atomic():
                 Message.objects.filter(pk=notification.pk).update(
                     attempts=F("attempts") + 1, last_error=error, gateway=gateway.name, updated_at=timezone.now(),
-                    **({"status": MessageStatus.FAILED} if last_try else {}),
+                    **({"status": MessageStatus.FAILED, **_kept_body(notification)} if last_try else {}),
                 )
                 MessageAttempt.objects.create(message=notification, gateway=gateway.name, ok=False, detail=error)
             raise DeliveryError(error) from exc
@@ -72,7 +84,7 @@ class NotificationBackend(OutboxBackend):
             Message.objects.filter(pk=notification.pk).update(
                 attempts=F("attempts") + 1, status=MessageStatus.SENT, sent_at=timezone.now(), last_error="",
                 gateway=gateway.name, provider_id=str(receipt.get("provider_id", ""))[:200],
-                updated_at=timezone.now(),
+                updated_at=timezone.now(), **_kept_body(notification),
             )
             MessageAttempt.objects.create(message=notification, gateway=gateway.name, ok=True,
                                           detail=str(receipt)[:2000])

@@ -32,6 +32,11 @@ EVENT_VARIABLES: dict[str, tuple[str, ...]] = {
     "draft.resume_link": ("service_name", "resume_url"),
 }
 
+# Events whose messages carry a link that is itself a key (it logs a person in, opens a draft or a questionnaire
+# without an account): once the message is sent or has failed for good, the stored copy keeps no link, so whoever
+# may read the message log (a superuser, a backup) cannot use it.
+SECRET_LINK_EVENTS = frozenset({"staff.invitation", "draft.resume_link", "assessment.invitation"})
+
 # Other names callers may use for a variable: filled in when the template's own name is missing.
 CONTEXT_ALIASES: dict[str, tuple[str, ...]] = {
     "service_name": ("service",),

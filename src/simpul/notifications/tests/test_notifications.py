@@ -282,3 +282,22 @@ def test_an_event_queued_in_a_request_is_rendered_by_the_worker_once():
 @pytest.mark.django_db
 def test_no_recipient_queues_nothing():
     assert notification_queue(event="case.submitted", context={}, case_reference="MUBA-26-AAAAA-A") is None
+
+
+def test_a_key_like_link_is_sent_but_not_kept_in_the_message_log(templates, settings):
+    # An invitation or a resume link opens an account or a draft: the person gets it, the stored copy does not keep it.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    link = "https://simpul.example/akun/undangan/abc123SECRET/"
+    notification_send(event="staff.invitation", to_email="rina@example.org", to_phone="081234567890",
+                      context={"full_name": "Rina", "agency_name": "Disdukcapil", "invitation_url": link,
+                               "valid_days": 3})
+    assert outbox_deliver_batch() == 2
+    assert link in mail.outbox[0].body
+    for message in Message.objects.filter(event="staff.invitation"):
+        assert message.status == MessageStatus.SENT
+        assert "abc123SECRET" not in message.body and "[…]" in message.body
+    notification_send(event="case.submitted", to_email="siti@example.org", context=CONTEXT,
+                      case_reference="MB-7K3Q-9XPD")
+    outbox_deliver_batch()
+    ordinary = Message.objects.get(event="case.submitted")
+    assert "MB-7K3Q-9XPD" in ordinary.body and "[…]" not in ordinary.body  # other messages are kept as sent
