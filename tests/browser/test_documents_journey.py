@@ -44,10 +44,8 @@ def test_approve_sign_download_verify_revoke(browser: Any, live_server: Any, per
     # 1. the officer approves in the back office: the letter is issued and signed
     officer = staff_page(browser, site, personas.officer)
     officer.goto(f"{site}/kantor/perkara/{case.reference}/")
-    officer.locator("summary", has_text="Setujui").click()
-    # The back office's approve form still asks for a result document or the plain generated letter (its rework
-    # is another part's); the signed decision letter is issued whichever is chosen.
-    officer.get_by_role("button", name="Setujui", exact=True).click()
+    # Approving is the next likely action; the signed decision letter is issued by itself.
+    officer.locator("section.next-action").get_by_role("button", name="Setujui", exact=True).click()
     assert "Selesai" in officer.locator("main").inner_text()
     shot(officer, "documents-1-officer-approved")
     document = Document.objects.get(case=case)

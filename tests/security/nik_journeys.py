@@ -87,6 +87,10 @@ def set_up() -> dict[str, Any]:
     officer = User.objects.create_user(email="officer@journey.test", password=PASSWORD, role=Role.OFFICER,
                                        full_name="Petugas Dukcapil")
     Membership.objects.create(user=officer, agency=dukcapil, role=MembershipRole.HEAD)
+    from simpul.documents.models import Signer  # every approval issues a signed letter: the office has a signer
+
+    Signer.objects.create(user=officer, agency=dukcapil, nip="197001012000031001", jabatan="Kepala Dinas",
+                          is_default=True)
     citizen = User.objects.create_user(email="citizen@journey.test", password=PASSWORD, role=Role.CITIZEN,
                                        full_name="Siti Aminah")
     operator = User.objects.create_user(email="operator@journey.test", password=PASSWORD,
