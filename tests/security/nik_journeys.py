@@ -78,6 +78,7 @@ def set_up() -> dict[str, Any]:
     from simpul.accounts.models import Role, User
     from simpul.agencies.models import Agency, Membership, MembershipRole
     from simpul.clients.services import api_client_create, api_key_issue
+    from simpul.documents.models import Signer
     from simpul.regions.models import Region
 
     call_command("migrate", verbosity=0, interactive=False)
@@ -87,8 +88,7 @@ def set_up() -> dict[str, Any]:
     officer = User.objects.create_user(email="officer@journey.test", password=PASSWORD, role=Role.OFFICER,
                                        full_name="Petugas Dukcapil")
     Membership.objects.create(user=officer, agency=dukcapil, role=MembershipRole.HEAD)
-    from simpul.documents.models import Signer  # every approval issues a signed letter: the office has a signer
-
+    # every approval issues a signed letter: the office has a signer
     Signer.objects.create(user=officer, agency=dukcapil, nip="197001012000031001", jabatan="Kepala Dinas",
                           is_default=True)
     citizen = User.objects.create_user(email="citizen@journey.test", password=PASSWORD, role=Role.CITIZEN,
