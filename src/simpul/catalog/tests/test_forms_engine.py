@@ -220,7 +220,7 @@ def test_an_unknown_role_is_refused_in_indonesian_naming_the_field():
         errors = definition_errors(form=form, documents=[])
     assert errors == [
         "form.pages[0].fields[0].role: peran 'applicant_shoe_size' tidak dikenal (yang boleh: applicant_name, "
-        "applicant_nik, applicant_phone, applicant_email, applicant_address)"
+        "applicant_nik, applicant_phone, applicant_email, applicant_address, applicant_village)"
     ]
 
 
