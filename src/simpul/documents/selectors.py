@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from simpul.accounts.permissions import is_mfa_verified
 from simpul.agencies.selectors import user_is_member
 from simpul.documents.models import Document
 
@@ -41,8 +42,10 @@ def document_list_for_case(*, case: Any) -> list[Document]:
 
 
 def document_may_revoke(*, document: Document, user: Any) -> bool:
-    """Staff of the issuing office may revoke its documents."""
-    return bool(getattr(user, "is_authenticated", False)) and user_is_member(user, document.agency_id)
+    """Staff of the issuing office who passed their second factor may revoke its documents (and read them as the
+    office): a password alone never acts as staff."""
+    return (bool(getattr(user, "is_authenticated", False)) and is_mfa_verified(user)
+            and user_is_member(user, document.agency_id))
 
 
 def document_content(*, document: Document) -> bytes:

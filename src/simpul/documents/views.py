@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from simpul.accounts.permissions import require_staff_mfa
 from simpul.cases.permissions import is_applicant
 from simpul.cases.views import SESSION_TRACKED
 from simpul.core.clientip import client_ip
@@ -65,6 +66,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_POST
+@require_staff_mfa
 def revoke(request: HttpRequest, code: str) -> HttpResponse:
     document = selectors.document_get_by_code(code=code)
     if document is None or not selectors.document_may_revoke(document=document, user=request.user):

@@ -140,3 +140,13 @@ def test_the_officer_sees_why_when_signing_fails_and_the_case_stays_in_review(cl
     assert "Surat keputusan tidak dapat ditandatangani, jadi permohonan tidak disetujui" in html
     case.refresh_from_db()
     assert case.status == CaseStatus.VERIFIKASI and not Document.objects.exists()
+
+
+def test_staff_without_their_second_factor_neither_revoke_nor_read_as_the_office(client, document, personas):
+    # A password alone (no TOTP step in this session) never acts as staff: no revoke form, no revoking, no download.
+    client.force_login(personas.officer)
+    assert "cabut/" not in page(client, document).content.decode()
+    response = client.post(f"/verifikasi/{document.code}/cabut/", {"reason": "Salah nama."})
+    assert response.status_code == 302 and "/akun/verifikasi/" in response["Location"]
+    assert Document.objects.get(pk=document.pk).status == DocumentStatus.VALID
+    assert client.get(f"/verifikasi/{document.code}/unduh/").status_code == 404
