@@ -8,6 +8,7 @@ operator's printed one (`simpul.backoffice.operator`) both ask `receipt_wording`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import segno
@@ -19,6 +20,7 @@ from simpul.cases.selectors import case_documents
 from simpul.cases.wording import CaseWording, case_wording
 from simpul.catalog.forms_engine import document_specs
 from simpul.core.pdf import PdfMetadata, pdf_render
+from simpul.core.registry import Registry
 from simpul.regions.national import home_kabupaten
 
 
@@ -43,16 +45,37 @@ def documents_received(case: Any) -> list[tuple[str, str]]:
             for d in case_documents(case) if not d.is_result]
 
 
+def receipt_context(*, case: Any, tracking_url: str, pin: str = "") -> dict[str, Any]:
+    """What a receipt prints (also the signed one, `documents/receipt_pdf.html`, which never gets the PIN)."""
+    return {
+        "case": case, "pin": pin, "tracking_url": tracking_url, "wording": receipt_wording(case),
+        "documents": documents_received(case), "agency": case.agency, "sms_number": settings.SIMPUL_SMS_NUMBER,
+        "follow": str(receipt_wording(case).receipt_follow).format(url=tracking_url),
+        "qr_svg": segno.make(tracking_url, error="m").svg_data_uri(scale=4, border=2),
+        "regency": home_kabupaten().name, "printed_at": timezone.localtime(),
+        "business": business_for_case(case=case),
+    }
+
+
 def receipt_pdf(*, case: Any, tracking_url: str, pin: str = "", language: str | None = None) -> bytes:
     """The receipt: the office's heading and address, reference, (PIN when just submitted), service, the
     documents received, submission and due dates (times with their zone, WIB), QR code."""
-    qr = segno.make(tracking_url, error="m")
     with translation.override(language or translation.get_language() or "id"):
-        return pdf_render(template="cases/receipt_pdf.html", metadata=receipt_metadata(case), context={
-            "case": case, "pin": pin, "tracking_url": tracking_url, "wording": receipt_wording(case),
-            "documents": documents_received(case), "agency": case.agency, "sms_number": settings.SIMPUL_SMS_NUMBER,
-            "follow": str(receipt_wording(case).receipt_follow).format(url=tracking_url),
-            "qr_svg": qr.svg_data_uri(scale=4, border=2),
-            "regency": home_kabupaten().name, "printed_at": timezone.localtime(),
-            "business": business_for_case(case=case),
-        })
+        return pdf_render(template="cases/receipt_pdf.html", metadata=receipt_metadata(case),
+                          context=receipt_context(case=case, tracking_url=tracking_url, pin=pin))
+
+
+# Who issues the signed receipt of a service that signs receipts (`Service.signs_receipt`): `simpul.documents`
+# registers one in its AppConfig.ready(); called as f(case=, actor=, tracking_url=) -> PDF bytes or None.
+signed_receipts: Registry[Callable[..., bytes | None]] = Registry("signed receipt issuer")
+
+
+def receipt_download(*, case: Any, tracking_url: str, pin: str = "", actor: Any = None) -> tuple[bytes, bool]:
+    """The receipt a holder downloads, and whether it is the signed one: the signed document for services that
+    sign receipts (without the PIN: the PIN stays on the confirmation page), else the receipt drawn now."""
+    if case.service_version.service.signs_receipt:
+        for _name, issue in signed_receipts.items():
+            signed = issue(case=case, actor=actor, tracking_url=tracking_url)
+            if signed is not None:
+                return signed, True
+    return receipt_pdf(case=case, tracking_url=tracking_url, pin=pin), False

@@ -47,7 +47,7 @@ from simpul.cases.models import Case, Draft
 from simpul.cases.permissions import is_applicant, personal_answer_names
 from simpul.cases.prefill import from_profile, profile_changes, profile_prefill
 from simpul.cases.previews import file_facts, pdftoppm_available, preview_png, preview_response
-from simpul.cases.receipts import receipt_pdf
+from simpul.cases.receipts import receipt_download
 from simpul.cases.reference_numbers import normalise_reference
 from simpul.cases.tracking import Blocked, Requester
 from simpul.cases.workflow import TransitionNotAllowed, transitions_from
@@ -666,7 +666,8 @@ def track_receipt(request: HttpRequest, reference: str) -> HttpResponse:
         personal_data_access_record(door=AccessDoor.RECEIPT, request=request, actor=request.user, case=case)
     pin = request.session.get(SESSION_PINS, {}).get(case.reference, "")
     url = request.build_absolute_uri(reverse("cases:track") + "?ref=" + case.reference)
-    pdf = receipt_pdf(case=case, tracking_url=url, pin=pin)
+    pdf, _signed = receipt_download(case=case, tracking_url=url, pin=pin,
+                                    actor=request.user if request.user.is_authenticated else None)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="tanda-terima-{case.reference}.pdf"'
     response["Cache-Control"] = "private, no-store"

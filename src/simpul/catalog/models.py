@@ -67,6 +67,10 @@ class Service(TimeStampedModel):
         help_text=_("Words people type when they look for this service, separated by commas (for example: KK "
                     "hilang, cetak ulang KK). The catalogue search finds the service by them; nobody sees them."),
     )
+    signs_receipt = models.BooleanField(
+        _("signed receipts"), default=False,
+        help_text=_("The applicant's receipt is issued as a signed document anyone can verify (without the PIN)."),
+    )
 
     class Meta:
         ordering = ["code"]

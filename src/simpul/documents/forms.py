@@ -18,3 +18,13 @@ class VerifyUploadForm(forms.Form):
 class RevokeForm(forms.Form):
     reason = forms.CharField(label=_("Reason for revoking"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
                              help_text=_("Shown on the verification page, for everyone."))
+
+
+class ReissueForm(forms.Form):
+    reason = forms.CharField(label=_("Why it is issued again"), max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("For example: the name was corrected. Shown on the verification page of "
+                                         "this document, which then points to the new one."))
+    passphrase = forms.CharField(label=_("Your signing passphrase (BSrE)"), required=False, max_length=200,
+                                 widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+                                 help_text=_("Never stored."))

@@ -87,23 +87,31 @@ def logo_data_uri(letterhead: Letterhead | None) -> str:
     return f"data:{kind};base64,{base64.b64encode(data).decode()}"
 
 
-def letter_context(*, case: Any, letterhead: Letterhead | None, template: LetterTemplate | None, number: str,
-                   code: str, verify_url: str, signer: Signer, note: str, certified: bool) -> dict[str, Any]:
-    agency = case.agency
+def issue_context(*, agency: Any, letterhead: Letterhead | None, number: str, code: str, verify_url: str,
+                  signer: Signer, certified: bool) -> dict[str, Any]:
+    """What every issued document prints (`simpul.documents.services.document_issue`): letterhead, logo, number,
+    date, signature lines, the verification code, URL and QR code, and whether the signature is certified."""
+    return {
+        "letterhead": letterhead, "agency": agency, "number": number, "code": code, "verify_url": verify_url,
+        "today": timezone.localdate(), "signature": signature_lines(signer), "certified": certified,
+        "qr_svg": qr_data_uri(verify_url), "logo": logo_data_uri(letterhead), "signature_anchor": SIGNATURE_ANCHOR,
+    }
+
+
+def decision_context(*, case: Any, template: LetterTemplate | None, note: str) -> dict[str, Any]:
+    """What a decision letter prints besides `issue_context`: addressee, subject, the body and tembusan."""
+    letterhead = Letterhead.objects.filter(agency=case.agency_id).first()
     values = {
         "nama": case.applicant_name or "-", "layanan": case.service_version.name, "nomor_registrasi": case.reference,
         "tanggal_pengajuan": timezone.localtime(case.submitted_at).strftime("%d-%m-%Y"),
-        "kantor": letterhead.office_name if letterhead else agency.name, "catatan": note,
+        "kantor": letterhead.office_name if letterhead else case.agency.name, "catatan": note,
     }
     return {
-        "case": case, "letterhead": letterhead, "agency": agency, "number": number, "code": code,
-        "verify_url": verify_url, "today": timezone.localdate(),
+        "case": case,
         "subject": template.subject if template else _("Decision on the application for {service}").format(
             service=case.service_version.name),
         "body": body_render(template.body if template else default_body(), values),
         "tembusan": [line.strip() for line in (template.tembusan if template else "").splitlines() if line.strip()],
-        "signature": signature_lines(signer), "certified": certified, "qr_svg": qr_data_uri(verify_url),
-        "logo": logo_data_uri(letterhead), "signature_anchor": SIGNATURE_ANCHOR,
     }
 
 

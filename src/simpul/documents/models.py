@@ -130,6 +130,13 @@ class LetterTemplate(TimeStampedModel):
 
 class DocumentKind(models.TextChoices):
     DECISION = "decision", _("Decision letter")
+    RECEIPT = "receipt", _("Receipt")
+    CERTIFICATE = "certificate", _("Certificate")
+
+
+# The file name a holder's download gets, by kind ("surat-keputusan-K7Q2….pdf").
+FILE_PREFIXES: dict[str, str] = {DocumentKind.DECISION: "surat-keputusan", DocumentKind.RECEIPT: "tanda-terima",
+                 DocumentKind.CERTIFICATE: "sertifikat"}
 
 
 class DocumentStatus(models.TextChoices):
@@ -139,13 +146,15 @@ class DocumentStatus(models.TextChoices):
 
 
 class Document(models.Model):
-    """One issued, signed document. Its bytes are kept in the row (written in the issuing transaction: nothing
-    is half-issued); what the verification page shows is kept as issued, not read again from other tables."""
+    """One issued, signed document: a case's decision letter or signed receipt, or a certificate (of an event's
+    attendance, say: no case). Its bytes are kept in the row (written in the issuing transaction: nothing is
+    half-issued); what the verification page shows is kept as issued, not read again from other tables."""
 
     code = models.CharField(_("verification code"), max_length=16, unique=True)
     number = models.CharField(_("number"), max_length=120, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices, default=DocumentKind.DECISION)
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="issued_documents")
+    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="issued_documents")
     agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
     holder = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="documents")
@@ -159,6 +168,8 @@ class Document(models.Model):
     security = models.CharField(_("security classification"), max_length=30)
     retention = models.CharField(_("retention"), max_length=120, blank=True)
     issued_at = models.DateTimeField(_("issued at"))
+    note = models.TextField(_("note on the document"), blank=True,
+                            help_text=_("The officer's note printed in a decision letter (kept to issue it again)."))
     sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
     content = models.BinaryField(_("PDF"))
     size = models.PositiveIntegerField(_("size"))
@@ -172,6 +183,11 @@ class Document(models.Model):
 
     class Meta:
         ordering = ["-issued_at"]
+        constraints = [
+            # a case has one valid receipt: a second download never issues a second one
+            models.UniqueConstraint(fields=["case"], condition=models.Q(kind="receipt", status="valid"),
+                                    name="documents_one_valid_receipt_per_case"),
+        ]
         verbose_name = _("issued document")
         verbose_name_plural = _("issued documents")
 
@@ -180,4 +196,4 @@ class Document(models.Model):
 
     @property
     def file_name(self) -> str:
-        return f"surat-keputusan-{self.code.lower()}.pdf"
+        return f"{FILE_PREFIXES.get(self.kind, 'dokumen')}-{self.code.lower()}.pdf"

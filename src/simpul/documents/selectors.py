@@ -10,12 +10,14 @@ from django.utils.translation import gettext as _
 
 from simpul.accounts.permissions import is_mfa_verified
 from simpul.agencies.selectors import user_is_member
+from simpul.documents.kinds import reissuers
 from simpul.documents.models import Document
 
 # Everything but the PDF's bytes: lists and the verification page never load them.
 LIST_FIELDS = ("id", "code", "number", "kind", "case_id", "agency_id", "holder_id", "holder_initials", "title",
                "signer_name", "signer_jabatan", "backend", "certified", "classification_code", "security",
-               "retention", "issued_at", "sha256", "size", "status", "status_reason", "status_changed_at")
+               "retention", "issued_at", "sha256", "size", "status", "status_reason", "status_changed_at",
+               "superseded_by_id")
 
 
 def document_get_by_code(*, code: str) -> Document | None:
@@ -23,7 +25,8 @@ def document_get_by_code(*, code: str) -> Document | None:
     cleaned = "".join(ch for ch in (code or "").upper() if ch.isalnum())[:16]
     if not cleaned:
         return None
-    return Document.objects.only(*LIST_FIELDS, "agency__name").select_related("agency").filter(code=cleaned).first()
+    return (Document.objects.only(*LIST_FIELDS, "agency__name", "superseded_by__code")
+            .select_related("agency", "superseded_by").filter(code=cleaned).first())
 
 
 def document_get_by_number(*, number: str) -> Document | None:
@@ -46,6 +49,11 @@ def document_may_revoke(*, document: Document, user: Any) -> bool:
     office): a password alone never acts as staff."""
     return (bool(getattr(user, "is_authenticated", False)) and is_mfa_verified(user)
             and user_is_member(user, document.agency_id))
+
+
+def document_may_reissue(*, document: Document, user: Any) -> bool:
+    """Whether the office may issue this document again from its source (see `services.document_reissue`)."""
+    return document.kind in reissuers and document_may_revoke(document=document, user=user)
 
 
 def document_content(*, document: Document) -> bytes:

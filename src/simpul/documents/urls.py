@@ -11,6 +11,7 @@ urlpatterns = [
     path("verifikasi/", views.verify_start, name="verify_start"),
     path("verifikasi/<str:code>/", views.verify, name="verify"),
     path("verifikasi/<str:code>/cabut/", views.revoke, name="revoke"),
+    path("verifikasi/<str:code>/terbitkan-ulang/", views.reissue, name="reissue"),
     path("verifikasi/<str:code>/unduh/", views.download, name="download"),
     path("akun/dokumen/", views.my_documents, name="mine"),
 ]

@@ -19,7 +19,7 @@ from simpul.cases.views import SESSION_TRACKED
 from simpul.core.clientip import client_ip
 from simpul.core.limits import Limit, limit_hit
 from simpul.documents import selectors, services
-from simpul.documents.forms import RevokeForm, VerifyCodeForm, VerifyUploadForm
+from simpul.documents.forms import ReissueForm, RevokeForm, VerifyCodeForm, VerifyUploadForm
 from simpul.documents.models import Document, DocumentStatus
 from simpul.documents.verification import upload_check
 
@@ -61,7 +61,9 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "documents/verify.html", {
         "document": document, "form": form, "check": check, "valid": document.status == DocumentStatus.VALID,
         "may_revoke": selectors.document_may_revoke(document=document, user=request.user),
-        "revoke_form": RevokeForm(),
+        "may_reissue": selectors.document_may_reissue(document=document, user=request.user),
+        "revoke_form": RevokeForm(), "reissue_form": ReissueForm(),
+        "asks_passphrase": settings.DOCUMENTS_SIGNING_BACKEND == "bsre",
     }, status=status)
 
 
@@ -83,10 +85,34 @@ def revoke(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("documents:verify", code=document.code)
 
 
+@require_POST
+@require_staff_mfa
+def reissue(request: HttpRequest, code: str) -> HttpResponse:
+    """Issue the document again from its source (a corrected name, say); the old one is then "superseded"."""
+    document = selectors.document_get_by_code(code=code)
+    if document is None or not selectors.document_may_reissue(document=document, user=request.user):
+        raise Http404
+    form = ReissueForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Please write why the document is issued again."))
+        new = services.document_reissue(document=document, actor=request.user, reason=form.cleaned_data["reason"],
+                                        passphrase=form.cleaned_data["passphrase"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("documents:verify", code=document.code)
+    messages.success(request, _("The document was issued again as {number}. The old one now says it was replaced.")
+                     .format(number=new.number))
+    return redirect("documents:verify", code=new.code)
+
+
 def _may_download(request: HttpRequest, document: Document) -> bool:
+    if selectors.document_may_revoke(document=document, user=request.user):
+        return True
     case = document.case
-    return (is_applicant(case, request.user) or case.reference in request.session.get(SESSION_TRACKED, [])
-            or selectors.document_may_revoke(document=document, user=request.user))
+    if case is None:  # a certificate: its holder's own
+        return bool(request.user.is_authenticated and document.holder_id == request.user.pk)
+    return is_applicant(case, request.user) or case.reference in request.session.get(SESSION_TRACKED, [])
 
 
 def download(request: HttpRequest, code: str) -> HttpResponse:

@@ -16,7 +16,7 @@ class DocumentOutputSerializer(serializers.ModelSerializer[Document]):
     """An issued document for another office's system: what the verification page shows, and the signed PDF."""
 
     agency = serializers.CharField(source="agency.code")
-    case_reference = serializers.CharField(source="case.reference")
+    case_reference = serializers.CharField(source="case.reference", allow_null=True)  # none for certificates
     verification_url = serializers.SerializerMethodField()
     pdf_base64 = serializers.SerializerMethodField()
 
