@@ -16,6 +16,7 @@ from typing import Any
 
 import segno
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import escape, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -103,7 +104,7 @@ def decision_context(*, case: Any, template: LetterTemplate | None, note: str) -
     letterhead = Letterhead.objects.filter(agency=case.agency_id).first()
     values = {
         "nama": case.applicant_name or "-", "layanan": case.service_version.name, "nomor_registrasi": case.reference,
-        "tanggal_pengajuan": timezone.localtime(case.submitted_at).strftime("%d-%m-%Y"),
+        "tanggal_pengajuan": date_format(timezone.localtime(case.submitted_at), "DATE_FORMAT"),  # 5 Desember 2026
         "kantor": letterhead.office_name if letterhead else case.agency.name, "catatan": note,
     }
     return {
