@@ -94,3 +94,57 @@ def test_approve_sign_download_verify_revoke(browser: Any, live_server: Any, per
     for page in (officer, citizen):
         page.context.close()
     visitor_context.close()
+
+
+def test_signed_receipt_then_reissue_supersedes(browser: Any, live_server: Any, personas: Any) -> None:  # noqa: F811
+    """A service that signs receipts: the citizen's receipt is a signed document the verification page knows. The
+    officer then reissues the decision after the name was corrected: the old page says "Diganti" and points to
+    the new letter, which is "Sah"."""
+    if CHROMIUM is None:
+        pytest.skip("chromium missing")
+    from simpul.documents.models import Document, DocumentKind
+    from simpul.documents.tests.factories import case_in_review, letterhead
+
+    site = live_server.url
+    letterhead(personas.dukcapil)
+    case = case_in_review(personas)
+    service = case.service_version.service
+    service.signs_receipt = True
+    service.save(update_fields=["signs_receipt"])
+
+    citizen = _citizen_page(browser, site, personas.citizen)
+    response = citizen.request.get(f"{site}/lacak/{case.reference}/tanda-terima.pdf")
+    receipt = Document.objects.get(case=case, kind=DocumentKind.RECEIPT)  # its signature: test_receipts_reissue.py
+    assert response.status == 200 and response.body() == bytes(receipt.content)
+    citizen.goto(f"{site}/akun/dokumen/")
+    assert receipt.number in citizen.locator("main").inner_text()
+    shot(citizen, "documents-7-dokumen-saya-with-receipt")
+
+    # (signing runs in the server's thread: this thread holds Playwright's event loop)
+    officer = staff_page(browser, site, personas.officer)
+    officer.goto(f"{site}/kantor/perkara/{case.reference}/")
+    officer.locator("section.next-action").get_by_role("button", name="Setujui", exact=True).click()
+    old = Document.objects.get(case=case, kind=DocumentKind.DECISION)
+    case.applicant_name = "Siti Warga Ningsih"
+    case.save(update_fields=["applicant_name"])
+    officer.goto(f"{site}/verifikasi/{old.code}/")
+    officer.locator("summary", has_text="Terbitkan ulang dokumen ini").click()
+    officer.get_by_label("Alasan penerbitan ulang").fill("Nama pemohon diperbaiki.")
+    shot(officer, "documents-8-officer-reissue-form")
+    officer.get_by_role("button", name="Terbitkan ulang", exact=True).click()
+    new = Document.objects.get(case=case, kind=DocumentKind.DECISION, status="valid")
+    assert new.code in officer.url and "Sah" in officer.locator("main").inner_text()
+    shot(officer, "documents-9-officer-reissued")
+
+    visitor_context = browser.new_context(java_script_enabled=False, locale="id-ID", viewport=PHONE)
+    visitor = visitor_context.new_page()
+    visitor.goto(f"{site}/verifikasi/{old.code}/")
+    text = visitor.locator("main").inner_text()
+    assert "Diganti" in text and "Nama pemohon diperbaiki." in text
+    assert_no_axe_violations(visitor)
+    shot(visitor, "documents-10-verification-superseded")
+    visitor.get_by_role("link", name="Periksa dokumen penggantinya").click()
+    assert new.number in visitor.locator("main").inner_text() and "Sah" in visitor.locator("main").inner_text()
+    for page in (officer, citizen):
+        page.context.close()
+    visitor_context.close()

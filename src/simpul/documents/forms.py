@@ -21,6 +21,7 @@ class RevokeForm(forms.Form):
 
 
 class ReissueForm(forms.Form):
+    prefix = "reissue"  # beside the revoke form on one page: its fields need their own ids
     reason = forms.CharField(label=_("Why it is issued again"), max_length=1000,
                              widget=forms.Textarea(attrs={"rows": 3}),
                              help_text=_("For example: the name was corrected. Shown on the verification page of "

@@ -74,9 +74,9 @@ def test_reissuing_a_letter_supersedes_it_and_the_page_points_to_the_new_one(cli
     case.applicant_name = "Siti Warga Ningsih"
     case.save(update_fields=["applicant_name"])
     login(client, personas.officer)
-    assert client.post(f"/verifikasi/{old.code}/terbitkan-ulang/", {"reason": ""}).status_code == 302
+    assert client.post(f"/verifikasi/{old.code}/terbitkan-ulang/", {"reissue-reason": ""}).status_code == 302
     assert Document.objects.count() == 1
-    response = client.post(f"/verifikasi/{old.code}/terbitkan-ulang/", {"reason": "Nama diperbaiki."})
+    response = client.post(f"/verifikasi/{old.code}/terbitkan-ulang/", {"reissue-reason": "Nama diperbaiki."})
     new = Document.objects.exclude(pk=old.pk).get()
     assert response.status_code == 302 and response["Location"] == f"/verifikasi/{new.code}/"
     old.refresh_from_db()
@@ -105,9 +105,9 @@ def test_staff_of_another_office_and_citizens_cannot_reissue(client, case, perso
     perform(case, "approve", personas.officer)
     old = Document.objects.get(case=case)
     login(client, personas.other_officer)
-    assert client.post(f"/verifikasi/{old.code}/terbitkan-ulang/", {"reason": "x"}).status_code == 404
+    assert client.post(f"/verifikasi/{old.code}/terbitkan-ulang/", {"reissue-reason": "x"}).status_code == 404
     login(client, personas.citizen)  # not staff: refused before the document is looked at
-    assert client.post(f"/verifikasi/{old.code}/terbitkan-ulang/", {"reason": "x"}).status_code == 403
+    assert client.post(f"/verifikasi/{old.code}/terbitkan-ulang/", {"reissue-reason": "x"}).status_code == 403
     assert Document.objects.count() == 1
 
 
